@@ -1,0 +1,398 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// TemporaryPassword is a password made by an administrator, returned once
+// to be shown, copied or sent; only its hash is stored.
+type TemporaryPassword struct {
+	Plaintext string
+	ExpiresAt time.Time
+}
+
+// NewUser is what an administrator enters to create a user.
+type NewUser struct {
+	Email         string
+	Name          string
+	Role          Role // RoleEmployee when ""
+	HasMailbox    bool
+	RecoveryEmail string // "" for none
+	// TemporaryPassword typed by the administrator; "" to generate one.
+	TemporaryPassword string
+}
+
+// UserChange is what the user card saves in one step; nil fields are left
+// as they are.
+type UserChange struct {
+	Name          *string
+	Role          *Role
+	HasMailbox    *bool
+	Disabled      *bool
+	RecoveryEmail *string // "" clears it
+	// TemporaryPassword gives the user a new temporary password (generated
+	// by NewTemporaryPassword, or typed when Custom). It also unlocks.
+	TemporaryPassword *string
+	Custom            bool
+	Unlock            bool
+}
+
+// UpdateResult says what UpdateUser did.
+type UpdateResult struct {
+	User      User
+	Temporary *TemporaryPassword // when a temporary password was set
+	Changed   []string           // the audit actions recorded, in order; empty when nothing changed
+}
+
+// NewTemporaryPassword generates a temporary password of the configured
+// length. Nothing is saved: UpdateUser does that.
+func (s *Service) NewTemporaryPassword(ctx context.Context) (string, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	p, err := GeneratePassword(st.GeneratedLength)
+	if err != nil {
+		return "", Internal(err)
+	}
+	return p, nil
+}
+
+// AssessTemporary checks a temporary password that an administrator types,
+// for live feedback on the card.
+func (s *Service) AssessTemporary(ctx context.Context, password string) (Assessment, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Assessment{}, err
+	}
+	return s.policy(st).AssessTemporary(password), nil
+}
+
+// User returns the user with that login.
+func (s *Service) User(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, err = tx.UserByEmail(email)
+		return err
+	})
+	return u, err
+}
+
+// SearchUsers returns a page of users in name order.
+func (s *Service) SearchUsers(ctx context.Context, q UserQuery) (UserPage, error) {
+	var p UserPage
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		p, err = tx.SearchUsers(q)
+		return err
+	})
+	return p, err
+}
+
+// Audit lists audit events, newest first.
+func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]AuditEvent, error) {
+	var out []AuditEvent
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.ListAudit(q)
+		return err
+	})
+	return out, err
+}
+
+// optionOff is the refusal of a password action while the company option
+// is off.
+func optionOff() *Error {
+	return Errorf(EForbidden, "Administrator password management is off for this company: turn it on in Settings to set temporary passwords and recovery e-mails.")
+}
+
+// hashTemporary validates and hashes a temporary password outside any
+// transaction. custom says that the administrator typed it.
+func (s *Service) hashTemporary(st Settings, plain string, custom bool) (string, error) {
+	if custom && !st.CustomTemporaryAllowed {
+		return "", Errorf(EForbidden, "Typed temporary passwords are not allowed by the settings: generate one instead.")
+	}
+	if a := s.policy(st).AssessTemporary(plain); !a.OK() {
+		return "", rejected(a.Reasons)
+	}
+	h, err := s.hasher.Hash(NormalizePassword(plain))
+	if err != nil {
+		return "", Internal(err)
+	}
+	return h, nil
+}
+
+// CreateUser creates a user with a temporary password, generated unless
+// the administrator typed one. The plaintext is returned once.
+func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User, TemporaryPassword, error) {
+	email, err := CheckEmail(n.Email)
+	if err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	name, err := CheckName(n.Name)
+	if err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	role := n.Role
+	if role == "" {
+		role = RoleEmployee
+	}
+	if role, err = ParseRole(string(role)); err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	recovery, err := checkRecovery(n.RecoveryEmail, email)
+	if err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	plain, custom := n.TemporaryPassword, n.TemporaryPassword != ""
+	if !custom {
+		if plain, err = GeneratePassword(st.GeneratedLength); err != nil {
+			return User{}, TemporaryPassword{}, Internal(err)
+		}
+	}
+	hash, err := s.hashTemporary(st, plain, custom)
+	if err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	now := s.now()
+	u := User{Email: email, Name: name, Role: role, HasMailbox: n.HasMailbox, RecoveryEmail: recovery,
+		PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := requireAdmin(tx, actor); err != nil {
+			return err
+		}
+		st, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		if custom && !st.CustomTemporaryAllowed {
+			return Errorf(EForbidden, "Typed temporary passwords are not allowed by the settings: generate one instead.")
+		}
+		if recovery != "" && !st.AdminPasswordManagement {
+			return optionOff()
+		}
+		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+		if err := tx.CreateUser(&u); err != nil {
+			return err
+		}
+		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+			return err
+		}
+		details := "role: " + string(role) + "; " + temporaryDetails(custom, u.TemporaryExpiresAt)
+		if !u.HasMailbox {
+			details += "; no mailbox"
+		}
+		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
+	})
+	if err != nil {
+		return User{}, TemporaryPassword{}, err
+	}
+	return u, TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, nil
+}
+
+func temporaryDetails(custom bool, expires time.Time) string {
+	kind := "generated"
+	if custom {
+		kind = "typed by the administrator"
+	}
+	return "temporary password " + kind + ", expires " + expires.UTC().Format(time.RFC3339)
+}
+
+// checkRecovery validates a recovery e-mail: a valid address that is not
+// the login itself; "" means none.
+func checkRecovery(recovery, login string) (string, error) {
+	if strings.TrimSpace(recovery) == "" {
+		return "", nil
+	}
+	r, err := CheckEmail(recovery)
+	if err != nil {
+		return "", err
+	}
+	if EmailKey(r) == EmailKey(login) {
+		return "", Errorf(EInvalid, "The recovery e-mail must be another address than the login.")
+	}
+	return r, nil
+}
+
+// UpdateUser saves the changes of the user card in one transaction:
+// identity, role, disabled, recovery e-mail, a temporary password, unlock.
+// Invalid input or a refused change saves nothing.
+func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (UpdateResult, error) {
+	var (
+		name    string
+		role    Role
+		err     error
+		newHash string
+	)
+	if ch.Name != nil {
+		if name, err = CheckName(*ch.Name); err != nil {
+			return UpdateResult{}, err
+		}
+	}
+	if ch.Role != nil {
+		if role, err = ParseRole(string(*ch.Role)); err != nil {
+			return UpdateResult{}, err
+		}
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return UpdateResult{}, err
+	}
+	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
+		return UpdateResult{}, optionOff()
+	}
+	if ch.TemporaryPassword != nil {
+		if newHash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom); err != nil {
+			return UpdateResult{}, err
+		}
+	}
+	now := s.now()
+	var res UpdateResult
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := requireAdmin(tx, actor); err != nil {
+			return err
+		}
+		st, err := loadSettings(tx) // again: the option may have changed meanwhile
+		if err != nil {
+			return err
+		}
+		if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
+			return optionOff()
+		}
+		u, err := tx.UserByEmail(email)
+		if err != nil {
+			return err
+		}
+		var events []AuditEvent
+		add := func(action, details string) {
+			events = append(events, AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: action, Details: details})
+		}
+		if ch.Name != nil && name != u.Name {
+			add(ActionUserRename, u.Name+" → "+name)
+			u.Name = name
+		}
+		if ch.HasMailbox != nil && *ch.HasMailbox != u.HasMailbox {
+			add(ActionUserMailbox, map[bool]string{true: "has a mailbox", false: "no mailbox (fictitious address)"}[*ch.HasMailbox])
+			u.HasMailbox = *ch.HasMailbox
+		}
+		demote := ch.Role != nil && role != u.Role && u.IsAdmin()
+		disable := ch.Disabled != nil && *ch.Disabled && !u.Disabled
+		if (demote || disable) && u.IsAdmin() && !u.Disabled {
+			if err := guardLastAdmin(tx, u); err != nil {
+				return err
+			}
+		}
+		if ch.Role != nil && role != u.Role {
+			add(ActionUserRole, string(u.Role)+" → "+string(role))
+			u.Role = role
+		}
+		if ch.Disabled != nil && *ch.Disabled != u.Disabled {
+			if *ch.Disabled {
+				add(ActionUserDisable, "")
+			} else {
+				add(ActionUserEnable, "")
+			}
+			u.Disabled = *ch.Disabled
+		}
+		if ch.RecoveryEmail != nil {
+			r, err := checkRecovery(*ch.RecoveryEmail, u.Email)
+			if err != nil {
+				return err
+			}
+			if r != u.RecoveryEmail {
+				if r == "" {
+					add(ActionRecoveryClear, "was "+u.RecoveryEmail)
+				} else {
+					add(ActionRecoverySet, r)
+				}
+				u.RecoveryEmail = r
+			}
+		}
+		unlock := ch.Unlock || newHash != ""
+		if newHash != "" {
+			u.PasswordHash, u.PasswordTemporary = newHash, true
+			u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+			action := ActionTemporaryGenerate
+			if ch.Custom {
+				action = ActionTemporaryCustom
+			}
+			add(action, temporaryDetails(ch.Custom, u.TemporaryExpiresAt))
+			res.Temporary = &TemporaryPassword{Plaintext: *ch.TemporaryPassword, ExpiresAt: u.TemporaryExpiresAt}
+		}
+		if unlock {
+			th, err := tx.Throttle(EmailKey(u.Email))
+			if err != nil {
+				return err
+			}
+			if th.Failures > 0 || !th.LockedUntil.IsZero() {
+				if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
+					return err
+				}
+				details := "after " + itoa(th.Failures) + " failed sign-ins"
+				if now.Before(th.LockedUntil) {
+					details += ", was locked until " + th.LockedUntil.UTC().Format(time.RFC3339)
+				}
+				add(ActionUserUnlock, details)
+			}
+			u.LockedUntil = time.Time{}
+		}
+		if len(events) == 0 {
+			res.User = u
+			return nil
+		}
+		u.UpdatedAt = now
+		if err := tx.UpdateUser(&u); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := tx.AddAudit(e); err != nil {
+				return err
+			}
+			res.Changed = append(res.Changed, e.Action)
+		}
+		res.User = u
+		return nil
+	})
+	if err != nil {
+		return UpdateResult{}, err
+	}
+	return res, nil
+}
+
+// guardLastAdmin refuses to demote or disable the last active administrator.
+func guardLastAdmin(tx Tx, u User) error {
+	admins, err := tx.ActiveAdmins()
+	if err != nil {
+		return err
+	}
+	for _, a := range admins {
+		if a.ID != u.ID {
+			return nil
+		}
+	}
+	return Errorf(EForbidden, "{{.Name}} is the last active administrator: make another user an administrator first.", "Name", u.Name)
+}
+
+// ResetPassword gives a user a new temporary password, generated when
+// custom is "", and unlocks the account. The plaintext is returned once.
+func (s *Service) ResetPassword(ctx context.Context, actor Actor, email, custom string) (TemporaryPassword, error) {
+	plain := custom
+	if plain == "" {
+		var err error
+		if plain, err = s.NewTemporaryPassword(ctx); err != nil {
+			return TemporaryPassword{}, err
+		}
+	}
+	res, err := s.UpdateUser(ctx, actor, email, UserChange{TemporaryPassword: &plain, Custom: custom != ""})
+	if err != nil {
+		return TemporaryPassword{}, err
+	}
+	return *res.Temporary, nil
+}

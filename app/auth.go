@@ -1,0 +1,329 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Outcome is the result of a sign-in.
+type Outcome int
+
+// Sign-in outcomes.
+const (
+	OutcomeInvalid    Outcome = iota // unknown login or wrong password: the same answer for both
+	OutcomeSignedIn                  // the user's own password: go on
+	OutcomeMustChange                // a temporary password: the reset form, and nothing else
+	OutcomeExpired                   // a temporary password past its time: ask an administrator
+	OutcomeLocked                    // too many failures: try again at LockedUntil
+	OutcomeDisabled                  // the account is disabled
+)
+
+var outcomeNames = [...]string{"invalid credentials", "signed in", "must change password", "temporary password expired", "locked", "account disabled"}
+
+func (o Outcome) String() string { return outcomeNames[o] }
+
+// SignInResult is what a sign-in attempt gives.
+type SignInResult struct {
+	Outcome     Outcome
+	User        User      // filled when the password was right
+	LockedUntil time.Time // when Outcome is OutcomeLocked
+}
+
+// SignIn checks a login and password. An unknown login costs the same time
+// as a known one and gives the same answer as a wrong password. Failures
+// are counted by the login as typed (normalised), whether or not such an
+// account exists; a success clears the count.
+func (s *Service) SignIn(ctx context.Context, email, password string) (SignInResult, error) {
+	res, err := s.authenticate(ctx, email, password)
+	if err != nil || (res.Outcome != OutcomeSignedIn && res.Outcome != OutcomeMustChange) {
+		return res, err
+	}
+	now := s.now()
+	var rehash string
+	if s.hasher.NeedsRehash(res.User.PasswordHash) {
+		if h, err := s.hasher.Hash(NormalizePassword(password)); err == nil {
+			rehash = h
+		}
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(res.User.ID)
+		if err != nil {
+			return err
+		}
+		if u.PasswordHash != res.User.PasswordHash {
+			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
+		}
+		if rehash != "" {
+			u.PasswordHash = rehash
+		}
+		u.LastSignInAt, u.UpdatedAt = now, now
+		if err := tx.UpdateUser(&u); err != nil {
+			return err
+		}
+		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+			return err
+		}
+		details := ""
+		if res.Outcome == OutcomeMustChange {
+			details = "temporary password: must change it"
+		}
+		res.User = u
+		res.User.LockedUntil = time.Time{}
+		return tx.AddAudit(AuditEvent{At: now, Actor: u.Email, Subject: u.Email, Action: ActionSignIn, Details: details})
+	})
+	return res, err
+}
+
+// authenticate checks the credentials and records a failure; it does not
+// record a success (SignIn and ChangePassword do, each their own way).
+func (s *Service) authenticate(ctx context.Context, email, password string) (SignInResult, error) {
+	key := EmailKey(email)
+	now := s.now()
+	var (
+		u     User
+		found bool
+		th    Throttle
+	)
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if th, err = tx.Throttle(key); err != nil {
+			return err
+		}
+		u, err = tx.UserByEmail(email)
+		if CodeOf(err) == ENotFound {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return SignInResult{}, err
+	}
+	if now.Before(th.LockedUntil) {
+		return SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil},
+			s.audit(ctx, AuditEvent{At: now, Actor: clip(email), Subject: subjectOf(u, found), Action: ActionSignInFailure,
+				Details: "refused: locked until " + th.LockedUntil.UTC().Format(time.RFC3339)})
+	}
+	hash := s.dummyHash
+	if found && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok := s.hasher.Verify(hash, NormalizePassword(password)) && found && u.PasswordHash != ""
+	if !ok {
+		return s.recordFailure(ctx, key, email, subjectOf(u, found))
+	}
+	res := SignInResult{User: u}
+	switch {
+	case u.Disabled:
+		res.Outcome = OutcomeDisabled
+	case u.State(now) == StateExpired:
+		res.Outcome = OutcomeExpired
+	case u.State(now) == StateTemporary:
+		res.Outcome = OutcomeMustChange
+	default:
+		res.Outcome = OutcomeSignedIn
+	}
+	if res.Outcome == OutcomeDisabled || res.Outcome == OutcomeExpired {
+		return res, s.audit(ctx, AuditEvent{At: now, Actor: u.Email, Subject: u.Email, Action: ActionSignInFailure, Details: res.Outcome.String()})
+	}
+	return res, nil
+}
+
+// recordFailure counts a failed attempt and locks the login when the count
+// reaches the threshold: the first lock lasts LockoutFirst, and each further
+// failure doubles it, up to LockoutMax.
+func (s *Service) recordFailure(ctx context.Context, key, typed, subject string) (SignInResult, error) {
+	now := s.now()
+	res := SignInResult{Outcome: OutcomeInvalid}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		st, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		th, err := tx.Throttle(key)
+		if err != nil {
+			return err
+		}
+		th.Key = key
+		th.Failures++
+		th.LastFailure = now
+		if err := tx.AddAudit(AuditEvent{At: now, Actor: clip(typed), Subject: subject, Action: ActionSignInFailure, Details: "invalid credentials"}); err != nil {
+			return err
+		}
+		if th.Failures >= st.LockoutThreshold {
+			th.LockedUntil = now.Add(lockDuration(st, th.Failures))
+			res = SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil}
+			if err := tx.AddAudit(AuditEvent{At: now, Actor: clip(typed), Subject: subject, Action: ActionSignInLocked,
+				Details: "after " + itoa(th.Failures) + " failures, until " + th.LockedUntil.UTC().Format(time.RFC3339)}); err != nil {
+				return err
+			}
+		}
+		return tx.PutThrottle(th)
+	})
+	return res, err
+}
+
+func lockDuration(st Settings, failures int) time.Duration {
+	d := st.LockoutFirst
+	for i := st.LockoutThreshold; i < failures && d < st.LockoutMax; i++ {
+		d *= 2
+	}
+	return min(d, st.LockoutMax)
+}
+
+// ChangePassword replaces a user's password (the forced reset after a
+// temporary password, or a voluntary change). It needs the current or
+// temporary password; failures count as failed sign-ins.
+func (s *Service) ChangePassword(ctx context.Context, email, current, next string) (User, error) {
+	res, err := s.authenticate(ctx, email, current)
+	if err != nil {
+		return User{}, err
+	}
+	if err := outcomeError(res); err != nil {
+		return User{}, err
+	}
+	u := res.User
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	a := s.policy(st).Assess(next, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
+	pw := NormalizePassword(next)
+	if s.hasher.Verify(u.PasswordHash, pw) {
+		if u.PasswordTemporary {
+			a.Reasons = append(a.Reasons, Msg("It is the temporary password you were given: choose your own."))
+		} else {
+			a.Reasons = append(a.Reasons, Msg("It is your current password: choose a new one."))
+		}
+	} else if st.HistoryDepth > 0 {
+		var history []string
+		if err := s.store.Read(ctx, func(tx Tx) error {
+			var err error
+			history, err = tx.PasswordHistory(u.ID, st.HistoryDepth)
+			return err
+		}); err != nil {
+			return User{}, err
+		}
+		for _, h := range history {
+			if s.hasher.Verify(h, pw) {
+				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
+				break
+			}
+		}
+	}
+	if !a.OK() {
+		return User{}, rejected(a.Reasons)
+	}
+	hash, err := s.hasher.Hash(pw)
+	if err != nil {
+		return User{}, Internal(err)
+	}
+	now := s.now()
+	err = s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.UserByID(u.ID)
+		if err != nil {
+			return err
+		}
+		if cur.PasswordHash != u.PasswordHash {
+			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
+		}
+		details := "by the user"
+		if cur.PasswordTemporary {
+			details = "by the user, replacing a temporary password"
+		}
+		cur.PasswordHash, cur.PasswordTemporary, cur.TemporaryExpiresAt = hash, false, time.Time{}
+		cur.PasswordChangedAt, cur.UpdatedAt, cur.LastSignInAt = now, now, now
+		if err := tx.UpdateUser(&cur); err != nil {
+			return err
+		}
+		if st.HistoryDepth > 0 {
+			if err := tx.AddPasswordHistory(cur.ID, hash, now, st.HistoryDepth); err != nil {
+				return err
+			}
+		}
+		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+			return err
+		}
+		u = cur
+		u.LockedUntil = time.Time{}
+		return tx.AddAudit(AuditEvent{At: now, Actor: cur.Email, Subject: cur.Email, Action: ActionPasswordChange, Details: details})
+	})
+	return u, err
+}
+
+// outcomeError turns a sign-in outcome that stops a flow into an error.
+func outcomeError(r SignInResult) error {
+	switch r.Outcome {
+	case OutcomeInvalid:
+		return Errorf(EAuth, "The e-mail or the password is wrong.")
+	case OutcomeLocked:
+		return Errorf(ELocked, "Too many failed attempts: try again after {{.Until}}.", "Until", r.LockedUntil)
+	case OutcomeExpired:
+		return Errorf(EExpired, "This temporary password has expired: ask your administrator for a new one.")
+	case OutcomeDisabled:
+		return Errorf(EDisabled, "This account is disabled: ask your administrator.")
+	}
+	return nil
+}
+
+// OutcomeError is the error a flow stops with for a sign-in outcome other
+// than signed in or must change (nil for those).
+func OutcomeError(r SignInResult) error { return outcomeError(r) }
+
+// PasswordRules returns the policy and context with which a user's new
+// password is judged, so that a window can give feedback at each keystroke
+// without a database read. The checks that need stored hashes (current and
+// previous passwords) are made by ChangePassword.
+func (s *Service) PasswordRules(ctx context.Context, email string) (Policy, PolicyContext, error) {
+	var (
+		st Settings
+		u  User
+	)
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if st, err = loadSettings(tx); err != nil {
+			return err
+		}
+		u, err = tx.UserByEmail(email)
+		return err
+	})
+	if err != nil {
+		return Policy{}, PolicyContext{}, err
+	}
+	return s.policy(st), PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName}, nil
+}
+
+// Administrators lists the active administrators, whom an employee who
+// forgot a password must ask.
+func (s *Service) Administrators(ctx context.Context) ([]User, error) {
+	var out []User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.ActiveAdmins()
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) audit(ctx context.Context, e AuditEvent) error {
+	return s.store.Write(ctx, func(tx Tx) error { return tx.AddAudit(e) })
+}
+
+func subjectOf(u User, found bool) string {
+	if found {
+		return u.Email
+	}
+	return ""
+}
+
+// clip bounds what a stranger typed before it goes into the audit log.
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) > 254 {
+		return string(r[:254])
+	}
+	return s
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,217 @@
+package app
+
+import (
+	"bufio"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/trustelem/zxcvbn"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxPasswordLength is the longest password accepted, in characters. NIST
+// SP 800-63B-4 asks for at least 64; longer only costs hashing time.
+const MaxPasswordLength = 256
+
+// MinStrength is the lowest zxcvbn score (0–4) accepted for a chosen
+// password: 3 means "safely unguessable" against an online attack and
+// resistant to a modest offline one.
+const MinStrength = 3
+
+// strengthWindow caps the characters given to the strength estimate, whose
+// cost grows with the square of the length; a prefix this long that is
+// strong makes the whole strong.
+const strengthWindow = 100
+
+// NormalizePassword is the form in which a password is hashed and
+// measured (NIST SP 800-63B-4 §3.1.1.2): Unicode NFKC, so that the same
+// password typed on two keyboards is the same password.
+func NormalizePassword(p string) string { return norm.NFKC.String(p) }
+
+// Blocklist holds common and breached passwords, compared in lower case
+// after normalisation.
+type Blocklist struct {
+	words map[string]struct{}
+}
+
+// ReadBlocklist reads one password a line; blank lines and lines starting
+// with # are skipped.
+func ReadBlocklist(r io.Reader) (*Blocklist, error) {
+	b := &Blocklist{words: make(map[string]struct{}, 1<<15)}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		w := strings.TrimSpace(sc.Text())
+		if w == "" || strings.HasPrefix(w, "#") {
+			continue
+		}
+		b.words[strings.ToLower(NormalizePassword(w))] = struct{}{}
+	}
+	return b, sc.Err()
+}
+
+// Len is the number of passwords in the list.
+func (b *Blocklist) Len() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.words)
+}
+
+// Contains reports whether a password is on the list.
+func (b *Blocklist) Contains(password string) bool {
+	if b == nil {
+		return false
+	}
+	_, ok := b.words[strings.ToLower(NormalizePassword(password))]
+	return ok
+}
+
+// Policy decides whether a password may be used.
+type Policy struct {
+	MinLength int
+	Blocklist *Blocklist
+}
+
+// PolicyContext is what a password must not contain or resemble: the
+// user's login and name, the company's name.
+type PolicyContext struct {
+	Login   string
+	Name    string
+	Company string
+}
+
+// Assessment is the policy's verdict on a candidate password, fit for live
+// feedback while it is typed.
+type Assessment struct {
+	Length   int       // in characters, after normalisation
+	Strength int       // 0 (very weak) to 4 (very strong); -1 when not measured
+	Reasons  []Message // every reason for a rejection, empty when accepted
+}
+
+// OK reports whether the password is accepted.
+func (a Assessment) OK() bool { return len(a.Reasons) == 0 }
+
+// Requirements says, before anything is typed, what a password needs.
+func (p Policy) Requirements() []Message {
+	return []Message{
+		Msg("At least {{.Min}} characters (at most {{.Max}}); a few words make a good one.", "Min", p.MinLength, "Max", MaxPasswordLength),
+		Msg("Not a common password, and not easy to guess."),
+		Msg("Not containing your name, your login or the company's name."),
+		Msg("Not one you used recently, nor the temporary password you were given."),
+	}
+}
+
+// Assess checks a password that a person chooses: every rule that needs
+// no stored hash (those are the service's). Every failing rule is listed.
+func (p Policy) Assess(password string, c PolicyContext) Assessment {
+	a := Assessment{Strength: -1}
+	if !utf8.ValidString(password) {
+		a.Reasons = append(a.Reasons, Msg("It contains characters that cannot be used in a password."))
+		return a
+	}
+	pw := NormalizePassword(password)
+	a.Length = utf8.RuneCountInString(pw)
+	switch {
+	case a.Length == 0:
+		a.Reasons = append(a.Reasons, Msg("The password is empty."))
+		return a
+	case a.Length < p.MinLength:
+		a.Reasons = append(a.Reasons, Msg("It is too short: at least {{.Min}} characters, this one has {{.N}}.", "Min", p.MinLength, "N", a.Length))
+	case a.Length > MaxPasswordLength:
+		a.Reasons = append(a.Reasons, Msg("It is too long: at most {{.Max}} characters, this one has {{.N}}.", "Max", MaxPasswordLength, "N", a.Length))
+	}
+	if strings.IndexFunc(pw, unicode.IsControl) >= 0 {
+		a.Reasons = append(a.Reasons, Msg("It contains characters that cannot be used in a password."))
+	}
+	if p.Blocklist.Contains(pw) {
+		a.Reasons = append(a.Reasons, Msg("It is a common password, one of the first that attackers try."))
+	}
+	folded := FoldForSearch(pw)
+	if part := containedPart(folded, loginParts(c.Login)); part != "" {
+		a.Reasons = append(a.Reasons, Msg("It contains your login (\"{{.Part}}\").", "Part", part))
+	}
+	if part := containedPart(folded, nameParts(c.Name)); part != "" {
+		a.Reasons = append(a.Reasons, Msg("It contains your name (\"{{.Part}}\").", "Part", part))
+	}
+	if part := containedPart(folded, nameParts(c.Company)); part != "" {
+		a.Reasons = append(a.Reasons, Msg("It contains the company's name (\"{{.Part}}\").", "Part", part))
+	}
+	a.Strength = Strength(pw, c)
+	if a.Strength < MinStrength {
+		a.Reasons = append(a.Reasons, Msg("It is too easy to guess (repeats, sequences, keyboard patterns or common words): add words or make it less predictable."))
+	}
+	return a
+}
+
+// AssessTemporary checks a temporary password that an administrator types:
+// the minimum length and the blocklist apply (it is replaced at the next
+// sign-in, so the rest would only get in the way).
+func (p Policy) AssessTemporary(password string) Assessment {
+	a := Assessment{Strength: -1}
+	pw := NormalizePassword(password)
+	a.Length = utf8.RuneCountInString(pw)
+	if !utf8.ValidString(password) || strings.IndexFunc(pw, unicode.IsControl) >= 0 {
+		a.Reasons = append(a.Reasons, Msg("It contains characters that cannot be used in a password."))
+	}
+	switch {
+	case a.Length < p.MinLength:
+		a.Reasons = append(a.Reasons, Msg("It is too short: at least {{.Min}} characters, this one has {{.N}}.", "Min", p.MinLength, "N", a.Length))
+	case a.Length > MaxPasswordLength:
+		a.Reasons = append(a.Reasons, Msg("It is too long: at most {{.Max}} characters, this one has {{.N}}.", "Max", MaxPasswordLength, "N", a.Length))
+	}
+	if p.Blocklist.Contains(pw) {
+		a.Reasons = append(a.Reasons, Msg("It is a common password, one of the first that attackers try."))
+	}
+	return a
+}
+
+// Strength estimates how hard a password is to guess, from 0 to 4, with
+// the person's own words counted as known to an attacker.
+func Strength(password string, c PolicyContext) int {
+	pw := []rune(password)
+	if len(pw) > strengthWindow {
+		pw = pw[:strengthWindow]
+	}
+	inputs := append(append(loginParts(c.Login), nameParts(c.Name)...), nameParts(c.Company)...)
+	return zxcvbn.PasswordStrength(string(pw), inputs).Score
+}
+
+// loginParts are the pieces of a login's local part that a password must
+// not contain: the whole local part and its words ("jeanne.martin" gives
+// "jeanne.martin", "jeanne", "martin").
+func loginParts(login string) []string {
+	local, _, _ := strings.Cut(FoldForSearch(login), "@")
+	parts := []string{local}
+	parts = append(parts, strings.FieldsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
+	return keepLong(parts)
+}
+
+// nameParts are the words of a name, folded.
+func nameParts(name string) []string {
+	return keepLong(strings.FieldsFunc(FoldForSearch(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+}
+
+// keepLong drops pieces under three characters: "Li" or "Jo" inside a
+// passphrase is chance, not a weakness.
+func keepLong(parts []string) []string {
+	out := parts[:0]
+	for _, p := range parts {
+		if len([]rune(p)) >= 3 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// containedPart returns the longest of parts found in s, or "".
+func containedPart(s string, parts []string) string {
+	best := ""
+	for _, p := range parts {
+		if len(p) > len(best) && strings.Contains(s, p) {
+			best = p
+		}
+	}
+	return best
+}

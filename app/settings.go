@@ -1,0 +1,263 @@
+package app
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Settings are the company's choices. Every field is validated through Set,
+// so a Settings value read from the store is always within range.
+type Settings struct {
+	CompanyName             string
+	AdminPasswordManagement bool // administrators may set temporary passwords and recovery e-mails
+	MinLength               int  // of a password that a person chooses
+	GeneratedLength         int  // of a generated temporary password
+	HistoryDepth            int  // how many previous passwords may not be reused
+	TemporaryLifetime       time.Duration
+	CustomTemporaryAllowed  bool // administrators may type a temporary password
+	LockoutThreshold        int  // consecutive failures before the first lock
+	LockoutFirst            time.Duration
+	LockoutMax              time.Duration
+	SessionIdle             time.Duration // a signed-in window signs out after this idle time
+	ClipboardClear          time.Duration // a copied password is cleared from the clipboard after this time
+}
+
+// DefaultSettings are those of a new company.
+func DefaultSettings() Settings {
+	return Settings{
+		CompanyName:             "",
+		AdminPasswordManagement: true,
+		MinLength:               15,
+		GeneratedLength:         16,
+		HistoryDepth:            5,
+		TemporaryLifetime:       24 * time.Hour,
+		CustomTemporaryAllowed:  true,
+		LockoutThreshold:        5,
+		LockoutFirst:            time.Minute,
+		LockoutMax:              time.Hour,
+		SessionIdle:             5 * time.Minute,
+		ClipboardClear:          30 * time.Second,
+	}
+}
+
+// SettingKind is how a setting's value is written.
+type SettingKind int
+
+// Setting kinds.
+const (
+	KindText SettingKind = iota
+	KindBool
+	KindInt
+	KindDuration
+)
+
+// SettingDef describes one company setting: its key (as used by the command
+// line and the store), an English label (a translation key), its kind and
+// allowed range.
+type SettingDef struct {
+	Key      string
+	Label    string
+	Kind     SettingKind
+	Min, Max int64 // for KindInt; nanoseconds for KindDuration
+	get      func(*Settings) string
+	set      func(*Settings, string) error
+}
+
+// Range says in words which values are allowed, "" when any is.
+func (d SettingDef) Range() string {
+	switch d.Kind {
+	case KindBool:
+		return "on | off"
+	case KindInt:
+		return strconv.FormatInt(d.Min, 10) + "–" + strconv.FormatInt(d.Max, 10)
+	case KindDuration:
+		return FormatDuration(time.Duration(d.Min)) + "–" + FormatDuration(time.Duration(d.Max))
+	}
+	return ""
+}
+
+func intSetting(key, label string, min, max int, field func(*Settings) *int) SettingDef {
+	d := SettingDef{Key: key, Label: label, Kind: KindInt, Min: int64(min), Max: int64(max)}
+	d.get = func(s *Settings) string { return strconv.Itoa(*field(s)) }
+	d.set = func(s *Settings, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < min || n > max {
+			return Errorf(EInvalid, "{{.Key}} must be a whole number from {{.Min}} to {{.Max}}.", "Key", key, "Min", min, "Max", max)
+		}
+		*field(s) = n
+		return nil
+	}
+	return d
+}
+
+func durationSetting(key, label string, min, max time.Duration, field func(*Settings) *time.Duration) SettingDef {
+	d := SettingDef{Key: key, Label: label, Kind: KindDuration, Min: int64(min), Max: int64(max)}
+	d.get = func(s *Settings) string { return FormatDuration(*field(s)) }
+	d.set = func(s *Settings, v string) error {
+		n, err := ParseDuration(v)
+		if err != nil || n < min || n > max {
+			return Errorf(EInvalid, "{{.Key}} must be a duration from {{.Min}} to {{.Max}} (for example 90s, 15m, 24h, 7d).",
+				"Key", key, "Min", FormatDuration(min), "Max", FormatDuration(max))
+		}
+		*field(s) = n
+		return nil
+	}
+	return d
+}
+
+func boolSetting(key, label string, field func(*Settings) *bool) SettingDef {
+	d := SettingDef{Key: key, Label: label, Kind: KindBool}
+	d.get = func(s *Settings) string {
+		if *field(s) {
+			return "on"
+		}
+		return "off"
+	}
+	d.set = func(s *Settings, v string) error {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "on", "true", "yes", "1":
+			*field(s) = true
+		case "off", "false", "no", "0":
+			*field(s) = false
+		default:
+			return Errorf(EInvalid, "{{.Key}} must be on or off.", "Key", key)
+		}
+		return nil
+	}
+	return d
+}
+
+var settingDefs = []SettingDef{
+	{
+		Key: "company.name", Label: "Company name", Kind: KindText,
+		get: func(s *Settings) string { return s.CompanyName },
+		set: func(s *Settings, v string) error {
+			v = strings.Join(strings.Fields(v), " ")
+			if len([]rune(v)) > 200 {
+				return Errorf(EInvalid, "The company name is too long (at most 200 characters).")
+			}
+			s.CompanyName = v
+			return nil
+		},
+	},
+	boolSetting("company.admin_password_management", "Administrators manage passwords", func(s *Settings) *bool { return &s.AdminPasswordManagement }),
+	intSetting("password.min_length", "Minimum password length", 8, 64, func(s *Settings) *int { return &s.MinLength }),
+	intSetting("password.generated_length", "Length of generated passwords", 12, 64, func(s *Settings) *int { return &s.GeneratedLength }),
+	intSetting("password.history", "Previous passwords that may not be reused", 0, 24, func(s *Settings) *int { return &s.HistoryDepth }),
+	durationSetting("temporary.lifetime", "Temporary password lifetime", time.Hour, 30*24*time.Hour, func(s *Settings) *time.Duration { return &s.TemporaryLifetime }),
+	boolSetting("temporary.custom_allowed", "Administrators may type a temporary password", func(s *Settings) *bool { return &s.CustomTemporaryAllowed }),
+	intSetting("lockout.threshold", "Failed sign-ins before a lock", 1, 100, func(s *Settings) *int { return &s.LockoutThreshold }),
+	durationSetting("lockout.first", "First lock", time.Second, 24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutFirst }),
+	durationSetting("lockout.max", "Longest lock", time.Second, 7*24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutMax }),
+	durationSetting("session.idle", "Sign out after inactivity", 30*time.Second, 8*time.Hour, func(s *Settings) *time.Duration { return &s.SessionIdle }),
+	durationSetting("clipboard.clear", "Clear a copied password after", 5*time.Second, 10*time.Minute, func(s *Settings) *time.Duration { return &s.ClipboardClear }),
+}
+
+// SettingDefs lists every setting, in the order in which they are shown.
+func SettingDefs() []SettingDef { return append([]SettingDef(nil), settingDefs...) }
+
+// LookupSetting finds a setting by key.
+func LookupSetting(key string) (SettingDef, error) {
+	for _, d := range settingDefs {
+		if d.Key == key {
+			return d, nil
+		}
+	}
+	keys := make([]string, len(settingDefs))
+	for i, d := range settingDefs {
+		keys[i] = d.Key
+	}
+	sort.Strings(keys)
+	return SettingDef{}, Errorf(EInvalid, "Unknown setting \"{{.Key}}\". Known settings: {{.Keys}}.", "Key", key, "Keys", strings.Join(keys, ", "))
+}
+
+// Get returns the value of a setting, written as Set accepts it.
+func (s *Settings) Get(key string) (string, error) {
+	d, err := LookupSetting(key)
+	if err != nil {
+		return "", err
+	}
+	return d.get(s), nil
+}
+
+// Set validates and sets one setting; on error s is unchanged.
+func (s *Settings) Set(key, value string) error {
+	d, err := LookupSetting(key)
+	if err != nil {
+		return err
+	}
+	next := *s
+	if err := d.set(&next, value); err != nil {
+		return err
+	}
+	if err := next.check(); err != nil {
+		return err
+	}
+	*s = next
+	return nil
+}
+
+// check holds the rules that tie settings together.
+func (s *Settings) check() error {
+	if s.LockoutMax < s.LockoutFirst {
+		return Errorf(EInvalid, "The longest lock ({{.Max}}) cannot be shorter than the first lock ({{.First}}).",
+			"Max", FormatDuration(s.LockoutMax), "First", FormatDuration(s.LockoutFirst))
+	}
+	return nil
+}
+
+// Values returns every setting as key → value.
+func (s *Settings) Values() map[string]string {
+	m := make(map[string]string, len(settingDefs))
+	for _, d := range settingDefs {
+		m[d.Key] = d.get(s)
+	}
+	return m
+}
+
+// SettingsFrom builds settings from stored values over the defaults. A value
+// that no longer validates (a range narrowed by a newer version) keeps its
+// default rather than stopping the program.
+func SettingsFrom(values map[string]string) Settings {
+	s := DefaultSettings()
+	for _, d := range settingDefs {
+		if v, ok := values[d.Key]; ok {
+			next := s
+			if d.set(&next, v) == nil {
+				s = next
+			}
+		}
+	}
+	if s.check() != nil {
+		d := DefaultSettings()
+		s.LockoutFirst, s.LockoutMax = d.LockoutFirst, d.LockoutMax
+	}
+	return s
+}
+
+// ParseDuration reads a duration such as "90s", "15m", "24h", "1h30m" or
+// "7d" (days, which time.ParseDuration does not know).
+func ParseDuration(v string) (time.Duration, error) {
+	v = strings.TrimSpace(strings.ToLower(v))
+	if strings.HasSuffix(v, "d") {
+		n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
+		if err != nil {
+			return 0, err
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
+
+// FormatDuration writes a duration the short way: 24h, 30d, 1m, 90s, 1h30m.
+func FormatDuration(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	s := d.String()
+	s = strings.Replace(s, "m0s", "m", 1)
+	s = strings.Replace(s, "h0m", "h", 1)
+	return s
+}

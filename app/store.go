@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps Sésame's data. Each use case of the domain runs in one
+// transaction: Read for what only looks, Write for what changes anything.
+// The function's error rolls the transaction back and is returned as it is.
+type Store interface {
+	Read(ctx context.Context, fn func(Tx) error) error
+	Write(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what the domain may do inside one transaction.
+//
+// Lookups of a missing row return an *Error with code ENotFound. Users read
+// through Tx have LockedUntil filled from the throttling state of their login.
+type Tx interface {
+	UserByEmail(email string) (User, error) // compared by EmailKey
+	UserByID(id int64) (User, error)
+	// CreateUser stores u and sets its ID; a login already taken gives EConflict.
+	CreateUser(u *User) error
+	// UpdateUser stores every field of u (found by ID).
+	UpdateUser(u *User) error
+	CountUsers() (int, error)
+	// ActiveAdmins lists the administrators who are not disabled, by name.
+	ActiveAdmins() ([]User, error)
+	// SearchUsers returns one page of the users whose name, login or
+	// recovery e-mail contains the query, compared with FoldForSearch, in
+	// name order.
+	SearchUsers(q UserQuery) (UserPage, error)
+
+	// PasswordHistory returns the user's previous password hashes, newest first.
+	PasswordHistory(userID int64, limit int) ([]string, error)
+	// AddPasswordHistory records a hash and keeps only the newest keep entries.
+	AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error
+
+	// Throttle returns the failure record of a login key (zero when none).
+	Throttle(key string) (Throttle, error)
+	PutThrottle(t Throttle) error
+	ClearThrottle(key string) error
+
+	// SettingValues returns the stored settings, key → value.
+	SettingValues() (map[string]string, error)
+	PutSetting(key, value string) error
+
+	AddAudit(e AuditEvent) error
+	ListAudit(q AuditQuery) ([]AuditEvent, error)
+}
+
+// UserQuery asks for one page of a user search.
+type UserQuery struct {
+	Text  string // a fragment of name, login or recovery e-mail; "" for all
+	Limit int    // page size; 50 when 0
+	// After continues a previous page: the Cursor of its last row.
+	After Cursor
+}
+
+// Cursor marks a place in name order.
+type Cursor struct {
+	SortKey string
+	ID      int64
+}
+
+// UserPage is one page of search results.
+type UserPage struct {
+	Users []User
+	Next  Cursor // the cursor of the last row, for the next page
+	More  bool   // whether another page follows
+}
+
+// SortKey is the key by which users are listed: folded name, then login.
+func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }
+
+// Throttle counts a login's consecutive failed sign-ins, whether or not an
+// account has that login.
+type Throttle struct {
+	Key         string // EmailKey of the login as typed
+	Failures    int
+	LockedUntil time.Time
+	LastFailure time.Time
+}
+
+// AuditEvent records something that happened: who did what to whom, when.
+// Details never hold a password or a hash.
+type AuditEvent struct {
+	ID      int64
+	At      time.Time
+	Actor   string // the e-mail of the user who acted, or "system:<os user>" for the command line
+	Subject string // the e-mail concerned, "" when none
+	Action  string
+	Details string
+}
+
+// AuditQuery filters the audit log; results are newest first.
+type AuditQuery struct {
+	Subject  string // a fragment of the actor or subject e-mail, "" for all
+	Action   string // exact action, "" for all
+	Limit    int    // 100 when 0
+	BeforeID int64  // only events older than this one, 0 for the newest
+}
+
+// Audit actions.
+const (
+	ActionSetup             = "setup"
+	ActionUserCreate        = "user.create"
+	ActionUserRename        = "user.rename"
+	ActionUserRole          = "user.role"
+	ActionUserMailbox       = "user.mailbox"
+	ActionUserDisable       = "user.disable"
+	ActionUserEnable        = "user.enable"
+	ActionUserUnlock        = "user.unlock"
+	ActionRecoverySet       = "recovery.set"
+	ActionRecoveryClear     = "recovery.clear"
+	ActionTemporaryGenerate = "password.temporary.generated"
+	ActionTemporaryCustom   = "password.temporary.custom"
+	ActionPasswordChange    = "password.change"
+	ActionSignIn            = "signin.success"
+	ActionSignInFailure     = "signin.failure"
+	ActionSignInLocked      = "signin.locked"
+	ActionSettingChange     = "settings.change"
+)
