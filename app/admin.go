@@ -53,7 +53,7 @@ func (s *Service) NewTemporaryPassword(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, err := GeneratePassword(st.GeneratedLength)
+	p, err := GeneratePassword(st.GeneratedPasswordLength())
 	if err != nil {
 		return "", Internal(err)
 	}
@@ -153,7 +153,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 	}
 	plain, custom := n.TemporaryPassword, n.TemporaryPassword != ""
 	if !custom {
-		if plain, err = GeneratePassword(st.GeneratedLength); err != nil {
+		if plain, err = GeneratePassword(st.GeneratedPasswordLength()); err != nil {
 			return User{}, TemporaryPassword{}, Internal(err)
 		}
 	}

@@ -198,7 +198,7 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 		}
 		u.PasswordChangedAt = now
 	} else {
-		plain, err := GeneratePassword(st.GeneratedLength)
+		plain, err := GeneratePassword(st.GeneratedPasswordLength())
 		if err != nil {
 			return User{}, nil, Internal(err)
 		}

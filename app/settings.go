@@ -253,7 +253,7 @@ func ParseDuration(v string) (time.Duration, error) {
 
 // FormatDuration writes a duration the short way: 24h, 30d, 1m, 90s, 1h30m.
 func FormatDuration(d time.Duration) string {
-	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+	if d >= 48*time.Hour && d%(24*time.Hour) == 0 { // 24h reads better than 1d
 		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
 	}
 	s := d.String()
@@ -261,3 +261,8 @@ func FormatDuration(d time.Duration) string {
 	s = strings.Replace(s, "h0m", "h", 1)
 	return s
 }
+
+// GeneratedPasswordLength is the length of a generated password: the
+// configured one, raised to the minimum length so that every generated
+// password passes the policy.
+func (s *Settings) GeneratedPasswordLength() int { return max(s.GeneratedLength, s.MinLength) }

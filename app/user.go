@@ -66,7 +66,7 @@ type User struct {
 }
 
 // State returns the password state at time now.
-func (u *User) State(now time.Time) PasswordState {
+func (u User) State(now time.Time) PasswordState {
 	switch {
 	case u.PasswordHash == "":
 		return StateNone
@@ -79,10 +79,10 @@ func (u *User) State(now time.Time) PasswordState {
 }
 
 // Locked reports whether sign-in is refused for throttling at time now.
-func (u *User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
+func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // IsAdmin reports whether the user is an administrator.
-func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+func (u User) IsAdmin() bool { return u.Role == RoleAdmin }
 
 // EmailKey is the form under which logins are compared and stored unique:
 // trimmed, NFKC-normalised and lower-cased.

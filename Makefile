@@ -1,0 +1,42 @@
+# Sésame: `make run` opens the window, `make test` runs every test. Both
+# install what is missing first (Debian packages, Go tools).
+SHELL := /bin/bash
+GO ?= go
+TAGS := sqlite_fts5
+GOFLAGS_TAGS := -tags $(TAGS)
+BIN := bin/sesame
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build needs cgo (SQLite, GLFW); the window needs X and GL headers; the
+# tests need Xvfb, xclip (clipboard) and ImageMagick (screenshots).
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip imagemagick
+
+.PHONY: run test bench build deps vet clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing: $$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/dl/"; exit 1; }
+
+build: deps
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_TAGS) -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+vet: deps
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet $(GOFLAGS_TAGS) ./...
+
+test: vet build
+	CGO_ENABLED=1 SESAME_BIN=$(CURDIR)/$(BIN) $(GO) test $(GOFLAGS_TAGS) -race -count=1 ./...
+
+bench: build
+	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

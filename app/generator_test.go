@@ -1,0 +1,75 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"sesame/app"
+)
+
+func TestGeneratePasswordShape(t *testing.T) {
+	const lookAlikes = "0Oo1lIiSsZzBGg6qVv|`'\""
+	for _, n := range []int{12, 16, 64} {
+		for range 50 {
+			p, err := app.GeneratePassword(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if utf8.RuneCountInString(p) != n {
+				t.Fatalf("length %d, want %d: %q", utf8.RuneCountInString(p), n, p)
+			}
+			if i := strings.IndexAny(p, lookAlikes); i >= 0 {
+				t.Fatalf("%q holds the look-alike %q", p, p[i])
+			}
+		}
+	}
+}
+
+// TestGeneratePasswordUniform draws many characters and checks that every
+// symbol of the alphabet comes up about as often as the others: a modulo
+// bias or a missing symbol would show.
+func TestGeneratePasswordUniform(t *testing.T) {
+	counts := map[rune]int{}
+	total := 0
+	for range 2000 {
+		p, err := app.GeneratePassword(32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p {
+			counts[r]++
+			total++
+		}
+	}
+	if len(counts) < 40 {
+		t.Fatalf("only %d distinct symbols drawn", len(counts))
+	}
+	expected := float64(total) / float64(len(counts))
+	chi2 := 0.0
+	for _, c := range counts {
+		d := float64(c) - expected
+		chi2 += d * d / expected
+	}
+	// 42 degrees of freedom: the 99.99th percentile is about 85.
+	if chi2 > 85 {
+		t.Errorf("chi-square %.1f: the symbols are not drawn uniformly (%v)", chi2, counts)
+	}
+}
+
+func TestGeneratedPasswordsPassThePolicy(t *testing.T) {
+	p := app.Policy{MinLength: 15, Blocklist: blocklist}
+	ctx := app.PolicyContext{Login: "jeanne.martin@acme.example", Name: "Jeanne Martin", Company: "Acme"}
+	for range 100 {
+		pw, err := app.GeneratePassword(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := p.Assess(pw, ctx); !a.OK() {
+			t.Fatalf("generated %q rejected: %v", pw, a.Reasons)
+		}
+		if a := p.AssessTemporary(pw); !a.OK() {
+			t.Fatalf("generated %q rejected as temporary: %v", pw, a.Reasons)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+// Package memstore is an in-memory app.Store for the tests of the layers
+// above the store: the domain's rules and the windows' behaviour. It keeps
+// the store's contract (transactions that roll back, not-found and conflict
+// errors, name order) but none of its speed: search scans every user.
+package memstore
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"sesame/app"
+)
+
+// Store is an in-memory app.Store. The zero value is not usable: use New.
+type Store struct {
+	mu    sync.Mutex
+	state state
+}
+
+type state struct {
+	users    map[int64]app.User
+	nextID   int64
+	history  map[int64][]string // newest first
+	throttle map[string]app.Throttle
+	settings map[string]string
+	audit    []app.AuditEvent
+}
+
+var _ app.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{state: state{
+		users: map[int64]app.User{}, nextID: 1, history: map[int64][]string{},
+		throttle: map[string]app.Throttle{}, settings: map[string]string{},
+	}}
+}
+
+func (s state) clone() state {
+	c := s
+	c.users = maps.Clone(s.users)
+	c.history = make(map[int64][]string, len(s.history))
+	for k, v := range s.history {
+		c.history[k] = slices.Clone(v)
+	}
+	c.throttle = maps.Clone(s.throttle)
+	c.settings = maps.Clone(s.settings)
+	c.audit = slices.Clone(s.audit)
+	return c
+}
+
+// Read runs fn on a snapshot.
+func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.state.clone()
+	return fn(&tx{st: &st})
+}
+
+// Write runs fn on a copy and keeps it only when fn succeeds.
+func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.state.clone()
+	if err := fn(&tx{st: &st}); err != nil {
+		return err
+	}
+	s.state = st
+	return nil
+}
+
+// Audit returns every audit event, oldest first (for assertions).
+func (s *Store) Audit() []app.AuditEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.state.audit)
+}
+
+type tx struct{ st *state }
+
+func notFound(email string) error {
+	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", email)
+}
+
+func (t *tx) withLock(u app.User) app.User {
+	u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
+	return u
+}
+
+func (t *tx) UserByEmail(email string) (app.User, error) {
+	key := app.EmailKey(email)
+	for _, u := range t.st.users {
+		if app.EmailKey(u.Email) == key {
+			return t.withLock(u), nil
+		}
+	}
+	return app.User{}, notFound(email)
+}
+
+func (t *tx) UserByID(id int64) (app.User, error) {
+	u, ok := t.st.users[id]
+	if !ok {
+		return app.User{}, app.Errorf(app.ENotFound, "No such user.")
+	}
+	return t.withLock(u), nil
+}
+
+func (t *tx) CreateUser(u *app.User) error {
+	if _, err := t.UserByEmail(u.Email); err == nil {
+		return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", u.Email)
+	}
+	u.ID = t.st.nextID
+	t.st.nextID++
+	stored := *u
+	stored.LockedUntil = time.Time{}
+	t.st.users[u.ID] = stored
+	return nil
+}
+
+func (t *tx) UpdateUser(u *app.User) error {
+	if _, ok := t.st.users[u.ID]; !ok {
+		return app.Errorf(app.ENotFound, "No such user.")
+	}
+	stored := *u
+	stored.LockedUntil = time.Time{}
+	t.st.users[u.ID] = stored
+	return nil
+}
+
+func (t *tx) CountUsers() (int, error) { return len(t.st.users), nil }
+
+func (t *tx) sorted() []app.User {
+	out := slices.Collect(maps.Values(t.st.users))
+	slices.SortFunc(out, func(a, b app.User) int {
+		if c := strings.Compare(app.SortKey(&a), app.SortKey(&b)); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	for i := range out {
+		out[i] = t.withLock(out[i])
+	}
+	return out
+}
+
+func (t *tx) ActiveAdmins() ([]app.User, error) {
+	var out []app.User
+	for _, u := range t.sorted() {
+		if u.IsAdmin() && !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	text := app.FoldForSearch(q.Text)
+	var page app.UserPage
+	for _, u := range t.sorted() {
+		c := app.Cursor{SortKey: app.SortKey(&u), ID: u.ID}
+		if q.After != (app.Cursor{}) && (c.SortKey < q.After.SortKey || (c.SortKey == q.After.SortKey && c.ID <= q.After.ID)) {
+			continue
+		}
+		if !strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
+			continue
+		}
+		if len(page.Users) == limit {
+			page.More = true
+			break
+		}
+		page.Users = append(page.Users, u)
+		page.Next = c
+	}
+	return page, nil
+}
+
+func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
+	h := t.st.history[userID]
+	return slices.Clone(h[:min(limit, len(h))]), nil
+}
+
+func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error {
+	h := append([]string{hash}, t.st.history[userID]...)
+	t.st.history[userID] = h[:min(keep, len(h))]
+	return nil
+}
+
+func (t *tx) Throttle(key string) (app.Throttle, error) { return t.st.throttle[key], nil }
+
+func (t *tx) PutThrottle(th app.Throttle) error {
+	t.st.throttle[th.Key] = th
+	return nil
+}
+
+func (t *tx) ClearThrottle(key string) error {
+	delete(t.st.throttle, key)
+	return nil
+}
+
+func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
+
+func (t *tx) PutSetting(key, value string) error {
+	t.st.settings[key] = value
+	return nil
+}
+
+func (t *tx) AddAudit(e app.AuditEvent) error {
+	e.ID = int64(len(t.st.audit) + 1)
+	t.st.audit = append(t.st.audit, e)
+	return nil
+}
+
+func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []app.AuditEvent
+	for i := len(t.st.audit) - 1; i >= 0 && len(out) < limit; i-- {
+		e := t.st.audit[i]
+		if q.BeforeID != 0 && e.ID >= q.BeforeID {
+			continue
+		}
+		if q.Action != "" && e.Action != q.Action {
+			continue
+		}
+		if q.Subject != "" && !strings.Contains(strings.ToLower(e.Actor+" "+e.Subject), strings.ToLower(q.Subject)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
