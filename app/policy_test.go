@@ -159,7 +159,7 @@ func TestFoldForSearch(t *testing.T) {
 		"Hélène":           "helene",
 		"  Jean   DUPRÉ ":  "jean dupre",
 		"Œuvre Straße":     "oeuvre strasse",
-		"Ｆｕｌｌｗｉｄｔｈ": "fullwidth",
+		"Ｆｕｌｌｗｉｄｔｈ":        "fullwidth",
 		"José.Garcia@X.ES": "jose.garcia@x.es",
 	} {
 		if got := app.FoldForSearch(in); got != want {
