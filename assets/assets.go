@@ -19,3 +19,8 @@ var CommonPasswords []byte
 //
 //go:embed translations
 var Translations embed.FS
+
+// Icon is the application's icon: a keyhole (PNG, 256 × 256).
+//
+//go:embed icon.png
+var Icon []byte
