@@ -168,6 +168,12 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
+		if n, err := tx.CountUsers(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
+		}
 		st, err := loadSettings(tx)
 		if err != nil {
 			return err

@@ -262,3 +262,12 @@ func TestAdministratorsAndSearch(t *testing.T) {
 		t.Errorf("search: %v %v", p.Users, err)
 	}
 }
+
+func TestCreateUserBeforeSetupIsRefused(t *testing.T) {
+	e := emptyEnv(t)
+	_, _, err := e.svc.CreateUser(e.ctx, app.SystemActor("root"), app.NewUser{Email: "a@b.example", Name: "A"})
+	wantCode(t, err, app.EInvalid)
+	if need, _ := e.svc.NeedsSetup(e.ctx); !need {
+		t.Error("a user was created before the set-up")
+	}
+}

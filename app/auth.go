@@ -258,7 +258,7 @@ func outcomeError(r SignInResult) error {
 	case OutcomeInvalid:
 		return Errorf(EAuth, "The e-mail or the password is wrong.")
 	case OutcomeLocked:
-		return Errorf(ELocked, "Too many failed attempts: try again after {{.Until}}.", "Until", r.LockedUntil)
+		return Errorf(ELocked, "Too many failed attempts: locked until {{.Until}}.", "Until", r.LockedUntil)
 	case OutcomeExpired:
 		return Errorf(EExpired, "This temporary password has expired: ask your administrator for a new one.")
 	case OutcomeDisabled:

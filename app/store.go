@@ -102,6 +102,14 @@ type AuditQuery struct {
 	BeforeID int64  // only events older than this one, 0 for the newest
 }
 
+// AuditActions lists every audit action, for filters.
+func AuditActions() []string {
+	return []string{ActionSetup, ActionUserCreate, ActionUserRename, ActionUserRole, ActionUserMailbox,
+		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
+		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
+		ActionSignInFailure, ActionSignInLocked, ActionSettingChange}
+}
+
 // Audit actions.
 const (
 	ActionSetup             = "setup"

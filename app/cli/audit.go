@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"sesame/app"
+)
+
+// auditActions are the actions that --action accepts, so that a mistyped
+// one is refused rather than silently matching nothing.
+var auditActions = app.AuditActions()
+
+// auditPage is how many events `audit` asks the store for at a time.
+const auditPage = 500
+
+func runAudit(c *call) error {
+	fs := c.flags()
+	user := fs.String("user", "", "only events whose actor or subject e-mail contains `TEXT`")
+	action := fs.String("action", "", "only events of this `ACTION`: "+strings.Join(auditActions, ", "))
+	limit := fs.Int("limit", 100, "at most `N` events")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	if _, err := c.parse(fs); err != nil {
+		return err
+	}
+	if *limit < 1 {
+		return usagef("--limit must be 1 or more")
+	}
+	if *action != "" && !slices.Contains(auditActions, *action) {
+		return usagef("unknown action %q; the actions are: %s", *action, strings.Join(auditActions, ", "))
+	}
+	var events []app.AuditEvent
+	q := app.AuditQuery{Subject: *user, Action: *action}
+	for len(events) < *limit {
+		q.Limit = min(auditPage, *limit-len(events))
+		page, err := c.svc().Audit(c.ctx, q)
+		if err != nil {
+			return err
+		}
+		events = append(events, page...)
+		if len(page) == 0 { // a short page may be the store's cap, not the end
+			break
+		}
+		q.BeforeID = page[len(page)-1].ID
+	}
+	if *asJSON {
+		out := make([]auditJSON, len(events))
+		for i, e := range events {
+			out[i] = auditJSON{ID: e.ID, At: jsonTime(e.At), Actor: e.Actor, Subject: nullable(e.Subject), Action: e.Action, Details: e.Details}
+		}
+		return writeJSON(c.env.Stdout, out)
+	}
+	tw := c.table()
+	fmt.Fprintln(tw, "TIME\tACTOR\tACTION\tSUBJECT\tDETAILS")
+	for _, e := range events {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format(secondsLayout), oneLine(e.Actor), e.Action,
+			oneLine(dash(e.Subject)), oneLine(e.Details))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(events) == 0 {
+		c.notef("No event matches.\n")
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"strings"
+
+	"sesame/app"
+)
+
+// readSecrets reads one password a line from standard input, a line for
+// each prompt. Only the line ending is removed: spaces belong to the
+// password. When standard input is a terminal the prompts are shown on
+// standard error (the terminal still shows what is typed).
+func (c *call) readSecrets(prompts ...string) ([]string, error) {
+	tty := isTerminal(c.env.Stdin)
+	r := bufio.NewReader(c.env.Stdin)
+	out := make([]string, 0, len(prompts))
+	for i, p := range prompts {
+		if tty {
+			c.notef("%s (shown as you type; pipe it in to hide it): ", p)
+		}
+		line, err := r.ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, app.Internal(err)
+		}
+		if line == "" && err != nil {
+			return nil, app.Errorf(app.EInvalid, "Standard input ended before {{.What}} (line {{.Line}}): give one password a line.",
+				"What", p, "Line", i+1)
+		}
+		line = strings.TrimSuffix(line, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			return nil, app.Errorf(app.EInvalid, "Line {{.Line}} of standard input, {{.What}}, is empty.", "What", p, "Line", i+1)
+		}
+		out = append(out, line)
+	}
+	return out, nil
+}
+
+// isTerminal reports whether r is a character device, such as a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func runSignIn(c *call) error {
+	pos, err := c.parse(c.flags(), "EMAIL")
+	if err != nil {
+		return err
+	}
+	pw, err := c.readSecrets("the password")
+	if err != nil {
+		return err
+	}
+	res, err := c.svc().SignIn(c.ctx, pos[0], pw[0])
+	if err != nil {
+		return err
+	}
+	switch res.Outcome {
+	case app.OutcomeSignedIn:
+		c.printf("signed in as %s (%s)\n", res.User.Name, res.User.Role)
+		return nil
+	case app.OutcomeMustChange:
+		c.printf("must change password\n")
+		c.notef("This is a temporary password, which expires %s: choose your own with \"sesame passwd %s\".\n",
+			humanTime(res.User.TemporaryExpiresAt), res.User.Email)
+		return exitStatus(outcomeStatus(res.Outcome))
+	}
+	return app.OutcomeError(res)
+}
+
+func runPasswd(c *call) error {
+	pos, err := c.parse(c.flags(), "EMAIL")
+	if err != nil {
+		return err
+	}
+	pw, err := c.readSecrets("the current (or temporary) password", "the new password")
+	if err != nil {
+		return err
+	}
+	u, err := c.svc().ChangePassword(c.ctx, pos[0], pw[0], pw[1])
+	if err != nil {
+		return err
+	}
+	c.printf("password changed for %s\n", u.Email)
+	return nil
+}

@@ -1,0 +1,264 @@
+// Package cli is Sésame's command line: the administrator's actions on
+// users, sign-in and password change, the audit trail and the company's
+// settings, run on the same app.Service as the window. It reads the
+// arguments, calls the service and turns its answers into output and an
+// exit status that scripts can rely on. Passwords come from standard
+// input, never from arguments, which other users of the machine can see.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"sesame/app"
+)
+
+// Env is what a command runs with.
+type Env struct {
+	Service *app.Service
+	Actor   app.Actor // whom the audit trail names for the command line's actions
+	Stdin   io.Reader // passwords, one a line
+	Stdout  io.Writer // results: a value alone on a line, a table or JSON
+	Stderr  io.Writer // errors and notes for the person at the terminal
+	// Generate fills the store with n fake users drawn from seed, for tests
+	// and benchmarks (sesame dev generate).
+	Generate func(ctx context.Context, n int, seed int64) error
+}
+
+// Exit statuses. Scripts tell the outcomes of a sign-in or a password
+// change apart by these alone.
+const (
+	exitOK         = 0
+	exitError      = 1 // bad input, unknown user, refused action, failure
+	exitAuth       = 2 // invalid credentials
+	exitMustChange = 3 // right temporary password: it must be changed
+	exitLocked     = 4 // too many failed attempts
+	exitExpired    = 5 // the temporary password has expired
+	exitPolicy     = 6 // the password policy rejected a password
+	exitDisabled   = 7 // the account is disabled
+)
+
+// command is one action of the command line.
+type command struct {
+	name    string // the words that select it: "users add"
+	args    string // what follows the name in a synopsis
+	summary string
+	run     func(c *call) error
+}
+
+func (cmd *command) synopsis() string {
+	s := "sesame " + cmd.name
+	if cmd.args != "" {
+		s += " " + cmd.args
+	}
+	return s
+}
+
+// commands is in the order of the usage text.
+var commands = []*command{
+	{
+		"init", "--company NAME --admin EMAIL --name NAME",
+		"create the company and its first administrator; print the administrator's temporary password", runInit,
+	},
+	{
+		"users add", "EMAIL --name NAME [--admin] [--no-mailbox] [--recovery ADDR] [--password-stdin]",
+		"create a user; print the generated temporary password, unless --password-stdin gives one", runUsersAdd,
+	},
+	{
+		"users list", "[--query TEXT] [--limit N] [--json]",
+		"list the users in name order; --query matches name, login or recovery e-mail, accents ignored", runUsersList,
+	},
+	{"users show", "EMAIL [--json]", "show a user and the state of the password", runUsersShow},
+	{
+		"users reset", "EMAIL [--password-stdin]",
+		"give a new temporary password, generated (printed) or read from stdin; to be changed at the next sign-in", runUsersReset,
+	},
+	{"users set-recovery", "EMAIL (ADDR | --clear)", "set or clear the recovery e-mail", runUsersSetRecovery},
+	{"users unlock", "EMAIL", "lift a lock after too many failed sign-ins", runUsersUnlock},
+	{"users disable", "EMAIL", "forbid sign-in to an account", runUsersDisable},
+	{"users enable", "EMAIL", "allow sign-in again", runUsersEnable},
+	{"users role", "EMAIL (admin|employee)", "change a user's role", runUsersRole},
+	{"signin", "EMAIL", "check a password (first line of stdin); print the outcome", runSignIn},
+	{"passwd", "EMAIL", "change a password: the current one, then the new one, on two lines of stdin", runPasswd},
+	{"audit", "[--user TEXT] [--action ACTION] [--limit N] [--json]", "show the audit trail, newest first", runAudit},
+	{"settings", "[KEY [VALUE]]", "show every setting, show one value, or set one", runSettings},
+	{
+		"dev generate", "N [--seed S]",
+		"for testing only: add N realistic fake users (a large directory for the window, benchmarks)", runDevGenerate,
+	},
+}
+
+// groups are the first words of commands that take a second one.
+var groups = map[string]bool{"users": true, "dev": true}
+
+// IsHelp reports whether an argument asks for the usage.
+func IsHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// Usage writes the command line's usage.
+func Usage(w io.Writer) {
+	fmt.Fprint(w, `Sésame manages the passwords of a company's employees. With no command it
+opens the window; with one, it runs that action on the same database.
+
+usage: sesame [--db PATH] [--lang en|fr] [COMMAND [ARGS]]
+
+Commands:
+`)
+	for _, cmd := range commands {
+		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimPrefix(cmd.synopsis(), "sesame "), cmd.summary)
+	}
+	fmt.Fprint(w, `  help
+        show this text; "sesame COMMAND --help" tells more about one command
+
+Options (before the command):
+  --db PATH      the database file (default: $SESAME_DB, else sesame/sesame.db
+                 in your configuration folder: ~/.config on Linux)
+  --lang en|fr   the language of the window
+
+Passwords are read from standard input, one a line, and are not hidden as you
+type: pipe them in. A password that Sésame makes is printed alone on one line
+of standard output; notes go to standard error. The audit trail names the
+command line's actions as done by system:<your login>.
+
+Environment:
+  SESAME_DB      the database file, when --db is not given
+
+Exit status:
+  0  success
+  1  error: bad input, unknown user, refused action
+  2  invalid credentials
+  3  the password is temporary and must be changed (sesame passwd)
+  4  locked after too many failed attempts
+  5  the temporary password has expired
+  6  password rejected by the policy
+  7  account disabled
+`)
+}
+
+// Run runs the command that args name (without the program's own flags)
+// and returns the exit status.
+func Run(ctx context.Context, env Env, args []string) int {
+	if len(args) == 0 || IsHelp(args[0]) || groups[args[0]] && len(args) > 1 && IsHelp(args[1]) {
+		Usage(env.Stdout)
+		return exitOK
+	}
+	cmd, rest, err := lookup(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sesame: %v\n\n", err)
+		Usage(env.Stderr)
+		return exitError
+	}
+	err = cmd.run(&call{ctx: ctx, env: env, cmd: cmd, args: rest})
+	return report(env.Stderr, cmd, err)
+}
+
+// lookup finds the command that args name and returns it with the
+// arguments that follow its name.
+func lookup(args []string) (*command, []string, error) {
+	name, n := args[0], 1
+	if groups[args[0]] {
+		if len(args) < 2 {
+			return nil, nil, fmt.Errorf("%q needs a sub-command", args[0])
+		}
+		name, n = args[0]+" "+args[1], 2
+	}
+	for _, cmd := range commands {
+		if cmd.name == name {
+			return cmd, args[n:], nil
+		}
+	}
+	return nil, nil, fmt.Errorf("unknown command %q", name)
+}
+
+// report prints what ended a command and returns its exit status.
+func report(stderr io.Writer, cmd *command, err error) int {
+	var (
+		usage  *usageError
+		status exitStatus
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.As(err, &status):
+		return int(status)
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "sesame: %s\nusage: %s\nRun \"sesame %s --help\" for details.\n", usage.msg, cmd.synopsis(), cmd.name)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "sesame: %s\n", message(err))
+	return exitCode(err)
+}
+
+// exitCode maps an error of the domain to an exit status.
+func exitCode(err error) int {
+	switch app.CodeOf(err) {
+	case "":
+		return exitOK
+	case app.EAuth:
+		return exitAuth
+	case app.ELocked:
+		return exitLocked
+	case app.EExpired:
+		return exitExpired
+	case app.EPolicy:
+		return exitPolicy
+	case app.EDisabled:
+		return exitDisabled
+	}
+	return exitError
+}
+
+// outcomeStatus maps a sign-in outcome to an exit status.
+func outcomeStatus(o app.Outcome) int {
+	switch o {
+	case app.OutcomeSignedIn:
+		return exitOK
+	case app.OutcomeMustChange:
+		return exitMustChange
+	case app.OutcomeLocked:
+		return exitLocked
+	case app.OutcomeExpired:
+		return exitExpired
+	case app.OutcomeDisabled:
+		return exitDisabled
+	}
+	return exitAuth
+}
+
+// exitStatus ends a command whose output has already said everything.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// call is one run of a command.
+type call struct {
+	ctx  context.Context
+	env  Env
+	cmd  *command
+	args []string
+}
+
+func (c *call) svc() *app.Service { return c.env.Service }
+
+// table writes aligned columns on standard output; flush it when done.
+func (c *call) table() *tabwriter.Writer {
+	return tabwriter.NewWriter(c.env.Stdout, 0, 0, 2, ' ', 0)
+}
+
+// printf writes a result on standard output.
+func (c *call) printf(format string, a ...any) { fmt.Fprintf(c.env.Stdout, format, a...) }
+
+// notef writes a note for the person on standard error, so that standard
+// output holds the result alone.
+func (c *call) notef(format string, a ...any) { fmt.Fprintf(c.env.Stderr, format, a...) }

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+
+	"sesame/app"
+)
+
+// runSettings shows or sets the company's settings. It takes no flags, so
+// that a value such as "-1" reaches the range check rather than the flag
+// parser; "--" before the key lets a value be "--help".
+func runSettings(c *call) error {
+	args := c.args
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	} else if slices.ContainsFunc(args, func(a string) bool { return a != "help" && IsHelp(a) }) {
+		c.help(c.flags())
+		return errHelp
+	}
+	if len(args) > 2 {
+		return usagef("unexpected argument %q (quote a value that has spaces)", args[2])
+	}
+	if len(args) > 0 {
+		if _, err := app.LookupSetting(args[0]); err != nil {
+			return err
+		}
+	}
+	st, err := c.svc().Settings(c.ctx)
+	if err != nil {
+		return err
+	}
+	switch len(args) {
+	case 0:
+		return c.showSettings(st)
+	case 1:
+		v, err := st.Get(args[0])
+		if err != nil {
+			return err
+		}
+		c.printf("%s\n", v)
+		return nil
+	}
+	key, value := args[0], args[1]
+	before, _ := st.Get(key)
+	next, err := c.svc().UpdateSettings(c.ctx, c.env.Actor, map[string]string{key: value})
+	if err != nil {
+		return err
+	}
+	after, _ := next.Get(key)
+	if after == before {
+		c.printf("%s is already %s\n", key, quoteEmpty(after))
+		return nil
+	}
+	c.printf("%s: %s → %s\n", key, quoteEmpty(before), quoteEmpty(after))
+	return nil
+}
+
+func (c *call) showSettings(st app.Settings) error {
+	tw := c.table()
+	fmt.Fprintln(tw, "KEY\tVALUE\tALLOWED\tDESCRIPTION")
+	for _, d := range app.SettingDefs() {
+		v, err := st.Get(d.Key)
+		if err != nil {
+			return err
+		}
+		allowed := d.Range()
+		if allowed == "" {
+			allowed = "text"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Key, oneLine(quoteEmpty(v)), allowed, d.Label)
+	}
+	return tw.Flush()
+}
+
+func quoteEmpty(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
+}

@@ -1,0 +1,284 @@
+package cli
+
+import (
+	"fmt"
+
+	"sesame/app"
+)
+
+// listPage is how many users `users list` asks the store for at a time.
+const listPage = 200
+
+func runUsersAdd(c *call) error {
+	fs := c.flags()
+	name := fs.String("name", "", "the user's full `NAME` (required)")
+	admin := fs.Bool("admin", false, "make the user an administrator rather than an employee")
+	noMailbox := fs.Bool("no-mailbox", false, "the login is a fictitious address: nothing is ever mailed to it")
+	recovery := fs.String("recovery", "", "a recovery e-mail `ADDR`, other than the login")
+	fromStdin := fs.Bool("password-stdin", false, "read the temporary password from the first line of stdin instead of generating one")
+	pos, err := c.parse(fs, "EMAIL")
+	if err != nil {
+		return err
+	}
+	if *name == "" {
+		return usagef("--name NAME is required")
+	}
+	if err := c.requireSetUp(); err != nil {
+		return err
+	}
+	n := app.NewUser{Email: pos[0], Name: *name, Role: app.RoleEmployee, HasMailbox: !*noMailbox, RecoveryEmail: *recovery}
+	if *admin {
+		n.Role = app.RoleAdmin
+	}
+	if *fromStdin {
+		pw, err := c.readSecrets("the temporary password")
+		if err != nil {
+			return err
+		}
+		n.TemporaryPassword = pw[0]
+	}
+	u, temp, err := c.svc().CreateUser(c.ctx, c.env.Actor, n)
+	if err != nil {
+		return err
+	}
+	if !*fromStdin {
+		c.printf("%s\n", temp.Plaintext)
+	}
+	c.notef("Created %s (%s). The temporary password expires %s; it must be changed at the first sign-in.\n",
+		u.Email, u.Role, humanTime(temp.ExpiresAt))
+	return nil
+}
+
+func runUsersList(c *call) error {
+	fs := c.flags()
+	query := fs.String("query", "", "only users whose name, login or recovery e-mail contains `TEXT`")
+	limit := fs.Int("limit", 0, "at most `N` users (0: all)")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	if _, err := c.parse(fs); err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return usagef("--limit must be 0 (all) or more")
+	}
+	var (
+		users []app.User
+		after app.Cursor
+		more  = true
+	)
+	for more && (*limit == 0 || len(users) < *limit) {
+		size := listPage
+		if *limit > 0 {
+			size = min(size, *limit-len(users))
+		}
+		page, err := c.svc().SearchUsers(c.ctx, app.UserQuery{Text: *query, Limit: size, After: after})
+		if err != nil {
+			return err
+		}
+		users = append(users, page.Users...)
+		after, more = page.Next, page.More && len(page.Users) > 0
+	}
+	now := c.svc().Now()
+	if *asJSON {
+		out := make([]userJSON, len(users))
+		for i, u := range users {
+			out[i] = toJSON(u, now)
+		}
+		return writeJSON(c.env.Stdout, out)
+	}
+	tw := c.table()
+	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
+	for _, u := range users {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, stateWords(u, now))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case more:
+		c.notef("Showing the first %d; more match (raise --limit).\n", len(users))
+	case len(users) == 0:
+		c.notef("No user matches.\n")
+	}
+	return nil
+}
+
+func runUsersShow(c *call) error {
+	fs := c.flags()
+	asJSON := fs.Bool("json", false, "print a JSON object")
+	pos, err := c.parse(fs, "EMAIL")
+	if err != nil {
+		return err
+	}
+	u, err := c.svc().User(c.ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	now := c.svc().Now()
+	if *asJSON {
+		return writeJSON(c.env.Stdout, toJSON(u, now))
+	}
+	locked := "no"
+	if u.Locked(now) {
+		locked = "until " + u.LockedUntil.Local().Format(secondsLayout)
+	}
+	recovery := u.RecoveryEmail
+	if recovery == "" {
+		recovery = "none"
+	}
+	mailbox := "yes"
+	if !u.HasMailbox {
+		mailbox = "no (fictitious address: nothing is mailed to it)"
+	}
+	tw := c.table()
+	for _, row := range [][2]string{
+		{"email", u.Email},
+		{"name", u.Name},
+		{"role", string(u.Role)},
+		{"mailbox", mailbox},
+		{"recovery e-mail", recovery},
+		{"password", passwordWords(u, now)},
+		{"locked", locked},
+		{"disabled", yesNo(u.Disabled)},
+		{"last sign-in", humanTime(u.LastSignInAt)},
+		{"password changed", humanTime(u.PasswordChangedAt)},
+		{"created", humanTime(u.CreatedAt)},
+	} {
+		fmt.Fprintf(tw, "%s:\t%s\n", row[0], oneLine(row[1]))
+	}
+	return tw.Flush()
+}
+
+func runUsersReset(c *call) error {
+	fs := c.flags()
+	fromStdin := fs.Bool("password-stdin", false, "read the temporary password from the first line of stdin instead of generating one")
+	pos, err := c.parse(fs, "EMAIL")
+	if err != nil {
+		return err
+	}
+	custom := ""
+	if *fromStdin {
+		pw, err := c.readSecrets("the temporary password")
+		if err != nil {
+			return err
+		}
+		custom = pw[0]
+	}
+	temp, err := c.svc().ResetPassword(c.ctx, c.env.Actor, pos[0], custom)
+	if err != nil {
+		return err
+	}
+	if !*fromStdin {
+		c.printf("%s\n", temp.Plaintext)
+	}
+	c.notef("New temporary password for %s, which expires %s; it must be changed at the next sign-in. The account is unlocked.\n",
+		pos[0], humanTime(temp.ExpiresAt))
+	return nil
+}
+
+func runUsersSetRecovery(c *call) error {
+	fs := c.flags()
+	remove := fs.Bool("clear", false, "remove the recovery e-mail")
+	pos, err := c.parseAny(fs)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 0:
+		return usagef("missing EMAIL")
+	case len(pos) == 1 && !*remove:
+		return usagef("give the recovery address ADDR, or --clear")
+	case len(pos) == 2 && *remove:
+		return usagef("give ADDR or --clear, not both")
+	case len(pos) > 2:
+		return usagef("unexpected argument %q", pos[2])
+	}
+	addr := ""
+	if !*remove {
+		if addr = pos[1]; addr == "" {
+			return usagef("the recovery address is empty: to remove it, use --clear")
+		}
+	}
+	res, err := c.update(pos[0], app.UserChange{RecoveryEmail: &addr})
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(res.Changed) == 0 && *remove:
+		c.printf("%s has no recovery e-mail\n", res.User.Email)
+	case len(res.Changed) == 0:
+		c.printf("the recovery e-mail of %s is already %s\n", res.User.Email, res.User.RecoveryEmail)
+	case *remove:
+		c.printf("recovery e-mail of %s removed\n", res.User.Email)
+	default:
+		c.printf("recovery e-mail of %s set to %s\n", res.User.Email, res.User.RecoveryEmail)
+	}
+	return nil
+}
+
+func runUsersUnlock(c *call) error {
+	pos, err := c.parse(c.flags(), "EMAIL")
+	if err != nil {
+		return err
+	}
+	res, err := c.update(pos[0], app.UserChange{Unlock: true})
+	if err != nil {
+		return err
+	}
+	if len(res.Changed) == 0 {
+		c.printf("%s was not locked\n", res.User.Email)
+		return nil
+	}
+	c.printf("%s unlocked\n", res.User.Email)
+	return nil
+}
+
+func runUsersDisable(c *call) error { return c.setDisabled(true) }
+
+func runUsersEnable(c *call) error { return c.setDisabled(false) }
+
+func (c *call) setDisabled(disabled bool) error {
+	pos, err := c.parse(c.flags(), "EMAIL")
+	if err != nil {
+		return err
+	}
+	res, err := c.update(pos[0], app.UserChange{Disabled: &disabled})
+	if err != nil {
+		return err
+	}
+	word := "enabled"
+	if disabled {
+		word = "disabled"
+	}
+	if len(res.Changed) == 0 {
+		c.printf("%s is already %s\n", res.User.Email, word)
+		return nil
+	}
+	c.printf("%s %s\n", res.User.Email, word)
+	return nil
+}
+
+func runUsersRole(c *call) error {
+	pos, err := c.parse(c.flags(), "EMAIL", "ROLE")
+	if err != nil {
+		return err
+	}
+	role, err := app.ParseRole(pos[1])
+	if err != nil {
+		return err
+	}
+	res, err := c.update(pos[0], app.UserChange{Role: &role})
+	if err != nil {
+		return err
+	}
+	if len(res.Changed) == 0 {
+		c.printf("%s is already %s\n", res.User.Email, role)
+		return nil
+	}
+	c.printf("%s is now %s\n", res.User.Email, role)
+	return nil
+}
+
+// update saves a change of one user as the command line's actor.
+func (c *call) update(email string, ch app.UserChange) (app.UpdateResult, error) {
+	return c.svc().UpdateUser(c.ctx, c.env.Actor, email, ch)
+}
