@@ -136,8 +136,11 @@ func (s *Service) UpdateSettings(ctx context.Context, actor Actor, values map[st
 			if err := tx.PutSetting(d.Key, after[d.Key]); err != nil {
 				return err
 			}
-			if err := tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionSettingChange,
-				Details: d.Key + ": " + before[d.Key] + " → " + after[d.Key]}); err != nil {
+			details := d.Key + ": " + before[d.Key] + " → " + after[d.Key]
+			if d.Secret {
+				details = d.Key + ": changed"
+			}
+			if err := tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionSettingChange, Details: details}); err != nil {
 				return err
 			}
 		}

@@ -22,7 +22,25 @@ type Settings struct {
 	LockoutMax              time.Duration
 	SessionIdle             time.Duration // a signed-in window signs out after this idle time
 	ClipboardClear          time.Duration // a copied password is cleared from the clipboard after this time
+	Language                string        // of e-mails: "en" or "fr"
+	RecoveryCodeLifetime    time.Duration // a recovery code sent by e-mail is valid this long
+	SMTP                    SMTPSettings
 }
+
+// SMTPSettings say how e-mail leaves: an SMTP server (a local relay or the
+// company's provider). An empty Host means that no e-mail is sent; messages
+// wait in the outbox.
+type SMTPSettings struct {
+	Host     string
+	Port     int
+	Security string // "none", "starttls" or "tls"
+	Username string
+	Password string // never shown back, logged or exported
+	From     string
+}
+
+// Configured reports whether e-mail can be sent.
+func (s SMTPSettings) Configured() bool { return s.Host != "" && s.From != "" }
 
 // DefaultSettings are those of a new company.
 func DefaultSettings() Settings {
@@ -39,6 +57,9 @@ func DefaultSettings() Settings {
 		LockoutMax:              time.Hour,
 		SessionIdle:             5 * time.Minute,
 		ClipboardClear:          30 * time.Second,
+		Language:                "en",
+		RecoveryCodeLifetime:    15 * time.Minute,
+		SMTP:                    SMTPSettings{Port: 587, Security: "starttls"},
 	}
 }
 
@@ -51,6 +72,7 @@ const (
 	KindBool
 	KindInt
 	KindDuration
+	KindChoice // one of Choices
 )
 
 // SettingDef describes one company setting: its key (as used by the command
@@ -60,9 +82,13 @@ type SettingDef struct {
 	Key      string
 	Label    string
 	Kind     SettingKind
-	Min, Max int64 // for KindInt; nanoseconds for KindDuration
-	get      func(*Settings) string
-	set      func(*Settings, string) error
+	Min, Max int64    // for KindInt; nanoseconds for KindDuration
+	Choices  []string // for KindChoice
+	// Secret settings (the SMTP password) are never shown back: Display
+	// says only whether one is set, and the audit only that it changed.
+	Secret bool
+	get    func(*Settings) string
+	set    func(*Settings, string) error
 }
 
 // Range says in words which values are allowed, "" when any is.
@@ -74,8 +100,23 @@ func (d SettingDef) Range() string {
 		return strconv.FormatInt(d.Min, 10) + "–" + strconv.FormatInt(d.Max, 10)
 	case KindDuration:
 		return FormatDuration(time.Duration(d.Min)) + "–" + FormatDuration(time.Duration(d.Max))
+	case KindChoice:
+		return strings.Join(d.Choices, " | ")
 	}
 	return ""
+}
+
+// Display is the value as it may be shown: a secret is replaced by whether
+// it is set.
+func (d SettingDef) Display(s *Settings) string {
+	v := d.get(s)
+	if d.Secret {
+		if v == "" {
+			return "(not set)"
+		}
+		return "(set)"
+	}
+	return v
 }
 
 func intSetting(key, label string, min, max int, field func(*Settings) *int) SettingDef {
@@ -129,6 +170,60 @@ func boolSetting(key, label string, field func(*Settings) *bool) SettingDef {
 	return d
 }
 
+func choiceSetting(key, label string, choices []string, field func(*Settings) *string) SettingDef {
+	d := SettingDef{Key: key, Label: label, Kind: KindChoice, Choices: choices}
+	d.get = func(s *Settings) string { return *field(s) }
+	d.set = func(s *Settings, v string) error {
+		v = strings.ToLower(strings.TrimSpace(v))
+		for _, c := range choices {
+			if v == c {
+				*field(s) = v
+				return nil
+			}
+		}
+		return Errorf(EInvalid, "{{.Key}} must be one of: {{.Choices}}.", "Key", key, "Choices", strings.Join(choices, ", "))
+	}
+	return d
+}
+
+func textSetting(key, label string, secret bool, check func(string) (string, error), field func(*Settings) *string) SettingDef {
+	d := SettingDef{Key: key, Label: label, Kind: KindText, Secret: secret}
+	d.get = func(s *Settings) string { return *field(s) }
+	d.set = func(s *Settings, v string) error {
+		v, err := check(v)
+		if err != nil {
+			return err
+		}
+		*field(s) = v
+		return nil
+	}
+	return d
+}
+
+// checkHost accepts a host name or address, or "" for none.
+func checkHost(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if len(v) > 253 || strings.ContainsAny(v, " /\\@:\t") && !strings.HasPrefix(v, "[") {
+		return "", Errorf(EInvalid, "smtp.host must be a host name or an address, such as smtp.example.com or 127.0.0.1.")
+	}
+	return v, nil
+}
+
+// checkFrom accepts an e-mail address, or "" for none.
+func checkFrom(v string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", nil
+	}
+	return CheckEmail(v)
+}
+
+func anyText(v string) (string, error) {
+	if len(v) > 1024 || strings.ContainsAny(v, "\r\n") {
+		return "", Errorf(EInvalid, "The value is too long or holds a line break.")
+	}
+	return v, nil
+}
+
 var settingDefs = []SettingDef{
 	{
 		Key: "company.name", Label: "Company name", Kind: KindText,
@@ -153,6 +248,14 @@ var settingDefs = []SettingDef{
 	durationSetting("lockout.max", "Longest lock", time.Second, 7*24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutMax }),
 	durationSetting("session.idle", "Sign out after inactivity", 30*time.Second, 8*time.Hour, func(s *Settings) *time.Duration { return &s.SessionIdle }),
 	durationSetting("clipboard.clear", "Clear a copied password after", 5*time.Second, 10*time.Minute, func(s *Settings) *time.Duration { return &s.ClipboardClear }),
+	choiceSetting("company.language", "Language of e-mails", []string{"en", "fr"}, func(s *Settings) *string { return &s.Language }),
+	durationSetting("recovery.code_lifetime", "A recovery code is valid for", 5*time.Minute, 24*time.Hour, func(s *Settings) *time.Duration { return &s.RecoveryCodeLifetime }),
+	textSetting("smtp.host", "SMTP server", false, checkHost, func(s *Settings) *string { return &s.SMTP.Host }),
+	intSetting("smtp.port", "SMTP port", 1, 65535, func(s *Settings) *int { return &s.SMTP.Port }),
+	choiceSetting("smtp.security", "SMTP security", []string{"none", "starttls", "tls"}, func(s *Settings) *string { return &s.SMTP.Security }),
+	textSetting("smtp.username", "SMTP user name", false, anyText, func(s *Settings) *string { return &s.SMTP.Username }),
+	textSetting("smtp.password", "SMTP password", true, anyText, func(s *Settings) *string { return &s.SMTP.Password }),
+	textSetting("smtp.from", "Sender address", false, checkFrom, func(s *Settings) *string { return &s.SMTP.From }),
 }
 
 // SettingDefs lists every setting, in the order in which they are shown.
@@ -173,13 +276,14 @@ func LookupSetting(key string) (SettingDef, error) {
 	return SettingDef{}, Errorf(EInvalid, "Unknown setting \"{{.Key}}\". Known settings: {{.Keys}}.", "Key", key, "Keys", strings.Join(keys, ", "))
 }
 
-// Get returns the value of a setting, written as Set accepts it.
+// Get returns the value of a setting, written as Set accepts it; a secret
+// is never given back, only whether it is set.
 func (s *Settings) Get(key string) (string, error) {
 	d, err := LookupSetting(key)
 	if err != nil {
 		return "", err
 	}
-	return d.get(s), nil
+	return d.Display(s), nil
 }
 
 // Set validates and sets one setting; on error s is unchanged.

@@ -42,6 +42,14 @@ func runSettings(c *call) error {
 		return nil
 	}
 	key, value := args[0], args[1]
+	if d, _ := app.LookupSetting(key); d.Secret && value == "-" {
+		// A secret read from stdin stays out of the shell's history and ps.
+		lines, err := c.readSecrets(key)
+		if err != nil {
+			return err
+		}
+		value = lines[0]
+	}
 	before, _ := st.Get(key)
 	next, err := c.svc().UpdateSettings(c.ctx, c.env.Actor, map[string]string{key: value})
 	if err != nil {
