@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	fyne.io/fyne/v2 v2.7.1
+	github.com/atotto/clipboard v0.1.4
 	github.com/mattn/go-sqlite3 v1.14.53
 )
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -10,33 +9,37 @@ import (
 )
 
 // accountScreen is what a signed-in person sees: their account, the change
-// of their password, Sign out; and for an administrator, the
-// administration below.
+// of their password, Sign out; for an administrator, the administration,
+// with the account as one of its sections.
 type accountScreen struct {
 	s    *session
 	user app.User
 
-	note    *widget.Label
-	name    *widget.RichText
-	email   *widget.RichText
-	role    *widget.RichText
-	changed *widget.RichText
-	change  *button
-	signOut *button
-	admin   fyne.CanvasObject // nil for an employee
-	content fyne.CanvasObject
+	note     *widget.Label
+	name     *widget.RichText
+	email    *widget.RichText
+	role     *widget.RichText
+	changed  *widget.RichText
+	change   *button
+	signOut  *button
+	admin    fyne.CanvasObject // nil for an employee
+	adminScr *adminScreen      // the administration built for this screen, if any
+	content  fyne.CanvasObject
 }
 
 func (s *session) showAccount(u app.User, note string) *accountScreen {
 	v := s.newAccount(u, note)
-	s.show(v, v.content, v.change)
+	var first fyne.Focusable = v.change
+	if v.adminScr != nil {
+		first = v.adminScr.first()
+	}
+	s.show(v, v.content, first)
 	return v
 }
 
 func (s *session) newAccount(u app.User, note string) *accountScreen {
 	v := &accountScreen{s: s, user: u}
 	v.note = notice(widget.SuccessImportance)
-	say(v.note, note)
 	v.name = info(lang.L("Name"), u.Name)
 	v.email = info(lang.L("E-mail"), u.Email)
 	v.role = info(lang.L("Role"), roleName(u.Role))
@@ -58,11 +61,15 @@ func (s *session) newAccount(u app.User, note string) *accountScreen {
 		v.change,
 		v.signOut,
 	}
-	if u.IsAdmin() {
-		v.admin = s.adminView(s, u)
-		parts = append(parts, widget.NewSeparator(), v.admin)
+	if !u.IsAdmin() {
+		say(v.note, note)
+		v.content = page(parts...)
+		return v
 	}
-	v.content = page(parts...)
+	// The administration shows the note above whichever section is on view.
+	v.admin = s.adminView(s, u, page(parts...), note)
+	v.adminScr = s.admin
+	v.content = v.admin
 	return v
 }
 
@@ -70,24 +77,29 @@ func (v *accountScreen) onChange() { v.s.showChange(v.user) }
 
 func (v *accountScreen) onSignOut() { v.s.signOut(lang.L("You are signed out.")) }
 
+// onCancel is Escape: the administration closes what it has open.
+func (v *accountScreen) onCancel() {
+	if v.adminScr != nil {
+		v.adminScr.escape()
+	}
+}
+
+// leave drops what the administration holds: passwords on view, timers,
+// searches under way.
+func (v *accountScreen) leave() {
+	if v.adminScr == nil {
+		return
+	}
+	v.adminScr.leave()
+	if v.s.admin == v.adminScr {
+		v.s.admin = nil
+	}
+}
+
 // roleName names a role for a person.
 func roleName(r app.Role) string {
 	if r == app.RoleAdmin {
 		return lang.L("Administrator")
 	}
 	return lang.L("Employee")
-}
-
-// adminPlaceholder stands where the administration screen will be: the
-// session's adminView builds the administration of a signed-in
-// administrator.
-func adminPlaceholder(s *session, _ app.User) fyne.CanvasObject {
-	parts := []fyne.CanvasObject{
-		heading(lang.L("Administration")),
-		paragraph(lang.L("The administration of users and settings is not in this window yet. Meanwhile, use the command line (sesame help).")),
-	}
-	if s.opts.DatabasePath != "" {
-		parts = append(parts, info(lang.L("Database"), s.opts.DatabasePath))
-	}
-	return container.NewVBox(parts...)
 }

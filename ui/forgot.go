@@ -64,13 +64,21 @@ func forgotAdvice(st app.Settings, admins []app.User) string {
 	if len(admins) == 0 {
 		return text + "\n\n" + lang.L("Ask the person who looks after Sésame in your company.")
 	}
-	names := make([]string, len(admins))
-	for i, a := range admins {
-		names[i] = a.Name
+	names := make([]string, 0, maxNamed)
+	for _, a := range admins[:min(len(admins), maxNamed)] {
+		names = append(names, a.Name)
 	}
-	return text + "\n\n" + lang.N("Ask your administrator: {{.Names}}.", len(names),
-		map[string]any{"Names": strings.Join(names, ", ")})
+	list := strings.Join(names, ", ")
+	if more := len(admins) - len(names); more > 0 {
+		list += " " + lang.N("and {{.N}} more", more, map[string]any{"N": more})
+	}
+	return text + "\n\n" + lang.N("Ask your administrator: {{.Names}}.", len(admins),
+		map[string]any{"Names": list})
 }
+
+// maxNamed is the number of administrators that the forgotten password
+// names: a large company has thousands.
+const maxNamed = 5
 
 // onCancel goes back to the sign-in, with the e-mail as it was typed.
 func (v *forgotScreen) onCancel() { v.s.showSignIn(v.email, "") }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -56,4 +57,15 @@ func TestForgotPasswordWhenTheOptionIsOff(t *testing.T) {
 	test.Tap(screen[*signInScreen](h).forgot)
 	h.assertShows("An administrator can help you get back into your account.", "Alice Admin")
 	h.assertHides("only an administrator can give you one")
+}
+
+func TestForgotPasswordNamesAFewOfManyAdministrators(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withCompany(h)
+		for _, name := range []string{"Bruno", "Chloé", "David", "Emma", "Farid", "Gaëlle"} {
+			h.addUser(strings.ToLower(name)+"@acme.example", name+" Admin", app.RoleAdmin, "")
+		}
+	})
+	test.Tap(screen[*signInScreen](h).forgot)
+	h.assertShows("Ask one of your administrators: Alice Admin, Bruno Admin, Chloé Admin, David Admin, Emma Admin and 2 more.")
 }

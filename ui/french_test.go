@@ -75,7 +75,8 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 	for key := range translationKeys(t) {
 		m := app.Msg(key, "Min", 15, "Max", 256, "N", 3, "Part", "x", "Email", "a@b.c", "Until", "10:00",
 			"Key", "k", "Keys", "k", "Role", "r", "Name", "n", "Names", "n", "First", "1m",
-			"Company", "c", "Choices", "a, b", "Duration", "5 min", "Path", "p", "Date", "d", "ID", 1)
+			"Company", "c", "Choices", "a, b", "Duration", "5 min", "Path", "p", "Date", "d", "ID", 1,
+			"Time", "10:42", "Actor", "a@b.c", "Text", "t", "File", "f.csv", "Lifetime", "24 h", "Status", "s", "SignIn", "09:00", "Changed", "never")
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -101,12 +102,48 @@ type harness struct {
 	ctx   context.Context
 	app   fyne.App
 	clock *fakeClock
+	store app.Store
 	svc   *app.Service
 	s     *session
 
 	hold   bool     // keep background work until release
 	jobs   []func() // the work held
 	closed bool
+
+	clip  *fakeClipboard // the window's clipboard
+	saved *savedFile     // the last file that the window saved
+}
+
+// fakeClipboard stands for the system clipboard.
+type fakeClipboard struct {
+	text   string
+	writes int
+	fail   error // WriteAll fails with it when set
+}
+
+func (c *fakeClipboard) ReadAll() (string, error) { return c.text, nil }
+
+func (c *fakeClipboard) WriteAll(text string) error {
+	if c.fail != nil {
+		return c.fail
+	}
+	c.text = text
+	c.writes++
+	return nil
+}
+
+// savedFile is a file that the window saved, in memory.
+type savedFile struct {
+	name   string
+	data   bytes.Buffer
+	closed bool
+}
+
+func (f *savedFile) Write(p []byte) (int, error) { return f.data.Write(p) }
+
+func (f *savedFile) Close() error {
+	f.closed = true
+	return nil
 }
 
 // newHarness opens the window on an empty database, in English.
@@ -123,11 +160,18 @@ func newHarnessIn(t *testing.T, language string, prepare func(h *harness)) *harn
 	h.app = test.NewTempApp(t)
 	useLanguage(language, t.Setenv) // every test says its language: lang's choice outlives the test
 
-	h.svc = app.NewService(app.Config{Store: newStore(t), Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash})
+	h.store = newStore(t)
+	h.svc = app.NewService(app.Config{Store: h.store, Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash})
 	if prepare != nil {
 		prepare(h)
 	}
 	h.s = newSession(h.app, h.svc, Options{DatabasePath: "/tmp/sesame-test.db"}, h.run, h.clock)
+	h.clip = &fakeClipboard{}
+	h.s.clip = h.clip
+	h.s.saveFile = func(name string, save func(w io.WriteCloser, file string)) {
+		h.saved = &savedFile{name: name}
+		save(h.saved, name)
+	}
 	t.Cleanup(func() {
 		if !h.closed {
 			h.s.win.Close()

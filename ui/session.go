@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,22 +18,31 @@ import (
 // signed in, signs them out after SessionIdle without activity, and makes
 // sure that no password is left behind in a field or the clipboard.
 type session struct {
-	app  fyne.App
-	win  fyne.Window
-	svc  *app.Service
-	opts Options
-	run  runner
-	idle *idleWatch
+	app   fyne.App
+	win   fyne.Window
+	svc   *app.Service
+	opts  Options
+	run   runner
+	clock clock
+	idle  *idleWatch
+	clip  clipboard
 
-	// adminView builds what an administrator sees below their account:
-	// the administration screen plugs in here.
-	adminView func(s *session, u app.User) fyne.CanvasObject
+	// adminView builds what an administrator sees once signed in: the
+	// administration, with their own account as one of its sections.
+	adminView func(s *session, u app.User, account fyne.CanvasObject, note string) fyne.CanvasObject
+	admin     *adminScreen // the administration on view, nil when none
+	// saveFile asks where to save a file named name, then calls save with
+	// it open for writing (save closes it); tests write to memory instead.
+	saveFile func(name string, save func(w io.WriteCloser, file string))
 
 	user    *app.User // who is signed in; nil when nobody is
 	screen  any       // the screen on view (*signInScreen, *resetScreen, …)
 	created []*entry  // password fields built for the screen about to be shown
 	shown   []*entry  // password fields of the screen on view
 	copied  string    // a password copied from a field, cleared from the clipboard at sign-out
+
+	clipText string      // a password put on the clipboard by a copy button, until it is cleared
+	clipStop func() bool // stops the timer that clears it
 }
 
 // icon is Sésame's keyhole.
@@ -40,7 +50,9 @@ var icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
 // newSession builds the window and shows its first screen.
 func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock) *session {
-	s := &session{app: a, svc: svc, opts: opts, run: run, adminView: adminPlaceholder}
+	s := &session{app: a, svc: svc, opts: opts, run: run, clock: c, adminView: administration}
+	s.clip = systemClipboard{fallback: a.Clipboard()}
+	s.saveFile = s.saveDialog
 	s.idle = &idleWatch{clock: c, onIdle: s.onIdle}
 	s.win = a.NewWindow(lang.L("Sésame"))
 	s.win.SetIcon(icon)
@@ -114,6 +126,7 @@ func (s *session) showFailure(err error) {
 func (s *session) newEntry(placeholder string) *entry {
 	e := newEntry(s.touch, s.escape)
 	e.PlaceHolder = placeholder
+	e.onShortcut = s.shortcut
 	return e
 }
 
@@ -121,8 +134,35 @@ func (s *session) newPasswordEntry(placeholder string) *entry {
 	e := newPasswordEntry(s.touch, s.escape)
 	e.PlaceHolder = placeholder
 	e.onCopied = func() { s.copied = s.app.Clipboard().Content() }
+	e.onShortcut = s.shortcut
 	s.created = append(s.created, e)
 	return e
+}
+
+// newSecretEntry is a password field that the screen empties itself,
+// when it is done with it, rather than when it is left: a field of a panel
+// that comes and goes on a screen that stays.
+func (s *session) newSecretEntry(placeholder string) *entry {
+	e := newPasswordEntry(s.touch, s.escape)
+	e.PlaceHolder = placeholder
+	e.onCopied = func() { s.copied = s.app.Clipboard().Content() }
+	e.onShortcut = s.shortcut
+	return e
+}
+
+func (s *session) newCheck(label string, onChanged func(bool)) *check {
+	return newCheck(label, onChanged, s.touch, s.escape)
+}
+
+func (s *session) newChoice(options []string, onChanged func(string)) *choice {
+	return newChoice(options, onChanged, s.touch, s.escape)
+}
+
+// shortcut passes a shortcut typed in a field on to the window's.
+func (s *session) shortcut(sc fyne.Shortcut) {
+	if h, ok := s.win.Canvas().(fyne.Shortcutable); ok {
+		h.TypedShortcut(sc)
+	}
 }
 
 func (s *session) newButton(label string, importance widget.Importance, onTapped func()) *button {
@@ -139,7 +179,23 @@ func (s *session) newButton(label string, importance widget.Importance, onTapped
 func (s *session) signedIn(u app.User, note string) {
 	s.user = &u
 	s.watchIdle()
+	if u.IsAdmin() {
+		s.roomForAdministration()
+	}
 	s.showAccount(u, note)
+}
+
+// adminWindow is the size the administration needs for the table of users
+// and the user card side by side.
+var adminWindow = fyne.NewSize(1100, 720)
+
+// roomForAdministration enlarges a window too small for the
+// administration, which an administrator who wants it narrow can undo.
+func (s *session) roomForAdministration() {
+	size := s.win.Canvas().Size()
+	if size.Width < adminWindow.Width || size.Height < adminWindow.Height {
+		s.win.Resize(fyne.NewSize(max(size.Width, adminWindow.Width), max(size.Height, adminWindow.Height)))
+	}
 }
 
 // watchIdle (re)starts the idle watch with the company's setting.
@@ -174,6 +230,7 @@ func (s *session) forget() {
 		}
 		s.copied = ""
 	}
+	s.clearClipboard()
 }
 
 // onIdle ends a session left alone, the enforced reset included. With

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
@@ -49,28 +50,31 @@ func TestSignInEmployeeSeesOwnAccount(t *testing.T) {
 	}
 }
 
-func TestSignInAdministratorSeesAdministrationPlace(t *testing.T) {
+func TestSignInAdministratorSeesAdministration(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	h.signIn("admin@acme.example", goodPassword)
 	v := screen[*accountScreen](h)
-	if v.admin == nil {
+	if v.admin == nil || h.s.admin == nil {
 		t.Fatal("no administration for an administrator")
 	}
-	h.assertShows("Your account", "Alice Admin", "Administrator", "Administration", "command line", "/tmp/sesame-test.db")
+	h.assertShows("Administration", "Users", "Settings", "Audit log", "Your account", "Alice Admin", "admin@acme.example")
+	if h.focused() != h.s.admin.users.search {
+		t.Errorf("focus on %T, want the search of users", h.focused())
+	}
 }
 
 func TestSignInAdministrationIsPluggable(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	var got app.User
-	h.s.adminView = func(_ *session, u app.User) fyne.CanvasObject {
+	h.s.adminView = func(_ *session, u app.User, account fyne.CanvasObject, _ string) fyne.CanvasObject {
 		got = u
-		return heading("Users")
+		return container.NewVBox(heading("Users"), account)
 	}
 	h.signIn("admin@acme.example", goodPassword)
 	if got.Email != "admin@acme.example" {
 		t.Fatalf("the administration was built for %q", got.Email)
 	}
-	h.assertShows("Users")
+	h.assertShows("Users", "Your account", "Change password")
 }
 
 func TestSignInFailures(t *testing.T) {

@@ -11,8 +11,9 @@ import (
 
 // TestSmoke runs the real program's window under Xvfb and drives it from
 // the keyboard with xdotool (testdata/smoke.sh): sign-in, the enforced
-// reset, the account page, sign out, Forgot password?, in English and
-// French. It runs only with SESAME_SMOKE=1 and SESAME_BIN set to a built
+// reset, the account page, sign out, Forgot password?, the administration
+// of 100,000 users (search, a card's generated password shown, copied to
+// the real clipboard and saved, the settings), in English and French. It runs only with SESAME_SMOKE=1 and SESAME_BIN set to a built
 // binary; the screenshots go to SESAME_SHOTS (docs/screenshots, say), or
 // to a temporary folder.
 func TestSmoke(t *testing.T) {
@@ -27,9 +28,9 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tool := range []string{"xvfb-run", "xdotool", "import", "bash"} {
+	for _, tool := range []string{"xvfb-run", "xdotool", "import", "bash", "xclip"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is missing: apt-get install xvfb xauth xdotool imagemagick", tool)
+			t.Skipf("%s is missing: apt-get install xvfb xauth xdotool imagemagick xclip", tool)
 		}
 	}
 	shots := os.Getenv("SESAME_SHOTS")
@@ -47,7 +48,8 @@ func TestSmoke(t *testing.T) {
 		if !strings.Contains(string(out), "smoke: "+lang+" ok") {
 			t.Errorf("the %s run did not finish", lang)
 		}
-		for _, name := range []string{"signin", "reset", "reset-ready", "account", "signin-narrow", "forgot", "admin"} {
+		for _, name := range []string{"signin", "reset", "reset-ready", "account", "signin-narrow", "forgot", "admin",
+			"admin-users", "admin-card", "admin-card-narrow", "admin-settings"} {
 			checkScreenshot(t, filepath.Join(shots, name+"-"+lang+".png"))
 		}
 	}

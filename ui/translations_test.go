@@ -85,6 +85,15 @@ func translationKeys(t *testing.T) map[string]string {
 		}
 		return nil
 	})
+	// The labels of the settings, which the settings page translates: the
+	// Label of a SettingDef, the second argument of the helpers that make one.
+	scan("../app/settings.go", func(call *ast.CallExpr) ast.Expr {
+		if strings.HasSuffix(nameOf(call), "Setting") {
+			return arg(call, 1)
+		}
+		return nil
+	})
+	scanLabels(t, keys, "../app/settings.go")
 	scan("../data/*.go", func(call *ast.CallExpr) ast.Expr {
 		switch nameOf(call) {
 		case "app.Msg":
@@ -95,6 +104,32 @@ func translationKeys(t *testing.T) map[string]string {
 		return nil
 	})
 	return keys
+}
+
+// scanLabels adds the string values of the fields named Label in a file.
+func scanLabels(t *testing.T, keys map[string]string, name string) {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		kv, ok := n.(*ast.KeyValueExpr)
+		if !ok {
+			return true
+		}
+		key, ok := kv.Key.(*ast.Ident)
+		lit, isLit := kv.Value.(*ast.BasicLit)
+		if ok && isLit && key.Name == "Label" && lit.Kind == token.STRING {
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys[s] = fset.Position(lit.Pos()).String()
+		}
+		return true
+	})
 }
 
 // readTranslations reads a translation file: key → every form of its text

@@ -1,6 +1,10 @@
 // Package ui is Sésame's window: the door of the shared workstation, where
 // employees and administrators sign in, with the reset that a temporary
-// password enforces, the first-run setup and the signed-in account page.
+// password enforces, the first-run setup and the signed-in account page;
+// and, for an administrator, the administration: the users (a search over
+// a table read from the store a page at a time, the user card with its
+// section Others where temporary passwords are generated, shown, copied
+// and saved), the company's settings and the audit log.
 //
 // Every screen is one unexported struct holding its widgets, built by a
 // newXxx function on the session that owns the window. The session moves

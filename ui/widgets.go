@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
@@ -15,6 +16,12 @@ type entry struct {
 	onActivity func() // any key or click in the field
 	onEscape   func() // Escape in the field
 	onCopied   func() // a copy or cut from a password field
+	// onKey, when set, sees a key first and keeps it by returning true
+	// (Down in the search box goes to the table below it).
+	onKey func(k *fyne.KeyEvent) bool
+	// onShortcut receives the shortcuts that a field does not use (Ctrl+F),
+	// which the window would not see while the field has the focus.
+	onShortcut func(s fyne.Shortcut)
 }
 
 func newEntry(onActivity, onEscape func()) *entry {
@@ -47,6 +54,9 @@ func (e *entry) TypedRune(r rune) {
 
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
 	e.onActivity()
+	if e.onKey != nil && e.onKey(k) {
+		return
+	}
 	if k.Name == fyne.KeyEscape {
 		e.onEscape()
 		return
@@ -57,6 +67,10 @@ func (e *entry) TypedKey(k *fyne.KeyEvent) {
 func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.onActivity()
 	e.Entry.TypedShortcut(s)
+	if _, custom := s.(*desktop.CustomShortcut); custom && e.onShortcut != nil {
+		e.onShortcut(s)
+		return
+	}
 	if !e.secret || e.onCopied == nil {
 		return
 	}
@@ -81,6 +95,7 @@ func (e *entry) KeyDown(k *fyne.KeyEvent) {
 func (e *entry) FocusGained() {
 	e.onActivity()
 	e.Entry.FocusGained()
+	revealFocus(e)
 }
 
 // button is a button that Enter presses too, as Space does, and on which
@@ -101,6 +116,7 @@ func newButton(label string, onTapped, onActivity, onEscape func()) *button {
 func (b *button) FocusGained() {
 	b.onActivity()
 	b.Button.FocusGained()
+	revealFocus(b)
 }
 
 func (b *button) TypedKey(k *fyne.KeyEvent) {
@@ -136,3 +152,96 @@ func (a *activitySurface) Tapped(*fyne.PointEvent)        { a.onActivity() }
 func (a *activitySurface) MouseIn(*desktop.MouseEvent)    { a.onActivity() }
 func (a *activitySurface) MouseMoved(*desktop.MouseEvent) { a.onActivity() }
 func (a *activitySurface) MouseOut()                      {}
+
+// check is a check box that reports activity and on which Escape leaves
+// the screen, as in a field.
+type check struct {
+	widget.Check
+	onActivity func()
+	onEscape   func()
+}
+
+func newCheck(label string, onChanged func(bool), onActivity, onEscape func()) *check {
+	c := &check{onActivity: onActivity, onEscape: onEscape}
+	c.Text, c.OnChanged = label, onChanged
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *check) FocusGained() {
+	c.onActivity()
+	c.Check.FocusGained()
+	revealFocus(c)
+}
+
+func (c *check) TypedKey(k *fyne.KeyEvent) {
+	c.onActivity()
+	if k.Name == fyne.KeyEscape {
+		c.onEscape()
+		return
+	}
+	c.Check.TypedKey(k)
+}
+
+func (c *check) Tapped(e *fyne.PointEvent) {
+	c.onActivity()
+	c.Check.Tapped(e)
+}
+
+// choice is a drop-down list that reports activity and on which Escape
+// leaves the screen.
+type choice struct {
+	widget.Select
+	onActivity func()
+	onEscape   func()
+}
+
+func newChoice(options []string, onChanged func(string), onActivity, onEscape func()) *choice {
+	c := &choice{onActivity: onActivity, onEscape: onEscape}
+	c.Options, c.OnChanged = options, onChanged
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *choice) FocusGained() {
+	c.onActivity()
+	c.Select.FocusGained()
+	revealFocus(c)
+}
+
+func (c *choice) TypedKey(k *fyne.KeyEvent) {
+	c.onActivity()
+	if k.Name == fyne.KeyEscape {
+		c.onEscape()
+		return
+	}
+	c.Select.TypedKey(k)
+}
+
+func (c *choice) Tapped(e *fyne.PointEvent) {
+	c.onActivity()
+	c.Select.Tapped(e)
+}
+
+// checkRow puts a check box before its text, which wraps when narrow (a
+// check box's own text does not) and which a click on ticks too.
+func checkRow(c *check, text string) fyne.CanvasObject {
+	c.Text = ""
+	l := &tapLabel{onTap: func() {
+		c.onActivity()
+		if !c.Disabled() {
+			c.SetChecked(!c.Checked)
+		}
+	}}
+	l.Text, l.Wrapping = text, fyne.TextWrapWord
+	l.ExtendBaseWidget(l)
+	return container.NewBorder(nil, nil, c, nil, l)
+}
+
+// tapLabel is a label that does something when clicked.
+type tapLabel struct {
+	widget.Label
+	onTap func()
+}
+
+func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }

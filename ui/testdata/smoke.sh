@@ -8,11 +8,17 @@
 # the window, and drives it from the keyboard alone with xdotool: sign in
 # with the temporary password, the enforced reset (a weak password first,
 # to show the feedback), the account page, sign out; then "Forgot
-# password?"; then the administrator's own reset and account. It saves
-# screenshots of the window (ImageMagick's import) in SHOTS: signin-LANG,
-# reset-LANG, reset-ready-LANG, account-LANG, signin-narrow-LANG,
-# forgot-LANG and admin-LANG (.png), and prints "smoke: LANG ok" when both
-# passwords are their owners' own at the end.
+# password?"; then the administrator's own reset and the administration,
+# on a directory of 100,000 generated users: a search in the table of
+# users, Jeanne's card where a new password is generated, shown, copied
+# (through the real clipboard) and saved with Update, and the settings. It
+# saves screenshots of the window (ImageMagick's import) in SHOTS:
+# signin-LANG, reset-LANG, reset-ready-LANG, account-LANG,
+# signin-narrow-LANG, forgot-LANG, admin-LANG, admin-users-LANG,
+# admin-card-LANG, admin-card-narrow-LANG and admin-settings-LANG (.png),
+# and prints "smoke: LANG ok" when, at the end, the administrator's
+# password is their own and Jeanne signs in with the password copied from
+# her card, which she must change.
 set -euo pipefail
 
 bin=$1 work=$2 shots=$3
@@ -40,6 +46,7 @@ for lang in en fr; do
 
 	"$bin" --db "$db" --lang "$lang" 2>"$work/window-$lang.log" &
 	pid=$!
+	trap 'kill -KILL "$pid" 2>/dev/null || true' EXIT
 	wid=$(timeout 30 xdotool search --sync --name '^Sésame$' | head -n 1)
 	xdotool windowsize --sync "$wid" 520 720 || true
 	xdotool windowfocus --sync "$wid" || true
@@ -84,8 +91,12 @@ for lang in en fr; do
 	xdotool windowsize --sync "$wid" 520 720 || true
 	settle
 
-	# The administrator's first sign-in: the same reset, then the account
-	# with the place of the administration.
+	# A directory of 100,000 users for the administration, added from the
+	# command line while the window is open, as another workstation would.
+	"$bin" --db "$db" dev generate 100000 >/dev/null 2>&1
+
+	# The administrator's first sign-in: the same reset, then the
+	# administration, its search box focused.
 	xdotool type --delay 20 "admin@acme.example"
 	xdotool key Tab
 	xdotool type --delay 20 "$admin"
@@ -95,18 +106,69 @@ for lang in en fr; do
 	xdotool key Return
 	xdotool type --delay 20 "$good"
 	xdotool key Return
-	settle 2
+	settle 3
 	shot "admin-$lang"
+
+	# Users: a search as one types, among 100,000.
+	xdotool type --delay 60 "marie mar"
+	settle
+	shot "admin-users-$lang"
+
+	# Jeanne's card: Enter goes to the results, Enter opens the first; Tab
+	# five times reaches Generate a new password (name, role, no mailbox,
+	# disabled, recovery e-mail); the focus is then on the eye: Enter shows
+	# the password; Tab, Space copies it; Tab, Enter is Update.
+	xdotool key ctrl+a
+	xdotool type --delay 20 "jeanne.martin@acme"
+	xdotool key Return
+	settle
+	xdotool key Return
+	settle
+	xdotool key Tab Tab Tab Tab Tab Return
+	settle
+	xdotool key Return
+	settle
+	shot "admin-card-$lang"
+	xdotool key Tab space
+	settle
+	copied=$(xclip -o -selection clipboard 2>/dev/null || true)
+	if [ ${#copied} -lt 16 ]; then
+		echo "smoke: $lang: the copy button left \"$copied\" on the clipboard" >&2
+		exit 1
+	fi
+	xdotool key Tab Return
+	settle 2
+
+	# Narrow, the card takes the table's place.
+	xdotool windowsize --sync "$wid" 360 720 || true
+	settle
+	shot "admin-card-narrow-$lang"
+	xdotool key Escape
+	settle
+	xdotool windowsize --sync "$wid" 1100 720 || true
+	settle
+
+	# Settings: Ctrl+F puts the focus in the search box; the section
+	# buttons come before it, Settings third from it going back.
+	xdotool key ctrl+f shift+Tab shift+Tab shift+Tab Return
+	settle
+	shot "admin-settings-$lang"
 
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
 
-	for who in jeanne.martin@acme.example admin@acme.example; do
-		state=$("$bin" --db "$db" users show "$who" --json 2>/dev/null)
-		case $state in
-		*'"active"'*) ;;
-		*) echo "smoke: $lang: the password of $who is not their own after the reset: $state" >&2; exit 1 ;;
-		esac
-	done
+	state=$("$bin" --db "$db" users show admin@acme.example --json 2>/dev/null)
+	case $state in
+	*'"active"'*) ;;
+	*) echo "smoke: $lang: the administrator's password is not their own after the reset: $state" >&2; exit 1 ;;
+	esac
+	set +e
+	printf '%s\n' "$copied" | "$bin" --db "$db" signin jeanne.martin@acme.example >/dev/null 2>&1
+	code=$?
+	set -e
+	if [ "$code" != 3 ]; then
+		echo "smoke: $lang: Jeanne cannot sign in with the password copied from her card (exit $code, want 3: must change)" >&2
+		exit 1
+	fi
 	echo "smoke: $lang ok"
 done

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"sesame/app"
+)
+
+// auditOf opens Administration → Audit log.
+func (h *harness) auditOf() *auditView {
+	h.t.Helper()
+	a := h.s.admin
+	test.Tap(a.nav[sectionAudit])
+	if a.current != sectionAudit || a.audit == nil {
+		h.t.Fatal("Audit log not on view")
+	}
+	return a.audit
+}
+
+// actions lists the actions of the events on view, newest first.
+func (v *auditView) actionsShown() []string {
+	var out []string
+	for i := 0; i < v.list.known(); i++ {
+		if e, ok := v.list.at(i); ok {
+			out = append(out, e.Action)
+		}
+	}
+	return out
+}
+
+func TestAuditNewestFirstAndFiltered(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	v := h.auditOf()
+	got := v.actionsShown()
+	want := []string{app.ActionSignIn, app.ActionPasswordChange, app.ActionUserCreate,
+		app.ActionUserCreate, app.ActionUserCreate, app.ActionSetup}
+	if !slices.Equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+	h.assertShows("When", "Action", "User", "By", "Details", "6 events", "Signed in", "User created", "Company set up",
+		"2026-11-25 09:00:00", "paul.durand@acme.example", "system:test")
+	if h.focused() != v.who {
+		t.Errorf("focus on %T", h.focused())
+	}
+
+	// By action.
+	v.action.SetSelected("User created")
+	if got := v.actionsShown(); len(got) != 3 || got[0] != app.ActionUserCreate {
+		t.Errorf("user.create only: %v", got)
+	}
+	// By user, once the typing pauses.
+	h.canvas().Focus(v.who)
+	h.typeText("paul")
+	h.clock.Advance(searchDelay)
+	if got := v.actionsShown(); !slices.Equal(got, []string{app.ActionUserCreate}) {
+		t.Errorf("paul's user.create: %v", got)
+	}
+	v.action.SetSelectedIndex(0)
+	if got := v.actionsShown(); !slices.Equal(got, []string{app.ActionPasswordChange, app.ActionUserCreate}) {
+		t.Errorf("paul's events: %v", got)
+	}
+
+	// Opening an event shows the whole of it.
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyEnd)
+	h.press(fyne.KeyReturn)
+	h.assertShows("2026-11-25 09:00:00 · User created · User: paul.durand@acme.example · By: system:test",
+		"role: employee; temporary password generated, expires 2026-11-26T09:00:00Z")
+}
+
+func TestAuditPagesAndExport(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withCompany(h)
+		for i := range 260 {
+			h.svc.SignIn(h.ctx, fmt.Sprintf("=cmd%d@nowhere.example", i), "wrong")
+		}
+	})
+	h.signInAdmin()
+	v := h.auditOf()
+	if n := v.list.known(); n != auditPage {
+		t.Fatalf("%d events read at first, want one page", n)
+	}
+	if got := v.count.Text; got != "More than 100 events" {
+		t.Errorf("count %q", got)
+	}
+	h.canvas().Focus(v.table)
+	for range 5 {
+		h.press(fyne.KeyEnd)
+	}
+	if !v.list.complete() || v.list.known() != 262 {
+		t.Fatalf("after End: %d events, complete %v", v.list.known(), v.list.complete())
+	}
+	h.assertShows("262 events", "Company set up")
+
+	// The export writes every event of the filter, and says so.
+	v.action.SetSelected("Sign-in failed")
+	test.Tap(v.export)
+	if h.saved == nil || h.saved.name != "sesame-audit-2026-11-25.csv" || !h.saved.closed {
+		t.Fatalf("saved %+v", h.saved)
+	}
+	records, err := csv.NewReader(strings.NewReader(h.saved.data.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 261 || records[0][1] != "time" || records[1][3] != app.ActionSignInFailure {
+		t.Fatalf("%d records; first %q", len(records), records[:2])
+	}
+	if got := records[1][2]; !strings.HasPrefix(got, "'=cmd259") {
+		t.Errorf("a formula-like login is not made inert: %q", got)
+	}
+	if got := records[1][1]; got != "2026-11-25T09:00:00Z" {
+		t.Errorf("time %q", got)
+	}
+	h.assertShows("260 events exported to sesame-audit-2026-11-25.csv.")
+}

@@ -1,0 +1,512 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sesame/app"
+)
+
+// cardView is a user's card (the seed's "fiche d'information"): identity,
+// role, disabled, the status of the password in words, and the section
+// Others where the company's option allows it: the recovery e-mail and a
+// new temporary password, generated or typed. Nothing is saved before
+// Update, which saves the whole card in one transaction; leaving the card
+// with changes asks first.
+type cardView struct {
+	s         *session
+	u         *usersView
+	user      app.User // as last read from the store
+	st        app.Settings
+	lastAdmin bool // the last active administrator: neither demoted nor disabled
+	roles     []app.Role
+
+	closeBtn  *button
+	title     *widget.Label
+	status    *widget.Label
+	result    *widget.Label // what Update did
+	problem   *widget.Label // why it did not
+	name      *entry
+	nameIssue *widget.Label
+	role      *choice
+	noMailbox *check
+	disabled  *check
+	guard     *widget.Label // why the role and disabled cannot change
+	unlock    *check
+
+	others        *fyne.Container // hidden while the company's option is off
+	recovery      *entry
+	recoveryIssue *widget.Label
+	generate      *button
+	typeOwn       *button
+	secret        *secretView
+	custom        *entry
+	customReasons *widget.Label
+	customBox     *fyne.Container
+
+	update   *button
+	activity *widget.Activity
+	scroll   *container.Scroll
+
+	confirm     *fyne.Container // the question about unsaved changes
+	confirmText *widget.Label
+	discard     *button
+	keep        *button
+	pending     func() // what Discard goes on with
+
+	built       bool // the card is built: its fields' callbacks may run
+	busy        bool
+	assessRound int  // the assessment of the custom password on view
+	customOK    bool // the policy accepts the custom password on view
+	content     fyne.CanvasObject
+}
+
+// openCard reads what the card of user needs (the user again, fresh, the
+// settings and, for an active administrator, the others) and opens it
+// beside row, saying note.
+func (u *usersView) openCard(user app.User, row int, note string) {
+	var (
+		st     app.Settings
+		admins []app.User
+		fresh  app.User
+		err    error
+	)
+	email, svc := user.Email, u.s.svc
+	u.opening++
+	opening := u.opening
+	u.s.run(func() {
+		ctx := context.Background()
+		if st, err = svc.Settings(ctx); err != nil {
+			return
+		}
+		if fresh, err = svc.User(ctx, email); err != nil || !fresh.IsAdmin() || fresh.Disabled {
+			return
+		}
+		// Only an active administrator may be the last one.
+		admins, err = svc.Administrators(ctx)
+	}, func() {
+		if u.s.admin != u.admin || opening != u.opening {
+			return // the administration was left, or another card asked for, meanwhile
+		}
+		if err != nil {
+			u.count.Importance = widget.DangerImportance
+			u.count.SetText(u.s.errorText(err))
+			return
+		}
+		c := u.s.newCard(u, fresh, st, admins)
+		say(c.result, note)
+		u.openPanel(c, row)
+	})
+}
+
+func (s *session) newCard(u *usersView, user app.User, st app.Settings, admins []app.User) *cardView {
+	c := &cardView{s: s, u: u, user: user, st: st, roles: []app.Role{app.RoleEmployee, app.RoleAdmin}}
+	now := s.svc.Now()
+	c.lastAdmin = user.IsAdmin() && !user.Disabled
+	for _, a := range admins {
+		if a.ID != user.ID {
+			c.lastAdmin = false
+		}
+	}
+
+	c.closeBtn = s.newButton(lang.L("Close"), widget.LowImportance, u.onPanelClosed)
+	c.closeBtn.Icon = theme.CancelIcon()
+	c.title = heading(user.Name)
+	c.status = widget.NewLabel("")
+	c.status.Wrapping = fyne.TextWrapWord
+	c.result = notice(widget.SuccessImportance)
+	c.problem = notice(widget.DangerImportance)
+
+	c.name = s.newEntry(lang.L("First and last name"))
+	c.name.SetText(user.Name)
+	c.name.OnChanged = func(string) { c.onChanged() }
+	c.nameIssue = notice(widget.DangerImportance)
+	names := make([]string, len(c.roles))
+	for i, r := range c.roles {
+		names[i] = roleName(r)
+	}
+	c.role = s.newChoice(names, func(string) { c.onChanged() })
+	c.role.SetSelected(roleName(user.Role))
+	c.noMailbox = s.newCheck("", func(bool) { c.onChanged() })
+	c.noMailbox.SetChecked(!user.HasMailbox)
+	c.disabled = s.newCheck("", func(bool) { c.onChanged() })
+	c.disabled.SetChecked(user.Disabled)
+	c.guard = notice(widget.WarningImportance)
+	if c.lastAdmin {
+		c.role.Disable()
+		c.disabled.Disable()
+		say(c.guard, tr(app.Msg("{{.Name}} is the last active administrator: make another user an administrator first.", "Name", user.Name), now))
+	}
+	c.unlock = s.newCheck("", func(bool) { c.onChanged() })
+	unlock := checkRow(c.unlock, lang.L("Unlock the account (locked until {{.Time}})",
+		map[string]any{"Time": clockTime(user.LockedUntil, now)}))
+	if !user.Locked(now) {
+		unlock.Hide()
+	}
+
+	c.buildOthers()
+	c.update = s.newButton(lang.L("Update"), widget.HighImportance, c.onUpdate)
+	c.activity = newActivity()
+
+	c.confirmText = paragraph("")
+	c.discard = s.newButton(lang.L("Discard changes"), widget.DangerImportance, c.onDiscard)
+	c.keep = s.newButton(lang.L("Keep editing"), widget.MediumImportance, c.onKeep)
+	c.confirm = container.NewVBox(c.confirmText, c.discard, c.keep, widget.NewSeparator())
+	c.confirm.Hide()
+
+	login := paragraph(loginText(user))
+	dates := paragraph(lang.L("Last sign-in: {{.SignIn}} · Password changed: {{.Changed}}",
+		map[string]any{"SignIn": pastTime(user.LastSignInAt, now), "Changed": pastTime(user.PasswordChangedAt, now)}))
+	dates.SizeName = theme.SizeNameCaptionText
+	body := container.NewVBox(
+		login,
+		c.status,
+		dates,
+		field(lang.L("Name"), c.name),
+		c.nameIssue,
+		field(lang.L("Role"), c.role),
+		checkRow(c.noMailbox, lang.L("No mailbox behind this address (a login only)")),
+		checkRow(c.disabled, lang.L("Disabled: cannot sign in")),
+		c.guard,
+		unlock,
+		c.others,
+	)
+	header := container.NewBorder(nil, nil, nil, c.closeBtn, c.title)
+	footer := container.NewVBox(widget.NewSeparator(), c.problem, c.result, container.NewHBox(c.update, c.activity))
+	c.scroll = container.NewVScroll(body)
+	c.content = stacked(container.NewVBox(header, c.confirm), c.scroll, footer)
+	c.built = true
+	c.showStatus()
+	c.refresh()
+	return c
+}
+
+// buildOthers builds the section Others: the recovery e-mail and the
+// temporary password, shown only where the company's option is on.
+func (c *cardView) buildOthers() {
+	s, st, user := c.s, c.st, c.user
+	c.recovery = s.newEntry(lang.L("name@example.com"))
+	c.recovery.SetText(user.RecoveryEmail)
+	c.recovery.OnChanged = func(string) { c.onChanged() }
+	c.recoveryIssue = notice(widget.DangerImportance)
+
+	c.generate = s.newButton(lang.L("Generate a new password"), widget.MediumImportance, c.onGenerate)
+	c.generate.Icon = theme.ViewRefreshIcon()
+	c.typeOwn = s.newButton(lang.L("Type a password instead"), widget.MediumImportance, c.onTypeOwn)
+	c.secret = s.newSecretView(st.ClipboardClear)
+	c.custom = s.newSecretEntry(lang.L("Temporary password"))
+	c.custom.OnChanged = c.onCustomChanged
+	c.customReasons = notice(widget.DangerImportance)
+	c.customBox = container.NewVBox(field(lang.L("Temporary password of your choice"), c.custom), c.customReasons)
+	c.customBox.Hide()
+	buttons := container.NewVBox(c.generate)
+	if st.CustomTemporaryAllowed {
+		buttons.Add(c.typeOwn)
+	}
+	data := map[string]any{"Name": user.Name, "Lifetime": lifetime(st.TemporaryLifetime)}
+	c.others = container.NewVBox(
+		widget.NewSeparator(),
+		subheading(lang.L("Others")),
+		field(lang.L("Recovery e-mail"), c.recovery),
+		c.recoveryIssue,
+		paragraph(lang.L("A secondary address that belongs to {{.Name}}: a forgotten password can then be recovered securely through it.", data)),
+		subheading(lang.L("Temporary password")),
+		paragraph(lang.L("After Update, {{.Name}} signs in with it and must at once choose a password of their own. It is valid for {{.Lifetime}}, and it unlocks the account.", data)),
+		buttons,
+		c.secret.content,
+		c.customBox,
+	)
+	if !st.AdminPasswordManagement {
+		c.others.Hide()
+	}
+}
+
+// subheading is the title of a part of a screen.
+func subheading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.TextStyle.Bold = true
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (c *cardView) object() fyne.CanvasObject { return c.content }
+
+func (c *cardView) first() fyne.Focusable { return c.name }
+
+// showStatus says where the account and its password stand.
+func (c *cardView) showStatus() {
+	text, importance := statusText(c.user, c.s.svc.Now())
+	c.status.Importance = importance
+	c.status.SetText(lang.L("Status: {{.Status}}", map[string]any{"Status": text}))
+}
+
+// change is what Update would save, and whether it saves anything.
+func (c *cardView) change() (app.UserChange, bool) {
+	var ch app.UserChange
+	some := false
+	if name := strings.Join(strings.Fields(c.name.Text), " "); name != c.user.Name {
+		ch.Name, some = &name, true
+	}
+	if i := c.role.SelectedIndex(); i >= 0 && c.roles[i] != c.user.Role {
+		ch.Role, some = &c.roles[i], true
+	}
+	if has := !c.noMailbox.Checked; has != c.user.HasMailbox {
+		ch.HasMailbox, some = &has, true
+	}
+	if off := c.disabled.Checked; off != c.user.Disabled {
+		ch.Disabled, some = &off, true
+	}
+	if c.unlock.Checked {
+		ch.Unlock, some = true, true
+	}
+	if !c.others.Visible() {
+		return ch, some
+	}
+	if r := strings.TrimSpace(c.recovery.Text); r != c.user.RecoveryEmail {
+		ch.RecoveryEmail, some = &r, true
+	}
+	switch {
+	case c.secret.text != "":
+		p := c.secret.text
+		ch.TemporaryPassword, some = &p, true
+	case c.customBox.Visible() && c.custom.Text != "":
+		p := c.custom.Text
+		ch.TemporaryPassword, ch.Custom, some = &p, true, true
+	}
+	return ch, some
+}
+
+func (c *cardView) dirty() bool {
+	_, some := c.change()
+	return some
+}
+
+// recoveryProblem says what is wrong with the recovery e-mail typed, ""
+// when nothing is.
+func (c *cardView) recoveryProblem() string {
+	r := strings.TrimSpace(c.recovery.Text)
+	if r == "" || r == c.user.RecoveryEmail {
+		return ""
+	}
+	if _, err := app.CheckEmail(r); err != nil {
+		return c.s.errorText(err)
+	}
+	if app.EmailKey(r) == app.EmailKey(c.user.Email) {
+		return tr(app.Msg("The recovery e-mail must be another address than the login."), c.s.svc.Now())
+	}
+	return ""
+}
+
+// onChanged follows every edit: the checks as typed, and Update.
+func (c *cardView) onChanged() {
+	if !c.built {
+		return
+	}
+	say(c.result, "")
+	if strings.TrimSpace(c.name.Text) == "" {
+		say(c.nameIssue, tr(app.Msg("The name is empty."), c.s.svc.Now()))
+	} else {
+		say(c.nameIssue, "")
+	}
+	say(c.recoveryIssue, c.recoveryProblem())
+	c.refresh()
+}
+
+// refresh enables Update when the card has changes that can be saved.
+func (c *cardView) refresh() {
+	ready := !c.busy && c.dirty() && !c.nameIssue.Visible() && c.recoveryProblem() == ""
+	if c.customBox.Visible() && c.custom.Text != "" && !c.customOK {
+		ready = false
+	}
+	enable(c.update, ready)
+}
+
+// onGenerate fills the password with a new one, masked.
+func (c *cardView) onGenerate() {
+	var (
+		p   string
+		err error
+	)
+	svc := c.s.svc
+	c.s.run(func() {
+		p, err = svc.NewTemporaryPassword(context.Background())
+	}, func() {
+		if err != nil {
+			say(c.problem, c.s.errorText(err))
+			return
+		}
+		c.custom.wipe()
+		c.customBox.Hide()
+		say(c.customReasons, "")
+		c.secret.set(p)
+		c.onChanged()
+		c.s.win.Canvas().Focus(c.secret.eye)
+	})
+}
+
+// onTypeOwn opens the field where the administrator types the temporary
+// password instead.
+func (c *cardView) onTypeOwn() {
+	c.secret.clear()
+	c.customBox.Show()
+	c.onChanged()
+	c.s.win.Canvas().Focus(c.custom)
+}
+
+// onCustomChanged checks the typed password against the policy's minimum
+// length and blocklist, at each keystroke.
+func (c *cardView) onCustomChanged(text string) {
+	c.assessRound++
+	round := c.assessRound
+	c.customOK = false
+	if text == "" {
+		say(c.customReasons, "")
+		c.onChanged()
+		return
+	}
+	var (
+		a   app.Assessment
+		err error
+	)
+	svc := c.s.svc
+	c.s.run(func() {
+		a, err = svc.AssessTemporary(context.Background(), text)
+	}, func() {
+		if round != c.assessRound {
+			return
+		}
+		switch {
+		case err != nil:
+			say(c.customReasons, c.s.errorText(err))
+		case a.OK():
+			c.customOK = true
+			c.customReasons.Importance = widget.SuccessImportance
+			say(c.customReasons, lang.L("This temporary password can be used."))
+		default:
+			c.customReasons.Importance = widget.DangerImportance
+			say(c.customReasons, c.s.bullets(a.Reasons))
+		}
+		c.onChanged()
+	})
+}
+
+func (c *cardView) setBusy(busy bool) {
+	c.busy = busy
+	showActivity(c.activity, busy)
+	c.refresh()
+}
+
+// onUpdate saves the card in one step.
+func (c *cardView) onUpdate() {
+	ch, some := c.change()
+	if !some || c.busy {
+		return
+	}
+	say(c.problem, "")
+	say(c.result, "")
+	c.setBusy(true)
+	var (
+		res app.UpdateResult
+		err error
+	)
+	svc, actor, email := c.s.svc, c.u.admin.actor, c.user.Email
+	c.s.run(func() {
+		res, err = svc.UpdateUser(context.Background(), actor, email, ch)
+	}, func() {
+		c.setBusy(false)
+		if c.u.panel != c {
+			return
+		}
+		c.onUpdated(res, err)
+	})
+}
+
+func (c *cardView) onUpdated(res app.UpdateResult, err error) {
+	if err != nil {
+		say(c.problem, c.s.errorText(err))
+		if app.CodeOf(err) == app.EPolicy && c.customBox.Visible() {
+			c.customOK = false
+			c.customReasons.Importance = widget.DangerImportance
+			say(c.customReasons, c.s.bullets(app.AsError(err).Reasons))
+		}
+		c.refresh()
+		return
+	}
+	// The password leaves the card: it can no longer be shown.
+	c.secret.clear()
+	c.custom.wipe()
+	if me := c.s.user; me != nil && me.ID == res.User.ID {
+		if !res.User.IsAdmin() || res.User.Disabled {
+			c.s.signOut(lang.L("You are no longer an administrator: your session has ended."))
+			return
+		}
+		*me = res.User
+	}
+	c.u.changed()
+	c.u.openCard(res.User, c.u.panelRow, updateText(res))
+}
+
+// updateText says what an Update did.
+func updateText(res app.UpdateResult) string {
+	name := res.User.Name
+	var lines []string
+	for _, a := range res.Changed {
+		switch a {
+		case app.ActionTemporaryGenerate, app.ActionTemporaryCustom:
+			lines = append(lines, lang.L("{{.Name}} must choose a new password at the next sign-in; this temporary password expires on {{.Date}}.",
+				map[string]any{"Name": name, "Date": dateTime(res.Temporary.ExpiresAt)}))
+		case app.ActionUserUnlock:
+			lines = append(lines, lang.L("{{.Name}} can sign in again: the account is unlocked.", map[string]any{"Name": name}))
+		case app.ActionRecoverySet:
+			lines = append(lines, lang.L("{{.Name}} can recover a forgotten password through {{.Email}}.",
+				map[string]any{"Name": name, "Email": res.User.RecoveryEmail}))
+		}
+	}
+	return strings.Join(append([]string{lang.L("The changes to {{.Name}} are saved.", map[string]any{"Name": name})}, lines...), "\n")
+}
+
+// ask shows the question about unsaved changes; Discard goes on with then.
+func (c *cardView) ask(then func()) {
+	c.pending = then
+	c.confirmText.SetText(lang.L("The changes to {{.Name}} are not saved.", map[string]any{"Name": c.user.Name}))
+	c.confirm.Show()
+	c.s.win.Canvas().Focus(c.keep)
+}
+
+func (c *cardView) onDiscard() {
+	then := c.pending
+	c.pending = nil
+	c.confirm.Hide()
+	if then != nil {
+		then()
+	}
+}
+
+func (c *cardView) onKeep() {
+	c.pending = nil
+	c.confirm.Hide()
+	c.s.win.Canvas().Focus(c.name)
+}
+
+// escape answers the question with Keep editing, when it is open.
+func (c *cardView) escape() bool {
+	if !c.confirm.Visible() {
+		return false
+	}
+	c.onKeep()
+	return true
+}
+
+// close drops the passwords of the card.
+func (c *cardView) close() {
+	c.secret.clear()
+	c.custom.wipe()
+	c.assessRound++
+}

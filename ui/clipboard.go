@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	atotto "github.com/atotto/clipboard"
+)
+
+// clipboard is the system clipboard as the copy buttons of passwords use
+// it; tests put a fake in its place.
+type clipboard interface {
+	ReadAll() (string, error)
+	WriteAll(text string) error
+}
+
+// systemClipboard is the desktop's clipboard (xclip or xsel on X11,
+// pbcopy on macOS, the Windows API), or Fyne's where none of these is at
+// hand.
+type systemClipboard struct{ fallback fyne.Clipboard }
+
+func (c systemClipboard) ReadAll() (string, error) {
+	if atotto.Unsupported {
+		return c.fallback.Content(), nil
+	}
+	return atotto.ReadAll()
+}
+
+func (c systemClipboard) WriteAll(text string) error {
+	if atotto.Unsupported {
+		c.fallback.SetContent(text)
+		return nil
+	}
+	return atotto.WriteAll(text)
+}
+
+// copySecret puts a password on the clipboard and clears it after a
+// while, if the clipboard still holds it then: a password left there would
+// be pasted by the next person at the workstation.
+func (s *session) copySecret(text string, after time.Duration) error {
+	if err := s.clip.WriteAll(text); err != nil {
+		return err
+	}
+	s.stopClipTimer()
+	s.clipText = text
+	s.clipStop = s.clock.AfterFunc(after, s.clearClipboard)
+	return nil
+}
+
+// clearClipboard empties the clipboard if it still holds the password that
+// copySecret put there.
+func (s *session) clearClipboard() {
+	s.stopClipTimer()
+	if s.clipText == "" {
+		return
+	}
+	if now, err := s.clip.ReadAll(); err == nil && now == s.clipText {
+		if err := s.clip.WriteAll(""); err != nil {
+			fyne.LogError("Clearing the clipboard", err)
+		}
+	}
+	s.clipText = ""
+}
+
+func (s *session) stopClipTimer() {
+	if s.clipStop != nil {
+		s.clipStop()
+		s.clipStop = nil
+	}
+}

@@ -1,0 +1,331 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sesame/app"
+)
+
+const (
+	// searchDelay is how long the search waits after a keystroke: a name
+	// typed at speed costs one query, not one per letter.
+	searchDelay = 150 * time.Millisecond
+	// usersPage is the number of users read at a time: a few screens.
+	usersPage = 100
+	// usersKept bounds the pages of users held in memory, some 4,000
+	// users, whatever the size of the directory.
+	usersKept = 40
+)
+
+// panel is what opens beside the table of users: a user's card or the
+// form that adds a user.
+type panel interface {
+	object() fyne.CanvasObject
+	first() fyne.Focusable
+	// dirty reports unsaved changes, which leaving the panel asks about.
+	dirty() bool
+	// ask shows the question whether to drop the changes; then runs if so.
+	ask(then func())
+	// escape handles Escape inside the panel (a question open), and
+	// reports whether it did.
+	escape() bool
+	// close drops what the panel holds: passwords, timers.
+	close()
+}
+
+// usersView is Administration → Users: a search box over the table of
+// users, read from the store a page at a time as the table scrolls, and
+// beside it (in its place when narrow) the card of the user opened, or
+// the form that adds one.
+type usersView struct {
+	s     *session
+	admin *adminScreen
+
+	search *entry
+	count  *widget.Label
+	add    *button
+	table  *table
+	list   *pager[app.User, app.Cursor]
+	text   string        // the search whose results are on view
+	delay  time.Duration // searchDelay; 0 searches at each keystroke
+	wait   func() bool   // stops the search waiting for the typing to pause
+
+	panel    panel           // on view beside the table, nil when none
+	panelRow int             // the row of the user whose card is open, -1 when none or unknown
+	opening  int             // counts the cards asked for, so that only the last opens
+	master   *fyne.Container // the search and the table
+	detail   *fyne.Container // the panel
+	split    *fyne.Container
+	content  fyne.CanvasObject
+}
+
+func (s *session) newUsers(a *adminScreen) *usersView {
+	u := &usersView{s: s, admin: a, delay: searchDelay, panelRow: -1}
+	u.search = s.newEntry(lang.L("Search by name, login or e-mail"))
+	u.search.OnChanged = u.onSearchChanged
+	u.search.OnSubmitted = u.onSearchSubmitted
+	u.search.onKey = u.onSearchKey
+	u.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	u.count = widget.NewLabel("")
+	u.count.Truncation = fyne.TextTruncateEllipsis
+	u.add = s.newButton(lang.L("Add user"), widget.MediumImportance, u.onAdd)
+	u.add.Icon = theme.ContentAddIcon()
+
+	u.list = newPager[app.User, app.Cursor](s.run, usersPage, usersKept, u.onListChanged)
+	u.table = newTable([]tableColumn{
+		{title: lang.L("Name"), width: 140, weight: 2},
+		{title: lang.L("Login e-mail"), width: 200, weight: 4, drop: 2},
+		{title: lang.L("Role"), width: 110, weight: 0.5, drop: 3},
+		{title: lang.L("Password status"), width: 180, weight: 3},
+		{title: lang.L("Last sign-in"), width: 160, weight: 1, drop: 4},
+	}, u.list.len, u.fillRow)
+	u.table.onView = u.list.view
+	u.table.onOpen = u.onOpen
+	u.table.onRune = u.onTableRune
+	u.table.onActivity = s.touch
+	u.table.onEscape = s.escape
+
+	u.master = stacked(container.NewVBox(u.search, container.NewBorder(nil, nil, nil, u.add, u.count)), u.table, nil)
+	u.detail = container.NewStack()
+	u.detail.Hide()
+	u.split = container.New(masterDetail{minMaster: 520, detailWidth: 480}, u.master, u.detail)
+	u.content = u.split
+	u.runSearch("")
+	return u
+}
+
+// first is where the focus goes when the users are shown.
+func (u *usersView) first() fyne.Focusable {
+	if u.panel != nil && !u.master.Visible() {
+		return u.panel.first()
+	}
+	return u.search
+}
+
+// The search.
+
+func (u *usersView) onSearchChanged(text string) {
+	u.admin.hush()
+	u.stopWaiting()
+	if u.delay <= 0 {
+		u.runSearch(text)
+		return
+	}
+	u.wait = u.s.clock.AfterFunc(u.delay, func() {
+		u.wait = nil
+		u.runSearch(text)
+	})
+}
+
+// onSearchSubmitted is Enter in the search box: the search at once, and
+// the focus on its results.
+func (u *usersView) onSearchSubmitted(text string) {
+	if u.wait != nil || text != u.text {
+		u.stopWaiting()
+		u.runSearch(text)
+	}
+	u.s.win.Canvas().Focus(u.table)
+}
+
+// onSearchKey takes Down in the search box to the results.
+func (u *usersView) onSearchKey(k *fyne.KeyEvent) bool {
+	if k.Name != fyne.KeyDown {
+		return false
+	}
+	u.s.win.Canvas().Focus(u.table)
+	return true
+}
+
+// onTableRune sends what is typed on the table to the search box.
+func (u *usersView) onTableRune(r rune) {
+	u.s.win.Canvas().Focus(u.search)
+	u.search.TypedRune(r)
+}
+
+func (u *usersView) stopWaiting() {
+	if u.wait != nil {
+		u.wait()
+		u.wait = nil
+	}
+}
+
+// runSearch shows the users that match text, from the first.
+func (u *usersView) runSearch(text string) {
+	u.text = text
+	svc := u.s.svc
+	u.table.reset()
+	u.panelRow = -1 // the card stays open, its row is gone
+	u.list.reset(func(ctx context.Context, after app.Cursor, limit int) ([]app.User, app.Cursor, bool, error) {
+		p, err := svc.SearchUsers(ctx, app.UserQuery{Text: text, Limit: limit, After: after})
+		return p.Users, p.Next, p.More, err
+	})
+	u.onListChanged()
+}
+
+// onListChanged redraws the table and the count when rows arrive.
+func (u *usersView) onListChanged() {
+	u.table.Refresh()
+	u.count.Importance = widget.MediumImportance
+	u.count.SetText(u.countText())
+}
+
+// countText says how many users match. The store pages by key, so the
+// number is exact once the last page is read; before that it says how
+// many are known and that more follow.
+func (u *usersView) countText() string {
+	l := u.list
+	if l.err != nil {
+		u.count.Importance = widget.DangerImportance
+		return u.s.errorText(l.err)
+	}
+	n := l.known()
+	searching := strings.TrimSpace(u.text) != ""
+	switch {
+	case len(l.pages) == 1 && l.pages[0].reading:
+		return lang.L("Searching…")
+	case n == 0 && searching:
+		return lang.L("No user matches “{{.Text}}”.", map[string]any{"Text": strings.TrimSpace(u.text)})
+	case !l.complete() && searching:
+		return lang.L("More than {{.N}} matches", map[string]any{"N": n})
+	case !l.complete():
+		return lang.L("More than {{.N}} users", map[string]any{"N": n})
+	case searching:
+		return lang.N("{{.N}} matches", n, map[string]any{"N": n})
+	}
+	return lang.N("{{.N}} users", n, map[string]any{"N": n})
+}
+
+// fillRow writes a user's row of the table.
+func (u *usersView) fillRow(row int, cells []*tableCell) {
+	user, ok := u.list.at(row)
+	if !ok {
+		cells[0].set(lang.L("Loading…"), widget.LowImportance)
+		for _, c := range cells[1:] {
+			c.set("", widget.MediumImportance)
+		}
+		return
+	}
+	now := u.s.svc.Now()
+	status, importance := statusText(user, now)
+	cells[0].set(user.Name, widget.MediumImportance)
+	cells[1].set(loginText(user), widget.MediumImportance)
+	cells[2].set(roleName(user.Role), widget.MediumImportance)
+	cells[3].set(status, importance)
+	cells[4].set(pastTime(user.LastSignInAt, now), widget.MediumImportance)
+}
+
+// The panel beside the table.
+
+// onOpen opens the card of the user on row, after asking about unsaved
+// changes on the panel open.
+func (u *usersView) onOpen(row int) {
+	user, ok := u.list.at(row)
+	if !ok {
+		return
+	}
+	if c, ok := u.panel.(*cardView); ok && c.user.ID == user.ID {
+		u.panelRow = row
+		u.s.win.Canvas().Focus(c.first())
+		return
+	}
+	u.leavePanel(func() { u.openCard(user, row, "") })
+}
+
+func (u *usersView) onAdd() {
+	u.leavePanel(func() { u.openPanel(u.s.newAddUser(u), -1) })
+}
+
+// leavePanel closes the panel on view, asking first when it has unsaved
+// changes, and then runs then.
+func (u *usersView) leavePanel(then func()) {
+	if u.panel == nil || !u.panel.dirty() {
+		u.closePanel()
+		then()
+		return
+	}
+	u.table.selected = u.panelRow // the card open stays the one marked
+	u.table.Refresh()
+	u.panel.ask(func() {
+		u.closePanel()
+		then()
+	})
+}
+
+// openPanel shows p beside the table, with the focus in it.
+func (u *usersView) openPanel(p panel, row int) {
+	if u.panel != nil && u.panel != p {
+		u.panel.close()
+	}
+	u.panel, u.panelRow = p, row
+	u.admin.hush()
+	if row < 0 {
+		u.table.clearSelection()
+	}
+	u.detail.Objects = []fyne.CanvasObject{p.object()}
+	u.detail.Show()
+	u.split.Refresh()
+	u.s.win.Canvas().Focus(p.first())
+}
+
+// closePanel drops the panel on view and gives the focus back to the
+// table.
+func (u *usersView) closePanel() {
+	if u.panel == nil {
+		return
+	}
+	u.panel.close()
+	u.panel, u.panelRow = nil, -1
+	u.detail.Objects = nil
+	u.detail.Hide()
+	u.table.clearSelection()
+	u.split.Refresh()
+	u.s.win.Canvas().Focus(u.table)
+}
+
+// onPanelClosed is the Close button of a panel: it asks about unsaved
+// changes first.
+func (u *usersView) onPanelClosed() { u.leavePanel(func() {}) }
+
+// escape is the Escape key: it closes the panel, or else empties the
+// search.
+func (u *usersView) escape() {
+	switch {
+	case u.panel != nil:
+		if !u.panel.escape() {
+			u.onPanelClosed()
+		}
+	case u.search.Text != "":
+		u.search.SetText("")
+		u.s.win.Canvas().Focus(u.search)
+	}
+}
+
+// changed is told that a user was saved: the table reads the rows in view
+// again, where they are.
+func (u *usersView) changed() { u.list.refresh() }
+
+// settingsChanged opens the card on view again, unless it has unsaved
+// changes, so that it follows the company's options.
+func (u *usersView) settingsChanged() {
+	if c, ok := u.panel.(*cardView); ok && !c.dirty() {
+		u.openCard(c.user, u.panelRow, "")
+	}
+}
+
+// leave drops the panel and stops the search.
+func (u *usersView) leave() {
+	u.stopWaiting()
+	u.list.stop()
+	if u.panel != nil {
+		u.panel.close()
+		u.panel = nil
+	}
+}

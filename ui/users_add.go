@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sesame/app"
+)
+
+// addUserView is the form that adds a user: login e-mail, name, role,
+// whether the address has a mailbox, a recovery e-mail where the company's
+// option allows it. The new user gets a generated temporary password,
+// handed over as on the card: masked, with an eye and a copy button, and
+// its expiry said.
+type addUserView struct {
+	s  *session
+	u  *usersView
+	st app.Settings
+
+	closeBtn      *button
+	email         *entry
+	emailIssue    *widget.Label
+	name          *entry
+	role          *choice
+	noMailbox     *check
+	recovery      *entry
+	recoveryIssue *widget.Label
+	create        *button
+	problem       *widget.Label
+	activity      *widget.Activity
+	form          *fyne.Container
+
+	created *app.User // once created
+	done    *widget.Label
+	secret  *secretView
+	open    *button
+	another *button
+	handed  *fyne.Container
+
+	busy    bool
+	content fyne.CanvasObject
+}
+
+var addRoles = []app.Role{app.RoleEmployee, app.RoleAdmin}
+
+func (s *session) newAddUser(u *usersView) *addUserView {
+	v := &addUserView{s: s, u: u}
+	st, err := s.svc.Settings(context.Background())
+	if err != nil {
+		st = app.DefaultSettings()
+	}
+	v.st = st
+	v.closeBtn = s.newButton(lang.L("Close"), widget.LowImportance, u.onPanelClosed)
+	v.closeBtn.Icon = theme.CancelIcon()
+	v.email = s.newEntry(lang.L("name@company.com"))
+	v.email.OnChanged = func(string) { v.onChanged() }
+	v.emailIssue = notice(widget.DangerImportance)
+	v.name = s.newEntry(lang.L("First and last name"))
+	v.name.OnChanged = func(string) { v.onChanged() }
+	v.name.OnSubmitted = func(string) { v.onCreate() }
+	names := make([]string, len(addRoles))
+	for i, r := range addRoles {
+		names[i] = roleName(r)
+	}
+	v.role = s.newChoice(names, func(string) {})
+	v.role.SetSelectedIndex(0)
+	v.noMailbox = s.newCheck("", func(bool) {})
+	v.recovery = s.newEntry(lang.L("name@example.com"))
+	v.recovery.OnChanged = func(string) { v.onChanged() }
+	v.recoveryIssue = notice(widget.DangerImportance)
+	v.create = s.newButton(lang.L("Create the user"), widget.HighImportance, v.onCreate)
+	v.problem = notice(widget.DangerImportance)
+	v.activity = newActivity()
+
+	recovery := container.NewVBox(field(lang.L("Recovery e-mail (optional)"), v.recovery), v.recoveryIssue)
+	if !st.AdminPasswordManagement {
+		recovery.Hide()
+	}
+	v.form = container.NewVBox(
+		field(lang.L("Login e-mail"), v.email),
+		v.emailIssue,
+		checkRow(v.noMailbox, lang.L("No mailbox behind this address (a login only)")),
+		field(lang.L("Name"), v.name),
+		field(lang.L("Role"), v.role),
+		recovery,
+		paragraph(lang.L("The user gets a temporary password, generated now and shown once, to hand over: they choose their own at the first sign-in.")),
+		v.problem,
+		container.NewHBox(v.create, v.activity),
+	)
+
+	v.done = notice(widget.SuccessImportance)
+	v.secret = s.newSecretView(st.ClipboardClear)
+	v.open = s.newButton(lang.L("Open the card"), widget.MediumImportance, v.onOpen)
+	v.another = s.newButton(lang.L("Add another user"), widget.LowImportance, v.onAnother)
+	v.handed = container.NewVBox(v.done, v.secret.content, container.NewHBox(v.open, v.another))
+	v.handed.Hide()
+
+	header := container.NewBorder(nil, nil, nil, v.closeBtn, heading(lang.L("Add user")))
+	v.content = stacked(header, container.NewVScroll(container.NewVBox(v.form, v.handed)), nil)
+	v.refresh()
+	return v
+}
+
+func (v *addUserView) object() fyne.CanvasObject { return v.content }
+
+func (v *addUserView) first() fyne.Focusable {
+	if v.created != nil {
+		return v.secret.eye
+	}
+	return v.email
+}
+
+// dirty reports a form begun: closing it asks first. Once the user is
+// created there is nothing left to lose but the password on view, which
+// Close drops as it should.
+func (v *addUserView) dirty() bool {
+	return v.created == nil && (strings.TrimSpace(v.email.Text) != "" || strings.TrimSpace(v.name.Text) != "" ||
+		strings.TrimSpace(v.recovery.Text) != "")
+}
+
+// ask closes without a question: the form holds only what was typed, and
+// the table stays as it was.
+func (v *addUserView) ask(then func()) { then() }
+
+func (v *addUserView) escape() bool { return false }
+
+func (v *addUserView) close() { v.secret.clear() }
+
+// emailProblem and recoveryProblem say what is wrong with an address typed.
+func (v *addUserView) emailProblem() string {
+	e := strings.TrimSpace(v.email.Text)
+	if e == "" {
+		return ""
+	}
+	if _, err := app.CheckEmail(e); err != nil {
+		return v.s.errorText(err)
+	}
+	return ""
+}
+
+func (v *addUserView) recoveryProblem() string {
+	r := strings.TrimSpace(v.recovery.Text)
+	if r == "" {
+		return ""
+	}
+	if _, err := app.CheckEmail(r); err != nil {
+		return v.s.errorText(err)
+	}
+	if app.EmailKey(r) == app.EmailKey(v.email.Text) {
+		return tr(app.Msg("The recovery e-mail must be another address than the login."), v.s.svc.Now())
+	}
+	return ""
+}
+
+func (v *addUserView) onChanged() {
+	say(v.emailIssue, v.emailProblem())
+	say(v.recoveryIssue, v.recoveryProblem())
+	v.refresh()
+}
+
+func (v *addUserView) ready() bool {
+	return !v.busy && strings.TrimSpace(v.email.Text) != "" && strings.TrimSpace(v.name.Text) != "" &&
+		v.emailProblem() == "" && v.recoveryProblem() == ""
+}
+
+func (v *addUserView) refresh() { enable(v.create, v.ready()) }
+
+func (v *addUserView) onCreate() {
+	if !v.ready() {
+		return
+	}
+	n := app.NewUser{
+		Email:      v.email.Text,
+		Name:       v.name.Text,
+		Role:       addRoles[max(v.role.SelectedIndex(), 0)],
+		HasMailbox: !v.noMailbox.Checked,
+	}
+	if v.st.AdminPasswordManagement {
+		n.RecoveryEmail = v.recovery.Text
+	}
+	say(v.problem, "")
+	v.busy = true
+	showActivity(v.activity, true)
+	v.refresh()
+	var (
+		user app.User
+		temp app.TemporaryPassword
+		err  error
+	)
+	svc, actor := v.s.svc, v.u.admin.actor
+	v.s.run(func() {
+		user, temp, err = svc.CreateUser(context.Background(), actor, n)
+	}, func() {
+		v.busy = false
+		showActivity(v.activity, false)
+		v.refresh()
+		if v.u.panel != v {
+			return
+		}
+		if err != nil {
+			say(v.problem, v.s.errorText(err))
+			return
+		}
+		v.onCreated(user, temp)
+	})
+}
+
+// onCreated hands the temporary password over.
+func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword) {
+	v.created = &user
+	v.form.Hide()
+	say(v.done, lang.L("{{.Name}} is added. Hand over this temporary password: it is shown only now. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
+		map[string]any{"Name": user.Name, "Date": dateTime(temp.ExpiresAt)}))
+	v.secret.set(temp.Plaintext)
+	v.handed.Show()
+	v.u.changed()
+	v.s.win.Canvas().Focus(v.secret.eye)
+}
+
+func (v *addUserView) onOpen() {
+	if v.created != nil {
+		v.u.openCard(*v.created, -1, "")
+	}
+}
+
+func (v *addUserView) onAnother() {
+	v.u.openPanel(v.s.newAddUser(v.u), -1)
+}

@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"sesame/app"
+	"sesame/data"
+)
+
+// typedQueries are what an administrator types in the search box, letter
+// by letter: names with and without accents, logins, a domain, a miss.
+var typedQueries = []string{"marie dupont", "jean-pierre", "helene", "lefebvre", "zoe.gagnon", "laposte", "francois m", "xqzw"}
+
+// benchUsers opens a database of n generated users, cached under
+// os.TempDir() and named after what the data depends on (the schema, the
+// generator, the index), so that a change in any of them makes it anew.
+func benchUsers(b *testing.B, n int) *data.DB {
+	b.Helper()
+	h := sha256.New()
+	files, err := filepath.Glob("../data/migrations/*.sql")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range append(files, "../data/fake.go", "../data/search.go") {
+		content, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.Write(content)
+	}
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("sesame-ui-bench-%d-%s.db", n, hex.EncodeToString(h.Sum(nil))[:12]))
+	db, err := data.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var count int
+	if err := db.Read(context.Background(), func(tx app.Tx) error {
+		count, err = tx.CountUsers()
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if count != n {
+		db.Close()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+		if db, err = data.Open(path); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := data.GenerateUsers(context.Background(), db, n, 1); err != nil {
+			b.Fatal(err)
+		}
+		fmt.Printf("generated %d users in %v into %s\n", n, time.Since(start).Round(time.Millisecond), path)
+	}
+	return db
+}
+
+// BenchmarkSearchAsYouType times the search box at 1,000,000 users, from
+// a keystroke to the table redrawn with the first page of results: the
+// letter typed, the search (without the pause that waits for the typing
+// to stop), the store's query, the table's rows and the count. It reports
+// the median, 99th percentile and worst time of a keystroke.
+func BenchmarkSearchAsYouType(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1,000,000 users: not under -short")
+	}
+	db := benchUsers(b, 1_000_000)
+	defer db.Close()
+	test.NewTempApp(b)
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist(), Hasher: fastHash})
+	s := newSession(fyne.CurrentApp(), svc, Options{}, func(work, done func()) { work(); done() }, realClock{})
+	page, err := svc.SearchUsers(context.Background(), app.UserQuery{Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := s.newAdmin(page.Users[0], widget.NewLabel(""), "")
+	s.win.SetContent(a.content)
+	s.win.Resize(adminWindow)
+	u := a.users
+	u.delay = 0
+
+	typeAll := func(record func(time.Duration)) {
+		for _, q := range typedQueries {
+			u.search.SetText("")
+			for _, r := range q {
+				start := time.Now()
+				u.search.TypedRune(r)
+				record(time.Since(start))
+			}
+			if u.text != q {
+				b.Fatalf("searched %q, want %q", u.text, q)
+			}
+		}
+	}
+	typeAll(func(time.Duration) {}) // warm the caches
+	if u.list.known() != 0 {
+		b.Fatalf("%q found %d users", u.text, u.list.known())
+	}
+
+	var keys []time.Duration
+	for b.Loop() {
+		typeAll(func(d time.Duration) { keys = append(keys, d) })
+	}
+	slices.Sort(keys)
+	at := func(q float64) time.Duration { return keys[int(q*float64(len(keys)-1))] }
+	b.ReportMetric(float64(at(0.5).Nanoseconds()), "median-ns/key")
+	b.ReportMetric(float64(at(0.99).Nanoseconds()), "p99-ns/key")
+	b.ReportMetric(float64(keys[len(keys)-1].Nanoseconds()), "worst-ns/key")
+	b.Logf("%d keystrokes: median %v, p99 %v, worst %v", len(keys), at(0.5), at(0.99), keys[len(keys)-1])
+}

@@ -1,0 +1,366 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"sesame/app"
+	"sesame/data"
+)
+
+func TestUsersListsEveryUserInNameOrder(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	a := h.signInAdmin()
+	u := a.users
+	if want := []string{"Alice Admin", "Hélène Lefèvre", "Jeanne Martin", "Paul Durand"}; !slices.Equal(rows(u), want) {
+		t.Errorf("rows %v, want %v", rows(u), want)
+	}
+	if got := u.count.Text; got != "4 users" {
+		t.Errorf("count %q", got)
+	}
+	h.assertShows("Name", "Login e-mail", "Role", "Password status", "Last sign-in",
+		"Alice Admin", "admin@acme.example", "Administrator", "Active", "09:00",
+		"Jeanne Martin", "Employee", "Must change — expires Nov 26 09:00", "Never",
+		"helene.lefevre@acme.example · no mailbox")
+}
+
+func TestUsersSearchAsYouType(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withStaff(h)
+		recovery := "paul.perso@mail.example"
+		if _, err := h.svc.UpdateUser(h.ctx, app.SystemActor("test"), "paul.durand@acme.example",
+			app.UserChange{RecoveryEmail: &recovery}); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	u := h.signInAdmin().users
+
+	// The search waits for the typing to pause: one query, not one a letter.
+	h.canvas().Focus(u.search)
+	h.typeText("LEFEV")
+	if len(rows(u)) != 4 {
+		t.Errorf("searched before the typing paused: %v", rows(u))
+	}
+	h.clock.Advance(searchDelay - time.Millisecond)
+	if len(rows(u)) != 4 {
+		t.Errorf("searched before the delay: %v", rows(u))
+	}
+	h.clock.Advance(time.Millisecond)
+	if got := rows(u); !slices.Equal(got, []string{"Hélène Lefèvre"}) {
+		t.Errorf("LEFEV: %v", got)
+	}
+	if got := u.count.Text; got != "1 match" {
+		t.Errorf("count %q", got)
+	}
+
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"hélène", []string{"Hélène Lefèvre"}},
+		{"helene", []string{"Hélène Lefèvre"}},
+		{"paul.du", []string{"Paul Durand"}},      // a login
+		{"mail.example", []string{"Paul Durand"}}, // a recovery e-mail
+		{"acme.example", rows(h.search(""))},      // every login
+		{"  MARTIN  ", []string{"Jeanne Martin"}}, // spaces and case
+		{"zzz", nil},
+	} {
+		if got := rows(h.search(c.text)); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.text, got, c.want)
+		}
+	}
+	if got := u.count.Text; got != "No user matches “zzz”." {
+		t.Errorf("count %q", got)
+	}
+
+	// Enter searches at once and goes to the results; Escape empties the search.
+	h.canvas().Focus(u.search)
+	u.search.SetText("paul")
+	h.press(fyne.KeyReturn)
+	if got := rows(u); !slices.Equal(got, []string{"Paul Durand"}) || h.focused() != u.table {
+		t.Errorf("Enter: %v, focus on %T", got, h.focused())
+	}
+	h.press(fyne.KeyEscape)
+	h.clock.Advance(searchDelay)
+	if u.search.Text != "" || len(rows(u)) != 4 || h.focused() != u.search {
+		t.Errorf("Escape: search %q, %d rows, focus on %T", u.search.Text, len(rows(u)), h.focused())
+	}
+}
+
+func TestUsersStatusInWords(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withStaff(h)
+		h.addUser("zoe.roux@acme.example", "Zoé Roux", app.RoleEmployee, "")
+		off := true
+		if _, err := h.svc.UpdateUser(h.ctx, app.SystemActor("test"), "zoe.roux@acme.example", app.UserChange{Disabled: &off}); err != nil {
+			h.t.Fatal(err)
+		}
+		for range 5 {
+			h.svc.SignIn(h.ctx, "paul.durand@acme.example", "not his password")
+		}
+	})
+	h.signInAdmin()
+	now := h.svc.Now()
+	status := func(email string) string {
+		text, _ := statusText(h.user(email), h.svc.Now())
+		return text
+	}
+	for email, want := range map[string]string{
+		"admin@acme.example":         "Active",
+		"jeanne.martin@acme.example": "Must change — expires Nov 26 09:00",
+		"paul.durand@acme.example":   "Locked until 09:01",
+		"zoe.roux@acme.example":      "Disabled",
+	} {
+		if got := status(email); got != want {
+			t.Errorf("%s: %q, want %q", email, got, want)
+		}
+	}
+	h.assertShows("Locked until 09:01", "Disabled")
+	h.clock.Advance(25 * time.Hour)
+	if got := status("jeanne.martin@acme.example"); got != "Temporary expired" {
+		t.Errorf("a day later: %q", got)
+	}
+	if got := pastTime(now, h.svc.Now()); got != "Nov 25 09:00" {
+		t.Errorf("yesterday: %q", got)
+	}
+	if got := pastTime(now.AddDate(-2, 0, 0), now); got != "Nov 25, 2024" {
+		t.Errorf("two years ago: %q", got)
+	}
+}
+
+func TestUsersOpenCardByClickAndKeyboard(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+
+	// A click on a row opens the card, the focus in it.
+	y := u.table.rowHeight * 2.5 // the second row: Hélène Lefèvre
+	test.TapAt(u.table, fyne.NewPos(20, y))
+	c, ok := u.panel.(*cardView)
+	if !ok || c.user.Name != "Hélène Lefèvre" {
+		t.Fatalf("panel %T after a click on the second row", u.panel)
+	}
+	if h.focused() != c.name || u.table.selected != 1 {
+		t.Errorf("focus on %T, selected row %d", h.focused(), u.table.selected)
+	}
+	h.assertShows("Hélène Lefèvre", "helene.lefevre@acme.example · no mailbox", "Status: Must change — expires Nov 26 09:00")
+
+	// Escape closes it and gives the focus back to the table.
+	h.press(fyne.KeyEscape)
+	if u.panel != nil || h.focused() != u.table || u.table.selected != -1 {
+		t.Fatalf("Escape: panel %T, focus %T", u.panel, h.focused())
+	}
+
+	// The keyboard's row is still the second: Down, Enter opens the third
+	// user; Up, Space the second again.
+	h.press(fyne.KeyDown)
+	h.press(fyne.KeyReturn)
+	if c, ok := u.panel.(*cardView); !ok || c.user.Name != "Jeanne Martin" {
+		t.Fatalf("Enter on the third row opened %T", u.panel)
+	}
+	test.Tap(u.panel.(*cardView).closeBtn)
+	if h.focused() != u.table {
+		t.Fatalf("Close: focus on %T", h.focused())
+	}
+	h.press(fyne.KeyUp)
+	h.press(fyne.KeySpace)
+	if c, ok := u.panel.(*cardView); !ok || c.user.Name != "Hélène Lefèvre" {
+		t.Fatalf("Space opened %T", u.panel)
+	}
+
+	// From the search box, Down goes to the table; a letter typed on the
+	// table goes back to the search.
+	h.canvas().Focus(u.search)
+	h.press(fyne.KeyDown)
+	if h.focused() != u.table {
+		t.Errorf("Down from the search: focus on %T", h.focused())
+	}
+	h.typeText("j")
+	if h.focused() != u.search || u.search.Text != "j" {
+		t.Errorf("typing on the table: focus on %T, search %q", h.focused(), u.search.Text)
+	}
+}
+
+func TestUsersFindShortcut(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	a := h.signInAdmin()
+	a.show(sectionAudit)
+	h.canvas().Unfocus()
+	h.canvas().(fyne.Shortcutable).TypedShortcut(findShortcut)
+	if a.current != sectionUsers || h.focused() != a.users.search {
+		t.Fatalf("Ctrl+F: section %d, focus on %T", a.current, h.focused())
+	}
+	// In a field, Ctrl+F reaches the window too.
+	c := h.openCard("paul")
+	h.canvas().Focus(c.name)
+	c.name.TypedShortcut(findShortcut)
+	if h.focused() != a.users.search {
+		t.Errorf("Ctrl+F in a field: focus on %T", h.focused())
+	}
+}
+
+// TestUsersLargeDirectory scrolls a directory of 2,000 users: the table
+// reads a page at a time, holds a bounded number of pages, and reads a
+// page again when it comes back into view.
+func TestUsersLargeDirectory(t *testing.T) {
+	h := newHarnessIn(t, "en", withCompany)
+	db := h.store.(*data.DB)
+	if err := data.GenerateUsers(h.ctx, db, 2000, 7); err != nil {
+		t.Fatal(err)
+	}
+	u := h.signInAdmin().users
+	if n := u.list.known(); n != usersPage {
+		t.Fatalf("%d users read at first, want one page of %d", n, usersPage)
+	}
+	if got := u.count.Text; got != "More than 100 users" {
+		t.Errorf("count %q", got)
+	}
+	first, _ := u.list.at(0)
+
+	h.canvas().Focus(u.table)
+	for range 30 {
+		h.press(fyne.KeyEnd)
+	}
+	if !u.list.complete() || u.list.known() != 2001 {
+		t.Fatalf("after End ×30: %d users known, complete %v", u.list.known(), u.list.complete())
+	}
+	if got := u.count.Text; got != "2001 users" {
+		t.Errorf("count %q", got)
+	}
+	held := 0
+	for _, p := range u.list.pages {
+		if p.rows != nil {
+			held++
+		}
+	}
+	if held > usersKept {
+		t.Errorf("%d pages held, at most %d", held, usersKept)
+	}
+	last, ok := u.list.at(u.list.known() - 1)
+	if !ok || u.table.cursor != 2000 {
+		t.Fatalf("the last row is not held, or the cursor is on %d", u.table.cursor)
+	}
+	if got := h.visibleText(); !strings.Contains(got, last.Name) {
+		t.Errorf("the last user %q is not on view", last.Name)
+	}
+
+	h.press(fyne.KeyHome)
+	if got, ok := u.list.at(0); !ok || got.ID != first.ID {
+		t.Errorf("back at the top: %v %v, want %s", got.Name, ok, first.Name)
+	}
+	if got := h.visibleText(); !strings.Contains(got, first.Name) {
+		t.Errorf("the first user %q is not on view", first.Name)
+	}
+}
+
+func TestUsersNarrowWindowShowsTheCardInPlaceOfTheTable(t *testing.T) {
+	h := newHarnessIn(t, "fr", withStaff)
+	a := h.signInAdmin()
+	u := a.users
+	h.s.win.Resize(fyne.NewSize(360, 640))
+	if w := h.s.win.Content().MinSize().Width; w > 360 {
+		t.Errorf("the users need %.0f px", w)
+	}
+	c := h.openCard("jeanne")
+	if u.master.Visible() || !u.detail.Visible() {
+		t.Errorf("narrow: table visible %v, card visible %v", u.master.Visible(), u.detail.Visible())
+	}
+	if w := h.s.win.Content().MinSize().Width; w > 360 {
+		t.Errorf("the card needs %.0f px", w)
+	}
+	test.Tap(c.closeBtn)
+	if !u.master.Visible() || u.panel != nil {
+		t.Error("Close does not bring the table back")
+	}
+	h.s.win.Resize(fyne.NewSize(1920, 1080))
+	c = h.openCard("jeanne")
+	if !u.master.Visible() || c.content.Size().Width < 480 || u.table.Size().Width < 1000 {
+		t.Errorf("wide: table %v (visible %v), card %v", u.table.Size(), u.master.Visible(), c.content.Size())
+	}
+}
+
+func TestUsersAddUser(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+	test.Tap(u.add)
+	v, ok := u.panel.(*addUserView)
+	if !ok || h.focused() != v.email {
+		t.Fatalf("Add user: panel %T, focus on %T", u.panel, h.focused())
+	}
+	if !v.create.Disabled() {
+		t.Error("Create enabled on an empty form")
+	}
+	h.typeText("marc.petit@acme")
+	if got := shown(v.emailIssue); got != "" {
+		t.Errorf("an unfinished address is refused as typed: %q", got)
+	}
+	h.typeText(" example")
+	if got := shown(v.emailIssue); !strings.Contains(got, "is not a valid e-mail address") {
+		t.Errorf("a bad address: %q", got)
+	}
+	v.email.SetText("marc.petit@acme.example")
+	test.Type(v.name, "Marc Petit")
+	test.Tap(v.noMailbox)
+	v.recovery.SetText("marc.petit@acme.example")
+	if got := shown(v.recoveryIssue); got != "The recovery e-mail must be another address than the login." {
+		t.Errorf("recovery = login: %q", got)
+	}
+	v.recovery.SetText("marc@perso.example")
+	v.role.SetSelectedIndex(1)
+	h.tapEnabled(v.create)
+
+	if v.created == nil {
+		t.Fatalf("not created: %s", shown(v.problem))
+	}
+	plain := v.secret.text
+	if v.secret.shown() != strings.Repeat("•", len([]rune(plain))) {
+		t.Errorf("the password is not masked: %q", v.secret.shown())
+	}
+	h.assertShows("Marc Petit is added.", "expires on Nov 26, 2026 at 09:00")
+	test.Tap(v.secret.eye)
+	if v.secret.shown() != plain {
+		t.Error("the eye does not show the password")
+	}
+	test.Tap(v.secret.copy)
+	if h.clip.text != plain {
+		t.Error("Copy did not put the password on the clipboard")
+	}
+	m := h.user("marc.petit@acme.example")
+	if m.Role != app.RoleAdmin || m.HasMailbox || m.RecoveryEmail != "marc@perso.example" || m.State(h.svc.Now()) != app.StateTemporary {
+		t.Errorf("created %+v", m)
+	}
+	if res, err := h.svc.SignIn(h.ctx, "marc.petit@acme.example", plain); err != nil || res.Outcome != app.OutcomeMustChange {
+		t.Errorf("signing in with the password handed over: %v %v", res.Outcome, err)
+	}
+	if !slices.Contains(rows(u), "Marc Petit") {
+		t.Errorf("the table does not show the new user: %v", rows(u))
+	}
+
+	test.Tap(v.open)
+	if c, ok := u.panel.(*cardView); !ok || c.user.Email != "marc.petit@acme.example" {
+		t.Fatalf("Open the card: %T", u.panel)
+	}
+	if v.secret.text != "" {
+		t.Error("the password stays in the closed form")
+	}
+}
+
+func TestUsersAddUserRefusedShowsWhy(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+	test.Tap(u.add)
+	v := u.panel.(*addUserView)
+	v.email.SetText("Jeanne.Martin@acme.example")
+	v.name.SetText("Another Jeanne")
+	h.tapEnabled(v.create)
+	if got := shown(v.problem); !strings.Contains(got, "already exists") {
+		t.Errorf("a login taken: %q", got)
+	}
+	if v.created != nil {
+		t.Error("created anyway")
+	}
+}
