@@ -163,7 +163,7 @@ func runUsersReset(c *call) error {
 		}
 		custom = pw[0]
 	}
-	temp, err := c.svc().ResetPassword(c.ctx, c.env.Actor, pos[0], custom)
+	temp, err := c.svc().ResetPassword(c.ctx, c.env.Actor, pos[0], custom, false)
 	if err != nil {
 		return err
 	}
