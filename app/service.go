@@ -93,6 +93,10 @@ func (s *Service) policy(st Settings) Policy {
 	return Policy{MinLength: st.MinLength, Blocklist: s.blocklist}
 }
 
+// SetupRules returns the policy under which the first administrator's
+// password is judged, for live feedback before there is any user.
+func (s *Service) SetupRules() Policy { return s.policy(DefaultSettings()) }
+
 // UpdateSettings validates every value and saves them together; on any
 // error nothing is saved and every problem is listed.
 func (s *Service) UpdateSettings(ctx context.Context, actor Actor, values map[string]string) (Settings, error) {

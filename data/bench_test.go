@@ -1,0 +1,170 @@
+package data_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"sesame/app"
+	"sesame/data"
+)
+
+// benchQueries is a realistic mix of what an administrator types in the
+// search box.
+var benchQueries = []struct{ name, text string }{
+	{"letter", "e"},
+	{"two-letters", "ma"},
+	{"two-rare", "yv"},
+	{"letter-rare", "z"},
+	{"common-3", "mar"},
+	{"common-3b", "ber"},
+	{"surname", "martin"},
+	{"surname-b", "Lefebvre"},
+	{"accentless", "helene"},
+	{"accentless-b", "Francois"},
+	{"surname-rare", "chenier"},
+	{"full-name", "Jean-Pierre Dub"},
+	{"name-reversed", "Dupont Marie"},
+	{"typo", "jean dupond"},
+	{"typing", "marie mar"},
+	{"login", "zoe.gagnon"},
+	{"rare", "aoife.odegaard"},
+	{"domain", "company.exa"},
+	{"recovery-domain", "laposte"},
+	{"miss", "xqzw"},
+	{"miss-short", "qx"},
+}
+
+// benchSeed is the seed of the generated users.
+const benchSeed = 1
+
+// benchDB opens a database of n generated users, cached under os.TempDir()
+// so that reruns skip the generation. The cache file is named after what the
+// data depends on (schema, generator, index format), so a change in any of
+// them generates it anew.
+func benchDB(b *testing.B, n int) *data.DB {
+	b.Helper()
+	h := sha256.New()
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range append(files, "fake.go", "search.go") {
+		content, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.Write(content)
+	}
+	h.Write([]byte(data.GramDoc("ab")))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("sesame-bench-%d-%s.db", n, hex.EncodeToString(h.Sum(nil))[:12]))
+	db, err := data.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var count int
+	err = db.Read(context.Background(), func(tx app.Tx) error {
+		count, err = tx.CountUsers()
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if count != n {
+		db.Close()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+		if db, err = data.Open(path); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := data.GenerateUsers(context.Background(), db, n, benchSeed); err != nil {
+			b.Fatal(err)
+		}
+		// Printed rather than logged: a parent benchmark's log is not shown.
+		fmt.Printf("generated %d users in %v into %s\n", n, time.Since(start).Round(time.Millisecond), path)
+	}
+	return db
+}
+
+func searchFirstPage(tb testing.TB, db *data.DB, text string) app.UserPage {
+	var page app.UserPage
+	err := db.Read(context.Background(), func(tx app.Tx) error {
+		var err error
+		page, err = tx.SearchUsers(app.UserQuery{Text: text})
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return page
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// BenchmarkSearchFirstPage times the first page of a search at 10k, 100k
+// and 1M users (1M skipped under -short): "mix" cycles through benchQueries
+// and reports the median time of a query and the median of the slowest
+// query; "q=…" times each query alone.
+func BenchmarkSearchFirstPage(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			if n >= 1_000_000 && testing.Short() {
+				b.Skip("1M users: not under -short")
+			}
+			db := benchDB(b, n)
+			defer db.Close()
+			for _, q := range benchQueries { // warm the caches
+				searchFirstPage(b, db, q.text)
+			}
+			b.Run("mix", func(b *testing.B) { benchMix(b, db) })
+			for _, q := range benchQueries {
+				b.Run("q="+q.name, func(b *testing.B) {
+					for b.Loop() {
+						searchFirstPage(b, db, q.text)
+					}
+				})
+			}
+		})
+	}
+}
+
+// benchMix runs the mix of queries b.N times in all and reports the median
+// per query and the worst query's median.
+func benchMix(b *testing.B, db *data.DB) {
+	times := make([][]time.Duration, len(benchQueries))
+	var all []time.Duration
+	i := 0
+	for b.Loop() {
+		q := i % len(benchQueries)
+		start := time.Now()
+		searchFirstPage(b, db, benchQueries[q].text)
+		d := time.Since(start)
+		times[q] = append(times[q], d)
+		all = append(all, d)
+		i++
+	}
+	b.ReportMetric(float64(median(all).Nanoseconds()), "median-ns/query")
+	worst, worstName := time.Duration(0), ""
+	for q, ts := range times {
+		if len(ts) == 0 {
+			continue
+		}
+		if m := median(ts); m > worst {
+			worst, worstName = m, benchQueries[q].name
+		}
+	}
+	b.ReportMetric(float64(worst.Nanoseconds()), "worst-ns/query")
+	b.Logf("median %v, worst %v (%s)", median(all), worst, worstName)
+}

@@ -1,0 +1,347 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"sesame/app"
+)
+
+// Search.
+//
+// A user matches a query when the folded query is a substring of the user's
+// search_text. Two structures make this fast at a million users:
+//
+//   - users.rank, a sparse integer whose order is exactly that of
+//     (sort_key, id), kept so by every write (place, relabel);
+//   - users_grams, an FTS5 index whose rowid is the rank and whose terms are
+//     the characters, pairs and trigrams of search_text (see gramDoc).
+//
+// FTS5 yields matches in rowid order, which is name order: a page is the
+// first Limit+1 matches from the cursor's rank on, found without reading or
+// sorting the other matches, however many there are, and whatever the
+// length of the fragment. A fragment of one to three characters is one term
+// of the index, matched exactly; a longer one is the AND of its trigrams,
+// which a user may hold without holding the fragment, so the search text of
+// each candidate is checked as well.
+
+const (
+	defaultLimit = 50
+
+	// Ranks lie in (0, rankLimit), rankSpacing apart when first given: room
+	// for a dozen users inserted at the same place before the neighbourhood
+	// must be renumbered, while keeping the gaps between the rowids of the
+	// index, which FTS5 stores as varints, short. Users appended in name
+	// order (an import of a sorted list) are rankSpacing apart too.
+	rankLimit   int64 = 1 << 62
+	rankSpacing int64 = 1 << 12
+
+	// minGap is the smallest spacing that a renumbering leaves between ranks.
+	minGap int64 = 1 << 6
+)
+
+// cleanText drops what the search index cannot hold: NUL, invalid UTF-8.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// foldQuery folds a query as search texts are folded.
+func foldQuery(s string) string { return cleanText(app.FoldForSearch(s)) }
+
+// gramDoc returns the document indexed for a search text: each character,
+// pair of characters and trigram, written as the hex of its UTF-8 bytes,
+// separated by spaces ("abc" gives "61 6162 616263 62 6263 63"). Hex keeps
+// every term a plain word for FTS5's ascii tokenizer, whatever the text
+// holds; UTF-8 being self-synchronizing, a term names one n-gram only. The
+// index keeps no positions (detail=none) and each term once per user.
+func gramDoc(text string) string {
+	r := []rune(text)
+	var b strings.Builder
+	b.Grow(len(r) * 20)
+	for i := range r {
+		for n := 1; n <= 3 && i+n <= len(r); n++ {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			writeHex(&b, r[i:i+n])
+		}
+	}
+	return b.String()
+}
+
+func writeHex(b *strings.Builder, runes []rune) {
+	const digits = "0123456789abcdef"
+	var buf [utf8.UTFMax]byte
+	for _, c := range runes {
+		n := utf8.EncodeRune(buf[:], c)
+		for _, x := range buf[:n] {
+			b.WriteByte(digits[x>>4])
+			b.WriteByte(digits[x&15])
+		}
+	}
+}
+
+// gramMatch is the FTS5 query for a fragment: its only term if it has three
+// characters or fewer, else the AND of its distinct trigrams. User input
+// never reaches FTS5's query syntax: the query is made of hex words only.
+func gramMatch(frag string) string {
+	r := []rune(frag)
+	if len(r) <= 3 {
+		var b strings.Builder
+		writeHex(&b, r)
+		return b.String()
+	}
+	terms := make([]string, 0, len(r)-2)
+	for i := 0; i+3 <= len(r); i++ {
+		var b strings.Builder
+		writeHex(&b, r[i:i+3])
+		terms = append(terms, b.String())
+	}
+	slices.Sort(terms)
+	return strings.Join(slices.Compact(terms), " AND ")
+}
+
+// SearchUsers returns one page of the users whose search text contains the
+// folded query, in name order.
+func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	from, ok, err := t.rankAfter(q.After)
+	if err != nil || !ok {
+		return app.UserPage{}, err
+	}
+	var users []app.User
+	var keys []string
+	if text := foldQuery(q.Text); text == "" {
+		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
+			WHERE u.rank >= ? ORDER BY u.rank LIMIT ?`, from, limit+1)
+	} else {
+		// CROSS JOIN keeps the search index as the outer loop, in rowid
+		// order, so that the query stops after limit+1 matches. Candidates
+		// are checked against users_search, which holds their search text,
+		// and only the matches are read from the table.
+		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM (
+				SELECT g.rowid AS rank FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid
+				WHERE users_grams MATCH ? AND g.rowid >= ? AND instr(c.search_text, ?) > 0
+				ORDER BY g.rowid LIMIT ?
+			) AS m CROSS JOIN users u ON u.rank = m.rank LEFT JOIN throttle t ON t.key = u.email_key
+			ORDER BY m.rank`, gramMatch(text), from, text, limit+1)
+	}
+	if err != nil {
+		return app.UserPage{}, err
+	}
+	page := app.UserPage{Users: users}
+	if len(users) > limit {
+		page.Users, page.More = users[:limit], true
+	}
+	if n := len(page.Users); n > 0 {
+		page.Next = app.Cursor{SortKey: keys[n-1], ID: page.Users[n-1].ID}
+	}
+	return page, nil
+}
+
+// rankAfter returns the rank of the first user after the cursor; ok is false
+// when there is none.
+func (t *tx) rankAfter(c app.Cursor) (rank int64, ok bool, err error) {
+	if c == (app.Cursor{}) {
+		return 1, true, nil
+	}
+	return t.queryInt64(`SELECT rank FROM users WHERE (sort_key, id) > (?, ?) ORDER BY sort_key, id LIMIT 1`, c.SortKey, c.ID)
+}
+
+// CountMatches returns how many users a search for text would find, counting
+// no further than atMost: enough to show "1,000+ matches" cheaply.
+func (db *DB) CountMatches(ctx context.Context, text string, atMost int) (int, error) {
+	if atMost <= 0 {
+		return 0, nil
+	}
+	text = foldQuery(text)
+	var n int64
+	err := db.readTx(ctx, func(t *tx) error {
+		var err error
+		switch {
+		case text == "":
+			n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users LIMIT ?)`, atMost)
+		case utf8.RuneCountInString(text) <= 3: // one term: the index alone is exact
+			n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams
+				WHERE users_grams MATCH ? LIMIT ?)`, gramMatch(text), atMost)
+		default:
+			n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams g
+				CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid
+				WHERE users_grams MATCH ? AND instr(c.search_text, ?) > 0 LIMIT ?)`, gramMatch(text), text, atMost)
+		}
+		return err
+	})
+	return int(n), err
+}
+
+// Keeping the index and the ranks.
+
+func (t *tx) indexUser(rank int64, text string) error {
+	_, err := t.exec(`INSERT INTO users_grams (rowid, doc) VALUES (?, ?)`, rank, gramDoc(text))
+	return err
+}
+
+func (t *tx) unindexUser(rank int64) error {
+	_, err := t.exec(`DELETE FROM users_grams WHERE rowid = ?`, rank)
+	return err
+}
+
+// place returns a free rank for a user at (sortKey, id) in name order,
+// between the ranks of its neighbours, renumbering the neighbourhood when
+// they leave no room. The user must not hold a positive rank meanwhile.
+func (t *tx) place(sortKey string, id int64) (int64, error) {
+	lo, _, err := t.queryInt64(`SELECT rank FROM users WHERE (sort_key, id) < (?, ?) AND rank > 0
+		ORDER BY sort_key DESC, id DESC LIMIT 1`, sortKey, id)
+	if err != nil {
+		return 0, err
+	}
+	hi, ok, err := t.queryInt64(`SELECT rank FROM users WHERE (sort_key, id) > (?, ?) AND rank > 0
+		ORDER BY sort_key, id LIMIT 1`, sortKey, id)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		hi = rankLimit
+	}
+	switch {
+	case hi-lo < 2:
+		return t.relabel(sortKey, id)
+	case hi == rankLimit:
+		return lo + min(rankSpacing, (hi-lo)/2), nil
+	case lo == 0:
+		return hi - min(rankSpacing, (hi-lo)/2), nil
+	}
+	return lo + (hi-lo)/2, nil
+}
+
+// member is a user renumbered by relabel.
+type member struct {
+	id, rank int64
+	text     string
+}
+
+// neighbours returns up to n users just before (or after) (sortKey, id) in
+// name order, nearest first.
+func (t *tx) neighbours(sortKey string, id int64, before bool, n int) ([]member, error) {
+	query := `SELECT id, rank, search_text FROM users WHERE (sort_key, id) > (?, ?) AND rank > 0
+		ORDER BY sort_key, id LIMIT ?`
+	if before {
+		query = `SELECT id, rank, search_text FROM users WHERE (sort_key, id) < (?, ?) AND rank > 0
+			ORDER BY sort_key DESC, id DESC LIMIT ?`
+	}
+	rows, err := t.tx.QueryContext(t.ctx, query, sortKey, id, n)
+	if err != nil {
+		return nil, app.Internal(err)
+	}
+	defer rows.Close()
+	var ms []member
+	for rows.Next() {
+		var m member
+		if err := rows.Scan(&m.id, &m.rank, &m.text); err != nil {
+			return nil, app.Internal(err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, app.Internal(err)
+	}
+	return ms, nil
+}
+
+// relabel spreads evenly the ranks of a window of users around (sortKey,
+// id), the window doubling until its room leaves at least minGap between
+// users (or it spans every user), and returns the rank of the newcomer.
+func (t *tx) relabel(sortKey string, id int64) (int64, error) {
+	for m := 8; ; m *= 2 {
+		before, err := t.neighbours(sortKey, id, true, m+1)
+		if err != nil {
+			return 0, err
+		}
+		after, err := t.neighbours(sortKey, id, false, m+1)
+		if err != nil {
+			return 0, err
+		}
+		lo, hi := int64(0), rankLimit
+		if len(before) > m {
+			lo, before = before[m].rank, before[:m]
+		}
+		if len(after) > m {
+			hi, after = after[m].rank, after[:m]
+		}
+		count := int64(len(before) + len(after) + 1)
+		gap := min((hi-lo)/(count+1), rankSpacing)
+		whole := lo == 0 && hi == rankLimit
+		if gap < minGap && !whole {
+			continue
+		}
+		if gap < 1 {
+			return 0, app.Internal(errors.New("data: no rank left"))
+		}
+		slices.Reverse(before)
+		window := slices.Concat(before, []member{{id: id}}, after)
+		// Free the old ranks first: the new ones may reuse them.
+		for _, w := range window {
+			if w.id == id {
+				continue
+			}
+			if _, err := t.exec(`UPDATE users SET rank = -id WHERE id = ?`, w.id); err != nil {
+				return 0, err
+			}
+			if err := t.unindexUser(w.rank); err != nil {
+				return 0, err
+			}
+		}
+		var mine int64
+		for i, w := range window {
+			rank := lo + gap*int64(i+1)
+			if w.id == id {
+				mine = rank
+				continue
+			}
+			if _, err := t.exec(`UPDATE users SET rank = ? WHERE id = ?`, rank, w.id); err != nil {
+				return 0, err
+			}
+			if err := t.indexUser(rank, w.text); err != nil {
+				return 0, err
+			}
+		}
+		return mine, nil
+	}
+}
+
+// relabelAll gives every user an evenly spaced rank, in name order, and
+// rebuilds the search index: what a bulk load does once at its end rather
+// than placing each user. Users not yet ranked hold rank -id.
+func (t *tx) relabelAll() error {
+	n, _, err := t.queryInt64(`SELECT count(*) FROM users`)
+	if err != nil {
+		return err
+	}
+	for _, s := range []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE users SET rank = -id WHERE rank > 0`, nil},
+		// Through a table keyed by id, so that users are rewritten in the
+		// order in which they are stored.
+		{`CREATE TEMP TABLE ranked (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`, nil},
+		{`INSERT INTO ranked SELECT id, row_number() OVER (ORDER BY sort_key, id) FROM users`, nil},
+		{`UPDATE users SET rank = (SELECT n FROM ranked WHERE ranked.id = users.id) * ?`, []any{min(rankLimit/(n+1), rankSpacing)}},
+		{`DROP TABLE temp.ranked`, nil},
+		{`INSERT INTO users_grams (users_grams) VALUES ('delete-all')`, nil},
+		// In rank order, which FTS5 ingests fastest.
+		{`INSERT INTO users_grams (rowid, doc) SELECT rank, sesame_grams(search_text) FROM users ORDER BY rank`, nil},
+		{`INSERT INTO users_grams (users_grams) VALUES ('optimize')`, nil},
+	} {
+		if _, err := t.exec(s.query, s.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

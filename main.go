@@ -1,0 +1,106 @@
+// Command sesame is Sésame: with no sub-command it opens the desktop
+// window; with one, it runs that command line action on the same database.
+// main wires the parts together and does nothing else.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"sesame/app"
+	"sesame/app/cli"
+	"sesame/assets"
+	"sesame/data"
+	"sesame/ui"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sesame", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "database file (default $SESAME_DB, else the user's config folder)")
+	language := fs.String("lang", "", "language of the window: en or fr (default: the system's)")
+	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			cli.Usage(stdout)
+			return 0
+		}
+		cli.Usage(stderr)
+		return 1
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && cli.IsHelp(rest[0]) {
+		cli.Usage(stdout)
+		return 0
+	}
+	if *language != "" && *language != "en" && *language != "fr" {
+		fmt.Fprintf(stderr, "sesame: unknown language %q: use en or fr\n", *language)
+		return 1
+	}
+
+	path, err := databasePath(*dbPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "sesame:", err)
+		return 1
+	}
+	db, err := data.Open(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+		return 1
+	}
+	defer db.Close()
+	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
+	if err != nil {
+		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
+		return 1
+	}
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+
+	if len(rest) == 0 {
+		a := fyneapp.NewWithID("app.sesame.desktop")
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path})
+		a.Run()
+		return 0
+	}
+	return cli.Run(context.Background(), cli.Env{
+		Service: svc,
+		Actor:   app.SystemActor(osUser()),
+		Stdin:   stdin,
+		Stdout:  stdout,
+		Stderr:  stderr,
+		Generate: func(ctx context.Context, n int, seed int64) error {
+			return data.GenerateUsers(ctx, db, n, seed)
+		},
+	}, rest)
+}
+
+// databasePath is --db, else $SESAME_DB, else the default file.
+func databasePath(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if env := os.Getenv("SESAME_DB"); env != "" {
+		return env, nil
+	}
+	return data.DefaultPath()
+}
+
+// osUser names the operating-system user for the audit of command line actions.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return n
+	}
+	return "unknown"
+}

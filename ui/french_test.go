@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"sesame/app"
+)
+
+// nbsp is the no-break space that French puts before : ? ; and inside « ».
+const nbsp = "\u00a0"
+
+func TestFrench(t *testing.T) {
+	h := newHarnessIn(t, "fr", withPaul)
+	in := screen[*signInScreen](h)
+	h.assertShows("Se connecter", "Adresse e-mail", "Mot de passe", "Mot de passe oublié"+nbsp+"?")
+
+	// A domain message, translated.
+	h.signIn("paul.durand@acme.example", "pas le bon mot de passe")
+	if got, want := shown(in.problem), "L'adresse e-mail ou le mot de passe est incorrect."; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+
+	h.signIn("paul.durand@acme.example", paulTemporary)
+	r := screen[*resetScreen](h)
+	h.assertShows("Réinitialiser votre mot de passe", "Mettre à jour", "Annuler et se déconnecter",
+		"Votre mot de passe doit respecter ces règles"+nbsp+":", "Au moins 15 caractères (au plus 256)")
+	test.Type(r.form.password, "paul durand")
+	h.assertShows("Longueur"+nbsp+": 11 caractères (au moins 15)",
+		"Il est trop court"+nbsp+": au moins 15 caractères, celui-ci en a 11.",
+		"Il contient votre nom («"+nbsp+"durand"+nbsp+"»).")
+	h.assertHides("It is", "Length")
+
+	r.form.password.SetText("")
+	test.Type(r.form.password, paulTemporary)
+	test.Type(r.form.confirm, paulTemporary)
+	test.Tap(r.submit)
+	h.assertShows("C'est le mot de passe temporaire qui vous a été donné" + nbsp + ": choisissez le vôtre.")
+
+	r.form.password.SetText(goodPassword)
+	r.form.confirm.SetText(goodPassword)
+	test.Tap(r.submit)
+	screen[*accountScreen](h)
+	h.assertShows("Votre compte", "Collaborateur", "Dernier changement du mot de passe", "25/11/2026 à 09:00",
+		"Changer le mot de passe", "Se déconnecter")
+}
+
+func TestFrenchForgotPassword(t *testing.T) {
+	h := newHarnessIn(t, "fr", withCompany)
+	test.Tap(screen[*signInScreen](h).forgot)
+	h.assertShows("Mot de passe oublié"+nbsp+"?", "seul un administrateur peut vous en donner un",
+		"Adressez-vous à votre administrateur"+nbsp+": Alice Admin.", "Retour à la connexion")
+}
+
+func TestFrenchLockMessage(t *testing.T) {
+	h := newHarnessIn(t, "fr", withJeanne)
+	for range 5 {
+		h.signIn("jeanne@acme.example", "mauvais mot de passe")
+	}
+	got := shown(screen[*signInScreen](h).problem)
+	if want := "Trop de tentatives échouées" + nbsp + ": accès bloqué jusqu'à 09:01."; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+}
+
+// TestEveryDomainMessageIsTranslated renders each domain message that the
+// window may show, through the translation, in French: none comes out in
+// English or with an unfilled template.
+func TestEveryDomainMessageIsTranslated(t *testing.T) {
+	newHarnessIn(t, "fr", nil)
+	for key := range translationKeys(t) {
+		m := app.Msg(key, "Min", 15, "Max", 256, "N", 3, "Part", "x", "Email", "a@b.c", "Until", "10:00",
+			"Key", "k", "Keys", "k", "Role", "r", "Name", "n", "Names", "n", "First", "1m",
+			"Company", "c", "Choices", "a, b", "Duration", "5 min", "Path", "p", "Date", "d", "ID", 1)
+		got := tr(m, time.Now())
+		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
+			t.Errorf("%q renders as %q", key, got)
+		}
+		if got == key && strings.ContainsAny(key, " ") && !sameInFrench[key] {
+			t.Errorf("%q is not translated", key)
+		}
+	}
+}
+
+// sameInFrench are the texts written the same way in both languages.
+var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true}
+
+func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_US.UTF-8", "LANGUAGE": ""},
+		{"LC_ALL": "C", "LC_MESSAGES": "", "LANG": "en_US.UTF-8", "LANGUAGE": ""},
+		{"LC_ALL": "", "LC_MESSAGES": "POSIX", "LANG": "", "LANGUAGE": "en"},
+		{"LC_ALL": "", "LC_MESSAGES": "", "LANG": "", "LANGUAGE": ""},
+	} {
+		for k, v := range env {
+			t.Setenv(k, v)
+		}
+		useLanguage("fr", t.Setenv)
+		if got := lang.L("Sign in"); got != "Se connecter" {
+			t.Errorf("with %v: %q", env, got)
+		}
+		useLanguage("en", t.Setenv)
+		if got := lang.L("Sign in"); got != "Sign in" {
+			t.Errorf("with %v, forced to English: %q", env, got)
+		}
+	}
+}

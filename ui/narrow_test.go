@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// TestNarrowWindow checks that every screen fits a window 360 px wide, as
+// the mobile version of the product does: wrapped text, no fixed widths.
+func TestNarrowWindow(t *testing.T) {
+	const width = 360
+	fits := func(h *harness, name string) {
+		t.Helper()
+		h.s.win.Resize(fyne.NewSize(width, 640))
+		if w := h.s.win.Content().MinSize().Width; w > width {
+			t.Errorf("%s needs %.0f px of width, more than %d", name, w, width)
+		}
+	}
+
+	setup := newHarness(t)
+	fits(setup, "the setup")
+
+	h := newHarnessIn(t, "fr", withPaul)
+	h.s.opts.DatabasePath = "/home/someone/.config/sesame/" + strings.Repeat("a-very-long-folder-name/", 6) + "sesame.db"
+	fits(h, "the sign-in")
+	test.Tap(screen[*signInScreen](h).forgot)
+	fits(h, "the forgotten password")
+	h.press(fyne.KeyEscape)
+	h.signIn("paul.durand@acme.example", paulTemporary)
+	r := screen[*resetScreen](h)
+	test.Type(r.form.password, "paul")
+	fits(h, "the reset with its feedback")
+	r.form.password.SetText(goodPassword)
+	r.form.confirm.SetText(goodPassword)
+	test.Tap(r.submit)
+	fits(h, "the account")
+	test.Tap(screen[*accountScreen](h).change)
+	fits(h, "the change of password")
+	test.Tap(screen[*changeScreen](h).cancel)
+	test.Tap(screen[*accountScreen](h).signOut)
+
+	h.signIn("admin@acme.example", goodPassword)
+	fits(h, "the administrator's account")
+}

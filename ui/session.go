@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"sesame/app"
+	"sesame/assets"
+)
+
+// session owns the window and moves it between screens: setup, sign-in,
+// forgotten password, the enforced reset, the account page. It knows who is
+// signed in, signs them out after SessionIdle without activity, and makes
+// sure that no password is left behind in a field or the clipboard.
+type session struct {
+	app  fyne.App
+	win  fyne.Window
+	svc  *app.Service
+	opts Options
+	run  runner
+	idle *idleWatch
+
+	// adminView builds what an administrator sees below their account:
+	// the administration screen plugs in here.
+	adminView func(s *session, u app.User) fyne.CanvasObject
+
+	user    *app.User // who is signed in; nil when nobody is
+	screen  any       // the screen on view (*signInScreen, *resetScreen, …)
+	created []*entry  // password fields built for the screen about to be shown
+	shown   []*entry  // password fields of the screen on view
+	copied  string    // a password copied from a field, cleared from the clipboard at sign-out
+}
+
+// icon is Sésame's keyhole.
+var icon = fyne.NewStaticResource("icon.png", assets.Icon)
+
+// newSession builds the window and shows its first screen.
+func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock) *session {
+	s := &session{app: a, svc: svc, opts: opts, run: run, adminView: adminPlaceholder}
+	s.idle = &idleWatch{clock: c, onIdle: s.onIdle}
+	s.win = a.NewWindow(lang.L("Sésame"))
+	s.win.SetIcon(icon)
+	s.win.Resize(fyne.NewSize(480, 640))
+	s.win.SetOnClosed(s.onClosed)
+	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		s.touch()
+		if k.Name == fyne.KeyEscape {
+			s.escape()
+		}
+	})
+	s.win.Canvas().SetOnTypedRune(func(rune) { s.touch() })
+	s.begin()
+	return s
+}
+
+// begin shows the setup on an empty database, the sign-in otherwise.
+func (s *session) begin() {
+	empty, err := s.svc.NeedsSetup(context.Background())
+	switch {
+	case err != nil:
+		s.showFailure(err)
+	case empty:
+		s.showSetup()
+	default:
+		s.showSignIn("", "")
+	}
+}
+
+// canceller is a screen that Escape leaves.
+type canceller interface{ onCancel() }
+
+// escape is the Escape key: it cancels the screen on view, if it can be.
+func (s *session) escape() {
+	if c, ok := s.screen.(canceller); ok {
+		c.onCancel()
+	}
+}
+
+// leaver is a screen that holds something to drop when it is left.
+type leaver interface{ leave() }
+
+// show puts a screen on view with the focus in first. The screen left
+// behind drops what it holds and its password fields are emptied first.
+func (s *session) show(screen any, content fyne.CanvasObject, first fyne.Focusable) {
+	if l, ok := s.screen.(leaver); ok {
+		l.leave()
+	}
+	for _, e := range s.shown {
+		e.wipe()
+	}
+	s.shown, s.created = s.created, nil
+	s.screen = screen
+	s.win.SetContent(container.NewStack(newActivitySurface(s.touch), content))
+	if first != nil {
+		s.win.Canvas().Focus(first)
+	}
+}
+
+// showFailure says that the database could not be read, with nothing else
+// to do than close the window.
+func (s *session) showFailure(err error) {
+	msg := notice(widget.DangerImportance)
+	say(msg, s.errorText(err))
+	s.show(nil, page(heading(lang.L("Sésame")), msg), nil)
+}
+
+// field builders: every field reports activity, and password fields are
+// remembered so that they can be emptied.
+
+func (s *session) newEntry(placeholder string) *entry {
+	e := newEntry(s.touch, s.escape)
+	e.PlaceHolder = placeholder
+	return e
+}
+
+func (s *session) newPasswordEntry(placeholder string) *entry {
+	e := newPasswordEntry(s.touch, s.escape)
+	e.PlaceHolder = placeholder
+	e.onCopied = func() { s.copied = s.app.Clipboard().Content() }
+	s.created = append(s.created, e)
+	return e
+}
+
+func (s *session) newButton(label string, importance widget.Importance, onTapped func()) *button {
+	b := newButton(label, func() {
+		s.touch()
+		onTapped()
+	}, s.touch, s.escape)
+	b.Importance = importance
+	return b
+}
+
+// signedIn opens the session of u: the idle watch starts, and the account
+// page (with the administration for an administrator) is shown, with a note.
+func (s *session) signedIn(u app.User, note string) {
+	s.user = &u
+	s.watchIdle()
+	s.showAccount(u, note)
+}
+
+// watchIdle (re)starts the idle watch with the company's setting.
+func (s *session) watchIdle() {
+	st, err := s.svc.Settings(context.Background())
+	if err != nil {
+		st = app.DefaultSettings()
+	}
+	s.idle.start(st.SessionIdle)
+}
+
+// signOut ends the session and shows an empty sign-in, with a note.
+func (s *session) signOut(note string) {
+	s.forget()
+	s.showSignIn("", note)
+}
+
+// forget drops whatever the session knows: the user, every password field's
+// text, a password left on the clipboard.
+func (s *session) forget() {
+	if l, ok := s.screen.(leaver); ok {
+		l.leave()
+	}
+	s.idle.halt()
+	s.user = nil
+	for _, e := range s.shown {
+		e.wipe()
+	}
+	if s.copied != "" {
+		if cb := s.app.Clipboard(); cb.Content() == s.copied {
+			cb.SetContent("")
+		}
+		s.copied = ""
+	}
+}
+
+// onIdle ends a session left alone, the enforced reset included. With
+// nobody signed in, it empties the door of what was typed there.
+func (s *session) onIdle() {
+	_, resetting := s.screen.(*resetScreen)
+	switch v, ok := s.screen.(*signInScreen); {
+	case s.user != nil || resetting:
+		s.signOut(lang.L("You were signed out after {{.Duration}} without activity.",
+			map[string]any{"Duration": duration(s.idle.limit)}))
+	case ok && v.email.Text == "" && v.password.Text == "":
+		s.watchIdle()
+	default:
+		s.showSignIn("", "")
+	}
+}
+
+func (s *session) onClosed() { s.forget() }
+
+// touch records activity, which puts the idle sign-out off.
+func (s *session) touch() { s.idle.touch() }
+
+// errorText and bullets say domain messages in the window's language.
+
+func (s *session) errorText(err error) string      { return errorText(err, s.svc.Now()) }
+func (s *session) bullets(ms []app.Message) string { return bullets(ms, s.svc.Now()) }

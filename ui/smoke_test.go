@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSmoke runs the real program's window under Xvfb and drives it from
+// the keyboard with xdotool (testdata/smoke.sh): sign-in, the enforced
+// reset, the account page, sign out, Forgot password?, in English and
+// French. It runs only with SESAME_SMOKE=1 and SESAME_BIN set to a built
+// binary; the screenshots go to SESAME_SHOTS (docs/screenshots, say), or
+// to a temporary folder.
+func TestSmoke(t *testing.T) {
+	if os.Getenv("SESAME_SMOKE") != "1" {
+		t.Skip("set SESAME_SMOKE=1 and SESAME_BIN to run the real window under Xvfb")
+	}
+	bin := os.Getenv("SESAME_BIN")
+	if bin == "" {
+		t.Fatal("SESAME_BIN names no binary: build one with go build -tags sqlite_fts5")
+	}
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range []string{"xvfb-run", "xdotool", "import", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is missing: apt-get install xvfb xauth xdotool imagemagick", tool)
+		}
+	}
+	shots := os.Getenv("SESAME_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
+		"bash", "testdata/smoke.sh", bin, t.TempDir(), shots)
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("smoke run: %v", err)
+	}
+	for _, lang := range []string{"en", "fr"} {
+		if !strings.Contains(string(out), "smoke: "+lang+" ok") {
+			t.Errorf("the %s run did not finish", lang)
+		}
+		for _, name := range []string{"signin", "reset", "reset-ready", "account", "signin-narrow", "forgot", "admin"} {
+			checkScreenshot(t, filepath.Join(shots, name+"-"+lang+".png"))
+		}
+	}
+}
+
+// checkScreenshot fails unless path is a PNG of a window, not a blank one.
+func checkScreenshot(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Errorf("%s: %v", path, err)
+		return
+	}
+	b := img.Bounds()
+	if b.Dx() < 300 || b.Dy() < 300 {
+		t.Errorf("%s is %dx%d: not a window", path, b.Dx(), b.Dy())
+	}
+	colours := map[[3]uint32]bool{}
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	if len(colours) < 10 {
+		t.Errorf("%s has %d colours: a blank window?", path, len(colours))
+	}
+}

@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sesame/assets"
+)
+
+// translationKeys lists the English texts that the windows show: the
+// literal first argument of lang.L and lang.N in the ui package, and every
+// message template of the domain (Msg and Errorf in app) and of the store,
+// whose errors reach the window too.
+func translationKeys(t *testing.T) map[string]string {
+	t.Helper()
+	keys := map[string]string{} // key → where it is used
+	scan := func(pattern string, argOf func(call *ast.CallExpr) ast.Expr) {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fset := token.NewFileSet()
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				if lit, ok := argOf(call).(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					keys[s] = fset.Position(lit.Pos()).String()
+				}
+				return true
+			})
+		}
+	}
+	nameOf := func(call *ast.CallExpr) string {
+		switch fn := call.Fun.(type) {
+		case *ast.SelectorExpr:
+			if x, ok := fn.X.(*ast.Ident); ok {
+				return x.Name + "." + fn.Sel.Name
+			}
+		case *ast.Ident:
+			return fn.Name
+		}
+		return ""
+	}
+	arg := func(call *ast.CallExpr, i int) ast.Expr {
+		if len(call.Args) > i {
+			return call.Args[i]
+		}
+		return nil
+	}
+	scan("*.go", func(call *ast.CallExpr) ast.Expr {
+		switch nameOf(call) {
+		case "lang.L", "lang.N":
+			return arg(call, 0)
+		}
+		return nil
+	})
+	scan("../app/*.go", func(call *ast.CallExpr) ast.Expr {
+		switch nameOf(call) {
+		case "Msg":
+			return arg(call, 0)
+		case "Errorf":
+			return arg(call, 1)
+		}
+		return nil
+	})
+	scan("../data/*.go", func(call *ast.CallExpr) ast.Expr {
+		switch nameOf(call) {
+		case "app.Msg":
+			return arg(call, 0)
+		case "app.Errorf":
+			return arg(call, 1)
+		}
+		return nil
+	})
+	return keys
+}
+
+// readTranslations reads a translation file: key → every form of its text
+// (one, or several for a plural).
+func readTranslations(t *testing.T, name string) map[string][]string {
+	t.Helper()
+	b, err := assets.Translations.ReadFile("translations/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	out := make(map[string][]string, len(raw))
+	for k, v := range raw {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[k] = []string{s}
+			continue
+		}
+		var forms map[string]string
+		if err := json.Unmarshal(v, &forms); err != nil {
+			t.Fatalf("%s: %q is neither a text nor plural forms", name, k)
+		}
+		for _, f := range forms {
+			out[k] = append(out[k], f)
+		}
+	}
+	return out
+}
+
+var placeholder = regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
+
+func placeholders(s string) []string {
+	var out []string
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func TestTranslationsAreComplete(t *testing.T) {
+	keys := translationKeys(t)
+	if len(keys) < 50 {
+		t.Fatalf("only %d texts found: is the scan broken?", len(keys))
+	}
+	for _, file := range []string{"en.json", "fr.json"} {
+		tr := readTranslations(t, file)
+		var missing []string
+		for k, where := range keys {
+			forms, ok := tr[k]
+			if !ok {
+				missing = append(missing, strconv.Quote(k)+" ("+where+")")
+				continue
+			}
+			for _, f := range forms {
+				if f == "" {
+					t.Errorf("%s: %q is empty", file, k)
+				}
+				if got, want := placeholders(f), placeholders(k); !slices.Equal(got, want) && !(len(forms) > 1 && len(got) <= len(want)) {
+					t.Errorf("%s: %q uses %v, its key %v", file, f, got, want)
+				}
+			}
+		}
+		slices.Sort(missing)
+		if len(missing) > 0 {
+			t.Errorf("%s lacks %d texts:\n%s", file, len(missing), strings.Join(missing, "\n"))
+		}
+		for k := range tr {
+			if _, ok := keys[k]; !ok {
+				t.Errorf("%s: %q is used nowhere", file, k)
+			}
+		}
+	}
+}

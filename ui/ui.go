@@ -1,0 +1,31 @@
+// Package ui is Sésame's window: the door of the shared workstation, where
+// employees and administrators sign in, with the reset that a temporary
+// password enforces, the first-run setup and the signed-in account page.
+//
+// Every screen is one unexported struct holding its widgets, built by a
+// newXxx function on the session that owns the window. The session moves
+// between screens, runs the slow work (argon2 hashing) off the UI goroutine
+// and signs the person out after a stretch of inactivity. Every string goes
+// through Fyne's lang package; domain messages are translated by their
+// English template.
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+
+	"sesame/app"
+)
+
+// Options are the choices made on the command line.
+type Options struct {
+	Language     string // "en", "fr" or "" for the system's
+	DatabasePath string // shown to the administrator
+}
+
+// Start opens Sésame's window on a: the first-run setup on an empty
+// database, the sign-in otherwise. The caller then runs a.
+func Start(a fyne.App, svc *app.Service, opts Options) {
+	useLanguage(opts.Language, setenv)
+	s := newSession(a, svc, opts, background, realClock{})
+	s.win.Show()
+}
