@@ -343,3 +343,14 @@ func TestNoticeInFrenchAndNeverToFictitious(t *testing.T) {
 		t.Errorf("French notice: %+v", got)
 	}
 }
+
+func TestSendTestMail(t *testing.T) {
+	e, m := mailEnv(t)
+	if err := e.svc.SendTestMail(e.ctx, e.actor(), "it@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.deliver(m); r.Sent != 1 || len(m.to("it@acme.example")) != 1 {
+		t.Errorf("test message not delivered: %+v", r)
+	}
+	wantCode(t, e.svc.SendTestMail(e.ctx, e.actor(), "not an address"), app.EInvalid)
+}

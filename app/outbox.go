@@ -154,6 +154,28 @@ func (s *Service) DeliverMail(ctx context.Context, m Mailer) (MailReport, error)
 	return report, nil
 }
 
+// RetryMailNow makes every failed message due at once, for an
+// administrator who has just fixed the mail server and will not wait for
+// the next retry.
+func (s *Service) RetryMailNow(ctx context.Context) error {
+	now := s.now()
+	return s.store.Write(ctx, func(tx Tx) error {
+		failed, err := tx.ListMail(MailQuery{State: MailFailed, Limit: 10000})
+		if err != nil {
+			return err
+		}
+		for _, m := range failed {
+			if m.NextAttemptAt.After(now) {
+				m.NextAttemptAt = now
+				if err := tx.UpdateMail(&m); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
 // Outbox lists outbox messages, newest first, with the counts by state.
 func (s *Service) Outbox(ctx context.Context, q MailQuery) ([]OutboxMessage, MailCounts, error) {
 	var (
@@ -171,7 +193,7 @@ func (s *Service) Outbox(ctx context.Context, q MailQuery) ([]OutboxMessage, Mai
 	return list, counts, err
 }
 
-// SendTestMail queues a test message to an address and returns its id.
+// SendTestMail queues a test message to an address.
 func (s *Service) SendTestMail(ctx context.Context, actor Actor, to string) error {
 	to, err := CheckEmail(to)
 	if err != nil {
@@ -189,8 +211,7 @@ func (s *Service) SendTestMail(ctx context.Context, actor Actor, to string) erro
 			return errMailOff()
 		}
 		now := s.now()
-		msg := composeTest(st, to, now)
-		if err := tx.EnqueueMail(&msg); err != nil {
+		if err := enqueue(tx, composeTest(st, to, now), now); err != nil {
 			return err
 		}
 		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionMailTest, Details: "to " + to})
@@ -205,4 +226,26 @@ func errMailOff() *Error {
 func enqueue(tx Tx, msg OutboxMessage, now time.Time) error {
 	msg.State, msg.CreatedAt, msg.NextAttemptAt = MailQueued, now, now
 	return tx.EnqueueMail(&msg)
+}
+
+// DeliverMailEvery delivers the outbox until ctx ends: every interval, and
+// at once when kick receives (after an action that queued a message). A
+// failed round is retried at the next tick; messages are never lost.
+func (s *Service) DeliverMailEvery(ctx context.Context, m Mailer, interval time.Duration, kick <-chan struct{}) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for {
+			r, err := s.DeliverMail(ctx, m)
+			if err != nil || r.NotConfigured || r.Sent+r.Expired == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-kick:
+		}
+	}
 }
