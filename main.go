@@ -11,11 +11,13 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"sesame/app"
 	"sesame/app/cli"
+	"sesame/app/mail"
 	"sesame/assets"
 	"sesame/data"
 	"sesame/ui"
@@ -66,6 +68,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 
 	if len(rest) == 0 {
+		// The outbox is delivered in the background while the window is open.
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go svc.DeliverMailEvery(ctx, mail.Sender{}, 30*time.Second, nil)
 		a := fyneapp.NewWithID("app.sesame.desktop")
 		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path})
 		a.Run()
@@ -80,6 +86,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Generate: func(ctx context.Context, n int, seed int64) error {
 			return data.GenerateUsers(ctx, db, n, seed)
 		},
+		Mailer: mail.Sender{},
 	}, rest)
 }
 

@@ -9,10 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"sesame/app/mail/mailpittest"
 )
 
 // sesameBin is the real binary under test: $SESAME_BIN (make test builds
@@ -446,4 +450,92 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("%d users after generating 50, want 51", len(list))
 	}
 	s.expect(1, "", "N must be a whole number", "", "dev", "generate", "0")
+}
+
+// TestMailEndToEnd runs the e-mail features of the real binary against a
+// real SMTP server: a temporary password sent to the recovery address, a
+// recovery code used to choose a new password, and a server that is down
+// and then up again.
+func TestMailEndToEnd(t *testing.T) {
+	srv := mailpittest.Start(t, 0)
+	s := newSesame(t)
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "admin@acme.example", "--name", "Alice Admin"))
+	s.expect(0, "", "", "", "settings", "smtp.host", "127.0.0.1")
+	s.expect(0, "", "", "", "settings", "smtp.port", strconv.Itoa(srv.SMTPPort))
+	s.expect(0, "", "", "", "settings", "smtp.security", "none")
+	s.expect(0, "", "", "", "settings", "smtp.from", "sesame@acme.example")
+	s.secret("relay secret 42")
+	s.expect(0, "", "", "relay secret 42\n", "settings", "smtp.username", "sesame")
+	s.expect(0, "", "", "relay secret 42\n", "settings", "smtp.password", "-")
+	s.expect(0, "(set)", "", "", "settings", "smtp.password")
+	if r := s.run("", "settings"); strings.Contains(r.stdout, "relay secret 42") {
+		t.Error("settings shows the SMTP password")
+	}
+	// mailpit accepts any login here; the sender uses it, as a relay would.
+	s.expect(0, "", "", "", "settings", "smtp.username", "")
+
+	s.expect(0, "sent to", "", "", "mail", "test", "admin@acme.example")
+	if got := srv.To("admin@acme.example"); len(got) != 1 || !strings.Contains(got[0].Subject, "test") {
+		t.Fatalf("test message: %+v", got)
+	}
+
+	// The temporary password, mailed to the recovery address.
+	s.password(s.expect(0, "", "", "", "users", "add", "jeanne@acme.example", "--name", "Jeanne Martin", "--recovery", "jeanne@home.example"))
+	r := s.expect(0, "", "was sent to jeanne@home.example", "", "users", "reset", "jeanne@acme.example", "--send")
+	if r.stdout != "" {
+		t.Errorf("--send printed the password too: %q", r.stdout)
+	}
+	mailed := srv.To("jeanne@home.example")
+	if len(mailed) != 1 {
+		t.Fatalf("%d messages to the recovery address", len(mailed))
+	}
+	temp := strings.TrimSpace(regexp.MustCompile(`(?m)^[A-Za-z0-9#%+=?@*]{16}\r?$`).FindString(mailed[0].Text))
+	s.secret(temp)
+	s.expect(3, "", "", temp+"\n", "signin", "jeanne@acme.example")
+	if n := len(srv.To("jeanne@acme.example")); n != 1 {
+		t.Errorf("%d change notices to the mailbox, want 1", n)
+	}
+
+	// Forgot password: the code goes to the recovery address.
+	s.expect(0, "", "If an account", "", "recover", "request", "jeanne@acme.example")
+	s.expect(0, "", "If an account", "", "recover", "request", "nobody@acme.example")
+	codes := srv.To("jeanne@home.example")
+	code := regexp.MustCompile(`\b\d{4} \d{4}\b`).FindString(codes[0].Text)
+	if code == "" {
+		t.Fatalf("no code in %q", codes[0].Text)
+	}
+	s.secret(code)
+	s.expect(2, "", "wrong or no longer valid", "0000 0001\nviolet tramway umbrella 1987\n", "recover", "complete", "jeanne@acme.example")
+	s.expect(0, "password changed", "", code+"\nviolet tramway umbrella 1987\n", "recover", "complete", "jeanne@acme.example")
+	s.expect(2, "", "wrong or no longer valid", code+"\nquartz meadow lantern 55\n", "recover", "complete", "jeanne@acme.example")
+	s.expect(0, "signed in", "", "violet tramway umbrella 1987\n", "signin", "jeanne@acme.example")
+
+	// The server goes down: the message waits, failed with the answer; it
+	// comes back: flush delivers it once.
+	srv.Stop()
+	s.expect(0, "", "queued but not sent", "", "users", "reset", "jeanne@acme.example", "--send")
+	s.expect(0, "failed 2", "", "", "mail", "status") // the temporary password and the notice to the mailbox
+	status := s.run("", "mail", "status", "--json")
+	if !strings.Contains(status.stdout, "connection refused") {
+		t.Errorf("the server's answer is not shown: %s", status.stdout)
+	}
+	srv2 := mailpittest.Start(t, srv.SMTPPort)
+	s.expect(0, "sent 2, failed 0", "", "", "mail", "flush") // the temporary password and the notice
+	s.expect(0, "sent 0, failed 0", "", "", "mail", "flush")
+	if n := len(srv2.To("jeanne@home.example")); n != 1 {
+		t.Errorf("after the server came back: %d messages, want exactly 1", n)
+	}
+
+	// No secret in the audit or the database.
+	audit := s.run("", "audit", "--limit", "1000", "--json").stdout
+	raw, _ := os.ReadFile(s.db)
+	wal, _ := os.ReadFile(s.db + "-wal")
+	for _, secret := range s.secrets {
+		if strings.Contains(audit, secret) {
+			t.Errorf("the audit holds a secret")
+		}
+		if secret != "relay secret 42" && (bytes.Contains(raw, []byte(secret)) || bytes.Contains(wal, []byte(secret))) {
+			t.Errorf("the database holds a secret (%d characters)", len(secret))
+		}
+	}
 }

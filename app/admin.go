@@ -22,6 +22,8 @@ type NewUser struct {
 	RecoveryEmail string // "" for none
 	// TemporaryPassword typed by the administrator; "" to generate one.
 	TemporaryPassword string
+	// SendToRecovery mails the temporary password to RecoveryEmail.
+	SendToRecovery bool
 }
 
 // UserChange is what the user card saves in one step; nil fields are left
@@ -36,7 +38,11 @@ type UserChange struct {
 	// by NewTemporaryPassword, or typed when Custom). It also unlocks.
 	TemporaryPassword *string
 	Custom            bool
-	Unlock            bool
+	// SendToRecovery mails the temporary password to the recovery address
+	// (through the outbox, in the same transaction) instead of only
+	// returning it.
+	SendToRecovery bool
+	Unlock         bool
 }
 
 // UpdateResult says what UpdateUser did.
@@ -195,6 +201,12 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if !u.HasMailbox {
 			details += "; no mailbox"
 		}
+		if n.SendToRecovery {
+			if err := sendTemporary(tx, st, u, plain, now); err != nil {
+				return err
+			}
+			details += "; sent to " + u.RecoveryEmail
+		}
 		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
 	})
 	if err != nil {
@@ -329,8 +341,22 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 			if ch.Custom {
 				action = ActionTemporaryCustom
 			}
-			add(action, temporaryDetails(ch.Custom, u.TemporaryExpiresAt))
+			details := temporaryDetails(ch.Custom, u.TemporaryExpiresAt)
+			except := ""
+			if ch.SendToRecovery {
+				if err := sendTemporary(tx, st, u, *ch.TemporaryPassword, now); err != nil {
+					return err
+				}
+				details += "; sent to " + u.RecoveryEmail
+				except = u.RecoveryEmail
+			}
+			add(action, details)
+			if err := notifyPasswordChanged(tx, st, u, true, now, except); err != nil {
+				return err
+			}
 			res.Temporary = &TemporaryPassword{Plaintext: *ch.TemporaryPassword, ExpiresAt: u.TemporaryExpiresAt}
+		} else if ch.SendToRecovery {
+			return Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
 		}
 		if unlock {
 			th, err := tx.Throttle(EmailKey(u.Email))
@@ -387,8 +413,9 @@ func guardLastAdmin(tx Tx, u User) error {
 }
 
 // ResetPassword gives a user a new temporary password, generated when
-// custom is "", and unlocks the account. The plaintext is returned once.
-func (s *Service) ResetPassword(ctx context.Context, actor Actor, email, custom string) (TemporaryPassword, error) {
+// custom is "", and unlocks the account. The plaintext is returned once;
+// with send, it is also mailed to the recovery address.
+func (s *Service) ResetPassword(ctx context.Context, actor Actor, email, custom string, send bool) (TemporaryPassword, error) {
 	plain := custom
 	if plain == "" {
 		var err error
@@ -396,9 +423,26 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, email, custom 
 			return TemporaryPassword{}, err
 		}
 	}
-	res, err := s.UpdateUser(ctx, actor, email, UserChange{TemporaryPassword: &plain, Custom: custom != ""})
+	res, err := s.UpdateUser(ctx, actor, email, UserChange{TemporaryPassword: &plain, Custom: custom != "", SendToRecovery: send})
 	if err != nil {
 		return TemporaryPassword{}, err
 	}
 	return *res.Temporary, nil
+}
+
+// sendTemporary queues the message that hands a temporary password over to
+// the user's recovery address. The body holds the secret only until it is
+// delivered or the password expires.
+func sendTemporary(tx Tx, st Settings, u User, plain string, now time.Time) error {
+	if !st.SMTP.Configured() {
+		return errMailOff()
+	}
+	if u.RecoveryEmail == "" {
+		return Errorf(EInvalid, "{{.Name}} has no recovery e-mail to send the password to.", "Name", u.Name)
+	}
+	msg := compose(st, MailTemporaryPassword, u.RecoveryEmail, u.Email, map[string]any{
+		"Name": u.Name, "Login": u.Email, "Password": plain, "Until": mailDate(u.TemporaryExpiresAt, st.Language),
+	})
+	msg.SecretUntil = u.TemporaryExpiresAt
+	return enqueue(tx, msg, now)
 }

@@ -181,7 +181,7 @@ func TestAdminPasswordManagementOff(t *testing.T) {
 	if _, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"company.admin_password_management": "off"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "max@acme.example", "")
+	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "max@acme.example", "", false)
 	wantCode(t, err, app.EForbidden)
 	if !contains(err.Error(), "password management is off") {
 		t.Errorf("message %q", err)
@@ -197,9 +197,9 @@ func TestAdminPasswordManagementOff(t *testing.T) {
 func TestCustomTemporaryPassword(t *testing.T) {
 	e := newEnv(t)
 	e.addUser("ned@acme.example", "Ned Stark")
-	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "too short")
+	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "too short", false)
 	wantCode(t, err, app.EPolicy)
-	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "Winter is coming 2026")
+	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "Winter is coming 2026", false)
 	if err != nil {
 		t.Fatal(err)
 	}

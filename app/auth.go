@@ -184,40 +184,9 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		return User{}, err
 	}
 	u := res.User
-	st, err := s.Settings(ctx)
+	st, hash, err := s.acceptNewPassword(ctx, u, next)
 	if err != nil {
 		return User{}, err
-	}
-	a := s.policy(st).Assess(next, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
-	pw := NormalizePassword(next)
-	if s.hasher.Verify(u.PasswordHash, pw) {
-		if u.PasswordTemporary {
-			a.Reasons = append(a.Reasons, Msg("It is the temporary password you were given: choose your own."))
-		} else {
-			a.Reasons = append(a.Reasons, Msg("It is your current password: choose a new one."))
-		}
-	} else if st.HistoryDepth > 0 {
-		var history []string
-		if err := s.store.Read(ctx, func(tx Tx) error {
-			var err error
-			history, err = tx.PasswordHistory(u.ID, st.HistoryDepth)
-			return err
-		}); err != nil {
-			return User{}, err
-		}
-		for _, h := range history {
-			if s.hasher.Verify(h, pw) {
-				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
-				break
-			}
-		}
-	}
-	if !a.OK() {
-		return User{}, rejected(a.Reasons)
-	}
-	hash, err := s.hasher.Hash(pw)
-	if err != nil {
-		return User{}, Internal(err)
 	}
 	now := s.now()
 	err = s.store.Write(ctx, func(tx Tx) error {
@@ -232,24 +201,83 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		if cur.PasswordTemporary {
 			details = "by the user, replacing a temporary password"
 		}
-		cur.PasswordHash, cur.PasswordTemporary, cur.TemporaryExpiresAt = hash, false, time.Time{}
-		cur.PasswordChangedAt, cur.UpdatedAt, cur.LastSignInAt = now, now, now
-		if err := tx.UpdateUser(&cur); err != nil {
-			return err
-		}
-		if st.HistoryDepth > 0 {
-			if err := tx.AddPasswordHistory(cur.ID, hash, now, st.HistoryDepth); err != nil {
-				return err
-			}
-		}
-		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+		cur.LastSignInAt = now
+		if err := s.setOwnPassword(tx, st, &cur, hash, now, details); err != nil {
 			return err
 		}
 		u = cur
-		u.LockedUntil = time.Time{}
-		return tx.AddAudit(AuditEvent{At: now, Actor: cur.Email, Subject: cur.Email, Action: ActionPasswordChange, Details: details})
+		return nil
 	})
 	return u, err
+}
+
+// acceptNewPassword applies the whole policy to a password that u chooses,
+// the checks against the current and previous hashes included, and returns
+// its hash (made outside any transaction).
+func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (Settings, string, error) {
+	var (
+		st      Settings
+		history []string
+	)
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if st, err = loadSettings(tx); err != nil {
+			return err
+		}
+		if st.HistoryDepth > 0 {
+			history, err = tx.PasswordHistory(u.ID, st.HistoryDepth)
+		}
+		return err
+	})
+	if err != nil {
+		return st, "", err
+	}
+	a := s.policy(st).Assess(next, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
+	pw := NormalizePassword(next)
+	switch {
+	case u.PasswordHash != "" && s.hasher.Verify(u.PasswordHash, pw) && u.PasswordTemporary:
+		a.Reasons = append(a.Reasons, Msg("It is the temporary password you were given: choose your own."))
+	case u.PasswordHash != "" && s.hasher.Verify(u.PasswordHash, pw):
+		a.Reasons = append(a.Reasons, Msg("It is your current password: choose a new one."))
+	default:
+		for _, h := range history {
+			if s.hasher.Verify(h, pw) {
+				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
+				break
+			}
+		}
+	}
+	if !a.OK() {
+		return st, "", rejected(a.Reasons)
+	}
+	hash, err := s.hasher.Hash(pw)
+	if err != nil {
+		return st, "", Internal(err)
+	}
+	return st, hash, nil
+}
+
+// setOwnPassword makes hash the user's own password, inside a transaction:
+// state active, history, lock cleared, audit, and the user told by e-mail.
+func (s *Service) setOwnPassword(tx Tx, st Settings, u *User, hash string, now time.Time, details string) error {
+	u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt = hash, false, time.Time{}
+	u.PasswordChangedAt, u.UpdatedAt = now, now
+	if err := tx.UpdateUser(u); err != nil {
+		return err
+	}
+	if st.HistoryDepth > 0 {
+		if err := tx.AddPasswordHistory(u.ID, hash, now, st.HistoryDepth); err != nil {
+			return err
+		}
+	}
+	if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
+		return err
+	}
+	u.LockedUntil = time.Time{}
+	if err := tx.AddAudit(AuditEvent{At: now, Actor: u.Email, Subject: u.Email, Action: ActionPasswordChange, Details: details}); err != nil {
+		return err
+	}
+	return notifyPasswordChanged(tx, st, *u, false, now, "")
 }
 
 // outcomeError turns a sign-in outcome that stops a flow into an error.

@@ -38,7 +38,7 @@ func TestSignInOutcomes(t *testing.T) {
 	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), "jeanne.martin@acme.example", app.UserChange{Disabled: &disabled}); err != nil {
 		t.Fatal(err)
 	}
-	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "jeanne.martin@acme.example", "")
+	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "jeanne.martin@acme.example", "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestUnlockAndResetClearTheLock(t *testing.T) {
 	for range 5 {
 		e.signIn("carl@acme.example", "nope nope nope")
 	}
-	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "carl@acme.example", "")
+	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "carl@acme.example", "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,29 @@ type Tx interface {
 
 	AddAudit(e AuditEvent) error
 	ListAudit(q AuditQuery) ([]AuditEvent, error)
+
+	MailTx
+}
+
+// MailTx is the part of a transaction that keeps the outbox and the
+// recovery codes.
+type MailTx interface {
+	// EnqueueMail stores a new outbox message and sets its ID.
+	EnqueueMail(m *OutboxMessage) error
+	// DueMail returns the messages to send at now: queued or failed ones
+	// whose NextAttemptAt has come, and sending ones whose claim has run
+	// out; oldest first.
+	DueMail(now time.Time, limit int) ([]OutboxMessage, error)
+	// UpdateMail stores every field of m (found by ID).
+	UpdateMail(m *OutboxMessage) error
+	ListMail(q MailQuery) ([]OutboxMessage, error)
+	MailCounts() (MailCounts, error)
+
+	// RecoveryCode returns the user's pending code (ENotFound when none).
+	RecoveryCode(userID int64) (RecoveryCode, error)
+	// PutRecoveryCode stores the user's code, replacing any other.
+	PutRecoveryCode(c RecoveryCode) error
+	DeleteRecoveryCode(userID int64) error
 }
 
 // UserQuery asks for one page of a user search.
@@ -107,7 +130,8 @@ func AuditActions() []string {
 	return []string{ActionSetup, ActionUserCreate, ActionUserRename, ActionUserRole, ActionUserMailbox,
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
-		ActionSignInFailure, ActionSignInLocked, ActionSettingChange}
+		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
+		ActionRecoveryFailure, ActionMailTest}
 }
 
 // Audit actions.
@@ -129,4 +153,7 @@ const (
 	ActionSignInFailure     = "signin.failure"
 	ActionSignInLocked      = "signin.locked"
 	ActionSettingChange     = "settings.change"
+	ActionRecoveryRequest   = "recovery.code_requested"
+	ActionRecoveryFailure   = "recovery.code_refused"
+	ActionMailTest          = "mail.test"
 )

@@ -55,12 +55,14 @@ func init() {
 
 // connectHook sets what the DSN cannot: memory-mapped reads (shared with the
 // operating system's cache rather than copied into each connection's own),
-// temporary tables in memory, and the SQL function used to rebuild the
-// search index.
+// temporary tables in memory, secure deletion (an outbox body wiped after
+// delivery leaves no copy of its secret in free pages), and the SQL
+// function used to rebuild the search index.
 func connectHook(c *sqlite3.SQLiteConn) error {
 	for _, p := range []string{
 		"PRAGMA mmap_size = 1073741824",
 		"PRAGMA temp_store = MEMORY",
+		"PRAGMA secure_delete = ON",
 	} {
 		if _, err := c.Exec(p, nil); err != nil {
 			return err

@@ -27,6 +27,9 @@ type Env struct {
 	// Generate fills the store with n fake users drawn from seed, for tests
 	// and benchmarks (sesame dev generate).
 	Generate func(ctx context.Context, n int, seed int64) error
+	// Mailer delivers the outbox (sesame mail flush, and right after an
+	// action that queues a message).
+	Mailer app.Mailer
 }
 
 // Exit statuses. Scripts tell the outcomes of a sign-in or a password
@@ -65,8 +68,8 @@ var commands = []*command{
 		"create the company and its first administrator; print the administrator's temporary password", runInit,
 	},
 	{
-		"users add", "EMAIL --name NAME [--admin] [--no-mailbox] [--recovery ADDR] [--password-stdin]",
-		"create a user; print the generated temporary password, unless --password-stdin gives one", runUsersAdd,
+		"users add", "EMAIL --name NAME [--admin] [--no-mailbox] [--recovery ADDR] [--password-stdin] [--send]",
+		"create a user; print the generated temporary password, unless --password-stdin gives one or --send mails it to ADDR", runUsersAdd,
 	},
 	{
 		"users list", "[--query TEXT] [--limit N] [--json]",
@@ -74,8 +77,8 @@ var commands = []*command{
 	},
 	{"users show", "EMAIL [--json]", "show a user and the state of the password", runUsersShow},
 	{
-		"users reset", "EMAIL [--password-stdin]",
-		"give a new temporary password, generated (printed) or read from stdin; to be changed at the next sign-in", runUsersReset,
+		"users reset", "EMAIL [--password-stdin] [--send]",
+		"give a new temporary password, generated (printed, or mailed to the recovery address with --send) or read from stdin; to be changed at the next sign-in", runUsersReset,
 	},
 	{"users set-recovery", "EMAIL (ADDR | --clear)", "set or clear the recovery e-mail", runUsersSetRecovery},
 	{"users unlock", "EMAIL", "lift a lock after too many failed sign-ins", runUsersUnlock},
@@ -85,7 +88,12 @@ var commands = []*command{
 	{"signin", "EMAIL", "check a password (first line of stdin); print the outcome", runSignIn},
 	{"passwd", "EMAIL", "change a password: the current one, then the new one, on two lines of stdin", runPasswd},
 	{"audit", "[--user TEXT] [--action ACTION] [--limit N] [--json]", "show the audit trail, newest first", runAudit},
-	{"settings", "[KEY [VALUE]]", "show every setting, show one value, or set one", runSettings},
+	{"settings", "[KEY [VALUE]]", "show every setting, show one value, or set one (smtp.password: give - to read it from stdin)", runSettings},
+	{"mail status", "[--state STATE] [--limit N] [--json]", "show the outbox: messages queued, sent, failed (with the server's answer)", runMailStatus},
+	{"mail flush", "", "deliver now every message waiting in the outbox, failed ones included", runMailFlush},
+	{"mail test", "ADDR", "send a test message to ADDR through the SMTP settings", runMailTest},
+	{"recover request", "EMAIL", "send a recovery code to the account's recovery address (says the same whether or not it exists)", runRecoverRequest},
+	{"recover complete", "EMAIL", "set a new password with a recovery code: the code, then the new password, on two lines of stdin", runRecoverComplete},
 	{
 		"dev generate", "N [--seed S]",
 		"for testing only: add N realistic fake users (a large directory for the window, benchmarks)", runDevGenerate,
@@ -93,7 +101,7 @@ var commands = []*command{
 }
 
 // groups are the first words of commands that take a second one.
-var groups = map[string]bool{"users": true, "dev": true}
+var groups = map[string]bool{"users": true, "dev": true, "mail": true, "recover": true}
 
 // IsHelp reports whether an argument asks for the usage.
 func IsHelp(arg string) bool {

@@ -16,6 +16,7 @@ func runUsersAdd(c *call) error {
 	noMailbox := fs.Bool("no-mailbox", false, "the login is a fictitious address: nothing is ever mailed to it")
 	recovery := fs.String("recovery", "", "a recovery e-mail `ADDR`, other than the login")
 	fromStdin := fs.Bool("password-stdin", false, "read the temporary password from the first line of stdin instead of generating one")
+	send := fs.Bool("send", false, "mail the temporary password to the recovery address instead of printing it")
 	pos, err := c.parse(fs, "EMAIL")
 	if err != nil {
 		return err
@@ -26,7 +27,7 @@ func runUsersAdd(c *call) error {
 	if err := c.requireSetUp(); err != nil {
 		return err
 	}
-	n := app.NewUser{Email: pos[0], Name: *name, Role: app.RoleEmployee, HasMailbox: !*noMailbox, RecoveryEmail: *recovery}
+	n := app.NewUser{Email: pos[0], Name: *name, Role: app.RoleEmployee, HasMailbox: !*noMailbox, RecoveryEmail: *recovery, SendToRecovery: *send}
 	if *admin {
 		n.Role = app.RoleAdmin
 	}
@@ -41,11 +42,14 @@ func runUsersAdd(c *call) error {
 	if err != nil {
 		return err
 	}
-	if !*fromStdin {
+	if !*fromStdin && !*send {
 		c.printf("%s\n", temp.Plaintext)
 	}
 	c.notef("Created %s (%s). The temporary password expires %s; it must be changed at the first sign-in.\n",
 		u.Email, u.Role, humanTime(temp.ExpiresAt))
+	if *send {
+		return c.deliverNow("The temporary password", u.RecoveryEmail)
+	}
 	return nil
 }
 
@@ -151,6 +155,7 @@ func runUsersShow(c *call) error {
 func runUsersReset(c *call) error {
 	fs := c.flags()
 	fromStdin := fs.Bool("password-stdin", false, "read the temporary password from the first line of stdin instead of generating one")
+	send := fs.Bool("send", false, "mail the temporary password to the recovery address instead of printing it")
 	pos, err := c.parse(fs, "EMAIL")
 	if err != nil {
 		return err
@@ -163,15 +168,22 @@ func runUsersReset(c *call) error {
 		}
 		custom = pw[0]
 	}
-	temp, err := c.svc().ResetPassword(c.ctx, c.env.Actor, pos[0], custom)
+	temp, err := c.svc().ResetPassword(c.ctx, c.env.Actor, pos[0], custom, *send)
 	if err != nil {
 		return err
 	}
-	if !*fromStdin {
+	if !*fromStdin && !*send {
 		c.printf("%s\n", temp.Plaintext)
 	}
 	c.notef("New temporary password for %s, which expires %s; it must be changed at the next sign-in. The account is unlocked.\n",
 		pos[0], humanTime(temp.ExpiresAt))
+	if *send {
+		u, err := c.svc().User(c.ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		return c.deliverNow("The temporary password", u.RecoveryEmail)
+	}
 	return nil
 }
 

@@ -28,6 +28,8 @@ type state struct {
 	throttle map[string]app.Throttle
 	settings map[string]string
 	audit    []app.AuditEvent
+	mail     []app.OutboxMessage // index = ID-1
+	codes    map[int64]app.RecoveryCode
 }
 
 var _ app.Store = (*Store)(nil)
@@ -36,7 +38,7 @@ var _ app.Store = (*Store)(nil)
 func New() *Store {
 	return &Store{state: state{
 		users: map[int64]app.User{}, nextID: 1, history: map[int64][]string{},
-		throttle: map[string]app.Throttle{}, settings: map[string]string{},
+		throttle: map[string]app.Throttle{}, settings: map[string]string{}, codes: map[int64]app.RecoveryCode{},
 	}}
 }
 
@@ -50,6 +52,8 @@ func (s state) clone() state {
 	c.throttle = maps.Clone(s.throttle)
 	c.settings = maps.Clone(s.settings)
 	c.audit = slices.Clone(s.audit)
+	c.mail = slices.Clone(s.mail)
+	c.codes = maps.Clone(s.codes)
 	return c
 }
 
@@ -71,6 +75,13 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
 	}
 	s.state = st
 	return nil
+}
+
+// Mail returns every outbox message, oldest first (for assertions).
+func (s *Store) Mail() []app.OutboxMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.state.mail)
 }
 
 // Audit returns every audit event, oldest first (for assertions).
@@ -238,4 +249,69 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+func (t *tx) EnqueueMail(m *app.OutboxMessage) error {
+	m.ID = int64(len(t.st.mail) + 1)
+	t.st.mail = append(t.st.mail, *m)
+	return nil
+}
+
+func (t *tx) DueMail(now time.Time, limit int) ([]app.OutboxMessage, error) {
+	var out []app.OutboxMessage
+	for _, m := range t.st.mail {
+		due := (m.State == app.MailQueued || m.State == app.MailFailed || m.State == app.MailSending) && !now.Before(m.NextAttemptAt)
+		if due && len(out) < limit {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) UpdateMail(m *app.OutboxMessage) error {
+	if m.ID < 1 || int(m.ID) > len(t.st.mail) {
+		return app.Errorf(app.ENotFound, "No such message.")
+	}
+	t.st.mail[m.ID-1] = *m
+	return nil
+}
+
+func (t *tx) ListMail(q app.MailQuery) ([]app.OutboxMessage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []app.OutboxMessage
+	for i := len(t.st.mail) - 1; i >= 0 && len(out) < limit; i-- {
+		if q.State == "" || t.st.mail[i].State == q.State {
+			out = append(out, t.st.mail[i])
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) MailCounts() (app.MailCounts, error) {
+	c := app.MailCounts{}
+	for _, m := range t.st.mail {
+		c[m.State]++
+	}
+	return c, nil
+}
+
+func (t *tx) RecoveryCode(userID int64) (app.RecoveryCode, error) {
+	c, ok := t.st.codes[userID]
+	if !ok {
+		return app.RecoveryCode{}, app.Errorf(app.ENotFound, "No recovery code is pending.")
+	}
+	return c, nil
+}
+
+func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
+	t.st.codes[c.UserID] = c
+	return nil
+}
+
+func (t *tx) DeleteRecoveryCode(userID int64) error {
+	delete(t.st.codes, userID)
+	return nil
 }

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"sesame/app"
+)
+
+// deliverNow tries to send what an action just queued, and says whether it
+// left; a message that could not leave stays in the outbox and is retried.
+func (c *call) deliverNow(what, to string) error {
+	r, err := c.flush()
+	if err != nil {
+		return err
+	}
+	if r.Failed > 0 || r.NotConfigured {
+		c.notef("%s to %s is queued but not sent yet; see `sesame mail status`.\n", what, to)
+		return nil
+	}
+	c.notef("%s was sent to %s.\n", what, to)
+	return nil
+}
+
+// flush delivers until nothing is due now.
+func (c *call) flush() (app.MailReport, error) {
+	var total app.MailReport
+	if c.env.Mailer == nil {
+		total.NotConfigured = true
+		return total, nil
+	}
+	for {
+		r, err := c.svc().DeliverMail(c.ctx, c.env.Mailer)
+		total.Sent += r.Sent
+		total.Failed += r.Failed
+		total.Expired += r.Expired
+		total.NotConfigured = r.NotConfigured
+		if err != nil || r.NotConfigured || r.Sent+r.Failed+r.Expired == 0 || r.Failed > 0 {
+			return total, err
+		}
+	}
+}
+
+func runMailFlush(c *call) error {
+	if _, err := c.parse(c.flags()); err != nil {
+		return err
+	}
+	if err := c.svc().RetryMailNow(c.ctx); err != nil {
+		return err
+	}
+	r, err := c.flush()
+	if err != nil {
+		return err
+	}
+	if r.NotConfigured {
+		return app.Errorf(app.EInvalid, "E-mail is not set up: set smtp.host and smtp.from first (sesame settings).")
+	}
+	c.printf("sent %d, failed %d, expired %d\n", r.Sent, r.Failed, r.Expired)
+	if r.Failed > 0 {
+		return app.Errorf(app.EInternal, "Some messages could not be sent; they stay queued and will be retried. See `sesame mail status`.")
+	}
+	return nil
+}
+
+func runMailTest(c *call) error {
+	pos, err := c.parse(c.flags(), "ADDR")
+	if err != nil {
+		return err
+	}
+	if err := c.svc().SendTestMail(c.ctx, c.env.Actor, pos[0]); err != nil {
+		return err
+	}
+	r, err := c.flush()
+	if err != nil {
+		return err
+	}
+	if r.Failed > 0 {
+		list, _, err := c.svc().Outbox(c.ctx, app.MailQuery{State: app.MailFailed, Limit: 1})
+		if err == nil && len(list) > 0 {
+			return app.Errorf(app.EInternal, "The test message could not be sent: {{.Answer}}", "Answer", list[0].LastError)
+		}
+		return app.Errorf(app.EInternal, "The test message could not be sent; see `sesame mail status`.")
+	}
+	c.printf("sent to %s\n", pos[0])
+	return nil
+}
+
+type mailJSON struct {
+	ID        int64   `json:"id"`
+	Kind      string  `json:"kind"`
+	To        string  `json:"to"`
+	User      string  `json:"user"`
+	Subject   string  `json:"subject"`
+	State     string  `json:"state"`
+	Attempts  int     `json:"attempts"`
+	LastError string  `json:"last_error"`
+	CreatedAt *string `json:"created_at"`
+	SentAt    *string `json:"sent_at"`
+	NextTry   *string `json:"next_attempt_at"`
+}
+
+func runMailStatus(c *call) error {
+	fs := c.flags()
+	state := fs.String("state", "", "only messages in `STATE`: queued, sending, sent, failed, expired")
+	limit := fs.Int("limit", 20, "at most `N` messages")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := c.parse(fs); err != nil {
+		return err
+	}
+	states := []string{"queued", "sending", "sent", "failed", "expired"}
+	if *state != "" && !slices.Contains(states, *state) {
+		return usagef("unknown state %q; the states are: queued, sending, sent, failed, expired", *state)
+	}
+	list, counts, err := c.svc().Outbox(c.ctx, app.MailQuery{State: app.MailState(*state), Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := struct {
+			Counts   map[string]int `json:"counts"`
+			Messages []mailJSON     `json:"messages"`
+		}{Counts: map[string]int{}, Messages: []mailJSON{}}
+		for _, s := range states {
+			out.Counts[s] = counts[app.MailState(s)]
+		}
+		for _, m := range list {
+			j := mailJSON{ID: m.ID, Kind: m.Kind, To: m.To, User: m.UserEmail, Subject: m.Subject, State: string(m.State),
+				Attempts: m.Attempts, LastError: m.LastError, CreatedAt: jsonTime(m.CreatedAt), SentAt: jsonTime(m.SentAt)}
+			if m.State == app.MailQueued || m.State == app.MailFailed {
+				j.NextTry = jsonTime(m.NextAttemptAt)
+			}
+			out.Messages = append(out.Messages, j)
+		}
+		enc := json.NewEncoder(c.env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	c.printf("queued %d, sending %d, sent %d, failed %d, expired %d\n",
+		counts[app.MailQueued], counts[app.MailSending], counts[app.MailSent], counts[app.MailFailed], counts[app.MailExpired])
+	if len(list) == 0 {
+		return nil
+	}
+	tw := c.table()
+	fmt.Fprintln(tw, "ID\tSTATE\tKIND\tTO\tATTEMPTS\tCREATED\tANSWER")
+	for _, m := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Kind, m.To, m.Attempts, humanTime(m.CreatedAt), oneLine(m.LastError))
+	}
+	return tw.Flush()
+}
+
+func runRecoverRequest(c *call) error {
+	pos, err := c.parse(c.flags(), "EMAIL")
+	if err != nil {
+		return err
+	}
+	if err := c.svc().RequestRecovery(c.ctx, pos[0]); err != nil {
+		return err
+	}
+	if _, err := c.flush(); err != nil {
+		return err
+	}
+	c.notef("If an account with a recovery address exists for %s, a code was sent to that address.\n", pos[0])
+	return nil
+}
+
+func runRecoverComplete(c *call) error {
+	pos, err := c.parse(c.flags(), "EMAIL")
+	if err != nil {
+		return err
+	}
+	lines, err := c.readSecrets("the recovery code", "the new password")
+	if err != nil {
+		return err
+	}
+	u, err := c.svc().CompleteRecovery(c.ctx, pos[0], lines[0], lines[1])
+	if err != nil {
+		return err
+	}
+	if _, err := c.flush(); err != nil {
+		return err
+	}
+	c.printf("password changed for %s\n", u.Email)
+	return nil
+}

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// RecoveryCode is a one-time code sent by e-mail to let a user choose a new
+// password. Only its hash is stored; a new request replaces it.
+type RecoveryCode struct {
+	UserID    int64
+	Hash      string
+	SentTo    string
+	ExpiresAt time.Time
+	Tries     int // wrong codes typed so far
+	CreatedAt time.Time
+}
+
+// RecoveryMaxTries is how many wrong codes end a code.
+const RecoveryMaxTries = 5
+
+// recoveryRequestGap is the least time between two codes for one account,
+// so that the form cannot be used to flood a mailbox.
+const recoveryRequestGap = time.Minute
+
+// newRecoveryCode draws 8 random digits, shown as "1234 5678".
+func newRecoveryCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
+	if err != nil {
+		return "", err
+	}
+	s := fmt.Sprintf("%08d", n.Int64())
+	return s[:4] + " " + s[4:], nil
+}
+
+// normalizeCode keeps the digits of what a person typed or pasted.
+func normalizeCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		if r >= '０' && r <= '９' {
+			return r - '０' + '0'
+		}
+		return -1
+	}, code)
+}
+
+// recoveryAddress says where a code for u may go: the recovery address
+// when administrators manage passwords; the login, when they don't and it
+// has a mailbox; nowhere else (never to a fictitious login).
+func recoveryAddress(st Settings, u User) string {
+	switch {
+	case u.Disabled:
+		return ""
+	case st.AdminPasswordManagement:
+		return u.RecoveryEmail
+	case u.HasMailbox:
+		return u.Email
+	}
+	return u.RecoveryEmail
+}
+
+// RequestRecovery sends a recovery code to the account's recovery address
+// when it may have one. Its answer is the same whether or not the account
+// exists or a code was sent, so that the form tells a stranger nothing;
+// the audit log says what happened.
+func (s *Service) RequestRecovery(ctx context.Context, email string) error {
+	code, err := newRecoveryCode()
+	if err != nil {
+		return Internal(err)
+	}
+	hash, err := s.hasher.Hash(normalizeCode(code)) // always, so that every answer takes as long
+	if err != nil {
+		return Internal(err)
+	}
+	now := s.now()
+	return s.store.Write(ctx, func(tx Tx) error {
+		st, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		ev := AuditEvent{At: now, Actor: clip(email), Action: ActionRecoveryRequest}
+		u, err := tx.UserByEmail(email)
+		switch {
+		case CodeOf(err) == ENotFound:
+			ev.Details = "no code sent: no such account"
+			return tx.AddAudit(ev)
+		case err != nil:
+			return err
+		}
+		ev.Actor, ev.Subject = u.Email, u.Email
+		to := recoveryAddress(st, u)
+		if prev, err := tx.RecoveryCode(u.ID); err == nil && now.Sub(prev.CreatedAt) < recoveryRequestGap {
+			ev.Details = "no code sent: the previous one is less than a minute old"
+			return tx.AddAudit(ev)
+		} else if err != nil && CodeOf(err) != ENotFound {
+			return err
+		}
+		switch {
+		case to == "":
+			ev.Details = "no code sent: no address may receive it"
+			return tx.AddAudit(ev)
+		case !st.SMTP.Configured():
+			ev.Details = "no code sent: e-mail is not set up"
+			return tx.AddAudit(ev)
+		}
+		rc := RecoveryCode{UserID: u.ID, Hash: hash, SentTo: to, ExpiresAt: now.Add(st.RecoveryCodeLifetime), CreatedAt: now}
+		if err := tx.PutRecoveryCode(rc); err != nil {
+			return err
+		}
+		msg := compose(st, MailRecoveryCode, to, u.Email, map[string]any{
+			"Name": u.Name, "Login": u.Email, "Code": code, "Until": mailDate(rc.ExpiresAt, st.Language),
+		})
+		msg.SecretUntil = rc.ExpiresAt
+		if err := enqueue(tx, msg, now); err != nil {
+			return err
+		}
+		ev.Details = "code sent to " + to + ", valid until " + rc.ExpiresAt.UTC().Format(time.RFC3339)
+		return tx.AddAudit(ev)
+	})
+}
+
+func errBadCode() *Error {
+	return Errorf(EAuth, "This code is wrong or no longer valid. Check the last message you received, or ask for a new code.")
+}
+
+// VerifyRecoveryCode checks a code without using it, so that the window
+// can ask for the new password only after a right code. A wrong code
+// counts as a try; the fifth ends the code.
+func (s *Service) VerifyRecoveryCode(ctx context.Context, email, code string) error {
+	_, err := s.checkRecoveryCode(ctx, email, code)
+	return err
+}
+
+// checkRecoveryCode verifies a code and records a wrong one.
+func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (User, error) {
+	now := s.now()
+	var (
+		u  User
+		rc RecoveryCode
+	)
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if u, err = tx.UserByEmail(email); err != nil {
+			return err
+		}
+		rc, err = tx.RecoveryCode(u.ID)
+		return err
+	})
+	hash := s.dummyHash
+	if err == nil {
+		hash = rc.Hash
+	} else if c := CodeOf(err); c != ENotFound {
+		return User{}, err
+	}
+	ok := s.hasher.Verify(hash, normalizeCode(code)) && err == nil
+	usable := err == nil && now.Before(rc.ExpiresAt) && rc.Tries < RecoveryMaxTries && !u.Disabled
+	if ok && usable {
+		return u, nil
+	}
+	werr := s.store.Write(ctx, func(tx Tx) error {
+		ev := AuditEvent{At: now, Actor: clip(email), Subject: subjectOf(u, err == nil), Action: ActionRecoveryFailure}
+		switch {
+		case err != nil:
+			ev.Details = "no code pending"
+		case !usable:
+			ev.Details = "code expired or used up"
+		default:
+			cur, err := tx.RecoveryCode(u.ID)
+			if err != nil {
+				return err
+			}
+			cur.Tries++
+			ev.Details = "wrong code, try " + itoa(cur.Tries) + " of " + itoa(RecoveryMaxTries)
+			if cur.Tries >= RecoveryMaxTries {
+				ev.Details += ": the code is ended"
+				if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+					return err
+				}
+			} else if err := tx.PutRecoveryCode(cur); err != nil {
+				return err
+			}
+		}
+		return tx.AddAudit(ev)
+	})
+	if werr != nil {
+		return User{}, werr
+	}
+	return User{}, errBadCode()
+}
+
+// CompleteRecovery uses a recovery code to set a new password chosen under
+// the policy. The code is spent only when the password is accepted.
+func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string) (User, error) {
+	u, err := s.checkRecoveryCode(ctx, email, code)
+	if err != nil {
+		return User{}, err
+	}
+	st, hash, err := s.acceptNewPassword(ctx, u, next)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now()
+	err = s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.UserByID(u.ID)
+		if err != nil {
+			return err
+		}
+		rc, err := tx.RecoveryCode(u.ID)
+		if err != nil || rc.Hash == "" {
+			return errBadCode() // used meanwhile by another window
+		}
+		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+			return err
+		}
+		if err := s.setOwnPassword(tx, st, &cur, hash, now, "by the user, with a recovery code sent to "+rc.SentTo); err != nil {
+			return err
+		}
+		u = cur
+		return nil
+	})
+	return u, err
+}
