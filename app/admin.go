@@ -98,6 +98,18 @@ func (s *Service) SearchUsers(ctx context.Context, q UserQuery) (UserPage, error
 	return p, err
 }
 
+// CountUsers counts the users whose name, login or recovery e-mail holds
+// text, stopping at atMost (a window shows "10,000+" past that).
+func (s *Service) CountUsers(ctx context.Context, text string, atMost int) (int, error) {
+	var n int
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.CountMatching(text, atMost)
+		return err
+	})
+	return n, err
+}
+
 // Audit lists audit events, newest first.
 func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]AuditEvent, error) {
 	var out []AuditEvent

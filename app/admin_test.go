@@ -271,3 +271,28 @@ func TestCreateUserBeforeSetupIsRefused(t *testing.T) {
 		t.Error("a user was created before the set-up")
 	}
 }
+
+func TestUpdateSettingsChecksTiesOnceAllAreIn(t *testing.T) {
+	e := newEnv(t)
+	st, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"lockout.first": "2h", "lockout.max": "3h"})
+	if err != nil || st.LockoutFirst != 2*time.Hour || st.LockoutMax != 3*time.Hour {
+		t.Fatalf("raising both locks at once: %+v %v", st, err)
+	}
+	_, err = e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"lockout.max": "1h"})
+	wantCode(t, err, app.EInvalid)
+}
+
+func TestCountUsers(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("helene@acme.example", "Hélène Dupré")
+	e.addUser("marc@acme.example", "Marc Dupont")
+	for _, c := range []struct {
+		text   string
+		atMost int
+		want   int
+	}{{"", 10, 3}, {"dup", 10, 2}, {"HELENE", 10, 1}, {"dup", 1, 1}, {"zz", 10, 0}} {
+		if n, err := e.svc.CountUsers(e.ctx, c.text, c.atMost); err != nil || n != c.want {
+			t.Errorf("CountUsers(%q, %d) = %d, %v; want %d", c.text, c.atMost, n, err, c.want)
+		}
+	}
+}

@@ -111,14 +111,20 @@ func (s *Service) UpdateSettings(ctx context.Context, actor Actor, values map[st
 		}
 		next := cur
 		var problems []Message
-		for _, d := range settingDefs { // in a fixed order, so that cross-checks see earlier values
+		for _, d := range settingDefs {
 			v, ok := values[d.Key]
 			if !ok {
 				continue
 			}
-			if err := next.Set(d.Key, v); err != nil {
+			// Each value on its own first; the rules that tie settings
+			// together are checked once all are in, so that one call may
+			// raise both the first and the longest lock.
+			if err := d.set(&next, v); err != nil {
 				problems = append(problems, AsError(err).Message)
 			}
+		}
+		if err := next.check(); err != nil {
+			problems = append(problems, AsError(err).Message)
 		}
 		for k := range values {
 			if _, err := LookupSetting(k); err != nil {

@@ -31,6 +31,9 @@ type Tx interface {
 	// recovery e-mail contains the query, compared with FoldForSearch, in
 	// name order.
 	SearchUsers(q UserQuery) (UserPage, error)
+	// CountMatching counts the users that SearchUsers would find for
+	// text, stopping at atMost.
+	CountMatching(text string, atMost int) (int, error)
 
 	// PasswordHistory returns the user's previous password hashes, newest first.
 	PasswordHistory(userID int64, limit int) ([]string, error)

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -154,29 +153,29 @@ func (t *tx) rankAfter(c app.Cursor) (rank int64, ok bool, err error) {
 	return t.queryInt64(`SELECT rank FROM users WHERE (sort_key, id) > (?, ?) ORDER BY sort_key, id LIMIT 1`, c.SortKey, c.ID)
 }
 
-// CountMatches returns how many users a search for text would find, counting
-// no further than atMost: enough to show "1,000+ matches" cheaply.
-func (db *DB) CountMatches(ctx context.Context, text string, atMost int) (int, error) {
+// CountMatching counts the users whose search text contains the folded
+// fragment, stopping at atMost: a count of a million costs what reading a
+// million index entries costs, so the window asks for at most what it shows.
+func (t *tx) CountMatching(text string, atMost int) (int, error) {
 	if atMost <= 0 {
 		return 0, nil
 	}
 	text = foldQuery(text)
-	var n int64
-	err := db.readTx(ctx, func(t *tx) error {
-		var err error
-		switch {
-		case text == "":
-			n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users LIMIT ?)`, atMost)
-		case utf8.RuneCountInString(text) <= 3: // one term: the index alone is exact
-			n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams
-				WHERE users_grams MATCH ? LIMIT ?)`, gramMatch(text), atMost)
-		default:
-			n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams g
-				CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid
-				WHERE users_grams MATCH ? AND instr(c.search_text, ?) > 0 LIMIT ?)`, gramMatch(text), text, atMost)
-		}
-		return err
-	})
+	var (
+		n   int64
+		err error
+	)
+	switch {
+	case text == "":
+		n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users LIMIT ?)`, atMost)
+	case utf8.RuneCountInString(text) <= 3: // one term: the index alone is exact
+		n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams
+			WHERE users_grams MATCH ? LIMIT ?)`, gramMatch(text), atMost)
+	default:
+		n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams g
+			CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid
+			WHERE users_grams MATCH ? AND instr(c.search_text, ?) > 0 LIMIT ?)`, gramMatch(text), text, atMost)
+	}
 	return int(n), err
 }
 

@@ -193,6 +193,17 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	return page, nil
 }
 
+func (t *tx) CountMatching(text string, atMost int) (int, error) {
+	text = app.FoldForSearch(text)
+	n := 0
+	for _, u := range t.st.users {
+		if n < atMost && strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
 	h := t.st.history[userID]
 	return slices.Clone(h[:min(limit, len(h))]), nil
