@@ -71,9 +71,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
-		go svc.DeliverMailEvery(ctx, mail.Sender{}, 30*time.Second, nil)
+		kick := make(chan struct{}, 1)
+		go svc.DeliverMailEvery(ctx, mail.Sender{}, 30*time.Second, kick)
+		sendNow := func() {
+			select {
+			case kick <- struct{}{}:
+			default: // a round is already asked for
+			}
+		}
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path})
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path, SendMailNow: sendNow})
 		a.Run()
 		return 0
 	}

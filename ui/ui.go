@@ -24,6 +24,9 @@ import (
 type Options struct {
 	Language     string // "en", "fr" or "" for the system's
 	DatabasePath string // shown to the administrator
+	// SendMailNow asks the background delivery of the outbox to run at
+	// once, after an action that queued a message; nil when there is none.
+	SendMailNow func()
 }
 
 // Start opens Sésame's window on a: the first-run setup on an empty
