@@ -10,10 +10,11 @@ MAILPIT := bin/mailpit
 MAILPIT_VERSION := v1.27.11
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Build needs cgo (SQLite, GLFW); the window needs X and GL headers; the
-# tests need Xvfb, xclip (clipboard) and ImageMagick (screenshots).
+# Build needs cgo (SQLite, GLFW); the window needs X and GL headers and
+# xclip for the clipboard; the smoke run of the real window needs Xvfb,
+# xdotool (keyboard) and ImageMagick (screenshots).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip imagemagick
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick
 
 .PHONY: run test bench build deps vet clean
 
@@ -39,9 +40,10 @@ $(MAILPIT):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 # LANG: Fyne reads the locale at start-up and complains about "C".
+# SESAME_SMOKE: the real window under Xvfb, driven by the keyboard.
 test: vet build $(MAILPIT)
-	CGO_ENABLED=1 LANG=en_US.UTF-8 SESAME_BIN=$(CURDIR)/$(BIN) SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) \
-		$(GO) test $(GOFLAGS_TAGS) -race -count=1 ./...
+	CGO_ENABLED=1 LANG=en_US.UTF-8 SESAME_BIN=$(CURDIR)/$(BIN) SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) SESAME_SMOKE=1 \
+		$(GO) test $(GOFLAGS_TAGS) -race -count=1 -timeout 20m ./...
 
 bench: build
 	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./...
