@@ -18,11 +18,13 @@ const (
 	sectionUsers section = iota
 	sectionSettings
 	sectionAudit
+	sectionMail
 	sectionAccount
 )
 
 // adminScreen is the administration, as the seed names it: Administration
-// → Users, Settings, Audit log, and the administrator's own account. A bar
+// → Users, Settings, Audit log, E-mail (the outbox), and the
+// administrator's own account. A bar
 // of buttons at the top chooses the section on view; the sections other
 // than Users are built when first shown.
 type adminScreen struct {
@@ -36,6 +38,7 @@ type adminScreen struct {
 	users    *usersView
 	settings *settingsView // nil until shown
 	audit    *auditView    // nil until shown
+	mail     *mailView     // nil until shown
 	account  fyne.CanvasObject
 	body     *fyne.Container
 	content  fyne.CanvasObject
@@ -62,6 +65,7 @@ func (s *session) newAdmin(u app.User, account fyne.CanvasObject, note string) *
 		{lang.L("Users"), theme.AccountIcon()},
 		{lang.L("Settings"), theme.SettingsIcon()},
 		{lang.L("Audit log"), theme.ListIcon()},
+		{lang.L("E-mails"), theme.MailComposeIcon()},
 		{lang.L("Your account"), theme.HomeIcon()},
 	}
 	for i, t := range titles {
@@ -74,7 +78,7 @@ func (s *session) newAdmin(u app.User, account fyne.CanvasObject, note string) *
 
 	title := widget.NewLabel(lang.L("Administration"))
 	title.TextStyle.Bold = true
-	bar := container.NewHBox(title, a.nav[0], a.nav[1], a.nav[2], widget.NewSeparator(), a.nav[3])
+	bar := container.NewHBox(title, a.nav[0], a.nav[1], a.nav[2], a.nav[3], widget.NewSeparator(), a.nav[4])
 	top := container.NewVBox(container.NewHScroll(bar), widget.NewSeparator(), a.note)
 	a.content = stacked(top, a.body, nil)
 	a.choose(sectionUsers)
@@ -95,6 +99,11 @@ func (a *adminScreen) sectionObject(sc section) fyne.CanvasObject {
 			a.audit = a.s.newAuditView(a)
 		}
 		return a.audit.content
+	case sectionMail:
+		if a.mail == nil {
+			a.mail = a.s.newMailView(a)
+		}
+		return a.mail.content
 	case sectionAccount:
 		return a.account
 	}
@@ -130,6 +139,8 @@ func (a *adminScreen) choose(sc section) {
 		a.settings.load()
 	case sectionAudit:
 		a.audit.reload()
+	case sectionMail:
+		a.mail.load()
 	}
 }
 
@@ -140,6 +151,8 @@ func (a *adminScreen) first() fyne.Focusable {
 		return a.settings.first()
 	case sectionAudit:
 		return a.audit.who
+	case sectionMail:
+		return a.mail.first()
 	case sectionAccount:
 		return a.nav[sectionAccount]
 	}

@@ -106,9 +106,9 @@ func TestAdminFitsANarrowWindow(t *testing.T) {
 		fits("the card")
 		test.Tap(a.users.add)
 		fits("the new user form")
-		for _, sc := range []section{sectionSettings, sectionAudit, sectionAccount} {
+		for _, sc := range []section{sectionSettings, sectionAudit, sectionMail, sectionAccount} {
 			test.Tap(a.nav[sc])
-			fits([]string{"", "the settings", "the audit log", "the account"}[sc])
+			fits([]string{"", "the settings", "the audit log", "the outbox", "the account"}[sc])
 		}
 	}
 }

@@ -307,6 +307,12 @@ func actionName(action string) string {
 		return lang.L("Sign-in locked")
 	case app.ActionSettingChange:
 		return lang.L("Setting changed")
+	case app.ActionRecoveryRequest:
+		return lang.L("Recovery code asked for")
+	case app.ActionRecoveryFailure:
+		return lang.L("Recovery code refused")
+	case app.ActionMailTest:
+		return lang.L("Test message queued")
 	}
 	return action
 }

@@ -49,6 +49,7 @@ type cardView struct {
 	custom        *entry
 	customReasons *widget.Label
 	customBox     *fyne.Container
+	send          *check // send the new password to the recovery e-mail on Update
 
 	update   *button
 	activity *widget.Activity
@@ -205,6 +206,7 @@ func (c *cardView) buildOthers() {
 	c.customReasons = notice(widget.DangerImportance)
 	c.customBox = container.NewVBox(field(lang.L("Temporary password of your choice"), c.custom), c.customReasons)
 	c.customBox.Hide()
+	c.send = s.newCheck("", func(bool) { c.onChanged() })
 	buttons := container.NewVBox(c.generate)
 	if st.CustomTemporaryAllowed {
 		buttons.Add(c.typeOwn)
@@ -221,6 +223,7 @@ func (c *cardView) buildOthers() {
 		buttons,
 		c.secret.content,
 		c.customBox,
+		checkRow(c.send, lang.L("Send it to the recovery e-mail on Update")),
 	)
 	if !st.AdminPasswordManagement {
 		c.others.Hide()
@@ -280,6 +283,7 @@ func (c *cardView) change() (app.UserChange, bool) {
 		p := c.custom.Text
 		ch.TemporaryPassword, ch.Custom, some = &p, true, true
 	}
+	ch.SendToRecovery = ch.TemporaryPassword != nil && c.send.Checked && c.canSend()
 	return ch, some
 }
 
@@ -304,6 +308,13 @@ func (c *cardView) recoveryProblem() string {
 	return ""
 }
 
+// canSend reports whether the new password may go to the recovery e-mail:
+// one is pending, and the card has a valid recovery address.
+func (c *cardView) canSend() bool {
+	pending := c.secret.text != "" || (c.customBox.Visible() && c.custom.Text != "")
+	return pending && strings.TrimSpace(c.recovery.Text) != "" && c.recoveryProblem() == ""
+}
+
 // onChanged follows every edit: the checks as typed, and Update.
 func (c *cardView) onChanged() {
 	if !c.built {
@@ -326,6 +337,12 @@ func (c *cardView) refresh() {
 		ready = false
 	}
 	enable(c.update, ready)
+	if c.canSend() && !c.busy {
+		c.send.Enable()
+	} else {
+		c.send.Checked = false // no password to send, or nowhere to send it
+		c.send.Disable()
+	}
 }
 
 // onGenerate fills the password with a new one, masked.
@@ -421,14 +438,19 @@ func (c *cardView) onUpdate() {
 		res, err = svc.UpdateUser(context.Background(), actor, email, ch)
 	}, func() {
 		c.setBusy(false)
+		if err == nil && res.Temporary != nil {
+			c.s.sendMailNow() // the password sent, the notices that it changed
+		}
 		if c.u.panel != c {
 			return
 		}
-		c.onUpdated(res, err)
+		c.onUpdated(res, err, ch.SendToRecovery)
 	})
 }
 
-func (c *cardView) onUpdated(res app.UpdateResult, err error) {
+// onUpdated shows what Update did; sent says that the new password was
+// queued for the recovery e-mail.
+func (c *cardView) onUpdated(res app.UpdateResult, err error, sent bool) {
 	if err != nil {
 		say(c.problem, c.s.errorText(err))
 		if app.CodeOf(err) == app.EPolicy && c.customBox.Visible() {
@@ -450,7 +472,11 @@ func (c *cardView) onUpdated(res app.UpdateResult, err error) {
 		*me = res.User
 	}
 	c.u.changed()
-	c.u.openCard(res.User, c.u.panelRow, updateText(res))
+	note := updateText(res)
+	if sent {
+		note += "\n" + lang.L("The temporary password is queued to be sent to {{.Email}}.", map[string]any{"Email": res.User.RecoveryEmail})
+	}
+	c.u.openCard(res.User, c.u.panelRow, note)
 }
 
 // updateText says what an Update did.

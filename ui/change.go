@@ -106,6 +106,7 @@ func (v *changeScreen) onSubmit() {
 func (v *changeScreen) onResult(u app.User, err error) {
 	switch app.CodeOf(err) {
 	case "":
+		v.s.sendMailNow() // the notice that the password changed
 		v.s.user = &u
 		v.s.showAccount(u, lang.L("Your password was changed."))
 	case app.EPolicy:

@@ -76,7 +76,9 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 		m := app.Msg(key, "Min", 15, "Max", 256, "N", 3, "Part", "x", "Email", "a@b.c", "Until", "10:00",
 			"Key", "k", "Keys", "k", "Role", "r", "Name", "n", "Names", "n", "First", "1m",
 			"Company", "c", "Choices", "a, b", "Duration", "5 min", "Path", "p", "Date", "d", "ID", 1,
-			"Time", "10:42", "Actor", "a@b.c", "Text", "t", "File", "f.csv", "Lifetime", "24 h", "Status", "s", "SignIn", "09:00", "Changed", "never")
+			"Time", "10:42", "Actor", "a@b.c", "Text", "t", "File", "f.csv", "Lifetime", "24 h", "Status", "s", "SignIn", "09:00", "Changed", "never",
+			"Kind", "k", "To", "a@b.c", "State", "s", "Queued", "10:00", "Attempts", 2, "Answer", "550",
+			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
@@ -88,7 +90,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 }
 
 // sameInFrench are the texts written the same way in both languages.
-var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true}
+var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true, "1234 5678": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {
 	for _, env := range []map[string]string{

@@ -101,6 +101,7 @@ func (v *resetScreen) onSubmit() {
 func (v *resetScreen) onResult(u app.User, err error) {
 	switch app.CodeOf(err) {
 	case "":
+		v.s.sendMailNow() // the notice that the password changed
 		v.s.signedIn(u, lang.L("Your password is set. Use it from now on."))
 	case app.EPolicy:
 		v.form.refuse(app.AsError(err).Reasons)

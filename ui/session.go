@@ -250,6 +250,14 @@ func (s *session) onIdle() {
 
 func (s *session) onClosed() { s.forget() }
 
+// sendMailNow asks the background delivery to send what an action just
+// queued, rather than at its next round.
+func (s *session) sendMailNow() {
+	if s.opts.SendMailNow != nil {
+		s.opts.SendMailNow()
+	}
+}
+
 // touch records activity, which puts the idle sign-out off.
 func (s *session) touch() { s.idle.touch() }
 

@@ -34,6 +34,10 @@ type settingsView struct {
 	activity *widget.Activity
 	busy     bool
 	content  fyne.CanvasObject
+
+	testTo   *entry // where the test message goes
+	test     *button
+	testSaid *widget.Label
 }
 
 // settingField is the editor of one setting.
@@ -68,6 +72,16 @@ func (s *session) newSettingsView(a *adminScreen) *settingsView {
 		v.fields = append(v.fields, f)
 		parts = append(parts, f.object()...)
 	}
+	v.testTo = s.newEntry(lang.L("name@company.com"))
+	v.testTo.SetText(a.user.Email)
+	v.testTo.OnSubmitted = func(string) { v.onTest() }
+	v.test = s.newButton(lang.L("Send a test message"), widget.MediumImportance, v.onTest)
+	v.test.Icon = theme.MailSendIcon()
+	v.testSaid = notice(widget.SuccessImportance)
+	help := paragraph(lang.L("The test uses the saved settings: save your changes first."))
+	help.SizeName = theme.SizeNameCaptionText
+	parts = append(parts, widget.NewSeparator(), field(lang.L("Send a test message to"), v.testTo), help,
+		container.NewHBox(v.test), v.testSaid)
 	// Save stays in view below the page, which scrolls.
 	footer := container.New(column{width: columnWidth}, container.NewVBox(
 		widget.NewSeparator(), v.problem, v.result, container.NewHBox(v.save, v.undo, v.activity)))
@@ -294,6 +308,29 @@ func (v *settingsView) onSave() {
 		say(v.result, lang.L("The settings are saved."))
 		v.s.watchIdle()
 		v.admin.settingsChanged()
+	})
+}
+
+// onTest queues a test message with the saved settings, and asks for it
+// to leave at once; the outbox says whether it did.
+func (v *settingsView) onTest() {
+	to := strings.TrimSpace(v.testTo.Text)
+	enable(v.test, false)
+	var err error
+	svc, actor := v.s.svc, v.admin.actor
+	v.s.run(func() {
+		err = svc.SendTestMail(context.Background(), actor, to)
+	}, func() {
+		enable(v.test, true)
+		if err != nil {
+			v.testSaid.Importance = widget.DangerImportance
+			say(v.testSaid, v.s.errorText(err))
+			return
+		}
+		v.s.sendMailNow()
+		v.testSaid.Importance = widget.SuccessImportance
+		say(v.testSaid, lang.L("A test message to {{.Email}} is queued. Administration → E-mails shows whether it left, or the server's answer.",
+			map[string]any{"Email": to}))
 	})
 }
 

@@ -4,7 +4,10 @@
 // and, for an administrator, the administration: the users (a search over
 // a table read from the store a page at a time, the user card with its
 // section Others where temporary passwords are generated, shown, copied
-// and saved), the company's settings and the audit log.
+// and saved, or sent to the recovery e-mail), the company's settings (with
+// a test message), the audit log and the outbox of e-mails. A forgotten
+// password is recovered with a one-time code sent by e-mail, when e-mail is
+// set up.
 //
 // Every screen is one unexported struct holding its widgets, built by a
 // newXxx function on the session that owns the window. The session moves

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,8 @@ type usersView struct {
 	table  *table
 	list   *pager[app.User, app.Cursor]
 	text   string        // the search whose results are on view
+	total  int           // how many users match text, up to countLimit+1; -1 while counted
+	counts int           // counts the counts asked for, so that only the last shows
 	delay  time.Duration // searchDelay; 0 searches at each keystroke
 	wait   func() bool   // stops the search waiting for the typing to pause
 
@@ -167,8 +170,28 @@ func (u *usersView) runSearch(text string) {
 		p, err := svc.SearchUsers(ctx, app.UserQuery{Text: text, Limit: limit, After: after})
 		return p.Users, p.Next, p.More, err
 	})
+	u.total = -1
+	u.counts++
+	round := u.counts
+	var (
+		n   int
+		err error
+	)
+	u.s.run(func() {
+		n, err = svc.CountUsers(context.Background(), text, countLimit+1)
+	}, func() {
+		if round != u.counts || err != nil { // without a count, the table's pages say what they know
+			return
+		}
+		u.total = n
+		u.onListChanged()
+	})
 	u.onListChanged()
 }
+
+// countLimit is the most users counted: past it the count says "10,000+",
+// which is enough to know that the search should be narrower.
+var countLimit = 10_000
 
 // onListChanged redraws the table and the count when rows arrive.
 func (u *usersView) onListChanged() {
@@ -187,20 +210,46 @@ func (u *usersView) countText() string {
 		return u.s.errorText(l.err)
 	}
 	n := l.known()
+	if !l.complete() && u.total >= 0 {
+		n = u.total
+	}
 	searching := strings.TrimSpace(u.text) != ""
+	counted := l.complete() || u.total >= 0
 	switch {
 	case len(l.pages) == 1 && l.pages[0].reading:
 		return lang.L("Searching…")
 	case n == 0 && searching:
 		return lang.L("No user matches “{{.Text}}”.", map[string]any{"Text": strings.TrimSpace(u.text)})
-	case !l.complete() && searching:
-		return lang.L("More than {{.N}} matches", map[string]any{"N": n})
-	case !l.complete():
-		return lang.L("More than {{.N}} users", map[string]any{"N": n})
+	case !counted && searching:
+		return lang.L("More than {{.N}} matches", map[string]any{"N": groupDigits(n)})
+	case !counted:
+		return lang.L("More than {{.N}} users", map[string]any{"N": groupDigits(n)})
+	case n > countLimit && searching:
+		return lang.L("{{.N}}+ matches", map[string]any{"N": groupDigits(countLimit)})
+	case n > countLimit:
+		return lang.L("{{.N}}+ users", map[string]any{"N": groupDigits(countLimit)})
 	case searching:
-		return lang.N("{{.N}} matches", n, map[string]any{"N": n})
+		return lang.N("{{.N}} matches", n, map[string]any{"N": groupDigits(n)})
 	}
-	return lang.N("{{.N}} users", n, map[string]any{"N": n})
+	return lang.N("{{.N}} users", n, map[string]any{"N": groupDigits(n)})
+}
+
+// groupDigits writes a number with its digits in groups of three, as the
+// window's language does: 12,345 in English, 12 345 in French.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 || len(s) <= 3 {
+		return s
+	}
+	sep := lang.L("Thousands separator")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // fillRow writes a user's row of the table.

@@ -31,6 +31,7 @@ type addUserView struct {
 	noMailbox     *check
 	recovery      *entry
 	recoveryIssue *widget.Label
+	send          *check // send the temporary password to the recovery e-mail
 	create        *button
 	problem       *widget.Label
 	activity      *widget.Activity
@@ -74,11 +75,13 @@ func (s *session) newAddUser(u *usersView) *addUserView {
 	v.recovery = s.newEntry(lang.L("name@example.com"))
 	v.recovery.OnChanged = func(string) { v.onChanged() }
 	v.recoveryIssue = notice(widget.DangerImportance)
+	v.send = s.newCheck("", func(bool) {})
 	v.create = s.newButton(lang.L("Create the user"), widget.HighImportance, v.onCreate)
 	v.problem = notice(widget.DangerImportance)
 	v.activity = newActivity()
 
-	recovery := container.NewVBox(field(lang.L("Recovery e-mail (optional)"), v.recovery), v.recoveryIssue)
+	recovery := container.NewVBox(field(lang.L("Recovery e-mail (optional)"), v.recovery), v.recoveryIssue,
+		checkRow(v.send, lang.L("Send the temporary password to the recovery e-mail instead of showing it")))
 	if !st.AdminPasswordManagement {
 		recovery.Hide()
 	}
@@ -110,6 +113,9 @@ func (s *session) newAddUser(u *usersView) *addUserView {
 func (v *addUserView) object() fyne.CanvasObject { return v.content }
 
 func (v *addUserView) first() fyne.Focusable {
+	if v.created != nil && !v.secret.content.Visible() {
+		return v.open
+	}
 	if v.created != nil {
 		return v.secret.eye
 	}
@@ -169,7 +175,21 @@ func (v *addUserView) ready() bool {
 		v.emailProblem() == "" && v.recoveryProblem() == ""
 }
 
-func (v *addUserView) refresh() { enable(v.create, v.ready()) }
+func (v *addUserView) refresh() {
+	enable(v.create, v.ready())
+	if v.canSend() && !v.busy {
+		v.send.Enable()
+	} else {
+		v.send.Checked = false
+		v.send.Disable()
+	}
+}
+
+// canSend reports whether a recovery e-mail is typed that the temporary
+// password may go to.
+func (v *addUserView) canSend() bool {
+	return v.st.AdminPasswordManagement && strings.TrimSpace(v.recovery.Text) != "" && v.recoveryProblem() == ""
+}
 
 func (v *addUserView) onCreate() {
 	if !v.ready() {
@@ -183,6 +203,7 @@ func (v *addUserView) onCreate() {
 	}
 	if v.st.AdminPasswordManagement {
 		n.RecoveryEmail = v.recovery.Text
+		n.SendToRecovery = v.send.Checked && v.canSend()
 	}
 	say(v.problem, "")
 	v.busy = true
@@ -200,6 +221,9 @@ func (v *addUserView) onCreate() {
 		v.busy = false
 		showActivity(v.activity, false)
 		v.refresh()
+		if err == nil {
+			v.s.sendMailNow()
+		}
 		if v.u.panel != v {
 			return
 		}
@@ -207,14 +231,23 @@ func (v *addUserView) onCreate() {
 			say(v.problem, v.s.errorText(err))
 			return
 		}
-		v.onCreated(user, temp)
+		v.onCreated(user, temp, n.SendToRecovery)
 	})
 }
 
-// onCreated hands the temporary password over.
-func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword) {
+// onCreated hands the temporary password over, or says where it was
+// sent: then it is not shown at all.
+func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword, sent bool) {
 	v.created = &user
 	v.form.Hide()
+	if sent {
+		say(v.done, lang.L("{{.Name}} is added. The temporary password is queued to be sent to {{.Email}}. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
+			map[string]any{"Name": user.Name, "Email": user.RecoveryEmail, "Date": dateTime(temp.ExpiresAt)}))
+		v.handed.Show()
+		v.u.changed()
+		v.s.win.Canvas().Focus(v.open)
+		return
+	}
 	say(v.done, lang.L("{{.Name}} is added. Hand over this temporary password: it is shown only now. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
 		map[string]any{"Name": user.Name, "Date": dateTime(temp.ExpiresAt)}))
 	v.secret.set(temp.Plaintext)

@@ -216,7 +216,7 @@ func TestUsersLargeDirectory(t *testing.T) {
 	if n := u.list.known(); n != usersPage {
 		t.Fatalf("%d users read at first, want one page of %d", n, usersPage)
 	}
-	if got := u.count.Text; got != "More than 100 users" {
+	if got := u.count.Text; got != "2,001 users" {
 		t.Errorf("count %q", got)
 	}
 	first, _ := u.list.at(0)
@@ -228,7 +228,7 @@ func TestUsersLargeDirectory(t *testing.T) {
 	if !u.list.complete() || u.list.known() != 2001 {
 		t.Fatalf("after End ×30: %d users known, complete %v", u.list.known(), u.list.complete())
 	}
-	if got := u.count.Text; got != "2001 users" {
+	if got := u.count.Text; got != "2,001 users" {
 		t.Errorf("count %q", got)
 	}
 	held := 0
