@@ -59,7 +59,7 @@ func TestKeyboardOnly(t *testing.T) {
 	h.press(fyne.KeyTab)
 	h.typeText(goodPassword)
 	h.press(fyne.KeyReturn)
-	a = screen[*accountScreen](h)
+	screen[*accountScreen](h)
 	h.press(fyne.KeyReturn) // Enter on the focused Change password
 	screen[*changeScreen](h)
 	h.press(fyne.KeyEscape)
