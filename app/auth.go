@@ -180,7 +180,7 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 	if err != nil {
 		return User{}, err
 	}
-	if err := outcomeError(res); err != nil {
+	if err := OutcomeError(res); err != nil {
 		return User{}, err
 	}
 	u := res.User
@@ -280,8 +280,9 @@ func (s *Service) setOwnPassword(tx Tx, st Settings, u *User, hash string, now t
 	return notifyPasswordChanged(tx, st, *u, false, now, "")
 }
 
-// outcomeError turns a sign-in outcome that stops a flow into an error.
-func outcomeError(r SignInResult) error {
+// OutcomeError is the error a flow stops with for a sign-in outcome other
+// than signed in or must change (nil for those).
+func OutcomeError(r SignInResult) error {
 	switch r.Outcome {
 	case OutcomeInvalid:
 		return Errorf(EAuth, "The e-mail or the password is wrong.")
@@ -295,9 +296,6 @@ func outcomeError(r SignInResult) error {
 	return nil
 }
 
-// OutcomeError is the error a flow stops with for a sign-in outcome other
-// than signed in or must change (nil for those).
-func OutcomeError(r SignInResult) error { return outcomeError(r) }
 
 // PasswordRules returns the policy and context with which a user's new
 // password is judged, so that a window can give feedback at each keystroke
