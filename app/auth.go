@@ -296,7 +296,6 @@ func OutcomeError(r SignInResult) error {
 	return nil
 }
 
-
 // PasswordRules returns the policy and context with which a user's new
 // password is judged, so that a window can give feedback at each keystroke
 // without a database read. The checks that need stored hashes (current and
