@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # xclip for the clipboard; the smoke run of the real window needs Xvfb,
 # xdotool (keyboard) and ImageMagick (screenshots).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl
 
 .PHONY: run test bench build deps vet clean
 

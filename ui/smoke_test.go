@@ -5,40 +5,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"sesame/app/mail/mailpittest"
 )
 
 // TestSmoke runs the real program's window under Xvfb and drives it from
 // the keyboard with xdotool (testdata/smoke.sh): sign-in, the enforced
 // reset, the account page, sign out, Forgot password?, the administration
 // of 100,000 users (search, a card's generated password shown, copied to
-// the real clipboard and saved, the settings), in English and French. It runs only with SESAME_SMOKE=1 and SESAME_BIN set to a built
-// binary; the screenshots go to SESAME_SHOTS (docs/screenshots, say), or
-// to a temporary folder.
+// the real clipboard and saved, the settings), in English and French. It
+// runs only with SESAME_SMOKE=1 and SESAME_BIN set to a built binary; the
+// screenshots go to SESAME_SHOTS (docs/screenshots, say), or to a
+// temporary folder.
 func TestSmoke(t *testing.T) {
-	if os.Getenv("SESAME_SMOKE") != "1" {
-		t.Skip("set SESAME_SMOKE=1 and SESAME_BIN to run the real window under Xvfb")
-	}
-	bin := os.Getenv("SESAME_BIN")
-	if bin == "" {
-		t.Fatal("SESAME_BIN names no binary: build one with go build -tags sqlite_fts5")
-	}
-	bin, err := filepath.Abs(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tool := range []string{"xvfb-run", "xdotool", "import", "bash", "xclip"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			// Asked for (SESAME_SMOKE=1) but impossible: a failure, not a skip,
-			// so that a machine without the tools never passes silently.
-			t.Fatalf("%s is missing: apt-get install xvfb xauth xdotool imagemagick xclip (make test does)", tool)
-		}
-	}
-	shots := os.Getenv("SESAME_SHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	bin, shots := smokeSetup(t)
 	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
 		"bash", "testdata/smoke.sh", bin, t.TempDir(), shots)
 	out, err := cmd.CombinedOutput()
@@ -54,6 +37,56 @@ func TestSmoke(t *testing.T) {
 			"admin-users", "admin-card", "admin-card-narrow", "admin-settings"} {
 			checkScreenshot(t, filepath.Join(shots, name+"-"+lang+".png"))
 		}
+	}
+}
+
+// smokeSetup skips the test unless SESAME_SMOKE=1, checks that the tools
+// are there (besides extra ones) and returns the binary under test and
+// where screenshots go.
+func smokeSetup(t *testing.T, extra ...string) (bin, shots string) {
+	t.Helper()
+	if os.Getenv("SESAME_SMOKE") != "1" {
+		t.Skip("set SESAME_SMOKE=1 and SESAME_BIN to run the real window under Xvfb")
+	}
+	bin = os.Getenv("SESAME_BIN")
+	if bin == "" {
+		t.Fatal("SESAME_BIN names no binary: build one with go build -tags sqlite_fts5")
+	}
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range append([]string{"xvfb-run", "xdotool", "import", "bash", "xclip"}, extra...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			// Asked for (SESAME_SMOKE=1) but impossible: a failure, not a skip,
+			// so that a machine without the tools never passes silently.
+			t.Fatalf("%s is missing: apt-get install xvfb xauth xdotool imagemagick xclip (make test does)", tool)
+		}
+	}
+	shots = os.Getenv("SESAME_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	return bin, shots
+}
+
+// TestSmokeRecovery runs "Forgot password?" in the real window against a
+// real SMTP server (testdata/smoke-recovery.sh): the code is read from the
+// message that mailpit received and typed into the window, then a new
+// password, which the command line then signs in with. Same switches as
+// TestSmoke; mailpit comes from SESAME_MAILPIT (make test installs it).
+func TestSmokeRecovery(t *testing.T) {
+	bin, shots := smokeSetup(t, "curl")
+	srv := mailpittest.Start(t, 0)
+	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "bash", "testdata/smoke-recovery.sh",
+		bin, t.TempDir(), shots, strconv.Itoa(srv.SMTPPort), strconv.Itoa(srv.HTTPPort))
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil || !strings.Contains(string(out), "smoke: recovery ok") {
+		t.Fatalf("recovery smoke run: %v", err)
+	}
+	for _, name := range []string{"recovery-window-code-fr", "recovery-window-done-fr"} {
+		checkScreenshot(t, filepath.Join(shots, name+".png"))
 	}
 }
 
