@@ -199,12 +199,19 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if custom && !st.CustomTemporaryAllowed {
 			return Errorf(EForbidden, "Typed temporary passwords are not allowed by the settings: generate one instead.")
 		}
-		if recovery != "" && !st.AdminPasswordManagement {
+		if (recovery != "" || custom || n.SendToRecovery) && !st.AdminPasswordManagement {
+			// Only the generated first password remains: the account must
+			// be able to sign in once.
 			return optionOff()
 		}
 		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
 		if err := tx.CreateUser(&u); err != nil {
 			return err
+		}
+		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
+			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, st.HistoryDepth); err != nil {
+				return err
+			}
 		}
 		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
 			return err
@@ -300,6 +307,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 		if err != nil {
 			return err
 		}
+		before := u
 		var events []AuditEvent
 		add := func(action, details string) {
 			events = append(events, AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: action, Details: details})
@@ -346,9 +354,24 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 			}
 		}
 		unlock := ch.Unlock || newHash != ""
+		if newHash != "" || u.Disabled || (ch.RecoveryEmail != nil && u.RecoveryEmail != before.RecoveryEmail) {
+			// A pending recovery code was sent for the account as it was:
+			// a new password, a disabled account or another recovery
+			// address ends it.
+			if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+				return err
+			}
+		}
 		if newHash != "" {
 			u.PasswordHash, u.PasswordTemporary = newHash, true
 			u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+			// The temporary password joins the history, so that it cannot
+			// come back as the user's own two changes later.
+			if st.HistoryDepth > 0 {
+				if err := tx.AddPasswordHistory(u.ID, newHash, now, st.HistoryDepth); err != nil {
+					return err
+				}
+			}
 			action := ActionTemporaryGenerate
 			if ch.Custom {
 				action = ActionTemporaryCustom

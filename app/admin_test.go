@@ -296,3 +296,30 @@ func TestCountUsers(t *testing.T) {
 		}
 	}
 }
+
+func TestOptionOffAtCreation(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"company.admin_password_management": "off"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "t@acme.example", Name: "Typed", TemporaryPassword: "Bienvenue chez Acme 2026"})
+	wantCode(t, err, app.EForbidden)
+	// The generated first password remains, so that the account can sign in once.
+	if _, _, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "g@acme.example", Name: "Generated"}); err != nil {
+		t.Errorf("a generated first password with the option off: %v", err)
+	}
+}
+
+// The temporary password cannot come back as the user's own password two
+// changes later.
+func TestTemporaryPasswordJoinsTheHistory(t *testing.T) {
+	e := newEnv(t)
+	temp := e.addUser("una@acme.example", "Una Merkel")
+	if _, err := e.svc.ChangePassword(e.ctx, "una@acme.example", temp, "violet tramway umbrella 1987"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.ChangePassword(e.ctx, "una@acme.example", "violet tramway umbrella 1987", temp)
+	if !hasReason(err, "used this password recently") {
+		t.Errorf("the temporary password came back: %v", err)
+	}
+}

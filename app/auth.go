@@ -273,6 +273,9 @@ func (s *Service) setOwnPassword(tx Tx, st Settings, u *User, hash string, now t
 	if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
 		return err
 	}
+	if err := tx.DeleteRecoveryCode(u.ID); err != nil { // a code asked for before is of no use now
+		return err
+	}
 	u.LockedUntil = time.Time{}
 	if err := tx.AddAudit(AuditEvent{At: now, Actor: u.Email, Subject: u.Email, Action: ActionPasswordChange, Details: details}); err != nil {
 		return err

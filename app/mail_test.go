@@ -354,3 +354,36 @@ func TestSendTestMail(t *testing.T) {
 	}
 	wantCode(t, e.svc.SendTestMail(e.ctx, e.actor(), "not an address"), app.EInvalid)
 }
+
+// A code sent to a recovery address is of no use once the administrator
+// changed that address, gave a new password or disabled the account.
+func TestRecoveryCodeEndsWithTheAccountAsItWas(t *testing.T) {
+	for _, change := range []struct {
+		name string
+		ch   app.UserChange
+	}{
+		{"recovery address cleared", app.UserChange{RecoveryEmail: ptr("")}},
+		{"recovery address changed", app.UserChange{RecoveryEmail: ptr("paul@new.example")}},
+		{"disabled", app.UserChange{Disabled: ptr(true)}},
+		{"new temporary password", app.UserChange{TemporaryPassword: ptr("Bienvenue chez Acme 2026"), Custom: true}},
+	} {
+		t.Run(change.name, func(t *testing.T) {
+			e, m := mailEnv(t)
+			code := e.requestCode(m, "paul@acme.example", "paul@home.example")
+			if _, err := e.svc.UpdateUser(e.ctx, e.actor(), "paul@acme.example", change.ch); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.svc.CompleteRecovery(e.ctx, "paul@acme.example", code, "violet tramway umbrella 1987")
+			wantCode(t, err, app.EAuth)
+		})
+	}
+	// Turning the option off moves recovery to the login's mailbox: a code
+	// sent to the recovery address no longer serves.
+	e, m := mailEnv(t)
+	code := e.requestCode(m, "paul@acme.example", "paul@home.example")
+	if _, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"company.admin_password_management": "off"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.CompleteRecovery(e.ctx, "paul@acme.example", code, "violet tramway umbrella 1987")
+	wantCode(t, err, app.EAuth)
+}

@@ -201,7 +201,7 @@ func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string
 	if err != nil {
 		return User{}, err
 	}
-	st, hash, err := s.acceptNewPassword(ctx, u, next)
+	_, hash, err := s.acceptNewPassword(ctx, u, next)
 	if err != nil {
 		return User{}, err
 	}
@@ -214,6 +214,15 @@ func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string
 		rc, err := tx.RecoveryCode(u.ID)
 		if err != nil || rc.Hash == "" {
 			return errBadCode() // used meanwhile by another window
+		}
+		st, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		if rc.SentTo != recoveryAddress(st, cur) {
+			// The address it went to is no longer one that may recover
+			// the account (changed, cleared, option switched).
+			return errBadCode()
 		}
 		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 			return err
