@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"time"
 )
@@ -61,7 +63,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 		if err := tx.UpdateUser(&u); err != nil {
 			return err
 		}
-		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+		if err := tx.ClearThrottle(throttleKey(email)); err != nil {
 			return err
 		}
 		details := ""
@@ -78,7 +80,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 // authenticate checks the credentials and records a failure; it does not
 // record a success (SignIn and ChangePassword do, each their own way).
 func (s *Service) authenticate(ctx context.Context, email, password string) (SignInResult, error) {
-	key := EmailKey(email)
+	key := throttleKey(email)
 	now := s.now()
 	var (
 		u     User
@@ -102,7 +104,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Sig
 	}
 	if now.Before(th.LockedUntil) {
 		return SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil},
-			s.audit(ctx, AuditEvent{At: now, Actor: clip(email), Subject: subjectOf(u, found), Action: ActionSignInFailure,
+			s.audit(ctx, AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, found), Action: ActionSignInFailure,
 				Details: "refused: locked until " + th.LockedUntil.UTC().Format(time.RFC3339)})
 	}
 	hash := s.dummyHash
@@ -148,13 +150,13 @@ func (s *Service) recordFailure(ctx context.Context, key, typed, subject string)
 		th.Key = key
 		th.Failures++
 		th.LastFailure = now
-		if err := tx.AddAudit(AuditEvent{At: now, Actor: clip(typed), Subject: subject, Action: ActionSignInFailure, Details: "invalid credentials"}); err != nil {
+		if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInFailure, Details: "invalid credentials"}); err != nil {
 			return err
 		}
 		if th.Failures >= st.LockoutThreshold {
 			th.LockedUntil = now.Add(lockDuration(st, th.Failures))
 			res = SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil}
-			if err := tx.AddAudit(AuditEvent{At: now, Actor: clip(typed), Subject: subject, Action: ActionSignInLocked,
+			if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInLocked,
 				Details: "after " + itoa(th.Failures) + " failures, until " + th.LockedUntil.UTC().Format(time.RFC3339)}); err != nil {
 				return err
 			}
@@ -343,6 +345,28 @@ func subjectOf(u User, found bool) string {
 		return u.Email
 	}
 	return ""
+}
+
+// typedLogin is how the audit names whoever typed a login: the login, when
+// it is an e-mail address; otherwise not the text itself, which may be a
+// password typed into the wrong field.
+func typedLogin(typed string) string {
+	if e, err := CheckEmail(typed); err == nil {
+		return clip(e)
+	}
+	return "(not an e-mail address)"
+}
+
+// throttleKey is the key under which failures of a typed login are
+// counted: its EmailKey for an e-mail address; for anything else (perhaps
+// a password typed into the wrong field) a hash, so that the text is not
+// kept. No account has such a login, so no lock is lost.
+func throttleKey(typed string) string {
+	if _, err := CheckEmail(typed); err == nil {
+		return EmailKey(typed)
+	}
+	sum := sha256.Sum256([]byte(EmailKey(typed)))
+	return "not-an-address:" + hex.EncodeToString(sum[:])
 }
 
 // clip bounds what a stranger typed before it goes into the audit log.

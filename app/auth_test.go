@@ -256,3 +256,25 @@ func hasReason(err error, fragment string) bool {
 	}
 	return contains(e.Message.String(), fragment)
 }
+
+// A password typed into the e-mail field is kept nowhere: not in the audit,
+// not as a throttling key.
+func TestTextThatIsNotALoginIsNotKept(t *testing.T) {
+	e := newEnv(t)
+	const typo = "MySecretPass!2024"
+	for range 5 {
+		e.signIn(typo, "whatever")
+	}
+	if r := e.signIn(typo, "whatever"); r.Outcome != app.OutcomeLocked {
+		t.Errorf("not throttled: %v", r.Outcome)
+	}
+	e.secrets = append(e.secrets, typo, "mysecretpass!2024")
+	e.assertNoSecretInAudit()
+	var found bool
+	for _, ev := range e.store.Audit() {
+		found = found || ev.Actor == "(not an e-mail address)"
+	}
+	if !found {
+		t.Error("the failures are not audited")
+	}
+}

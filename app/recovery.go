@@ -84,7 +84,7 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
-		ev := AuditEvent{At: now, Actor: clip(email), Action: ActionRecoveryRequest}
+		ev := AuditEvent{At: now, Actor: typedLogin(email), Action: ActionRecoveryRequest}
 		u, err := tx.UserByEmail(email)
 		switch {
 		case CodeOf(err) == ENotFound:
@@ -164,7 +164,7 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		return u, nil
 	}
 	werr := s.store.Write(ctx, func(tx Tx) error {
-		ev := AuditEvent{At: now, Actor: clip(email), Subject: subjectOf(u, err == nil), Action: ActionRecoveryFailure}
+		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, err == nil), Action: ActionRecoveryFailure}
 		switch {
 		case err != nil:
 			ev.Details = "no code pending"
