@@ -201,9 +201,13 @@ func (v *auditView) onExport() {
 	if v.busy {
 		return
 	}
-	q, svc := v.query(), v.s.svc
+	q, svc, who := v.query(), v.s.svc, v.s.user
 	name := "sesame-audit-" + v.s.svc.Now().Format("2006-01-02") + ".csv"
 	v.s.saveFile(name, func(w io.WriteCloser, file string) {
+		if v.s.user == nil || v.s.user != who {
+			w.Close() // chosen after the session ended: the next person gets nothing
+			return
+		}
 		v.busy = true
 		enable(v.export, false)
 		var (

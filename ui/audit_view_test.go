@@ -3,11 +3,13 @@ package ui
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
@@ -120,4 +122,31 @@ func TestAuditPagesAndExport(t *testing.T) {
 		t.Errorf("time %q", got)
 	}
 	h.assertShows("260 events exported to sesame-audit-2026-11-25.csv.")
+}
+
+// A save dialog left open when the session ends is closed, and a file
+// chosen in it afterwards receives nothing: the next person at the
+// workstation cannot export the audit.
+func TestAuditExportEndsWithTheSession(t *testing.T) {
+	h := newHarnessIn(t, "en", withCompany)
+	h.signInAdmin()
+	v := h.auditOf()
+	var pending func()
+	h.s.saveFile = func(name string, save func(w io.WriteCloser, file string)) {
+		h.saved = &savedFile{name: name}
+		dialog.ShowInformation("Save", name, h.s.win) // stands for the file dialog
+		pending = func() { save(h.saved, name) }
+	}
+	test.Tap(v.export)
+	if h.s.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("test set-up: no dialog open")
+	}
+	h.s.signOut("")
+	if o := h.s.win.Canvas().Overlays().Top(); o != nil {
+		t.Errorf("a dialog outlives the session: %T", o)
+	}
+	pending()
+	if h.saved.data.Len() != 0 || !h.saved.closed {
+		t.Errorf("the export after sign-out wrote %d bytes (closed %v)", h.saved.data.Len(), h.saved.closed)
+	}
 }

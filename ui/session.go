@@ -214,7 +214,7 @@ func (s *session) signOut(note string) {
 }
 
 // forget drops whatever the session knows: the user, every password field's
-// text, a password left on the clipboard.
+// text, open dialogs, a password left on the clipboard.
 func (s *session) forget() {
 	if l, ok := s.screen.(leaver); ok {
 		l.leave()
@@ -223,6 +223,12 @@ func (s *session) forget() {
 	s.user = nil
 	for _, e := range s.shown {
 		e.wipe()
+	}
+	// Dialogs (a file to save the audit to, a confirmation) belong to the
+	// session: the next person must not find one open.
+	overlays := s.win.Canvas().Overlays()
+	for o := overlays.Top(); o != nil; o = overlays.Top() {
+		overlays.Remove(o)
 	}
 	if s.copied != "" {
 		if cb := s.app.Clipboard(); cb.Content() == s.copied {
