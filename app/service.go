@@ -187,9 +187,6 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 	if err := st.Set("company.name", r.Company); err != nil {
 		return User{}, nil, err
 	}
-	if st.CompanyName == "" {
-		return User{}, nil, Errorf(EInvalid, "The company name is empty.")
-	}
 	email, err := CheckEmail(r.Email)
 	if err != nil {
 		return User{}, nil, err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -229,9 +230,9 @@ var settingDefs = []SettingDef{
 		Key: "company.name", Label: "Company name", Kind: KindText,
 		get: func(s *Settings) string { return s.CompanyName },
 		set: func(s *Settings, v string) error {
-			v = strings.Join(strings.Fields(v), " ")
-			if len([]rune(v)) > 200 {
-				return Errorf(EInvalid, "The company name is too long (at most 200 characters).")
+			v, err := CheckName(v)
+			if err != nil {
+				return Errorf(EInvalid, "The company name is empty, too long (at most 200 characters) or holds characters that cannot be shown.")
 			}
 			s.CompanyName = v
 			return nil
@@ -349,6 +350,9 @@ func ParseDuration(v string) (time.Duration, error) {
 		n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
 		if err != nil {
 			return 0, err
+		}
+		if n < 0 || n > int(math.MaxInt64/int64(24*time.Hour)) {
+			return 0, strconv.ErrRange // it would wrap around into another duration
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}

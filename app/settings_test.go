@@ -44,6 +44,8 @@ func TestSettingsSetValidates(t *testing.T) {
 		{"company.admin_password_management", "maybe", false, "on or off"},
 		{"lockout.first", "2h", false, "cannot be shorter"},
 		{"company.name", strings.Repeat("x", 201), false, "too long"},
+		{"company.name", "  ", false, "empty"},
+		{"temporary.lifetime", "213505d", false, "duration"},
 		{"no.such.key", "1", false, "Unknown setting"},
 	}
 	for _, tt := range tests {

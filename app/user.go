@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -123,6 +124,13 @@ func CheckName(name string) (string, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {
 		return "", Errorf(EInvalid, "The name is empty.")
+	}
+	// Control and direction-override characters would garble the windows,
+	// the audit and the terminal of whoever lists users.
+	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	}) >= 0 {
+		return "", Errorf(EInvalid, "The name holds characters that cannot be shown.")
 	}
 	if n := len([]rune(name)); n > 200 {
 		return "", Errorf(EInvalid, "The name is too long ({{.N}} characters, at most 200).", "N", n)

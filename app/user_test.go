@@ -51,3 +51,14 @@ func TestMessagesRender(t *testing.T) {
 		t.Error("a broken template is lost")
 	}
 }
+
+func TestCheckNameRefusesWhatCannotBeShown(t *testing.T) {
+	for _, bad := range []string{"Esc\x1b[31mRed", "Bad\xffName", "Evil\u202eeman", "Tab\x00Nul"} {
+		if _, err := app.CheckName(bad); app.CodeOf(err) != app.EInvalid {
+			t.Errorf("CheckName(%q) accepted", bad)
+		}
+	}
+	if n, err := app.CheckName("  Hélène   Dupré-Łukasz "); err != nil || n != "Hélène Dupré-Łukasz" {
+		t.Errorf("CheckName: %q %v", n, err)
+	}
+}
