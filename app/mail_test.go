@@ -387,3 +387,31 @@ func TestRecoveryCodeEndsWithTheAccountAsItWas(t *testing.T) {
 	_, err := e.svc.CompleteRecovery(e.ctx, "paul@acme.example", code, "violet tramway umbrella 1987")
 	wantCode(t, err, app.EAuth)
 }
+
+// A round stops at the first failure; the next one sends everything, once.
+func TestOutboxRoundStopsAtTheFirstFailure(t *testing.T) {
+	e, m := mailEnv(t)
+	for _, to := range []string{"a@acme.example", "b@acme.example", "c@acme.example"} {
+		if err := e.svc.SendTestMail(e.ctx, e.actor(), to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.failing = true
+	if r := e.deliver(m); r.Failed != 1 || r.Sent != 0 {
+		t.Fatalf("down: %+v", r)
+	}
+	_, counts, _ := e.svc.Outbox(e.ctx, app.MailQuery{})
+	if counts[app.MailQueued] != 2 || counts[app.MailFailed] != 1 {
+		t.Errorf("counts while down: %v", counts)
+	}
+	m.failing = false
+	if err := e.svc.RetryMailNow(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.deliver(m); r.Sent != 3 {
+		t.Errorf("up: %+v", r)
+	}
+	if r := e.deliver(m); r.Sent != 0 {
+		t.Errorf("sent again: %+v", r)
+	}
+}

@@ -91,49 +91,19 @@ func mailBackoff(attempts int) time.Duration {
 	return min(d, mailMaxRetry)
 }
 
-// DeliverMail sends the messages that are due. It claims them first, in a
-// transaction, so that two processes on one database (the window and the
-// command line) never send the same message twice.
+// DeliverMail sends the messages that are due, one at a time: each is
+// claimed in a transaction just before it is sent, so that two processes
+// on one database (the window and the command line) never send the same
+// message twice, and a claim never runs out while its message waits behind
+// others. A round stops at the first failure: the server is likely down
+// for the rest too, and they are tried at the next round.
 func (s *Service) DeliverMail(ctx context.Context, m Mailer) (MailReport, error) {
-	var (
-		report  MailReport
-		claimed []OutboxMessage
-		smtp    SMTPSettings
-	)
-	now := s.now()
-	err := s.store.Write(ctx, func(tx Tx) error {
-		st, err := loadSettings(tx)
-		if err != nil {
-			return err
+	var report MailReport
+	for range mailBatch {
+		msg, smtp, ok, err := s.claimMail(ctx, &report)
+		if err != nil || !ok {
+			return report, err
 		}
-		smtp = st.SMTP
-		if !smtp.Configured() {
-			report.NotConfigured = true
-			return nil
-		}
-		due, err := tx.DueMail(now, mailBatch)
-		if err != nil {
-			return err
-		}
-		for _, msg := range due {
-			if !msg.SecretUntil.IsZero() && !now.Before(msg.SecretUntil) {
-				msg.State, msg.Text, msg.HTML = MailExpired, wipedBody, ""
-				report.Expired++
-			} else {
-				msg.State, msg.NextAttemptAt = MailSending, now.Add(mailClaim)
-				msg.Attempts++
-				claimed = append(claimed, msg)
-			}
-			if err := tx.UpdateMail(&msg); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil || len(claimed) == 0 {
-		return report, err
-	}
-	for _, msg := range claimed {
 		sendErr := m.Send(ctx, smtp, msg)
 		done := s.now()
 		if sendErr == nil {
@@ -150,8 +120,54 @@ func (s *Service) DeliverMail(ctx context.Context, m Mailer) (MailReport, error)
 		if err := s.store.Write(ctx, func(tx Tx) error { return tx.UpdateMail(&msg) }); err != nil {
 			return report, err
 		}
+		if sendErr != nil {
+			return report, nil
+		}
 	}
 	return report, nil
+}
+
+// claimMail takes the next message due, if any: it marks it as being sent
+// for mailClaim. Messages whose secret ran out on the way are marked
+// expired, wiped and counted in report.
+func (s *Service) claimMail(ctx context.Context, report *MailReport) (OutboxMessage, SMTPSettings, bool, error) {
+	var (
+		claimed OutboxMessage
+		smtp    SMTPSettings
+		ok      bool
+	)
+	now := s.now()
+	err := s.store.Write(ctx, func(tx Tx) error {
+		st, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		smtp = st.SMTP
+		if !smtp.Configured() {
+			report.NotConfigured = true
+			return nil
+		}
+		for {
+			due, err := tx.DueMail(now, 1)
+			if err != nil || len(due) == 0 {
+				return err
+			}
+			msg := due[0]
+			if !msg.SecretUntil.IsZero() && !now.Before(msg.SecretUntil) {
+				msg.State, msg.Text, msg.HTML = MailExpired, wipedBody, ""
+				report.Expired++
+				if err := tx.UpdateMail(&msg); err != nil {
+					return err
+				}
+				continue
+			}
+			msg.State, msg.NextAttemptAt = MailSending, now.Add(mailClaim)
+			msg.Attempts++
+			claimed, ok = msg, true
+			return tx.UpdateMail(&msg)
+		}
+	})
+	return claimed, smtp, ok, err
 }
 
 // RetryMailNow makes every failed message due at once, for an
