@@ -3,9 +3,11 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -413,5 +415,39 @@ func TestOutboxRoundStopsAtTheFirstFailure(t *testing.T) {
 	}
 	if r := e.deliver(m); r.Sent != 0 {
 		t.Errorf("sent again: %+v", r)
+	}
+}
+
+// Guesses made at the same moment share the five tries: among twenty
+// simultaneous guesses, the right code among them, at most five are checked.
+func TestRecoveryTriesAreCountedBeforeTheCheck(t *testing.T) {
+	e, m := mailEnv(t)
+	code := e.requestCode(m, "paul@acme.example", "paul@home.example")
+	var (
+		wg       sync.WaitGroup
+		accepted atomic.Int32
+	)
+	for i := range 20 {
+		guess := fmt.Sprintf("%08d", 99000000+i)
+		if i == 10 {
+			guess = code
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if e.svc.VerifyRecoveryCode(e.ctx, "paul@acme.example", guess) == nil {
+				accepted.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	wrong := 0
+	for _, ev := range e.store.Audit() {
+		if ev.Action == app.ActionRecoveryFailure && strings.HasPrefix(ev.Details, "wrong code") {
+			wrong++
+		}
+	}
+	if checked := wrong + int(accepted.Load()); checked > app.RecoveryMaxTries {
+		t.Errorf("%d guesses were checked (%d wrong, %d right), at most %d may be", checked, wrong, accepted.Load(), app.RecoveryMaxTries)
 	}
 }

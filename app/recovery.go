@@ -137,61 +137,82 @@ func (s *Service) VerifyRecoveryCode(ctx context.Context, email, code string) er
 	return err
 }
 
-// checkRecoveryCode verifies a code and records a wrong one.
+// checkRecoveryCode verifies a code. A try is counted in a write
+// transaction before the (slow) verification and given back when the code
+// is right, so that guesses made at the same moment from several processes
+// cannot exceed RecoveryMaxTries between them.
 func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (User, error) {
 	now := s.now()
 	var (
-		u  User
-		rc RecoveryCode
+		u       User
+		rc      RecoveryCode
+		found   bool // an account and a code
+		usable  bool
+		refusal string
 	)
-	err := s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
 		var err error
-		if u, err = tx.UserByEmail(email); err != nil {
+		if u, err = tx.UserByEmail(email); CodeOf(err) == ENotFound {
+			refusal = "no such account"
+			return nil
+		} else if err != nil {
 			return err
 		}
-		rc, err = tx.RecoveryCode(u.ID)
-		return err
+		if rc, err = tx.RecoveryCode(u.ID); CodeOf(err) == ENotFound {
+			refusal = "no code pending"
+			return nil
+		} else if err != nil {
+			return err
+		}
+		found = true
+		if !now.Before(rc.ExpiresAt) || rc.Tries >= RecoveryMaxTries || u.Disabled {
+			refusal = "code expired or used up"
+			return nil
+		}
+		usable = true
+		rc.Tries++
+		return tx.PutRecoveryCode(rc)
 	})
-	hash := s.dummyHash
-	if err == nil {
-		hash = rc.Hash
-	} else if c := CodeOf(err); c != ENotFound {
+	if err != nil {
 		return User{}, err
 	}
-	ok := s.hasher.Verify(hash, normalizeCode(code)) && err == nil
-	usable := err == nil && now.Before(rc.ExpiresAt) && rc.Tries < RecoveryMaxTries && !u.Disabled
-	if ok && usable {
-		return u, nil
+	hash := s.dummyHash // so that every answer takes as long
+	if found {
+		hash = rc.Hash
 	}
-	werr := s.store.Write(ctx, func(tx Tx) error {
-		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, err == nil), Action: ActionRecoveryFailure}
+	ok := s.hasher.Verify(hash, normalizeCode(code)) && usable
+	accepted := false
+	err = s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.RecoveryCode(u.ID)
+		same := err == nil && found && cur.Hash == rc.Hash // not replaced or ended meanwhile
+		if ok && same {
+			accepted = true
+			cur.Tries-- // a right code costs no try
+			return tx.PutRecoveryCode(cur)
+		}
+		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, u.ID != 0), Action: ActionRecoveryFailure, Details: refusal}
 		switch {
-		case err != nil:
-			ev.Details = "no code pending"
-		case !usable:
-			ev.Details = "code expired or used up"
+		case ok || refusal != "":
+		case same && cur.Tries >= RecoveryMaxTries:
+			ev.Details = "wrong code, try " + itoa(cur.Tries) + " of " + itoa(RecoveryMaxTries) + ": the code is ended"
+			if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+				return err
+			}
 		default:
-			cur, err := tx.RecoveryCode(u.ID)
-			if err != nil {
-				return err
-			}
-			cur.Tries++
-			ev.Details = "wrong code, try " + itoa(cur.Tries) + " of " + itoa(RecoveryMaxTries)
-			if cur.Tries >= RecoveryMaxTries {
-				ev.Details += ": the code is ended"
-				if err := tx.DeleteRecoveryCode(u.ID); err != nil {
-					return err
-				}
-			} else if err := tx.PutRecoveryCode(cur); err != nil {
-				return err
-			}
+			ev.Details = "wrong code, try " + itoa(rc.Tries) + " of " + itoa(RecoveryMaxTries)
+		}
+		if ev.Details == "" {
+			ev.Details = "the code was replaced or ended meanwhile"
 		}
 		return tx.AddAudit(ev)
 	})
-	if werr != nil {
-		return User{}, werr
+	if err != nil {
+		return User{}, err
 	}
-	return User{}, errBadCode()
+	if !accepted {
+		return User{}, errBadCode()
+	}
+	return u, nil
 }
 
 // CompleteRecovery uses a recovery code to set a new password chosen under
