@@ -143,6 +143,12 @@ func (s *Service) recordFailure(ctx context.Context, key, typed, subject string)
 		if err != nil {
 			return err
 		}
+		// Failures a day old with no lock left are forgotten, so that the
+		// table stays as small as the logins tried of late, whatever a
+		// stranger types.
+		if err := tx.PurgeThrottle(now.Add(-throttleMemory)); err != nil {
+			return err
+		}
 		th, err := tx.Throttle(key)
 		if err != nil {
 			return err
@@ -165,6 +171,10 @@ func (s *Service) recordFailure(ctx context.Context, key, typed, subject string)
 	})
 	return res, err
 }
+
+// throttleMemory is how long a run of failures is remembered after its
+// last failure (when it holds no lock).
+const throttleMemory = 24 * time.Hour
 
 func lockDuration(st Settings, failures int) time.Duration {
 	d := st.LockoutFirst

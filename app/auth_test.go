@@ -278,3 +278,25 @@ func TestTextThatIsNotALoginIsNotKept(t *testing.T) {
 		t.Error("the failures are not audited")
 	}
 }
+
+// A run of failures is forgotten a day after the last one (when no lock
+// remains), so the throttling records stay few whatever strangers type.
+func TestOldFailuresAreForgotten(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("vic@acme.example", "Vic Morrow")
+	for range 4 {
+		e.signIn("vic@acme.example", "wrong wrong wrong")
+	}
+	e.clock.Advance(25 * time.Hour)
+	e.signIn("someone.else@acme.example", "wrong") // any failure purges the old records
+	if r := e.signIn("vic@acme.example", "wrong wrong wrong"); r.Outcome != app.OutcomeInvalid {
+		t.Errorf("a failure after a day counts from one again, got %v", r.Outcome)
+	}
+	// Within the day, the count goes on.
+	for range 3 {
+		e.signIn("vic@acme.example", "wrong wrong wrong")
+	}
+	if r := e.signIn("vic@acme.example", "wrong wrong wrong"); r.Outcome != app.OutcomeLocked {
+		t.Errorf("the fifth failure within a day: %v", r.Outcome)
+	}
+}

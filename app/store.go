@@ -44,6 +44,9 @@ type Tx interface {
 	Throttle(key string) (Throttle, error)
 	PutThrottle(t Throttle) error
 	ClearThrottle(key string) error
+	// PurgeThrottle deletes the records whose last failure is before the
+	// time given and whose lock, if any, has ended by then.
+	PurgeThrottle(before time.Time) error
 
 	// SettingValues returns the stored settings, key → value.
 	SettingValues() (map[string]string, error)

@@ -374,6 +374,17 @@ func (t *tx) ClearThrottle(key string) error {
 	return err
 }
 
+// PurgeThrottle deletes the failure records whose last failure is before
+// the time given and that hold no lock running past it.
+func (t *tx) PurgeThrottle(before time.Time) error {
+	if err := checkTimes(before); err != nil {
+		return err
+	}
+	_, err := t.exec(`DELETE FROM throttle WHERE last_failure < ? AND (locked_until IS NULL OR locked_until < ?)`,
+		before.UnixNano(), before.UnixNano())
+	return err
+}
+
 // Settings.
 
 // SettingValues returns the stored settings, key → value.

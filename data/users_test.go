@@ -464,3 +464,35 @@ func TestAudit(t *testing.T) {
 		})
 	}
 }
+
+func TestPurgeThrottle(t *testing.T) {
+	db := openDB(t)
+	cut := time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
+	records := []app.Throttle{
+		{Key: "old@example.com", Failures: 2, LastFailure: cut.Add(-time.Hour)},
+		{Key: "old-lock-ended@example.com", Failures: 6, LastFailure: cut.Add(-2 * time.Hour), LockedUntil: cut.Add(-time.Hour)},
+		{Key: "old-lock-running@example.com", Failures: 9, LastFailure: cut.Add(-2 * time.Hour), LockedUntil: cut.Add(time.Hour)},
+		{Key: "recent@example.com", Failures: 1, LastFailure: cut.Add(time.Minute)},
+	}
+	write(t, db, func(tx app.Tx) error {
+		for _, r := range records {
+			if err := tx.PutThrottle(r); err != nil {
+				return err
+			}
+		}
+		return tx.PurgeThrottle(cut)
+	})
+	read(t, db, func(tx app.Tx) error {
+		for _, r := range records {
+			got, err := tx.Throttle(r.Key)
+			if err != nil {
+				return err
+			}
+			kept := got.Failures > 0
+			if want := r.Key == "old-lock-running@example.com" || r.Key == "recent@example.com"; kept != want {
+				t.Errorf("%s kept %v, want %v", r.Key, kept, want)
+			}
+		}
+		return nil
+	})
+}

@@ -227,6 +227,15 @@ func (t *tx) ClearThrottle(key string) error {
 	return nil
 }
 
+func (t *tx) PurgeThrottle(before time.Time) error {
+	for k, th := range t.st.throttle {
+		if th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
+			delete(t.st.throttle, k)
+		}
+	}
+	return nil
+}
+
 func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
 
 func (t *tx) PutSetting(key, value string) error {
