@@ -87,20 +87,13 @@ func (v *changeScreen) onSubmit() {
 	}
 	say(v.problem, "")
 	email, current, next := v.user.Email, v.current.Text, v.form.password.Text
-	v.setBusy(true)
 	var (
 		u   app.User
 		err error
 	)
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		u, err = v.s.svc.ChangePassword(context.Background(), email, current, next)
-	}, func() {
-		v.setBusy(false)
-		if v.s.screen != v {
-			return
-		}
-		v.onResult(u, err)
-	})
+	}, func() { v.onResult(u, err) })
 }
 
 func (v *changeScreen) onResult(u app.User, err error) {

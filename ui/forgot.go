@@ -132,26 +132,23 @@ func (v *forgotScreen) onSend() {
 		return
 	}
 	say(v.problem, "")
-	v.busy = true
-	enable(v.send, false)
-	showActivity(v.activity, true)
 	var err error
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		err = v.s.svc.RequestRecovery(context.Background(), email)
+		v.s.sendMailNow() // even for an unknown e-mail, so that nothing tells them apart
 	}, func() {
-		v.busy = false
-		enable(v.send, true)
-		showActivity(v.activity, false)
-		v.s.sendMailNow()
-		if v.s.screen != v {
-			return
-		}
 		if err != nil {
 			say(v.problem, v.s.errorText(err))
 			return
 		}
 		v.s.showRecoveryCode(email)
 	})
+}
+
+func (v *forgotScreen) setBusy(busy bool) {
+	v.busy = busy
+	enable(v.send, !busy)
+	showActivity(v.activity, busy)
 }
 
 // onCancel goes back to the sign-in, with the e-mail as it was typed.

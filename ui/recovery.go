@@ -101,15 +101,10 @@ func (v *codeScreen) onNext() {
 		v.fail(lang.L("Enter the code you received."))
 		return
 	}
-	v.setBusy(true)
 	var err error
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		err = v.s.svc.VerifyRecoveryCode(context.Background(), v.email, code)
 	}, func() {
-		v.setBusy(false)
-		if v.s.screen != v {
-			return
-		}
 		if err != nil {
 			v.fail(v.s.errorText(err))
 			return
@@ -123,16 +118,11 @@ func (v *codeScreen) onResend() {
 	if v.busy {
 		return
 	}
-	v.setBusy(true)
 	var err error
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		err = v.s.svc.RequestRecovery(context.Background(), v.email)
+		v.s.sendMailNow() // even for an unknown e-mail, so that nothing tells them apart
 	}, func() {
-		v.setBusy(false)
-		v.s.sendMailNow()
-		if v.s.screen != v {
-			return
-		}
 		if err != nil {
 			v.fail(v.s.errorText(err))
 			return
@@ -214,20 +204,13 @@ func (v *recoverScreen) onSubmit() {
 	}
 	say(v.problem, "")
 	email, code, next := v.email, v.code, v.form.password.Text
-	v.setBusy(true)
 	var err error
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		_, err = v.s.svc.CompleteRecovery(context.Background(), email, code, next)
-	}, func() {
-		v.setBusy(false)
 		if err == nil {
 			v.s.sendMailNow() // the notice that the password changed
 		}
-		if v.s.screen != v {
-			return
-		}
-		v.onResult(err)
-	})
+	}, func() { v.onResult(err) })
 }
 
 // onResult takes the person to the sign-in, where the new password proves

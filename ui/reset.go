@@ -82,20 +82,13 @@ func (v *resetScreen) onSubmit() {
 	}
 	say(v.problem, "")
 	email, temporary, next := v.user.Email, v.temporary, v.form.password.Text
-	v.setBusy(true)
 	var (
 		u   app.User
 		err error
 	)
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		u, err = v.s.svc.ChangePassword(context.Background(), email, temporary, next)
-	}, func() {
-		v.setBusy(false)
-		if v.s.screen != v {
-			return
-		}
-		v.onResult(u, err)
-	})
+	}, func() { v.onResult(u, err) })
 }
 
 func (v *resetScreen) onResult(u app.User, err error) {

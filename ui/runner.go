@@ -16,3 +16,17 @@ func background(work, done func()) {
 		fyne.Do(done)
 	}()
 }
+
+// busy runs slow work for screen: setBusy(true) first, then work through
+// the runner, then setBusy(false) and done on the UI goroutine, but done
+// only if screen is still the one on view: when the window has moved on
+// meanwhile (an idle sign-out, say), the result is no longer its to show.
+func (s *session) busy(screen any, setBusy func(bool), work, done func()) {
+	setBusy(true)
+	s.run(work, func() {
+		setBusy(false)
+		if s.screen == screen {
+			done()
+		}
+	})
+}

@@ -93,20 +93,13 @@ func (v *setupScreen) onSubmit() {
 	}
 	say(v.problem, "")
 	req := app.SetupRequest{Company: v.company.Text, Email: v.email.Text, Name: v.name.Text, Password: v.form.password.Text}
-	v.setBusy(true)
 	var (
 		u   app.User
 		err error
 	)
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		u, _, err = v.s.svc.Setup(context.Background(), app.Actor{}, req)
-	}, func() {
-		v.setBusy(false)
-		if v.s.screen != v {
-			return
-		}
-		v.onResult(u, err)
-	})
+	}, func() { v.onResult(u, err) })
 }
 
 func (v *setupScreen) onResult(u app.User, err error) {

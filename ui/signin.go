@@ -109,20 +109,13 @@ func (v *signInScreen) onSubmit() {
 		v.fail(lang.L("Enter your password."))
 		return
 	}
-	v.setBusy(true)
 	var (
 		res app.SignInResult
 		err error
 	)
-	v.s.run(func() {
+	v.s.busy(v, v.setBusy, func() {
 		res, err = v.s.svc.SignIn(context.Background(), email, password)
-	}, func() {
-		v.setBusy(false)
-		if v.s.screen != v { // the window moved on meanwhile
-			return
-		}
-		v.onResult(res, err, password)
-	})
+	}, func() { v.onResult(res, err, password) })
 }
 
 func (v *signInScreen) onResult(res app.SignInResult, err error, password string) {

@@ -29,6 +29,7 @@ type Options struct {
 	DatabasePath string // shown to the administrator
 	// SendMailNow asks the background delivery of the outbox to run at
 	// once, after an action that queued a message; nil when there is none.
+	// It may be called from any goroutine.
 	SendMailNow func()
 }
 
