@@ -2,11 +2,8 @@ package data_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -44,52 +41,17 @@ var benchQueries = []struct{ name, text string }{
 // benchSeed is the seed of the generated users.
 const benchSeed = 1
 
-// benchDB opens a database of n generated users, cached under os.TempDir()
-// so that reruns skip the generation. The cache file is named after what the
-// data depends on (schema, generator, index format), so a change in any of
-// them generates it anew.
+// benchDB opens the sample directory of n users, shared with the other
+// benchmarks (see data.OpenSample).
 func benchDB(b *testing.B, n int) *data.DB {
 	b.Helper()
-	h := sha256.New()
-	files, err := filepath.Glob("migrations/*.sql")
+	db, took, err := data.OpenSample(os.TempDir(), n, benchSeed)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, f := range append(files, "fake.go", "search.go") {
-		content, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h.Write(content)
-	}
-	h.Write([]byte(data.GramDoc("ab")))
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("sesame-bench-%d-%s.db", n, hex.EncodeToString(h.Sum(nil))[:12]))
-	db, err := data.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var count int
-	err = db.Read(context.Background(), func(tx app.Tx) error {
-		count, err = tx.CountUsers()
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if count != n {
-		db.Close()
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(path + suffix)
-		}
-		if db, err = data.Open(path); err != nil {
-			b.Fatal(err)
-		}
-		start := time.Now()
-		if err := data.GenerateUsers(context.Background(), db, n, benchSeed); err != nil {
-			b.Fatal(err)
-		}
+	if took > 0 {
 		// Printed rather than logged: a parent benchmark's log is not shown.
-		fmt.Printf("generated %d users in %v into %s\n", n, time.Since(start).Round(time.Millisecond), path)
+		fmt.Printf("generated %d users in %v\n", n, took.Round(time.Millisecond))
 	}
 	return db
 }

@@ -2,11 +2,8 @@ package ui
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -23,48 +20,16 @@ import (
 // by letter: names with and without accents, logins, a domain, a miss.
 var typedQueries = []string{"marie dupont", "jean-pierre", "helene", "lefebvre", "zoe.gagnon", "laposte", "francois m", "xqzw"}
 
-// benchUsers opens a database of n generated users, cached under
-// os.TempDir() and named after what the data depends on (the schema, the
-// generator, the index), so that a change in any of them makes it anew.
+// benchUsers opens the sample directory of n users, shared with the
+// store's benchmarks (see data.OpenSample).
 func benchUsers(b *testing.B, n int) *data.DB {
 	b.Helper()
-	h := sha256.New()
-	files, err := filepath.Glob("../data/migrations/*.sql")
+	db, took, err := data.OpenSample(os.TempDir(), n, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, f := range append(files, "../data/fake.go", "../data/search.go") {
-		content, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h.Write(content)
-	}
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("sesame-ui-bench-%d-%s.db", n, hex.EncodeToString(h.Sum(nil))[:12]))
-	db, err := data.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var count int
-	if err := db.Read(context.Background(), func(tx app.Tx) error {
-		count, err = tx.CountUsers()
-		return err
-	}); err != nil {
-		b.Fatal(err)
-	}
-	if count != n {
-		db.Close()
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(path + suffix)
-		}
-		if db, err = data.Open(path); err != nil {
-			b.Fatal(err)
-		}
-		start := time.Now()
-		if err := data.GenerateUsers(context.Background(), db, n, 1); err != nil {
-			b.Fatal(err)
-		}
-		fmt.Printf("generated %d users in %v into %s\n", n, time.Since(start).Round(time.Millisecond), path)
+	if took > 0 {
+		fmt.Printf("generated %d users in %v\n", n, took.Round(time.Millisecond))
 	}
 	return db
 }
