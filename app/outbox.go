@@ -78,7 +78,6 @@ const (
 	mailClaim      = 2 * time.Minute // a message being sent is not taken by another process meanwhile
 	mailFirstRetry = 30 * time.Second
 	mailMaxRetry   = time.Hour
-	mailBatch      = 50
 )
 
 // mailBackoff is the wait after the n-th failed attempt: 30 s, doubling, at
@@ -91,7 +90,7 @@ func mailBackoff(attempts int) time.Duration {
 	return min(d, mailMaxRetry)
 }
 
-// DeliverMail sends the messages that are due, one at a time: each is
+// DeliverMail sends every message that is due, one at a time: each is
 // claimed in a transaction just before it is sent, so that two processes
 // on one database (the window and the command line) never send the same
 // message twice, and a claim never runs out while its message waits behind
@@ -99,7 +98,7 @@ func mailBackoff(attempts int) time.Duration {
 // for the rest too, and they are tried at the next round.
 func (s *Service) DeliverMail(ctx context.Context, m Mailer) (MailReport, error) {
 	var report MailReport
-	for range mailBatch {
+	for ctx.Err() == nil {
 		msg, smtp, ok, err := s.claimMail(ctx, &report)
 		if err != nil || !ok {
 			return report, err
@@ -124,7 +123,7 @@ func (s *Service) DeliverMail(ctx context.Context, m Mailer) (MailReport, error)
 			return report, nil
 		}
 	}
-	return report, nil
+	return report, ctx.Err()
 }
 
 // claimMail takes the next message due, if any: it marks it as being sent
@@ -251,12 +250,7 @@ func (s *Service) DeliverMailEvery(ctx context.Context, m Mailer, interval time.
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		for {
-			r, err := s.DeliverMail(ctx, m)
-			if err != nil || r.NotConfigured || r.Sent+r.Expired == 0 {
-				break
-			}
-		}
+		s.DeliverMail(ctx, m) // a failure waits for the next round; nothing is lost
 		select {
 		case <-ctx.Done():
 			return

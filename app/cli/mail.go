@@ -23,23 +23,12 @@ func (c *call) deliverNow(what, to string) error {
 	return nil
 }
 
-// flush delivers until nothing is due now.
+// flush delivers what is due now.
 func (c *call) flush() (app.MailReport, error) {
-	var total app.MailReport
 	if c.env.Mailer == nil {
-		total.NotConfigured = true
-		return total, nil
+		return app.MailReport{NotConfigured: true}, nil
 	}
-	for {
-		r, err := c.svc().DeliverMail(c.ctx, c.env.Mailer)
-		total.Sent += r.Sent
-		total.Failed += r.Failed
-		total.Expired += r.Expired
-		total.NotConfigured = r.NotConfigured
-		if err != nil || r.NotConfigured || r.Sent+r.Failed+r.Expired == 0 || r.Failed > 0 {
-			return total, err
-		}
-	}
+	return c.svc().DeliverMail(c.ctx, c.env.Mailer)
 }
 
 func runMailFlush(c *call) error {
