@@ -16,11 +16,12 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"sesame/app"
-	"sesame/app/cli"
-	"sesame/app/mail"
 	"sesame/assets"
-	"sesame/data"
+	"sesame/data/sample"
+	"sesame/data/smtp"
+	"sesame/data/sqlite"
 	"sesame/ui"
+	"sesame/ui/cli"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -54,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
 		return 1
@@ -72,7 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
 		kick := make(chan struct{}, 1)
-		go svc.DeliverMailEvery(ctx, mail.Sender{}, 30*time.Second, kick)
+		go svc.DeliverMailEvery(ctx, smtp.Sender{}, 30*time.Second, kick)
 		sendNow := func() {
 			select {
 			case kick <- struct{}{}:
@@ -91,9 +92,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Stdout:  stdout,
 		Stderr:  stderr,
 		Generate: func(ctx context.Context, n int, seed int64) error {
-			return data.GenerateUsers(ctx, db, n, seed)
+			_, err := sample.Load(ctx, db, n, seed)
+			return err
 		},
-		Mailer: mail.Sender{},
+		Mailer: smtp.Sender{},
 	}, rest)
 }
 
@@ -105,7 +107,7 @@ func databasePath(flagValue string) (string, error) {
 	if env := os.Getenv("SESAME_DB"); env != "" {
 		return env, nil
 	}
-	return data.DefaultPath()
+	return sqlite.DefaultPath()
 }
 
 // osUser names the operating-system user for the audit of command line actions.

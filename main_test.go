@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"sesame/app/mail/mailpittest"
+	"sesame/data/smtp/mailpittest"
 )
 
 // sesameBin is the real binary under test: $SESAME_BIN (make test builds

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"sesame/app"
-	"sesame/app/memstore"
 	"sesame/assets"
+	"sesame/data/memstore"
 )
 
 // clock is a settable clock, so that expiry and locks are tested without sleeping.

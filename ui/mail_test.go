@@ -17,7 +17,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 // fakeMailer records the messages that it is given, or refuses them with
@@ -443,7 +444,7 @@ func TestUsersCountBeyondTheLimit(t *testing.T) {
 	defer func(n int) { countLimit = n }(countLimit)
 	countLimit = 1000
 	h := newHarnessIn(t, "en", withCompany)
-	if err := data.GenerateUsers(h.ctx, h.store.(*data.DB), 1500, 3); err != nil {
+	if _, err := sample.Load(h.ctx, h.store.(*sqlite.DB), 1500, 3); err != nil {
 		t.Fatal(err)
 	}
 	u := h.signInAdmin().users

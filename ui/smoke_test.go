@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"sesame/app/mail/mailpittest"
+	"sesame/data/smtp/mailpittest"
 )
 
 // TestSmoke runs the real program's window under Xvfb and drives it from

@@ -5,14 +5,14 @@ import (
 	"testing"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sqlite"
 )
 
 // newStore is the store under a test's window: a real database in the
 // test's temporary folder.
 func newStore(t *testing.T) app.Store {
 	t.Helper()
-	db, err := data.Open(filepath.Join(t.TempDir(), "sesame.db"))
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sesame.db"))
 	if err != nil {
 		t.Fatalf("opening the database: %v", err)
 	}

@@ -13,7 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 // typedQueries are what an administrator types in the search box, letter
@@ -21,10 +22,10 @@ import (
 var typedQueries = []string{"marie dupont", "jean-pierre", "helene", "lefebvre", "zoe.gagnon", "laposte", "francois m", "xqzw"}
 
 // benchUsers opens the sample directory of n users, shared with the
-// store's benchmarks (see data.OpenSample).
-func benchUsers(b *testing.B, n int) *data.DB {
+// store's benchmarks (see sample.OpenSQLite).
+func benchUsers(b *testing.B, n int) *sqlite.DB {
 	b.Helper()
-	db, took, err := data.OpenSample(os.TempDir(), n, 1)
+	db, took, err := sample.OpenSQLite(os.TempDir(), n, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,7 +10,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 func TestUsersListsEveryUserInNameOrder(t *testing.T) {
@@ -208,8 +209,8 @@ func TestUsersFindShortcut(t *testing.T) {
 // page again when it comes back into view.
 func TestUsersLargeDirectory(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
-	db := h.store.(*data.DB)
-	if err := data.GenerateUsers(h.ctx, db, 2000, 7); err != nil {
+	db := h.store.(*sqlite.DB)
+	if _, err := sample.Load(h.ctx, db, 2000, 7); err != nil {
 		t.Fatal(err)
 	}
 	u := h.signInAdmin().users

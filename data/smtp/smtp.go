@@ -1,7 +1,7 @@
-// Package mail delivers Sésame's outbox messages over SMTP, with
+// Package smtp delivers Sésame's outbox messages over SMTP, with
 // github.com/wneessen/go-mail: plain (for a local relay), STARTTLS or
 // implicit TLS, with PLAIN or LOGIN authentication when a user name is set.
-package mail
+package smtp
 
 import (
 	"context"

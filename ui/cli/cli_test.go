@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"sesame/app"
-	"sesame/app/memstore"
+	"sesame/data/memstore"
 )
 
 func TestMain(m *testing.M) {

@@ -1,4 +1,4 @@
-package data_test
+package sqlite_test
 
 import (
 	"testing"

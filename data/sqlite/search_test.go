@@ -1,4 +1,4 @@
-package data_test
+package sqlite_test
 
 import (
 	"cmp"
@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 // search returns the logins of the first page of a search.
-func search(t *testing.T, db *data.DB, q app.UserQuery) ([]string, app.UserPage) {
+func search(t *testing.T, db *sqlite.DB, q app.UserQuery) ([]string, app.UserPage) {
 	t.Helper()
 	var page app.UserPage
 	read(t, db, func(tx app.Tx) error {
@@ -31,7 +32,7 @@ func search(t *testing.T, db *data.DB, q app.UserQuery) ([]string, app.UserPage)
 
 // searchAll follows the cursors of a search to its end and returns every
 // login found, failing on a page that is too long or a More that lies.
-func searchAll(t *testing.T, db *data.DB, text string, limit int) []string {
+func searchAll(t *testing.T, db *sqlite.DB, text string, limit int) []string {
 	t.Helper()
 	var all []string
 	q := app.UserQuery{Text: text, Limit: limit}
@@ -214,11 +215,11 @@ func TestSearchSpecialCharacters(t *testing.T) {
 func TestGramMatchIsPlainWords(t *testing.T) {
 	words := regexp.MustCompile(`^[0-9a-f]+( AND [0-9a-f]+)*$`)
 	for _, text := range []string{"a", "ab", "abc", "abcd", `"OR"*`, "a\"b'c*d(e)f:g^h", "🙂🙂🙂🙂", "漢字太郎", "NEAR(x)"} {
-		if m := data.GramMatch(text); !words.MatchString(m) {
+		if m := sqlite.GramMatch(text); !words.MatchString(m) {
 			t.Errorf("GramMatch(%q) = %q: not hex words", text, m)
 		}
 	}
-	if got, want := data.GramDoc("abc"), "61 6162 616263 62 6263 63"; got != want {
+	if got, want := sqlite.GramDoc("abc"), "61 6162 616263 62 6263 63"; got != want {
 		t.Errorf("GramDoc(abc) = %q, want %q", got, want)
 	}
 }
@@ -316,7 +317,7 @@ func TestSearchAgainstModel(t *testing.T) {
 	}
 }
 
-func countMatching(t *testing.T, db *data.DB, text string, atMost int) (int, error) {
+func countMatching(t *testing.T, db *sqlite.DB, text string, atMost int) (int, error) {
 	var n int
 	err := db.Read(t.Context(), func(tx app.Tx) error {
 		var err error
@@ -350,11 +351,11 @@ func TestCountMatching(t *testing.T) {
 func TestGenerateUsers(t *testing.T) {
 	db := openDB(t)
 	createUsers(t, db, employee("Existing User", "existing@example.com"))
-	if err := data.GenerateUsers(t.Context(), db, 3000, 7); err != nil {
+	if _, err := sample.Load(t.Context(), db, 3000, 7); err != nil {
 		t.Fatal(err)
 	}
 	// Again with the same seed: the logins taken are skipped, not repeated.
-	if err := data.GenerateUsers(t.Context(), db, 500, 7); err != nil {
+	if _, err := sample.Load(t.Context(), db, 500, 7); err != nil {
 		t.Fatal(err)
 	}
 	if n := countUsers(t, db); n != 3501 {
@@ -398,7 +399,7 @@ func TestGenerateUsers(t *testing.T) {
 		}
 		if u.PasswordTemporary {
 			temporary++
-			if u.TemporaryExpiresAt.IsZero() || u.PasswordHash != data.DummyHash {
+			if u.TemporaryExpiresAt.IsZero() || u.PasswordHash != sample.DummyHash {
 				t.Errorf("temporary password of %s: expires %v, hash %q", u.Email, u.TemporaryExpiresAt, u.PasswordHash)
 			}
 		}

@@ -1,4 +1,4 @@
-package mail_test
+package smtp_test
 
 import (
 	"bytes"
@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"sesame/app"
-	"sesame/app/mail"
-	"sesame/app/mail/mailpittest"
-	"sesame/app/memstore"
 	"sesame/assets"
+	"sesame/data/memstore"
+	"sesame/data/smtp"
+	"sesame/data/smtp/mailpittest"
 )
 
 // flow is a service whose mail goes through the real sender to mailpit.
@@ -51,7 +51,7 @@ func newFlow(t *testing.T, smtpPort int) *flow {
 
 func (f *flow) deliver() app.MailReport {
 	f.t.Helper()
-	r, err := f.svc.DeliverMail(f.ctx, mail.Sender{Timeout: 5 * time.Second})
+	r, err := f.svc.DeliverMail(f.ctx, smtp.Sender{Timeout: 5 * time.Second})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package data_test
+package sqlite_test
 
 import (
 	"context"
@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 // benchQueries is a realistic mix of what an administrator types in the
@@ -42,10 +43,10 @@ var benchQueries = []struct{ name, text string }{
 const benchSeed = 1
 
 // benchDB opens the sample directory of n users, shared with the other
-// benchmarks (see data.OpenSample).
-func benchDB(b *testing.B, n int) *data.DB {
+// benchmarks (see sample.OpenSQLite).
+func benchDB(b *testing.B, n int) *sqlite.DB {
 	b.Helper()
-	db, took, err := data.OpenSample(os.TempDir(), n, benchSeed)
+	db, took, err := sample.OpenSQLite(os.TempDir(), n, benchSeed)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func benchDB(b *testing.B, n int) *data.DB {
 	return db
 }
 
-func searchFirstPage(tb testing.TB, db *data.DB, text string) app.UserPage {
+func searchFirstPage(tb testing.TB, db *sqlite.DB, text string) app.UserPage {
 	var page app.UserPage
 	err := db.Read(context.Background(), func(tx app.Tx) error {
 		var err error
@@ -104,7 +105,7 @@ func BenchmarkSearchFirstPage(b *testing.B) {
 
 // benchMix runs the mix of queries b.N times in all and reports the median
 // per query and the worst query's median.
-func benchMix(b *testing.B, db *data.DB) {
+func benchMix(b *testing.B, db *sqlite.DB) {
 	times := make([][]time.Duration, len(benchQueries))
 	var all []time.Duration
 	i := 0

@@ -1,4 +1,4 @@
-// Package data keeps Sésame's data in SQLite: it implements app.Store and
+// Package sqlite keeps Sésame's data in SQLite: it implements app.Store and
 // app.Tx with github.com/mattn/go-sqlite3 (built with the tag sqlite_fts5).
 //
 // One file holds everything. Writes go through a single connection that
@@ -13,7 +13,7 @@
 // refused as invalid.
 //
 // User search is by index; see search.go.
-package data
+package sqlite
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package data_test
+package sqlite_test
 
 import (
 	"errors"
@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sqlite"
 )
 
 // openDB opens a new database in a temporary folder, closed at the end of
 // the test.
-func openDB(t testing.TB) *data.DB {
+func openDB(t testing.TB) *sqlite.DB {
 	t.Helper()
-	db, err := data.Open(filepath.Join(t.TempDir(), "sesame.db"))
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sesame.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func openDB(t testing.TB) *data.DB {
 }
 
 // write runs fn in a write transaction and fails the test on error.
-func write(t testing.TB, db *data.DB, fn func(app.Tx) error) {
+func write(t testing.TB, db *sqlite.DB, fn func(app.Tx) error) {
 	t.Helper()
 	if err := db.Write(t.Context(), fn); err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func write(t testing.TB, db *data.DB, fn func(app.Tx) error) {
 }
 
 // read runs fn in a read transaction and fails the test on error.
-func read(t testing.TB, db *data.DB, fn func(app.Tx) error) {
+func read(t testing.TB, db *sqlite.DB, fn func(app.Tx) error) {
 	t.Helper()
 	if err := db.Read(t.Context(), fn); err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func read(t testing.TB, db *data.DB, fn func(app.Tx) error) {
 }
 
 // createUsers stores users and returns them with their IDs.
-func createUsers(t testing.TB, db *data.DB, users ...app.User) []app.User {
+func createUsers(t testing.TB, db *sqlite.DB, users ...app.User) []app.User {
 	t.Helper()
 	write(t, db, func(tx app.Tx) error {
 		for i := range users {
@@ -71,9 +71,9 @@ func wantCode(t testing.TB, err error, code app.ErrorCode) {
 	}
 }
 
-func checkIndex(t testing.TB, db *data.DB) {
+func checkIndex(t testing.TB, db *sqlite.DB) {
 	t.Helper()
-	if err := data.CheckIndex(t.Context(), db); err != nil {
+	if err := sqlite.CheckIndex(t.Context(), db); err != nil {
 		t.Fatal(err)
 	}
 }

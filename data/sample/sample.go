@@ -1,16 +1,23 @@
-package data
+// Package sample makes directories of fictitious users, for trying Sésame
+// and for benchmarks: French and English names with accents, logins like
+// prenom.nom@company.example (some fictitious, with no mailbox), recovery
+// e-mails, administrators, temporary and disabled accounts. The same seed
+// gives the same users.
+package sample
 
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math/rand/v2"
-	"runtime"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"sesame/app"
+	"sesame/data/sqlite"
 )
 
 // DummyHash is the password hash given to generated users: a well-formed
@@ -46,155 +53,14 @@ var (
 		"proton.example", "free.example", "yahoo.example", "icloud.example"}
 )
 
-// GenerateUsers adds n fictitious users to db, all in one transaction: names
-// with accents, logins like prenom.nom@company.example (some fictitious, with
-// no mailbox), some recovery e-mails, about 3% administrators, some with a
-// temporary password and some disabled. The same seed gives the same users
-// (times apart, which are relative to now). Their password hash is DummyHash.
-//
-// It holds the write lock all along: about 40 s for a million users.
-func GenerateUsers(ctx context.Context, db *DB, n int, seed int64) error {
-	if n <= 0 {
-		return nil
-	}
-	if err := db.writeTx(ctx, func(t *tx) error { return generate(ctx, t, n, seed) }); err != nil {
-		return err
-	}
-	// Fold the large write-ahead log back into the database now: until
-	// then, every read would look pages up in it.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return app.Internal(err)
-	}
-	return nil
-}
-
-func generate(ctx context.Context, t *tx, n int, seed int64) error {
-	last, _, err := t.queryInt64(`SELECT coalesce(max(id), 0) FROM users`)
-	if err != nil {
-		return err
-	}
-	// A bulk load wants a larger page cache, and FTS5 to buffer more and
-	// merge once at the end rather than as it goes (see relabelAll).
-	defer t.exec(fmt.Sprintf(`PRAGMA cache_size = %d`, -cacheKiB))
-	for _, q := range []string{
-		`PRAGMA cache_size = -262144`,
-		`INSERT INTO users_grams (users_grams, rank) VALUES ('hashsize', 67108864)`,
-		`INSERT INTO users_grams (users_grams, rank) VALUES ('automerge', 0)`,
-	} {
-		if _, err := t.exec(q); err != nil {
-			return err
-		}
-	}
-	// Users are inserted unranked (rank -id): relabelAll ranks and indexes
-	// them all at once, far faster than placing each one.
-	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO users (id, email, email_key, name, role, has_mailbox,
-		recovery_email, disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at,
-		last_signin_at, created_at, updated_at, sort_key, search_text, rank)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1)
-		ON CONFLICT (email_key) DO NOTHING`)
-	if err != nil {
-		return app.Internal(err)
-	}
-	defer stmt.Close()
-	batches, stop := fakeBatches(seed, time.Now())
-	defer stop()
-	id, end := last+1, last+int64(n)
-insert:
-	for b := range batches {
-		for _, u := range b {
-			if id > end {
-				break insert
-			}
-			r, err := stmt.ExecContext(ctx, id, u.Email, u.key, u.Name, string(u.Role), u.HasMailbox,
-				u.RecoveryEmail, u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt),
-				timeArg(u.PasswordChangedAt), timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt),
-				u.sortKey, u.text)
-			if err != nil {
-				return app.Internal(err)
-			}
-			k, err := r.RowsAffected()
-			if err != nil {
-				return app.Internal(err)
-			}
-			if k == 1 { // else the login exists already: skip the user
-				id++
-			}
-		}
-	}
-	if err := t.relabelAll(); err != nil {
-		return err
-	}
-	for _, q := range []string{
-		`INSERT INTO users_grams (users_grams, rank) VALUES ('hashsize', 1048576)`,
-		`INSERT INTO users_grams (users_grams, rank) VALUES ('automerge', 4)`,
-	} {
-		if _, err := t.exec(q); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// fakeUser is a generated user with the keys under which it is stored.
-type fakeUser struct {
-	app.User
-	key, sortKey, text string
-}
-
-// fakeBatches generates users without end, in batches whose keys are
-// computed on every core but which come out in the order of the faker, so
-// that a seed always gives the same users. stop ends the generation.
-func fakeBatches(seed int64, now time.Time) (batches <-chan []fakeUser, stop func()) {
-	type batch struct {
-		users []fakeUser
-		done  chan struct{}
-	}
-	ordered, work, quit := make(chan *batch, 16), make(chan *batch, 16), make(chan struct{})
-	go func() {
-		defer close(ordered)
-		defer close(work)
+// Users yields fictitious users without end, relative to now: the same seed
+// gives the same users (times apart). Their password hash is DummyHash.
+func Users(seed int64, now time.Time) iter.Seq[app.User] {
+	return func(yield func(app.User) bool) {
 		f := newFaker(seed, now)
-		for {
-			b := &batch{users: make([]fakeUser, 1024), done: make(chan struct{})}
-			for i := range b.users {
-				b.users[i].User = f.user()
-			}
-			select {
-			case ordered <- b:
-				work <- b
-			case <-quit:
-				return
-			}
+		for yield(f.user()) {
 		}
-	}()
-	for range runtime.NumCPU() {
-		go func() {
-			for b := range work {
-				for i := range b.users {
-					u := &b.users[i]
-					u.key, u.sortKey, u.text = app.EmailKey(u.Email), app.SortKey(&u.User), searchText(&u.User)
-				}
-				close(b.done)
-			}
-		}()
 	}
-	out := make(chan []fakeUser)
-	go func() {
-		defer close(out)
-		for b := range ordered {
-			<-b.done
-			select {
-			case out <- b.users:
-			case <-quit:
-				// Let the workers finish what was queued.
-				for range ordered {
-				}
-				return
-			}
-		}
-	}()
-	var once sync.Once
-	return out, func() { once.Do(func() { close(quit) }) }
 }
 
 // faker makes fictitious users.
@@ -295,4 +161,54 @@ func (f *faker) user() app.User {
 		u.UpdatedAt = u.PasswordChangedAt
 	}
 	return u
+}
+
+// Load adds n users of seed to a store that takes users in bulk (the SQLite
+// store's LoadUsers) and returns how many it added.
+func Load(ctx context.Context, db interface {
+	LoadUsers(context.Context, iter.Seq[app.User], int) (int, error)
+}, n int, seed int64) (int, error) {
+	return db.LoadUsers(ctx, Users(seed, time.Now()), n)
+}
+
+// format names the generator: raise it when the users it makes change, so
+// that cached samples are made anew (the store's schema and index are part
+// of the name by themselves).
+const format = 2
+
+// OpenSQLite opens a SQLite directory of n generated users (seed) kept in
+// dir, for benchmarks: made once, in tens of seconds at a million users,
+// then reused by every benchmark that asks for the same sample. It returns
+// how long the generation took, 0 when the sample was there already.
+func OpenSQLite(dir string, n int, seed int64) (*sqlite.DB, time.Duration, error) {
+	fp, err := sqlite.Fingerprint()
+	if err != nil {
+		return nil, 0, err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("sesame-sample-%d-%d-%d-%s.db", n, seed, format, fp))
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var count int
+	if err := db.Read(context.Background(), func(tx app.Tx) error {
+		count, err = tx.CountUsers()
+		return err
+	}); err != nil || count == n {
+		return db, 0, err
+	}
+	// Half made (an interrupted run) or another size: start again.
+	db.Close()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	if db, err = sqlite.Open(path); err != nil {
+		return nil, 0, err
+	}
+	start := time.Now()
+	if _, err := Load(context.Background(), db, n, seed); err != nil {
+		db.Close()
+		return nil, 0, err
+	}
+	return db, time.Since(start), nil
 }

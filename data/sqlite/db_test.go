@@ -1,4 +1,4 @@
-package data_test
+package sqlite_test
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 	"testing"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sqlite"
 )
 
 func TestOpenCreatesPrivateFolderAndFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "config", "sesame")
 	path := filepath.Join(dir, "sesame.db")
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestOpenMakesAnExistingFilePrivate(t *testing.T) {
 	if err := os.Chmod(path, 0o644); err != nil { // whatever the umask
 		t.Fatal(err)
 	}
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func checkMode(t *testing.T, path string, want fs.FileMode) {
 
 func TestOpenOddPath(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dossier #1 ?%20 é", "base.db")
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestOpenOddPath(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not where asked: %v", err)
 	}
-	db, err = data.Open(path)
+	db, err = sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestOpenOddPath(t *testing.T) {
 
 func TestOpenFailsClearly(t *testing.T) {
 	dir := t.TempDir()
-	_, err := data.Open(dir) // a folder, not a file
+	_, err := sqlite.Open(dir) // a folder, not a file
 	wantCode(t, err, app.EInternal)
 	if !strings.Contains(err.Error(), dir) {
 		t.Errorf("error %q does not name the path", err)
@@ -90,7 +90,7 @@ func TestOpenFailsClearly(t *testing.T) {
 func TestDefaultPath(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", "/somewhere/config")
 	t.Setenv("HOME", "/somewhere")
-	got, err := data.DefaultPath()
+	got, err := sqlite.DefaultPath()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestDefaultPath(t *testing.T) {
 func TestMigrationsAppliedOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sesame.db")
 	for range 3 {
-		db, err := data.Open(path)
+		db, err := sqlite.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 
 func TestOpenRefusesNewerDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sesame.db")
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestOpenRefusesNewerDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw.Close()
-	_, err = data.Open(path)
+	_, err = sqlite.Open(path)
 	wantCode(t, err, app.EInternal)
 	if !strings.Contains(err.Error(), "newer version") {
 		t.Errorf("error %q does not say why", err)
@@ -160,7 +160,7 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	return raw
 }
 
-func countUsers(t testing.TB, db *data.DB) int {
+func countUsers(t testing.TB, db *sqlite.DB) int {
 	t.Helper()
 	var n int
 	read(t, db, func(tx app.Tx) error {
@@ -213,7 +213,7 @@ func TestWriteRollsBackOnPanic(t *testing.T) {
 	createUsers(t, db, employee("Ana", "ana@example.com")) // the connection is free again
 }
 
-func checkEmpty(t *testing.T, db *data.DB) {
+func checkEmpty(t *testing.T, db *sqlite.DB) {
 	t.Helper()
 	read(t, db, func(tx app.Tx) error {
 		n, err := tx.CountUsers()

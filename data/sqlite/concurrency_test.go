@@ -1,4 +1,4 @@
-package data_test
+package sqlite_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"sesame/app"
-	"sesame/data"
+	"sesame/data/sqlite"
 )
 
 // writes makes n write transactions on db as writer w: a user, a setting,
 // an audit event and a throttle record each, with a search in between.
-func writes(db *data.DB, w string, n int) error {
+func writes(db *sqlite.DB, w string, n int) error {
 	ctx := context.Background()
 	for i := range n {
 		err := db.Write(ctx, func(tx app.Tx) error {
@@ -46,7 +46,7 @@ func writes(db *data.DB, w string, n int) error {
 	return nil
 }
 
-func checkWrites(t *testing.T, db *data.DB, perWriter int, writers ...string) {
+func checkWrites(t *testing.T, db *sqlite.DB, perWriter int, writers ...string) {
 	t.Helper()
 	want := perWriter * len(writers)
 	if n := countUsers(t, db); n != want {
@@ -73,9 +73,9 @@ func TestTwoHandlesWriteConcurrently(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sesame.db")
 	const n = 200
 	writers := []string{"a", "b"}
-	dbs := make([]*data.DB, len(writers))
+	dbs := make([]*sqlite.DB, len(writers))
 	for i := range dbs {
-		db, err := data.Open(path)
+		db, err := sqlite.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestWriterProcess(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestTwoProcessesWriteConcurrently")
 	}
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestTwoProcessesWriteConcurrently(t *testing.T) {
 		t.Skip("starts a second process")
 	}
 	path := filepath.Join(t.TempDir(), "sesame.db")
-	db, err := data.Open(path)
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package mail_test
+package smtp_test
 
 import (
 	"context"
@@ -20,8 +20,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"sesame/app"
-	"sesame/app/mail"
-	"sesame/app/mail/mailpittest"
+	"sesame/data/smtp"
+	"sesame/data/smtp/mailpittest"
 )
 
 func message(id int64) app.OutboxMessage {
@@ -32,7 +32,7 @@ func message(id int64) app.OutboxMessage {
 func TestSendPlain(t *testing.T) {
 	srv := mailpittest.Start(t, 0)
 	cfg := app.SMTPSettings{Host: "127.0.0.1", Port: srv.SMTPPort, Security: "none", From: "sesame@acme.example"}
-	if err := (mail.Sender{}).Send(context.Background(), cfg, message(7)); err != nil {
+	if err := (smtp.Sender{}).Send(context.Background(), cfg, message(7)); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.To("jeanne@acme.example")
@@ -100,7 +100,7 @@ func TestSendSecuredWithAuthentication(t *testing.T) {
 			srv := mailpittest.Start(t, 0, "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, tt.flag, "--smtp-auth-file", authFile)
 			cfg := app.SMTPSettings{Host: "127.0.0.1", Port: srv.SMTPPort, Security: tt.security, From: "sesame@acme.example",
 				Username: "sesame", Password: "relay secret 42"}
-			sender := mail.Sender{TLSConfig: trust, Timeout: 10 * time.Second}
+			sender := smtp.Sender{TLSConfig: trust, Timeout: 10 * time.Second}
 			if err := sender.Send(context.Background(), cfg, message(1)); err != nil {
 				t.Fatalf("send: %v", err)
 			}
@@ -117,7 +117,7 @@ func TestSendSecuredWithAuthentication(t *testing.T) {
 			}
 			// Without trusting the certificate, the connection is refused.
 			cfg.Password = "relay secret 42"
-			if err := (mail.Sender{Timeout: 10 * time.Second}).Send(context.Background(), cfg, message(3)); err == nil {
+			if err := (smtp.Sender{Timeout: 10 * time.Second}).Send(context.Background(), cfg, message(3)); err == nil {
 				t.Error("an untrusted certificate was accepted")
 			}
 		})
@@ -126,7 +126,7 @@ func TestSendSecuredWithAuthentication(t *testing.T) {
 
 func TestSendToNobodyListening(t *testing.T) {
 	cfg := app.SMTPSettings{Host: "127.0.0.1", Port: mailpittest.FreePort(t), Security: "none", From: "sesame@acme.example"}
-	err := (mail.Sender{Timeout: 5 * time.Second}).Send(context.Background(), cfg, message(1))
+	err := (smtp.Sender{Timeout: 5 * time.Second}).Send(context.Background(), cfg, message(1))
 	if err == nil || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("error %v, want a refused connection", err)
 	}
