@@ -35,6 +35,21 @@ type Tx interface {
 	// text, stopping at atMost.
 	CountMatching(text string, atMost int) (int, error)
 
+	// The directory (see directory.go). Each holds to UserSet.Holds and
+	// CompareUsers, whatever the size of the directory: the window calls
+	// them on every keystroke and scroll.
+
+	// ListUsers returns up to limit users of the set, from position offset
+	// (0 is the first) of the order, whose column is a key column
+	// (SortColumn.IsKey).
+	ListUsers(s UserSet, o UserSort, offset, limit int) ([]User, error)
+	// CountCells counts the users of the set in each cell; the cells
+	// outside s.Cells count 0.
+	CountCells(s UserSet) (CellCounts, error)
+	// UsersAfter returns up to limit users of the set whose ID is above
+	// after, by ID: a walk through a set that the walker changes.
+	UsersAfter(s UserSet, after int64, limit int) ([]User, error)
+
 	// PasswordHistory returns the user's previous password hashes, newest first.
 	PasswordHistory(userID int64, limit int) ([]string, error)
 	// AddPasswordHistory records a hash and keeps only the newest keep entries.
@@ -100,8 +115,9 @@ type UserPage struct {
 	More  bool   // whether another page follows
 }
 
-// SortKey is the key by which users are listed: folded name, then login.
-func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }
+// SortKey is the key by which users are listed: folded name (words kept
+// apart), then login.
+func SortKey(u *User) string { return Fold(u.Name) + "\x00" + EmailKey(u.Email) }
 
 // Throttle counts a login's consecutive failed sign-ins, whether or not an
 // account has that login.

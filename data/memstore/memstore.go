@@ -1,7 +1,9 @@
 // Package memstore is an in-memory app.Store for the tests of the layers
 // above the store: the domain's rules and the windows' behaviour. It keeps
 // the store's contract (transactions that roll back, not-found and conflict
-// errors, name order) but none of its speed: search scans every user.
+// errors, name order) but none of its speed: search scans every user. Its
+// directory (ListUsers, CountCells, UsersAfter) is the brute force that the
+// other stores are checked against.
 package memstore
 
 import (
@@ -173,14 +175,14 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	text := app.FoldForSearch(q.Text)
+	text := q.Text
 	var page app.UserPage
 	for _, u := range t.sorted() {
 		c := app.Cursor{SortKey: app.SortKey(&u), ID: u.ID}
 		if q.After != (app.Cursor{}) && (c.SortKey < q.After.SortKey || (c.SortKey == q.After.SortKey && c.ID <= q.After.ID)) {
 			continue
 		}
-		if !strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
+		if !app.MatchesText(&u, text) {
 			continue
 		}
 		if len(page.Users) == limit {
@@ -193,11 +195,59 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	return page, nil
 }
 
+// matching returns the users of the set, with their locks.
+func (t *tx) matching(s app.UserSet) []app.User {
+	var out []app.User
+	for _, u := range t.st.users {
+		u = t.withLock(u)
+		if s.Holds(&u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (t *tx) ListUsers(s app.UserSet, o app.UserSort, offset, limit int) ([]app.User, error) {
+	if !o.By.IsKey() {
+		return nil, app.Errorf(app.EInvalid, "This sort order is not valid.")
+	}
+	users := t.matching(s)
+	slices.SortFunc(users, func(a, b app.User) int {
+		c := app.CompareUsers(&a, &b, o.By)
+		if o.Desc {
+			return -c
+		}
+		return c
+	})
+	if offset >= len(users) || limit <= 0 {
+		return nil, nil
+	}
+	return users[offset:min(len(users), offset+limit)], nil
+}
+
+func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
+	var n app.CellCounts
+	for _, u := range t.matching(s) {
+		n[u.Cell(s.Now, s.IdleBefore)]++
+	}
+	return n, nil
+}
+
+func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, error) {
+	var out []app.User
+	for _, u := range t.matching(s) {
+		if u.ID > after {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b app.User) int { return int(a.ID - b.ID) })
+	return out[:min(len(out), max(limit, 0))], nil
+}
+
 func (t *tx) CountMatching(text string, atMost int) (int, error) {
-	text = app.FoldForSearch(text)
 	n := 0
 	for _, u := range t.st.users {
-		if n < atMost && strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
+		if n < atMost && app.MatchesText(&u, text) {
 			n++
 		}
 	}

@@ -100,6 +100,9 @@ insert:
 	if err := t.relabelAll(); err != nil {
 		return 0, err
 	}
+	if err := t.rebuildBlocks(); err != nil {
+		return 0, err
+	}
 	for _, q := range []string{
 		`INSERT INTO users_grams (users_grams, rank) VALUES ('hashsize', 1048576)`,
 		`INSERT INTO users_grams (users_grams, rank) VALUES ('automerge', 4)`,
@@ -182,8 +185,14 @@ func keyedBatches(users iter.Seq[app.User]) (batches <-chan []keyedUser, stop fu
 // file alike. Caches of generated files are keyed by it.
 func Fingerprint() (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "index %s\n", gramDoc("ab"))
-	err := fs.WalkDir(migrations, "migrations", func(path string, d fs.DirEntry, err error) error {
+	const probe = "Jean-Noël Łukasz Ødegaard Þóra Straße"
+	fmt.Fprintf(h, "index %s %d\nfold %s %s\n", gramDoc("ab cd"), ftsRowid(1, 2, 3), app.FoldForSearch(probe), app.Fold(probe))
+	names, err := migrationNames()
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "migrations %q\n", names)
+	err = fs.WalkDir(migrations, "migrations", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -57,7 +57,7 @@ func init() {
 // operating system's cache rather than copied into each connection's own),
 // temporary tables in memory, secure deletion (an outbox body wiped after
 // delivery leaves no copy of its secret in free pages), and the SQL
-// function used to rebuild the search index.
+// functions that rebuild the search index and the stored forms of names.
 func connectHook(c *sqlite3.SQLiteConn) error {
 	for _, p := range []string{
 		"PRAGMA mmap_size = 1073741824",
@@ -68,7 +68,16 @@ func connectHook(c *sqlite3.SQLiteConn) error {
 			return err
 		}
 	}
-	return c.RegisterFunc("sesame_grams", gramDoc, true)
+	for name, fn := range map[string]any{
+		"sesame_grams":       gramDoc,
+		"sesame_sort_key":    func(name, email string) string { return app.SortKey(&app.User{Name: name, Email: email}) },
+		"sesame_search_text": func(name, email, recovery string) string { return searchText(&app.User{Name: name, Email: email, RecoveryEmail: recovery}) },
+	} {
+		if err := c.RegisterFunc(name, fn, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DB is an open Sésame database. It implements app.Store and is safe for
@@ -233,6 +242,41 @@ func run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// codeMigrations are the steps of the schema that SQL alone cannot take,
+// by name, in the same sequence as the files of migrations/.
+var codeMigrations = map[string]func(*tx) error{
+	// Search folds more letters and drops separators (app.FoldForSearch),
+	// and names sort by their words (app.Fold): the stored forms are
+	// made anew.
+	"0004_search_fold": refoldUsers,
+	// The directory's orders (0005_directory.sql): ranks and search index
+	// with cells in the rowid, blocks.
+	"0006_directory_index": func(t *tx) error {
+		if err := t.relabelAll(); err != nil {
+			return err
+		}
+		return t.rebuildBlocks()
+	},
+}
+
+// migrationNames returns the names of every migration, SQL files and code
+// steps, in the order in which they apply.
+func migrationNames() ([]string, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(files)+len(codeMigrations))
+	for _, f := range files {
+		names = append(names, strings.TrimPrefix(f, "migrations/"))
+	}
+	for name := range codeMigrations {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
 // migrate applies, in name order, each migration not yet recorded in the
 // migrations table, each in its own transaction. Two processes opening the
 // same file at once are safe: the write lock is taken before the check.
@@ -243,24 +287,28 @@ func (db *DB) migrate(ctx context.Context) error {
 	) STRICT`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
-	slices.Sort(names)
-	for _, file := range names {
-		name := strings.TrimPrefix(file, "migrations/")
-		script, err := migrations.ReadFile(file)
-		if err != nil {
-			return err
-		}
+	for _, name := range names {
 		err = db.writeTx(ctx, func(t *tx) error {
 			var n int
 			if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
 				return err
 			}
-			if _, err := t.tx.ExecContext(ctx, string(script)); err != nil {
-				return fmt.Errorf("migration %s: %w", name, err)
+			if step, ok := codeMigrations[name]; ok {
+				if err := step(t); err != nil {
+					return fmt.Errorf("migration %s: %w", name, err)
+				}
+			} else {
+				script, err := migrations.ReadFile("migrations/" + name)
+				if err != nil {
+					return err
+				}
+				if _, err := t.tx.ExecContext(ctx, string(script)); err != nil {
+					return fmt.Errorf("migration %s: %w", name, err)
+				}
 			}
 			_, err := t.tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().UnixNano())
 			return err
@@ -288,7 +336,7 @@ func (db *DB) checkVersion(ctx context.Context, known []string) error {
 		if err := rows.Scan(&name); err != nil {
 			return err
 		}
-		if !slices.Contains(known, "migrations/"+name) {
+		if !slices.Contains(known, name) {
 			return fmt.Errorf("%w: unknown migration %s", errNewer, name)
 		}
 	}

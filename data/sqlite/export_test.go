@@ -21,7 +21,7 @@ func CheckIndex(ctx context.Context, db *DB) error {
 			{"ranks out of name order", `SELECT count(*) FROM (
 				SELECT rank, lag(rank) OVER (ORDER BY sort_key, id) AS prev FROM users) WHERE prev >= rank`},
 			{"index rows without a user", `SELECT count(*) FROM users_grams g WHERE NOT EXISTS (
-				SELECT 1 FROM users u WHERE u.rank = g.rowid)`},
+				SELECT 1 FROM users u WHERE ` + ftsRowidSQL + ` = g.rowid)`},
 			{"users missing from the index", `SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users_grams)`},
 		}
 		for _, c := range checks {

@@ -41,9 +41,10 @@ func (t *tx) queryInt64(query string, args ...any) (v int64, ok bool, err error)
 	return v, true, nil
 }
 
-// Times are stored as nanoseconds since the epoch: int64 covers these.
+// Times are stored as nanoseconds since the epoch: int64 covers these but
+// for its least value, which the directory's orders give the zero time.
 var (
-	minTime = time.Unix(0, math.MinInt64)
+	minTime = time.Unix(0, math.MinInt64+1)
 	maxTime = time.Unix(0, math.MaxInt64)
 )
 
@@ -161,11 +162,9 @@ func (t *tx) UserByID(id int64) (app.User, error) {
 	return t.oneUser(noUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ?`, id)
 }
 
-// searchText is what search compares a query with: the folded name, login
-// and recovery e-mail. NUL is dropped, as the search index cannot hold it.
-func searchText(u *app.User) string {
-	return cleanText(app.FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
-}
+// searchText is what search compares a query with (app.SearchText). NUL
+// is dropped, as the search index cannot hold it.
+func searchText(u *app.User) string { return cleanText(app.SearchText(u)) }
 
 func checkUser(u *app.User) error {
 	if app.EmailKey(u.Email) == "" {
@@ -213,7 +212,14 @@ func (t *tx) CreateUser(u *app.User) error {
 	if err != nil {
 		return err
 	}
-	if err := t.indexUser(rank, text); err != nil {
+	keys, _, err := t.keysOf(id)
+	if err != nil {
+		return err
+	}
+	if err := t.indexUser(keys.ftsRowid(rank), text); err != nil {
+		return err
+	}
+	if err := t.moveInBlocks(id, nil, &keys); err != nil {
 		return err
 	}
 	u.ID = id
@@ -243,10 +249,18 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if owner != 0 && owner != u.ID {
 		return loginTaken(u.Email)
 	}
+	before, _, err := t.keysOf(u.ID)
+	if err != nil {
+		return err
+	}
+	oldRowid := before.ftsRowid(oldRank)
 	sortKey, text := app.SortKey(u), searchText(u)
 	rank := oldRank
-	if text != oldText || sortKey != oldSortKey {
-		if err := t.unindexUser(oldRank); err != nil {
+	// The index row goes before the user leaves its place in the order:
+	// the renumbering of its neighbours may give its rank to another.
+	unindexed := text != oldText || sortKey != oldSortKey
+	if unindexed {
+		if err := t.unindexUser(oldRowid); err != nil {
 			return err
 		}
 	}
@@ -269,10 +283,22 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if err != nil {
 		return err
 	}
-	if text != oldText || sortKey != oldSortKey {
-		return t.indexUser(rank, text)
+	after, _, err := t.keysOf(u.ID)
+	if err != nil {
+		return err
 	}
-	return nil
+	// A new cell or idle day moves the user's row of the index too.
+	if newRowid := after.ftsRowid(rank); unindexed || newRowid != oldRowid {
+		if !unindexed {
+			if err := t.unindexUser(oldRowid); err != nil {
+				return err
+			}
+		}
+		if err := t.indexUser(newRowid, text); err != nil {
+			return err
+		}
+	}
+	return t.moveInBlocks(u.ID, &before, &after)
 }
 
 // CountUsers returns the number of users.

@@ -28,7 +28,7 @@ func TestUserRoundTrip(t *testing.T) {
 			Email: "edge@example.com", Name: "Edge", Role: app.RoleEmployee,
 			CreatedAt:    time.Unix(0, 0),
 			UpdatedAt:    time.Unix(0, 1<<63-1),
-			LastSignInAt: time.Unix(0, -1<<63),
+			LastSignInAt: time.Unix(0, -1<<63+1),
 		},
 	}
 	for name, u := range cases {
