@@ -227,7 +227,7 @@ func (s *CellSet) Add(c Cell) { s[c/64] |= 1 << (c % 64) }
 // it does not.
 func (s *CellSet) Depends(b Cell) bool {
 	for c := range Cell(NumCells) {
-		if c&b == 0 && s.Has(c) != s.Has(c|b) && c.Valid() && (c|b).Valid() {
+		if c&b == 0 && s.Has(c) != s.Has(c|b) && c.Valid() && (c | b).Valid() {
 			return true
 		}
 	}

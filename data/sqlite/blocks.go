@@ -194,7 +194,9 @@ type userKeys struct {
 }
 
 // ftsRowid is the user's rowid in the search index at a rank.
-func (k *userKeys) ftsRowid(rank int64) int64 { return ftsRowid(rank, k.attrs, k.keys[ordIdle].(int64)) }
+func (k *userKeys) ftsRowid(rank int64) int64 {
+	return ftsRowid(rank, k.attrs, k.keys[ordIdle].(int64))
+}
 
 // keysOf reads a user's keys; ok is false when there is no such user.
 func (t *tx) keysOf(id int64) (k userKeys, ok bool, err error) {

@@ -69,9 +69,11 @@ func connectHook(c *sqlite3.SQLiteConn) error {
 		}
 	}
 	for name, fn := range map[string]any{
-		"sesame_grams":       gramDoc,
-		"sesame_sort_key":    func(name, email string) string { return app.SortKey(&app.User{Name: name, Email: email}) },
-		"sesame_search_text": func(name, email, recovery string) string { return searchText(&app.User{Name: name, Email: email, RecoveryEmail: recovery}) },
+		"sesame_grams":    gramDoc,
+		"sesame_sort_key": func(name, email string) string { return app.SortKey(&app.User{Name: name, Email: email}) },
+		"sesame_search_text": func(name, email, recovery string) string {
+			return searchText(&app.User{Name: name, Email: email, RecoveryEmail: recovery})
+		},
 	} {
 		if err := c.RegisterFunc(name, fn, true); err != nil {
 			return err

@@ -489,8 +489,8 @@ func (q *dirQuery) countAll() (app.CellCounts, error) {
 		n[a] += int(k - stale[a])
 	}
 	// Users with a temporary password, expired or not, stale or not.
-	cells, err := q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.noLocks(q.fromColumns("u")))+`), '')
-		FROM users u INDEXED BY users_temporary_by_name WHERE `+temporaryWhere)
+	cells, err := q.t.queryCells(`SELECT group_concat(char(256 + ` + q.cellOf(q.noLocks(q.fromColumns("u"))) + `), '')
+		FROM users u INDEXED BY users_temporary_by_name WHERE ` + temporaryWhere)
 	if err != nil {
 		return n, err
 	}
