@@ -10,38 +10,29 @@ import (
 // The directory: the users an administrator lists, counts, sorts, filters
 // and selects, at any scale.
 
-// Status is where an account stands, one per user at a given time. When
-// several apply, the first of disabled, locked, no password, temporary
-// password expired, must change wins: what stops the user from signing in
-// comes before what awaits them. This is the one rule of status: windows,
-// command line and stores follow it through Cell.Status.
-type Status uint8
-
-// Statuses, in the order of sorting by status.
-const (
-	StatusActive     Status = iota // the user's own password, nothing pending
-	StatusMustChange               // a temporary password, not yet expired: to be changed at the next sign-in
-	StatusExpired                  // a temporary password past its expiry
-	StatusNoPassword               // no password at all
-	StatusLocked                   // too many failed sign-ins: refused until the lock ends
-	StatusDisabled                 // sign-in forbidden by an administrator
-	NumStatuses      = iota
-)
-
-var statusNames = [NumStatuses]string{"active", "must-change", "expired", "no-password", "locked", "disabled"}
-
-// String is the status's name in the command line and JSON.
-func (s Status) String() string {
-	if int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return "unknown"
+// StatusKinds lists the kinds of status in the order of sorting by status:
+// from nothing to do to sign-in forbidden.
+func StatusKinds() []StatusKind {
+	return []StatusKind{StatusActive, StatusMustChange, StatusExpired, StatusNoPassword, StatusLocked, StatusDisabled}
 }
 
-// Label is the status in words, an English template that is also the
+// NumStatusKinds is len(StatusKinds()).
+const NumStatusKinds = 6
+
+// statusIndex is the place of each kind in StatusKinds.
+func statusIndex(k StatusKind) int {
+	for i, x := range StatusKinds() {
+		if x == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// Label is the kind in words, an English template that is also the
 // translation key.
-func (s Status) Label() string {
-	switch s {
+func (k StatusKind) Label() string {
+	switch k {
 	case StatusMustChange:
 		return "Must change password"
 	case StatusExpired:
@@ -56,40 +47,47 @@ func (s Status) Label() string {
 	return "Active"
 }
 
-// ParseStatus reads a status from its name; case, spaces and underscores
-// do not matter ("must change", "MUST_CHANGE").
-func ParseStatus(s string) (Status, error) {
-	key := strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(strings.TrimSpace(s)))
-	for i, n := range statusNames {
-		if n == key {
-			return Status(i), nil
+// ParseStatusKind reads a kind of status from its name; case, spaces,
+// hyphens and underscores do not matter ("must change", "MUST-CHANGE").
+func ParseStatusKind(s string) (StatusKind, error) {
+	key := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	names := make([]string, 0, NumStatusKinds)
+	for _, k := range StatusKinds() {
+		if string(k) == key {
+			return k, nil
 		}
+		names = append(names, string(k))
 	}
-	return 0, Errorf(EInvalid, "Unknown status \"{{.Status}}\": use one of {{.List}}.", "Status", s, "List", strings.Join(statusNames[:], ", "))
+	return "", Errorf(EInvalid, "Unknown status \"{{.Status}}\": use one of {{.List}}.", "Status", s, "List", strings.Join(names, ", "))
 }
 
-// StatusSet is a set of statuses; the empty set stands for every status in
-// a filter.
+// StatusSet is a set of kinds of status; the empty set stands for every
+// kind in a filter.
 type StatusSet uint8
 
-// Statuses returns the set of the statuses given.
-func Statuses(ss ...Status) StatusSet {
+// Statuses returns the set of the kinds given.
+func Statuses(kinds ...StatusKind) StatusSet {
 	var set StatusSet
-	for _, s := range ss {
-		set |= 1 << s
+	for _, k := range kinds {
+		if i := statusIndex(k); i >= 0 {
+			set |= 1 << i
+		}
 	}
 	return set
 }
 
-// Has reports whether s is in the set.
-func (set StatusSet) Has(s Status) bool { return set&(1<<s) != 0 }
+// Has reports whether k is in the set.
+func (set StatusSet) Has(k StatusKind) bool {
+	i := statusIndex(k)
+	return i >= 0 && set&(1<<i) != 0
+}
 
-// List returns the statuses of the set, in sorting order.
-func (set StatusSet) List() []Status {
-	var out []Status
-	for s := range Status(NumStatuses) {
-		if set.Has(s) {
-			out = append(out, s)
+// List returns the kinds of the set, in sorting order.
+func (set StatusSet) List() []StatusKind {
+	var out []StatusKind
+	for _, k := range StatusKinds() {
+		if set.Has(k) {
+			out = append(out, k)
 		}
 	}
 	return out
@@ -100,8 +98,9 @@ func (set StatusSet) List() []Status {
 // disabled, kind of password: the "static" bits, below StaticCells) and of
 // what depends on the time of the question (expiry of a temporary password,
 // a lock, staleness). Stores count and select users by cell, so that a
-// filter of any combination is a set of cells (see UserFilter.Cells) and
-// every rule about statuses stays here.
+// filter of any combination is a set of cells (see UserFilter.Cells), and
+// the rule of statuses (User.Status) stays the only one: a cell's kind is
+// what that rule says of a user of the cell.
 type Cell uint16
 
 // The bits of a Cell.
@@ -176,26 +175,45 @@ func (u User) IdleSince() time.Time {
 	return u.LastSignInAt
 }
 
-// Status returns the status of the users of the cell: the one rule of
-// precedence (see Status).
-func (c Cell) Status() Status {
-	switch {
-	case c&CellDisabled != 0:
-		return StatusDisabled
-	case c&CellLocked != 0:
-		return StatusLocked
-	case c&CellPasswordBits == 0:
-		return StatusNoPassword
-	case c&CellPasswordBits == CellTemporary && c&CellExpired != 0:
-		return StatusExpired
-	case c&CellPasswordBits == CellTemporary:
-		return StatusMustChange
-	}
-	return StatusActive
-}
+// Kind returns the kind of status of the users of the cell, by the one rule
+// of User.Status.
+func (c Cell) Kind() StatusKind { return cellKinds[c] }
 
-// Status returns the user's status at time now.
-func (u User) Status(now time.Time) Status { return u.Cell(now, time.Time{}).Status() }
+// cellKinds is the kind of each cell, asked of User.Status about a user of
+// that cell.
+var cellKinds = func() (kinds [NumCells]StatusKind) {
+	now := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for c := range Cell(NumCells) {
+		if c.Valid() {
+			kinds[c] = c.example(now).Status(now).Kind
+		}
+	}
+	return kinds
+}()
+
+// example returns a user whose cell is c at time now (stale aside).
+func (c Cell) example(now time.Time) User {
+	u := User{Role: RoleEmployee, HasMailbox: c&CellNoMailbox == 0, Disabled: c&CellDisabled != 0}
+	if c&CellAdmin != 0 {
+		u.Role = RoleAdmin
+	}
+	if c&CellRecovery != 0 {
+		u.RecoveryEmail = "recovery@example.com"
+	}
+	switch c & CellPasswordBits {
+	case CellOwnPassword:
+		u.PasswordHash = "hash"
+	case CellTemporary:
+		u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt = "hash", true, now.Add(time.Hour)
+		if c&CellExpired != 0 {
+			u.TemporaryExpiresAt = now
+		}
+	}
+	if c&CellLocked != 0 {
+		u.LockedUntil = now.Add(time.Hour)
+	}
+	return u
+}
 
 // Valid reports whether a cell can be a user's: no fourth kind of
 // password, expiry only for a temporary password.
@@ -292,7 +310,7 @@ func (f UserFilter) Check() error {
 			return err
 		}
 	}
-	if f.Mailbox > OnlyNo || f.Recovery > OnlyNo || f.Stale > OnlyNo || f.Statuses >= 1<<NumStatuses {
+	if f.Mailbox > OnlyNo || f.Recovery > OnlyNo || f.Stale > OnlyNo || f.Statuses >= 1<<NumStatusKinds {
 		return Errorf(EInvalid, "This filter is not valid.")
 	}
 	if f.StaleAfter < 0 {
@@ -304,7 +322,7 @@ func (f UserFilter) Check() error {
 // passes reports whether a user of cell c passes every part of the filter
 // but the text, leaving out the facet skip (see UserCounts).
 func (f UserFilter) passes(c Cell, skip facet) bool {
-	return (skip == facetStatus || f.Statuses == 0 || f.Statuses.Has(c.Status())) &&
+	return (skip == facetStatus || f.Statuses == 0 || f.Statuses.Has(c.Kind())) &&
 		(skip == facetRole || f.Role == "" || (f.Role == RoleAdmin) == (c&CellAdmin != 0)) &&
 		(skip == facetMailbox || f.Mailbox.allows(c&CellNoMailbox == 0)) &&
 		(skip == facetRecovery || f.Recovery.allows(c&CellRecovery != 0)) &&
@@ -390,7 +408,7 @@ const (
 	SortPasswordChanged                   // never first
 	SortCreated
 	SortRole   // administrators first
-	SortStatus // in the order of the Status constants
+	SortStatus // in the order of StatusKinds
 	numSortColumns
 )
 
@@ -535,8 +553,8 @@ func sortSegments(cells CellSet, by SortColumn) []CellSet {
 		return 1
 	}
 	if by == SortStatus {
-		n = NumStatuses
-		key = func(c Cell) int { return int(c.Status()) }
+		n = NumStatusKinds
+		key = func(c Cell) int { return statusIndex(c.Kind()) }
 	}
 	segs := make([]CellSet, n)
 	for c := range Cell(NumCells) {
@@ -588,7 +606,7 @@ func listSegments(tx Tx, set UserSet, segments []CellSet, sizes []int, desc bool
 // kept: what each filter control shows beside its choices.
 type UserCounts struct {
 	Total                int
-	Statuses             [NumStatuses]int
+	Statuses             [NumStatusKinds]int // in the order of StatusKinds
 	Admins, Employees    int
 	Mailbox, NoMailbox   int
 	Recovery, NoRecovery int
@@ -622,7 +640,7 @@ func (s *Service) UserCounts(ctx context.Context, f UserFilter) (UserCounts, err
 			out.Total += n
 		}
 		if f.passes(c, facetStatus) {
-			out.Statuses[c.Status()] += n
+			out.Statuses[statusIndex(c.Kind())] += n
 		}
 		if f.passes(c, facetRole) {
 			if c&CellAdmin != 0 {

@@ -57,15 +57,12 @@ func (o ord) least() any {
 	return int64(math.MinInt64)
 }
 
-const (
-	// blockSize is the size of a block after a split; a block is split
-	// when it holds more than twice as many users, and merged into the
-	// previous one when it holds fewer than a quarter. A page at a
-	// position reads the blocks of its order (a million users: 250 to
-	// 500) and walks at most one block's users.
-	blockSize = 4096
-	blockMin  = blockSize / 4
-)
+// blockSize is the size of a block after a split; a block is split when
+// it holds more than twice as many users, and merged into the previous one
+// when it holds fewer than a quarter. A page at a position reads the blocks
+// of its order (a million users: 250 to 500) and walks at most one block's
+// users. Tests make it small.
+var blockSize int64 = 4096
 
 // counts are the users of a block by static cell.
 type counts [app.StaticCells]int64
@@ -299,7 +296,7 @@ func (t *tx) blockAdd(o ord, k any, id, attrs int64, delta int64) error {
 	switch n := b.counts.total(); {
 	case n > 2*blockSize:
 		return t.splitBlock(o, b)
-	case n < blockMin && b.id != 0: // the first block (id 0) stays
+	case n < blockSize/4 && b.id != 0: // the first block (id 0) stays
 		return t.mergeBlock(o, b)
 	}
 	return nil

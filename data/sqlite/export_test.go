@@ -11,6 +11,71 @@ var (
 	GramMatch = gramMatch
 )
 
+// SetBlockSize sets the size of the directory's blocks for a test, so that
+// a few hundred users split and merge many blocks.
+func SetBlockSize(t interface{ Cleanup(func()) }, n int64) {
+	old := blockSize
+	blockSize = n
+	t.Cleanup(func() { blockSize = old })
+}
+
+// SetGatherMax sets how many candidates of a text are sorted rather than
+// walked in another order than names, for a test.
+func SetGatherMax(t interface{ Cleanup(func()) }, n int64) {
+	old := gatherMax
+	gatherMax = n
+	t.Cleanup(func() { gatherMax = old })
+}
+
+// checkBlocks verifies that the blocks of every order count the users they
+// hold, and that the first block starts below every user.
+func (t *tx) checkBlocks() error {
+	for o := range numOrds {
+		blocks, err := t.readBlocks(o)
+		if err != nil {
+			return err
+		}
+		if len(blocks) == 0 {
+			if n, _, err := t.queryInt64(`SELECT count(*) FROM users`); err != nil || n > 0 {
+				return fmt.Errorf("order %d: no blocks for %d users (%v)", o, n, err)
+			}
+			continue
+		}
+		if blocks[0].k != o.least() || blocks[0].id != 0 {
+			return fmt.Errorf("order %d: the first block starts at %v, %d", o, blocks[0].k, blocks[0].id)
+		}
+		def := orders[o]
+		for i, b := range blocks {
+			query, args := `SELECT attrs, count(*) FROM users WHERE (`+def.key+`, id) >= (?, ?)`, []any{b.k, b.id}
+			if i+1 < len(blocks) {
+				query += ` AND (` + def.key + `, id) < (?, ?)`
+				args = append(args, blocks[i+1].k, blocks[i+1].id)
+			}
+			rows, err := t.tx.QueryContext(t.ctx, query+` GROUP BY attrs`, args...)
+			if err != nil {
+				return err
+			}
+			var got counts
+			for rows.Next() {
+				var a, n int64
+				if err := rows.Scan(&a, &n); err != nil {
+					rows.Close()
+					return err
+				}
+				got[a] = n
+			}
+			rows.Close()
+			if got != b.counts {
+				return fmt.Errorf("order %d, block %d (%v, %d): counts %v, users %v", o, i, b.k, b.id, b.counts, got)
+			}
+			if b.counts.total() > 2*blockSize {
+				return fmt.Errorf("order %d, block %d: %d users", o, i, b.counts.total())
+			}
+		}
+	}
+	return nil
+}
+
 // CheckIndex verifies what search relies on: every user has a positive rank,
 // ranks follow (sort_key, id), and the search index holds one row per user,
 // at its rank.
@@ -33,6 +98,6 @@ func CheckIndex(ctx context.Context, db *DB) error {
 				return fmt.Errorf("%s: %d", c.name, n)
 			}
 		}
-		return nil
+		return t.checkBlocks()
 	})
 }
