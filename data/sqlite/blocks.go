@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"sesame/app"
 )
@@ -46,7 +47,39 @@ var orders = [numOrds]orderDef{
 
 // temporaryWhere is the condition of the partial indexes of temporary
 // passwords, which a query repeats to use them.
-const temporaryWhere = `password_temporary AND password_hash <> ''`
+const temporaryWhere = `n.expiry_key IS NOT NULL`
+
+// stored are the columns that the directory keeps beside a user's fields,
+// computed by the rules of app when the user is written, so that indexes
+// answer without reading rows.
+type stored struct {
+	attrs, signin, changed, created, idle int64
+	expiry                                sql.NullInt64
+}
+
+// storedCols are the columns of stored, in the order of storedOf's args.
+const storedCols = `attrs, signin_key, changed_key, created_key, idle_key, expiry_key`
+
+// timeKey is a time as the orders sort it: the zero time first.
+func timeKey(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+func storedOf(u *app.User) stored {
+	s := stored{attrs: int64(u.StaticCell()), signin: timeKey(u.LastSignInAt), changed: timeKey(u.PasswordChangedAt),
+		created: timeKey(u.CreatedAt), idle: timeKey(u.IdleSince())}
+	if app.Cell(s.attrs)&app.CellPasswordBits == app.CellTemporary {
+		s.expiry = sql.NullInt64{Int64: timeKey(u.TemporaryExpiresAt), Valid: true}
+	}
+	return s
+}
+
+func (s stored) args() []any {
+	return []any{s.attrs, s.signin, s.changed, s.created, s.idle, s.expiry}
+}
 
 // least is a key below every user's in the order: the start of its first
 // block.

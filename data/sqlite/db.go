@@ -57,7 +57,7 @@ func init() {
 // operating system's cache rather than copied into each connection's own),
 // temporary tables in memory, secure deletion (an outbox body wiped after
 // delivery leaves no copy of its secret in free pages), and the SQL
-// functions that rebuild the search index and the stored forms of names.
+// function used to rebuild the search index.
 func connectHook(c *sqlite3.SQLiteConn) error {
 	for _, p := range []string{
 		"PRAGMA mmap_size = 1073741824",
@@ -248,12 +248,13 @@ var migrations embed.FS
 // by name, in the same sequence as the files of migrations/.
 var codeMigrations = map[string]func(*tx) error{
 	// Search folds more letters and drops separators (app.FoldForSearch),
-	// and names sort by their words (app.Fold): the stored forms are
-	// made anew.
-	"0004_search_fold": refoldUsers,
-	// The directory's orders (0005_directory.sql): ranks and search index
-	// with cells in the rowid, blocks.
-	"0006_directory_index": func(t *tx) error {
+	// names sort by their words (app.Fold), and the directory keeps
+	// columns of its own (0005_directory_columns.sql): every user's are
+	// computed anew.
+	"0006_directory_values": restoreUsers,
+	// With the directory's indexes made (0007_directory_indexes.sql):
+	// ranks, the search index with cells in its rowid, and the blocks.
+	"0008_directory_orders": func(t *tx) error {
 		if err := t.relabelAll(); err != nil {
 			return err
 		}

@@ -16,8 +16,19 @@ import (
 
 // The directory: pages at any position of any order, exact counts by cell.
 //
-// DESIGN NOTE: written in full at the top of this file once measured; see
-// docs/BENCHMARKS.md.
+// DESIGN: see the comment at the end of this block once measured.
+
+// Thresholds of the planner (variables: tests lower them to take every
+// path on a small directory).
+var (
+	// candidateCap bounds the count of a text's candidates in the search
+	// index that decides a plan: past it the text is dense, and is
+	// counted by its complement or read in name order.
+	candidateCap int64 = 30_000
+	// gatherMax is the most users read and sorted in memory by SQLite
+	// rather than walked in an order's index.
+	gatherMax int64 = 20_000
+)
 
 // dirQuery is one question to the directory, prepared: the set, its folded
 // text, its times in nanoseconds, which dynamic bits its cells depend on,
@@ -30,20 +41,21 @@ type dirQuery struct {
 	stale bool  // whether anyone can be stale (IdleBefore set)
 	idle  int64 // the cut-off of staleness
 	// dep says whether membership depends on the expired, locked and stale
-	// bits; a walk tests only those it depends on.
+	// bits; what a query does not depend on, it does not compute.
 	dep [3]bool
 	// masks[d] has bit a set when the cell a | d<<6 is in the set (d: the
 	// dynamic bits expired 1, locked 2, stale 4).
 	masks  [8]uint64
 	locked []lockedUser
+	static *counts // every user by static cell, from the blocks of names
 }
 
 // lockedUser is a user locked at the question's time, with what places it
 // in the orders and its cell.
 type lockedUser struct {
-	id, rank int64
-	keys     userKeys
-	cell     app.Cell
+	id   int64
+	keys userKeys
+	cell app.Cell
 }
 
 // nanos is a time as stored, clamped to what int64 holds.
@@ -70,7 +82,7 @@ func (t *tx) prepare(s app.UserSet) (*dirQuery, error) {
 			}
 		}
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT u.id, u.rank, u.sort_key, u.email_key, u.signin_key, u.changed_key,
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT u.id, u.sort_key, u.email_key, u.signin_key, u.changed_key,
 		u.created_key, u.idle_key, u.attrs, u.expiry_key FROM throttle t JOIN users u ON u.email_key = t.key
 		WHERE t.locked_until IS NOT NULL AND t.locked_until > ?`, q.now)
 	if err != nil {
@@ -81,7 +93,7 @@ func (t *tx) prepare(s app.UserSet) (*dirQuery, error) {
 		var l lockedUser
 		var expiry sql.NullInt64
 		k := &l.keys.keys
-		if err := rows.Scan(&l.id, &l.rank, keyArg{&k[ordName]}, keyArg{&k[ordLogin]}, keyArg{&k[ordSignIn]},
+		if err := rows.Scan(&l.id, keyArg{&k[ordName]}, keyArg{&k[ordLogin]}, keyArg{&k[ordSignIn]},
 			keyArg{&k[ordChanged]}, keyArg{&k[ordCreated]}, keyArg{&k[ordIdle]}, &l.keys.attrs, &expiry); err != nil {
 			return nil, app.Internal(err)
 		}
@@ -100,107 +112,32 @@ func (t *tx) prepare(s app.UserSet) (*dirQuery, error) {
 	return q, nil
 }
 
-// lockedIDs is the SQL of the set of ids (or ranks) of the users locked at
-// the question's time.
-func (q *dirQuery) lockedSQL(col string) string {
-	return `(SELECT lu.` + col + ` FROM throttle lt JOIN users lu ON lu.email_key = lt.key
-		WHERE lt.locked_until IS NOT NULL AND lt.locked_until > ` + strconv.FormatInt(q.now, 10) + `)`
-}
+// Sizes, from the blocks.
 
-// cellSQL are the SQL expressions of the parts of a row's cell.
-type cellSQL struct {
-	attrs   string // the static cell
-	expired string // 1 when a temporary password has expired
-	locked  string // 1 when locked
-	stale   string // 1 when stale
-}
-
-// fromColumns is the cell of the rows of users (or of one of its indexes)
-// named alias.
-func (q *dirQuery) fromColumns(alias string) cellSQL {
-	p := alias + "."
-	return cellSQL{
-		attrs:   p + "attrs",
-		expired: "coalesce(" + p + "expiry_key <= " + strconv.FormatInt(q.now, 10) + ", 0)",
-		locked:  p + "id IN " + q.lockedSQL("id"),
-		stale:   p + "idle_key < " + strconv.FormatInt(q.idle, 10),
-	}
-}
-
-// fromIndex is the cell of the rows of users_grams (alias g): the static
-// cell and the idle day are in the rowid; the expiry of a temporary
-// password and the idle time of a user idle since the day of the cut-off
-// are read from the user.
-func (q *dirQuery) fromIndex() cellSQL {
-	day := strconv.FormatInt(idleDay(q.idle), 10)
-	user := func(col string) string { return "(SELECT " + col + " FROM users WHERE rank = g.rowid >> 22)" }
-	return cellSQL{
-		attrs: "((g.rowid >> 16) & 63)",
-		expired: "CASE WHEN ((g.rowid >> 16) & 48) = 32 THEN coalesce(" + user("expiry_key") + " <= " +
-			strconv.FormatInt(q.now, 10) + ", 1) ELSE 0 END",
-		locked: "(g.rowid >> 22) IN " + q.lockedSQL("rank"),
-		stale: "CASE WHEN (g.rowid & 65535) < " + day + " THEN 1 WHEN (g.rowid & 65535) > " + day + " THEN 0 ELSE " +
-			user("idle_key") + " < " + strconv.FormatInt(q.idle, 10) + " END",
-	}
-}
-
-// dynSQL is the expression of the dynamic bits of a cell (expired 1,
-// locked 2, stale 4), with only those that want says.
-func (c cellSQL) dynSQL(want [3]bool) string {
-	var parts []string
-	for i, e := range []string{c.expired, c.locked, c.stale} {
-		if want[i] {
-			parts = append(parts, "(("+e+") << "+strconv.Itoa(i)+")")
+// staticCounts counts every user by static cell.
+func (q *dirQuery) staticCounts() (counts, error) {
+	if q.static == nil {
+		blocks, err := q.t.readBlocks(ordName)
+		if err != nil {
+			return counts{}, err
 		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return strings.Join(parts, " | ")
-}
-
-// member is the SQL condition that a row's cell is in the set.
-func (q *dirQuery) member(c cellSQL) string {
-	dyn := c.dynSQL(q.dep)
-	if dyn == "" {
-		return "((" + strconv.FormatInt(int64(q.masks[0]), 10) + " >> " + c.attrs + ") & 1)"
-	}
-	var b strings.Builder
-	b.WriteString("((CASE " + dyn)
-	for d := range 8 {
-		if (d&1 == 0 || q.dep[0]) && (d&2 == 0 || q.dep[1]) && (d&4 == 0 || q.dep[2]) {
-			fmt.Fprintf(&b, " WHEN %d THEN %d", d, int64(q.masks[d]))
+		var c counts
+		for _, b := range blocks {
+			for a, n := range b.counts {
+				c[a] += n
+			}
 		}
+		q.static = &c
 	}
-	b.WriteString(" ELSE 0 END >> " + c.attrs + ") & 1)")
-	return b.String()
+	return *q.static, nil
 }
 
-// cellOf is the SQL expression of a row's whole cell, with every dynamic
-// bit that can be set, for counting.
-func (q *dirQuery) cellOf(c cellSQL) string {
-	dyn := c.dynSQL([3]bool{true, true, q.stale})
-	return "(" + c.attrs + " | ((" + dyn + ") << 6))"
-}
-
-// onlyTemporary reports whether every cell of the set has a temporary
-// password.
-func (q *dirQuery) onlyTemporary() bool {
-	for c := range app.Cell(app.NumCells) {
-		if q.set.Cells.Has(c) && c.Valid() && c&app.CellPasswordBits != app.CellTemporary {
-			return false
-		}
-	}
-	return true
-}
-
-// blocksExact reports whether the blocks of an order count the set exactly
-// (with the locked users as corrections): its cells do not depend on
-// expiry or staleness.
+// blocksExact reports whether the blocks count the set exactly (with the
+// locked users as corrections): its cells depend on no expiry and no
+// staleness.
 func (q *dirQuery) blocksExact() bool { return !q.dep[0] && !q.dep[2] }
 
-// staticMask is the static cells that some cell of the set has: the
-// blocks count a superset of the set with it.
+// staticMask has the static cells that some cell of the set has.
 func (q *dirQuery) staticMask() uint64 {
 	var m uint64
 	for _, x := range q.masks {
@@ -209,8 +146,48 @@ func (q *dirQuery) staticMask() uint64 {
 	return m
 }
 
+// superset counts the users whose static cell some cell of the set has: a
+// bound of the set's size.
+func (q *dirQuery) superset() (int64, error) {
+	c, err := q.staticCounts()
+	var n int64
+	for a, k := range c {
+		if q.staticMask()>>a&1 == 1 {
+			n += k
+		}
+	}
+	return n, err
+}
+
+// exactSize counts the set (its text aside) when blocksExact.
+func (q *dirQuery) exactSize() (int64, error) {
+	c, err := q.staticCounts()
+	var n int64
+	for a, k := range c {
+		if q.masks[0]>>a&1 == 1 {
+			n += k
+		}
+	}
+	if q.dep[1] {
+		for _, l := range q.locked {
+			n += int64(q.masks[2]>>l.keys.attrs&1) - int64(q.masks[0]>>l.keys.attrs&1)
+		}
+	}
+	return n, err
+}
+
+// every reports whether every cell of the set passes the test.
+func (q *dirQuery) every(test func(app.Cell) bool) bool {
+	for c := range app.Cell(app.NumCells) {
+		if q.set.Cells.Has(c) && c.Valid() && !test(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // blockCounts returns the users of the set in each block of the order:
-// exact when blocksExact, else an upper bound.
+// exact when blocksExact, else an upper bound (by static cell).
 func (q *dirQuery) blockCounts(o ord, blocks []block) []int64 {
 	in0, in1 := q.masks[0], q.masks[2]
 	if !q.blocksExact() {
@@ -233,17 +210,211 @@ func (q *dirQuery) blockCounts(o ord, blocks []block) []int64 {
 	return per
 }
 
-// setSize returns the users of the set without its text, exactly when the
-// blocks can tell (exact true), else an upper bound.
-func (q *dirQuery) setSize() (n int64, exact bool, err error) {
-	blocks, err := q.t.readBlocks(ordName)
+// SQL of cells.
+
+// lockedIn is the SQL condition that col is the id of a locked user.
+func (q *dirQuery) lockedIn(col string) string {
+	switch {
+	case len(q.locked) == 0:
+		return "0"
+	case len(q.locked) <= 1000:
+		ids := make([]int64, len(q.locked))
+		for i, l := range q.locked {
+			ids[i] = l.id
+		}
+		return col + " IN (" + intList(ids) + ")"
+	}
+	return col + ` IN (SELECT lu.id FROM throttle lt JOIN users lu ON lu.email_key = lt.key
+		WHERE lt.locked_until IS NOT NULL AND lt.locked_until > ` + strconv.FormatInt(q.now, 10) + `)`
+}
+
+// cellSQL are the SQL expressions of the parts of a row's cell.
+type cellSQL struct {
+	attrs, expired, locked, stale string
+}
+
+// cols is the cell of the rows of users, or of one of its indexes, named
+// alias: they hold attrs, expiry_key, idle_key and the id.
+func (q *dirQuery) cols(alias string) cellSQL {
+	p := alias + "."
+	return cellSQL{
+		attrs:   p + "attrs",
+		expired: "coalesce(" + p + "expiry_key <= " + strconv.FormatInt(q.now, 10) + ", 0)",
+		locked:  q.lockedIn(p + "id"),
+		stale:   p + "idle_key < " + strconv.FormatInt(q.idle, 10),
+	}
+}
+
+// rowid is the cell of the rows of users_grams (alias g), from the rowid
+// alone: the static cell, and staleness by the idle day (a user idle since
+// the day of the cut-off is read). It tells neither expiry nor locks.
+func (q *dirQuery) rowid() cellSQL {
+	day := strconv.FormatInt(idleDay(q.idle), 10)
+	return cellSQL{
+		attrs: "((g.rowid >> 16) & 63)", expired: "0", locked: "0",
+		stale: "CASE WHEN (g.rowid & 65535) < " + day + " THEN 1 WHEN (g.rowid & 65535) > " + day +
+			" THEN 0 ELSE (SELECT idle_key FROM users WHERE rank = g.rowid >> 22) < " + strconv.FormatInt(q.idle, 10) + " END",
+	}
+}
+
+// dyn is the expression of the dynamic bits of a cell (expired 1, locked
+// 2, stale 4), with only those that want says.
+func (c cellSQL) dyn(want [3]bool) string {
+	var parts []string
+	for i, e := range []string{c.expired, c.locked, c.stale} {
+		if want[i] && e != "0" {
+			parts = append(parts, "(("+e+") << "+strconv.Itoa(i)+")")
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+// member is the SQL condition that a row's cell is in the set.
+func (q *dirQuery) member(c cellSQL) string {
+	dyn := c.dyn(q.dep)
+	if dyn == "" {
+		return "((" + strconv.FormatInt(int64(q.masks[0]), 10) + " >> " + c.attrs + ") & 1)"
+	}
+	var b strings.Builder
+	b.WriteString("((CASE " + dyn)
+	for d := range 8 {
+		if (d&1 == 0 || q.dep[0]) && (d&2 == 0 || q.dep[1]) && (d&4 == 0 || q.dep[2]) {
+			fmt.Fprintf(&b, " WHEN %d THEN %d", d, int64(q.masks[d]))
+		}
+	}
+	b.WriteString(" ELSE 0 END >> " + c.attrs + ") & 1)")
+	return b.String()
+}
+
+// cellOf is the SQL expression of a row's whole cell, for counting: every
+// dynamic bit that anyone can have.
+func (q *dirQuery) cellOf(c cellSQL) string {
+	dyn := c.dyn([3]bool{true, true, q.stale})
+	if dyn == "" {
+		return c.attrs
+	}
+	return "(" + c.attrs + " | ((" + dyn + ") << 6))"
+}
+
+// Sources: where a walk finds the users of a set, smallest first.
+
+// source is a place that yields the users of the set (and others), as the
+// rows of users named n.
+type source struct {
+	from, where string
+	args        []any
+	ordered     bool  // rows come in the order asked, from an index
+	table       bool  // n is the users table: its search text is there
+	size        int64 // the most rows it yields
+}
+
+// source returns the smallest place holding the set, for order o: the
+// locked users, the users with a temporary password (an index per order),
+// the users of a few static cells (an index of cells), or the order's
+// index from its first block that may hold one.
+func (q *dirQuery) source(o ord) (source, error) {
+	if q.every(func(c app.Cell) bool { return c&app.CellLocked != 0 }) {
+		return source{from: "users n", where: q.lockedIn("n.id"), table: true, size: int64(len(q.locked))}, nil
+	}
+	static, err := q.staticCounts()
 	if err != nil {
-		return 0, false, err
+		return source{}, err
 	}
-	for _, k := range q.blockCounts(ordName, blocks) {
-		n += k
+	if o != ordIdle && q.every(func(c app.Cell) bool { return c&app.CellPasswordBits == app.CellTemporary }) {
+		var n int64
+		for a, k := range static {
+			if app.Cell(a)&app.CellPasswordBits == app.CellTemporary {
+				n += k
+			}
+		}
+		return source{from: "users n INDEXED BY " + orders[o].temporary, where: temporaryWhere, ordered: true, size: n}, nil
 	}
-	return n, q.blocksExact(), nil
+	sup, err := q.superset()
+	if err != nil {
+		return source{}, err
+	}
+	if sup <= gatherMax {
+		var attrs []int64
+		for a := range int64(app.StaticCells) {
+			if q.staticMask()>>a&1 == 1 {
+				attrs = append(attrs, a)
+			}
+		}
+		return source{from: "users n INDEXED BY users_by_attrs", where: "n.attrs IN (" + intList(attrs) + ")", table: true, size: sup}, nil
+	}
+	src := source{from: "users n INDEXED BY " + orders[o].index, ordered: true, size: sup}
+	blocks, err := q.t.readBlocks(o)
+	if err != nil {
+		return source{}, err
+	}
+	// Skip the blocks at either end that hold no user of a static cell of
+	// the set.
+	per := q.blockCounts(o, blocks)
+	lo, hi := 0, len(blocks)
+	for lo < hi && per[lo] == 0 {
+		lo++
+	}
+	for hi > lo && per[hi-1] == 0 {
+		hi--
+	}
+	key := orders[o].key
+	var conds []string
+	if lo > 0 && lo < len(blocks) {
+		conds = append(conds, "(n."+key+", n.id) >= (?, ?)")
+		src.args = append(src.args, blocks[lo].k, blocks[lo].id)
+	}
+	if hi < len(blocks) && hi > 0 {
+		conds = append(conds, "(n."+key+", n.id) < (?, ?)")
+		src.args = append(src.args, blocks[hi].k, blocks[hi].id)
+	}
+	if lo == hi && len(blocks) > 0 {
+		conds = []string{"0"}
+		src.args = nil
+	}
+	src.where = strings.Join(conds, " AND ")
+	return src, nil
+}
+
+// query builds a query of the rows of a source that are in the set (and
+// hold the text, when text): the FROM and WHERE clauses, and their args.
+func (q *dirQuery) query(src source, text bool) (string, []any) {
+	from, conds, args := src.from, []string{q.member(q.cols("n"))}, slices.Clone(src.args)
+	if src.where != "" {
+		conds = append([]string{src.where}, conds...)
+	}
+	if text {
+		t := "n"
+		if !src.table {
+			from += " CROSS JOIN users u ON u.id = n.id"
+			t = "u"
+		}
+		conds = append(conds, "instr("+t+".search_text, ?) > 0")
+		args = append(args, q.text)
+	}
+	return " FROM " + from + " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// dir is the SQL of a direction.
+func dir(desc bool) string {
+	if desc {
+		return " DESC"
+	}
+	return ""
+}
+
+// listSource lists a page of the set from a source, sorted by SQLite when
+// the source does not come in order.
+func (q *dirQuery) listSource(src source, o ord, desc bool, offset, limit int, text bool) ([]int64, error) {
+	clauses, args := q.query(src, text)
+	key := orders[o].key
+	return q.t.queryIDs(`SELECT n.id`+clauses+` ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+}
+
+// countSource counts the users of a source by cell.
+func (q *dirQuery) countSource(src source, text bool) (app.CellCounts, error) {
+	clauses, args := q.query(src, text)
+	return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("n"))+`), '')`+clauses, args...)
 }
 
 // ListUsers returns a page of the users of the set in a key order.
@@ -268,67 +439,56 @@ func (t *tx) ListUsers(s app.UserSet, o app.UserSort, offset, limit int) ([]app.
 // list returns the ids of a page of the set.
 func (q *dirQuery) list(o ord, desc bool, offset, limit int) ([]int64, error) {
 	if q.text == "" {
-		switch {
-		case q.blocksExact():
-			return q.listByBlocks(o, desc, offset, limit)
-		case q.onlyTemporary():
-			return q.walkOrder(o, orders[o].temporary, temporaryWhere, desc, offset, limit)
+		if q.blocksExact() {
+			n, err := q.exactSize()
+			if err != nil {
+				return nil, err
+			}
+			if n > gatherMax {
+				return q.listByBlocks(o, desc, offset, limit)
+			}
 		}
-		return q.walkOrder(o, orders[o].index, "", desc, offset, limit)
+		src, err := q.source(o)
+		if err != nil {
+			return nil, err
+		}
+		return q.listSource(src, o, desc, offset, limit, false)
 	}
-	candidates, err := q.textCandidates()
+	src, err := q.source(o)
 	if err != nil {
 		return nil, err
 	}
-	size, _, err := q.setSize()
+	small := !src.ordered || src.size <= gatherMax
+	candidates, err := q.candidates(max(4*src.size, gatherMax) + 1)
 	if err != nil {
 		return nil, err
 	}
-	if o == ordName {
-		// Through whichever is smaller: the text's candidates, read in
-		// name order from the index, or the users of the set.
-		if candidates <= size*q.joinCost() {
-			return q.walkIndex(desc, offset, limit)
-		}
-		return q.walkOrderWithText(o, desc, offset, limit)
-	}
-	if candidates <= gatherMax {
+	dense := candidates >= candidateCap
+	switch {
+	case small && 4*src.size <= candidates:
+		// The set is smaller than the text's candidates: walk it.
+		return q.listSource(src, o, desc, offset, limit, true)
+	case o == ordName && dense && q.long():
+		return q.listSearchTexts(desc, offset, limit)
+	case o == ordName:
+		return q.listIndex(desc, offset, limit)
+	case candidates <= gatherMax:
 		return q.gather(o, desc, offset, limit)
 	}
-	return q.walkOrderWithText(o, desc, offset, limit)
+	return q.listSource(src, o, desc, offset, limit, true)
 }
 
-// gatherMax is how many candidates of a text are read and sorted by
-// another order than names, rather than walking that order (tests change
-// it to take both ways).
-var gatherMax int64 = 20_000
+// long reports whether the text is longer than one term of the index: its
+// candidates are then checked one by one.
+func (q *dirQuery) long() bool { return utf8.RuneCountInString(q.text) > 3 }
 
-// joinCost is how many index rows cost what checking one user costs.
-func (q *dirQuery) joinCost() int64 {
-	if utf8.RuneCountInString(q.text) > 3 {
-		return 1 // every candidate is checked anyway
-	}
-	return 5
-}
-
-// textCandidates counts the index's candidates for the text, up to a cap
-// past which any path walks far: exact for a text of three characters or
-// fewer, an upper bound for a longer one.
-func (q *dirQuery) textCandidates() (int64, error) {
+// candidates counts the index's candidates for the text, stopping at cap
+// (and at candidateCap): exact for a text of three characters or fewer, an
+// upper bound for a longer one.
+func (q *dirQuery) candidates(limit int64) (int64, error) {
 	n, _, err := q.t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams WHERE users_grams MATCH ? LIMIT ?)`,
-		gramMatch(q.text), candidateCap)
+		gramMatch(q.text), min(limit, candidateCap))
 	return n, err
-}
-
-const candidateCap = 200_000
-
-// textJoin is the SQL that checks the text of the rows of users_grams (g)
-// whose fragment needs it: users_search c joined and instr.
-func (q *dirQuery) textJoin() (join, where string, args []any) {
-	if utf8.RuneCountInString(q.text) <= 3 {
-		return "", "", nil
-	}
-	return ` CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22`, ` AND instr(c.search_text, ?) > 0`, []any{q.text}
 }
 
 // listByBlocks finds the position in the order's blocks, then walks from
@@ -357,71 +517,45 @@ func (q *dirQuery) listByBlocks(o ord, desc bool, offset, limit int) ([]int64, e
 		i++
 	}
 	def := orders[o]
-	ids, err := q.t.queryIDs(`SELECT id FROM users u INDEXED BY `+def.index+` WHERE (`+def.key+`, id) >= (?, ?) AND `+
-		q.member(q.fromColumns("u"))+` ORDER BY `+def.key+`, id LIMIT ? OFFSET ?`, blocks[i].k, blocks[i].id, n, from-before)
+	ids, err := q.t.queryIDs(`SELECT n.id FROM users n INDEXED BY `+def.index+` WHERE (n.`+def.key+`, n.id) >= (?, ?) AND `+
+		q.member(q.cols("n"))+` ORDER BY n.`+def.key+`, n.id LIMIT ? OFFSET ?`, blocks[i].k, blocks[i].id, n, from-before)
 	if desc {
 		slices.Reverse(ids)
 	}
 	return ids, err
 }
 
-// walkOrder walks an index in an order from its start (for a set that the
-// blocks do not count exactly), testing each row.
-func (q *dirQuery) walkOrder(o ord, index, where string, desc bool, offset, limit int) ([]int64, error) {
-	def := orders[o]
-	dir := ""
-	if desc {
-		dir = " DESC"
+// listIndex reads the text's matches from the search index, in name
+// order, with what the set depends on read from users_search when the
+// rowid does not tell it.
+func (q *dirQuery) listIndex(desc bool, offset, limit int) ([]int64, error) {
+	if !q.long() && !q.dep[0] && !q.dep[1] {
+		ranks, err := q.t.queryIDs(`SELECT g.rowid >> 22 FROM users_grams g WHERE users_grams MATCH ? AND `+
+			q.member(q.rowid())+` ORDER BY g.rowid`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		return q.t.idsOfRanks(ranks)
 	}
-	if where != "" {
-		where += " AND "
-	}
-	return q.t.queryIDs(`SELECT id FROM users u INDEXED BY `+index+` WHERE `+where+q.member(q.fromColumns("u"))+
-		` ORDER BY `+def.key+dir+`, id`+dir+` LIMIT ? OFFSET ?`, limit, offset)
+	return q.t.queryIDs(`SELECT c.id FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
+		WHERE users_grams MATCH ? AND instr(c.search_text, ?) > 0 AND `+q.member(q.cols("c"))+`
+		ORDER BY g.rowid`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), q.text, limit, offset)
 }
 
-// walkIndex reads the text's matches from the search index, in name order.
-func (q *dirQuery) walkIndex(desc bool, offset, limit int) ([]int64, error) {
-	join, check, args := q.textJoin()
-	dir := ""
-	if desc {
-		dir = " DESC"
-	}
-	ranks, err := q.t.queryIDs(`SELECT g.rowid >> 22 FROM users_grams g`+join+` WHERE users_grams MATCH ?`+check+
-		` AND `+q.member(q.fromIndex())+` ORDER BY g.rowid`+dir+` LIMIT ? OFFSET ?`,
-		append(append([]any{gramMatch(q.text)}, args...), limit, offset)...)
-	if err != nil {
-		return nil, err
-	}
-	return q.t.idsOfRanks(ranks)
-}
-
-// walkOrderWithText walks an order, testing each row's cell, then the text
-// of the users that pass.
-func (q *dirQuery) walkOrderWithText(o ord, desc bool, offset, limit int) ([]int64, error) {
-	def := orders[o]
-	dir := ""
-	if desc {
-		dir = " DESC"
-	}
-	return q.t.queryIDs(`SELECT n.id FROM users n INDEXED BY `+def.index+` CROSS JOIN users u ON u.id = n.id
-		WHERE `+q.member(q.fromColumns("n"))+` AND instr(u.search_text, ?) > 0
-		ORDER BY n.`+def.key+dir+`, n.id`+dir+` LIMIT ? OFFSET ?`, q.text, limit, offset)
+// listSearchTexts walks every user's search text in name order: for a
+// long text that most users hold, cheaper than checking its candidates.
+func (q *dirQuery) listSearchTexts(desc bool, offset, limit int) ([]int64, error) {
+	return q.t.queryIDs(`SELECT c.id FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, ?) > 0
+		AND `+q.member(q.cols("c"))+` ORDER BY c.rank`+dir(desc)+` LIMIT ? OFFSET ?`, q.text, limit, offset)
 }
 
 // gather reads every match of a text from the search index and sorts them
 // by another order.
 func (q *dirQuery) gather(o ord, desc bool, offset, limit int) ([]int64, error) {
-	join, check, args := q.textJoin()
-	def := orders[o]
-	dir := ""
-	if desc {
-		dir = " DESC"
-	}
-	return q.t.queryIDs(`SELECT u.id FROM users_grams g`+join+` CROSS JOIN users u ON u.rank = g.rowid >> 22
-		WHERE users_grams MATCH ?`+check+` AND `+q.member(q.fromIndex())+`
-		ORDER BY u.`+def.key+dir+`, u.id`+dir+` LIMIT ? OFFSET ?`,
-		append(append([]any{gramMatch(q.text)}, args...), limit, offset)...)
+	key := orders[o].key
+	return q.t.queryIDs(`SELECT n.id FROM users_grams g CROSS JOIN users n ON n.rank = g.rowid >> 22
+		WHERE users_grams MATCH ? AND instr(n.search_text, ?) > 0 AND `+q.member(q.cols("n"))+`
+		ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), q.text, limit, offset)
 }
 
 // CountCells counts the users of the set by cell.
@@ -430,24 +564,7 @@ func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
 	if err != nil {
 		return app.CellCounts{}, err
 	}
-	var n app.CellCounts
-	switch {
-	case q.text == "":
-		n, err = q.countAll()
-	default:
-		var candidates, size int64
-		if candidates, err = q.textCandidates(); err != nil {
-			break
-		}
-		if size, _, err = q.setSize(); err != nil {
-			break
-		}
-		if candidates <= size*q.joinCost() {
-			n, err = q.countIndex()
-		} else {
-			n, err = q.countSetWithText()
-		}
-	}
+	n, err := q.count()
 	if err != nil {
 		return app.CellCounts{}, err
 	}
@@ -459,21 +576,61 @@ func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
 	return n, nil
 }
 
+func (q *dirQuery) count() (app.CellCounts, error) {
+	if q.text == "" {
+		return q.countAll()
+	}
+	src, err := q.source(ordName)
+	if err != nil {
+		return app.CellCounts{}, err
+	}
+	small := !src.ordered || src.size <= gatherMax
+	candidates, err := q.candidates(max(4*src.size, gatherMax) + 1)
+	if err != nil {
+		return app.CellCounts{}, err
+	}
+	switch {
+	case small && 4*src.size <= candidates:
+		return q.countSource(src, true)
+	case candidates < candidateCap:
+		return q.countIndex(gramMatch(q.text))
+	case !q.long():
+		// Most users hold the text: count those who do not.
+		all, err := q.countAll()
+		if err != nil {
+			return all, err
+		}
+		not, err := q.countIndex(everyone + " NOT " + gramMatch(q.text))
+		for c, k := range not {
+			all[c] -= k
+		}
+		return all, err
+	}
+	return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
+		FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, ?) > 0`, q.text)
+}
+
+// countIndex counts by cell the users that match a query of the search
+// index (checking the text of each, which a long text needs).
+func (q *dirQuery) countIndex(match string) (app.CellCounts, error) {
+	check, args := "", []any{match}
+	if q.long() && !strings.HasPrefix(match, everyone) {
+		check, args = " AND instr(c.search_text, ?) > 0", append(args, q.text)
+	}
+	return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
+		FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
+		WHERE users_grams MATCH ?`+check, args...)
+}
+
 // countAll counts every user by cell, without a text: the blocks count the
 // static cells; the users with a temporary password are counted one by
 // one (expiry), the stale ones by the blocks of the idle order, and the
 // locked ones are moved to their cells.
 func (q *dirQuery) countAll() (app.CellCounts, error) {
 	var n app.CellCounts
-	blocks, err := q.t.readBlocks(ordName)
+	static, err := q.staticCounts()
 	if err != nil {
 		return n, err
-	}
-	var static counts
-	for _, b := range blocks {
-		for a, k := range b.counts {
-			static[a] += k
-		}
 	}
 	temporary := func(a int) bool { return app.Cell(a)&app.CellPasswordBits == app.CellTemporary }
 	var stale counts
@@ -483,33 +640,27 @@ func (q *dirQuery) countAll() (app.CellCounts, error) {
 		}
 	}
 	for a, k := range static {
-		if temporary(a) {
-			continue
+		if !temporary(a) {
+			n[a|int(app.CellStale)] += int(stale[a])
+			n[a] += int(k - stale[a])
 		}
-		n[a|int(app.CellStale)] += int(stale[a])
-		n[a] += int(k - stale[a])
 	}
 	// Users with a temporary password, expired or not, stale or not.
-	cells, err := q.t.queryCells(`SELECT group_concat(char(256 + ` + q.cellOf(q.noLocks(q.fromColumns("u"))) + `), '')
-		FROM users u INDEXED BY users_temporary_by_name WHERE ` + temporaryWhere)
+	c := q.cols("n")
+	c.locked = "0" // the locked users are moved below
+	temps, err := q.t.queryCells(`SELECT group_concat(char(256 + ` + q.cellOf(c) + `), '')
+		FROM users n INDEXED BY users_temporary_by_created WHERE ` + temporaryWhere)
 	if err != nil {
 		return n, err
 	}
-	for _, c := range cells {
-		n[c]++
+	for i, k := range temps {
+		n[i] += k
 	}
 	for _, l := range q.locked {
 		n[l.cell&^app.CellLocked]--
 		n[l.cell]++
 	}
 	return n, nil
-}
-
-// noLocks leaves the locked bit out of a cell: the locked users are moved
-// to their cells after counting.
-func (q *dirQuery) noLocks(c cellSQL) cellSQL {
-	c.locked = "0"
-	return c
 }
 
 // staleByCell counts the stale users by static cell: the blocks of the idle
@@ -526,49 +677,12 @@ func (q *dirQuery) staleByCell() (counts, error) {
 			out[a] += k
 		}
 	}
-	rows, err := q.t.tx.QueryContext(q.t.ctx, `SELECT attrs, count(*) FROM users INDEXED BY users_by_idle
-		WHERE (idle_key, id) >= (?, ?) AND idle_key < ? GROUP BY attrs`, blocks[i].k, blocks[i].id, q.idle)
-	if err != nil {
-		return out, app.Internal(err)
+	cells, err := q.t.queryCells(`SELECT group_concat(char(256 + attrs), '') FROM users INDEXED BY users_by_idle
+		WHERE (idle_key, id) >= (?, ?) AND idle_key < ?`, blocks[i].k, blocks[i].id, q.idle)
+	for a, k := range cells[:app.StaticCells] {
+		out[a] += int64(k)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var a, k int64
-		if err := rows.Scan(&a, &k); err != nil {
-			return out, app.Internal(err)
-		}
-		out[a] += k
-	}
-	if err := rows.Err(); err != nil {
-		return out, app.Internal(err)
-	}
-	return out, nil
-}
-
-// countIndex counts the matches of the text, read from the search index,
-// by cell.
-func (q *dirQuery) countIndex() (app.CellCounts, error) {
-	var n app.CellCounts
-	join, check, args := q.textJoin()
-	cells, err := q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.fromIndex())+`), '')
-		FROM users_grams g`+join+` WHERE users_grams MATCH ?`+check, append([]any{gramMatch(q.text)}, args...)...)
-	for _, c := range cells {
-		n[c]++
-	}
-	return n, err
-}
-
-// countSetWithText counts the users of the set whose text matches, walking
-// the set in name order.
-func (q *dirQuery) countSetWithText() (app.CellCounts, error) {
-	var n app.CellCounts
-	cells, err := q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.fromColumns("n"))+`), '')
-		FROM users n INDEXED BY users_by_name CROSS JOIN users u ON u.id = n.id
-		WHERE `+q.member(q.fromColumns("n"))+` AND instr(u.search_text, ?) > 0`, q.text)
-	for _, c := range cells {
-		n[c]++
-	}
-	return n, err
+	return out, err
 }
 
 // UsersAfter returns users of the set by ID, after an ID.
@@ -580,8 +694,8 @@ func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, erro
 	if err != nil {
 		return nil, err
 	}
-	ids, err := t.queryIDs(`SELECT u.id FROM users u WHERE u.id > ? AND `+q.member(q.fromColumns("u"))+
-		` AND instr(u.search_text, ?) > 0 ORDER BY u.id LIMIT ?`, after, q.text, limit)
+	ids, err := t.queryIDs(`SELECT n.id FROM users n WHERE n.id > ? AND `+q.member(q.cols("n"))+
+		` AND instr(n.search_text, ?) > 0 ORDER BY n.id LIMIT ?`, after, q.text, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -610,21 +724,22 @@ func (t *tx) queryIDs(query string, args ...any) ([]int64, error) {
 }
 
 // queryCells runs a query whose one value is a string of cells, each as
-// the character 256 + cell (group_concat moves many in one value).
-func (t *tx) queryCells(query string, args ...any) ([]app.Cell, error) {
+// the character 256 + cell (group_concat moves many in one value), and
+// counts them.
+func (t *tx) queryCells(query string, args ...any) (app.CellCounts, error) {
+	var n app.CellCounts
 	var s sql.NullString
 	if err := t.tx.QueryRowContext(t.ctx, query, args...).Scan(&s); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, app.Internal(err)
+		return n, app.Internal(err)
 	}
-	out := make([]app.Cell, 0, len(s.String)/2)
 	for _, r := range s.String {
 		c := app.Cell(r - 256)
 		if r < 256 || c >= app.NumCells {
-			return nil, app.Internal(fmt.Errorf("data: a cell out of range: %d", r))
+			return n, app.Internal(fmt.Errorf("data: a cell out of range: %d", r))
 		}
-		out = append(out, c)
+		n[c]++
 	}
-	return out, nil
+	return n, nil
 }
 
 // idsOfRanks turns ranks into ids, in the same order.
@@ -632,9 +747,21 @@ func (t *tx) idsOfRanks(ranks []int64) ([]int64, error) {
 	if len(ranks) == 0 {
 		return nil, nil
 	}
-	byRank, err := t.pairs(`SELECT rank, id FROM users WHERE rank IN (` + intList(ranks) + `)`)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT rank, id FROM users WHERE rank IN (`+intList(ranks)+`)`)
 	if err != nil {
-		return nil, err
+		return nil, app.Internal(err)
+	}
+	defer rows.Close()
+	byRank := make(map[int64]int64, len(ranks))
+	for rows.Next() {
+		var r, id int64
+		if err := rows.Scan(&r, &id); err != nil {
+			return nil, app.Internal(err)
+		}
+		byRank[r] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, app.Internal(err)
 	}
 	ids := make([]int64, 0, len(ranks))
 	for _, r := range ranks {
@@ -643,26 +770,6 @@ func (t *tx) idsOfRanks(ranks []int64) ([]int64, error) {
 		}
 	}
 	return ids, nil
-}
-
-func (t *tx) pairs(query string) (map[int64]int64, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query)
-	if err != nil {
-		return nil, app.Internal(err)
-	}
-	defer rows.Close()
-	m := map[int64]int64{}
-	for rows.Next() {
-		var k, v int64
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, app.Internal(err)
-		}
-		m[k] = v
-	}
-	if err := rows.Err(); err != nil {
-		return nil, app.Internal(err)
-	}
-	return m, nil
 }
 
 // usersByID reads users, in the order of ids.

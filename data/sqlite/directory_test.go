@@ -294,10 +294,10 @@ func cmpOr(a, b time.Duration) time.Duration {
 // and the ends of locks.
 func TestDirectoryAgainstBruteForce(t *testing.T) {
 	sqlite.SetBlockSize(t, 16)
-	for _, gather := range []int64{20_000, 0} {
-		t.Run(fmt.Sprintf("gather=%d", gather), func(t *testing.T) {
-			sqlite.SetGatherMax(t, gather)
-			w := newTwin(t, uint64(gather)+1)
+	for i, p := range [][2]int64{{30_000, 20_000}, {40, 10}, {5, 0}} {
+		t.Run(fmt.Sprintf("candidates=%d,gather=%d", p[0], p[1]), func(t *testing.T) {
+			sqlite.SetPlanner(t, p[0], p[1])
+			w := newTwin(t, uint64(i)+1)
 			w.populate(600)
 			checkIndex(t, w.db)
 			filters := w.filters()

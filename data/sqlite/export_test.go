@@ -19,12 +19,12 @@ func SetBlockSize(t interface{ Cleanup(func()) }, n int64) {
 	t.Cleanup(func() { blockSize = old })
 }
 
-// SetGatherMax sets how many candidates of a text are sorted rather than
-// walked in another order than names, for a test.
-func SetGatherMax(t interface{ Cleanup(func()) }, n int64) {
-	old := gatherMax
-	gatherMax = n
-	t.Cleanup(func() { gatherMax = old })
+// SetPlanner sets the thresholds of the directory's planner for a test, so
+// that a small directory takes the paths of a large one.
+func SetPlanner(t interface{ Cleanup(func()) }, candidates, gather int64) {
+	oldC, oldG := candidateCap, gatherMax
+	candidateCap, gatherMax = candidates, gather
+	t.Cleanup(func() { candidateCap, gatherMax = oldC, oldG })
 }
 
 // checkBlocks verifies that the blocks of every order count the users they

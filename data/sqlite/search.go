@@ -81,23 +81,27 @@ func cleanText(s string) string {
 // foldQuery folds a query as search texts are folded.
 func foldQuery(s string) string { return cleanText(app.FoldForSearch(s)) }
 
-// gramDoc returns the document indexed for a search text: each character,
-// pair of characters and trigram of each of its space-separated parts,
-// written as the hex of its UTF-8 bytes, separated by spaces ("abc" gives
-// "61 6162 616263 62 6263 63"). Hex keeps every term a plain word for
-// FTS5's ascii tokenizer, whatever the text holds; UTF-8 being
-// self-synchronizing, a term names one n-gram only. The index keeps no
-// positions (detail=none) and each term once per user.
+// everyone is a term of every document of the index, which no n-gram is
+// (hex has no "l"): the users who do not match a fragment are "everyone NOT
+// fragment".
+const everyone = "all"
+
+// gramDoc returns the document indexed for a search text: everyone, and
+// each character, pair of characters and trigram of each of its
+// space-separated parts, written as the hex of its UTF-8 bytes, separated
+// by spaces ("abc" gives "all 61 6162 616263 62 6263 63"). Hex keeps every
+// term a plain word for FTS5's ascii tokenizer, whatever the text holds;
+// UTF-8 being self-synchronizing, a term names one n-gram only. The index
+// keeps no positions (detail=none) and each term once per user.
 func gramDoc(text string) string {
 	var b strings.Builder
 	b.Grow(len(text) * 20)
+	b.WriteString(everyone)
 	for part := range strings.FieldsSeq(text) {
 		r := []rune(part)
 		for i := range r {
 			for n := 1; n <= 3 && i+n <= len(r); n++ {
-				if b.Len() > 0 {
-					b.WriteByte(' ')
-				}
+				b.WriteByte(' ')
 				writeHex(&b, r[i:i+n])
 			}
 		}
@@ -349,13 +353,24 @@ func (t *tx) relabel(sortKey string, id int64) (int64, error) {
 	}
 }
 
-// refoldUsers stores anew the forms of every user's name and logins that
-// sorting and search compare (sort_key, search_text), after folding
-// changed.
-func refoldUsers(t *tx) error {
-	_, err := t.exec(`UPDATE users SET sort_key = sesame_sort_key(name, email),
-		search_text = sesame_search_text(name, email, recovery_email)`)
-	return err
+// restoreUsers computes anew, for every user, the forms that sorting and
+// search compare (sort_key, search_text) and the directory's columns
+// (stored), a page of users at a time.
+func restoreUsers(t *tx) error {
+	for after := int64(0); ; {
+		users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+` WHERE u.id > ? ORDER BY u.id LIMIT 10000`, after)
+		if err != nil || len(users) == 0 {
+			return err
+		}
+		for _, u := range users {
+			args := append([]any{app.SortKey(&u), searchText(&u)}, storedOf(&u).args()...)
+			if _, err := t.exec(`UPDATE users SET sort_key = ?, search_text = ?, attrs = ?, signin_key = ?,
+				changed_key = ?, created_key = ?, idle_key = ?, expiry_key = ? WHERE id = ?`, append(args, u.ID)...); err != nil {
+				return err
+			}
+		}
+		after = users[len(users)-1].ID
+	}
 }
 
 // relabelAll gives every user an evenly spaced rank, in name order, and

@@ -218,7 +218,7 @@ func TestGramMatchIsPlainWords(t *testing.T) {
 			t.Errorf("GramMatch(%q) = %q: not hex words", text, m)
 		}
 	}
-	if got, want := sqlite.GramDoc("abc"), "61 6162 616263 62 6263 63"; got != want {
+	if got, want := sqlite.GramDoc("abc"), "all 61 6162 616263 62 6263 63"; got != want {
 		t.Errorf("GramDoc(abc) = %q, want %q", got, want)
 	}
 }

@@ -205,10 +205,11 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	_, err = t.exec(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
 		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
-		created_at, updated_at, sort_key, search_text, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
-		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank)
+		created_at, updated_at, sort_key, search_text, rank, `+storedCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
+			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
+			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank}, storedOf(u).args()...)...)
 	if err != nil {
 		return err
 	}
@@ -276,10 +277,11 @@ func (t *tx) UpdateUser(u *app.User) error {
 	}
 	_, err = t.exec(`UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, has_mailbox = ?, recovery_email = ?,
 		disabled = ?, password_hash = ?, password_temporary = ?, temporary_expires_at = ?, password_changed_at = ?,
-		last_signin_at = ?, created_at = ?, updated_at = ?, sort_key = ?, search_text = ?, rank = ? WHERE id = ?`,
-		u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
-		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, u.ID)
+		last_signin_at = ?, created_at = ?, updated_at = ?, sort_key = ?, search_text = ?, rank = ?,
+		attrs = ?, signin_key = ?, changed_key = ?, created_key = ?, idle_key = ?, expiry_key = ? WHERE id = ?`,
+		append(append([]any{u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
+			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
+			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank}, storedOf(u).args()...), u.ID)...)
 	if err != nil {
 		return err
 	}
