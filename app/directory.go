@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -520,26 +521,41 @@ func (s *Service) ListUsers(ctx context.Context, q UserListQuery) (UserListPage,
 }
 
 // listUsers lists a set in any order: key columns by the store; role and
-// status as segments (one role, one status), each in name order, one after
-// the other.
+// status as segments (one role, one status), each in name order, laid end
+// to end. A segment is counted only when the page lies past it, so that a
+// first page never waits for a count.
 func listUsers(tx Tx, set UserSet, sort UserSort, offset, limit int) ([]User, error) {
 	if sort.By.IsKey() {
 		return tx.ListUsers(set, sort, offset, limit)
 	}
 	segments := sortSegments(set.Cells, sort.By)
-	if len(segments) > 1 {
-		// The sizes of the segments place the page.
-		counts, err := tx.CountCells(set)
+	if sort.Desc {
+		slices.Reverse(segments)
+	}
+	var out []User
+	for _, seg := range segments {
+		part := set
+		part.Cells = seg
+		users, err := tx.ListUsers(part, UserSort{By: SortName, Desc: sort.Desc}, offset, limit-len(out))
 		if err != nil {
 			return nil, err
 		}
-		sizes := make([]int, len(segments))
-		for i, seg := range segments {
-			sizes[i] = counts.Sum(seg)
+		if len(users) > 0 {
+			out, offset = append(out, users...), 0
+			if len(out) == limit {
+				break
+			}
+			continue
 		}
-		return listSegments(tx, set, segments, sizes, sort.Desc, offset, limit)
+		if offset > 0 { // the page starts past this segment: by how much
+			n, err := tx.CountCells(part)
+			if err != nil {
+				return nil, err
+			}
+			offset -= n.Sum(seg)
+		}
 	}
-	return tx.ListUsers(set, UserSort{By: SortName, Desc: sort.Desc}, offset, limit)
+	return out, nil
 }
 
 // sortSegments splits the cells of a set by role or status, in ascending
@@ -558,7 +574,7 @@ func sortSegments(cells CellSet, by SortColumn) []CellSet {
 	}
 	segs := make([]CellSet, n)
 	for c := range Cell(NumCells) {
-		if cells.Has(c) {
+		if cells.Has(c) && c.Valid() {
 			segs[key(c)].Add(c)
 		}
 	}
@@ -569,35 +585,6 @@ func sortSegments(cells CellSet, by SortColumn) []CellSet {
 		}
 	}
 	return out
-}
-
-// listSegments reads positions offset to offset+limit-1 of the segments
-// laid end to end (reversed when desc), each in name order.
-func listSegments(tx Tx, set UserSet, segments []CellSet, sizes []int, desc bool, offset, limit int) ([]User, error) {
-	order := make([]int, len(segments))
-	for i := range order {
-		order[i] = i
-		if desc {
-			order[i] = len(segments) - 1 - i
-		}
-	}
-	var out []User
-	start := 0
-	for _, i := range order {
-		end := start + sizes[i]
-		if offset < end && len(out) < limit {
-			part := set
-			part.Cells = segments[i]
-			from := max(offset, start) - start
-			users, err := tx.ListUsers(part, UserSort{By: SortName, Desc: desc}, from, min(limit-len(out), end-start-from))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, users...)
-		}
-		start = end
-	}
-	return out, nil
 }
 
 // UserCounts are the counts of the directory for a filter: the users it

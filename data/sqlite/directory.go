@@ -463,13 +463,18 @@ func (q *dirQuery) list(o ord, desc bool, offset, limit int) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	dense := candidates >= candidateCap
 	switch {
 	case small && 4*src.size <= candidates:
 		// The set is smaller than the text's candidates: walk it.
 		return q.listSource(src, o, desc, offset, limit, true)
-	case o == ordName && dense && q.long():
-		return q.listSearchTexts(desc, offset, limit)
+	case o == ordName && candidates >= candidateCap && q.long():
+		if d, err := q.density(); err != nil || d > denseLong {
+			if err != nil {
+				return nil, err
+			}
+			return q.listSearchTexts(desc, offset, limit)
+		}
+		return q.listIndex(desc, offset, limit)
 	case o == ordName:
 		return q.listIndex(desc, offset, limit)
 	case candidates <= gatherMax:
@@ -589,12 +594,17 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 	if err != nil {
 		return app.CellCounts{}, err
 	}
-	switch {
-	case small && 4*src.size <= candidates:
+	if small && 4*src.size <= candidates {
 		return q.countSource(src, true)
-	case candidates < candidateCap:
-		return q.countIndex(gramMatch(q.text))
-	case !q.long():
+	}
+	density := 0.0
+	if candidates >= candidateCap {
+		if density, err = q.density(); err != nil {
+			return app.CellCounts{}, err
+		}
+	}
+	switch {
+	case !q.long() && density > denseShort:
 		// Most users hold the text: count those who do not.
 		all, err := q.countAll()
 		if err != nil {
@@ -605,9 +615,36 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 			all[c] -= k
 		}
 		return all, err
+	case q.long() && density > denseLong:
+		return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
+			FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, ?) > 0`, q.text)
 	}
-	return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
-		FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, ?) > 0`, q.text)
+	return q.countIndex(gramMatch(q.text))
+}
+
+// Densities past which a text is dense: a short one is then counted by
+// its complement, a long one by reading every search text in name order
+// rather than checking its candidates one by one.
+const (
+	denseShort = 0.7
+	denseLong  = 0.25
+)
+
+// density estimates the share of users that are candidates of the text,
+// from a slice of ranks of about 1/16 of the users.
+func (q *dirQuery) density() (float64, error) {
+	top, _, err := q.t.queryInt64(`SELECT coalesce(max(rank), 0) FROM users`)
+	if err != nil || top == 0 {
+		return 0, err
+	}
+	lo, hi := top/2, top/2+top/16+1
+	users, _, err := q.t.queryInt64(`SELECT count(*) FROM users WHERE rank >= ? AND rank < ?`, lo, hi)
+	if err != nil || users == 0 {
+		return 0, err
+	}
+	n, _, err := q.t.queryInt64(`SELECT count(*) FROM users_grams WHERE users_grams MATCH ? AND rowid >= ? AND rowid < ?`,
+		gramMatch(q.text), lo<<ftsRankShift, hi<<ftsRankShift)
+	return float64(n) / float64(users), err
 }
 
 // countIndex counts by cell the users that match a query of the search
