@@ -533,6 +533,7 @@ func listUsers(tx Tx, set UserSet, sort UserSort, offset, limit int) ([]User, er
 		slices.Reverse(segments)
 	}
 	var out []User
+	var counts *CellCounts // of the whole set, read once if a page lies past a segment
 	for _, seg := range segments {
 		part := set
 		part.Cells = seg
@@ -548,11 +549,14 @@ func listUsers(tx Tx, set UserSet, sort UserSort, offset, limit int) ([]User, er
 			continue
 		}
 		if offset > 0 { // the page starts past this segment: by how much
-			n, err := tx.CountCells(part)
-			if err != nil {
-				return nil, err
+			if counts == nil {
+				n, err := tx.CountCells(set)
+				if err != nil {
+					return nil, err
+				}
+				counts = &n
 			}
-			offset -= n.Sum(seg)
+			offset -= counts.Sum(seg)
 		}
 	}
 	return out, nil

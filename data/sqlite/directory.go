@@ -480,8 +480,29 @@ func (q *dirQuery) list(o ord, desc bool, offset, limit int) ([]int64, error) {
 	case candidates <= gatherMax:
 		return q.gather(o, desc, offset, limit)
 	}
+	// Walking the order finds the text about once in every 1/density
+	// users: deep in the list, sorting the matches costs less.
+	d, err := q.density()
+	if err != nil {
+		return nil, err
+	}
+	static, err := q.staticCounts()
+	if err != nil {
+		return nil, err
+	}
+	matches := d * float64(static.total())
+	if walked := float64(offset+limit) / max(d, 1e-6); walked > sortCost*matches && matches < gatherMost {
+		return q.gather(o, desc, offset, limit)
+	}
 	return q.listSource(src, o, desc, offset, limit, true)
 }
+
+const (
+	// sortCost is what reading and sorting a match costs, in users walked.
+	sortCost = 3
+	// gatherMost bounds the matches sorted at once.
+	gatherMost = 300_000
+)
 
 // long reports whether the text is longer than one term of the index: its
 // candidates are then checked one by one.
@@ -630,21 +651,50 @@ const (
 	denseLong  = 0.25
 )
 
-// density estimates the share of users that are candidates of the text,
-// from a slice of ranks of about 1/16 of the users.
+// density estimates the share of users that are candidates of the text:
+// from the middle of the name order on, how many users lie between the
+// first candidate and the densitySample-th.
 func (q *dirQuery) density() (float64, error) {
 	top, _, err := q.t.queryInt64(`SELECT coalesce(max(rank), 0) FROM users`)
 	if err != nil || top == 0 {
 		return 0, err
 	}
-	lo, hi := top/2, top/2+top/16+1
-	users, _, err := q.t.queryInt64(`SELECT count(*) FROM users WHERE rank >= ? AND rank < ?`, lo, hi)
-	if err != nil || users == 0 {
+	static, err := q.staticCounts()
+	if err != nil {
 		return 0, err
 	}
-	n, _, err := q.t.queryInt64(`SELECT count(*) FROM users_grams WHERE users_grams MATCH ? AND rowid >= ? AND rowid < ?`,
-		gramMatch(q.text), lo<<ftsRankShift, hi<<ftsRankShift)
-	return float64(n) / float64(users), err
+	users := static.total()
+	match := gramMatch(q.text)
+	mid := top / 2 << ftsRankShift
+	var first, last int64
+	if err := q.t.tx.QueryRowContext(q.t.ctx, `SELECT min(r), max(r) FROM (SELECT rowid >> 22 AS r FROM users_grams
+		WHERE users_grams MATCH ? AND rowid >= ? ORDER BY rowid LIMIT ?)`, match, mid, densitySample).Scan(
+		&nullInt{&first}, &nullInt{&last}); err != nil {
+		return 0, app.Internal(err)
+	}
+	if last <= first {
+		return 0, nil
+	}
+	// Ranks are about evenly spread: the span holds users in proportion.
+	between := float64(users) * float64(last-first) / float64(top)
+	return min(1, densitySample/max(between, 1)), nil
+}
+
+const densitySample = 2000
+
+// nullInt scans an integer that may be NULL (then 0).
+type nullInt struct{ v *int64 }
+
+func (n *nullInt) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*n.v = 0
+	case int64:
+		*n.v = v
+	default:
+		return fmt.Errorf("data: an integer of type %T", src)
+	}
+	return nil
 }
 
 // countIndex counts by cell the users that match a query of the search
