@@ -481,10 +481,17 @@ func (q *dirQuery) list(o ord, desc bool, offset, limit int) ([]int64, error) {
 		return q.gather(o, desc, offset, limit)
 	}
 	// Walking the order finds the text about once in every 1/density
-	// users: deep in the list, sorting the matches costs less.
+	// users: deep in the list, sorting the matches costs less, or, for a
+	// text that most users hold, counting those who do not by block.
 	d, err := q.density()
 	if err != nil {
 		return nil, err
+	}
+	if d > denseShort && !q.long() && q.blocksExact() {
+		ids, ok, err := q.listDense(o, desc, offset, limit)
+		if err != nil || ok {
+			return ids, err
+		}
 	}
 	static, err := q.staticCounts()
 	if err != nil {
@@ -524,7 +531,13 @@ func (q *dirQuery) listByBlocks(o ord, desc bool, offset, limit int) ([]int64, e
 	if err != nil || len(blocks) == 0 {
 		return nil, err
 	}
-	per := q.blockCounts(o, blocks)
+	return q.walkBlocks(o, blocks, q.blockCounts(o, blocks), desc, offset, limit, false)
+}
+
+// walkBlocks reads a page of the set, given how many of its users each
+// block holds: from the start of the block of the page's first user (of
+// its last, backwards).
+func (q *dirQuery) walkBlocks(o ord, blocks []block, per []int64, desc bool, offset, limit int, text bool) ([]int64, error) {
 	var total int64
 	for _, n := range per {
 		total += n
@@ -543,8 +556,10 @@ func (q *dirQuery) listByBlocks(o ord, desc bool, offset, limit int) ([]int64, e
 		i++
 	}
 	def := orders[o]
-	ids, err := q.t.queryIDs(`SELECT n.id FROM users n INDEXED BY `+def.index+` WHERE (n.`+def.key+`, n.id) >= (?, ?) AND `+
-		q.member(q.cols("n"))+` ORDER BY n.`+def.key+`, n.id LIMIT ? OFFSET ?`, blocks[i].k, blocks[i].id, n, from-before)
+	src := source{from: "users n INDEXED BY " + def.index, where: "(n." + def.key + ", n.id) >= (?, ?)",
+		args: []any{blocks[i].k, blocks[i].id}, ordered: true}
+	clauses, args := q.query(src, text)
+	ids, err := q.t.queryIDs(`SELECT n.id`+clauses+` ORDER BY n.`+def.key+`, n.id LIMIT ? OFFSET ?`, append(args, n, from-before)...)
 	if desc {
 		slices.Reverse(ids)
 	}
@@ -576,12 +591,59 @@ func (q *dirQuery) listSearchTexts(desc bool, offset, limit int) ([]int64, error
 }
 
 // gather reads every match of a text from the search index and sorts them
-// by another order.
+// by another order (users_search holds the keys of the orders by time).
 func (q *dirQuery) gather(o ord, desc bool, offset, limit int) ([]int64, error) {
-	key := orders[o].key
-	return q.t.queryIDs(`SELECT n.id FROM users_grams g CROSS JOIN users n ON n.rank = g.rowid >> 22
+	key, join := orders[o].key, " CROSS JOIN users n INDEXED BY users_search ON n.rank = g.rowid >> 22"
+	if o == ordLogin {
+		join = " CROSS JOIN users n ON n.rank = g.rowid >> 22"
+	}
+	return q.t.queryIDs(`SELECT n.id FROM users_grams g`+join+`
 		WHERE users_grams MATCH ? AND instr(n.search_text, ?) > 0 AND `+q.member(q.cols("n"))+`
 		ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), q.text, limit, offset)
+}
+
+// listDense lists a page of a set that the blocks count exactly, with a
+// short text that most users hold: the blocks count the set, less the
+// users of the set who do not hold the text (found in the search index,
+// everyone NOT the text), and the walk starts in the block of the page. It
+// reports false when there are too many such users.
+func (q *dirQuery) listDense(o ord, desc bool, offset, limit int) ([]int64, bool, error) {
+	def := orders[o]
+	rows, err := q.t.tx.QueryContext(q.t.ctx, `SELECT n.id, n.`+def.key+` FROM users_grams g
+		CROSS JOIN users n ON n.rank = g.rowid >> 22 WHERE users_grams MATCH ? AND `+q.member(q.cols("n"))+` LIMIT ?`,
+		everyone+" NOT "+gramMatch(q.text), gatherMax+1)
+	if err != nil {
+		return nil, false, app.Internal(err)
+	}
+	type key struct {
+		k  any
+		id int64
+	}
+	var without []key
+	for rows.Next() {
+		var x key
+		if err := rows.Scan(&x.id, keyArg{&x.k}); err != nil {
+			rows.Close()
+			return nil, false, app.Internal(err)
+		}
+		without = append(without, x)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, false, app.Internal(err)
+	}
+	if int64(len(without)) > gatherMax {
+		return nil, false, nil
+	}
+	blocks, err := q.t.readBlocks(o)
+	if err != nil || len(blocks) == 0 {
+		return nil, err == nil, err
+	}
+	per := q.blockCounts(o, blocks)
+	for _, x := range without {
+		per[findBlock(blocks, x.k, x.id)]--
+	}
+	ids, err := q.walkBlocks(o, blocks, per, desc, offset, limit, true)
+	return ids, true, err
 }
 
 // CountCells counts the users of the set by cell.

@@ -23,7 +23,7 @@ CREATE INDEX users_temporary_by_created ON users (created_key, id, attrs, expiry
 -- have no mailbox…), however rare.
 CREATE INDEX users_by_attrs ON users (attrs);
 
--- Checks the candidates of a search, and tells their cells, without
--- reading their rows.
+-- Checks the candidates of a search, and tells their cells and their
+-- places in the orders by time, without reading their rows.
 DROP INDEX users_search;
-CREATE INDEX users_search ON users (rank, search_text, attrs, expiry_key, idle_key);
+CREATE INDEX users_search ON users (rank, search_text, attrs, expiry_key, idle_key, signin_key, changed_key, created_key);
