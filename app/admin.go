@@ -262,33 +262,9 @@ func checkRecovery(recovery, login string) (string, error) {
 // identity, role, disabled, recovery e-mail, a temporary password, unlock.
 // Invalid input or a refused change saves nothing.
 func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (UpdateResult, error) {
-	var (
-		name    string
-		role    Role
-		err     error
-		newHash string
-	)
-	if ch.Name != nil {
-		if name, err = CheckName(*ch.Name); err != nil {
-			return UpdateResult{}, err
-		}
-	}
-	if ch.Role != nil {
-		if role, err = ParseRole(string(*ch.Role)); err != nil {
-			return UpdateResult{}, err
-		}
-	}
-	st, err := s.Settings(ctx)
+	c, err := s.checkChange(ctx, ch)
 	if err != nil {
 		return UpdateResult{}, err
-	}
-	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
-		return UpdateResult{}, optionOff()
-	}
-	if ch.TemporaryPassword != nil {
-		if newHash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom); err != nil {
-			return UpdateResult{}, err
-		}
 	}
 	now := s.now()
 	var res UpdateResult
@@ -296,140 +272,193 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
-		st, err := loadSettings(tx) // again: the option may have changed meanwhile
-		if err != nil {
-			return err
-		}
-		if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
-			return optionOff()
-		}
 		u, err := tx.UserByEmail(email)
 		if err != nil {
 			return err
 		}
-		before := u
-		var events []AuditEvent
-		add := func(action, details string) {
-			events = append(events, AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: action, Details: details})
-		}
-		if ch.Name != nil && name != u.Name {
-			add(ActionUserRename, u.Name+" → "+name)
-			u.Name = name
-		}
-		if ch.HasMailbox != nil && *ch.HasMailbox != u.HasMailbox {
-			add(ActionUserMailbox, map[bool]string{true: "has a mailbox", false: "no mailbox (fictitious address)"}[*ch.HasMailbox])
-			u.HasMailbox = *ch.HasMailbox
-		}
-		demote := ch.Role != nil && role != u.Role && u.IsAdmin()
-		disable := ch.Disabled != nil && *ch.Disabled && !u.Disabled
-		if (demote || disable) && u.IsAdmin() && !u.Disabled {
-			if err := guardLastAdmin(tx, u); err != nil {
-				return err
-			}
-		}
-		if ch.Role != nil && role != u.Role {
-			add(ActionUserRole, string(u.Role)+" → "+string(role))
-			u.Role = role
-		}
-		if ch.Disabled != nil && *ch.Disabled != u.Disabled {
-			if *ch.Disabled {
-				add(ActionUserDisable, "")
-			} else {
-				add(ActionUserEnable, "")
-			}
-			u.Disabled = *ch.Disabled
-		}
-		if ch.RecoveryEmail != nil {
-			r, err := checkRecovery(*ch.RecoveryEmail, u.Email)
-			if err != nil {
-				return err
-			}
-			if r != u.RecoveryEmail {
-				if r == "" {
-					add(ActionRecoveryClear, "was "+u.RecoveryEmail)
-				} else {
-					add(ActionRecoverySet, r)
-				}
-				u.RecoveryEmail = r
-			}
-		}
-		unlock := ch.Unlock || newHash != ""
-		if newHash != "" || u.Disabled || (ch.RecoveryEmail != nil && u.RecoveryEmail != before.RecoveryEmail) {
-			// A pending recovery code was sent for the account as it was:
-			// a new password, a disabled account or another recovery
-			// address ends it.
-			if err := tx.DeleteRecoveryCode(u.ID); err != nil {
-				return err
-			}
-		}
-		if newHash != "" {
-			u.PasswordHash, u.PasswordTemporary = newHash, true
-			u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
-			// The temporary password joins the history, so that it cannot
-			// come back as the user's own two changes later.
-			if st.HistoryDepth > 0 {
-				if err := tx.AddPasswordHistory(u.ID, newHash, now, st.HistoryDepth); err != nil {
-					return err
-				}
-			}
-			action := ActionTemporaryGenerate
-			if ch.Custom {
-				action = ActionTemporaryCustom
-			}
-			details := temporaryDetails(ch.Custom, u.TemporaryExpiresAt)
-			except := ""
-			if ch.SendToRecovery {
-				if err := sendTemporary(tx, st, u, *ch.TemporaryPassword, now); err != nil {
-					return err
-				}
-				details += "; sent to " + u.RecoveryEmail
-				except = u.RecoveryEmail
-			}
-			add(action, details)
-			if err := notifyPasswordChanged(tx, st, u, true, now, except); err != nil {
-				return err
-			}
-			res.Temporary = &TemporaryPassword{Plaintext: *ch.TemporaryPassword, ExpiresAt: u.TemporaryExpiresAt}
-		} else if ch.SendToRecovery {
-			return Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
-		}
-		if unlock {
-			th, err := tx.Throttle(EmailKey(u.Email))
-			if err != nil {
-				return err
-			}
-			if th.Failures > 0 || !th.LockedUntil.IsZero() {
-				if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
-					return err
-				}
-				details := "after " + itoa(th.Failures) + " failed sign-ins"
-				if now.Before(th.LockedUntil) {
-					details += ", was locked until " + th.LockedUntil.UTC().Format(time.RFC3339)
-				}
-				add(ActionUserUnlock, details)
-			}
-			u.LockedUntil = time.Time{}
-		}
-		if len(events) == 0 {
-			res.User = u
-			return nil
-		}
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(&u); err != nil {
-			return err
-		}
-		for _, e := range events {
-			if err := tx.AddAudit(e); err != nil {
-				return err
-			}
-			res.Changed = append(res.Changed, e.Action)
-		}
-		res.User = u
-		return nil
+		res, err = applyChange(tx, actor, u, c, now, "")
+		return err
 	})
 	if err != nil {
 		return UpdateResult{}, err
 	}
+	return res, nil
+}
+
+// checkedChange is a UserChange checked and prepared outside any
+// transaction: names parsed, the temporary password hashed.
+type checkedChange struct {
+	UserChange
+	name    string
+	role    Role
+	newHash string
+}
+
+// checkChange validates a change and hashes its temporary password, the
+// slow part, outside any transaction.
+func (s *Service) checkChange(ctx context.Context, ch UserChange) (checkedChange, error) {
+	c := checkedChange{UserChange: ch}
+	var err error
+	if ch.Name != nil {
+		if c.name, err = CheckName(*ch.Name); err != nil {
+			return c, err
+		}
+	}
+	if ch.Role != nil {
+		if c.role, err = ParseRole(string(*ch.Role)); err != nil {
+			return c, err
+		}
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return c, err
+	}
+	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
+		return c, optionOff()
+	}
+	if ch.TemporaryPassword != nil {
+		if c.newHash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// applyChange applies a checked change to u inside a transaction, with
+// every rule of the card, and records it; note is added to the details of
+// each audit event (a bulk action names itself there).
+func applyChange(tx Tx, actor Actor, u User, c checkedChange, now time.Time, note string) (UpdateResult, error) {
+	ch := c.UserChange
+	name, role, newHash := c.name, c.role, c.newHash
+	var res UpdateResult
+	st, err := loadSettings(tx) // again: the option may have changed meanwhile
+	if err != nil {
+		return res, err
+	}
+	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
+		return res, optionOff()
+	}
+	before := u
+	var events []AuditEvent
+	add := func(action, details string) {
+		if note != "" {
+			details = strings.TrimPrefix(details+"; "+note, "; ")
+		}
+		events = append(events, AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: action, Details: details})
+	}
+	if ch.Name != nil && name != u.Name {
+		add(ActionUserRename, u.Name+" → "+name)
+		u.Name = name
+	}
+	if ch.HasMailbox != nil && *ch.HasMailbox != u.HasMailbox {
+		add(ActionUserMailbox, map[bool]string{true: "has a mailbox", false: "no mailbox (fictitious address)"}[*ch.HasMailbox])
+		u.HasMailbox = *ch.HasMailbox
+	}
+	demote := ch.Role != nil && role != u.Role && u.IsAdmin()
+	disable := ch.Disabled != nil && *ch.Disabled && !u.Disabled
+	if (demote || disable) && u.IsAdmin() && !u.Disabled {
+		if err := guardLastAdmin(tx, u); err != nil {
+			return res, err
+		}
+	}
+	if ch.Role != nil && role != u.Role {
+		add(ActionUserRole, string(u.Role)+" → "+string(role))
+		u.Role = role
+	}
+	if ch.Disabled != nil && *ch.Disabled != u.Disabled {
+		if *ch.Disabled {
+			add(ActionUserDisable, "")
+		} else {
+			add(ActionUserEnable, "")
+		}
+		u.Disabled = *ch.Disabled
+	}
+	if ch.RecoveryEmail != nil {
+		r, err := checkRecovery(*ch.RecoveryEmail, u.Email)
+		if err != nil {
+			return res, err
+		}
+		if r != u.RecoveryEmail {
+			if r == "" {
+				add(ActionRecoveryClear, "was "+u.RecoveryEmail)
+			} else {
+				add(ActionRecoverySet, r)
+			}
+			u.RecoveryEmail = r
+		}
+	}
+	unlock := ch.Unlock || newHash != ""
+	if newHash != "" || u.Disabled || (ch.RecoveryEmail != nil && u.RecoveryEmail != before.RecoveryEmail) {
+		// A pending recovery code was sent for the account as it was:
+		// a new password, a disabled account or another recovery
+		// address ends it.
+		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+			return res, err
+		}
+	}
+	if newHash != "" {
+		u.PasswordHash, u.PasswordTemporary = newHash, true
+		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+		// The temporary password joins the history, so that it cannot
+		// come back as the user's own two changes later.
+		if st.HistoryDepth > 0 {
+			if err := tx.AddPasswordHistory(u.ID, newHash, now, st.HistoryDepth); err != nil {
+				return res, err
+			}
+		}
+		action := ActionTemporaryGenerate
+		if ch.Custom {
+			action = ActionTemporaryCustom
+		}
+		details := temporaryDetails(ch.Custom, u.TemporaryExpiresAt)
+		except := ""
+		if ch.SendToRecovery {
+			if err := sendTemporary(tx, st, u, *ch.TemporaryPassword, now); err != nil {
+				return res, err
+			}
+			details += "; sent to " + u.RecoveryEmail
+			except = u.RecoveryEmail
+		}
+		add(action, details)
+		if err := notifyPasswordChanged(tx, st, u, true, now, except); err != nil {
+			return res, err
+		}
+		res.Temporary = &TemporaryPassword{Plaintext: *ch.TemporaryPassword, ExpiresAt: u.TemporaryExpiresAt}
+	} else if ch.SendToRecovery {
+		return res, Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
+	}
+	if unlock {
+		th, err := tx.Throttle(EmailKey(u.Email))
+		if err != nil {
+			return res, err
+		}
+		if th.Failures > 0 || !th.LockedUntil.IsZero() {
+			if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
+				return res, err
+			}
+			details := "after " + itoa(th.Failures) + " failed sign-ins"
+			if now.Before(th.LockedUntil) {
+				details += ", was locked until " + th.LockedUntil.UTC().Format(time.RFC3339)
+			}
+			add(ActionUserUnlock, details)
+		}
+		u.LockedUntil = time.Time{}
+	}
+	if len(events) == 0 {
+		res.User = u
+		return res, nil
+	}
+	u.UpdatedAt = now
+	if err := tx.UpdateUser(&u); err != nil {
+		return res, err
+	}
+	for _, e := range events {
+		if err := tx.AddAudit(e); err != nil {
+			return res, err
+		}
+		res.Changed = append(res.Changed, e.Action)
+	}
+	res.User = u
 	return res, nil
 }
 

@@ -153,7 +153,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest}
+		ActionRecoveryFailure, ActionMailTest, ActionBulk}
 }
 
 // Audit actions.
@@ -178,4 +178,7 @@ const (
 	ActionRecoveryRequest   = "recovery.code_requested"
 	ActionRecoveryFailure   = "recovery.code_refused"
 	ActionMailTest          = "mail.test"
+	// ActionBulk sums up a bulk action; each user it changed has its own
+	// events, whose details name it.
+	ActionBulk = "bulk"
 )

@@ -454,62 +454,103 @@ func (q *dirQuery) list(o ord, desc bool, offset, limit int) ([]int64, error) {
 		}
 		return q.listSource(src, o, desc, offset, limit, false)
 	}
+	return q.listText(o, desc, offset, limit)
+}
+
+// listText lists a page of a set with a text by the plan of least cost,
+// counted in rows of an index read (about 100 ns each): walk the set (a
+// small one, sorted; or in the order, testing the text), read the text's
+// matches from the search index (in name order) or gather and sort them,
+// or, for a text most users hold, count by blocks those who do not.
+func (q *dirQuery) listText(o ord, desc bool, offset, limit int) ([]int64, error) {
 	src, err := q.source(o)
 	if err != nil {
 		return nil, err
-	}
-	small := !src.ordered || src.size <= gatherMax
-	candidates, err := q.candidates(max(4*src.size, gatherMax) + 1)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case small && 4*src.size <= candidates:
-		// The set is smaller than the text's candidates: walk it.
-		return q.listSource(src, o, desc, offset, limit, true)
-	case o == ordName && candidates >= candidateCap && q.long():
-		if d, err := q.density(); err != nil || d > denseLong {
-			if err != nil {
-				return nil, err
-			}
-			return q.listSearchTexts(desc, offset, limit)
-		}
-		return q.listIndex(desc, offset, limit)
-	case o == ordName:
-		return q.listIndex(desc, offset, limit)
-	case candidates <= gatherMax:
-		return q.gather(o, desc, offset, limit)
-	}
-	// Walking the order finds the text about once in every 1/density
-	// users: deep in the list, sorting the matches costs less, or, for a
-	// text that most users hold, counting those who do not by block.
-	d, err := q.density()
-	if err != nil {
-		return nil, err
-	}
-	if d > denseShort && !q.long() && q.blocksExact() {
-		ids, ok, err := q.listDense(o, desc, offset, limit)
-		if err != nil || ok {
-			return ids, err
-		}
 	}
 	static, err := q.staticCounts()
 	if err != nil {
 		return nil, err
 	}
-	matches := d * float64(static.total())
-	if walked := float64(offset+limit) / max(d, 1e-6); walked > sortCost*matches && matches < gatherMost {
-		return q.gather(o, desc, offset, limit)
+	users := max(float64(static.total()), 1)
+	candidates, err := q.candidates(candidateCap)
+	if err != nil {
+		return nil, err
 	}
-	return q.listSource(src, o, desc, offset, limit, true)
+	dText := float64(candidates) / users
+	if candidates >= candidateCap {
+		if dText, err = q.density(); err != nil {
+			return nil, err
+		}
+	}
+	dText = max(dText, 1/users)
+	size := float64(src.size)
+	if q.blocksExact() {
+		n, err := q.exactSize()
+		if err != nil {
+			return nil, err
+		}
+		size = float64(n)
+	}
+	dSet := max(size, 1) / users
+	need := float64(offset + limit)
+	matches := dText * users
+	join := 1.0 // what checking a row against the users it names costs more
+	if q.long() || q.dep[0] || q.dep[1] {
+		join = 5
+	}
+	type plan struct {
+		cost float64
+		run  func() ([]int64, error)
+	}
+	walk := func() ([]int64, error) { return q.listSource(src, o, desc, offset, limit, true) }
+	plans := []plan{}
+	if src.ordered {
+		rows := min(float64(src.size), need*float64(src.size)/max(size*dText, 1))
+		plans = append(plans, plan{rows + 3*min(size, need/dText), walk})
+	} else {
+		plans = append(plans, plan{5 * float64(src.size), walk})
+	}
+	if o == ordName {
+		plans = append(plans, plan{min(matches, need/dSet) * (1 + join), func() ([]int64, error) {
+			return q.listIndex(desc, offset, limit)
+		}})
+		if q.long() {
+			plans = append(plans, plan{1.5 * min(users, need/(dText*dSet)), func() ([]int64, error) {
+				return q.listSearchTexts(desc, offset, limit)
+			}})
+		}
+	} else {
+		if matches < gatherMost {
+			plans = append(plans, plan{10 * matches, func() ([]int64, error) { return q.gather(o, desc, offset, limit) }})
+		}
+		if !q.long() && dText > denseShort && q.blocksExact() {
+			plans = append(plans, plan{0.6*users + 5*(1-dText)*users, func() ([]int64, error) {
+				ids, ok, err := q.listDense(o, desc, offset, limit)
+				if err != nil || ok {
+					return ids, err
+				}
+				return walk()
+			}})
+		}
+	}
+	best := plans[0]
+	for _, p := range plans[1:] {
+		if p.cost < best.cost {
+			best = p
+		}
+	}
+	if anyPlan != nil {
+		best = plans[anyPlan(len(plans))]
+	}
+	return best.run()
 }
 
-const (
-	// sortCost is what reading and sorting a match costs, in users walked.
-	sortCost = 3
-	// gatherMost bounds the matches sorted at once.
-	gatherMost = 300_000
-)
+// anyPlan, when set (by tests), chooses the plan of listText instead of
+// the costs, so that every plan is checked on a small directory.
+var anyPlan func(n int) int
+
+// gatherMost bounds the matches of a text sorted at once.
+const gatherMost = 300_000
 
 // long reports whether the text is longer than one term of the index: its
 // candidates are then checked one by one.

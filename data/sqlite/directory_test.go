@@ -359,6 +359,9 @@ func TestDirectoryAgainstBruteForce(t *testing.T) {
 		t.Run(fmt.Sprintf("candidates=%d,gather=%d", p[0], p[1]), func(t *testing.T) {
 			sqlite.SetPlanner(t, p[0], p[1])
 			w := newTwin(t, uint64(i)+1)
+			if i > 0 {
+				sqlite.SetAnyPlan(t, rand.New(rand.NewPCG(uint64(i), 1)))
+			}
 			w.populate(600)
 			checkIndex(t, w.db)
 			filters := w.filters()

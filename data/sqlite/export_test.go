@@ -27,6 +27,12 @@ func SetPlanner(t interface{ Cleanup(func()) }, candidates, gather int64) {
 	t.Cleanup(func() { candidateCap, gatherMax = oldC, oldG })
 }
 
+// SetAnyPlan makes listText choose its plans at random, for a test.
+func SetAnyPlan(t interface{ Cleanup(func()) }, r interface{ IntN(int) int }) {
+	anyPlan = r.IntN
+	t.Cleanup(func() { anyPlan = nil })
+}
+
 // checkBlocks verifies that the blocks of every order count the users they
 // hold, and that the first block starts below every user.
 func (t *tx) checkBlocks() error {
