@@ -256,7 +256,7 @@ func (p *BulkPlan) planFilter(tx Tx, actor Actor, self *User, f UserFilter) erro
 	}
 	a := p.Request.Action
 	refused := map[*Message]int{}
-	admins := 0 // active administrators the action would take away
+	admins := 0                      // active administrators the action would take away
 	now := p.At.Add(time.Nanosecond) // a cell's example user is judged just after the plan's time
 	for i, n := range cells {
 		if n == 0 {
