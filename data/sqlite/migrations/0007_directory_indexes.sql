@@ -19,6 +19,10 @@ CREATE INDEX users_temporary_by_signin ON users (signin_key, id, attrs, expiry_k
 CREATE INDEX users_temporary_by_changed ON users (changed_key, id, attrs, expiry_key, idle_key) WHERE expiry_key IS NOT NULL;
 CREATE INDEX users_temporary_by_created ON users (created_key, id, attrs, expiry_key, idle_key) WHERE expiry_key IS NOT NULL;
 
+-- The users with a temporary password by static cell, then expiry: counted
+-- by cell, expired or not and stale or not, in one pass.
+CREATE INDEX users_temporary_by_attrs ON users (attrs, expiry_key, idle_key) WHERE expiry_key IS NOT NULL;
+
 -- The users of a few static cells (administrators who are disabled and
 -- have no mailbox…), however rare.
 CREATE INDEX users_by_attrs ON users (attrs);
