@@ -6,9 +6,6 @@ import (
 	"sesame/app"
 )
 
-// listPage is how many users `users list` asks the store for at a time.
-const listPage = 200
-
 func runUsersAdd(c *call) error {
 	fs := c.flags()
 	name := fs.String("name", "", "the user's full `NAME` (required)")
@@ -49,59 +46,6 @@ func runUsersAdd(c *call) error {
 		u.Email, u.Role, humanTime(temp.ExpiresAt))
 	if *send {
 		return c.deliverNow("The temporary password", u.RecoveryEmail)
-	}
-	return nil
-}
-
-func runUsersList(c *call) error {
-	fs := c.flags()
-	query := fs.String("query", "", "only users whose name, login or recovery e-mail contains `TEXT`")
-	limit := fs.Int("limit", 0, "at most `N` users (0: all)")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	if _, err := c.parse(fs); err != nil {
-		return err
-	}
-	if *limit < 0 {
-		return usagef("--limit must be 0 (all) or more")
-	}
-	var (
-		users []app.User
-		after app.Cursor
-		more  = true
-	)
-	for more && (*limit == 0 || len(users) < *limit) {
-		size := listPage
-		if *limit > 0 {
-			size = min(size, *limit-len(users))
-		}
-		page, err := c.svc().SearchUsers(c.ctx, app.UserQuery{Text: *query, Limit: size, After: after})
-		if err != nil {
-			return err
-		}
-		users = append(users, page.Users...)
-		after, more = page.Next, page.More && len(page.Users) > 0
-	}
-	now := c.svc().Now()
-	if *asJSON {
-		out := make([]userJSON, len(users))
-		for i, u := range users {
-			out[i] = toJSON(u, now)
-		}
-		return writeJSON(c.env.Stdout, out)
-	}
-	tw := c.table()
-	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
-	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, stateWords(u, now))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	switch {
-	case more:
-		c.notef("Showing the first %d; more match (raise --limit).\n", len(users))
-	case len(users) == 0:
-		c.notef("No user matches.\n")
 	}
 	return nil
 }

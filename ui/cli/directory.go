@@ -1,0 +1,558 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"sesame/app"
+)
+
+// The directory on the command line: users list with filters, sort and
+// positions, and the actions on many users selected by the same filters or
+// by a file of logins.
+
+// statusList is the value of a --status flag given any number of times.
+type statusList struct{ set app.StatusSet }
+
+func (s *statusList) String() string { return "" }
+
+func (s *statusList) Set(v string) error {
+	for part := range strings.SplitSeq(v, ",") {
+		k, err := app.ParseStatusKind(part)
+		if err != nil {
+			return errors.New(app.AsError(err).Error())
+		}
+		s.set |= app.Statuses(k)
+	}
+	return nil
+}
+
+// selectFlags are the flags that select users: users list and the bulk
+// actions share them.
+type selectFlags struct {
+	query, role, stale                       *string
+	statuses                                 statusList
+	mailbox, noMailbox, recovery, noRecovery *bool
+	fromFile                                 *string // bulk actions only
+	all                                      *bool   // bulk actions only
+}
+
+func addSelectFlags(fs *flag.FlagSet, bulk bool) *selectFlags {
+	names := make([]string, 0, app.NumStatusKinds)
+	for _, k := range app.StatusKinds() {
+		names = append(names, string(k))
+	}
+	s := &selectFlags{}
+	s.query = fs.String("query", "", "only users whose name, login or recovery e-mail contains `TEXT` (accents, case and separators ignored)")
+	fs.Var(&s.statuses, "status", "only users of this `STATUS`: "+strings.Join(names, ", ")+" (repeat or separate with commas for several)")
+	s.role = fs.String("role", "", "only users of this `ROLE`: admin or employee")
+	s.mailbox = fs.Bool("mailbox", false, "only users whose login has a mailbox")
+	s.noMailbox = fs.Bool("no-mailbox", false, "only users whose login is fictitious (no mailbox)")
+	s.recovery = fs.Bool("recovery", false, "only users with a recovery e-mail")
+	s.noRecovery = fs.Bool("no-recovery", false, "only users without a recovery e-mail")
+	s.stale = fs.String("stale", "", "only users with no sign-in (or, never signed in, created) for `DURATION` or longer, as 90d")
+	if bulk {
+		s.fromFile = fs.String("from", "", "the users whose logins `FILE` lists, one a line (- for standard input; # starts a comment)")
+		s.all = fs.Bool("all", false, "every user")
+	}
+	return s
+}
+
+// filter returns the filter that the flags give, and whether any flag
+// selects users.
+func (s *selectFlags) filter() (app.UserFilter, bool, error) {
+	f := app.UserFilter{Text: *s.query, Statuses: s.statuses.set}
+	if *s.role != "" {
+		r, err := app.ParseRole(*s.role)
+		if err != nil {
+			return f, false, err
+		}
+		f.Role = r
+	}
+	tri := func(yes, no bool, name string) (app.Tri, error) {
+		switch {
+		case yes && no:
+			return 0, usagef("give --%s or --no-%s, not both", name, name)
+		case yes:
+			return app.OnlyYes, nil
+		case no:
+			return app.OnlyNo, nil
+		}
+		return app.Either, nil
+	}
+	var err error
+	if f.Mailbox, err = tri(*s.mailbox, *s.noMailbox, "mailbox"); err != nil {
+		return f, false, err
+	}
+	if f.Recovery, err = tri(*s.recovery, *s.noRecovery, "recovery"); err != nil {
+		return f, false, err
+	}
+	if *s.stale != "" {
+		d, err := app.ParseDuration(*s.stale)
+		if err != nil || d <= 0 {
+			return f, false, usagef("--stale wants a duration such as 90d or 12h, not %q", *s.stale)
+		}
+		f.Stale, f.StaleAfter = app.OnlyYes, d
+	}
+	return f, f != (app.UserFilter{}), nil
+}
+
+// describe says in words what the flags select.
+func describeFilter(f app.UserFilter) string {
+	var parts []string
+	if f.Text != "" {
+		parts = append(parts, fmt.Sprintf("matching %q", f.Text))
+	}
+	if f.Statuses != 0 {
+		var ks []string
+		for _, k := range f.Statuses.List() {
+			ks = append(ks, string(k))
+		}
+		parts = append(parts, "status "+strings.Join(ks, " or "))
+	}
+	if f.Role != "" {
+		parts = append(parts, "role "+string(f.Role))
+	}
+	switch f.Mailbox {
+	case app.OnlyYes:
+		parts = append(parts, "with a mailbox")
+	case app.OnlyNo:
+		parts = append(parts, "without a mailbox")
+	}
+	switch f.Recovery {
+	case app.OnlyYes:
+		parts = append(parts, "with a recovery e-mail")
+	case app.OnlyNo:
+		parts = append(parts, "without a recovery e-mail")
+	}
+	if f.Stale == app.OnlyYes {
+		parts = append(parts, "idle for "+app.FormatDuration(f.StaleAfter)+" or longer")
+	}
+	if len(parts) == 0 {
+		return "every user"
+	}
+	return "users " + strings.Join(parts, ", ")
+}
+
+func runUsersList(c *call) error {
+	fs := c.flags()
+	sel := addSelectFlags(fs, false)
+	sortBy := fs.String("sort", "name", "the `COLUMN` to sort by: name, login, last-sign-in, password-changed, created, role, status")
+	desc := fs.Bool("desc", false, "sort in descending order")
+	offset := fs.Int("offset", 0, "start at position `N` (0 is the first user)")
+	limit := fs.Int("limit", 0, "at most `N` users (0: all)")
+	count := fs.Bool("count", false, "print how many users match instead of listing them (with --json: the count of each filter's choices too)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := c.parse(fs); err != nil {
+		return err
+	}
+	f, _, err := sel.filter()
+	if err != nil {
+		return err
+	}
+	by, err := app.ParseSortColumn(*sortBy)
+	if err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return usagef("--limit must be 0 (all) or more")
+	}
+	if *offset < 0 {
+		return usagef("--offset must be 0 or more")
+	}
+	if *count {
+		counts, err := c.svc().UserCounts(c.ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(c.env.Stdout, countsJSON(counts))
+		}
+		c.printf("%d\n", counts.Total)
+		return nil
+	}
+	var (
+		users []app.User
+		now   time.Time
+		more  = true
+	)
+	for more && (*limit == 0 || len(users) < *limit) {
+		size := app.MaxPage
+		if *limit > 0 {
+			size = min(size, *limit-len(users))
+		}
+		page, err := c.svc().ListUsers(c.ctx, app.UserListQuery{Filter: f, Sort: app.UserSort{By: by, Desc: *desc},
+			Offset: *offset + len(users), Limit: size})
+		if err != nil {
+			return err
+		}
+		if now.IsZero() {
+			now = page.Now
+		}
+		users = append(users, page.Users...)
+		more = page.More && len(page.Users) > 0
+	}
+	if *asJSON {
+		out := make([]userJSON, len(users))
+		for i, u := range users {
+			out[i] = toJSON(u, now)
+		}
+		return writeJSON(c.env.Stdout, out)
+	}
+	tw := c.table()
+	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
+	for _, u := range users {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, stateWords(u, now))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case more && *offset == 0:
+		c.notef("Showing the first %d; more match (raise --limit).\n", len(users))
+	case more:
+		c.notef("Showing %d, from position %d; more match (raise --limit).\n", len(users), *offset)
+	case len(users) == 0 && *offset > 0:
+		c.notef("No user at position %d or after.\n", *offset)
+	case len(users) == 0:
+		c.notef("No user matches.\n")
+	}
+	return nil
+}
+
+// countsJSON is the shape of `users list --count --json`: the total, and
+// for each choice of each filter, the users that the filter would select
+// with that choice instead.
+type countsJSONShape struct {
+	Total    int            `json:"total"`
+	Status   map[string]int `json:"status"`
+	Role     map[string]int `json:"role"`
+	Mailbox  map[string]int `json:"mailbox"`
+	Recovery map[string]int `json:"recovery"`
+	Stale    map[string]int `json:"stale"`
+	StaleFor string         `json:"stale_after"`
+}
+
+func countsJSON(c app.UserCounts) countsJSONShape {
+	out := countsJSONShape{Total: c.Total, Status: map[string]int{},
+		Role:     map[string]int{"admin": c.Admins, "employee": c.Employees},
+		Mailbox:  map[string]int{"yes": c.Mailbox, "no": c.NoMailbox},
+		Recovery: map[string]int{"yes": c.Recovery, "no": c.NoRecovery},
+		Stale:    map[string]int{"yes": c.Stale, "no": c.Fresh}, StaleFor: app.FormatDuration(c.StaleAfter)}
+	for i, k := range app.StatusKinds() {
+		out.Status[string(k)] = c.Statuses[i]
+	}
+	return out
+}
+
+// selectsMany reports whether the arguments of a users command select
+// users by filter or file, rather than name one login.
+func selectsMany(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		name := strings.TrimLeft(a, "-")
+		if name == a {
+			continue
+		}
+		name, _, _ = strings.Cut(name, "=")
+		switch name {
+		case "query", "status", "role", "mailbox", "no-mailbox", "recovery", "no-recovery", "stale", "from", "all":
+			return true
+		}
+	}
+	return false
+}
+
+// Each users command that acts on one login acts on many when the
+// selection flags are given.
+
+func runUsersResetMany(c *call) error {
+	if !selectsMany(c.args) {
+		return runUsersReset(c)
+	}
+	return c.bulk(app.BulkAction{Kind: app.BulkReset}, false)
+}
+
+func runUsersUnlockMany(c *call) error {
+	if !selectsMany(c.args) {
+		return runUsersUnlock(c)
+	}
+	return c.bulk(app.BulkAction{Kind: app.BulkUnlock}, false)
+}
+
+func runUsersDisableMany(c *call) error {
+	if !selectsMany(c.args) {
+		return runUsersDisable(c)
+	}
+	return c.bulk(app.BulkAction{Kind: app.BulkDisable}, false)
+}
+
+func runUsersEnableMany(c *call) error {
+	if !selectsMany(c.args) {
+		return runUsersEnable(c)
+	}
+	return c.bulk(app.BulkAction{Kind: app.BulkEnable}, false)
+}
+
+func runUsersRoleMany(c *call) error {
+	if !selectsMany(c.args) {
+		return runUsersRole(c)
+	}
+	return c.bulk(app.BulkAction{Kind: app.BulkRole}, true)
+}
+
+// bulk runs an action on the users selected by flags or by a file: it
+// says what will happen, asks to confirm (unless --yes), then runs,
+// printing the new temporary passwords of a reset as CSV on standard
+// output as they are made.
+func (c *call) bulk(action app.BulkAction, takesRole bool) error {
+	fs := c.flags()
+	sel := addSelectFlags(fs, true)
+	yes := fs.Bool("yes", false, "run without asking to confirm")
+	var send *bool
+	if action.Kind == app.BulkReset {
+		send = fs.Bool("send", false, "mail each new temporary password to the user's recovery e-mail instead of printing it")
+	}
+	var pos []string
+	var err error
+	if takesRole {
+		pos, err = c.parse(fs, "ROLE")
+	} else {
+		pos, err = c.parse(fs)
+	}
+	if err != nil {
+		return err
+	}
+	if takesRole {
+		role, err := app.ParseRole(pos[0])
+		if err != nil {
+			return err
+		}
+		action.Role = role
+	}
+	if send != nil && *send {
+		action.Kind = app.BulkSend
+	}
+	f, filtered, err := sel.filter()
+	if err != nil {
+		return err
+	}
+	var selection app.Selection
+	what := ""
+	switch {
+	case *sel.fromFile != "" && (filtered || *sel.all):
+		return usagef("select users by --from or by filters, not both")
+	case *sel.fromFile != "":
+		logins, err := c.readLogins(*sel.fromFile)
+		if err != nil {
+			return err
+		}
+		selection.Logins = logins
+		what = fmt.Sprintf("the %d logins of %s", len(logins), *sel.fromFile)
+		if *sel.fromFile == "-" {
+			what = fmt.Sprintf("the %d logins of standard input", len(logins))
+		}
+	case filtered && *sel.all:
+		return usagef("--all selects every user: give it without filters")
+	case filtered || *sel.all:
+		selection.Filter = &f
+		what = describeFilter(f)
+	default:
+		return usagef("select the users: an EMAIL, filters (--status, --query…), --from FILE or --all")
+	}
+	if err := c.requireSetUp(); err != nil {
+		return err
+	}
+	plan, err := c.svc().PlanBulk(c.ctx, c.env.Actor, app.BulkRequest{Action: action, Selection: selection})
+	if err != nil {
+		return err
+	}
+	c.describePlan(plan, what)
+	if plan.Change == 0 {
+		c.notef("Nothing to do.\n")
+		refused := 0
+		for _, r := range plan.Refused {
+			refused += r.Count
+		}
+		return c.bulkStatus(refused, len(plan.NotFound))
+	}
+	if !*yes {
+		if err := c.confirm(*sel.fromFile == "-"); err != nil {
+			return err
+		}
+	}
+	return c.runBulk(plan)
+}
+
+// readLogins reads a file of logins, one a line; blank lines and lines that
+// start with # are left out.
+func (c *call) readLogins(name string) ([]string, error) {
+	var r io.Reader = c.env.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, app.Errorf(app.EInvalid, "The file {{.Path}} cannot be read.", "Path", name)
+		}
+		defer f.Close()
+		r = f
+	}
+	var logins []string
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		s := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		if strings.ContainsAny(s, ",;\t") {
+			return nil, app.Errorf(app.EInvalid, "Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", name)
+		}
+		logins = append(logins, s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, app.Errorf(app.EInvalid, "The file {{.Path}} cannot be read.", "Path", name)
+	}
+	if len(logins) == 0 {
+		return nil, app.Errorf(app.EInvalid, "{{.Path}} lists no login.", "Path", name)
+	}
+	return logins, nil
+}
+
+// describePlan says on standard error what the action will do.
+func (c *call) describePlan(p app.BulkPlan, what string) {
+	verb := map[app.BulkKind]string{
+		app.BulkReset: "get a new temporary password", app.BulkSend: "get a new temporary password sent to their recovery e-mail",
+		app.BulkUnlock: "be unlocked", app.BulkDisable: "be disabled", app.BulkEnable: "be enabled",
+		app.BulkRole: "become " + string(p.Request.Action.Role),
+	}[p.Request.Action.Kind]
+	c.notef("Selected: %s — %d users.\n", what, p.Selected)
+	c.notef("%d will %s", p.Change, verb)
+	if p.Request.Action.Kind == app.BulkReset || p.Request.Action.Kind == app.BulkSend {
+		c.notef(", valid until %s", humanTime(p.Expires))
+	}
+	c.notef(".\n")
+	if p.Unchanged > 0 {
+		c.notef("%d are left as they are (already so).\n", p.Unchanged)
+	}
+	for _, r := range p.Refused {
+		c.notef("%d refused: %s\n", r.Count, humanMessage(r.Reason).String())
+	}
+	if n := len(p.NotFound); n > 0 {
+		shown := p.NotFound[:min(n, 10)]
+		c.notef("%d logins name no user: %s", n, oneLine(strings.Join(shown, ", ")))
+		if n > len(shown) {
+			c.notef(", and %d more", n-len(shown))
+		}
+		c.notef(".\n")
+	}
+}
+
+// confirm asks the person at the terminal to confirm; without a terminal
+// (or when standard input holds the logins) it refuses, saying how to run
+// anyway.
+func (c *call) confirm(stdinUsed bool) error {
+	switch {
+	case stdinUsed:
+		return app.Errorf(app.EInvalid, "Nothing was changed: standard input holds the logins, so it cannot answer the confirmation. Add --yes to run without it.")
+	case !isTerminal(c.env.Stdin):
+		return app.Errorf(app.EInvalid, "Nothing was changed: standard input is not a terminal, so nobody can confirm. Add --yes to run without confirmation.")
+	}
+	c.notef("Proceed? [y/N] ")
+	line, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes", "o", "oui":
+		return nil
+	}
+	return app.Errorf(app.EInvalid, "Cancelled: nothing was changed.")
+}
+
+// runBulk runs a plan: progress on standard error when it is a terminal,
+// the new temporary passwords of a reset as CSV (RFC 4180, UTF-8) on
+// standard output as each batch is written.
+func (c *call) runBulk(p app.BulkPlan) error {
+	var out *csv.Writer
+	if p.Request.Action.Kind == app.BulkReset {
+		out = csv.NewWriter(c.env.Stdout)
+		out.UseCRLF = true
+		if err := out.Write([]string{"login", "name", "temporary_password", "valid_until"}); err != nil {
+			return err
+		}
+		out.Flush()
+	}
+	tty := isTerminal(c.env.Stderr)
+	var refused []app.BulkOutcome
+	var writeErr error
+	res, err := c.svc().RunBulk(c.ctx, c.env.Actor, p, func(pr app.BulkProgress) {
+		for _, o := range pr.Outcomes {
+			if o.Status == app.BulkRefused {
+				refused = append(refused, o)
+			}
+			if out != nil && o.Temporary != nil && writeErr == nil {
+				writeErr = out.Write([]string{o.Login, o.Name, o.Temporary.Plaintext, o.Temporary.ExpiresAt.Local().Format(time.RFC3339)})
+			}
+		}
+		if out != nil {
+			out.Flush()
+			if writeErr == nil {
+				writeErr = out.Error()
+			}
+		}
+		if tty {
+			c.notef("\r%d of %d…", pr.Done, pr.Total)
+		}
+	})
+	if tty {
+		c.notef("\r")
+	}
+	if writeErr != nil {
+		return app.Internal(writeErr)
+	}
+	for i, o := range refused {
+		if i == 20 {
+			c.notef("… and %d more refused.\n", len(refused)-i)
+			break
+		}
+		c.notef("%s: refused: %s\n", oneLine(o.Login), humanMessage(o.Reason).String())
+	}
+	if err != nil {
+		c.notef("Stopped by an error after %d done; what was done is recorded in the audit log (%s).\n", res.Done, res.ID)
+		return err
+	}
+	done := map[app.BulkKind]string{app.BulkReset: "reset", app.BulkSend: "reset and sent", app.BulkUnlock: "unlocked",
+		app.BulkDisable: "disabled", app.BulkEnable: "enabled", app.BulkRole: "made " + string(p.Request.Action.Role)}[p.Request.Action.Kind]
+	c.notef("%d %s, %d unchanged, %d refused; recorded in the audit log as %s.\n", res.Done, done, res.Unchanged, res.Refused, res.ID)
+	if res.Cancelled {
+		c.notef("Interrupted: the users not reached are unchanged; run the same command again to finish.\n")
+	}
+	if p.Request.Action.Kind == app.BulkReset && res.Done > 0 {
+		c.notef("The temporary passwords are on standard output, once: hand them out, then delete any copy.\n")
+	}
+	if p.Request.Action.Kind == app.BulkSend && res.Done > 0 {
+		r, err := c.flush()
+		if err != nil {
+			return err
+		}
+		c.notef("%d messages sent now; the others stay queued (see `sesame mail status`).\n", r.Sent)
+	}
+	if res.Cancelled {
+		return exitStatus(exitError)
+	}
+	return c.bulkStatus(res.Refused, res.NotFound)
+}
+
+// bulkStatus ends a bulk action: an error status when users were refused
+// or logins not found, which the output has said.
+func (c *call) bulkStatus(refused, notFound int) error {
+	if refused+notFound > 0 {
+		return exitStatus(exitError)
+	}
+	return nil
+}
