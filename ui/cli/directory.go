@@ -265,7 +265,7 @@ func selectsMany(args []string) bool {
 		}
 		name, _, _ = strings.Cut(name, "=")
 		switch name {
-		case "query", "status", "role", "mailbox", "no-mailbox", "recovery", "no-recovery", "stale", "from", "all":
+		case "query", "status", "role", "mailbox", "no-mailbox", "recovery", "no-recovery", "stale", "from", "all", "yes":
 			return true
 		}
 	}
@@ -322,15 +322,15 @@ func (c *call) bulk(action app.BulkAction, takesRole bool) error {
 	if action.Kind == app.BulkReset {
 		send = fs.Bool("send", false, "mail each new temporary password to the user's recovery e-mail instead of printing it")
 	}
-	var pos []string
-	var err error
-	if takesRole {
-		pos, err = c.parse(fs, "ROLE")
-	} else {
-		pos, err = c.parse(fs)
-	}
+	pos, err := c.parseAny(fs)
 	if err != nil {
 		return err
+	}
+	switch want := map[bool]int{true: 1, false: 0}[takesRole]; {
+	case len(pos) > want:
+		return usagef("give one EMAIL, or select users by filters, --from or --all, not both")
+	case len(pos) < want:
+		return usagef("missing ROLE")
 	}
 	if takesRole {
 		role, err := app.ParseRole(pos[0])
