@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"os/user"
+	"syscall"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -85,7 +87,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a.Run()
 		return 0
 	}
-	return cli.Run(context.Background(), cli.Env{
+	// Ctrl+C stops a long command between two of its transactions: a bulk
+	// action keeps what it finished and says so.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cli.Run(ctx, cli.Env{
 		Service: svc,
 		Actor:   app.SystemActor(osUser()),
 		Stdin:   stdin,
