@@ -13,24 +13,24 @@ import (
 type target int
 
 const (
-	tNone         target = iota
-	tLogin               // the login, a work address
-	tEmail               // an address used as the login when the login column is empty (Okta's email)
-	tName                // the display name
-	tFirst               // the first name
-	tLast                // the last name
-	tRecovery            // the recovery e-mail
-	tRole                // admin or employee
-	tMailbox             // yes: the login has a mailbox
-	tFictitious          // yes: the login is fictitious
-	tDisabled            // yes: the account is disabled
-	tEnabled             // yes: the account is enabled
-	tStatus              // Google's New Status: Active or Suspended
-	tReadStatus          // Google's Status in a user download, used when New Status is empty
-	tPassword            // a temporary password
-	tHashFunction        // Google's Password Hash Function: the password is a hash
-	tChangePassword      // Google's Change Password at Next Sign-In
-	targets              // how many targets there are
+	tNone           target = iota
+	tLogin                 // the login, a work address
+	tEmail                 // an address used as the login when the login column is empty (Okta's email)
+	tName                  // the display name
+	tFirst                 // the first name
+	tLast                  // the last name
+	tRecovery              // the recovery e-mail
+	tRole                  // admin or employee
+	tMailbox               // yes: the login has a mailbox
+	tFictitious            // yes: the login is fictitious
+	tDisabled              // yes: the account is disabled
+	tEnabled               // yes: the account is enabled
+	tStatus                // Google's New Status: Active or Suspended
+	tReadStatus            // Google's Status in a user download, used when New Status is empty
+	tPassword              // a temporary password
+	tHashFunction          // Google's Password Hash Function: the password is a hash
+	tChangePassword        // Google's Change Password at Next Sign-In
+	targets                // how many targets there are
 )
 
 // The columns of Sésame's own file, in the order that the export writes
@@ -67,7 +67,7 @@ var googleColumns = map[string]target{
 var entraColumns = map[string]target{
 	"displayname": tName, "userprincipalname": tLogin, "passwordprofile": tPassword,
 	"accountenabled": tDisabled, // the column is "Block sign in (Yes/No)": Yes disables
-	"givenname": tFirst, "surname": tLast,
+	"givenname":      tFirst, "surname": tLast,
 }
 
 // oktaColumns are Okta's attribute names, folded.
@@ -203,7 +203,10 @@ func detect(header []string) (layout, bool) {
 	case has(func(h string) bool { return googleTag.MatchString(h) && keyOf(Google, h) == "emailaddress" }):
 		return layoutOf(Google, header)
 	case has(func(h string) bool { return strings.TrimSpace(h) == colLogin }) &&
-		has(func(h string) bool { h = strings.TrimSpace(h); return h == colRecovery || h == colMailbox || h == colRole }):
+		has(func(h string) bool {
+			h = strings.TrimSpace(h)
+			return h == colRecovery || h == colMailbox || h == colRole
+		}):
 		return layoutOf(Sesame, header)
 	case has(func(h string) bool { return strings.TrimSpace(h) == "login" }) &&
 		has(func(h string) bool { return slices.Contains(oktaAttributes, strings.TrimSpace(h)) }):
