@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"sesame/app"
 )
@@ -118,12 +119,46 @@ func foldedTable(names map[target][]string) map[string]target {
 // without accents, case, spaces or punctuation ("E-mail de récupération"
 // and "email de recuperation" fold alike).
 func fold(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return r
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Map(func(r rune) rune {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					return r
+				}
+				return -1
+			}, app.FoldForSearch(s))
 		}
-		return -1
-	}, app.FoldForSearch(s))
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			b = append(b, c)
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		}
+	}
+	return string(b)
+}
+
+// maxFolds bounds the memory of the folds that a layout remembers.
+const maxFolds = 1024
+
+// fold folds a value of a yes-or-no or role column, remembering the
+// answers: a column holds the same few words on every row, and folding
+// text with accents costs far more than reading the row.
+func (l *layout) fold(s string) string {
+	if f, ok := l.folds[s]; ok {
+		return f
+	}
+	f := fold(s)
+	if l.folds == nil {
+		l.folds = make(map[string]string)
+	}
+	if len(l.folds) < maxFolds {
+		l.folds[s] = f
+	}
+	return f
 }
 
 var (
@@ -165,6 +200,7 @@ type layout struct {
 	names   [targets]string // its name as the file writes it
 	ignored []string
 	width   int // the number of columns of the header
+	folds   map[string]string
 }
 
 // layoutOf maps a header to the targets of format f: the first column of

@@ -216,21 +216,33 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 		r.RecoveryEmail, r.Given = v, r.Given|FieldRecoveryEmail
 	}
 	if v := cell(tRole); v != "" {
-		if role, err := parseRole(v); err != nil {
+		if role, err := parseRole(v, l.fold(v)); err != nil {
 			r.problem(at(tRole), err.Message)
 		} else {
 			r.Role, r.Given = role, r.Given|FieldRole
 		}
 	}
 
-	r.yesNo(cell(tMailbox), at(tMailbox), FieldMailbox, func(yes bool) { r.HasMailbox = yes })
-	r.yesNo(cell(tFictitious), at(tFictitious), FieldMailbox, func(yes bool) { r.HasMailbox = !yes })
+	yesNo := func(t target, field Field, set func(bool)) {
+		v := cell(t)
+		if v == "" {
+			return
+		}
+		if yes, ok := parseYesNo(l.fold(v)); ok {
+			set(yes)
+			r.Given |= field
+		} else {
+			r.problem(at(t), app.Msg("\"{{.Value}}\" is neither yes nor no.", "Value", v))
+		}
+	}
+	yesNo(tMailbox, FieldMailbox, func(yes bool) { r.HasMailbox = yes })
+	yesNo(tFictitious, FieldMailbox, func(yes bool) { r.HasMailbox = !yes })
 	if opts.NoMailbox && !r.Has(FieldMailbox) {
 		r.HasMailbox, r.Given = false, r.Given|FieldMailbox
 	}
 
-	r.yesNo(cell(tDisabled), at(tDisabled), FieldDisabled, func(yes bool) { r.Disabled = yes })
-	r.yesNo(cell(tEnabled), at(tEnabled), FieldDisabled, func(yes bool) { r.Disabled = !yes })
+	yesNo(tDisabled, FieldDisabled, func(yes bool) { r.Disabled = yes })
+	yesNo(tEnabled, FieldDisabled, func(yes bool) { r.Disabled = !yes })
 	if v := cell(tStatus); v != "" {
 		if disabled, ok := parseStatus(v); ok {
 			r.Disabled, r.Given = disabled, r.Given|FieldDisabled
@@ -252,7 +264,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 	case pw != "":
 		r.Password, r.Given = pw, r.Given|FieldPassword
 	}
-	r.yesNo(cell(tChangePassword), at(tChangePassword), 0, func(yes bool) {
+	yesNo(tChangePassword, 0, func(yes bool) {
 		if yes {
 			r.Given |= FieldPassword
 		}
@@ -269,21 +281,6 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 			"Extra", extra))
 	}
 	return r
-}
-
-// yesNo reads a yes-or-no cell: set is called, and field marked as given,
-// when v is one; a cell that is neither is a problem.
-func (r *Record) yesNo(v, column string, field Field, set func(bool)) {
-	if v == "" {
-		return
-	}
-	yes, ok := parseYesNo(v)
-	if !ok {
-		r.problem(column, app.Msg("\"{{.Value}}\" is neither yes nor no.", "Value", v))
-		return
-	}
-	set(yes)
-	r.Given |= field
 }
 
 func (r *Record) problem(column string, m app.Message) {

@@ -13,8 +13,8 @@ var (
 	noWords  = []string{"no", "n", "false", "0", "non", "faux"}
 )
 
+// parseYesNo reads a folded answer.
 func parseYesNo(v string) (yes, ok bool) {
-	v = fold(v)
 	for _, w := range yesWords {
 		if v == w {
 			return true, true
@@ -36,8 +36,9 @@ var roleWords = map[string]app.Role{
 	"user": app.RoleEmployee, "utilisateur": app.RoleEmployee, "utilisatrice": app.RoleEmployee,
 }
 
-func parseRole(v string) (app.Role, *app.Error) {
-	if r, ok := roleWords[fold(v)]; ok {
+// parseRole reads a role from its name v, folded.
+func parseRole(v, folded string) (app.Role, *app.Error) {
+	if r, ok := roleWords[folded]; ok {
 		return r, nil
 	}
 	role, err := app.ParseRole(v)
