@@ -42,11 +42,17 @@ func NewWriter(w io.Writer, delim rune) (*csv.Writer, error) {
 // some spreadsheets look at the next character.
 const formulaStart = "=+-@\t\r"
 
-// Inert keeps a cell from being read as a formula: a cell that starts with
-// one of = + - @, a tab or a carriage return is written after an apostrophe,
-// which spreadsheets show as text. Restore undoes it.
+// StartsFormula reports whether a spreadsheet would read a cell holding s
+// as a formula: s starts with one of = + - @, a tab or a carriage return.
+func StartsFormula(s string) bool {
+	return s != "" && strings.ContainsRune(formulaStart, rune(s[0]))
+}
+
+// Inert keeps a cell from being read as a formula: a cell that
+// StartsFormula is written after an apostrophe, which spreadsheets show as
+// text. Restore undoes it.
 func Inert(s string) string {
-	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+	if StartsFormula(s) {
 		return "'" + s
 	}
 	return s
@@ -56,7 +62,7 @@ func Inert(s string) string {
 // character that starts a formula is removed. Any other cell is returned
 // as it is.
 func Restore(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
+	if len(s) > 1 && s[0] == '\'' && StartsFormula(s[1:]) {
 		return s[1:]
 	}
 	return s

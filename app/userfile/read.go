@@ -270,15 +270,8 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 		}
 	})
 
-	extra := 0
-	for i := l.width; i < len(cells); i++ {
-		if strings.TrimSpace(cells[i]) != "" {
-			extra++
-		}
-	}
-	if extra > 0 {
-		r.problem("", app.Msg("This row has {{.Extra}} more values than there are column names: a value that holds the delimiter must be in quotes.",
-			"Extra", extra))
+	if l.width < len(cells) && !isBlank(cells[l.width:]) {
+		r.problem("", app.Msg("This row has more values than there are column names: a value that holds the delimiter must be in quotes."))
 	}
 	return r
 }

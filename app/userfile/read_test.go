@@ -300,7 +300,7 @@ func TestReadDetails(t *testing.T) {
 			[]rec{{Row: 4, Line: 4, Login: "a@acme.example"}}},
 		{"more values than columns", "E-mail,Nom\na@acme.example,Dupont, Jean\n", ',', HR,
 			[]rec{{Row: 2, Line: 2, Login: "a@acme.example", Name: "Dupont", Problems: []string{
-				": This row has 1 more values than there are column names: a value that holds the delimiter must be in quotes."}}}},
+				": This row has more values than there are column names: a value that holds the delimiter must be in quotes."}}}},
 		{"fewer values than columns", "E-mail,Nom,Prénom,Rôle\na@acme.example\n", ',', HR,
 			[]rec{{Row: 2, Line: 2, Login: "a@acme.example"}}},
 		{"empty login", "E-mail;Nom\n;Dupont\n", ';', HR,
