@@ -67,8 +67,8 @@ func TestReadLargest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Format != Google || len(f.Records) != googleLimit || f.Problems() != 0 {
-		t.Fatalf("%s, %d records, %d with problems", f.Format, len(f.Records), f.Problems())
+	if f.Format != Google || len(f.Records) != googleLimit || f.ProblemRows() != 0 {
+		t.Fatalf("%s, %d records, %d with problems", f.Format, len(f.Records), f.ProblemRows())
 	}
 	for _, i := range []int{0, 1, 9, 10, googleLimit - 1} {
 		r := f.Records[i]

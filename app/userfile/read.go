@@ -53,91 +53,60 @@ func Read(r io.Reader, opts Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Encoding: enc}
-
-	// Excel's "sep=;" and Entra's "version:v1.0" stand before the header.
-	skipped, delim, entra := 0, rune(0), false
-	for {
-		line, rest := firstLine(text)
-		if d, ok := sepLine(line); ok && skipped == 0 {
-			delim = d
-		} else if isVersionLine(line) && !entra {
-			entra = true
-		} else {
-			break
-		}
-		text, skipped = rest, skipped+1
-	}
-	if delim == 0 {
-		delim = detectDelimiter(text)
-	}
-	f.Delimiter = delim
+	text, skipped, delim, entra := preamble(text)
+	f := &File{Encoding: enc, Delimiter: delim}
 	format := opts.Format
 	if format == "" && entra {
 		format = Entra
 	}
+	rs := newRows(text, delim, skipped)
 
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	// The header: the first row, of the first few, that names a login column.
 	var (
 		lay      layout
 		found    bool
 		firstRow []string // the first row that is not blank, to say what the file holds
-		titles   int
-		embedded int // line breaks inside quoted values so far: lines that are no row
-		seen     = map[string]int{}
 	)
-	for {
-		cells, err := cr.Read()
+	for titles := 0; !found && titles < maxTitleRows; {
+		cells, row, _, perr, err := rs.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var perr *csv.ParseError
-		line := 0
-		switch {
-		case err == nil:
-			line, _ = cr.FieldPos(0)
-		case errors.As(err, &perr):
-			line = perr.StartLine
-		default:
-			return nil, app.Internal(err)
+		if err != nil {
+			return nil, err
 		}
-		row := skipped + line - embedded
-		line += skipped
-		if perr != nil {
-			embedded += perr.Line - perr.StartLine
-		} else {
-			for _, c := range cells {
-				embedded += strings.Count(c, "\n")
-			}
-		}
-
-		if !found {
-			if perr == nil && isBlank(cells) {
-				continue
-			}
-			if perr == nil {
-				if firstRow == nil {
-					firstRow = slices.Clone(cells)
-				}
-				if format != "" {
-					lay, found = layoutOf(format, cells)
-				} else {
-					lay, found = detect(cells)
-				}
-				if found {
-					f.Format, f.HeaderRow, f.Ignored = lay.format, row, lay.ignored
-					continue
-				}
-			}
-			if titles++; titles == maxTitleRows {
-				break
-			}
+		if perr == nil && isBlank(cells) {
 			continue
 		}
+		titles++
+		if perr != nil {
+			continue
+		}
+		if firstRow == nil {
+			firstRow = slices.Clone(cells)
+		}
+		if format != "" {
+			lay, found = layoutOf(format, cells)
+		} else {
+			lay, found = detect(cells)
+		}
+		if found {
+			f.Format, f.HeaderRow, f.Ignored = lay.format, row, lay.ignored
+		}
+	}
+	if !found {
+		return nil, noLoginColumn(format, firstRow)
+	}
 
+	seen := map[string]int{} // login key → its first row
+	for {
+		cells, row, line, perr, err := rs.next()
+		if errors.Is(err, io.EOF) {
+			return f, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 		if perr != nil {
 			f.Records = append(f.Records, Record{Row: row, Line: line,
 				Problems: []Problem{{Row: row, Message: parseProblem(perr)}}})
@@ -160,10 +129,69 @@ func Read(r io.Reader, opts Options) (*File, error) {
 		}
 		f.Records = append(f.Records, rec)
 	}
-	if !found {
-		return nil, noLoginColumn(format, firstRow)
+}
+
+// preamble takes off the lines that stand before the header, Excel's
+// "sep=;" (which names the delimiter) and Entra's "version:v1.0", and
+// returns the rest of the text, how many lines it took off, the delimiter
+// and whether Entra's line was there.
+func preamble(text string) (rest string, skipped int, delim rune, entra bool) {
+	for {
+		line, after := firstLine(text)
+		if d, ok := sepLine(line); ok && skipped == 0 {
+			delim = d
+		} else if isVersionLine(line) && !entra {
+			entra = true
+		} else {
+			break
+		}
+		text, skipped = after, skipped+1
 	}
-	return f, nil
+	if delim == 0 {
+		delim = detectDelimiter(text)
+	}
+	return text, skipped, delim, entra
+}
+
+// rows reads the records of a CSV text with their numbers.
+type rows struct {
+	cr       *csv.Reader
+	skipped  int // lines before the text
+	embedded int // line breaks inside quoted values so far: lines that are no row
+}
+
+func newRows(text string, delim rune, skipped int) *rows {
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return &rows{cr: cr, skipped: skipped}
+}
+
+// next returns the next record's cells (valid until the next call), its
+// row as a spreadsheet numbers it and the line of the file where it
+// starts; perr when it is not CSV; io.EOF at the end.
+func (rs *rows) next() (cells []string, row, line int, perr *csv.ParseError, err error) {
+	cells, err = rs.cr.Read()
+	switch {
+	case err == nil:
+		line, _ = rs.cr.FieldPos(0)
+	case errors.As(err, &perr):
+		line, err = perr.StartLine, nil
+	case errors.Is(err, io.EOF):
+		return nil, 0, 0, nil, err
+	default:
+		return nil, 0, 0, nil, app.Internal(err)
+	}
+	row = rs.skipped + line - rs.embedded
+	if perr != nil {
+		rs.embedded += perr.Line - perr.StartLine
+	} else {
+		for _, c := range cells {
+			rs.embedded += strings.Count(c, "\n")
+		}
+	}
+	return cells, row, rs.skipped + line, perr, nil
 }
 
 func noLoginColumn(format Format, firstRow []string) error {

@@ -39,10 +39,10 @@ func simplify(r Record) rec {
 		out.Name = "(not given) " + r.Name
 	}
 	if r.Has(FieldMailbox) {
-		out.Mailbox = yesNo(r.HasMailbox)
+		out.Mailbox = pick(r.HasMailbox, "yes", "no")
 	}
 	if r.Has(FieldDisabled) {
-		out.Disabled = yesNo(r.Disabled)
+		out.Disabled = pick(r.Disabled, "yes", "no")
 	}
 	if r.Has(FieldPassword) {
 		out.Password = r.Password

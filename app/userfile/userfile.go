@@ -114,8 +114,8 @@ type File struct {
 	Records     []Record // one per data row, blank rows left out, in file order
 }
 
-// Problems returns the number of rows that have a problem.
-func (f *File) Problems() int {
+// ProblemRows returns the number of rows that have a problem.
+func (f *File) ProblemRows() int {
 	n := 0
 	for i := range f.Records {
 		if len(f.Records[i].Problems) > 0 {

@@ -79,12 +79,12 @@ func (w *Writer) Write(u app.User) error {
 	first, last := splitName(u.Name)
 	switch w.opt.Format {
 	case Sesame:
-		w.set(u.Email, u.Name, string(u.Role), yesNo(u.HasMailbox), u.RecoveryEmail, yesNo(u.Disabled),
+		w.set(u.Email, u.Name, string(u.Role), pick(u.HasMailbox, "yes", "no"), u.RecoveryEmail, pick(u.Disabled, "yes", "no"),
 			string(u.State(w.opt.Now)), timestamp(u.LastSignInAt), timestamp(u.CreatedAt))
 	case Google:
-		w.set(first, last, u.Email, "****", "/", u.RecoveryEmail, map[bool]string{false: "Active", true: "Suspended"}[u.Disabled])
+		w.set(first, last, u.Email, "****", "/", u.RecoveryEmail, pick(u.Disabled, "Suspended", "Active"))
 	case Entra:
-		w.set(u.Name, u.Email, "", map[bool]string{false: "No", true: "Yes"}[u.Disabled], first, last)
+		w.set(u.Name, u.Email, "", pick(u.Disabled, "Yes", "No"), first, last)
 	case Okta:
 		w.set(u.Email, first, last, u.Name, u.Email, u.RecoveryEmail)
 	}
@@ -111,11 +111,11 @@ func splitName(name string) (first, last string) {
 	return first, last
 }
 
-func yesNo(b bool) string {
+func pick(b bool, yes, no string) string {
 	if b {
-		return "yes"
+		return yes
 	}
-	return "no"
+	return no
 }
 
 // timestamp writes a time in RFC 3339, UTC, to the second; "" for none.
