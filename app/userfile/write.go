@@ -31,10 +31,11 @@ const entraVersion = "version:v1.0"
 // WriterOptions say what a Writer writes.
 type WriterOptions struct {
 	Format Format // Sesame, Google, Entra or Okta
-	// Delimiter separates the values: spreadsheet.Delimiter of the
-	// administrator's language, so that Excel opens the file in columns.
-	Delimiter rune
-	Now       time.Time // for the status column of Sésame's format
+	// Language is the administrator's ("en" or "fr"): the values are
+	// separated as Excel expects in it (spreadsheet.Delimiter), so that it
+	// opens the file in columns.
+	Language string
+	Now      time.Time // for the status column of Sésame's format
 }
 
 // Writer writes users in one of the formats that Read reads back: UTF-8
@@ -56,10 +57,7 @@ func NewWriter(w io.Writer, opt WriterOptions) (*Writer, error) {
 		return nil, app.Errorf(app.EInvalid, "Sésame cannot write the format \"{{.Format}}\": use sesame, google, entra or okta.",
 			"Format", string(opt.Format))
 	}
-	if opt.Delimiter == 0 {
-		opt.Delimiter = ','
-	}
-	cw, err := spreadsheet.NewWriter(w, opt.Delimiter)
+	cw, err := spreadsheet.NewWriter(w, spreadsheet.Delimiter(opt.Language))
 	if err != nil {
 		return nil, err
 	}

@@ -28,30 +28,30 @@ func sampleUsers() []app.User {
 
 func TestWriter(t *testing.T) {
 	for _, tc := range []struct {
-		format Format
-		delim  rune
-		want   string
+		format   Format
+		language string
+		want     string
 	}{
-		{Sesame, ';', "login;name;role;mailbox;recovery_email;disabled;status;last_sign_in;created\r\n" +
+		{Sesame, "fr", "login;name;role;mailbox;recovery_email;disabled;status;last_sign_in;created\r\n" +
 			"alice.martin@acme.example;Alice Martin;admin;yes;;no;active;2026-03-02T08:15:00Z;2026-01-05T09:00:00Z\r\n" +
 			"accueil@acme.example;\"Accueil; rez-de-chaussée\";employee;no;'=evil@mail.example;yes;temporary;;2026-01-07T11:00:00Z\r\n" +
 			"'+33@acme.example;Marie de La Tour;employee;yes;;no;none;;\r\n"},
-		{Google, ',', "First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Org Unit Path [Required],Recovery Email,New Status [UPLOAD ONLY]\r\n" +
+		{Google, "en", "First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Org Unit Path [Required],Recovery Email,New Status [UPLOAD ONLY]\r\n" +
 			"Alice,Martin,alice.martin@acme.example,****,/,,Active\r\n" +
 			"Accueil;,rez-de-chaussée,accueil@acme.example,****,/,'=evil@mail.example,Suspended\r\n" +
 			"Marie,de La Tour,'+33@acme.example,****,/,,Active\r\n"},
-		{Entra, ',', "version:v1.0\r\n" +
+		{Entra, "en", "version:v1.0\r\n" +
 			"Name [displayName] Required,User name [userPrincipalName] Required,Initial password [passwordProfile] Required,Block sign in (Yes/No) [accountEnabled] Required,First name [givenName],Last name [surname]\r\n" +
 			"Alice Martin,alice.martin@acme.example,,No,Alice,Martin\r\n" +
 			"Accueil; rez-de-chaussée,accueil@acme.example,,Yes,Accueil;,rez-de-chaussée\r\n" +
 			"Marie de La Tour,'+33@acme.example,,No,Marie,de La Tour\r\n"},
-		{Okta, '\t', "login\tfirstName\tlastName\tdisplayName\temail\tsecondEmail\r\n" +
-			"alice.martin@acme.example\tAlice\tMartin\tAlice Martin\talice.martin@acme.example\t\r\n" +
-			"accueil@acme.example\tAccueil;\trez-de-chaussée\tAccueil; rez-de-chaussée\taccueil@acme.example\t'=evil@mail.example\r\n" +
-			"'+33@acme.example\tMarie\tde La Tour\tMarie de La Tour\t'+33@acme.example\t\r\n"},
+		{Okta, "fr", "login;firstName;lastName;displayName;email;secondEmail\r\n" +
+			"alice.martin@acme.example;Alice;Martin;Alice Martin;alice.martin@acme.example;\r\n" +
+			"accueil@acme.example;\"Accueil;\";rez-de-chaussée;\"Accueil; rez-de-chaussée\";accueil@acme.example;'=evil@mail.example\r\n" +
+			"'+33@acme.example;Marie;de La Tour;Marie de La Tour;'+33@acme.example;\r\n"},
 	} {
 		var b bytes.Buffer
-		w, err := NewWriter(&b, WriterOptions{Format: tc.format, Delimiter: tc.delim, Now: writeNow})
+		w, err := NewWriter(&b, WriterOptions{Format: tc.format, Language: tc.language, Now: writeNow})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func expected(f Format, u app.User) Record {
 }
 
 // What the export writes, the reader reads back to the same records, in
-// every format and with every delimiter.
+// every format and in both languages' delimiters.
 func TestRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	users := make([]app.User, 400)
@@ -130,7 +130,7 @@ func TestRoundTrip(t *testing.T) {
 	for _, format := range []Format{Sesame, Google, Entra, Okta} {
 		for _, language := range []string{"fr", "en"} {
 			var b bytes.Buffer
-			w, err := NewWriter(&b, WriterOptions{Format: format, Delimiter: spreadsheet.Delimiter(language), Now: writeNow})
+			w, err := NewWriter(&b, WriterOptions{Format: format, Language: language, Now: writeNow})
 			if err != nil {
 				t.Fatal(err)
 			}
