@@ -110,6 +110,9 @@ func foldRunes(s string) string {
 // (category Lm: ʼ, ʻ, ˈ…) are not letters here: they are apostrophes and
 // phonetic signs. Spacing marks (Mc) of other scripts are kept.
 func fold(s string, sep rune) string {
+	if ascii(s) {
+		return foldASCII(s, sep)
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
@@ -144,6 +147,39 @@ func fold(s string, sep rune) string {
 		}
 	}
 	return b.String()
+}
+
+// ascii reports whether s is plain ASCII, which folds without Unicode
+// tables (most logins and many names).
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is fold for plain ASCII.
+func foldASCII(s string, sep rune) string {
+	b := make([]byte, 0, len(s))
+	pending := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			if pending && len(b) > 0 {
+				b = append(b, byte(sep))
+			}
+			pending = false
+			b = append(b, c)
+			continue
+		}
+		pending = sep != 0
+	}
+	return string(b)
 }
 
 func hasBase(table map[rune]string, r rune) bool {
