@@ -262,6 +262,10 @@ var codeMigrations = map[string]func(*tx) error{
 	},
 }
 
+// migrateUpTo, when set (by tests), stops the migrations after the one of
+// that name: a database as an older version left it.
+var migrateUpTo string
+
 // migrationNames returns the names of every migration, SQL files and code
 // steps, in the order in which they apply.
 func migrationNames() ([]string, error) {
@@ -295,6 +299,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	for _, name := range names {
+		if migrateUpTo != "" && name > migrateUpTo {
+			break
+		}
 		err = db.writeTx(ctx, func(t *tx) error {
 			var n int
 			if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {

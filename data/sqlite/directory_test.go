@@ -1,8 +1,10 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"fmt"
 	"iter"
+	"path/filepath"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -486,5 +488,66 @@ func TestBlocksSplitAndMerge(t *testing.T) {
 		}
 		checkIndex(t, w.db)
 		w.compare(w.t0, []app.UserFilter{{}, {Statuses: app.Statuses(app.StatusDisabled)}, {Statuses: app.Statuses(app.StatusActive)}}, 3)
+	}
+}
+
+// TestMigrationRebuildsSearchAndOrders opens a database that an older
+// version wrote (search texts with their separators, the search index by
+// rank) and finds it searchable as folding now says, with its orders and
+// blocks made.
+func TestMigrationRebuildsSearchAndOrders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sqlite.OpenUpTo(path, "0003_throttle_purge.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC).UnixNano()
+	for i, u := range []struct{ name, email, sortKey, text string }{
+		{"Jean-Noël Müller", "jn@acme.example", "jean-noel muller\x00jn@acme.example", "jean-noel muller jn@acme.example "},
+		{"Łukasz O’Brien", "lo@acme.example", "łukasz o’brien\x00lo@acme.example", "łukasz o’brien lo@acme.example "},
+		{"Ada Lovelace", "ada@acme.example", "ada lovelace\x00ada@acme.example", "ada lovelace ada@acme.example "},
+	} {
+		rank := int64(i+1) << 12
+		if _, err := raw.Exec(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email, disabled,
+			password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at, created_at, updated_at,
+			sort_key, search_text, rank) VALUES (?, ?, ?, ?, 'employee', 1, '', ?, 'hash', 0, NULL, ?, NULL, ?, ?, ?, ?, ?)`,
+			i+1, u.email, u.email, u.name, i == 1, at, at+int64(i), at, u.sortKey, u.text, rank); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`INSERT INTO users_grams (rowid, doc) VALUES (?, ?)`, rank, sqlite.GramDoc(u.text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkIndex(t, db)
+	for typed, want := range map[string]string{"jean noel": "jn@acme.example", "lukasz obrien": "lo@acme.example", "lovelace": "ada@acme.example"} {
+		if got, _ := search(t, db, app.UserQuery{Text: typed}); !slices.Equal(got, []string{want}) {
+			t.Errorf("search %q after the migration: %q, want %s", typed, got, want)
+		}
+	}
+	var disabled, newest []app.User
+	read(t, db, func(tx app.Tx) error {
+		set := app.UserFilter{Statuses: app.Statuses(app.StatusDisabled)}.Set(time.Now())
+		if disabled, err = tx.ListUsers(set, app.UserSort{}, 0, 10); err != nil {
+			return err
+		}
+		newest, err = tx.ListUsers(app.UserFilter{}.Set(time.Now()), app.UserSort{By: app.SortPasswordChanged, Desc: true}, 0, 10)
+		return err
+	})
+	if len(disabled) != 1 || disabled[0].Email != "lo@acme.example" {
+		t.Errorf("disabled after the migration: %v", disabled)
+	}
+	if len(newest) != 3 || newest[0].Email != "ada@acme.example" || newest[2].Email != "jn@acme.example" {
+		t.Errorf("by password changed, newest first: %v", newest)
 	}
 }

@@ -27,6 +27,14 @@ func SetPlanner(t interface{ Cleanup(func()) }, candidates, gather int64) {
 	t.Cleanup(func() { candidateCap, gatherMax = oldC, oldG })
 }
 
+// OpenUpTo opens a database migrated only up to the migration of that
+// name, as an older version of Sésame left it.
+func OpenUpTo(path, last string) (*DB, error) {
+	migrateUpTo = last
+	defer func() { migrateUpTo = "" }()
+	return Open(path)
+}
+
 // SetAnyPlan makes listText choose its plans at random, for a test.
 func SetAnyPlan(t interface{ Cleanup(func()) }, r interface{ IntN(int) int }) {
 	anyPlan = r.IntN
