@@ -48,6 +48,20 @@ type dirQuery struct {
 	masks  [8]uint64
 	locked []lockedUser
 	static *counts // every user by static cell, from the blocks of names
+	blocks [numOrds][]block
+	read   [numOrds]bool
+}
+
+// orderBlocks returns the blocks of an order, read once a question.
+func (q *dirQuery) orderBlocks(o ord) ([]block, error) {
+	if !q.read[o] {
+		b, err := q.t.readBlocks(o)
+		if err != nil {
+			return nil, err
+		}
+		q.blocks[o], q.read[o] = b, true
+	}
+	return q.blocks[o], nil
 }
 
 // lockedUser is a user locked at the question's time, with what places it
@@ -69,7 +83,10 @@ func nanos(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-func (t *tx) prepare(s app.UserSet) (*dirQuery, error) {
+// prepare prepares a question; the locked users are read when the set
+// depends on locks, or when counting (every lock moves a user to another
+// cell).
+func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
 	q := &dirQuery{t: t, set: s, text: foldQuery(s.Text), now: nanos(s.Now)}
 	if !s.IdleBefore.IsZero() {
 		q.stale, q.idle = true, nanos(s.IdleBefore)
@@ -81,6 +98,9 @@ func (t *tx) prepare(s app.UserSet) (*dirQuery, error) {
 				q.masks[d] |= 1 << a
 			}
 		}
+	}
+	if !counting && !q.dep[1] {
+		return q, nil
 	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT u.id, u.sort_key, u.email_key, u.signin_key, u.changed_key,
 		u.created_key, u.idle_key, u.attrs, u.expiry_key FROM throttle t JOIN users u ON u.email_key = t.key
@@ -117,7 +137,7 @@ func (t *tx) prepare(s app.UserSet) (*dirQuery, error) {
 // staticCounts counts every user by static cell.
 func (q *dirQuery) staticCounts() (counts, error) {
 	if q.static == nil {
-		blocks, err := q.t.readBlocks(ordName)
+		blocks, err := q.orderBlocks(ordName)
 		if err != nil {
 			return counts{}, err
 		}
@@ -212,20 +232,28 @@ func (q *dirQuery) blockCounts(o ord, blocks []block) []int64 {
 
 // SQL of cells.
 
+// The queries of the directory name their parameters, so that a query of
+// one shape is prepared once: args holds those that every query may use
+// (the masks :m0 to :m7, :now, :idle, :day, :locked).
+func (q *dirQuery) args(more ...any) []any {
+	ids := make([]int64, len(q.locked))
+	for i, l := range q.locked {
+		ids[i] = l.id
+	}
+	args := []any{sql.Named("now", q.now), sql.Named("idle", q.idle), sql.Named("day", idleDay(q.idle)),
+		sql.Named("locked", "["+intList(ids)+"]")}
+	for d, m := range q.masks {
+		args = append(args, sql.Named("m"+strconv.Itoa(d), int64(m)))
+	}
+	return append(args, more...)
+}
+
 // lockedIn is the SQL condition that col is the id of a locked user.
 func (q *dirQuery) lockedIn(col string) string {
-	switch {
-	case len(q.locked) == 0:
+	if len(q.locked) == 0 {
 		return "0"
-	case len(q.locked) <= 1000:
-		ids := make([]int64, len(q.locked))
-		for i, l := range q.locked {
-			ids[i] = l.id
-		}
-		return col + " IN (" + intList(ids) + ")"
 	}
-	return col + ` IN (SELECT lu.id FROM throttle lt JOIN users lu ON lu.email_key = lt.key
-		WHERE lt.locked_until IS NOT NULL AND lt.locked_until > ` + strconv.FormatInt(q.now, 10) + `)`
+	return col + " IN (SELECT value FROM json_each(:locked))"
 }
 
 // cellSQL are the SQL expressions of the parts of a row's cell.
@@ -239,9 +267,9 @@ func (q *dirQuery) cols(alias string) cellSQL {
 	p := alias + "."
 	return cellSQL{
 		attrs:   p + "attrs",
-		expired: "coalesce(" + p + "expiry_key <= " + strconv.FormatInt(q.now, 10) + ", 0)",
+		expired: "coalesce(" + p + "expiry_key <= :now, 0)",
 		locked:  q.lockedIn(p + "id"),
-		stale:   p + "idle_key < " + strconv.FormatInt(q.idle, 10),
+		stale:   p + "idle_key < :idle",
 	}
 }
 
@@ -249,11 +277,10 @@ func (q *dirQuery) cols(alias string) cellSQL {
 // alone: the static cell, and staleness by the idle day (a user idle since
 // the day of the cut-off is read). It tells neither expiry nor locks.
 func (q *dirQuery) rowid() cellSQL {
-	day := strconv.FormatInt(idleDay(q.idle), 10)
 	return cellSQL{
 		attrs: "((g.rowid >> 16) & 63)", expired: "0", locked: "0",
-		stale: "CASE WHEN (g.rowid & 65535) < " + day + " THEN 1 WHEN (g.rowid & 65535) > " + day +
-			" THEN 0 ELSE (SELECT idle_key FROM users WHERE rank = g.rowid >> 22) < " + strconv.FormatInt(q.idle, 10) + " END",
+		stale: "CASE WHEN (g.rowid & 65535) < :day THEN 1 WHEN (g.rowid & 65535) > :day THEN 0 " +
+			"ELSE (SELECT idle_key FROM users WHERE rank = g.rowid >> 22) < :idle END",
 	}
 }
 
@@ -273,13 +300,13 @@ func (c cellSQL) dyn(want [3]bool) string {
 func (q *dirQuery) member(c cellSQL) string {
 	dyn := c.dyn(q.dep)
 	if dyn == "" {
-		return "((" + strconv.FormatInt(int64(q.masks[0]), 10) + " >> " + c.attrs + ") & 1)"
+		return "((:m0 >> " + c.attrs + ") & 1)"
 	}
 	var b strings.Builder
 	b.WriteString("((CASE " + dyn)
 	for d := range 8 {
 		if (d&1 == 0 || q.dep[0]) && (d&2 == 0 || q.dep[1]) && (d&4 == 0 || q.dep[2]) {
-			fmt.Fprintf(&b, " WHEN %d THEN %d", d, int64(q.masks[d]))
+			fmt.Fprintf(&b, " WHEN %d THEN :m%d", d, d)
 		}
 	}
 	b.WriteString(" ELSE 0 END >> " + c.attrs + ") & 1)")
@@ -340,10 +367,11 @@ func (q *dirQuery) source(o ord) (source, error) {
 				attrs = append(attrs, a)
 			}
 		}
-		return source{from: "users n INDEXED BY users_by_attrs", where: "n.attrs IN (" + intList(attrs) + ")", table: true, size: sup}, nil
+		return source{from: "users n INDEXED BY users_by_attrs", where: "n.attrs IN (SELECT value FROM json_each(:attrs))",
+			args: []any{sql.Named("attrs", "["+intList(attrs)+"]")}, table: true, size: sup}, nil
 	}
 	src := source{from: "users n INDEXED BY " + orders[o].index, ordered: true, size: sup}
-	blocks, err := q.t.readBlocks(o)
+	blocks, err := q.orderBlocks(o)
 	if err != nil {
 		return source{}, err
 	}
@@ -360,12 +388,12 @@ func (q *dirQuery) source(o ord) (source, error) {
 	key := orders[o].key
 	var conds []string
 	if lo > 0 && lo < len(blocks) {
-		conds = append(conds, "(n."+key+", n.id) >= (?, ?)")
-		src.args = append(src.args, blocks[lo].k, blocks[lo].id)
+		conds = append(conds, "(n."+key+", n.id) >= (:lok, :loid)")
+		src.args = append(src.args, sql.Named("lok", blocks[lo].k), sql.Named("loid", blocks[lo].id))
 	}
 	if hi < len(blocks) && hi > 0 {
-		conds = append(conds, "(n."+key+", n.id) < (?, ?)")
-		src.args = append(src.args, blocks[hi].k, blocks[hi].id)
+		conds = append(conds, "(n."+key+", n.id) < (:hik, :hiid)")
+		src.args = append(src.args, sql.Named("hik", blocks[hi].k), sql.Named("hiid", blocks[hi].id))
 	}
 	if lo == hi && len(blocks) > 0 {
 		conds = []string{"0"}
@@ -378,7 +406,7 @@ func (q *dirQuery) source(o ord) (source, error) {
 // query builds a query of the rows of a source that are in the set (and
 // hold the text, when text): the FROM and WHERE clauses, and their args.
 func (q *dirQuery) query(src source, text bool) (string, []any) {
-	from, conds, args := src.from, []string{q.member(q.cols("n"))}, slices.Clone(src.args)
+	from, conds, args := src.from, []string{q.member(q.cols("n"))}, q.args(src.args...)
 	if src.where != "" {
 		conds = append([]string{src.where}, conds...)
 	}
@@ -388,8 +416,8 @@ func (q *dirQuery) query(src source, text bool) (string, []any) {
 			from += " CROSS JOIN users u ON u.id = n.id"
 			t = "u"
 		}
-		conds = append(conds, "instr("+t+".search_text, ?) > 0")
-		args = append(args, q.text)
+		conds = append(conds, "instr("+t+".search_text, :text) > 0")
+		args = append(args, sql.Named("text", q.text))
 	}
 	return " FROM " + from + " WHERE " + strings.Join(conds, " AND "), args
 }
@@ -407,8 +435,8 @@ func dir(desc bool) string {
 func (q *dirQuery) listSource(src source, o ord, desc bool, offset, limit int, text bool) ([]int64, error) {
 	clauses, args := q.query(src, text)
 	key := orders[o].key
-	return q.t.queryIDs(`SELECT n.id`+clauses+` ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
+	return q.t.queryIDs(`SELECT n.id`+clauses+` ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT :limit OFFSET :offset`,
+		append(args, sql.Named("limit", limit), sql.Named("offset", offset))...)
 }
 
 // countSource counts the users of a source by cell.
@@ -425,7 +453,7 @@ func (t *tx) ListUsers(s app.UserSet, o app.UserSort, offset, limit int) ([]app.
 	if offset < 0 || limit <= 0 {
 		return nil, nil
 	}
-	q, err := t.prepare(s)
+	q, err := t.prepare(s, false)
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +472,15 @@ func (q *dirQuery) list(o ord, desc bool, offset, limit int) ([]int64, error) {
 			if err != nil {
 				return nil, err
 			}
-			if n > gatherMax {
+			static, err := q.staticCounts()
+			if err != nil {
+				return nil, err
+			}
+			// The blocks find the page's block, then walk it: about a
+			// block, and the page's users at the set's density; sorting
+			// a small set costs a few rows a user.
+			walk := float64(blockSize) + float64(limit)*float64(static.total())/max(float64(n), 1)
+			if n > gatherMax || 3*float64(n) > walk {
 				return q.listByBlocks(o, desc, offset, limit)
 			}
 		}
@@ -568,7 +604,7 @@ func (q *dirQuery) candidates(limit int64) (int64, error) {
 // listByBlocks finds the position in the order's blocks, then walks from
 // the start of the block that holds it.
 func (q *dirQuery) listByBlocks(o ord, desc bool, offset, limit int) ([]int64, error) {
-	blocks, err := q.t.readBlocks(o)
+	blocks, err := q.orderBlocks(o)
 	if err != nil || len(blocks) == 0 {
 		return nil, err
 	}
@@ -597,10 +633,11 @@ func (q *dirQuery) walkBlocks(o ord, blocks []block, per []int64, desc bool, off
 		i++
 	}
 	def := orders[o]
-	src := source{from: "users n INDEXED BY " + def.index, where: "(n." + def.key + ", n.id) >= (?, ?)",
-		args: []any{blocks[i].k, blocks[i].id}, ordered: true}
+	src := source{from: "users n INDEXED BY " + def.index, where: "(n." + def.key + ", n.id) >= (:lok, :loid)",
+		args: []any{sql.Named("lok", blocks[i].k), sql.Named("loid", blocks[i].id)}, ordered: true}
 	clauses, args := q.query(src, text)
-	ids, err := q.t.queryIDs(`SELECT n.id`+clauses+` ORDER BY n.`+def.key+`, n.id LIMIT ? OFFSET ?`, append(args, n, from-before)...)
+	ids, err := q.t.queryIDs(`SELECT n.id`+clauses+` ORDER BY n.`+def.key+`, n.id LIMIT :limit OFFSET :offset`,
+		append(args, sql.Named("limit", n), sql.Named("offset", from-before))...)
 	if desc {
 		slices.Reverse(ids)
 	}
@@ -612,23 +649,30 @@ func (q *dirQuery) walkBlocks(o ord, blocks []block, per []int64, desc bool, off
 // rowid does not tell it.
 func (q *dirQuery) listIndex(desc bool, offset, limit int) ([]int64, error) {
 	if !q.long() && !q.dep[0] && !q.dep[1] {
-		ranks, err := q.t.queryIDs(`SELECT g.rowid >> 22 FROM users_grams g WHERE users_grams MATCH ? AND `+
-			q.member(q.rowid())+` ORDER BY g.rowid`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), limit, offset)
+		ranks, err := q.t.queryIDs(`SELECT g.rowid >> 22 FROM users_grams g WHERE users_grams MATCH :match AND `+
+			q.member(q.rowid())+` ORDER BY g.rowid`+dir(desc)+` LIMIT :limit OFFSET :offset`,
+			q.args(sql.Named("match", gramMatch(q.text)), sql.Named("limit", limit), sql.Named("offset", offset))...)
 		if err != nil {
 			return nil, err
 		}
 		return q.t.idsOfRanks(ranks)
 	}
 	return q.t.queryIDs(`SELECT c.id FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
-		WHERE users_grams MATCH ? AND instr(c.search_text, ?) > 0 AND `+q.member(q.cols("c"))+`
-		ORDER BY g.rowid`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), q.text, limit, offset)
+		WHERE users_grams MATCH :match AND instr(c.search_text, :text) > 0 AND `+q.member(q.cols("c"))+`
+		ORDER BY g.rowid`+dir(desc)+` LIMIT :limit OFFSET :offset`, q.textArgs(limit, offset)...)
 }
 
 // listSearchTexts walks every user's search text in name order: for a
 // long text that most users hold, cheaper than checking its candidates.
 func (q *dirQuery) listSearchTexts(desc bool, offset, limit int) ([]int64, error) {
-	return q.t.queryIDs(`SELECT c.id FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, ?) > 0
-		AND `+q.member(q.cols("c"))+` ORDER BY c.rank`+dir(desc)+` LIMIT ? OFFSET ?`, q.text, limit, offset)
+	return q.t.queryIDs(`SELECT c.id FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, :text) > 0
+		AND `+q.member(q.cols("c"))+` ORDER BY c.rank`+dir(desc)+` LIMIT :limit OFFSET :offset`, q.textArgs(limit, offset)...)
+}
+
+// textArgs are the args of a page of the text's matches.
+func (q *dirQuery) textArgs(limit, offset int) []any {
+	return q.args(sql.Named("match", gramMatch(q.text)), sql.Named("text", q.text),
+		sql.Named("limit", limit), sql.Named("offset", offset))
 }
 
 // gather reads every match of a text from the search index and sorts them
@@ -639,8 +683,8 @@ func (q *dirQuery) gather(o ord, desc bool, offset, limit int) ([]int64, error) 
 		join = " CROSS JOIN users n ON n.rank = g.rowid >> 22"
 	}
 	return q.t.queryIDs(`SELECT n.id FROM users_grams g`+join+`
-		WHERE users_grams MATCH ? AND instr(n.search_text, ?) > 0 AND `+q.member(q.cols("n"))+`
-		ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT ? OFFSET ?`, gramMatch(q.text), q.text, limit, offset)
+		WHERE users_grams MATCH :match AND instr(n.search_text, :text) > 0 AND `+q.member(q.cols("n"))+`
+		ORDER BY n.`+key+dir(desc)+`, n.id`+dir(desc)+` LIMIT :limit OFFSET :offset`, q.textArgs(limit, offset)...)
 }
 
 // listDense lists a page of a set that the blocks count exactly, with a
@@ -651,8 +695,8 @@ func (q *dirQuery) gather(o ord, desc bool, offset, limit int) ([]int64, error) 
 func (q *dirQuery) listDense(o ord, desc bool, offset, limit int) ([]int64, bool, error) {
 	def := orders[o]
 	rows, err := q.t.tx.QueryContext(q.t.ctx, `SELECT n.id, n.`+def.key+` FROM users_grams g
-		CROSS JOIN users n ON n.rank = g.rowid >> 22 WHERE users_grams MATCH ? AND `+q.member(q.cols("n"))+` LIMIT ?`,
-		everyone+" NOT "+gramMatch(q.text), gatherMax+1)
+		CROSS JOIN users n ON n.rank = g.rowid >> 22 WHERE users_grams MATCH :match AND `+q.member(q.cols("n"))+` LIMIT :limit`,
+		q.args(sql.Named("match", everyone+" NOT "+gramMatch(q.text)), sql.Named("limit", gatherMax+1))...)
 	if err != nil {
 		return nil, false, app.Internal(err)
 	}
@@ -675,7 +719,7 @@ func (q *dirQuery) listDense(o ord, desc bool, offset, limit int) ([]int64, bool
 	if int64(len(without)) > gatherMax {
 		return nil, false, nil
 	}
-	blocks, err := q.t.readBlocks(o)
+	blocks, err := q.orderBlocks(o)
 	if err != nil || len(blocks) == 0 {
 		return nil, err == nil, err
 	}
@@ -689,7 +733,7 @@ func (q *dirQuery) listDense(o ord, desc bool, offset, limit int) ([]int64, bool
 
 // CountCells counts the users of the set by cell.
 func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
-	q, err := t.prepare(s)
+	q, err := t.prepare(s, true)
 	if err != nil {
 		return app.CellCounts{}, err
 	}
@@ -741,7 +785,7 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 		return all, err
 	case q.long() && density > denseLong:
 		return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
-			FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, ?) > 0`, q.text)
+			FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, :text) > 0`, q.args(sql.Named("text", q.text))...)
 	}
 	return q.countIndex(gramMatch(q.text))
 }
@@ -803,13 +847,13 @@ func (n *nullInt) Scan(src any) error {
 // countIndex counts by cell the users that match a query of the search
 // index (checking the text of each, which a long text needs).
 func (q *dirQuery) countIndex(match string) (app.CellCounts, error) {
-	check, args := "", []any{match}
+	check, args := "", q.args(sql.Named("match", match))
 	if q.long() && !strings.HasPrefix(match, everyone) {
-		check, args = " AND instr(c.search_text, ?) > 0", append(args, q.text)
+		check, args = " AND instr(c.search_text, :text) > 0", append(args, sql.Named("text", q.text))
 	}
 	return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
 		FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
-		WHERE users_grams MATCH ?`+check, args...)
+		WHERE users_grams MATCH :match`+check, args...)
 }
 
 // countAll counts every user by cell, without a text: the blocks count the
@@ -872,7 +916,7 @@ func (q *dirQuery) countAll() (app.CellCounts, error) {
 // order before the cut-off, and the users of the block that holds it.
 func (q *dirQuery) staleByCell() (counts, error) {
 	var out counts
-	blocks, err := q.t.readBlocks(ordIdle)
+	blocks, err := q.orderBlocks(ordIdle)
 	if err != nil || len(blocks) == 0 {
 		return out, err
 	}
@@ -895,12 +939,13 @@ func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, erro
 	if limit <= 0 {
 		return nil, nil
 	}
-	q, err := t.prepare(s)
+	q, err := t.prepare(s, false)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := t.queryIDs(`SELECT n.id FROM users n WHERE n.id > ? AND `+q.member(q.cols("n"))+
-		` AND instr(n.search_text, ?) > 0 ORDER BY n.id LIMIT ?`, after, q.text, limit)
+	ids, err := t.queryIDs(`SELECT n.id FROM users n WHERE n.id > :after AND `+q.member(q.cols("n"))+
+		` AND instr(n.search_text, :text) > 0 ORDER BY n.id LIMIT :limit`,
+		q.args(sql.Named("after", after), sql.Named("text", q.text), sql.Named("limit", limit))...)
 	if err != nil {
 		return nil, err
 	}
@@ -952,7 +997,8 @@ func (t *tx) idsOfRanks(ranks []int64) ([]int64, error) {
 	if len(ranks) == 0 {
 		return nil, nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT rank, id FROM users WHERE rank IN (`+intList(ranks)+`)`)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT rank, id FROM users WHERE rank IN (SELECT value FROM json_each(?))`,
+		"["+intList(ranks)+"]")
 	if err != nil {
 		return nil, app.Internal(err)
 	}
@@ -982,7 +1028,8 @@ func (t *tx) usersByID(ids []int64) ([]app.User, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	users, _, err := t.queryUsers(`SELECT ` + userCols + ` FROM ` + userJoin + ` WHERE u.id IN (` + intList(ids) + `)`)
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+` WHERE u.id IN (SELECT value FROM json_each(?))`,
+		"["+intList(ids)+"]")
 	if err != nil {
 		return nil, err
 	}

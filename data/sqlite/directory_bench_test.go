@@ -1,8 +1,10 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"slices"
 	"sort"
 	"strings"
@@ -127,6 +129,19 @@ func BenchmarkDirectory(b *testing.B) {
 					return err
 				}},
 			}
+			// The peer: the same questions in plain SQL on the same file,
+			// as a store without the directory's structures would ask them.
+			plain := newPlainSQL(b, db)
+			kinds = append(kinds, []struct {
+				name string
+				run  func(i int) error
+			}{
+				{"plain-sql-first-page", func(i int) error { return plain.page(directoryMix[i].f, directoryMix[i].sort, 0) }},
+				{"plain-sql-count", func(i int) error { return plain.count(directoryMix[i].f) }},
+				{"plain-sql-position", func(i int) error {
+					return plain.page(directoryMix[i].f, directoryMix[i].sort, r.IntN(totals[i]+1))
+				}},
+			}...)
 			for _, k := range kinds {
 				b.Run(k.name, func(b *testing.B) {
 					var all []time.Duration
@@ -172,4 +187,94 @@ func reportTimes(b *testing.B, all []time.Duration, byQuery [][]time.Duration) {
 		parts = append(parts, fmt.Sprintf("%s %v", x.name, x.d.Round(10*time.Microsecond)))
 	}
 	b.Logf("median %v, p99 %v; slowest: %s", all[len(all)/2], all[len(all)*99/100], strings.Join(parts, ", "))
+}
+
+// plainSQL asks the directory's questions in plain SQL: the status by a
+// CASE over the columns, the filters in WHERE, the order in ORDER BY,
+// LIMIT and OFFSET for the page, count(*) for the count.
+type plainSQL struct {
+	b  *testing.B
+	db *sql.DB
+}
+
+func newPlainSQL(b *testing.B, db *sqlite.DB) *plainSQL {
+	raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro&_query_only=1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { raw.Close() })
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.Exec(`PRAGMA mmap_size = 1073741824`); err != nil {
+		b.Fatal(err)
+	}
+	return &plainSQL{b: b, db: raw}
+}
+
+const plainStatus = `CASE WHEN u.disabled THEN 5 WHEN t.locked_until > :now THEN 4 WHEN u.password_hash = '' THEN 3
+	WHEN u.password_temporary AND coalesce(u.temporary_expires_at, -9223372036854775808) <= :now THEN 2
+	WHEN u.password_temporary THEN 1 ELSE 0 END`
+
+func (p *plainSQL) where(f app.UserFilter) (string, []any) {
+	now := time.Now()
+	conds, args := []string{"1"}, []any{sql.Named("now", now.UnixNano())}
+	if text := app.FoldForSearch(f.Text); text != "" {
+		conds, args = append(conds, "instr(u.search_text, :text) > 0"), append(args, sql.Named("text", text))
+	}
+	if f.Statuses != 0 {
+		var in []string
+		for i, k := range app.StatusKinds() {
+			if f.Statuses.Has(k) {
+				in = append(in, strconv.Itoa(i))
+			}
+		}
+		conds = append(conds, plainStatus+" IN ("+strings.Join(in, ",")+")")
+	}
+	if f.Role != "" {
+		conds, args = append(conds, "u.role = :role"), append(args, sql.Named("role", string(f.Role)))
+	}
+	if f.Mailbox != app.Either {
+		conds = append(conds, map[app.Tri]string{app.OnlyYes: "u.has_mailbox", app.OnlyNo: "NOT u.has_mailbox"}[f.Mailbox])
+	}
+	if f.Recovery != app.Either {
+		conds = append(conds, map[app.Tri]string{app.OnlyYes: "u.recovery_email <> ''", app.OnlyNo: "u.recovery_email = ''"}[f.Recovery])
+	}
+	if f.Stale != app.Either {
+		cut := now.Add(-cmpDuration(f.StaleAfter, app.DefaultStaleAfter)).UnixNano()
+		op := map[app.Tri]string{app.OnlyYes: "<", app.OnlyNo: ">="}[f.Stale]
+		conds, args = append(conds, "coalesce(u.last_signin_at, u.created_at, -9223372036854775808) "+op+" :cut"), append(args, sql.Named("cut", cut))
+	}
+	return " FROM users u LEFT JOIN throttle t ON t.key = u.email_key WHERE " + strings.Join(conds, " AND "), args
+}
+
+func (p *plainSQL) page(f app.UserFilter, o app.UserSort, offset int) error {
+	clauses, args := p.where(f)
+	dir := map[bool]string{true: " DESC", false: ""}[o.Desc]
+	order := map[app.SortColumn]string{
+		app.SortName: "u.sort_key" + dir, app.SortLogin: "u.email_key" + dir, app.SortLastSignIn: "u.last_signin_at" + dir,
+		app.SortPasswordChanged: "u.password_changed_at" + dir, app.SortCreated: "u.created_at" + dir,
+		app.SortRole: "u.role = 'admin'" + map[bool]string{true: "", false: " DESC"}[o.Desc] + ", u.sort_key" + dir,
+		app.SortStatus: plainStatus + dir + ", u.sort_key" + dir,
+	}[o.By]
+	rows, err := p.db.QueryContext(p.b.Context(), "SELECT u.id"+clauses+" ORDER BY "+order+", u.id"+dir+" LIMIT 50 OFFSET :offset",
+		append(args, sql.Named("offset", offset))...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
+}
+
+func (p *plainSQL) count(f app.UserFilter) error {
+	clauses, args := p.where(f)
+	var n int
+	return p.db.QueryRowContext(p.b.Context(), "SELECT count(*)"+clauses, args...).Scan(&n)
+}
+
+func cmpDuration(a, b time.Duration) time.Duration {
+	if a != 0 {
+		return a
+	}
+	return b
 }

@@ -115,3 +115,13 @@ func CheckIndex(ctx context.Context, db *DB) error {
 		return t.checkBlocks()
 	})
 }
+
+// Path is the file of the database, for the benchmarks' plain SQL.
+func (db *DB) Path() string {
+	var seq int
+	var name, file string
+	if err := db.read.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		return ""
+	}
+	return file
+}
