@@ -4,9 +4,9 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -252,7 +252,7 @@ func (p *plainSQL) page(f app.UserFilter, o app.UserSort, offset int) error {
 	order := map[app.SortColumn]string{
 		app.SortName: "u.sort_key" + dir, app.SortLogin: "u.email_key" + dir, app.SortLastSignIn: "u.last_signin_at" + dir,
 		app.SortPasswordChanged: "u.password_changed_at" + dir, app.SortCreated: "u.created_at" + dir,
-		app.SortRole: "u.role = 'admin'" + map[bool]string{true: "", false: " DESC"}[o.Desc] + ", u.sort_key" + dir,
+		app.SortRole:   "u.role = 'admin'" + map[bool]string{true: "", false: " DESC"}[o.Desc] + ", u.sort_key" + dir,
 		app.SortStatus: plainStatus + dir + ", u.sort_key" + dir,
 	}[o.By]
 	rows, err := p.db.QueryContext(p.b.Context(), "SELECT u.id"+clauses+" ORDER BY "+order+", u.id"+dir+" LIMIT 50 OFFSET :offset",
