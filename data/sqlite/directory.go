@@ -14,9 +14,53 @@ import (
 	"sesame/app"
 )
 
-// The directory: pages at any position of any order, exact counts by cell.
+// The directory: pages at any position of any order and exact counts by
+// cell, at a million users, within a frame in most cases.
 //
-// DESIGN: see the comment at the end of this block once measured.
+// A question is a set of users (app.UserSet: a text, and cells at a time)
+// and, for a page, a key order (name, login, last sign-in, password
+// changed, created; ascending or its exact reverse) and a position.
+// SQLite's OFFSET walks every row before the position, and count(*) reads
+// every row it counts; these structures avoid both:
+//
+//   - Stored columns: attrs (the static cell, app.User.StaticCell), the
+//     keys of the orders by time (signin_key…), idle_key and expiry_key,
+//     written with each user by app's rules, so that indexes cover what a
+//     walk tests (SQLite reads the table for virtual generated columns,
+//     measured: 3 to 10 times slower).
+//   - One index per order holding the key, id, attrs, expiry_key and
+//     idle_key; the same orders for the users with a temporary password
+//     only (few); users_by_attrs for rare static cells;
+//     users_temporary_by_attrs, which counts temporary passwords by cell,
+//     expired or not, without sorting.
+//   - Blocks (blocks.go): each order is cut into blocks of 4,096 to 8,192
+//     consecutive users, each with its count of users by static cell, kept
+//     by every write of a user. A position is found by summing blocks (250
+//     to 500 at a million users) and walking one; a count is a sum.
+//   - Time: a temporary password expires and a lock ends with no write.
+//     Locks are few: the users locked at the question's time come from the
+//     throttle table (an index on locked_until) and are moved between cells
+//     in the sums. Expiry and staleness are not in the blocks' counts: a set
+//     that depends on them is walked, from its smallest source (the
+//     temporary passwords have their own indexes); stale users are counted
+//     by the blocks of the idle order, of which they are a prefix.
+//   - Text: the FTS5 index of n-grams (search.go) yields matches in name
+//     order; its rowid carries the static cell and the idle day, so that
+//     most filters apply inside the index without reading a row.
+//
+// Plans. Without a text, a set that the blocks count exactly (static cells
+// and locks) goes by blocks, or is gathered and sorted when it is small;
+// any other set walks its smallest source (the locked users, the temporary
+// passwords, a few cells, or the order's index from the first block that
+// may hold one). With a text, listText weighs in rows read: walking the set
+// and testing the text; reading the text's matches from the index (name
+// order); sorting the matches by another order; or, for a text that most
+// users hold, counting by block those who do not. A text's density comes
+// from a sample of its matches. Counts without a text are sums of blocks
+// and a few index ranges; with a text, one pass over its matches computing
+// each one's cell (or over the users who lack a text that most hold).
+//
+// Figures, and the cases that stay slow: docs/BENCHMARKS.md.
 
 // Thresholds of the planner (variables: tests lower them to take every
 // path on a small directory).
