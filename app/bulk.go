@@ -451,57 +451,172 @@ func (a BulkAction) describe() string {
 
 // bulkRun is a bulk action under way.
 type bulkRun struct {
-	s      *Service
-	actor  Actor
-	action BulkAction
-	note   string
-	at     time.Time
-	set    *UserSet // the filter's users, walked by ID
-	ids    []int64  // or the list's
-	quit   chan struct{}
-	wg     sync.WaitGroup
+	s       *Service
+	actor   Actor
+	action  BulkAction
+	note    string
+	at      time.Time
+	set     *UserSet // the filter's users, walked by ID
+	ids     []int64  // or the list's
+	quit    chan struct{}
+	wg      sync.WaitGroup // the goroutines of prepare
+	feeders sync.WaitGroup // those that hand out hashing jobs
 }
 
 // batch is a batch of users read and, for a reset, given new passwords
 // (hashed) outside any transaction.
 type batch struct {
-	users  []User
-	plain  []string // by user; "" when the user needs none
-	hashes []string
-	err    error
+	users   []User
+	plain   []string // by user; "" when the user needs none
+	hashes  []string
+	err     error
+	done    sync.WaitGroup // the hashes under way
+	mu      sync.Mutex
+	hashErr error
+}
+
+func (b *batch) fail(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.hashErr == nil {
+		b.hashErr = err
+	}
+}
+
+func (b *batch) firstErr() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.hashErr
 }
 
 // prepare reads and hashes batches ahead of the writes, on other
-// goroutines, until the users run out or stop is called.
-func (r *bulkRun) prepare(ctx context.Context, size int) <-chan batch {
-	out := make(chan batch, 1)
+// goroutines, until the users run out or stop is called. New passwords are
+// hashed by one worker a core, fed from two batches at a time, so that no
+// core waits at the end of a batch for the last hash of another.
+func (r *bulkRun) prepare(ctx context.Context, size int) <-chan *batch {
+	out := make(chan *batch, 1)
 	r.quit = make(chan struct{})
+	hashing := r.action.Kind == BulkReset || r.action.Kind == BulkSend
+	var st Settings
+	jobs := make(chan hashJob)
+	if hashing {
+		var err error
+		if st, err = r.s.Settings(ctx); err != nil {
+			out <- &batch{err: err}
+			close(out)
+			return out
+		}
+		for range runtime.GOMAXPROCS(0) {
+			r.wg.Add(1)
+			go func() {
+				defer r.wg.Done()
+				for j := range jobs {
+					j.run(ctx, r.s, st)
+				}
+			}()
+		}
+	}
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
 		defer close(out)
+		defer func() {
+			r.feeders.Wait() // no feeder sends any more
+			close(jobs)
+		}()
 		var after int64
 		next := 0
-		for ctx.Err() == nil {
-			var b batch
-			b.users, after, next, b.err = r.read(ctx, size, after, next)
-			if b.err == nil && len(b.users) == 0 {
-				return
+		var queue []*batch // hashing, oldest first
+		send := func(b *batch) bool {
+			b.done.Wait()
+			if b.err == nil {
+				b.err = b.firstErr()
 			}
-			if b.err == nil && (r.action.Kind == BulkReset || r.action.Kind == BulkSend) {
-				b.err = r.passwords(ctx, &b)
+			if b.err == nil && ctx.Err() != nil {
+				b.err = ctx.Err()
 			}
 			select {
 			case out <- b:
+				return b.err == nil
 			case <-r.quit:
-				return
+				return false
 			}
-			if b.err != nil {
+		}
+		for ctx.Err() == nil {
+			b := &batch{}
+			b.users, after, next, b.err = r.read(ctx, size, after, next)
+			if b.err == nil && len(b.users) == 0 {
+				break
+			}
+			if b.err == nil && hashing {
+				r.feed(ctx, b, jobs)
+			}
+			queue = append(queue, b)
+			if b.err != nil || len(queue) == 2 {
+				if !send(queue[0]) {
+					return
+				}
+				queue = queue[1:]
+			}
+		}
+		for _, b := range queue {
+			if !send(b) {
 				return
 			}
 		}
 	}()
 	return out
+}
+
+// hashJob is a new password to make for user i of a batch.
+type hashJob struct {
+	b *batch
+	i int
+}
+
+func (j hashJob) run(ctx context.Context, s *Service, st Settings) {
+	defer j.b.done.Done()
+	if ctx.Err() != nil {
+		return
+	}
+	plain, err := GeneratePassword(st.GeneratedPasswordLength())
+	if err == nil {
+		j.b.hashes[j.i], err = s.hashTemporary(st, plain, false)
+	}
+	if err != nil {
+		j.b.fail(AsError(err))
+		return
+	}
+	j.b.plain[j.i] = plain
+}
+
+// feed hands the workers a job for each user of the batch that the action
+// may change, from a goroutine of its own.
+func (r *bulkRun) feed(ctx context.Context, b *batch, jobs chan<- hashJob) {
+	b.plain, b.hashes = make([]string, len(b.users)), make([]string, len(b.users))
+	var todo []int
+	for i := range b.users {
+		u := &b.users[i]
+		if r.action.unchanged(u, r.at) == nil && r.action.refusal(r.actor, u) == nil {
+			todo = append(todo, i)
+		}
+	}
+	b.done.Add(len(todo))
+	r.feeders.Add(1)
+	go func() {
+		defer r.feeders.Done()
+		for k, i := range todo {
+			select {
+			case jobs <- hashJob{b, i}:
+			case <-ctx.Done():
+				b.done.Add(-(len(todo) - k))
+				return
+			case <-r.quit:
+				b.done.Add(-(len(todo) - k))
+				return
+			}
+		}
+	}()
 }
 
 // stop ends the preparation of batches and waits for it.
@@ -539,60 +654,9 @@ func (r *bulkRun) read(ctx context.Context, size int, after int64, next int) ([]
 	return users, after, min(len(r.ids), next+size), err
 }
 
-// passwords generates and hashes a temporary password for each user of
-// the batch that the action may change, on every core.
-func (r *bulkRun) passwords(ctx context.Context, b *batch) error {
-	st, err := r.s.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	b.plain, b.hashes = make([]string, len(b.users)), make([]string, len(b.users))
-	jobs := make(chan int)
-	errs := make(chan error, 1)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				plain, err := GeneratePassword(st.GeneratedPasswordLength())
-				if err == nil {
-					b.hashes[i], err = r.s.hashTemporary(st, plain, false)
-				}
-				if err != nil {
-					select {
-					case errs <- AsError(err):
-					default:
-					}
-					continue
-				}
-				b.plain[i] = plain
-			}
-		}()
-	}
-	for i := range b.users {
-		u := &b.users[i]
-		if r.action.unchanged(u, r.at) != nil || r.action.refusal(r.actor, u) != nil {
-			continue
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-	}
-	return ctx.Err()
-}
-
 // write applies the action to a batch in one transaction, each user's rules
 // checked again on the user as stored now.
-func (r *bulkRun) write(ctx context.Context, b batch) ([]BulkOutcome, error) {
+func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 	now := r.s.now()
 	var outcomes []BulkOutcome
 	err := r.s.store.Write(ctx, func(tx Tx) error {
