@@ -630,7 +630,7 @@ func (q *dirQuery) listText(o ord, desc bool, offset, limit int) ([]int64, error
 var anyPlan func(n int) int
 
 // gatherMost bounds the matches of a text sorted at once.
-const gatherMost = 300_000
+const gatherMost = 100_000
 
 // long reports whether the text is longer than one term of the index: its
 // candidates are then checked one by one.
@@ -828,8 +828,9 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 		}
 		return all, err
 	case q.long() && density > denseLong:
-		return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
-			FROM users c INDEXED BY users_search WHERE c.rank > 0 AND instr(c.search_text, :text) > 0`, q.args(sql.Named("text", q.text))...)
+		return q.cellsByRank(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
+			FROM users c INDEXED BY users_search WHERE c.rank >= :lo AND c.rank < :hi AND instr(c.search_text, :text) > 0`,
+			q.args(sql.Named("text", q.text))...)
 	}
 	return q.countIndex(gramMatch(q.text))
 }
@@ -895,10 +896,41 @@ func (q *dirQuery) countIndex(match string) (app.CellCounts, error) {
 	if q.long() && !strings.HasPrefix(match, everyone) {
 		check, args = " AND instr(c.search_text, :text) > 0", append(args, sql.Named("text", q.text))
 	}
-	return q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
+	return q.cellsByRank(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
 		FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
-		WHERE users_grams MATCH :match`+check, args...)
+		WHERE users_grams MATCH :match AND g.rowid >= :lo << 22 AND g.rowid < :hi << 22`+check, args...)
 }
+
+// cellsByRank runs a count by cell over ranges of ranks (:lo to :hi) of
+// about cellsChunk users each, so that no more than that many cells are
+// held at once, whatever the number of users.
+func (q *dirQuery) cellsByRank(query string, args ...any) (app.CellCounts, error) {
+	var n app.CellCounts
+	top, _, err := q.t.queryInt64(`SELECT coalesce(max(rank), 0) FROM users`)
+	if err != nil {
+		return n, err
+	}
+	static, err := q.staticCounts()
+	if err != nil {
+		return n, err
+	}
+	chunks := static.total()/cellsChunk + 1
+	step := top/chunks + 1
+	for lo := int64(1); lo <= top; lo += step {
+		part, err := q.t.queryCells(query, append(args, sql.Named("lo", lo), sql.Named("hi", lo+step))...)
+		if err != nil {
+			return n, err
+		}
+		for c, k := range part {
+			n[c] += k
+		}
+	}
+	return n, nil
+}
+
+// cellsChunk is about how many users a count by cell reads at once (tests
+// make it small).
+var cellsChunk int64 = 1 << 16
 
 // countAll counts every user by cell, without a text: the blocks count the
 // static cells; the users with a temporary password are counted one by

@@ -357,6 +357,7 @@ func cmpOr(a, b time.Duration) time.Duration {
 // and the ends of locks.
 func TestDirectoryAgainstBruteForce(t *testing.T) {
 	sqlite.SetBlockSize(t, 16)
+	sqlite.SetCellsChunk(t, 50)
 	for i, p := range [][2]int64{{30_000, 20_000}, {40, 10}, {5, 0}} {
 		t.Run(fmt.Sprintf("candidates=%d,gather=%d", p[0], p[1]), func(t *testing.T) {
 			sqlite.SetPlanner(t, p[0], p[1])

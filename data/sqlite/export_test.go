@@ -35,6 +35,14 @@ func OpenUpTo(path, last string) (*DB, error) {
 	return Open(path)
 }
 
+// SetCellsChunk sets how many users a count by cell reads at once, for a
+// test.
+func SetCellsChunk(t interface{ Cleanup(func()) }, n int64) {
+	old := cellsChunk
+	cellsChunk = n
+	t.Cleanup(func() { cellsChunk = old })
+}
+
 // SetAnyPlan makes listText choose its plans at random, for a test.
 func SetAnyPlan(t interface{ Cleanup(func()) }, r interface{ IntN(int) int }) {
 	anyPlan = r.IntN
