@@ -30,24 +30,6 @@ func statusIndex(k StatusKind) int {
 	return -1
 }
 
-// Label is the kind in words, an English template that is also the
-// translation key.
-func (k StatusKind) Label() string {
-	switch k {
-	case StatusMustChange:
-		return "Must change password"
-	case StatusExpired:
-		return "Temporary password expired"
-	case StatusNoPassword:
-		return "No password"
-	case StatusLocked:
-		return "Locked"
-	case StatusDisabled:
-		return "Disabled"
-	}
-	return "Active"
-}
-
 // ParseStatusKind reads a kind of status from its name; case, spaces,
 // hyphens and underscores do not matter ("must change", "MUST-CHANGE").
 func ParseStatusKind(s string) (StatusKind, error) {
