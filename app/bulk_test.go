@@ -67,14 +67,6 @@ func (e *env) run(ctx context.Context, p app.BulkPlan) (app.BulkResult, []app.Bu
 	return res, out
 }
 
-func byStatus(out []app.BulkOutcome) map[app.BulkStatus]int {
-	m := map[app.BulkStatus]int{}
-	for _, o := range out {
-		m[o.Status]++
-	}
-	return m
-}
-
 func TestBulkResetByFilter(t *testing.T) {
 	e := bulkEnv(t, 40)
 	locked := app.UserFilter{Statuses: app.Statuses(app.StatusLocked)}
