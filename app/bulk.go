@@ -194,10 +194,39 @@ func (a BulkAction) unchanged(u *User, now time.Time) *Message {
 	return nil
 }
 
+// judge says what the action would do to u at time now, by the rules that
+// do not depend on the other users: BulkDone when it would change it, else
+// why not.
+func (a BulkAction) judge(actor Actor, u *User, now time.Time) (BulkStatus, *Message) {
+	if m := a.unchanged(u, now); m != nil {
+		return BulkUnchanged, m
+	}
+	if m := a.refusal(actor, u); m != nil {
+		return BulkRefused, m
+	}
+	return BulkDone, nil
+}
+
 // removesAdmin reports whether the action takes an active administrator
 // away: the rule of the last one applies.
 func (a BulkAction) removesAdmin(u *User) bool {
 	return u.IsAdmin() && !u.Disabled && (a.Kind == BulkDisable || a.Kind == BulkRole && a.Role != RoleAdmin)
+}
+
+// mayRun checks, in a transaction, that the actor may run the action under
+// the settings, which it returns.
+func (a BulkAction) mayRun(tx Tx, actor Actor) (Settings, error) {
+	if err := requireAdmin(tx, actor); err != nil {
+		return Settings{}, err
+	}
+	st, err := loadSettings(tx)
+	if err != nil {
+		return st, err
+	}
+	if err := a.settingsRefusal(st); err != nil {
+		return st, err
+	}
+	return st, nil
 }
 
 // settingsRefusal is why the settings refuse the action to every user.
@@ -220,14 +249,8 @@ func (s *Service) PlanBulk(ctx context.Context, actor Actor, r BulkRequest) (Bul
 	}
 	p := BulkPlan{Request: r, At: s.now()}
 	err = s.store.Read(ctx, func(tx Tx) error {
-		if err := requireAdmin(tx, actor); err != nil {
-			return err
-		}
-		st, err := loadSettings(tx)
+		st, err := r.Action.mayRun(tx, actor)
 		if err != nil {
-			return err
-		}
-		if err := r.Action.settingsRefusal(st); err != nil {
 			return err
 		}
 		p.Expires = p.At.Add(st.TemporaryLifetime)
@@ -264,11 +287,11 @@ func (p *BulkPlan) planFilter(tx Tx, actor Actor, self *User, f UserFilter) erro
 		}
 		u := Cell(i).example(now)
 		p.Selected += n
-		switch {
-		case a.unchanged(&u, now) != nil:
+		switch status, why := a.judge(actor, &u, now); status {
+		case BulkUnchanged:
 			p.Unchanged += n
-		case a.refusal(actor, &u) != nil:
-			refused[a.refusal(actor, &u)] += n
+		case BulkRefused:
+			refused[why] += n
 		default:
 			p.Change += n
 			if a.removesAdmin(&u) {
@@ -310,11 +333,11 @@ func (p *BulkPlan) planList(tx Tx, actor Actor) error {
 		seen[u.ID] = true
 		p.ids = append(p.ids, u.ID)
 		p.Selected++
-		switch {
-		case a.unchanged(&u, p.At) != nil:
+		switch status, why := a.judge(actor, &u, p.At); status {
+		case BulkUnchanged:
 			p.Unchanged++
-		case a.refusal(actor, &u) != nil:
-			refused[a.refusal(actor, &u)]++
+		case BulkRefused:
+			refused[why]++
 		default:
 			p.Change++
 			if a.removesAdmin(&u) {
@@ -596,8 +619,7 @@ func (r *bulkRun) feed(ctx context.Context, b *batch, jobs chan<- hashJob) {
 	b.plain, b.hashes = make([]string, len(b.users)), make([]string, len(b.users))
 	var todo []int
 	for i := range b.users {
-		u := &b.users[i]
-		if r.action.unchanged(u, r.at) == nil && r.action.refusal(r.actor, u) == nil {
+		if status, _ := r.action.judge(r.actor, &b.users[i], r.at); status == BulkDone {
 			todo = append(todo, i)
 		}
 	}
@@ -661,14 +683,7 @@ func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 	var outcomes []BulkOutcome
 	err := r.s.store.Write(ctx, func(tx Tx) error {
 		outcomes = outcomes[:0]
-		if err := requireAdmin(tx, r.actor); err != nil {
-			return err
-		}
-		st, err := loadSettings(tx)
-		if err != nil {
-			return err
-		}
-		if err := r.action.settingsRefusal(st); err != nil {
+		if _, err := r.action.mayRun(tx, r.actor); err != nil {
 			return err
 		}
 		for i, read := range b.users {
@@ -680,13 +695,8 @@ func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 				return err
 			}
 			o := BulkOutcome{UserID: u.ID, Login: u.Email, Name: u.Name}
-			if m := r.action.unchanged(&u, now); m != nil {
-				o.Status, o.Reason = BulkUnchanged, *m
-				outcomes = append(outcomes, o)
-				continue
-			}
-			if m := r.action.refusal(r.actor, &u); m != nil {
-				o.Status, o.Reason = BulkRefused, *m
+			if status, why := r.action.judge(r.actor, &u, now); status != BulkDone {
+				o.Status, o.Reason = status, *why
 				outcomes = append(outcomes, o)
 				continue
 			}

@@ -141,7 +141,9 @@ func fold(s string, sep rune) string {
 				pending = sep != 0
 			}
 		case unicode.IsLetter(r) && !unicode.Is(unicode.Lm, r) || unicode.IsNumber(r) || unicode.Is(unicode.Mc, r):
-			put(r)
+			// Case folding keeps a few capitals (Cherokee folds to
+			// them): lower case is what is shown and typed.
+			put(unicode.ToLower(r))
 		default:
 			pending = sep != 0
 		}

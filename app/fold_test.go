@@ -138,9 +138,9 @@ func TestLatinLettersFoldToWhatIsTyped(t *testing.T) {
 }
 
 // FuzzFoldForSearch: folding is idempotent, keeps only letters and digits,
-// and is Fold without its spaces.
+// leaves no upper case, and is Fold without its spaces.
 func FuzzFoldForSearch(f *testing.F) {
-	for _, s := range []string{"Jean-Noël", "O’Brien", "Łukasz  Ødegaard", "ﬁ İ ß", "\xff\x00a", "日本 語"} {
+	for _, s := range []string{"Jean-Noël", "O’Brien", "Łukasz  Ødegaard", "ﬁ İ ß", "\xff\x00a", "日本 語", "ŒUVRE", "İstanbul"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -152,6 +152,9 @@ func FuzzFoldForSearch(f *testing.F) {
 			return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mc, r)
 		}); i >= 0 {
 			t.Fatalf("%q folds to %q, which holds a separator", s, folded)
+		}
+		if strings.ToLower(folded) != folded {
+			t.Fatalf("%q folds to %q, which keeps upper case", s, folded)
 		}
 		if words := strings.ReplaceAll(app.Fold(s), " ", ""); words != folded {
 			t.Fatalf("Fold(%q) = %q, FoldForSearch = %q", s, app.Fold(s), folded)

@@ -138,22 +138,6 @@ func FuzzPolicy(f *testing.F) {
 	})
 }
 
-// FuzzFold checks that folding is idempotent and leaves no upper case.
-func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Hélène", "ŒUVRE", "Straße", "  a  b ", "İstanbul", "\xff"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		once := app.FoldForSearch(s)
-		if twice := app.FoldForSearch(once); twice != once {
-			t.Fatalf("fold not idempotent: %q → %q → %q", s, once, twice)
-		}
-		if utf8.ValidString(s) && strings.ToLower(once) != once {
-			t.Fatalf("fold of %q keeps upper case: %q", s, once)
-		}
-	})
-}
-
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
 		"Hélène":           "helene",

@@ -263,28 +263,15 @@ func (t *tx) moveInBlocks(id int64, before, after *userKeys) error {
 	return nil
 }
 
-// blockAt returns the block of order o that holds the key (k, id).
-func (t *tx) blockAt(o ord, k any, id int64) (b block, ok bool, err error) {
-	var raw []byte
-	err = t.tx.QueryRowContext(t.ctx, `SELECT k, id, counts FROM user_blocks WHERE ord = ? AND (k, id) <= (?, ?)
-		ORDER BY k DESC, id DESC LIMIT 1`, o, k, id).Scan(keyArg{&b.k}, &b.id, &raw)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return b, false, nil
-	case err != nil:
-		return b, false, app.Internal(err)
+// blockAt returns the block of order o that holds the key (k, id), or with
+// before, the block just before the one that starts at (k, id).
+func (t *tx) blockAt(o ord, k any, id int64, before bool) (b block, ok bool, err error) {
+	op := "<="
+	if before {
+		op = "<"
 	}
-	if b.counts, err = decodeCounts(raw); err != nil {
-		return b, false, app.Internal(err)
-	}
-	return b, true, nil
-}
-
-// blockBefore returns the block of order o just before the one that starts
-// at (k, id).
-func (t *tx) blockBefore(o ord, k any, id int64) (b block, ok bool, err error) {
 	var raw []byte
-	err = t.tx.QueryRowContext(t.ctx, `SELECT k, id, counts FROM user_blocks WHERE ord = ? AND (k, id) < (?, ?)
+	err = t.tx.QueryRowContext(t.ctx, `SELECT k, id, counts FROM user_blocks WHERE ord = ? AND (k, id) `+op+` (?, ?)
 		ORDER BY k DESC, id DESC LIMIT 1`, o, k, id).Scan(keyArg{&b.k}, &b.id, &raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -312,7 +299,7 @@ func (t *tx) deleteBlock(o ord, b block) error {
 // blockAdd counts delta users of static cell attrs at the key (k, id) of
 // order o, then splits or merges the block as its size asks.
 func (t *tx) blockAdd(o ord, k any, id, attrs int64, delta int64) error {
-	b, ok, err := t.blockAt(o, k, id)
+	b, ok, err := t.blockAt(o, k, id, false)
 	if err != nil {
 		return err
 	}
@@ -389,7 +376,7 @@ func (t *tx) splitBlock(o ord, b block) error {
 
 // mergeBlock adds a small block to the one before it.
 func (t *tx) mergeBlock(o ord, b block) error {
-	prev, ok, err := t.blockBefore(o, b.k, b.id)
+	prev, ok, err := t.blockAt(o, b.k, b.id, true)
 	if err != nil || !ok {
 		return err
 	}

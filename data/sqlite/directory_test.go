@@ -71,21 +71,26 @@ func (w *twin) populate(n int) {
 				batch[i], _ = gen()
 			}
 		}
-		// The same users to both stores: each writes its own copies.
-		w.write(func(tx app.Tx) error {
-			for _, u := range batch {
-				if err := tx.CreateUser(&u); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		for i := range batch {
-			batch[i].ID = int64(len(w.user) + 1)
-			w.user = append(w.user, batch[i])
-		}
+		w.create(batch)
 	}
 	w.change(n / 2)
+}
+
+// create writes the same users to both stores, in one transaction each:
+// each store writes its own copies, with the same IDs.
+func (w *twin) create(batch []app.User) {
+	w.write(func(tx app.Tx) error {
+		for _, u := range batch {
+			if err := tx.CreateUser(&u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, u := range batch {
+		u.ID = int64(len(w.user) + 1)
+		w.user = append(w.user, u)
+	}
 }
 
 // change updates n random users in both stores and locks or unlocks some.
@@ -462,18 +467,7 @@ func TestBlocksSplitAndMerge(t *testing.T) {
 		batch = append(batch, app.User{Name: fmt.Sprintf("A %03d", i), Email: fmt.Sprintf("a%03d@company.example", i),
 			Role: app.RoleEmployee, HasMailbox: true, CreatedAt: w.t0.Add(time.Duration(i) * time.Minute)})
 	}
-	w.write(func(tx app.Tx) error {
-		for _, u := range batch {
-			if err := tx.CreateUser(&u); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	for i := range batch {
-		batch[i].ID = int64(i + 1)
-	}
-	w.user = batch
+	w.create(batch)
 	for round := range 6 {
 		var changed []app.User
 		for i := round * 20; i < (round+1)*20; i++ {

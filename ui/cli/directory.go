@@ -272,42 +272,16 @@ func selectsMany(args []string) bool {
 	return false
 }
 
-// Each users command that acts on one login acts on many when the
-// selection flags are given.
-
-func runUsersResetMany(c *call) error {
-	if !selectsMany(c.args) {
-		return runUsersReset(c)
+// many makes a users command that acts on one login act on many when the
+// selection flags are given: with action, taking the role as its one
+// argument when takesRole.
+func many(one func(*call) error, action app.BulkAction, takesRole bool) func(*call) error {
+	return func(c *call) error {
+		if !selectsMany(c.args) {
+			return one(c)
+		}
+		return c.bulk(action, takesRole)
 	}
-	return c.bulk(app.BulkAction{Kind: app.BulkReset}, false)
-}
-
-func runUsersUnlockMany(c *call) error {
-	if !selectsMany(c.args) {
-		return runUsersUnlock(c)
-	}
-	return c.bulk(app.BulkAction{Kind: app.BulkUnlock}, false)
-}
-
-func runUsersDisableMany(c *call) error {
-	if !selectsMany(c.args) {
-		return runUsersDisable(c)
-	}
-	return c.bulk(app.BulkAction{Kind: app.BulkDisable}, false)
-}
-
-func runUsersEnableMany(c *call) error {
-	if !selectsMany(c.args) {
-		return runUsersEnable(c)
-	}
-	return c.bulk(app.BulkAction{Kind: app.BulkEnable}, false)
-}
-
-func runUsersRoleMany(c *call) error {
-	if !selectsMany(c.args) {
-		return runUsersRole(c)
-	}
-	return c.bulk(app.BulkAction{Kind: app.BulkRole}, true)
 }
 
 // bulk runs an action on the users selected by flags or by a file: it
