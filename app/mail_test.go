@@ -340,7 +340,7 @@ func TestNoticeInFrenchAndNeverToFictitious(t *testing.T) {
 	if len(m.to("fict@acme.example")) != 0 {
 		t.Error("a notice went to a fictitious login")
 	}
-	got := m.to("Admin@Acme.example")
+	got := m.to("admin@acme.example")
 	if len(got) != 1 || !strings.Contains(got[0].Subject, "mot de passe") || !strings.Contains(got[0].Text, "Bonjour Alice Admin") {
 		t.Errorf("French notice: %+v", got)
 	}

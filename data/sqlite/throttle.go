@@ -12,8 +12,8 @@ import (
 // a record with only the key set.
 func (t *tx) Throttle(key string) (app.Throttle, error) {
 	th := app.Throttle{Key: key}
-	err := t.tx.QueryRowContext(t.ctx, `SELECT failures, locked_until, last_failure FROM throttle WHERE key = ?`, key).
-		Scan(&th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure})
+	err := t.tx.QueryRowContext(t.ctx, `SELECT failures, locked_until, last_failure, refused FROM throttle WHERE key = ?`, key).
+		Scan(&th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure}, &th.Refused)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return app.Throttle{Key: key}, nil
@@ -31,10 +31,10 @@ func (t *tx) PutThrottle(th app.Throttle) error {
 	if err := checkTimes(th.LockedUntil, th.LastFailure); err != nil {
 		return err
 	}
-	_, err := t.exec(`INSERT INTO throttle (key, failures, locked_until, last_failure) VALUES (?, ?, ?, ?)
+	_, err := t.exec(`INSERT INTO throttle (key, failures, locked_until, last_failure, refused) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-		last_failure = excluded.last_failure`,
-		th.Key, th.Failures, timeArg(th.LockedUntil), timeArg(th.LastFailure))
+		last_failure = excluded.last_failure, refused = excluded.refused`,
+		th.Key, th.Failures, timeArg(th.LockedUntil), timeArg(th.LastFailure), th.Refused)
 	return err
 }
 
@@ -45,12 +45,31 @@ func (t *tx) ClearThrottle(key string) error {
 }
 
 // PurgeThrottle deletes the failure records whose last failure is before
-// the time given and that hold no lock running past it.
-func (t *tx) PurgeThrottle(before time.Time) error {
+// the time given and that hold no lock running past it, and returns those
+// of them that counted refused attempts.
+func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
 	if err := checkTimes(before); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := t.exec(`DELETE FROM throttle WHERE last_failure < ? AND (locked_until IS NULL OR locked_until < ?)`,
-		before.UnixNano(), before.UnixNano())
-	return err
+	rows, err := t.tx.QueryContext(t.ctx, `DELETE FROM throttle
+		WHERE last_failure < ?1 AND (locked_until IS NULL OR locked_until < ?1)
+		RETURNING key, failures, locked_until, last_failure, refused`, before.UnixNano())
+	if err != nil {
+		return nil, app.Internal(err)
+	}
+	defer rows.Close()
+	var refused []app.Throttle
+	for rows.Next() {
+		var th app.Throttle
+		if err := rows.Scan(&th.Key, &th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure}, &th.Refused); err != nil {
+			return nil, app.Internal(err)
+		}
+		if th.Refused > 0 {
+			refused = append(refused, th)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, app.Internal(err)
+	}
+	return refused, nil
 }

@@ -14,8 +14,9 @@ import (
 
 // tx implements app.Tx on one SQL transaction.
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx   context.Context
+	tx    *sql.Tx
+	wiped bool // a secret was wiped: see DB.run
 }
 
 var _ app.Tx = (*tx)(nil)

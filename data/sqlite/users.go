@@ -5,17 +5,25 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/mtibben/confusables"
+
 	"sesame/app"
 )
 
-// userCols are the columns of a user read with its throttling state; the
-// queries that select them name users u and throttle t.
+// userCols are the columns of a user read with its throttling state and
+// whether another login looks like it (one probe of an index); the queries
+// that select them name users u and throttle t.
 const (
 	userCols = `u.id, u.email, u.name, u.role, u.has_mailbox, u.recovery_email, u.disabled,
 		u.password_hash, u.password_temporary, u.temporary_expires_at, u.password_changed_at,
-		u.last_signin_at, u.created_at, u.updated_at, t.locked_until, u.sort_key`
+		u.last_signin_at, u.created_at, u.updated_at, t.locked_until,
+		EXISTS (SELECT 1 FROM users o WHERE o.look_alike_key = u.look_alike_key AND o.id <> u.id), u.sort_key`
 	userJoin = `users u LEFT JOIN throttle t ON t.key = u.email_key`
 )
+
+// lookAlikeKey is the key under which logins that look alike meet, with the
+// data of Unicode's confusables.txt.
+func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Skeleton, email) }
 
 // scanUser reads userCols into a user and its sort key.
 func scanUser(s interface{ Scan(...any) error }) (app.User, string, error) {
@@ -23,7 +31,7 @@ func scanUser(s interface{ Scan(...any) error }) (app.User, string, error) {
 	var sortKey string
 	err := s.Scan(&u.ID, &u.Email, &u.Name, (*string)(&u.Role), &u.HasMailbox, &u.RecoveryEmail, &u.Disabled,
 		&u.PasswordHash, &u.PasswordTemporary, timeCol{&u.TemporaryExpiresAt}, timeCol{&u.PasswordChangedAt},
-		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &sortKey)
+		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
 	return u, sortKey, err
 }
 
@@ -126,10 +134,11 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	_, err = t.exec(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
 		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
-		created_at, updated_at, sort_key, search_text, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_at, updated_at, sort_key, search_text, rank, look_alike_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank)
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email))
 	if err != nil {
 		return err
 	}
@@ -182,10 +191,11 @@ func (t *tx) UpdateUser(u *app.User) error {
 	}
 	_, err = t.exec(`UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, has_mailbox = ?, recovery_email = ?,
 		disabled = ?, password_hash = ?, password_temporary = ?, temporary_expires_at = ?, password_changed_at = ?,
-		last_signin_at = ?, created_at = ?, updated_at = ?, sort_key = ?, search_text = ?, rank = ? WHERE id = ?`,
+		last_signin_at = ?, created_at = ?, updated_at = ?, sort_key = ?, search_text = ?, rank = ?, look_alike_key = ?
+		WHERE id = ?`,
 		u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, u.ID)
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email), u.ID)
 	if err != nil {
 		return err
 	}
@@ -195,15 +205,33 @@ func (t *tx) UpdateUser(u *app.User) error {
 	return nil
 }
 
-// CountUsers returns the number of users.
-func (t *tx) CountUsers() (int, error) {
-	n, _, err := t.queryInt64(`SELECT count(*) FROM users`)
+// HasUsers reports whether there is any user: one row read, however many.
+func (t *tx) HasUsers() (bool, error) {
+	_, ok, err := t.queryInt64(`SELECT 1 FROM users LIMIT 1`)
+	return ok, err
+}
+
+// ActiveAdmins lists up to limit administrators who are not disabled, by
+// name, through the index of active administrators.
+func (t *tx) ActiveAdmins(limit int) ([]app.User, error) {
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM users u INDEXED BY users_active_admins
+		LEFT JOIN throttle t ON t.key = u.email_key
+		WHERE u.role = 'admin' AND u.disabled = 0 ORDER BY u.sort_key, u.id LIMIT ?`, limit)
+	return users, err
+}
+
+// CountActiveAdmins counts the administrators who are not disabled,
+// stopping at atMost.
+func (t *tx) CountActiveAdmins(atMost int) (int, error) {
+	n, _, err := t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY users_active_admins
+		WHERE role = 'admin' AND disabled = 0 LIMIT ?)`, atMost)
 	return int(n), err
 }
 
-// ActiveAdmins lists the administrators who are not disabled, by name.
-func (t *tx) ActiveAdmins() ([]app.User, error) {
-	users, _, err := t.queryUsers(`SELECT ` + userCols + ` FROM ` + userJoin + `
-		WHERE u.role = 'admin' AND u.disabled = 0 ORDER BY u.sort_key, u.id`)
+// LookAlikes lists up to limit users other than exceptID whose login has
+// the look-alike key of email, by name, through its index.
+func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
+		WHERE u.look_alike_key = ? AND u.id <> ? ORDER BY u.sort_key, u.id LIMIT ?`, lookAlikeKey(email), exceptID, limit)
 	return users, err
 }
