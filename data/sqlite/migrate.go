@@ -250,7 +250,8 @@ func (t *tx) rekeyBatch(after int64, n int) ([]app.User, error) {
 // takes: those keep their login and old key (returned by user ID), the
 // older or unchanged account taking the key. Each is audited and noted.
 func (t *tx) collisions(db *DB) (map[int64]string, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT r.id, u.email, u.email_key, w.id, w.email FROM temp.rekey r
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT r.id, u.email, u.email_key, w.id,
+			coalesce((SELECT o.email FROM temp.rekey o WHERE o.id = w.id), w.email) FROM temp.rekey r
 		JOIN users u ON u.id = r.id
 		JOIN users w ON w.id = coalesce(
 			(SELECT o.id FROM users o WHERE o.email_key = r.key AND o.id NOT IN (SELECT id FROM temp.rekey)),
