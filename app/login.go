@@ -55,13 +55,13 @@ func CheckEmail(email string) (string, error) {
 		return "", Errorf(EInvalid, "The e-mail address is empty.")
 	}
 	if !utf8.ValidString(email) || strings.IndexFunc(email, unseen) >= 0 {
-		return "", Errorf(EInvalid, "The e-mail address holds spaces, or invisible, control or text-direction characters: type it again without them.")
+		return "", Errorf(EInvalid, "The e-mail address holds invisible, control or text-direction characters: type it again without them.")
 	}
 	// NFKC first, so that a full-width @ separates as the @ it looks like.
 	email = norm.NFKC.String(email)
 	bad := Errorf(EInvalid, "\"{{.Email}}\" is not a valid e-mail address (expected name@domain).", "Email", clip(email))
 	at := strings.LastIndexByte(email, '@')
-	if at < 0 || strings.IndexFunc(email, unseen) >= 0 {
+	if at < 0 || strings.IndexFunc(email, unicode.IsSpace) >= 0 || strings.IndexFunc(email, unseen) >= 0 {
 		return "", bad
 	}
 	local, err := canonicalLocal(email[:at])
@@ -130,8 +130,8 @@ func canonicalDomain(domain string) (string, string, *Error) {
 	ascii, err := lengthProfile.ToASCII(u)
 	if err != nil {
 		if len(ascii) > maxDomain-2 || longLabel(ascii) { // DNS counts 253 without the root's dot
-			return "", "", Errorf(EInvalid, "The domain after @ is too long (at most {{.Max}} characters, and {{.Label}} between two dots).",
-				"Max", maxDomain, "Label", maxLabel)
+			return "", "", Errorf(EInvalid, "The domain after @ is too long (at most {{.Max}} characters, and {{.N}} between two dots).",
+				"Max", maxDomain, "N", maxLabel)
 		}
 		return "", "", &Error{Code: EInvalid}
 	}
@@ -147,12 +147,15 @@ func longLabel(domain string) bool {
 	return false
 }
 
-// unseen reports whether a character cannot stand in an address: spaces,
-// controls, format characters (zero-width, direction marks and
-// overrides), private use and unassigned code points, variation selectors
-// and the other default-ignorable code points, which all show as nothing
-// or as something else.
+// unseen reports whether a character cannot stand in an address because it
+// shows as nothing or as something else: controls, format characters
+// (zero-width, direction marks and overrides), private use and unassigned
+// code points, variation selectors and the other default-ignorable code
+// points. Spaces (refused too) are not among them.
 func unseen(r rune) bool {
+	if unicode.IsSpace(r) {
+		return false
+	}
 	if !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S) {
 		return true
 	}

@@ -164,29 +164,27 @@ func explain(path string, err error) error {
 	}
 	var se sqlite3.Error
 	isSQLite := errors.As(cause, &se)
-	msg := func(text string, kv ...any) error {
-		return &app.Error{Code: app.EInternal, Message: app.Msg(text, append([]any{"Path", path}, kv...)...), Err: cause}
-	}
+	msg := func(m app.Message) error { return &app.Error{Code: app.EInternal, Message: m, Err: cause} }
 	switch {
 	case errors.Is(cause, errNoDatabase):
 		return &app.Error{Code: app.ENotFound, Err: cause,
 			Message: app.Msg("There is no Sésame database at {{.Path}} yet: set one up first (sesame init, or the window).", "Path", path)}
 	case errors.Is(cause, errFolder):
-		return msg("{{.Path}} is a folder, not a Sésame database: give the path of a file.")
+		return msg(app.Msg("{{.Path}} is a folder, not a Sésame database: give the path of a file.", "Path", path))
 	case errors.Is(cause, errNotAFile):
-		return msg("{{.Path}} is not a Sésame database (it is a device, a pipe or another special file): Sésame leaves it as it is.")
+		return msg(app.Msg("{{.Path}} is not a Sésame database (it is a device, a pipe or another special file): Sésame leaves it as it is.", "Path", path))
 	case errors.Is(cause, errNotSesame), isSQLite && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt):
-		return msg("{{.Path}} is not a Sésame database: Sésame leaves it as it is. Give the path of a Sésame database, or of a new file.")
+		return msg(app.Msg("{{.Path}} is not a Sésame database: Sésame leaves it as it is. Give the path of a Sésame database, or of a new file.", "Path", path))
 	case errors.Is(cause, errNewer):
-		return msg("The database {{.Path}} was written by a newer version of Sésame: use that version.")
+		return msg(app.Msg("The database {{.Path}} was written by a newer version of Sésame: use that version.", "Path", path))
 	case errors.Is(cause, syscall.ENOSPC), isSQLite && se.Code == sqlite3.ErrFull:
-		return msg("The disk that holds {{.Path}} is full: nothing was saved. Free some space and try again.")
+		return msg(app.Msg("The disk that holds {{.Path}} is full: nothing was saved. Free some space and try again.", "Path", path))
 	case isSQLite && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked):
-		return msg("Another program is writing to {{.Path}}: try again in a moment.")
+		return msg(app.Msg("Another program is writing to {{.Path}}: try again in a moment.", "Path", path))
 	case errors.Is(cause, fs.ErrPermission), isSQLite && (se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrPerm || se.Code == sqlite3.ErrCantOpen):
-		return msg("Permission denied: the user {{.User}} may not write to {{.File}}.", "File", unwritable(path, cause), "User", osUser())
+		return msg(app.Msg("Permission denied: the user {{.Name}} may not write to {{.File}}.", "Path", path, "File", unwritable(path, cause), "Name", osUser()))
 	}
-	return msg("The database {{.Path}} cannot be opened.")
+	return msg(app.Msg("The database {{.Path}} cannot be opened.", "Path", path))
 }
 
 // unwritable names the file that the operating system refused: the one in
