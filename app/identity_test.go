@@ -12,12 +12,12 @@ import (
 
 // spellings of bob@acme.example that a person or a keyboard may type.
 var bobSpellings = []string{
-	"bob＠acme.example",   // U+FF20 FULLWIDTH COMMERCIAL AT
-	"bob﹫acme.example",   // U+FE6B SMALL COMMERCIAL AT
-	"BOB@ACME.EXAMPLE",   // upper case
-	"bob@acme.example.",  // a fully qualified domain
-	"ｂｏｂ@ａｃｍｅ.example", // full-width letters
-	"bob@acme。example",   // U+3002 IDEOGRAPHIC FULL STOP
+	"bob＠acme.example",  // U+FF20 FULLWIDTH COMMERCIAL AT
+	"bob﹫acme.example",  // U+FE6B SMALL COMMERCIAL AT
+	"BOB@ACME.EXAMPLE",  // upper case
+	"bob@acme.example.", // a fully qualified domain
+	"ｂｏｂ@ａｃｍｅ.example",  // full-width letters
+	"bob@acme。example",  // U+3002 IDEOGRAPHIC FULL STOP
 	" Bob@Acme.Example ",
 }
 
