@@ -202,9 +202,9 @@ func TestReadOnlyCreatesNothing(t *testing.T) {
 	sameState(t, empty, stateOf(t, empty))
 }
 
-// TestReadOnlyWritesNothing: reads on a read-only handle leave the file as
-// it was; writes are refused.
-func TestReadOnlyWritesNothing(t *testing.T) {
+// closedDatabase makes a database with one user, Ana, and closes it.
+func closedDatabase(t *testing.T) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "sesame.db")
 	db, err := sqlite.Open(path)
 	if err != nil {
@@ -212,6 +212,13 @@ func TestReadOnlyWritesNothing(t *testing.T) {
 	}
 	createUsers(t, db, employee("Ana", "ana@example.com"))
 	db.Close()
+	return path
+}
+
+// TestReadOnlyWritesNothing: reads on a read-only handle leave the file as
+// it was; writes are refused.
+func TestReadOnlyWritesNothing(t *testing.T) {
+	path := closedDatabase(t)
 	before := stateOf(t, path)
 	ro, err := sqlite.OpenReadOnly(path)
 	if err != nil {
@@ -234,13 +241,7 @@ func TestReadOnlyWritesNothing(t *testing.T) {
 // for writing that has nothing to migrate, do not wait (the issue: 10 s,
 // then "cannot be opened").
 func TestOpeningWaitsForNoWriter(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sesame.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	createUsers(t, db, employee("Ana", "ana@example.com"))
-	db.Close()
+	path := closedDatabase(t)
 	writer := rawDB(t, path)
 	conn, err := writer.Conn(t.Context())
 	if err != nil {

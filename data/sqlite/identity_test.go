@@ -110,8 +110,8 @@ func TestOlderLoginsAreMadeCanonical(t *testing.T) {
 			t.Errorf("recovery address %q", jo.RecoveryEmail)
 		}
 		th, err := tx.Throttle("bob@acme.example")
-		if th.Failures != 4 {
-			t.Errorf("throttling records of one login: %d failures, want 4 added up", th.Failures)
+		if err != nil || th.Failures != 4 {
+			t.Errorf("throttling records of one login: %d failures (%v), want 4 added up", th.Failures, err)
 		}
 		events, _ := tx.ListAudit(app.AuditQuery{Action: app.ActionLoginCollision})
 		if len(events) != 1 {
