@@ -182,7 +182,7 @@ func explain(path string, err error) error {
 	case isSQLite && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked):
 		return msg(app.Msg("Another program is writing to {{.Path}}: try again in a moment.", "Path", path))
 	case errors.Is(cause, fs.ErrPermission), isSQLite && (se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrPerm || se.Code == sqlite3.ErrCantOpen):
-		return msg(app.Msg("Permission denied: the user {{.Name}} may not write to {{.File}}.", "Path", path, "File", unwritable(path, cause), "Name", osUser()))
+		return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not read or write {{.File}}.", "Path", path, "File", unwritable(path, cause), "Name", osUser()))
 	}
 	return msg(app.Msg("The database {{.Path}} cannot be opened.", "Path", path))
 }
