@@ -50,25 +50,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if dbGiven && *dbPath == "" {
+		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file")
+		cli.Usage(stderr)
+		return 1
+	}
 	path, err := databasePath(*dbPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	db, err := sqlite.Open(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-		return 1
-	}
-	defer db.Close()
 	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
 		return 1
 	}
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 
 	if len(rest) == 0 {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+			return 1
+		}
+		defer db.Close()
+		notes(stderr, db.Notes())
+		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
@@ -85,7 +93,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a.Run()
 		return 0
 	}
-	return cli.Run(context.Background(), cli.Env{
+	// The database is opened when a command first needs it: a usage error
+	// creates nothing, and a command that only reads takes no lock.
+	db := sqlite.OpenLazily(path, cli.ReadOnly(rest))
+	defer db.Close()
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+	status := cli.Run(context.Background(), cli.Env{
 		Service: svc,
 		Actor:   app.SystemActor(osUser()),
 		Stdin:   stdin,
@@ -97,9 +110,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		Mailer: smtp.Sender{},
 	}, rest)
+	notes(stderr, db.Notes())
+	return status
 }
 
-// databasePath is --db, else $SESAME_DB, else the default file.
+// notes prints what opening the database found for a person to know.
+func notes(stderr io.Writer, found []string) {
+	for _, n := range found {
+		fmt.Fprintln(stderr, "sesame: note:", n)
+	}
+}
+
+// databasePath is --db, else $SESAME_DB (when not empty), else the default file.
 func databasePath(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil
