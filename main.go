@@ -52,25 +52,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if dbGiven && *dbPath == "" {
+		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file")
+		cli.Usage(stderr)
+		return 1
+	}
 	path, err := databasePath(*dbPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	db, err := sqlite.Open(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-		return 1
-	}
-	defer db.Close()
 	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
 		return 1
 	}
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 
 	if len(rest) == 0 {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+			return 1
+		}
+		defer db.Close()
+		notes(stderr, db.Notes())
+		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
@@ -87,11 +95,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a.Run()
 		return 0
 	}
+	// The database is opened when a command first needs it: a usage error
+	// creates nothing, and a command that only reads takes no lock.
+	db := sqlite.OpenLazily(path, cli.ReadOnly(rest))
+	defer db.Close()
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 	// Ctrl+C stops a long command between two of its transactions: a bulk
 	// action keeps what it finished and says so.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cli.Run(ctx, cli.Env{
+	status := cli.Run(ctx, cli.Env{
 		Service: svc,
 		Actor:   app.SystemActor(osUser()),
 		Stdin:   stdin,
@@ -103,9 +116,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		Mailer: smtp.Sender{},
 	}, rest)
+	notes(stderr, db.Notes())
+	return status
 }
 
-// databasePath is --db, else $SESAME_DB, else the default file.
+// notes prints what opening the database found for a person to know.
+func notes(stderr io.Writer, found []string) {
+	for _, n := range found {
+		fmt.Fprintln(stderr, "sesame: note:", n)
+	}
+}
+
+// databasePath is --db, else $SESAME_DB (when not empty), else the default file.
 func databasePath(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil

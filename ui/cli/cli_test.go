@@ -324,7 +324,7 @@ func TestUserJSON(t *testing.T) {
 		},
 	}
 	keys := []string{
-		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "mailbox", "name",
+		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "look_alike", "mailbox", "name",
 		"password_changed_at", "recovery_email", "role", "state", "temporary_expires_at",
 	}
 	for _, tt := range tests {
@@ -601,7 +601,9 @@ func TestShowJSON(t *testing.T) {
 func TestListPages(t *testing.T) {
 	h := newHarness(t)
 	h.setUp()
-	for i := range app.MaxPage + 5 {
+	defer func(n int) { listPage = n }(listPage)
+	listPage = 200
+	for i := range listPage + 5 {
 		u := app.NewUser{Email: fmt.Sprintf("u%03d@acme.test", i), Name: fmt.Sprintf("User %03d", i), TemporaryPassword: "a long enough temporary"}
 		if _, _, err := h.svc.CreateUser(context.Background(), app.SystemActor("t"), u); err != nil {
 			t.Fatal(err)
@@ -611,12 +613,12 @@ func TestListPages(t *testing.T) {
 		args []string
 		rows int
 	}{
-		{[]string{"users", "list"}, app.MaxPage + 6},
+		{[]string{"users", "list"}, listPage + 6},
 		{[]string{"users", "list", "--limit", "3"}, 3},
-		{[]string{"users", "list", "--limit", "1003"}, 1003},
-		{[]string{"users", "list", "--offset", "1000"}, 6},
-		{[]string{"users", "list", "--offset", "990", "--limit", "3"}, 3},
-		{[]string{"users", "list", "--query", "user 100"}, 6}, // User 100, User 1000 to 1004
+		{[]string{"users", "list", "--limit", "203"}, 203},
+		{[]string{"users", "list", "--offset", "200"}, 6},
+		{[]string{"users", "list", "--offset", "190", "--limit", "30"}, 16},
+		{[]string{"users", "list", "--query", "user 20"}, 5}, // User 200 to 204
 	}
 	for _, tt := range tests {
 		out := h.must("", tt.args...)

@@ -141,6 +141,10 @@ func describeFilter(f app.UserFilter) string {
 	return "users " + strings.Join(parts, ", ")
 }
 
+// listPage is how many users `users list` asks for at a time (tests make
+// it small).
+var listPage = app.MaxPage
+
 func runUsersList(c *call) error {
 	fs := c.flags()
 	sel := addSelectFlags(fs, false)
@@ -184,7 +188,7 @@ func runUsersList(c *call) error {
 		more  = true
 	)
 	for more && (*limit == 0 || len(users) < *limit) {
-		size := app.MaxPage
+		size := listPage
 		if *limit > 0 {
 			size = min(size, *limit-len(users))
 		}
@@ -209,7 +213,11 @@ func runUsersList(c *call) error {
 	tw := c.table()
 	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
 	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, stateWords(u, now))
+		state := stateWords(u, now)
+		if u.HasLookAlike {
+			state = "look-alike login; " + state // users show names the others
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, state)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -1,6 +1,6 @@
 -- The directory at scale: sort by any column, filter, count and go to any
 -- position (see directory.go for the design). The values of these columns
--- are computed by Sésame from the user's fields (0006_directory_values,
+-- are computed by Sésame from the user's fields (0007_directory_values,
 -- and every write of a user), so that each index that holds them answers
 -- without reading the users' rows.
 
