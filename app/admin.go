@@ -375,6 +375,9 @@ type checkedChange struct {
 	name    string
 	role    Role
 	newHash string
+	// settings are the settings as read in the transaction of the change,
+	// when its caller has them (a bulk action, once a batch).
+	settings *Settings
 }
 
 // checkChange validates a change and hashes its temporary password, the
@@ -414,9 +417,14 @@ func applyChange(tx Tx, actor Actor, u User, c checkedChange, now time.Time, not
 	ch := c.UserChange
 	name, role, newHash := c.name, c.role, c.newHash
 	var res UpdateResult
-	st, err := loadSettings(tx) // again: the option may have changed meanwhile
-	if err != nil {
-		return res, err
+	var st Settings
+	if c.settings != nil {
+		st = *c.settings
+	} else {
+		var err error
+		if st, err = loadSettings(tx); err != nil { // again: the option may have changed meanwhile
+			return res, err
+		}
 	}
 	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
 		return res, optionOff()

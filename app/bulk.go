@@ -683,7 +683,8 @@ func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 	var outcomes []BulkOutcome
 	err := r.s.store.Write(ctx, func(tx Tx) error {
 		outcomes = outcomes[:0]
-		if _, err := r.action.mayRun(tx, r.actor); err != nil {
+		st, err := r.action.mayRun(tx, r.actor)
+		if err != nil {
 			return err
 		}
 		for i, read := range b.users {
@@ -707,7 +708,7 @@ func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 					continue
 				}
 			}
-			c := checkedChange{}
+			c := checkedChange{settings: &st}
 			switch r.action.Kind {
 			case BulkReset, BulkSend:
 				if b.hashes == nil || b.hashes[i] == "" {
