@@ -49,7 +49,8 @@ type userJSON struct {
 	Role               string  `json:"role"`
 	Mailbox            bool    `json:"mailbox"`
 	RecoveryEmail      *string `json:"recovery_email"`
-	State              string  `json:"state"` // none | temporary | expired | active
+	State              string  `json:"state"`  // none | temporary | expired | active
+	Status             string  `json:"status"` // as --status names it: the one that takes precedence
 	TemporaryExpiresAt *string `json:"temporary_expires_at"`
 	Locked             bool    `json:"locked"`
 	LockedUntil        *string `json:"locked_until"` // null unless locked now
@@ -68,6 +69,7 @@ func toJSON(u app.User, now time.Time) userJSON {
 		Mailbox:           u.HasMailbox,
 		RecoveryEmail:     nullable(u.RecoveryEmail),
 		State:             string(u.State(now)),
+		Status:            string(u.Status(now).Kind),
 		Locked:            u.Locked(now),
 		Disabled:          u.Disabled,
 		LookAlike:         u.HasLookAlike,
@@ -114,21 +116,21 @@ func passwordWords(u app.User, now time.Time) string {
 	return "active"
 }
 
-// stateWords is the state column of `users list`: what stops or awaits
-// the user, most blocking first.
+// stateWords is the state column of `users list`: the status that takes
+// precedence and, behind a lock, the password's own state.
 func stateWords(u app.User, now time.Time) string {
-	if u.Disabled {
+	st := u.Status(now)
+	switch st.Kind {
+	case app.StatusDisabled:
 		return "disabled"
+	case app.StatusLocked:
+		lock := "locked until " + st.LockedUntil.Local().Format(secondsLayout)
+		if st.Password == app.StateActive {
+			return lock
+		}
+		return lock + "; " + passwordWords(u, now)
 	}
-	pw := passwordWords(u, now)
-	if !u.Locked(now) {
-		return pw
-	}
-	lock := "locked until " + u.LockedUntil.Local().Format(secondsLayout)
-	if u.State(now) == app.StateActive {
-		return lock
-	}
-	return lock + "; " + pw
+	return passwordWords(u, now)
 }
 
 func yesNo(b bool) string {
