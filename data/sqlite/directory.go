@@ -815,14 +815,22 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 			return app.CellCounts{}, err
 		}
 	}
-	switch {
-	case !q.long() && density > denseShort:
-		// Most users hold the text: count those who do not.
+	static, err := q.staticCounts()
+	if err != nil {
+		return app.CellCounts{}, err
+	}
+	switch without := (1 - density) * float64(static.total()); {
+	case !q.long() && density > denseShort && without <= float64(2*cellsChunk):
+		// Most users hold the text: count those who do not, few enough
+		// to be read at once (FTS5 reads a NOT whole, whatever the
+		// range of rowids).
 		all, err := q.countAll()
 		if err != nil {
 			return all, err
 		}
-		not, err := q.countIndex(everyone + " NOT " + gramMatch(q.text))
+		not, err := q.t.queryCells(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
+			FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
+			WHERE users_grams MATCH :match`, q.args(sql.Named("match", everyone+" NOT "+gramMatch(q.text)))...)
 		for c, k := range not {
 			all[c] -= k
 		}
@@ -832,7 +840,7 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 			FROM users c INDEXED BY users_search WHERE c.rank >= :lo AND c.rank < :hi AND instr(c.search_text, :text) > 0`,
 			q.args(sql.Named("text", q.text))...)
 	}
-	return q.countIndex(gramMatch(q.text))
+	return q.countIndex()
 }
 
 // Densities past which a text is dense: a short one is then counted by
@@ -889,11 +897,12 @@ func (n *nullInt) Scan(src any) error {
 	return nil
 }
 
-// countIndex counts by cell the users that match a query of the search
-// index (checking the text of each, which a long text needs).
-func (q *dirQuery) countIndex(match string) (app.CellCounts, error) {
-	check, args := "", q.args(sql.Named("match", match))
-	if q.long() && !strings.HasPrefix(match, everyone) {
+
+// countIndex counts by cell the users that hold the text, read from the
+// search index (each checked, which a long text needs).
+func (q *dirQuery) countIndex() (app.CellCounts, error) {
+	check, args := "", q.args(sql.Named("match", gramMatch(q.text)))
+	if q.long() {
 		check, args = " AND instr(c.search_text, :text) > 0", append(args, sql.Named("text", q.text))
 	}
 	return q.cellsByRank(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
