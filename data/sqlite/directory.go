@@ -897,7 +897,6 @@ func (n *nullInt) Scan(src any) error {
 	return nil
 }
 
-
 // countIndex counts by cell the users that hold the text, read from the
 // search index (each checked, which a long text needs).
 func (q *dirQuery) countIndex() (app.CellCounts, error) {
