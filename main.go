@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
 	"sesame/data/sample"
 	"sesame/data/smtp"
 	"sesame/data/sqlite"
@@ -61,12 +61,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer db.Close()
-	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
-		return 1
-	}
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+	svc := app.NewService(app.Config{Store: db, Blocklist: app.NewBlocklist(app.BlocklistSources{
+		Common:    assets.CommonPasswords,
+		Words:     assets.Words,
+		Keyboards: assets.Keyboards,
+		Breached:  breach.Load(assets.BreachedPasswords),
+	})})
 
 	if len(rest) == 0 {
 		// The outbox is delivered in the background while the window is open.

@@ -57,19 +57,19 @@ func TestGeneratePasswordUniform(t *testing.T) {
 	}
 }
 
+// Generated passwords pass the policy, breached set and word lists
+// included, over many draws (the service draws again in the rare case one
+// does not: see TestGeneratedTemporaryAlwaysPasses).
 func TestGeneratedPasswordsPassThePolicy(t *testing.T) {
 	p := app.Policy{MinLength: 15, Blocklist: blocklist}
 	ctx := app.PolicyContext{Login: "jeanne.martin@acme.example", Name: "Jeanne Martin", Company: "Acme"}
-	for range 100 {
+	for range 2000 {
 		pw, err := app.GeneratePassword(16)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if a := p.Assess(pw, ctx); !a.OK() {
 			t.Fatalf("generated %q rejected: %v", pw, a.Reasons)
-		}
-		if a := p.AssessTemporary(pw); !a.OK() {
-			t.Fatalf("generated %q rejected as temporary: %v", pw, a.Reasons)
 		}
 	}
 }

@@ -37,10 +37,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	bl, err := app.ReadBlocklist(strings.NewReader("qwertyuiop\n1qaz2wsx3edc4rfv\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bl := app.NewBlocklist(app.BlocklistSources{Common: []byte("qwertyuiop\n1qaz2wsx3edc4rfv\n")})
 	h := &harness{t: t, now: start}
 	h.svc = app.NewService(app.Config{
 		Store:     memstore.New(),
