@@ -22,6 +22,9 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	// Read the C locale as English before Fyne's lang package starts, so
+	// that it prints nothing on a command's output (see the package).
+	_ "sesame/ui/locale"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -153,8 +153,12 @@ Exit status:
 }
 
 // Run runs the command that args name (without the program's own flags)
-// and returns the exit status.
+// and returns the exit status. Everything it writes goes through Visible.
 func Run(ctx context.Context, env Env, args []string) int {
+	stdout, stderr := Visible(env.Stdout), Visible(env.Stderr)
+	defer stdout.Flush()
+	defer stderr.Flush()
+	env.Stdout, env.Stderr = stdout, stderr
 	if len(args) == 0 || IsHelp(args[0]) || groups[args[0]] && len(args) > 1 && IsHelp(args[1]) {
 		Usage(env.Stdout)
 		return exitOK
@@ -175,7 +179,7 @@ func lookup(args []string) (*command, []string, error) {
 	name, n := args[0], 1
 	if groups[args[0]] {
 		if len(args) < 2 {
-			return nil, nil, fmt.Errorf("%q needs a sub-command", args[0])
+			return nil, nil, usagef("%q needs a sub-command", args[0])
 		}
 		name, n = args[0]+" "+args[1], 2
 	}
@@ -184,7 +188,7 @@ func lookup(args []string) (*command, []string, error) {
 			return cmd, args[n:], nil
 		}
 	}
-	return nil, nil, fmt.Errorf("unknown command %q", name)
+	return nil, nil, usagef("unknown command %q", name)
 }
 
 // report prints what ended a command and returns its exit status.

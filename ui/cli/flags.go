@@ -17,7 +17,16 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+// usagef is a usage error; the texts it quotes are shown on one line, cut
+// if long.
+func usagef(format string, a ...any) error {
+	for i, v := range a {
+		if s, ok := v.(string); ok {
+			a[i] = shown(s)
+		}
+	}
+	return &usageError{msg: fmt.Sprintf(format, a...)}
+}
 
 // flags returns an empty flag set for the command; parse reports its
 // errors, so that the flag package prints nothing of its own.
@@ -55,7 +64,7 @@ func (c *call) parseAny(fs *flag.FlagSet) ([]string, error) {
 		return nil, errHelp
 	}
 	if err != nil {
-		msg := err.Error()
+		msg := cutMessage(err.Error())
 		if strings.HasSuffix(msg, "not defined: -db") || strings.HasSuffix(msg, "not defined: -lang") {
 			msg += " (it goes before the command: sesame --db PATH " + c.cmd.name + " …)"
 		}

@@ -156,15 +156,21 @@ func message(err error) string {
 }
 
 // humanMessage writes the times of a message in the human layout rather
-// than Go's default.
+// than Go's default, and its texts on one line, cut if long.
 func humanMessage(m app.Message) app.Message {
 	var data map[string]any
 	for k, v := range m.Data {
-		if t, ok := v.(time.Time); ok {
+		switch v := v.(type) {
+		case time.Time:
 			if data == nil {
 				data = maps.Clone(m.Data)
 			}
-			data[k] = humanTime(t)
+			data[k] = humanTime(v)
+		case string:
+			if data == nil {
+				data = maps.Clone(m.Data)
+			}
+			data[k] = shown(v)
 		}
 	}
 	if data != nil {

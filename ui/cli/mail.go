@@ -97,6 +97,9 @@ func runMailStatus(c *call) error {
 	if _, err := c.parse(fs); err != nil {
 		return err
 	}
+	if *limit < 1 {
+		return usagef("--limit must be 1 or more")
+	}
 	states := []string{"queued", "sending", "sent", "failed", "expired"}
 	if *state != "" && !slices.Contains(states, *state) {
 		return usagef("unknown state %q; the states are: queued, sending, sent, failed, expired", *state)
