@@ -22,35 +22,51 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
-	// Read the C locale as English before Fyne's lang package starts, so
-	// that it prints nothing on a command's output (see the package).
-	_ "sesame/ui/locale"
+	// ui/locale also reads the C locale as English before Fyne's lang
+	// package starts, so that it prints nothing on a command's output.
+	"sesame/ui/locale"
 )
+
+// buildProblem says why this binary cannot open a database, if it cannot
+// (see nofts5.go).
+var buildProblem error
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	visibleOut, visibleErr := cli.Visible(stdout), cli.Visible(stderr)
+	defer visibleOut.Flush()
+	defer visibleErr.Flush()
+	stdout, stderr = visibleOut, visibleErr
 	fs := flag.NewFlagSet("sesame", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	dbPath := fs.String("db", "", "database file (default $SESAME_DB, else the user's config folder)")
-	language := fs.String("lang", "", "language of the window: en or fr (default: the system's)")
+	language := fs.String("lang", "", "language of the window and the command line: en or fr (default: the system's)")
 	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
+	lang := locale.Language()
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			cli.Usage(stdout)
+			cli.Usage(stdout, lang)
 			return 0
 		}
-		cli.Usage(stderr)
+		cli.Report(stderr, lang, cli.FlagError(err))
+		cli.Usage(stderr, lang)
 		return 1
 	}
 	rest := fs.Args()
+	switch *language {
+	case "":
+	case "en", "fr":
+		lang = *language
+	default:
+		return cli.Report(stderr, lang, app.Errorf(app.EInvalid, "Unknown language \"{{.Lang}}\": use en or fr.", "Lang", *language))
+	}
 	if len(rest) > 0 && cli.IsHelp(rest[0]) {
-		cli.Usage(stdout)
+		cli.Usage(stdout, lang)
 		return 0
 	}
-	if *language != "" && *language != "en" && *language != "fr" {
-		fmt.Fprintf(stderr, "sesame: unknown language %q: use en or fr\n", *language)
-		return 1
+	if buildProblem != nil {
+		return cli.Report(stderr, lang, buildProblem)
 	}
 
 	path, err := databasePath(*dbPath)
@@ -60,8 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	db, err := sqlite.Open(path)
 	if err != nil {
-		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-		return 1
+		return cli.Report(stderr, lang, err)
 	}
 	defer db.Close()
 	svc := app.NewService(app.Config{Store: db, Blocklist: app.NewBlocklist(app.BlocklistSources{
@@ -98,7 +113,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			_, err := sample.Load(ctx, db, n, seed)
 			return err
 		},
-		Mailer: smtp.Sender{},
+		Mailer:   smtp.Sender{},
+		Language: lang,
 	}, rest)
 }
 

@@ -429,7 +429,7 @@ func TestUsageAndErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q; want the usage on stdout", args, r.code, r.stdout)
 		}
 	}
-	s.expect(1, "", "unknown command \"frobnicate\"", "", "frobnicate")
+	s.expect(1, "", "Unknown command \"frobnicate\".", "", "frobnicate")
 	s.expect(1, "", "\"users\" needs a sub-command", "", "users")
 	s.expect(0, "usage: sesame users add EMAIL", "", "", "users", "add", "--help")
 	s.expect(1, "", "unknown language", "", "--lang", "de", "settings")

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -245,9 +247,14 @@ func checkFrom(v string) (string, error) {
 	return CheckEmail(v)
 }
 
+// anyText accepts a value of at most 1,024 bytes on one line, without
+// control or direction-override characters, which would garble the
+// windows, the audit and a terminal.
 func anyText(v string) (string, error) {
-	if len(v) > 1024 || strings.ContainsAny(v, "\r\n") {
-		return "", Errorf(EInvalid, "The value is too long or holds a line break.")
+	if len(v) > 1024 || !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	}) >= 0 {
+		return "", Errorf(EInvalid, "The value is too long, or holds a line break or characters that cannot be shown.")
 	}
 	return v, nil
 }

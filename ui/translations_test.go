@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"sesame/app"
 	"sesame/assets"
 )
 
@@ -94,6 +95,18 @@ func translationKeys(t *testing.T) map[string]string {
 		return nil
 	})
 	scanLabels(t, keys, "../app/settings.go")
+	// The wiring's own messages (main.go).
+	scan("../*.go", func(call *ast.CallExpr) ast.Expr {
+		if nameOf(call) == "app.Errorf" {
+			return arg(call, 1)
+		}
+		return nil
+	})
+	scanCommandLine(t, keys)
+	// The forms of the audit's details, which both interfaces translate.
+	for _, form := range app.AuditDetailForms() {
+		keys[form] = "app.AuditDetailForms"
+	}
 	// The adapters that run in production (the in-memory store serves tests only).
 	scan("../data/[^m]*/*.go", func(call *ast.CallExpr) ast.Expr {
 		switch nameOf(call) {
@@ -105,6 +118,65 @@ func translationKeys(t *testing.T) map[string]string {
 		return nil
 	})
 	return keys
+}
+
+// scanCommandLine adds the texts that the command line (ui/cli)
+// translates: the first argument of its translating calls (L, N, say,
+// note, usagef), every column of a table's header, the usage of each flag
+// and the summary of each command.
+func scanCommandLine(t *testing.T, keys map[string]string) {
+	t.Helper()
+	files, err := filepath.Glob("cli/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	add := func(e ast.Expr) {
+		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if s, err := strconv.Unquote(lit.Value); err == nil && s != "" {
+				keys[s] = fset.Position(lit.Pos()).String()
+			}
+		}
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				var fn string
+				switch f := n.Fun.(type) {
+				case *ast.SelectorExpr:
+					fn = f.Sel.Name
+				case *ast.Ident:
+					fn = f.Name
+				}
+				switch {
+				case slices.Contains([]string{"L", "N", "say", "note", "usagef"}, fn) && len(n.Args) > 0:
+					add(n.Args[0])
+				case fn == "header" && len(n.Args) > 1:
+					for _, a := range n.Args[1:] {
+						add(a)
+					}
+				case slices.Contains([]string{"String", "Int", "Bool", "Int64"}, fn) && len(n.Args) == 3:
+					add(n.Args[2]) // a flag's usage
+				}
+			case *ast.CompositeLit:
+				// A command: {name, args, summary, run}.
+				if len(n.Elts) == 4 {
+					if _, ok := n.Elts[3].(*ast.Ident); ok {
+						add(n.Elts[2])
+					}
+				}
+			}
+			return true
+		})
+	}
 }
 
 // scanLabels adds the string values of the fields named Label in a file.
