@@ -11,13 +11,13 @@ import (
 func TestVisible(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain text, accents é, emoji 🔑\n\tindented": "plain text, accents é, emoji 🔑\n\tindented",
-		"\x1b[31mred\x1b[0m":                           `\x1b[31mred\x1b[0m`,
-		"\x1b]0;title\x07":                             `\x1b]0;title\x07`,
-		"bell\x07 nul\x00 del\x7f cr\r":                `bell\x07 nul\x00 del\x7f cr\x0d`,
-		"csi\u009b31m nel\u0085":                       `csi\u009b31m nel\u0085`,
-		"abc\u202edcba\u2066x\u2069 \u200f \u061c":     `abc\u202edcba\u2066x\u2069 \u200f \u061c`,
-		"line\u2028sep":                                `line\u2028sep`,
-		"bad \xff\xfe byte":                            `bad \xff\xfe byte`,
+		"\x1b[31mred\x1b[0m":                         `\x1b[31mred\x1b[0m`,
+		"\x1b]0;title\x07":                           `\x1b]0;title\x07`,
+		"bell\x07 nul\x00 del\x7f cr\r":              `bell\x07 nul\x00 del\x7f cr\x0d`,
+		"csi\u009b31m nel\u0085":                     `csi\u009b31m nel\u0085`,
+		"abc\u202edcba\u2066x\u2069 \u200f \u061c":   `abc\u202edcba\u2066x\u2069 \u200f \u061c`,
+		"line\u2028sep":                              `line\u2028sep`,
+		"bad \xff\xfe byte":                          `bad \xff\xfe byte`,
 	} {
 		var b bytes.Buffer
 		w := Visible(&b)
