@@ -22,8 +22,8 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
-	// ui/locale also reads the C locale as English before Fyne's lang
-	// package starts, so that it prints nothing on a command's output.
+	// ui/locale also keeps Fyne's lang package from logging on a
+	// command's output under LANG=C.UTF-8 while the packages start.
 	"sesame/ui/locale"
 )
 
@@ -34,6 +34,7 @@ var buildProblem error
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	locale.Started()
 	visibleOut, visibleErr := cli.Visible(stdout), cli.Visible(stderr)
 	defer visibleOut.Flush()
 	defer visibleErr.Flush()

@@ -1,27 +1,42 @@
-// Package locale reads the process's language before any other package
-// starts, so that the C locale with an encoding (LANG=C.UTF-8, the default
-// of many containers and services) is taken for English everywhere.
+// Package locale reads the process's language from its environment, and
+// keeps Fyne's lang package quiet when it starts under the C locale with an
+// encoding (LANG=C.UTF-8, the default of many containers and services).
 //
-// Fyne's lang package reads the locale when it starts (a package
-// initialiser, before main) and, for "C.UTF-8", logs three lines of
-// "Error parsing user locale C" on standard error: on every command of the
-// command line. The C locale means "no translation", which is English; so,
-// when no $LANGUAGE says otherwise, this package sets LANGUAGE=en for the
-// process, which Fyne reads instead (gettext's order: LC_ALL, LC_MESSAGES,
-// LANG, then LANGUAGE unless the locale is C).
+// Fyne's lang reads the locale in a package initialiser, before main, and
+// for "C.UTF-8" logs three lines of "Error parsing user locale C" on
+// standard error: on every command of the command line. So, in that case
+// alone, this package sends the standard logger's output nowhere while the
+// packages start, and main gives it back (Started) before anything else.
+// The environment is left as it is, for the process and its children.
 //
-// It must start before Fyne's lang: it imports nothing but os, and the Go
-// specification initialises packages in import-path order among those
-// whose imports are initialised; lang imports text/template, which sorts
-// after every sesame/ path, so this package is always initialised first.
-// main imports it for that effect alone.
+// It must start before Fyne's lang: it imports only os, io and log, and
+// the Go specification initialises packages in import-path order among
+// those whose imports are initialised; lang imports text/template, which
+// sorts after every sesame/ path, so this package is always first.
 package locale
 
-import "os"
+import (
+	"io"
+	"log"
+	"os"
+)
+
+// quiet says that the standard logger is silenced until Started.
+var quiet bool
 
 func init() {
-	if os.Getenv("LANGUAGE") == "" && IsC(Current()) {
-		_ = os.Setenv("LANGUAGE", "en")
+	if loc := Current(); os.Getenv("LANGUAGE") == "" && IsC(loc) && loc != "C" && loc != "POSIX" {
+		log.SetOutput(io.Discard)
+		quiet = true
+	}
+}
+
+// Started gives the standard logger its output back, once every package
+// has started. main calls it first.
+func Started() {
+	if quiet {
+		log.SetOutput(os.Stderr)
+		quiet = false
 	}
 }
 
