@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn/match"
 	"github.com/trustelem/zxcvbn/scoring"
@@ -110,6 +112,13 @@ const utf8RuneSelf = 0x80
 // foldRune is one character in lower case without its accent, or itself
 // when it does not decompose into a letter and marks.
 func foldRune(r rune) rune {
+	if r >= 0 && int(r) < len(latinFolds()) {
+		return latinFolds()[r]
+	}
+	return foldOne(r)
+}
+
+func foldOne(r rune) rune {
 	r = unicode.ToLower(r)
 	if r < utf8RuneSelf {
 		return r
@@ -119,6 +128,17 @@ func foldRune(r rune) rune {
 	}
 	return r
 }
+
+// latinFolds are the folds of the Latin letters (up to Latin Extended-B),
+// which French and the word lists use, computed once: the lists hold
+// hundreds of thousands of words.
+var latinFolds = sync.OnceValue(func() []rune {
+	t := make([]rune, 0x250)
+	for r := range t {
+		t[r] = foldOne(rune(r))
+	}
+	return t
+})
 
 // guesses estimates the number of guesses that find pw, given the person's
 // own words (login, name, company).
@@ -167,33 +187,48 @@ func (p *password) part(pattern string, i, j int) *match.Match {
 }
 
 // rank is a word's best rank in the lists or the person's words, 0 if none.
-func (g *guesser) rank(p *password, word string) int {
-	r := g.ranks[word]
-	if u, ok := p.inputs[word]; ok && (r == 0 || u < r) {
+func (g *guesser) rank(p *password, word []byte) int {
+	r := g.ranks[string(word)] // no copy: the compiler looks up bytes as they are
+	if u, ok := p.inputs[string(word)]; ok && (r == 0 || u < r) {
 		r = u
 	}
 	return r
 }
 
 // dictionary finds the words of the lists in text (p's folded characters,
-// or a transformation of them of the same length).
+// or a transformation of them of the same length). With l33t, only the
+// parts that hold a substitution are looked up: the others are found as
+// they are.
 func (g *guesser) dictionary(p *password, text []rune, l33t bool) []*match.Match {
 	var ms []*match.Match
+	// The text in UTF-8 and where each character starts, so that a part is
+	// looked up without making a string of it.
+	buf := make([]byte, 0, 4*len(text))
+	at := make([]int, len(text)+1)
+	subbed := make([]int, len(text)+1) // substitutions before each character
+	for i, r := range text {
+		at[i] = len(buf)
+		buf = utf8.AppendRune(buf, r)
+		subbed[i+1] = subbed[i]
+		if r != p.folded[i] {
+			subbed[i+1]++
+		}
+	}
+	at[len(text)] = len(buf)
 	for i := range text {
 		for j := i; j < len(text) && j-i < g.maxLen; j++ {
-			word := string(text[i : j+1])
-			r := g.rank(p, word)
+			if l33t && (j == i || subbed[j+1] == subbed[i]) {
+				continue // one character (noise), or no substitution in this part
+			}
+			r := g.rank(p, buf[at[i]:at[j+1]])
 			if r == 0 {
 				continue
 			}
 			m := p.part("dictionary", i, j)
-			m.MatchedWord, m.Rank = word, r
+			m.MatchedWord, m.Rank = string(buf[at[i]:at[j+1]]), r
 			m.Guesses = float64(r) * upperVariations(p.runes[i:j+1])
 			if l33t {
-				v, subbed := l33tVariations(p.folded[i:j+1], text[i:j+1])
-				if !subbed || j == i {
-					continue // no substitution in this word, or one character: noise
-				}
+				v, _ := l33tVariations(p.folded[i:j+1], text[i:j+1])
 				m.L33t = true
 				m.Guesses *= v
 			}
