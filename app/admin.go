@@ -78,27 +78,21 @@ func (s *Service) AssessTemporary(ctx context.Context, email, password string) (
 // temporaryRules returns the settings and the policy context of a
 // temporary password for the user with that login, if there is one.
 func (s *Service) temporaryRules(ctx context.Context, email string) (Settings, PolicyContext, error) {
-	var (
-		st Settings
-		c  PolicyContext
-	)
-	err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		if st, err = loadSettings(tx); err != nil {
-			return err
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Settings{}, PolicyContext{}, err
+	}
+	c := PolicyContext{Login: email, Company: st.CompanyName}
+	if email != "" {
+		_, uc, err := s.PasswordRules(ctx, email)
+		switch {
+		case err == nil:
+			c = uc
+		case CodeOf(err) != ENotFound:
+			return Settings{}, PolicyContext{}, err
 		}
-		c = PolicyContext{Login: email, Company: st.CompanyName}
-		if email == "" {
-			return nil
-		}
-		u, err := tx.UserByEmail(email)
-		if CodeOf(err) == ENotFound {
-			return nil
-		}
-		c.Name = u.Name
-		return err
-	})
-	return st, c, err
+	}
+	return st, c, nil
 }
 
 // generateTemporary draws temporary passwords until one passes the policy:
