@@ -222,11 +222,13 @@ func TestBlocklistSize(t *testing.T) {
 	}
 }
 
-// FuzzPolicy checks that any input gets a verdict without panicking, that
-// the length is the count of characters after NFKC and that a short
-// password is always rejected.
+// FuzzPolicy checks that any input gets a verdict without panicking (the
+// estimate's matchers on any characters: keyboards, l33t, dates, repeats),
+// that the length is the count of characters after NFKC, that a short
+// password is always rejected and that the strength is a score.
 func FuzzPolicy(f *testing.F) {
-	for _, s := range []string{"", "password", "violet tramway umbrella 1987", "e\u0301\u0301\u0301", "ﬁﬁﬁ", "\xff\xfe", strings.Repeat("a", 300)} {
+	for _, s := range []string{"", "password", "violet tramway umbrella 1987", "e\u0301\u0301\u0301", "ﬁﬁﬁ", "\xff\xfe", strings.Repeat("a", 300),
+		"&é\"'(-è_çà)=", "m0td3p4ss3!2024", "14/07/1989", "abcabcabc", "ruojnob", "ŒUVRE2024", "Ğğ₂⁵ǅ", strings.Repeat("é1@", 50)} {
 		f.Add(s)
 	}
 	p := app.Policy{MinLength: 15, Blocklist: blocklist}
@@ -237,6 +239,9 @@ func FuzzPolicy(f *testing.F) {
 		}
 		if a.Length < 15 && a.OK() {
 			t.Fatalf("short password %q accepted", s)
+		}
+		if a.Strength < -1 || a.Strength > 4 {
+			t.Fatalf("strength %d for %q", a.Strength, s)
 		}
 	})
 }

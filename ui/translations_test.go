@@ -132,7 +132,7 @@ func addLiteral(keys map[string]string, fset *token.FileSet, e ast.Expr) {
 
 // scanCommandLine adds the texts that the command line (ui/cli)
 // translates: the first argument of its translating calls (L, N, say,
-// note, usagef), every column of a table's header, the usage of each flag
+// note, sayN, noteN, usagef), every column of a table's header, the usage of each flag
 // and the summary of each command.
 func scanCommandLine(t *testing.T, keys map[string]string) {
 	t.Helper()
@@ -148,7 +148,7 @@ func scanCommandLine(t *testing.T, keys map[string]string) {
 				fn = f.Name
 			}
 			switch {
-			case slices.Contains([]string{"L", "N", "say", "note", "usagef"}, fn) && len(n.Args) > 0:
+			case slices.Contains([]string{"L", "N", "say", "note", "sayN", "noteN", "usagef"}, fn) && len(n.Args) > 0:
 				add(n.Args[0])
 			case fn == "header" && len(n.Args) > 1:
 				for _, a := range n.Args[1:] {

@@ -315,6 +315,16 @@ func (c *call) say(text string, kv ...any) { fmt.Fprintln(c.env.Stdout, c.t.L(te
 // output holds the result alone.
 func (c *call) note(text string, kv ...any) { fmt.Fprintln(c.env.Stderr, c.t.L(text, shownAll(kv)...)) }
 
+// sayN and noteN are say and note for a text whose form depends on the
+// count n, which the template reads as {{.N}}.
+func (c *call) sayN(text string, n int, kv ...any) {
+	fmt.Fprintln(c.env.Stdout, c.t.N(text, n, shownAll(kv)...))
+}
+
+func (c *call) noteN(text string, n int, kv ...any) {
+	fmt.Fprintln(c.env.Stderr, c.t.N(text, n, shownAll(kv)...))
+}
+
 // printRaw writes a value as it is (a password, a setting's value) on a
 // line of standard output.
 func (c *call) printRaw(v string) { fmt.Fprintln(c.env.Stdout, v) }

@@ -63,10 +63,10 @@ func runDevGenerate(c *call) error {
 	if c.env.Generate == nil {
 		return app.Errorf(app.EInternal, "This build cannot generate users.")
 	}
-	c.note("Adding {{.N}} fake users, for testing only…", "N", n)
+	c.noteN("Adding {{.N}} fake users, for testing only…", n)
 	if err := c.env.Generate(c.ctx, n, *seed); err != nil {
 		return err
 	}
-	c.say("added {{.N}} fake users (seed {{.Seed}})", "N", n, "Seed", *seed)
+	c.sayN("added {{.N}} fake users (seed {{.Seed}})", n, "Seed", *seed)
 	return nil
 }

@@ -99,7 +99,7 @@ func runUsersList(c *call) error {
 	}
 	switch {
 	case more:
-		c.note("Showing the first {{.N}}; more match (raise --limit).", "N", len(users))
+		c.noteN("Showing the first {{.N}}; more match (raise --limit).", len(users))
 	case len(users) == 0:
 		c.note("No user matches.")
 	}
