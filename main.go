@@ -80,14 +80,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Report(stderr, lang, err)
 	}
 	defer db.Close()
-	svc := app.NewService(app.Config{Store: db, Blocklist: app.NewBlocklist(app.BlocklistSources{
+	// The policy's lists are read when a password is first judged: a
+	// command that judges none never reads them.
+	blocklist := app.NewBlocklist(app.BlocklistSources{
 		Common:    assets.CommonPasswords,
 		Words:     assets.Words,
 		Keyboards: assets.Keyboards,
 		Breached:  breach.Load(assets.BreachedPasswords),
-	})})
+	})
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 
 	if len(rest) == 0 {
+		// The window gives feedback at each keystroke: read them now.
+		go blocklist.Prepare()
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()

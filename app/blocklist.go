@@ -65,6 +65,19 @@ func NewBlocklist(src BlocklistSources) *Blocklist {
 	}
 }
 
+// Prepare reads every list now, for a process that will judge passwords
+// soon (the window): its first verdict then does not wait for them.
+func (b *Blocklist) Prepare() {
+	if b == nil {
+		return
+	}
+	b.common()
+	b.guesser()
+	if b.breached != nil {
+		b.breached.Contains("")
+	}
+}
+
 // Len is the number of common passwords in the list.
 func (b *Blocklist) Len() int {
 	if b == nil {
@@ -122,19 +135,19 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 	}
 	add(listWords(src.Common), false)
 	if src.Words != nil {
-		files, err := fs.Glob(src.Words, "*.txt")
-		if err != nil {
-			return nil, err
-		}
-		if len(files) == 0 {
-			files, _ = fs.Glob(src.Words, "*/*.txt")
-		}
-		for _, f := range files {
-			text, err := fs.ReadFile(src.Words, f)
+		err := fs.WalkDir(src.Words, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path.Ext(name) != ".txt" {
+				return err
+			}
+			text, err := fs.ReadFile(src.Words, name)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			add(listWords(text), bytes.Contains(text, []byte("\n# unranked\n")))
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(src.Keyboards) > 0 {
