@@ -5,11 +5,13 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
 )
 
 func TestPolicyAssess(t *testing.T) {
@@ -272,6 +274,30 @@ func TestFoldForSearch(t *testing.T) {
 	} {
 		if got := app.FoldForSearch(in); got != want {
 			t.Errorf("FoldForSearch(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The lists are read on first use, once, however many verdicts ask at the
+// same moment (run with -race).
+func TestBlocklistConcurrentFirstUse(t *testing.T) {
+	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words, Keyboards: assets.Keyboards,
+		Breached: breach.Load(assets.BreachedPasswords)})
+	p := app.Policy{MinLength: 15, Blocklist: bl}
+	var wg sync.WaitGroup
+	results := make([]bool, 8)
+	for i := range results {
+		wg.Go(func() {
+			if i == 0 {
+				bl.Prepare()
+			}
+			results[i] = p.Assess("Papillon2023!!!", app.PolicyContext{}).OK()
+		})
+	}
+	wg.Wait()
+	for i, ok := range results {
+		if ok {
+			t.Errorf("verdict %d accepts a French word and a year", i)
 		}
 	}
 }
