@@ -1,8 +1,9 @@
 // Package assets holds what Sésame ships inside its binary: the lists that
 // the password policy refuses or looks for (common and breached passwords,
 // words, names, places, keyboard layouts), the translations of the windows
-// and the command line, and the icon. The README names the source and
-// licence of each list; assets/gen rebuilds them.
+// and the command line, the icon and the fonts of the printed hand-out.
+// The README names the source and licence of each list; assets/gen
+// rebuilds them.
 package assets
 
 import (
@@ -46,3 +47,14 @@ var Translations embed.FS
 //
 //go:embed icon.png
 var Icon []byte
+
+// FontSans and FontMono are DejaVu Sans and DejaVu Sans Mono (TrueType,
+// Bitstream Vera licence, fonts/LICENSE-DejaVu.txt): the text and the
+// secrets of the printed hand-out, Latin, Greek and Cyrillic letters with
+// every accent.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	FontSans []byte
+	//go:embed fonts/DejaVuSansMono.ttf
+	FontMono []byte
+)
