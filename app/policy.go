@@ -61,7 +61,7 @@ func (a Assessment) OK() bool { return len(a.Reasons) == 0 }
 func (p Policy) Requirements() []Message {
 	return []Message{
 		Msg("At least {{.Min}} characters (at most {{.Max}}); a few words make a good one.", "Min", p.MinLength, "Max", MaxPasswordLength),
-		Msg("Not a common password, and not easy to guess."),
+		Msg("Not a common password, nor one stolen from another site, and not easy to guess."),
 		Msg("Not containing your name, your login or the company's name."),
 		Msg("Not one you used recently, nor the temporary password you were given."),
 	}
@@ -107,7 +107,7 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	}
 	a.Strength = p.Strength(pw, c)
 	if a.Strength < MinStrength {
-		a.Reasons = append(a.Reasons, Msg("It is too easy to guess (repeats, sequences, keyboard patterns or common words): add words or make it less predictable."))
+		a.Reasons = append(a.Reasons, Msg("It is too easy to guess: common words, names, places, years and dates, repeats, sequences and keyboard rows are what attackers try first, even with digits, marks or look-alike letters added. Add words or make it less predictable."))
 	}
 	return a
 }
