@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"unicode"
@@ -13,12 +14,15 @@ import (
 // SP 800-63B-4 asks for at least 64; longer only costs hashing time.
 const MaxPasswordLength = 256
 
-// MinStrength is the lowest score (0–4, zxcvbn's scale) accepted for a
-// password: 4 means at least 10^10 guesses by the estimate of guess.go,
-// which counts what cracking rules try first (a word, a name or a place
-// with a year, digits or marks; keyboard walks; repeats) as cheap. Passwords
-// that people choose to be typed (four random words, a sentence) reach it.
-const MinStrength = 4
+// StrongGuesses is the fewest guesses, by the estimate of guess.go, that a
+// password must need: 10^10, zxcvbn's "very unguessable". The estimate
+// counts what cracking rules try first (a word, a name or a place with a
+// year, digits or marks; keyboard walks; repeats) as cheap; passwords that
+// people choose to be typed (four random words, a sentence) reach it. When
+// the minimum length n is under 12, the bar is 10^(n − 2), so that a
+// random password of the minimum length passes: length comes first (NIST
+// SP 800-63B-4 §3.1.1.2).
+const StrongGuesses = 1e10
 
 // strengthWindow caps the characters given to the strength estimate, whose
 // cost grows with the square of the length; a prefix this long that is
@@ -105,22 +109,36 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	if part := containedPart(folded, nameParts(c.Company)); part != "" {
 		a.Reasons = append(a.Reasons, Msg("It contains the company's name (\"{{.Part}}\").", "Part", part))
 	}
-	a.Strength = p.Strength(pw, c)
-	if a.Strength < MinStrength {
+	guesses := p.guesses(pw, c)
+	a.Strength = scoreOf(guesses)
+	if guesses < p.requiredGuesses() {
 		a.Reasons = append(a.Reasons, Msg("It is too easy to guess: common words, names, places, years and dates, repeats, sequences and keyboard rows are what attackers try first, even with digits, marks or look-alike letters added. Add words or make it less predictable."))
 	}
 	return a
 }
 
-// Strength estimates how hard a password is to guess, from 0 to 4, with
-// the person's own words counted as known to an attacker.
+// Strength estimates how hard a password is to guess, from 0 to 4
+// (zxcvbn's scale: 4 is at least StrongGuesses), with the person's own
+// words counted as known to an attacker.
 func (p Policy) Strength(password string, c PolicyContext) int {
+	return scoreOf(p.guesses(password, c))
+}
+
+func (p Policy) guesses(password string, c PolicyContext) float64 {
 	pw := []rune(password)
 	if len(pw) > strengthWindow {
 		pw = pw[:strengthWindow]
 	}
 	inputs := append(append(loginParts(c.Login), nameParts(c.Name)...), nameParts(c.Company)...)
-	return scoreOf(p.Blocklist.guess().guesses(string(pw), inputs))
+	return p.Blocklist.guess().guesses(string(pw), inputs)
+}
+
+// requiredGuesses is the bar of StrongGuesses, lowered for a minimum
+// length under 12 to what a random password of that length reaches (10
+// guesses a character, zxcvbn's brute force), with a margin of two
+// characters for the short words and sequences that chance puts in it.
+func (p Policy) requiredGuesses() float64 {
+	return min(StrongGuesses, math.Pow(10, float64(p.MinLength-2)))
 }
 
 // guess returns the estimate's lists, read on first use. They are part of

@@ -205,6 +205,32 @@ func TestPolicyRefusesBreachedPasswords(t *testing.T) {
 	}
 }
 
+// A random password of the minimum length passes, whatever the setting:
+// length comes first; the bar of the estimate does not exceed it.
+func TestMinimumLengthComesFirst(t *testing.T) {
+	for _, n := range []int{8, 9, 10, 11, 12} {
+		p := app.Policy{MinLength: n, Blocklist: blocklist}
+		passed := 0
+		for range 50 {
+			pw, err := app.GeneratePassword(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Assess(pw, app.PolicyContext{}).OK() {
+				passed++
+			}
+		}
+		if passed < 49 {
+			t.Errorf("minimum %d: %d of 50 random passwords of that length pass", n, passed)
+		}
+		// A word and digits of the minimum length do not.
+		weak := map[int]string{8: "Soleil24", 9: "Soleil24!", 10: "Soleil2024", 11: "Soleil2024!", 12: "Soleil2024!!"}[n]
+		if a := p.Assess(weak, app.PolicyContext{}); a.OK() {
+			t.Errorf("minimum %d: %q passes", n, weak)
+		}
+	}
+}
+
 func TestRequirementsMentionTheMinimum(t *testing.T) {
 	r := app.Policy{MinLength: 17}.Requirements()
 	if !strings.Contains(r[0].String(), "17") {
