@@ -70,16 +70,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Report(stderr, lang, buildProblem)
 	}
 
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if dbGiven && *dbPath == "" {
+		cli.Report(stderr, lang, app.Errorf(app.EInvalid, "--db needs the path of a database file."))
+		cli.Usage(stderr, lang)
+		return 1
+	}
 	path, err := databasePath(*dbPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	db, err := sqlite.Open(path)
-	if err != nil {
-		return cli.Report(stderr, lang, err)
-	}
-	defer db.Close()
 	// The policy's lists are read when a password is first judged: a
 	// command that judges none never reads them.
 	blocklist := app.NewBlocklist(app.BlocklistSources{
@@ -88,10 +90,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Keyboards: assets.Keyboards,
 		Breached:  breach.Load(assets.BreachedPasswords),
 	})
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 
 	if len(rest) == 0 {
-		// The window gives feedback at each keystroke: read them now.
+		db, err := sqlite.Open(path)
+		if err != nil {
+			return cli.Report(stderr, lang, err)
+		}
+		defer db.Close()
+		notes(stderr, db.Notes())
+		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+		// The window gives feedback at each keystroke: read the lists now.
 		go blocklist.Prepare()
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
@@ -109,7 +117,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a.Run()
 		return 0
 	}
-	return cli.Run(context.Background(), cli.Env{
+	// The database is opened when a command first needs it: a usage error
+	// creates nothing, and a command that only reads takes no lock.
+	db := sqlite.OpenLazily(path, cli.ReadOnly(rest))
+	defer db.Close()
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+	status := cli.Run(context.Background(), cli.Env{
 		Service: svc,
 		Actor:   app.SystemActor(osUser()),
 		Stdin:   stdin,
@@ -122,9 +135,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Mailer:   smtp.Sender{},
 		Language: lang,
 	}, rest)
+	notes(stderr, db.Notes())
+	return status
 }
 
-// databasePath is --db, else $SESAME_DB, else the default file.
+// notes prints what opening the database found for a person to know.
+func notes(stderr io.Writer, found []string) {
+	for _, n := range found {
+		fmt.Fprintln(stderr, "sesame: note:", n)
+	}
+}
+
+// databasePath is --db, else $SESAME_DB (when not empty), else the default file.
 func databasePath(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil
