@@ -25,7 +25,9 @@ fi
 
 CGO_ENABLED=1 go build -tags sqlite_fts5 -o "$dir/sesame" .
 sesame="$dir/sesame"
-db="$dir/sesame-$N-$SEED.db"
+# The database is made anew when the schema changes (the migrations).
+schema=$(cat data/sqlite/migrations/*.sql | sha256sum | cut -c1-12)
+db="$dir/sesame-$N-$SEED-$schema.db"
 if [ ! -f "$db.done" ]; then
 	rm -f "$db" "$db-wal" "$db-shm"
 	"$sesame" --db "$db" init --company Acme --admin admin@acme.example --name "Alice Admin" >/dev/null
