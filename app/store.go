@@ -2,12 +2,20 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
 // Store keeps Sésame's data. Each use case of the domain runs in one
 // transaction: Read for what only looks, Write for what changes anything.
 // The function's error rolls the transaction back and is returned as it is.
+//
+// Transactions are serializable: whatever runs at the same time, in this
+// process or on another workstation, each one sees and leaves the data as
+// if it ran alone. A store may run fn again, in a new transaction, when it
+// collided with another one (a server database does after a serialization
+// failure): fn must therefore set, not accumulate, what it hands back
+// through variables outside it.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
@@ -27,9 +35,8 @@ type Tx interface {
 	CountUsers() (int, error)
 	// ActiveAdmins lists the administrators who are not disabled, by name.
 	ActiveAdmins() ([]User, error)
-	// SearchUsers returns one page of the users whose name, login or
-	// recovery e-mail contains the query, compared with FoldForSearch, in
-	// name order.
+	// SearchUsers returns one page of the users whose SearchText contains
+	// SearchFragment(q.Text), in name order (SortKey, then ID).
 	SearchUsers(q UserQuery) (UserPage, error)
 	// CountMatching counts the users that SearchUsers would find for
 	// text, stopping at atMost.
@@ -101,7 +108,25 @@ type UserPage struct {
 }
 
 // SortKey is the key by which users are listed: folded name, then login.
+// Stores compare sort keys byte by byte.
 func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }
+
+// SearchText is what a user search looks in: the folded name, login and
+// recovery e-mail, with what no index can hold (NUL, invalid UTF-8) taken
+// out. A user matches a query when SearchFragment(query) is a substring of
+// it.
+func SearchText(u *User) string {
+	return searchable(FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
+}
+
+// SearchFragment is the form of a query that SearchText is searched for;
+// "" lists every user.
+func SearchFragment(query string) string { return searchable(FoldForSearch(query)) }
+
+// searchable replaces invalid UTF-8 and drops NUL.
+func searchable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
 
 // Throttle counts a login's consecutive failed sign-ins, whether or not an
 // account has that login.

@@ -78,7 +78,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Company", "c", "Choices", "a, b", "Duration", "5 min", "Path", "p", "Date", "d", "ID", 1,
 			"Time", "10:42", "Actor", "a@b.c", "Text", "t", "File", "f.csv", "Lifetime", "24 h", "Status", "s", "SignIn", "09:00", "Changed", "never",
 			"Kind", "k", "To", "a@b.c", "State", "s", "Queued", "10:00", "Attempts", 2, "Answer", "550",
-			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0)
+			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0, "Table", "users", "Copied", 3, "Read", 4)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)

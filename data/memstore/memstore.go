@@ -1,11 +1,14 @@
 // Package memstore is an in-memory app.Store for the tests of the layers
 // above the store: the domain's rules and the windows' behaviour. It keeps
-// the store's contract (transactions that roll back, not-found and conflict
-// errors, name order) but none of its speed: search scans every user.
+// the whole contract of the store (data/storetest runs against it as
+// against SQLite and PostgreSQL) but none of its speed: search scans every
+// user.
 package memstore
 
 import (
+	"cmp"
 	"context"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -24,20 +27,23 @@ type Store struct {
 type state struct {
 	users    map[int64]app.User
 	nextID   int64
-	history  map[int64][]string // newest first
+	history  []app.PasswordHistoryEntry // by ID
 	throttle map[string]app.Throttle
 	settings map[string]string
-	audit    []app.AuditEvent
-	mail     []app.OutboxMessage // index = ID-1
+	audit    []app.AuditEvent    // by ID
+	mail     []app.OutboxMessage // by ID
 	codes    map[int64]app.RecoveryCode
 }
 
-var _ app.Store = (*Store)(nil)
+var (
+	_ app.Store   = (*Store)(nil)
+	_ app.Archive = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
 	return &Store{state: state{
-		users: map[int64]app.User{}, nextID: 1, history: map[int64][]string{},
+		users: map[int64]app.User{}, nextID: 1,
 		throttle: map[string]app.Throttle{}, settings: map[string]string{}, codes: map[int64]app.RecoveryCode{},
 	}}
 }
@@ -45,10 +51,7 @@ func New() *Store {
 func (s state) clone() state {
 	c := s
 	c.users = maps.Clone(s.users)
-	c.history = make(map[int64][]string, len(s.history))
-	for k, v := range s.history {
-		c.history[k] = slices.Clone(v)
-	}
+	c.history = slices.Clone(s.history)
 	c.throttle = maps.Clone(s.throttle)
 	c.settings = maps.Clone(s.settings)
 	c.audit = slices.Clone(s.audit)
@@ -57,16 +60,23 @@ func (s state) clone() state {
 	return c
 }
 
-// Read runs fn on a snapshot.
+// Read runs fn on a snapshot; changes are refused.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return app.Internal(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state.clone()
-	return fn(&tx{st: &st})
+	return fn(&tx{st: &st, readOnly: true})
 }
 
-// Write runs fn on a copy and keeps it only when fn succeeds.
+// Write runs fn on a copy and keeps it only when fn succeeds. Writes run
+// one at a time.
 func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return app.Internal(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state.clone()
@@ -91,10 +101,31 @@ func (s *Store) Audit() []app.AuditEvent {
 	return slices.Clone(s.state.audit)
 }
 
-type tx struct{ st *state }
+type tx struct {
+	st       *state
+	readOnly bool
+}
 
-func notFound(email string) error {
-	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", email)
+// change refuses a change in a read transaction, as the other stores do.
+func (t *tx) change() error {
+	if t.readOnly {
+		return app.Internal(errReadOnly)
+	}
+	return nil
+}
+
+type readOnlyError struct{}
+
+func (readOnlyError) Error() string { return "memstore: change in a read transaction" }
+
+var errReadOnly error = readOnlyError{}
+
+func noLogin(email string) error {
+	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", strings.TrimSpace(email))
+}
+
+func noUser(id int64) error {
+	return app.Errorf(app.ENotFound, "No user has the number {{.ID}}.", "ID", id)
 }
 
 func (t *tx) withLock(u app.User) app.User {
@@ -102,58 +133,106 @@ func (t *tx) withLock(u app.User) app.User {
 	return u
 }
 
-func (t *tx) UserByEmail(email string) (app.User, error) {
-	key := app.EmailKey(email)
-	for _, u := range t.st.users {
+// owner returns the ID of the user whose login has this key, 0 if none.
+func (t *tx) owner(key string) int64 {
+	for id, u := range t.st.users {
 		if app.EmailKey(u.Email) == key {
-			return t.withLock(u), nil
+			return id
 		}
 	}
-	return app.User{}, notFound(email)
+	return 0
+}
+
+func (t *tx) UserByEmail(email string) (app.User, error) {
+	if id := t.owner(app.EmailKey(email)); id != 0 {
+		return t.withLock(t.st.users[id]), nil
+	}
+	return app.User{}, noLogin(email)
 }
 
 func (t *tx) UserByID(id int64) (app.User, error) {
 	u, ok := t.st.users[id]
 	if !ok {
-		return app.User{}, app.Errorf(app.ENotFound, "No such user.")
+		return app.User{}, noUser(id)
 	}
 	return t.withLock(u), nil
 }
 
-func (t *tx) CreateUser(u *app.User) error {
-	if _, err := t.UserByEmail(u.Email); err == nil {
-		return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", u.Email)
+func checkUser(u *app.User) error {
+	if app.EmailKey(u.Email) == "" {
+		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
 	}
-	u.ID = t.st.nextID
-	t.st.nextID++
+	return app.CheckStoredTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt)
+}
+
+func loginTaken(email string) error {
+	return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", strings.TrimSpace(email))
+}
+
+// putUser stores u as it is, under its ID, refusing a login taken by
+// another user.
+func (t *tx) putUser(u app.User) error {
+	if err := checkUser(&u); err != nil {
+		return err
+	}
+	if id := t.owner(app.EmailKey(u.Email)); id != 0 && id != u.ID {
+		return loginTaken(u.Email)
+	}
+	u.LockedUntil = time.Time{}
+	utc(&u.TemporaryExpiresAt, &u.PasswordChangedAt, &u.LastSignInAt, &u.CreatedAt, &u.UpdatedAt)
+	t.st.users[u.ID] = u
+	t.st.nextID = max(t.st.nextID, u.ID+1)
+	return nil
+}
+
+func (t *tx) CreateUser(u *app.User) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	stored := *u
-	stored.LockedUntil = time.Time{}
-	t.st.users[u.ID] = stored
+	stored.ID = t.st.nextID
+	if err := t.putUser(stored); err != nil {
+		return err
+	}
+	u.ID = stored.ID
 	return nil
 }
 
 func (t *tx) UpdateUser(u *app.User) error {
-	if _, ok := t.st.users[u.ID]; !ok {
-		return app.Errorf(app.ENotFound, "No such user.")
+	if err := t.change(); err != nil {
+		return err
 	}
-	stored := *u
-	stored.LockedUntil = time.Time{}
-	t.st.users[u.ID] = stored
-	return nil
+	if _, ok := t.st.users[u.ID]; !ok {
+		return noUser(u.ID)
+	}
+	return t.putUser(*u)
 }
 
 func (t *tx) CountUsers() (int, error) { return len(t.st.users), nil }
 
-func (t *tx) sorted() []app.User {
-	out := slices.Collect(maps.Values(t.st.users))
-	slices.SortFunc(out, func(a, b app.User) int {
-		if c := strings.Compare(app.SortKey(&a), app.SortKey(&b)); c != 0 {
-			return c
+// utc puts times in UTC, as the other stores give them back.
+func utc(ts ...*time.Time) {
+	for _, v := range ts {
+		if !v.IsZero() {
+			*v = v.UTC()
 		}
-		return int(a.ID - b.ID)
-	})
-	for i := range out {
-		out[i] = t.withLock(out[i])
+	}
+}
+
+// sorted returns every user in name order, with their locks.
+func (t *tx) sorted() []app.User {
+	type keyed struct {
+		key string
+		u   app.User
+	}
+	all := make([]keyed, 0, len(t.st.users))
+	for _, u := range t.st.users {
+		all = append(all, keyed{app.SortKey(&u), u})
+	}
+	slices.SortFunc(all, func(a, b keyed) int { return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.u.ID, b.u.ID)) })
+	out := make([]app.User, len(all))
+	for i, k := range all {
+		out[i] = t.withLock(k.u)
 	}
 	return out
 }
@@ -168,68 +247,135 @@ func (t *tx) ActiveAdmins() ([]app.User, error) {
 	return out, nil
 }
 
+// matching yields the users whose search text holds the query, in name
+// order, after the cursor.
+func (t *tx) matching(text string, after app.Cursor) iter.Seq[app.User] {
+	frag := app.SearchFragment(text)
+	return func(yield func(app.User) bool) {
+		for _, u := range t.sorted() {
+			k := app.SortKey(&u)
+			if after != (app.Cursor{}) && cmp.Or(strings.Compare(k, after.SortKey), cmp.Compare(u.ID, after.ID)) <= 0 {
+				continue
+			}
+			if strings.Contains(app.SearchText(&u), frag) && !yield(u) {
+				return
+			}
+		}
+	}
+}
+
 func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	text := app.FoldForSearch(q.Text)
 	var page app.UserPage
-	for _, u := range t.sorted() {
-		c := app.Cursor{SortKey: app.SortKey(&u), ID: u.ID}
-		if q.After != (app.Cursor{}) && (c.SortKey < q.After.SortKey || (c.SortKey == q.After.SortKey && c.ID <= q.After.ID)) {
-			continue
-		}
-		if !strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
-			continue
-		}
+	for u := range t.matching(q.Text, q.After) {
 		if len(page.Users) == limit {
 			page.More = true
 			break
 		}
 		page.Users = append(page.Users, u)
-		page.Next = c
+		page.Next = app.Cursor{SortKey: app.SortKey(&u), ID: u.ID}
 	}
 	return page, nil
 }
 
 func (t *tx) CountMatching(text string, atMost int) (int, error) {
-	text = app.FoldForSearch(text)
 	n := 0
-	for _, u := range t.st.users {
-		if n < atMost && strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
-			n++
+	for range t.matching(text, app.Cursor{}) {
+		if n >= atMost {
+			break
 		}
+		n++
 	}
 	return n, nil
 }
 
+// historyOf returns the user's entries, newest first.
+func (t *tx) historyOf(userID int64) []app.PasswordHistoryEntry {
+	var out []app.PasswordHistoryEntry
+	for _, h := range t.st.history {
+		if h.UserID == userID {
+			out = append(out, h)
+		}
+	}
+	slices.SortFunc(out, func(a, b app.PasswordHistoryEntry) int {
+		return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
+	})
+	return out
+}
+
 func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
-	h := t.st.history[userID]
-	return slices.Clone(h[:min(limit, len(h))]), nil
+	var out []string
+	for _, h := range t.historyOf(userID) {
+		if len(out) >= limit {
+			break
+		}
+		out = append(out, h.Hash)
+	}
+	return out, nil
 }
 
 func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error {
-	h := append([]string{hash}, t.st.history[userID]...)
-	t.st.history[userID] = h[:min(keep, len(h))]
+	if err := t.change(); err != nil {
+		return err
+	}
+	if _, ok := t.st.users[userID]; !ok {
+		return noUser(userID)
+	}
+	if err := app.CheckStoredTimes(at); err != nil {
+		return err
+	}
+	utc(&at)
+	t.st.history = append(t.st.history, app.PasswordHistoryEntry{ID: nextID(t.st.history, historyID), UserID: userID, Hash: hash, At: at})
+	drop := map[int64]bool{}
+	for i, h := range t.historyOf(userID) {
+		if i >= keep {
+			drop[h.ID] = true
+		}
+	}
+	t.st.history = slices.DeleteFunc(t.st.history, func(h app.PasswordHistoryEntry) bool { return drop[h.ID] })
 	return nil
 }
 
-func (t *tx) Throttle(key string) (app.Throttle, error) { return t.st.throttle[key], nil }
+func (t *tx) Throttle(key string) (app.Throttle, error) {
+	th, ok := t.st.throttle[key]
+	if !ok {
+		return app.Throttle{Key: key}, nil
+	}
+	return th, nil
+}
 
 func (t *tx) PutThrottle(th app.Throttle) error {
+	if err := t.change(); err != nil {
+		return err
+	}
+	if th.Key == "" {
+		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
+	}
+	if err := app.CheckStoredTimes(th.LockedUntil, th.LastFailure); err != nil {
+		return err
+	}
+	utc(&th.LockedUntil, &th.LastFailure)
 	t.st.throttle[th.Key] = th
 	return nil
 }
 
 func (t *tx) ClearThrottle(key string) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	delete(t.st.throttle, key)
 	return nil
 }
 
 func (t *tx) PurgeThrottle(before time.Time) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	for k, th := range t.st.throttle {
-		if th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
+		if !th.LastFailure.IsZero() && th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
 			delete(t.st.throttle, k)
 		}
 	}
@@ -239,12 +385,34 @@ func (t *tx) PurgeThrottle(before time.Time) error {
 func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
 
 func (t *tx) PutSetting(key, value string) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	t.st.settings[key] = value
 	return nil
 }
 
+// nextID returns the ID after the last of rows kept in ID order.
+func nextID[T any](rows []T, id func(T) int64) int64 {
+	if len(rows) == 0 {
+		return 1
+	}
+	return id(rows[len(rows)-1]) + 1
+}
+
+func historyID(h app.PasswordHistoryEntry) int64 { return h.ID }
+func auditID(e app.AuditEvent) int64             { return e.ID }
+func mailID(m app.OutboxMessage) int64           { return m.ID }
+
 func (t *tx) AddAudit(e app.AuditEvent) error {
-	e.ID = int64(len(t.st.audit) + 1)
+	if err := t.change(); err != nil {
+		return err
+	}
+	if err := app.CheckStoredTimes(e.At); err != nil {
+		return err
+	}
+	utc(&e.At)
+	e.ID = nextID(t.st.audit, auditID)
 	t.st.audit = append(t.st.audit, e)
 	return nil
 }
@@ -254,16 +422,17 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	frag := app.EmailKey(q.Subject)
 	var out []app.AuditEvent
 	for i := len(t.st.audit) - 1; i >= 0 && len(out) < limit; i-- {
 		e := t.st.audit[i]
-		if q.BeforeID != 0 && e.ID >= q.BeforeID {
+		if q.BeforeID > 0 && e.ID >= q.BeforeID {
 			continue
 		}
 		if q.Action != "" && e.Action != q.Action {
 			continue
 		}
-		if q.Subject != "" && !strings.Contains(strings.ToLower(e.Actor+" "+e.Subject), strings.ToLower(q.Subject)) {
+		if !strings.Contains(app.EmailKey(e.Actor), frag) && !strings.Contains(app.EmailKey(e.Subject), frag) {
 			continue
 		}
 		out = append(out, e)
@@ -271,28 +440,48 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 	return out, nil
 }
 
+// checkMail checks the times of m and puts them in UTC.
+func checkMail(m *app.OutboxMessage) error {
+	utc(&m.NextAttemptAt, &m.CreatedAt, &m.SentAt, &m.SecretUntil)
+	return app.CheckStoredTimes(m.NextAttemptAt, m.CreatedAt, m.SentAt, m.SecretUntil)
+}
+
 func (t *tx) EnqueueMail(m *app.OutboxMessage) error {
-	m.ID = int64(len(t.st.mail) + 1)
+	if err := t.change(); err != nil {
+		return err
+	}
+	if err := checkMail(m); err != nil {
+		return err
+	}
+	m.ID = nextID(t.st.mail, mailID)
 	t.st.mail = append(t.st.mail, *m)
 	return nil
 }
 
 func (t *tx) DueMail(now time.Time, limit int) ([]app.OutboxMessage, error) {
-	var out []app.OutboxMessage
+	var due []app.OutboxMessage
 	for _, m := range t.st.mail {
-		due := (m.State == app.MailQueued || m.State == app.MailFailed || m.State == app.MailSending) && !now.Before(m.NextAttemptAt)
-		if due && len(out) < limit {
-			out = append(out, m)
+		waiting := m.State == app.MailQueued || m.State == app.MailFailed || m.State == app.MailSending
+		if waiting && !m.NextAttemptAt.IsZero() && !now.Before(m.NextAttemptAt) {
+			due = append(due, m)
 		}
 	}
-	return out, nil
+	slices.SortStableFunc(due, func(a, b app.OutboxMessage) int { return a.NextAttemptAt.Compare(b.NextAttemptAt) })
+	return due[:min(max(limit, 0), len(due))], nil
 }
 
 func (t *tx) UpdateMail(m *app.OutboxMessage) error {
-	if m.ID < 1 || int(m.ID) > len(t.st.mail) {
-		return app.Errorf(app.ENotFound, "No such message.")
+	if err := t.change(); err != nil {
+		return err
 	}
-	t.st.mail[m.ID-1] = *m
+	if err := checkMail(m); err != nil {
+		return err
+	}
+	i, ok := slices.BinarySearchFunc(t.st.mail, m.ID, func(x app.OutboxMessage, id int64) int { return cmp.Compare(x.ID, id) })
+	if !ok {
+		return app.Errorf(app.ENotFound, "No such message in the outbox.")
+	}
+	t.st.mail[i] = *m
 	return nil
 }
 
@@ -327,11 +516,24 @@ func (t *tx) RecoveryCode(userID int64) (app.RecoveryCode, error) {
 }
 
 func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
+	if err := t.change(); err != nil {
+		return err
+	}
+	if _, ok := t.st.users[c.UserID]; !ok {
+		return noUser(c.UserID)
+	}
+	if err := app.CheckStoredTimes(c.ExpiresAt, c.CreatedAt); err != nil {
+		return err
+	}
+	utc(&c.ExpiresAt, &c.CreatedAt)
 	t.st.codes[c.UserID] = c
 	return nil
 }
 
 func (t *tx) DeleteRecoveryCode(userID int64) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	delete(t.st.codes, userID)
 	return nil
 }

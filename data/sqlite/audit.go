@@ -6,6 +6,11 @@ import (
 	"sesame/app"
 )
 
+// cleanText drops what the search index cannot hold: NUL, invalid UTF-8.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
 // AddAudit records an event.
 func (t *tx) AddAudit(e app.AuditEvent) error {
 	if err := checkTimes(e.At); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"strings"
 	"time"
 
@@ -41,21 +40,8 @@ func (t *tx) queryInt64(query string, args ...any) (v int64, ok bool, err error)
 	return v, true, nil
 }
 
-// Times are stored as nanoseconds since the epoch: int64 covers these.
-var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
-)
-
 // checkTimes refuses times that cannot be stored exactly.
-func checkTimes(ts ...time.Time) error {
-	for _, v := range ts {
-		if !v.IsZero() && (v.Before(minTime) || v.After(maxTime)) {
-			return app.Errorf(app.EInvalid, "The date {{.Date}} is out of range.", "Date", v.UTC().Format(time.DateOnly))
-		}
-	}
-	return nil
-}
+var checkTimes = app.CheckStoredTimes
 
 // timeArg is the stored form of a time checked by checkTimes: NULL for the
 // zero time, otherwise nanoseconds since the epoch.
@@ -161,12 +147,6 @@ func (t *tx) UserByID(id int64) (app.User, error) {
 	return t.oneUser(noUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ?`, id)
 }
 
-// searchText is what search compares a query with: the folded name, login
-// and recovery e-mail. NUL is dropped, as the search index cannot hold it.
-func searchText(u *app.User) string {
-	return cleanText(app.FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
-}
-
 func checkUser(u *app.User) error {
 	if app.EmailKey(u.Email) == "" {
 		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
@@ -199,7 +179,7 @@ func (t *tx) CreateUser(u *app.User) error {
 		return err
 	}
 	id := last + 1
-	sortKey, text := app.SortKey(u), searchText(u)
+	sortKey, text := app.SortKey(u), app.SearchText(u)
 	rank, err := t.place(sortKey, id)
 	if err != nil {
 		return err
@@ -243,7 +223,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if owner != 0 && owner != u.ID {
 		return loginTaken(u.Email)
 	}
-	sortKey, text := app.SortKey(u), searchText(u)
+	sortKey, text := app.SortKey(u), app.SearchText(u)
 	rank := oldRank
 	if text != oldText || sortKey != oldSortKey {
 		if err := t.unindexUser(oldRank); err != nil {
