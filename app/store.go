@@ -123,6 +123,11 @@ func SearchText(u *User) string {
 // "" lists every user.
 func SearchFragment(query string) string { return searchable(FoldForSearch(query)) }
 
+// AuditKey is the form under which the audit log's actor and subject are
+// filtered: an AuditQuery.Subject matches an event when AuditKey(Subject)
+// is a substring of AuditKey of its actor or of its subject.
+func AuditKey(email string) string { return searchable(EmailKey(email)) }
+
 // searchable replaces invalid UTF-8 and drops NUL.
 func searchable(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
@@ -150,7 +155,7 @@ type AuditEvent struct {
 
 // AuditQuery filters the audit log; results are newest first.
 type AuditQuery struct {
-	Subject  string // a fragment of the actor or subject e-mail, "" for all
+	Subject  string // a fragment of the actor or subject e-mail (see AuditKey), "" for all
 	Action   string // exact action, "" for all
 	Limit    int    // 100 when 0
 	BeforeID int64  // only events older than this one, 0 for the newest

@@ -422,7 +422,7 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	frag := app.EmailKey(q.Subject)
+	frag := app.AuditKey(q.Subject)
 	var out []app.AuditEvent
 	for i := len(t.st.audit) - 1; i >= 0 && len(out) < limit; i-- {
 		e := t.st.audit[i]
@@ -432,7 +432,7 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 		if q.Action != "" && e.Action != q.Action {
 			continue
 		}
-		if !strings.Contains(app.EmailKey(e.Actor), frag) && !strings.Contains(app.EmailKey(e.Subject), frag) {
+		if !strings.Contains(app.AuditKey(e.Actor), frag) && !strings.Contains(app.AuditKey(e.Subject), frag) {
 			continue
 		}
 		out = append(out, e)

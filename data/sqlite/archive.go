@@ -242,7 +242,7 @@ func (im importer) Audit(e app.AuditEvent) error {
 	if err := checkTimes(e.At); err != nil {
 		return err
 	}
-	actorKey, subjectKey := cleanText(app.EmailKey(e.Actor)), cleanText(app.EmailKey(e.Subject))
+	actorKey, subjectKey := app.AuditKey(e.Actor), app.AuditKey(e.Subject)
 	if err := im.insert("audit log", e.ID, `INSERT INTO audit (id, at, actor, subject, action, details, actor_key, subject_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, timeArg(e.At), e.Actor, e.Subject, e.Action, e.Details, actorKey, subjectKey); err != nil {
 		return err

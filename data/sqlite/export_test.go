@@ -5,4 +5,3 @@ var (
 	GramDoc   = gramDoc
 	GramMatch = gramMatch
 )
-

@@ -1,0 +1,324 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"unicode/utf8"
+
+	"sesame/app"
+)
+
+// Search.
+//
+// A user matches a query when app.SearchFragment(query) is a substring of
+// app.SearchText(user), which Go computes and the users table keeps
+// (search_text), so that the folding is SQLite's to the byte. Name order is
+// sort_key (bytea: compared byte by byte, as SQLite compares text), then id.
+//
+// Three structures make a search fast at a million users:
+//
+//   - users_by_name, on (sort_key, id) with search_text included: read in
+//     name order without touching the table;
+//   - users_grams, a GIN index of the expression sesame_grams(search_text),
+//     every distinct 1-, 2- and 3-character piece of the text packed in a
+//     bigint (see grams), which finds the users holding given pieces;
+//   - user_grams, the number of users holding each piece (and, under piece
+//     0, the number of users), kept by every write in the same transaction.
+//
+// A fragment of one to three characters is one piece, whose count is the
+// exact number of matches; a longer one is the AND of its trigrams, the
+// smallest count bounding the matches. From that count the search picks
+// its way: when matches are dense it reads users in name order and checks
+// each text, stopping after the few rows that hold a page of matches; when
+// they are sparse it asks the GIN index for every candidate and sorts them.
+// Each way is bounded, so that no query reads more than a few thousand
+// rows, whatever the fragment.
+
+const (
+	defaultLimit = 50
+
+	// gramMax is the count under which the GIN index is asked directly.
+	gramMax = 4000
+	// scanMax is the most rows read in name order before the GIN index is
+	// asked for the rest.
+	scanMax = 30000
+)
+
+// gramCode packs up to three characters into one bigint, 21 bits each,
+// the first at the top: "a" is 'a'<<42, "ab" 'a'<<42|'b'<<21. No piece is
+// 0, which stands for "every user" in user_grams. sesame_grams (SQL) packs
+// alike.
+func gramCode(r []rune) int64 {
+	var c int64
+	for i, x := range r {
+		c |= int64(x) << (42 - 21*i)
+	}
+	return c
+}
+
+// grams returns the distinct pieces of a search text, sorted.
+func grams(text string) []int64 {
+	r := []rune(text)
+	out := make([]int64, 0, 3*len(r))
+	for i := range r {
+		for n := 1; n <= 3 && i+n <= len(r); n++ {
+			out = append(out, gramCode(r[i:i+n]))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// queryGrams returns the pieces that a match must hold: the fragment
+// itself if it has three characters or fewer, else its distinct trigrams.
+func queryGrams(frag string) []int64 {
+	r := []rune(frag)
+	if len(r) <= 3 {
+		return []int64{gramCode(r)}
+	}
+	out := make([]int64, 0, len(r)-2)
+	for i := 0; i+3 <= len(r); i++ {
+		out = append(out, gramCode(r[i:i+3]))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// countGrams keeps user_grams when a user's search text goes from old to
+// new; created is true for a new user.
+func (t *tx) countGrams(old, new string, created bool) error {
+	if old == new && !created {
+		return nil
+	}
+	delta := map[int64]int64{}
+	if created {
+		delta[0] = 1
+	}
+	if !created {
+		for _, g := range grams(old) {
+			delta[g]--
+		}
+	}
+	for _, g := range grams(new) {
+		delta[g]++
+	}
+	return t.addGrams(delta)
+}
+
+// addGrams adds to the counts of pieces, in the order of the pieces so that
+// two transactions at once wait for each other rather than deadlock.
+func (t *tx) addGrams(delta map[int64]int64) error {
+	keys := slices.Sorted(maps.Keys(delta))
+	keys = slices.DeleteFunc(keys, func(g int64) bool { return delta[g] == 0 })
+	if len(keys) == 0 {
+		return nil
+	}
+	ns := make([]int64, len(keys))
+	for i, g := range keys {
+		ns[i] = delta[g]
+	}
+	_, err := t.exec(`INSERT INTO user_grams (gram, users) SELECT * FROM unnest($1::bigint[], $2::bigint[])
+		ON CONFLICT (gram) DO UPDATE SET users = user_grams.users + excluded.users`, keys, ns)
+	return err
+}
+
+// userCount returns the number of users (piece 0).
+func (t *tx) userCount() (int64, error) {
+	n, _, err := t.queryInt64(`SELECT users FROM user_grams WHERE gram = 0`)
+	return n, err
+}
+
+// gramCount returns the smallest count among pieces (0 when one is held by
+// nobody) and the number of users.
+func (t *tx) gramCount(gs []int64) (least, total int64, err error) {
+	err = t.tx.QueryRow(t.ctx, `SELECT coalesce((SELECT users FROM user_grams WHERE gram = 0), 0),
+		CASE WHEN count(*) = cardinality($1::bigint[]) THEN coalesce(min(users), 0) ELSE 0 END
+		FROM user_grams WHERE gram = ANY($1)`, gs).Scan(&total, &least)
+	if err != nil {
+		return 0, 0, t.fail(err)
+	}
+	return least, total, nil
+}
+
+// SearchUsers returns one page of the users whose search text contains the
+// folded query, in name order.
+func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	after := []byte(q.After.SortKey)
+	var (
+		users []app.User
+		keys  []string
+		err   error
+	)
+	if frag := app.SearchFragment(q.Text); frag == "" {
+		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
+			WHERE (u.sort_key, u.id) > ($1, $2) ORDER BY u.sort_key, u.id LIMIT $3`, after, q.After.ID, limit+1)
+	} else {
+		users, keys, err = t.search(frag, after, q.After.ID, limit+1)
+	}
+	if err != nil {
+		return app.UserPage{}, err
+	}
+	page := app.UserPage{Users: users}
+	if len(users) > limit {
+		page.Users, page.More = users[:limit], true
+	}
+	if n := len(page.Users); n > 0 {
+		page.Next = app.Cursor{SortKey: keys[n-1], ID: page.Users[n-1].ID}
+	}
+	return page, nil
+}
+
+// search returns up to want users matching frag after (key, id), in name
+// order, with their sort keys.
+func (t *tx) search(frag string, key []byte, id int64, want int) ([]app.User, []string, error) {
+	gs := queryGrams(frag)
+	least, total, err := t.gramCount(gs)
+	if err != nil || least == 0 {
+		return nil, nil, err
+	}
+	if scan := int64(want) * total / least * 2; least > gramMax && scan <= scanMax {
+		users, keys, lastKey, lastID, done, err := t.scanByName(frag, key, id, want, max(scan, 200))
+		if err != nil || done {
+			return users, keys, err
+		}
+		more, moreKeys, err := t.searchGrams(frag, gs, lastKey, lastID, want-len(users))
+		return append(users, more...), append(keys, moreKeys...), err
+	}
+	return t.searchGrams(frag, gs, key, id, want)
+}
+
+// scanByName reads up to scan users after (key, id) in name order and
+// returns the first want that match, with the place where the reading
+// stopped; done is true when want were found or every user was read.
+func (t *tx) scanByName(frag string, key []byte, id int64, want int, scan int64) (users []app.User, keys []string, lastKey []byte, lastID int64, done bool, err error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT id, sort_key, hit, n FROM (
+			SELECT id, sort_key, strpos(search_text, $3) > 0 AS hit,
+				row_number() OVER (ORDER BY sort_key, id) AS i, count(*) OVER () AS n
+			FROM (SELECT id, sort_key, search_text FROM users WHERE (sort_key, id) > ($1, $2)
+				ORDER BY sort_key, id LIMIT $4) s
+		) r WHERE hit OR i = n ORDER BY sort_key, id`, key, id, frag, scan)
+	if err != nil {
+		return nil, nil, nil, 0, false, t.fail(err)
+	}
+	var ids []int64
+	var read int64
+	for rows.Next() {
+		var rowID int64
+		var k []byte
+		var hit bool
+		if err := rows.Scan(&rowID, &k, &hit, &read); err != nil {
+			rows.Close()
+			return nil, nil, nil, 0, false, t.fail(err)
+		}
+		if hit && len(ids) < want {
+			ids = append(ids, rowID)
+		}
+		lastKey, lastID = k, rowID
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, 0, false, t.fail(err)
+	}
+	if len(ids) > 0 {
+		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ANY($1) ORDER BY u.sort_key, u.id`, ids)
+		if err != nil {
+			return nil, nil, nil, 0, false, err
+		}
+	}
+	// Fewer rows than asked for: the reading reached the last user.
+	return users, keys, lastKey, lastID, len(users) >= want || read < scan, nil
+}
+
+// searchGrams asks the GIN index for every user after (key, id) holding
+// the pieces gs, checks their text and returns the first want in name order.
+func (t *tx) searchGrams(frag string, gs []int64, key []byte, id int64, want int) ([]app.User, []string, error) {
+	return t.queryUsers(`WITH m AS MATERIALIZED (
+			SELECT id, sort_key FROM users
+			WHERE sesame_grams(search_text) @> $1 AND strpos(search_text, $2) > 0 AND (sort_key, id) > ($3, $4)
+		)
+		SELECT `+userCols+` FROM (SELECT id FROM m ORDER BY sort_key, id LIMIT $5) p
+		JOIN users u ON u.id = p.id LEFT JOIN throttle t ON t.key = u.email_key
+		ORDER BY u.sort_key, u.id`, gs, frag, key, id, want)
+}
+
+// CountMatching counts the users whose search text contains the folded
+// fragment, stopping at atMost. A fragment of three characters or fewer is
+// counted by user_grams alone; a longer one by the cheaper of a reading in
+// name order (dense matches) and the GIN index (sparse ones).
+func (t *tx) CountMatching(text string, atMost int) (int, error) {
+	if atMost <= 0 {
+		return 0, nil
+	}
+	frag := app.SearchFragment(text)
+	if frag == "" {
+		n, err := t.userCount()
+		return int(min(n, int64(atMost))), err
+	}
+	gs := queryGrams(frag)
+	least, total, err := t.gramCount(gs)
+	if err != nil || least == 0 {
+		return 0, err
+	}
+	if utf8.RuneCountInString(frag) <= 3 {
+		return int(min(least, int64(atMost))), nil
+	}
+	if scan := int64(atMost) * total / least * 2; least > gramMax && scan <= scanMax {
+		var hits, read int64
+		err := t.tx.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE strpos(search_text, $1) > 0), count(*)
+			FROM (SELECT search_text FROM users ORDER BY sort_key, id LIMIT $2) s`, frag, max(scan, 200)).Scan(&hits, &read)
+		if err != nil {
+			return 0, t.fail(err)
+		}
+		if hits >= int64(atMost) || read < max(scan, 200) {
+			return int(min(hits, int64(atMost))), nil
+		}
+	}
+	n, _, err := t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users
+		WHERE sesame_grams(search_text) @> $1 AND strpos(search_text, $2) > 0 LIMIT $3) s`, gs, frag, atMost)
+	return int(n), err
+}
+
+// CheckIndex verifies what search relies on: the count of users and of
+// each piece in user_grams, made by Go, equal those that sesame_grams, in
+// SQL, finds in the stored texts; and every stored text is the user's.
+func (db *DB) CheckIndex(ctx context.Context) error {
+	return db.run(ctx, false, func(t *tx) error {
+		for _, c := range []struct{ name, query string }{
+			{"users miscounted", `SELECT count(*) FROM users HAVING count(*) <> coalesce((SELECT users FROM user_grams WHERE gram = 0), 0)`},
+			{"pieces miscounted", `SELECT count(*) FROM (
+				SELECT g, count(*) AS n FROM users, unnest(sesame_grams(search_text)) g GROUP BY g) a
+				FULL JOIN (SELECT gram, users FROM user_grams WHERE gram <> 0 AND users <> 0) b ON a.g = b.gram
+				WHERE a.n IS DISTINCT FROM b.users`},
+		} {
+			n, _, err := t.queryInt64(c.query)
+			if err != nil {
+				return err
+			}
+			if n != 0 {
+				return fmt.Errorf("%s: %d", c.name, n)
+			}
+		}
+		rows, err := t.tx.Query(t.ctx, `SELECT u.id, u.email, u.name, u.recovery_email, u.search_text, u.sort_key FROM users u`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u app.User
+			var text string
+			var key []byte
+			if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.RecoveryEmail, &text, &key); err != nil {
+				return err
+			}
+			if text != app.SearchText(&u) || string(key) != app.SortKey(&u) {
+				return fmt.Errorf("user %d: stored search text or sort key out of date", u.ID)
+			}
+		}
+		return rows.Err()
+	})
+}
