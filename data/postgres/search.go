@@ -21,9 +21,9 @@ import (
 //
 //   - users_by_name, on (sort_key, id) with search_text included: read in
 //     name order without touching the table;
-//   - users_grams, a GIN index of the expression sesame_grams(search_text),
-//     every distinct 1-, 2- and 3-character piece of the text packed in a
-//     bigint (see grams), which finds the users holding given pieces;
+//   - users.grams, every distinct 1-, 2- and 3-character piece of the text
+//     packed in a bigint (see grams), kept out of line, and its GIN index,
+//     which finds the users holding given pieces;
 //   - user_grams, the number of users holding each piece (and, under piece
 //     0, the number of users), kept by every write in the same transaction.
 //
@@ -48,8 +48,7 @@ const (
 
 // gramCode packs up to three characters into one bigint, 21 bits each,
 // the first at the top: "a" is 'a'<<42, "ab" 'a'<<42|'b'<<21. No piece is
-// 0, which stands for "every user" in user_grams. sesame_grams (SQL) packs
-// alike.
+// 0, which stands for "every user" in user_grams.
 func gramCode(r []rune) int64 {
 	var c int64
 	for i, x := range r {
@@ -239,7 +238,7 @@ func (t *tx) scanByName(frag string, key []byte, id int64, want int, scan int64)
 func (t *tx) searchGrams(frag string, gs []int64, key []byte, id int64, want int) ([]app.User, []string, error) {
 	return t.queryUsers(`WITH m AS MATERIALIZED (
 			SELECT id, sort_key FROM users
-			WHERE sesame_grams(search_text) @> $1 AND strpos(search_text, $2) > 0 AND (sort_key, id) > ($3, $4)
+			WHERE grams @> $1 AND strpos(search_text, $2) > 0 AND (sort_key, id) > ($3, $4)
 		)
 		SELECT `+userCols+` FROM (SELECT id FROM m ORDER BY sort_key, id LIMIT $5) p
 		JOIN users u ON u.id = p.id LEFT JOIN throttle t ON t.key = u.email_key
@@ -279,19 +278,19 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 		}
 	}
 	n, _, err := t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users
-		WHERE sesame_grams(search_text) @> $1 AND strpos(search_text, $2) > 0 LIMIT $3) s`, gs, frag, atMost)
+		WHERE grams @> $1 AND strpos(search_text, $2) > 0 LIMIT $3) s`, gs, frag, atMost)
 	return int(n), err
 }
 
-// CheckIndex verifies what search relies on: the count of users and of
-// each piece in user_grams, made by Go, equal those that sesame_grams, in
-// SQL, finds in the stored texts; and every stored text is the user's.
+// CheckIndex verifies what search relies on: every user's stored search
+// text, sort key and pieces are those of its name and logins, and
+// user_grams counts the users and the holders of each piece.
 func (db *DB) CheckIndex(ctx context.Context) error {
 	return db.run(ctx, false, func(t *tx) error {
 		for _, c := range []struct{ name, query string }{
 			{"users miscounted", `SELECT count(*) FROM users HAVING count(*) <> coalesce((SELECT users FROM user_grams WHERE gram = 0), 0)`},
 			{"pieces miscounted", `SELECT count(*) FROM (
-				SELECT g, count(*) AS n FROM users, unnest(sesame_grams(search_text)) g GROUP BY g) a
+				SELECT g, count(*) AS n FROM users, unnest(grams) g GROUP BY g) a
 				FULL JOIN (SELECT gram, users FROM user_grams WHERE gram <> 0 AND users <> 0) b ON a.g = b.gram
 				WHERE a.n IS DISTINCT FROM b.users`},
 		} {
@@ -303,7 +302,7 @@ func (db *DB) CheckIndex(ctx context.Context) error {
 				return fmt.Errorf("%s: %d", c.name, n)
 			}
 		}
-		rows, err := t.tx.Query(t.ctx, `SELECT u.id, u.email, u.name, u.recovery_email, u.search_text, u.sort_key FROM users u`)
+		rows, err := t.tx.Query(t.ctx, `SELECT id, email, name, recovery_email, search_text, sort_key, grams FROM users`)
 		if err != nil {
 			return err
 		}
@@ -312,10 +311,11 @@ func (db *DB) CheckIndex(ctx context.Context) error {
 			var u app.User
 			var text string
 			var key []byte
-			if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.RecoveryEmail, &text, &key); err != nil {
+			var pieces []int64
+			if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.RecoveryEmail, &text, &key, &pieces); err != nil {
 				return err
 			}
-			if text != app.SearchText(&u) || string(key) != app.SortKey(&u) {
+			if text != app.SearchText(&u) || string(key) != app.SortKey(&u) || !slices.Equal(pieces, grams(text)) {
 				return fmt.Errorf("user %d: stored search text or sort key out of date", u.ID)
 			}
 		}
