@@ -112,13 +112,14 @@ func scrub(err error, secrets []string) error {
 func Open(conn string) (*DB, error) {
 	db, err := open(conn)
 	if err != nil {
-		return nil, openError(Redact(conn), scrub(err, secretsOf(conn)))
+		return nil, openError(Redact(conn), err, secretsOf(conn))
 	}
 	return db, nil
 }
 
-// openError turns a failure to open into a message that names the cause.
-func openError(display string, err error) error {
+// openError turns a failure to open into a message that names the cause;
+// the cause kept has the secrets taken out.
+func openError(display string, err error, secrets []string) error {
 	var pgErr *pgconn.PgError
 	var netErr net.Error
 	text := err.Error()
@@ -145,7 +146,7 @@ func openError(display string, err error) error {
 	default:
 		msg = app.Msg("The database {{.Path}} cannot be opened.", "Path", display)
 	}
-	return &app.Error{Code: app.EInternal, Message: msg, Err: err}
+	return &app.Error{Code: app.EInternal, Message: msg, Err: scrub(err, secrets)}
 }
 
 // errEncoding marks a database that does not keep text in UTF-8.

@@ -187,7 +187,6 @@ func (s *Server) init(o Options) error {
 		"ssl_cert_file":           "'" + filepath.Join(s.Dir, "server.crt") + "'",
 		"ssl_key_file":            "'" + filepath.Join(s.Dir, "server.key") + "'",
 		"fsync":                   "off", // a throwaway server: speed over durability
-		"synchronous_commit":      "off",
 		"full_page_writes":        "off",
 		"max_connections":         "200",
 	}
