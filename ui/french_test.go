@@ -78,7 +78,10 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Company", "c", "Choices", "a, b", "Duration", "5 min", "Path", "p", "Date", "d", "ID", 1,
 			"Time", "10:42", "Actor", "a@b.c", "Text", "t", "File", "f.csv", "Lifetime", "24 h", "Status", "s", "SignIn", "09:00", "Changed", "never",
 			"Kind", "k", "To", "a@b.c", "State", "s", "Queued", "10:00", "Attempts", 2, "Answer", "550",
-			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0, "Table", "users", "Copied", 3, "Read", 4)
+			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0,
+			"Row", 3, "Line", 4, "Expected", "E-mail", "Columns", "Nom | Prénom", "Encoding", "UTF-8", "Function", "SHA-1",
+			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128,
+			"Table", "users", "Copied", 3, "Read", 4)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
@@ -90,7 +93,8 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 }
 
 // sameInFrench are the texts written the same way in both languages.
-var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true, "1234 5678": true}
+var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true, "1234 5678": true,
+	"Google Workspace": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {
 	for _, env := range []map[string]string{

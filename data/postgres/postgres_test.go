@@ -45,10 +45,10 @@ func TestIsURL(t *testing.T) {
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
 		"postgres://ana:S3cret@db.example:5432/sesame?sslmode=verify-full": "postgres://ana:xxxxx@db.example:5432/sesame?sslmode=verify-full",
-		"postgres://ana@db.example/sesame?password=S3cret&sslmode=require":  "postgres://ana@db.example/sesame?password=xxxxx&sslmode=require",
-		"postgres://db.example/sesame":                                      "postgres://db.example/sesame",
-		"host=db.example password=S3cret dbname=sesame":                     "host=db.example password=xxxxx dbname=sesame",
-		"host=db.example password='S3 cr\\'et' dbname=sesame":               "host=db.example password=xxxxx dbname=sesame",
+		"postgres://ana@db.example/sesame?password=S3cret&sslmode=require": "postgres://ana@db.example/sesame?password=xxxxx&sslmode=require",
+		"postgres://db.example/sesame":                                     "postgres://db.example/sesame",
+		"host=db.example password=S3cret dbname=sesame":                    "host=db.example password=xxxxx dbname=sesame",
+		"host=db.example password='S3 cr\\'et' dbname=sesame":              "host=db.example password=xxxxx dbname=sesame",
 	} {
 		if got := postgres.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
