@@ -59,7 +59,7 @@ type Server struct {
 func BinDir() (string, error) {
 	if dir := os.Getenv("SESAME_POSTGRES"); dir != "" {
 		if _, err := os.Stat(filepath.Join(dir, "initdb")); err != nil {
-			return "", fmt.Errorf("SESAME_POSTGRES=%s: no initdb there: %w", dir, err)
+			return "", fmt.Errorf("PostgreSQL's server programs are not in SESAME_POSTGRES=%s: `make test` installs Debian's postgresql package (%w)", dir, err)
 		}
 		return dir, nil
 	}
