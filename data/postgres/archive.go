@@ -261,7 +261,7 @@ func (im *importer) Setting(k, v string) error {
 
 var userColumnList = []string{"id", "email", "email_key", "name", "role", "has_mailbox", "recovery_email", "disabled",
 	"password_hash", "password_temporary", "temporary_expires_at", "password_changed_at", "last_signin_at",
-	"created_at", "updated_at", "sort_key", "search_text", "grams"}
+	"created_at", "updated_at", "sort_key", "search_text"}
 
 func (im *importer) User(u app.User) error {
 	if err := checkUser(&u); err != nil {
@@ -300,7 +300,7 @@ func (im *importer) Audit(e app.AuditEvent) error {
 	if err := checkTimes(e.At); err != nil {
 		return err
 	}
-	return im.add("audit", []string{"id", "at", "actor", "subject", "action", "details", "actor_key", "subject_key", "grams"},
+	return im.add("audit", []string{"id", "at", "actor", "subject", "action", "details", "actor_key", "subject_key"},
 		append([]any{e.ID}, auditArgs(&e)...)...)
 }
 

@@ -38,7 +38,7 @@ func (db *DB) LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (i
 // loadIndexes are the indexes that a large load drops and builds again.
 var loadIndexes = []struct{ name, create string }{
 	{"users_by_name", `CREATE INDEX users_by_name ON users (sort_key, id) INCLUDE (search_text)`},
-	{"users_grams", `CREATE INDEX users_grams ON users USING gin (grams)`},
+	{"users_grams", `CREATE INDEX users_grams ON users USING gin (sesame_grams(search_text))`},
 }
 
 func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
@@ -58,9 +58,10 @@ func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
 	}
 	next, stop := iter.Pull(users)
 	defer stop()
-	added := 0
+	added, counts := 0, map[int64]int64{}
 	for more := true; more && added < n; {
 		var rows [][]any
+		texts := map[string]string{} // login key → search text, of this batch
 		for len(rows) < min(loadBatch, n-added) {
 			var u app.User
 			if u, more = next(); !more {
@@ -69,7 +70,9 @@ func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
 			if err := checkUser(&u); err != nil {
 				return 0, err
 			}
-			rows = append(rows, append([]any{int64(len(rows))}, userArgs(&u)...))
+			args := userArgs(&u)
+			texts[app.EmailKey(u.Email)] = app.SearchText(&u)
+			rows = append(rows, append([]any{int64(len(rows))}, args...))
 		}
 		if len(rows) == 0 {
 			break
@@ -78,24 +81,30 @@ func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
 			pgx.CopyFromRows(rows)); err != nil {
 			return 0, t.fail(err)
 		}
-		k, _, err := t.queryInt64(`WITH added AS (
-				INSERT INTO users (` + userColumns + `) SELECT ` + userColumns + ` FROM load_users ORDER BY ord
-				ON CONFLICT (email_key) DO NOTHING RETURNING grams
-			), counted AS (
-				INSERT INTO user_grams (gram, users)
-				SELECT g, count(*) FROM added, unnest(grams) g GROUP BY g
-				UNION ALL SELECT 0, count(*) FROM added
-				ON CONFLICT (gram) DO UPDATE SET users = user_grams.users + excluded.users
-				RETURNING gram, users
-			)
-			SELECT count(*) FROM added`)
+		// The users whose login was taken are skipped: only those added
+		// count, by their login keys.
+		keys, err := t.tx.Query(t.ctx, `INSERT INTO users (`+userColumns+`) SELECT `+userColumns+` FROM load_users
+			ORDER BY ord ON CONFLICT (email_key) DO NOTHING RETURNING email_key`)
 		if err != nil {
-			return 0, err
+			return 0, t.fail(err)
+		}
+		inserted, err := pgx.CollectRows(keys, pgx.RowTo[string])
+		if err != nil {
+			return 0, t.fail(err)
+		}
+		for _, k := range inserted {
+			counts[0]++
+			for _, g := range grams(texts[k]) {
+				counts[g]++
+			}
 		}
 		if _, err := t.exec(`TRUNCATE load_users`); err != nil {
 			return 0, err
 		}
-		added += int(k)
+		added += len(inserted)
+	}
+	if err := t.addGrams(counts); err != nil {
+		return 0, err
 	}
 	if large {
 		for _, ix := range loadIndexes {
@@ -112,4 +121,4 @@ func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
 const userColumnTypes = `email text, email_key text COLLATE "C", name text, role text, has_mailbox boolean,
 	recovery_email text, disabled boolean, password_hash text, password_temporary boolean,
 	temporary_expires_at bigint, password_changed_at bigint, last_signin_at bigint, created_at bigint,
-	updated_at bigint, sort_key bytea, search_text text COLLATE "C", grams bigint[]`
+	updated_at bigint, sort_key bytea, search_text text COLLATE "C"`

@@ -2,10 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
 
 	"sesame/app"
 )
@@ -21,9 +24,10 @@ import (
 //
 //   - users_by_name, on (sort_key, id) with search_text included: read in
 //     name order without touching the table;
-//   - users.grams, every distinct 1-, 2- and 3-character piece of the text
-//     packed in a bigint (see grams), kept out of line, and its GIN index,
-//     which finds the users holding given pieces;
+//   - users_grams, a GIN index of sesame_grams(search_text): every distinct
+//     1-, 2- and 3-character piece of the text packed in a bigint (see
+//     grams; the SQL function packs alike), which finds the users holding
+//     given pieces without the pieces making the table's rows wide;
 //   - user_grams, the number of users holding each piece (and, under piece
 //     0, the number of users), kept by every write in the same transaction.
 //
@@ -41,9 +45,15 @@ const (
 
 	// gramMax is the count under which the GIN index is asked directly.
 	gramMax = 4000
-	// scanMax is the most rows read in name order before the GIN index is
-	// asked for the rest.
-	scanMax = 30000
+	// A search reads at most readPerVisit rows in name order for each
+	// candidate that the GIN index would give (reading a row of an index is
+	// that much cheaper than visiting one in the table), and never more
+	// than readMax.
+	readPerVisit = 4
+	readMax      = 100_000
+	// countScanMax is the most rows read to count the matches of a dense
+	// fragment of more than three characters.
+	countScanMax = 30000
 )
 
 // gramCode packs up to three characters into one bigint, 21 bits each,
@@ -175,62 +185,45 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 
 // search returns up to want users matching frag after (key, id), in name
 // order, with their sort keys.
+//
+// Pieces held by few users are looked up in the GIN index, which costs a
+// visit of each candidate. Otherwise users are read in name order until
+// want match, within a budget of rows worth a few visits of each
+// candidate; matches may gather in one part of the order (a first name
+// sorts its holders together), so past the budget the GIN index is asked
+// for the rest.
 func (t *tx) search(frag string, key []byte, id int64, want int) ([]app.User, []string, error) {
 	gs := queryGrams(frag)
-	least, total, err := t.gramCount(gs)
+	least, _, err := t.gramCount(gs)
 	if err != nil || least == 0 {
 		return nil, nil, err
 	}
-	if scan := int64(want) * total / least * 2; least > gramMax && scan <= scanMax {
-		users, keys, lastKey, lastID, done, err := t.scanByName(frag, key, id, want, max(scan, 200))
-		if err != nil || done {
-			return users, keys, err
-		}
-		more, moreKeys, err := t.searchGrams(frag, gs, lastKey, lastID, want-len(users))
-		return append(users, more...), append(keys, moreKeys...), err
+	if least <= gramMax {
+		return t.searchGrams(frag, gs, key, id, want)
 	}
-	return t.searchGrams(frag, gs, key, id, want)
-}
-
-// scanByName reads up to scan users after (key, id) in name order and
-// returns the first want that match, with the place where the reading
-// stopped; done is true when want were found or every user was read.
-func (t *tx) scanByName(frag string, key []byte, id int64, want int, scan int64) (users []app.User, keys []string, lastKey []byte, lastID int64, done bool, err error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT id, sort_key, hit, n FROM (
-			SELECT id, sort_key, strpos(search_text, $3) > 0 AS hit,
-				row_number() OVER (ORDER BY sort_key, id) AS i, count(*) OVER () AS n
-			FROM (SELECT id, sort_key, search_text FROM users WHERE (sort_key, id) > ($1, $2)
-				ORDER BY sort_key, id LIMIT $4) s
-		) r WHERE hit OR i = n ORDER BY sort_key, id`, key, id, frag, scan)
+	budget := min(readPerVisit*least, readMax)
+	users, keys, err := t.queryUsers(`SELECT `+userCols+` FROM (
+			SELECT id, sort_key FROM (SELECT id, sort_key, search_text FROM users WHERE (sort_key, id) > ($1, $2)
+				ORDER BY sort_key, id LIMIT $3) r
+			WHERE strpos(search_text, $4) > 0 ORDER BY sort_key, id LIMIT $5
+		) m JOIN users u ON u.id = m.id LEFT JOIN throttle t ON t.key = u.email_key
+		ORDER BY u.sort_key, u.id`, key, id, budget, frag, want)
+	if err != nil || len(users) == want {
+		return users, keys, err
+	}
+	// Where the reading stopped: the budget-th row, if there is one.
+	var last []byte
+	var lastID int64
+	err = t.tx.QueryRow(t.ctx, `SELECT sort_key, id FROM users WHERE (sort_key, id) > ($1, $2)
+		ORDER BY sort_key, id OFFSET $3 LIMIT 1`, key, id, budget-1).Scan(&last, &lastID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return users, keys, nil // every user was read
+	}
 	if err != nil {
-		return nil, nil, nil, 0, false, t.fail(err)
+		return nil, nil, t.fail(err)
 	}
-	var ids []int64
-	var read int64
-	for rows.Next() {
-		var rowID int64
-		var k []byte
-		var hit bool
-		if err := rows.Scan(&rowID, &k, &hit, &read); err != nil {
-			rows.Close()
-			return nil, nil, nil, 0, false, t.fail(err)
-		}
-		if hit && len(ids) < want {
-			ids = append(ids, rowID)
-		}
-		lastKey, lastID = k, rowID
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, nil, 0, false, t.fail(err)
-	}
-	if len(ids) > 0 {
-		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ANY($1) ORDER BY u.sort_key, u.id`, ids)
-		if err != nil {
-			return nil, nil, nil, 0, false, err
-		}
-	}
-	// Fewer rows than asked for: the reading reached the last user.
-	return users, keys, lastKey, lastID, len(users) >= want || read < scan, nil
+	more, moreKeys, err := t.searchGrams(frag, gs, last, lastID, want-len(users))
+	return append(users, more...), append(keys, moreKeys...), err
 }
 
 // searchGrams asks the GIN index for every user after (key, id) holding
@@ -238,7 +231,7 @@ func (t *tx) scanByName(frag string, key []byte, id int64, want int, scan int64)
 func (t *tx) searchGrams(frag string, gs []int64, key []byte, id int64, want int) ([]app.User, []string, error) {
 	return t.queryUsers(`WITH m AS MATERIALIZED (
 			SELECT id, sort_key FROM users
-			WHERE grams @> $1 AND strpos(search_text, $2) > 0 AND (sort_key, id) > ($3, $4)
+			WHERE strpos(search_text, $2) > 0 AND sesame_grams(search_text) @> $1 AND (sort_key, id) > ($3, $4)
 		)
 		SELECT `+userCols+` FROM (SELECT id FROM m ORDER BY sort_key, id LIMIT $5) p
 		JOIN users u ON u.id = p.id LEFT JOIN throttle t ON t.key = u.email_key
@@ -266,10 +259,12 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 	if utf8.RuneCountInString(frag) <= 3 {
 		return int(min(least, int64(atMost))), nil
 	}
-	if scan := int64(atMost) * total / least * 2; least > gramMax && scan <= scanMax {
+	// Dense matches are counted in the order of the table, which is that
+	// of the users' creation: unlike name order, it does not gather them.
+	if scan := int64(atMost) * total / least * 2; least > gramMax && scan <= countScanMax {
 		var hits, read int64
 		err := t.tx.QueryRow(t.ctx, `SELECT count(*) FILTER (WHERE strpos(search_text, $1) > 0), count(*)
-			FROM (SELECT search_text FROM users ORDER BY sort_key, id LIMIT $2) s`, frag, max(scan, 200)).Scan(&hits, &read)
+			FROM (SELECT search_text FROM users LIMIT $2) s`, frag, max(scan, 200)).Scan(&hits, &read)
 		if err != nil {
 			return 0, t.fail(err)
 		}
@@ -278,19 +273,20 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 		}
 	}
 	n, _, err := t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users
-		WHERE grams @> $1 AND strpos(search_text, $2) > 0 LIMIT $3) s`, gs, frag, atMost)
+		WHERE strpos(search_text, $2) > 0 AND sesame_grams(search_text) @> $1 LIMIT $3) s`, gs, frag, atMost)
 	return int(n), err
 }
 
 // CheckIndex verifies what search relies on: every user's stored search
-// text, sort key and pieces are those of its name and logins, and
-// user_grams counts the users and the holders of each piece.
+// text and sort key are those of its name and logins, sesame_grams (SQL)
+// gives the pieces that grams (Go) gives, and user_grams counts the users
+// and the holders of each piece.
 func (db *DB) CheckIndex(ctx context.Context) error {
 	return db.run(ctx, false, func(t *tx) error {
 		for _, c := range []struct{ name, query string }{
 			{"users miscounted", `SELECT count(*) FROM users HAVING count(*) <> coalesce((SELECT users FROM user_grams WHERE gram = 0), 0)`},
 			{"pieces miscounted", `SELECT count(*) FROM (
-				SELECT g, count(*) AS n FROM users, unnest(grams) g GROUP BY g) a
+				SELECT g, count(*) AS n FROM users, unnest(sesame_grams(search_text)) g GROUP BY g) a
 				FULL JOIN (SELECT gram, users FROM user_grams WHERE gram <> 0 AND users <> 0) b ON a.g = b.gram
 				WHERE a.n IS DISTINCT FROM b.users`},
 		} {
@@ -302,7 +298,7 @@ func (db *DB) CheckIndex(ctx context.Context) error {
 				return fmt.Errorf("%s: %d", c.name, n)
 			}
 		}
-		rows, err := t.tx.Query(t.ctx, `SELECT id, email, name, recovery_email, search_text, sort_key, grams FROM users`)
+		rows, err := t.tx.Query(t.ctx, `SELECT id, email, name, recovery_email, search_text, sort_key, sesame_grams(search_text) FROM users`)
 		if err != nil {
 			return err
 		}

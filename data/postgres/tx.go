@@ -237,15 +237,14 @@ func (t *tx) loginOwner(key string) (int64, error) {
 // userArgs are the stored columns of u after its ID, in the order of
 // insertUser.
 func userArgs(u *app.User) []any {
-	text := app.SearchText(u)
 	return []any{u.Email, app.EmailKey(u.Email), u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), []byte(app.SortKey(u)), text, grams(text)}
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), []byte(app.SortKey(u)), app.SearchText(u)}
 }
 
 const userColumns = `email, email_key, name, role, has_mailbox, recovery_email, disabled, password_hash,
 	password_temporary, temporary_expires_at, password_changed_at, last_signin_at, created_at, updated_at,
-	sort_key, search_text, grams`
+	sort_key, search_text`
 
 // CreateUser stores u with a new ID, which it sets in u.
 func (t *tx) CreateUser(u *app.User) error {
@@ -261,7 +260,7 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	var id int64
 	err = t.tx.QueryRow(t.ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`, userArgs(u)...).Scan(&id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`, userArgs(u)...).Scan(&id)
 	if constraint(err, "23505") == "users_email_key_key" {
 		return loginTaken(u.Email)
 	}
@@ -296,7 +295,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return loginTaken(u.Email)
 	}
 	_, err = t.tx.Exec(t.ctx, `UPDATE users SET (`+userColumns+`) =
-		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) WHERE id = $1`, append([]any{u.ID}, userArgs(u)...)...)
+		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) WHERE id = $1`, append([]any{u.ID}, userArgs(u)...)...)
 	if constraint(err, "23505") == "users_email_key_key" {
 		return loginTaken(u.Email)
 	}
