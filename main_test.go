@@ -59,7 +59,7 @@ func testMain(m *testing.M) int {
 // saw and everything the binary wrote on standard error.
 type sesame struct {
 	t       *testing.T
-	db      string // a file, or a postgres:// URL
+	db      string   // a file, or a postgres:// URL
 	secrets []string // every plaintext password given or printed
 	stderrs []string
 }

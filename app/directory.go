@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -99,6 +100,31 @@ func CheckCopied(read, copied DirectoryCounts) error {
 // ErrNotEmpty is the error of a copy into a store that holds data already.
 func ErrNotEmpty() *Error {
 	return Errorf(EConflict, "The target database is not empty: a directory is only copied into an empty one.")
+}
+
+// ErrNoLogin is a store's error for a login that no user has.
+func ErrNoLogin(email string) *Error {
+	return Errorf(ENotFound, "No user has the login {{.Email}}.", "Email", strings.TrimSpace(email))
+}
+
+// ErrNoUser is a store's error for a user ID that no user has.
+func ErrNoUser(id int64) *Error {
+	return Errorf(ENotFound, "No user has the number {{.ID}}.", "ID", id)
+}
+
+// ErrLoginTaken is a store's error for a login that another user has,
+// compared by EmailKey.
+func ErrLoginTaken(email string) *Error {
+	return Errorf(EConflict, "A user with the login {{.Email}} already exists.", "Email", strings.TrimSpace(email))
+}
+
+// CheckStoredUser refuses, as invalid, a user that no store keeps: an
+// empty login, a time out of range (CheckStoredTimes).
+func CheckStoredUser(u *User) error {
+	if EmailKey(u.Email) == "" {
+		return Errorf(EInvalid, "The e-mail address is empty.")
+	}
+	return CheckStoredTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt)
 }
 
 // Stores keep times as int64 nanoseconds since the Unix epoch, exactly.

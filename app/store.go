@@ -107,6 +107,19 @@ type UserPage struct {
 	More  bool   // whether another page follows
 }
 
+// PageOf makes the page of a search from up to limit+1 users found in name
+// order and their sort keys: the first limit, and whether more follow.
+func PageOf(users []User, sortKeys []string, limit int) UserPage {
+	page := UserPage{Users: users}
+	if len(users) > limit {
+		page.Users, page.More = users[:limit], true
+	}
+	if n := len(page.Users); n > 0 {
+		page.Next = Cursor{SortKey: sortKeys[n-1], ID: page.Users[n-1].ID}
+	}
+	return page
+}
+
 // SortKey is the key by which users are listed: folded name, then login.
 // Stores compare sort keys byte by byte.
 func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }

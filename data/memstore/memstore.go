@@ -120,14 +120,6 @@ func (readOnlyError) Error() string { return "memstore: change in a read transac
 
 var errReadOnly error = readOnlyError{}
 
-func noLogin(email string) error {
-	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", strings.TrimSpace(email))
-}
-
-func noUser(id int64) error {
-	return app.Errorf(app.ENotFound, "No user has the number {{.ID}}.", "ID", id)
-}
-
 func (t *tx) withLock(u app.User) app.User {
 	u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
 	return u
@@ -147,36 +139,25 @@ func (t *tx) UserByEmail(email string) (app.User, error) {
 	if id := t.owner(app.EmailKey(email)); id != 0 {
 		return t.withLock(t.st.users[id]), nil
 	}
-	return app.User{}, noLogin(email)
+	return app.User{}, app.ErrNoLogin(email)
 }
 
 func (t *tx) UserByID(id int64) (app.User, error) {
 	u, ok := t.st.users[id]
 	if !ok {
-		return app.User{}, noUser(id)
+		return app.User{}, app.ErrNoUser(id)
 	}
 	return t.withLock(u), nil
-}
-
-func checkUser(u *app.User) error {
-	if app.EmailKey(u.Email) == "" {
-		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
-	}
-	return app.CheckStoredTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt)
-}
-
-func loginTaken(email string) error {
-	return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", strings.TrimSpace(email))
 }
 
 // putUser stores u as it is, under its ID, refusing a login taken by
 // another user.
 func (t *tx) putUser(u app.User) error {
-	if err := checkUser(&u); err != nil {
+	if err := app.CheckStoredUser(&u); err != nil {
 		return err
 	}
 	if id := t.owner(app.EmailKey(u.Email)); id != 0 && id != u.ID {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
 	u.LockedUntil = time.Time{}
 	utc(&u.TemporaryExpiresAt, &u.PasswordChangedAt, &u.LastSignInAt, &u.CreatedAt, &u.UpdatedAt)
@@ -203,7 +184,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return err
 	}
 	if _, ok := t.st.users[u.ID]; !ok {
-		return noUser(u.ID)
+		return app.ErrNoUser(u.ID)
 	}
 	return t.putUser(*u)
 }
@@ -322,7 +303,7 @@ func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep in
 		return err
 	}
 	if _, ok := t.st.users[userID]; !ok {
-		return noUser(userID)
+		return app.ErrNoUser(userID)
 	}
 	if err := app.CheckStoredTimes(at); err != nil {
 		return err
@@ -520,7 +501,7 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 		return err
 	}
 	if _, ok := t.st.users[c.UserID]; !ok {
-		return noUser(c.UserID)
+		return app.ErrNoUser(c.UserID)
 	}
 	if err := app.CheckStoredTimes(c.ExpiresAt, c.CreatedAt); err != nil {
 		return err

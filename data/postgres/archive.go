@@ -264,7 +264,7 @@ var userColumnList = []string{"id", "email", "email_key", "name", "role", "has_m
 	"created_at", "updated_at", "sort_key", "search_text"}
 
 func (im *importer) User(u app.User) error {
-	if err := checkUser(&u); err != nil {
+	if err := app.CheckStoredUser(&u); err != nil {
 		return err
 	}
 	if u.ID <= 0 {

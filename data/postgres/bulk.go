@@ -67,7 +67,7 @@ func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
 			if u, more = next(); !more {
 				break
 			}
-			if err := checkUser(&u); err != nil {
+			if err := app.CheckStoredUser(&u); err != nil {
 				return 0, err
 			}
 			args := userArgs(&u)

@@ -148,7 +148,7 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 		expires_at = excluded.expires_at, tries = excluded.tries, created_at = excluded.created_at`,
 		c.UserID, c.Hash, c.SentTo, timeArg(c.ExpiresAt), c.Tries, timeArg(c.CreatedAt))
 	if constraint(err, "23503") != "" {
-		return noUser(c.UserID)
+		return app.ErrNoUser(c.UserID)
 	}
 	if err != nil {
 		return t.fail(err)

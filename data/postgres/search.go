@@ -173,14 +173,7 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	if err != nil {
 		return app.UserPage{}, err
 	}
-	page := app.UserPage{Users: users}
-	if len(users) > limit {
-		page.Users, page.More = users[:limit], true
-	}
-	if n := len(page.Users); n > 0 {
-		page.Next = app.Cursor{SortKey: keys[n-1], ID: page.Users[n-1].ID}
-	}
-	return page, nil
+	return app.PageOf(users, keys, limit), nil
 }
 
 // search returns up to want users matching frag after (key, id), in name

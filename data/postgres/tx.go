@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -197,35 +196,14 @@ func (t *tx) oneUser(notFound *app.Error, query string, args ...any) (app.User, 
 	return u, nil
 }
 
-func trim(s string) string { return strings.TrimSpace(s) }
-
-func noLogin(email string) *app.Error {
-	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", trim(email))
-}
-
-func noUser(id int64) *app.Error {
-	return app.Errorf(app.ENotFound, "No user has the number {{.ID}}.", "ID", id)
-}
-
-func loginTaken(email string) *app.Error {
-	return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", trim(email))
-}
-
 // UserByEmail returns the user whose login has the same EmailKey as email.
 func (t *tx) UserByEmail(email string) (app.User, error) {
-	return t.oneUser(noLogin(email), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.email_key = $1`, app.EmailKey(email))
+	return t.oneUser(app.ErrNoLogin(email), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.email_key = $1`, app.EmailKey(email))
 }
 
 // UserByID returns the user with this ID.
 func (t *tx) UserByID(id int64) (app.User, error) {
-	return t.oneUser(noUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = $1`, id)
-}
-
-func checkUser(u *app.User) error {
-	if app.EmailKey(u.Email) == "" {
-		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
-	}
-	return checkTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt)
+	return t.oneUser(app.ErrNoUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = $1`, id)
 }
 
 // loginOwner returns the ID of the user whose login has this key, 0 if none.
@@ -248,7 +226,7 @@ const userColumns = `email, email_key, name, role, has_mailbox, recovery_email, 
 
 // CreateUser stores u with a new ID, which it sets in u.
 func (t *tx) CreateUser(u *app.User) error {
-	if err := checkUser(u); err != nil {
+	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
 	owner, err := t.loginOwner(app.EmailKey(u.Email))
@@ -256,13 +234,13 @@ func (t *tx) CreateUser(u *app.User) error {
 		return err
 	}
 	if owner != 0 {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
 	var id int64
 	err = t.tx.QueryRow(t.ctx, `INSERT INTO users (`+userColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`, userArgs(u)...).Scan(&id)
 	if constraint(err, "23505") == "users_email_key_key" {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
 	if err != nil {
 		return t.fail(err)
@@ -276,13 +254,13 @@ func (t *tx) CreateUser(u *app.User) error {
 
 // UpdateUser stores every field of u, found by its ID.
 func (t *tx) UpdateUser(u *app.User) error {
-	if err := checkUser(u); err != nil {
+	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
 	var oldText string
 	err := t.tx.QueryRow(t.ctx, `SELECT search_text FROM users WHERE id = $1`, u.ID).Scan(&oldText)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return noUser(u.ID)
+		return app.ErrNoUser(u.ID)
 	}
 	if err != nil {
 		return t.fail(err)
@@ -292,12 +270,12 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return err
 	}
 	if owner != 0 && owner != u.ID {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
 	_, err = t.tx.Exec(t.ctx, `UPDATE users SET (`+userColumns+`) =
 		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) WHERE id = $1`, append([]any{u.ID}, userArgs(u)...)...)
 	if constraint(err, "23505") == "users_email_key_key" {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
 	if err != nil {
 		return t.fail(err)
@@ -347,7 +325,7 @@ func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep in
 	_, err := t.tx.Exec(t.ctx, `INSERT INTO password_history (user_id, hash, created_at) VALUES ($1, $2, $3)`,
 		userID, hash, timeArg(at))
 	if constraint(err, "23503") != "" {
-		return noUser(userID)
+		return app.ErrNoUser(userID)
 	}
 	if err != nil {
 		return t.fail(err)

@@ -210,13 +210,13 @@ func (im importer) Setting(k, v string) error {
 // User stores u unranked (rank -id): Import ranks and indexes every user
 // at its end.
 func (im importer) User(u app.User) error {
-	if err := checkUser(&u); err != nil {
+	if err := app.CheckStoredUser(&u); err != nil {
 		return err
 	}
 	key := app.EmailKey(u.Email)
 	if owner, err := im.t.loginOwner(key); err != nil || owner != 0 {
 		if owner != 0 {
-			return loginTaken(u.Email)
+			return app.ErrLoginTaken(u.Email)
 		}
 		return err
 	}

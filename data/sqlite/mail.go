@@ -142,7 +142,7 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 		expires_at = excluded.expires_at, tries = excluded.tries, created_at = excluded.created_at`,
 		c.UserID, c.Hash, c.SentTo, timeArg(c.ExpiresAt), c.Tries, timeArg(c.CreatedAt))
 	if isForeignKey(err) {
-		return noUser(c.UserID)
+		return app.ErrNoUser(c.UserID)
 	}
 	return err
 }

@@ -33,6 +33,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -87,8 +88,15 @@ func Start(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	reap(bin)
 	dir, err := os.MkdirTemp("", "sesame-pg-")
 	if err != nil {
+		return nil, err
+	}
+	// The test binary that started the server, so that a later run can stop
+	// the server of one that died before stopping it (a panic).
+	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	s := &Server{Dir: dir, bin: bin}
@@ -104,6 +112,40 @@ func Start(o Options) (*Server, error) {
 	}
 	os.RemoveAll(dir)
 	return nil, err
+}
+
+// reap stops and removes the servers left by test binaries that are gone.
+func reap(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "sesame-pg-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		s := &Server{Dir: dir, bin: bin}
+		if info, err := os.Stat(filepath.Join(dir, "data")); err == nil && os.Geteuid() == 0 {
+			if u, err := user.LookupId(strconv.Itoa(int(ownerUID(info)))); err == nil {
+				s.owner = u
+			}
+		}
+		_ = s.Stop()
+	}
+}
+
+// alive reports whether a process exists.
+func alive(pid int) bool {
+	return syscall.Kill(pid, 0) == nil || errors.Is(syscall.Kill(pid, 0), syscall.EPERM)
+}
+
+func ownerUID(info os.FileInfo) uint32 {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return st.Uid
+	}
+	return 0
 }
 
 // StartT starts a server of its own for one test, stopped at its end; the
