@@ -18,9 +18,12 @@ import (
 const benchSeed = 1
 
 // benchStores opens a directory of n generated users on SQLite (the cached
-// sample of the SQLite benchmarks) and on a PostgreSQL server of its own
-// (loaded anew: a throwaway server keeps nothing between runs), so that the
-// two are measured side by side in one run.
+// sample of the SQLite benchmarks) and on PostgreSQL, so that the two are
+// measured side by side in one run.
+//
+// The PostgreSQL database is $SESAME_BENCH_POSTGRES (a URL), loaded with the
+// sample when empty, kept otherwise: loading a million users takes minutes.
+// Without it, a throwaway server is started and loaded for the run.
 func benchStores(b *testing.B, n int) map[string]app.Store {
 	b.Helper()
 	lite, took, err := sample.OpenSQLite(os.TempDir(), n, benchSeed)
@@ -31,22 +34,28 @@ func benchStores(b *testing.B, n int) map[string]app.Store {
 	if took > 0 {
 		fmt.Printf("SQLite: generated %d users in %v\n", n, took.Round(time.Millisecond))
 	}
-	// A server as a company would set one up: a quarter of this machine's
-	// memory for its cache.
-	srv := pgtest.StartT(b, pgtest.Options{Config: map[string]string{"shared_buffers": "'6GB'", "effective_cache_size": "'12GB'"}})
-	if err := srv.Exec(context.Background(), "postgres", "CREATE DATABASE sesame"); err != nil {
-		b.Fatal(err)
-	}
-	pg, err := postgres.Open(srv.URL("sesame"))
+	pg, err := postgres.Open(benchServer(b))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { pg.Close() })
-	start := time.Now()
-	if _, err := sample.Load(context.Background(), pg, n, benchSeed); err != nil {
+	var have int
+	if err := pg.Read(context.Background(), func(tx app.Tx) error {
+		have, err = tx.CountUsers()
+		return err
+	}); err != nil {
 		b.Fatal(err)
 	}
-	fmt.Printf("PostgreSQL: loaded %d users in %v\n", n, time.Since(start).Round(time.Millisecond))
+	if have != n {
+		if have != 0 {
+			b.Fatalf("the database of SESAME_BENCH_POSTGRES holds %d users, not %d: give an empty one", have, n)
+		}
+		start := time.Now()
+		if _, err := sample.Load(context.Background(), pg, n, benchSeed); err != nil {
+			b.Fatal(err)
+		}
+		fmt.Printf("PostgreSQL: loaded %d users in %v\n", n, time.Since(start).Round(time.Millisecond))
+	}
 	return map[string]app.Store{"sqlite": lite, "postgres": pg}
 }
 
@@ -77,6 +86,20 @@ func BenchmarkSearchSideBySide(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchServer returns the URL of the PostgreSQL database of a benchmark.
+func benchServer(b *testing.B) string {
+	if url := os.Getenv("SESAME_BENCH_POSTGRES"); url != "" {
+		return url
+	}
+	// A server as a company would set one up: a quarter of this machine's
+	// memory for its cache.
+	srv := pgtest.StartT(b, pgtest.Options{Config: map[string]string{"shared_buffers": "'6GB'", "effective_cache_size": "'12GB'"}})
+	if err := srv.Exec(context.Background(), "postgres", "CREATE DATABASE sesame"); err != nil {
+		b.Fatal(err)
+	}
+	return srv.URL("sesame")
 }
 
 func firstPage(tb testing.TB, s app.Store, text string) {

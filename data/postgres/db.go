@@ -166,6 +166,9 @@ func open(conn string) (*DB, error) {
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 30 * time.Second
 	cfg.ConnConfig.RuntimeParams["application_name"] = "sesame"
+	// Sésame's queries are short: starting parallel workers costs more than
+	// it saves, and the workstations share the server's cores.
+	cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
