@@ -212,6 +212,9 @@ func TestExportImportRoundTrip(t *testing.T, newStore NewStore) {
 			t.Errorf("copied user %d locked until %v", u.ID, u.LockedUntil)
 		}
 		admins, err := tx.ActiveAdmins()
+		if err != nil {
+			return err
+		}
 		if len(admins) != 1 || admins[0].ID != 3 {
 			t.Errorf("active administrators of the copy: %+v", admins)
 		}
