@@ -32,13 +32,14 @@ import (
 //     0, the number of users), kept by every write in the same transaction.
 //
 // A fragment of one to three characters is one piece, whose count is the
-// exact number of matches; a longer one is the AND of its trigrams, the
-// smallest count bounding the matches. From that count the search picks
-// its way: when matches are dense it reads users in name order and checks
-// each text, stopping after the few rows that hold a page of matches; when
-// they are sparse it asks the GIN index for every candidate and sorts them.
-// Each way is bounded, so that no query reads more than a few thousand
-// rows, whatever the fragment.
+// exact number of matches (CountMatching needs nothing else); a longer one
+// is the AND of its trigrams, the smallest count bounding the matches. From
+// that count a search picks its way: when matches are many it reads users
+// in name order and checks each text, stopping after the rows that hold a
+// page of matches; when they are few, or gathered past a budget of rows,
+// it asks the GIN index for every candidate and sorts them. The known slow
+// case: a few tens of thousands of matches that all sort together, as the
+// holders of a common first name do, cost a visit of each (BENCHMARKS.md).
 
 const (
 	defaultLimit = 50
