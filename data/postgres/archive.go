@@ -174,6 +174,11 @@ func (db *DB) Import(ctx context.Context, fill func(app.DirectoryWriter) (app.Di
 		if err := t.renumber(); err != nil {
 			return err
 		}
+		if want.Users >= clusterMin {
+			if err := t.cluster(); err != nil {
+				return err
+			}
+		}
 		got, err := t.counts()
 		if err != nil {
 			return err
@@ -185,6 +190,10 @@ func (db *DB) Import(ctx context.Context, fill func(app.DirectoryWriter) (app.Di
 	}
 	return db.analyze(ctx)
 }
+
+// clusterMin is the number of users from which an import rewrites the
+// table in name order (see cluster).
+const clusterMin = 10000
 
 // renumber makes the IDs given from now on follow those copied in.
 func (t *tx) renumber() error {

@@ -50,7 +50,7 @@ const (
 	// candidate that the GIN index would give (reading a row of an index is
 	// that much cheaper than visiting one in the table), and never more
 	// than readMax.
-	readPerVisit = 4
+	readPerVisit = 1
 	readMax      = 100_000
 	// countScanMax is the most rows read to count the matches of a dense
 	// fragment of more than three characters.
