@@ -32,7 +32,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sesame", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbFlag := fs.String("db", "", "database file or postgres:// URL (default $SESAME_DB, else a file in the user's config folder)")
+	dbPath := fs.String("db", "", "database file or postgres:// URL (default $SESAME_DB, else a file in the user's config folder)")
 	language := fs.String("lang", "", "language of the window: en or fr (default: the system's)")
 	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
 	if err := fs.Parse(args); err != nil {
@@ -57,25 +57,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !cli.NeedsStore(rest) {
 		return cli.Run(context.Background(), env, rest)
 	}
-	where, err := database(*dbFlag)
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if dbGiven && *dbPath == "" {
+		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file or a postgres:// URL")
+		cli.Usage(stderr)
+		return 1
+	}
+	path, err := databasePath(*dbPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	db, err := openStore(where)
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-		return 1
-	}
-	defer db.Close()
 	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
 		return 1
 	}
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 
 	if len(rest) == 0 {
+		db, err := openStore(path)
+		if err != nil {
+			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+			return 1
+		}
+		defer db.Close()
+		notes(stderr, db)
+		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
@@ -88,25 +96,47 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(where), SendMailNow: sendNow})
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path), SendMailNow: sendNow})
 		a.Run()
 		return 0
 	}
-	env.Service, env.Mailer = svc, smtp.Sender{}
+	db, err := openForCommand(path, cli.ReadOnly(rest))
+	if err != nil {
+		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+		return 1
+	}
+	defer db.Close()
+	env.Service, env.Mailer = app.NewService(app.Config{Store: db, Blocklist: blocklist}), smtp.Sender{}
 	env.Generate = func(ctx context.Context, n int, seed int64) error {
 		_, err := sample.Load(ctx, db, n, seed)
 		return err
 	}
-	return cli.Run(context.Background(), env, rest)
+	status := cli.Run(context.Background(), env, rest)
+	notes(stderr, db)
+	return status
 }
 
-// store is what main needs of a store: the domain's Store, the bulk load of
-// the generator and the copy of a whole directory.
-type store interface {
+// notes prints what opening the database found for a person to know.
+func notes(stderr io.Writer, db any) {
+	if n, ok := db.(interface{ Notes() []string }); ok {
+		for _, note := range n.Notes() {
+			fmt.Fprintln(stderr, "sesame: note:", note)
+		}
+	}
+}
+
+// commandStore is what a command needs of a store: the domain's Store and
+// the bulk load of the generator.
+type commandStore interface {
 	app.Store
-	app.Archive
 	LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (int, error)
 	Close() error
+}
+
+// store is a whole store, that a directory can be copied out of and into.
+type store interface {
+	commandStore
+	app.Archive
 }
 
 // openStore opens the database that where names: a PostgreSQL server's for
@@ -118,6 +148,16 @@ func openStore(where string) (store, error) {
 	return sqlite.Open(where)
 }
 
+// openForCommand opens the database of a command: a SQLite file when the
+// command first needs it (a usage error creates nothing; a command that
+// only reads takes no lock), a PostgreSQL server's at once.
+func openForCommand(where string, readOnly bool) (commandStore, error) {
+	if postgres.IsURL(where) {
+		return postgres.Open(where)
+	}
+	return sqlite.OpenLazily(where, readOnly), nil
+}
+
 // shown is where, fit to show: without a password.
 func shown(where string) string {
 	if postgres.IsURL(where) {
@@ -127,17 +167,19 @@ func shown(where string) string {
 }
 
 // copyDirectory copies the whole directory of one database into another,
-// empty one (sesame db copy). The source must exist: no file is made for it.
+// empty one (sesame db copy). A source file is opened read-only: nothing is
+// made or changed there.
 func copyDirectory(ctx context.Context, from, to string) (app.DirectoryCounts, error) {
-	if !postgres.IsURL(from) {
-		if _, err := os.Stat(from); err != nil {
-			return app.DirectoryCounts{}, app.Errorf(app.EInvalid, "There is no database {{.Path}} to copy.", "Path", from)
-		}
-	}
 	if sameDatabase(from, to) {
 		return app.DirectoryCounts{}, app.Errorf(app.EInvalid, "The source and the target are the same database.")
 	}
-	src, err := openStore(from)
+	var src store
+	var err error
+	if postgres.IsURL(from) {
+		src, err = postgres.Open(from)
+	} else {
+		src, err = sqlite.OpenReadOnly(from)
+	}
 	if err != nil {
 		return app.DirectoryCounts{}, err
 	}
@@ -160,8 +202,8 @@ func sameDatabase(a, b string) bool {
 	return errA == nil && errB == nil && absA == absB
 }
 
-// database is --db, else $SESAME_DB, else the default file.
-func database(flagValue string) (string, error) {
+// databasePath is --db, else $SESAME_DB (when not empty), else the default file.
+func databasePath(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil
 	}

@@ -24,6 +24,10 @@ type NewUser struct {
 	TemporaryPassword string
 	// SendToRecovery mails the temporary password to RecoveryEmail.
 	SendToRecovery bool
+	// AllowSimilar creates the user although the login or the recovery
+	// address looks like an existing login (ELookAlike), as confirmed by
+	// the administrator.
+	AllowSimilar bool
 }
 
 // UserChange is what the user card saves in one step; nil fields are left
@@ -43,6 +47,9 @@ type UserChange struct {
 	// returning it.
 	SendToRecovery bool
 	Unlock         bool
+	// AllowSimilar saves a recovery address that looks like a login
+	// (ELookAlike), as confirmed by the administrator.
+	AllowSimilar bool
 }
 
 // UpdateResult says what UpdateUser did.
@@ -87,9 +94,11 @@ func (s *Service) User(ctx context.Context, email string) (User, error) {
 	return u, err
 }
 
-// SearchUsers returns a page of users in name order.
+// SearchUsers returns a page of users in name order. A whole address is
+// looked for in its canonical form, however it is typed.
 func (s *Service) SearchUsers(ctx context.Context, q UserQuery) (UserPage, error) {
 	var p UserPage
+	q.Text = searchText(q.Text)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		p, err = tx.SearchUsers(q)
@@ -102,12 +111,75 @@ func (s *Service) SearchUsers(ctx context.Context, q UserQuery) (UserPage, error
 // text, stopping at atMost (a window shows "10,000+" past that).
 func (s *Service) CountUsers(ctx context.Context, text string, atMost int) (int, error) {
 	var n int
+	text = searchText(text)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		n, err = tx.CountMatching(text, atMost)
 		return err
 	})
 	return n, err
+}
+
+// searchText is the text of a search: the canonical form of a whole
+// address, else the text as typed.
+func searchText(text string) string {
+	if c, err := CheckEmail(text); err == nil {
+		return c
+	}
+	return text
+}
+
+// LookAlikes lists up to limit users, other than the one with this login,
+// whose login a person could not tell apart from it (LookAlikeKey).
+func (s *Service) LookAlikes(ctx context.Context, email string, limit int) ([]User, error) {
+	var out []User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		u, err := tx.UserByEmail(email)
+		if err != nil {
+			return err
+		}
+		out, err = tx.LookAlikes(u.Email, u.ID, limit)
+		return err
+	})
+	return out, err
+}
+
+// lookAlikes refuses an address (a new login, a recovery address) that
+// looks like the login of a user other than except, unless allow says that
+// the administrator confirmed it; it returns the logins it looks like,
+// after those given.
+func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
+	found, err := tx.LookAlikes(email, except, 4)
+	if err != nil {
+		return nil, err
+	}
+	// The very same address is not a look-alike: a recovery address may be
+	// another user's login (a manager's, for a fictitious login).
+	var others []User
+	for _, o := range found {
+		if o.Email != email {
+			others = append(others, o)
+		}
+	}
+	if len(others) == 0 {
+		return known, nil
+	}
+	if !allow {
+		return nil, &Error{Code: ELookAlike, Message: Msg("{{.Email}} looks like the login {{.Other}}: a person could not tell them apart. Check the address, or confirm that it is right.",
+			"Email", email, "Other", others[0].Email)}
+	}
+	for _, o := range others {
+		known = append(known, o.Email)
+	}
+	return known, nil
+}
+
+// similarDetails tells the audit log which logins a confirmed address looks like.
+func similarDetails(logins []string) string {
+	if len(logins) == 0 {
+		return ""
+	}
+	return "; looks like " + strings.Join(logins, ", ") + " (confirmed)"
 }
 
 // Audit lists audit events, newest first.
@@ -186,7 +258,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
-		if n, err := tx.CountUsers(); err != nil || n == 0 {
+		if some, err := tx.HasUsers(); err != nil || !some {
 			if err != nil {
 				return err
 			}
@@ -208,15 +280,26 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if err := tx.CreateUser(&u); err != nil {
 			return err
 		}
-		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
-			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, st.HistoryDepth); err != nil {
+		similar, err := lookAlikes(tx, u.Email, u.ID, n.AllowSimilar)
+		if err != nil {
+			return err
+		}
+		if u.RecoveryEmail != "" {
+			// Its own login counts: mail meant for bob@acme.example must not
+			// go to bob@acrne.example.
+			if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, n.AllowSimilar, similar...); err != nil {
 				return err
 			}
 		}
-		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
+			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
+				return err
+			}
+		}
+		if _, err := clearThrottle(tx, EmailKey(email), now); err != nil {
 			return err
 		}
-		details := "role: " + string(role) + "; " + temporaryDetails(custom, u.TemporaryExpiresAt)
+		details := "role: " + string(role) + "; " + temporaryDetails(custom, u.TemporaryExpiresAt) + similarDetails(similar)
 		if !u.HasMailbox {
 			details += "; no mailbox"
 		}
@@ -349,7 +432,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 				if r == "" {
 					add(ActionRecoveryClear, "was "+u.RecoveryEmail)
 				} else {
-					add(ActionRecoverySet, r)
+					similar, err := lookAlikes(tx, r, 0, ch.AllowSimilar)
+					if err != nil {
+						return err
+					}
+					add(ActionRecoverySet, r+similarDetails(similar))
 				}
 				u.RecoveryEmail = r
 			}
@@ -369,7 +456,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 			// The temporary password joins the history, so that it cannot
 			// come back as the user's own two changes later.
 			if st.HistoryDepth > 0 {
-				if err := tx.AddPasswordHistory(u.ID, newHash, now, st.HistoryDepth); err != nil {
+				if err := tx.AddPasswordHistory(u.ID, newHash, now, true, st.HistoryDepth); err != nil {
 					return err
 				}
 			}
@@ -395,14 +482,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 			return Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
 		}
 		if unlock {
-			th, err := tx.Throttle(EmailKey(u.Email))
+			th, err := clearThrottle(tx, EmailKey(u.Email), now)
 			if err != nil {
 				return err
 			}
 			if th.Failures > 0 || !th.LockedUntil.IsZero() {
-				if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
-					return err
-				}
 				details := "after " + itoa(th.Failures) + " failed sign-ins"
 				if now.Before(th.LockedUntil) {
 					details += ", was locked until " + th.LockedUntil.UTC().Format(time.RFC3339)
@@ -435,8 +519,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 }
 
 // guardLastAdmin refuses to demote or disable the last active administrator.
+// It asks only whether another one exists, whatever their number.
 func guardLastAdmin(tx Tx, u User) error {
-	admins, err := tx.ActiveAdmins()
+	admins, err := tx.ActiveAdmins(2)
 	if err != nil {
 		return err
 	}

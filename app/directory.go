@@ -10,15 +10,24 @@ import (
 
 // PasswordHistoryEntry is one previous password hash of a user, as stored.
 type PasswordHistoryEntry struct {
+	ID        int64
+	UserID    int64
+	Hash      string
+	At        time.Time
+	Temporary bool // the hash of a temporary password
+}
+
+// RecoverySend records that a recovery code was sent for a user, for the
+// limits on codes a day (see RecoveryCodesSent).
+type RecoverySend struct {
 	ID     int64
 	UserID int64
-	Hash   string
-	At     time.Time
+	SentAt time.Time
 }
 
 // DirectoryCounts counts the rows of each table of a directory.
 type DirectoryCounts struct {
-	Settings, Users, PasswordHistory, Throttle, Audit, Outbox, RecoveryCodes int
+	Settings, Users, PasswordHistory, Throttle, Audit, Outbox, RecoveryCodes, RecoverySends int
 }
 
 // DirectoryWriter takes the rows of a whole directory as they are stored:
@@ -26,17 +35,19 @@ type DirectoryCounts struct {
 // of its IDs (settings and throttling by key, recovery codes by user).
 type DirectoryWriter interface {
 	Setting(key, value string) error
-	User(u User) error // LockedUntil is not part of a user: see Throttle
+	User(u User) error // without LockedUntil and HasLookAlike, which reads join
 	PasswordHistory(h PasswordHistoryEntry) error
 	Throttle(t Throttle) error
 	Audit(e AuditEvent) error
 	Mail(m OutboxMessage) error
 	RecoveryCode(c RecoveryCode) error
+	RecoverySend(r RecoverySend) error
 }
 
 // Archive is a store whose whole directory can be copied out of it and into
-// another store exactly: IDs, times, hashes, throttling, the audit log and
-// the outbox as they are. It is no use case: no rule of the domain is
+// another store exactly: IDs, times, hashes, throttling, the audit log, the
+// outbox and the recovery codes as they are. What a store derives from
+// them (search and look-alike keys) it makes again. It is no use case: no rule of the domain is
 // applied and nothing is audited (sesame db copy).
 type Archive interface {
 	// Export hands every row to w, read in one consistent snapshot, and
@@ -88,6 +99,7 @@ func CheckCopied(read, copied DirectoryCounts) error {
 		{"audit log", read.Audit, copied.Audit},
 		{"outbox", read.Outbox, copied.Outbox},
 		{"recovery codes", read.RecoveryCodes, copied.RecoveryCodes},
+		{"recovery codes sent", read.RecoverySends, copied.RecoverySends},
 	} {
 		if t.read != t.have {
 			return Errorf(EInternal, "The copy does not match the original: {{.Table}} holds {{.Copied}} rows where {{.Read}} were read.",

@@ -89,8 +89,9 @@ func (u *usersView) openCard(user app.User, row int, note string) {
 		if fresh, err = svc.User(ctx, email); err != nil || !fresh.IsAdmin() || fresh.Disabled {
 			return
 		}
-		// Only an active administrator may be the last one.
-		admins, err = svc.Administrators(ctx)
+		// Only an active administrator may be the last one; two tell
+		// whether another exists.
+		admins, _, err = svc.Administrators(ctx, 2)
 	}, func() {
 		if u.s.admin != u.admin || opening != u.opening {
 			return // the administration was left, or another card asked for, meanwhile

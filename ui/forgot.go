@@ -49,9 +49,12 @@ func (s *session) newForgot(email string) *forgotScreen {
 	v := &forgotScreen{s: s, email: email}
 	ctx := context.Background()
 	st, err := s.svc.Settings(ctx)
-	var admins []app.User
+	var (
+		admins []app.User
+		total  int
+	)
 	if err == nil {
-		admins, err = s.svc.Administrators(ctx)
+		admins, total, err = s.svc.Administrators(ctx, maxNamed)
 	}
 	v.back = s.newButton(lang.L("Back to sign in"), widget.LowImportance, v.onCancel)
 	if err != nil {
@@ -63,11 +66,11 @@ func (s *session) newForgot(email string) *forgotScreen {
 	v.byMail = st.SMTP.Configured()
 	if !v.byMail {
 		v.back.Importance = widget.HighImportance
-		v.advice = paragraph(forgotAdvice(st, admins))
+		v.advice = paragraph(forgotAdvice(st, admins, total))
 		v.content = page(heading(lang.L("Forgot your password?")), v.advice, v.back)
 		return v
 	}
-	v.advice = paragraph(lang.L("Without a code, only your administrator can give you a new password.") + " " + askAdministrators(admins))
+	v.advice = paragraph(lang.L("Without a code, only your administrator can give you a new password.") + " " + askAdministrators(admins, total))
 	v.address = s.newEntry(lang.L("name@company.com"))
 	v.address.SetText(email)
 	v.address.OnSubmitted = func(string) { v.onSend() }
@@ -89,18 +92,19 @@ func (s *session) newForgot(email string) *forgotScreen {
 
 // forgotAdvice says what to do about a forgotten password when no code
 // can be sent.
-func forgotAdvice(st app.Settings, admins []app.User) string {
+func forgotAdvice(st app.Settings, admins []app.User, total int) string {
 	var text string
 	if st.AdminPasswordManagement {
 		text = lang.L("You cannot choose a new password yourself: only an administrator can give you one. They will give you a temporary password, and you will choose your own when you sign in with it.")
 	} else {
 		text = lang.L("An administrator can help you get back into your account.")
 	}
-	return text + "\n\n" + askAdministrators(admins)
+	return text + "\n\n" + askAdministrators(admins, total)
 }
 
-// askAdministrators names whom to ask for a new password.
-func askAdministrators(admins []app.User) string {
+// askAdministrators names whom to ask for a new password: a few of the
+// total active administrators (counted up to app.AdminCountLimit).
+func askAdministrators(admins []app.User, total int) string {
 	if len(admins) == 0 {
 		return lang.L("Ask the person who looks after Sésame in your company.")
 	}
@@ -109,10 +113,13 @@ func askAdministrators(admins []app.User) string {
 		names = append(names, a.Name)
 	}
 	list := strings.Join(names, ", ")
-	if more := len(admins) - len(names); more > 0 {
+	switch more := total - len(names); {
+	case total >= app.AdminCountLimit:
+		list += " " + lang.L("and many more")
+	case more > 0:
 		list += " " + lang.N("and {{.N}} more", more, map[string]any{"N": more})
 	}
-	return lang.N("Ask your administrator: {{.Names}}.", len(admins), map[string]any{"Names": list})
+	return lang.N("Ask your administrator: {{.Names}}.", max(total, len(admins)), map[string]any{"Names": list})
 }
 
 // maxNamed is the number of administrators that the forgotten password

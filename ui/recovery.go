@@ -44,8 +44,8 @@ func (s *session) newRecoveryCode(email string) *codeScreen {
 	if err != nil {
 		st = app.DefaultSettings()
 	}
-	admins, _ := s.svc.Administrators(ctx)
-	v.sent = paragraph(sentText(st, admins))
+	admins, total, _ := s.svc.Administrators(ctx, maxNamed)
+	v.sent = paragraph(sentText(st, admins, total))
 	v.again = notice(widget.SuccessImportance)
 	v.code = s.newEntry(lang.L("1234 5678"))
 	v.code.OnSubmitted = func(string) { v.onNext() }
@@ -70,9 +70,9 @@ func (s *session) newRecoveryCode(email string) *codeScreen {
 }
 
 // sentText is the answer to a request for a code, the same for any e-mail.
-func sentText(st app.Settings, admins []app.User) string {
+func sentText(st app.Settings, admins []app.User, total int) string {
 	return lang.L("If an account with a recovery e-mail exists for this e-mail, a code was sent to it; it is valid for {{.Lifetime}}. Otherwise only your administrator can give you a new password.",
-		map[string]any{"Lifetime": lifetime(st.RecoveryCodeLifetime)}) + " " + askAdministrators(admins)
+		map[string]any{"Lifetime": lifetime(st.RecoveryCodeLifetime)}) + " " + askAdministrators(admins, total)
 }
 
 func (v *codeScreen) setBusy(busy bool) {

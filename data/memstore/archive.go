@@ -1,8 +1,8 @@
 package memstore
 
 import (
-	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"sesame/app"
@@ -13,13 +13,13 @@ func (s *Store) Export(ctx context.Context, w app.DirectoryWriter) (app.Director
 	var n app.DirectoryCounts
 	err := s.Read(ctx, func(atx app.Tx) error {
 		st := atx.(*tx).st
-		for _, k := range slices.Sorted(mapsKeys(st.settings)) {
+		for _, k := range slices.Sorted(maps.Keys(st.settings)) {
 			if err := w.Setting(k, st.settings[k]); err != nil {
 				return err
 			}
 			n.Settings++
 		}
-		for _, id := range slices.Sorted(mapsKeys(st.users)) {
+		for _, id := range slices.Sorted(maps.Keys(st.users)) {
 			if err := w.User(st.users[id]); err != nil {
 				return err
 			}
@@ -31,7 +31,7 @@ func (s *Store) Export(ctx context.Context, w app.DirectoryWriter) (app.Director
 			}
 			n.PasswordHistory++
 		}
-		for _, k := range slices.Sorted(mapsKeys(st.throttle)) {
+		for _, k := range slices.Sorted(maps.Keys(st.throttle)) {
 			if err := w.Throttle(st.throttle[k]); err != nil {
 				return err
 			}
@@ -49,25 +49,21 @@ func (s *Store) Export(ctx context.Context, w app.DirectoryWriter) (app.Director
 			}
 			n.Outbox++
 		}
-		for _, id := range slices.Sorted(mapsKeys(st.codes)) {
+		for _, id := range slices.Sorted(maps.Keys(st.codes)) {
 			if err := w.RecoveryCode(st.codes[id]); err != nil {
 				return err
 			}
 			n.RecoveryCodes++
 		}
+		for _, r := range st.sends {
+			if err := w.RecoverySend(r); err != nil {
+				return err
+			}
+			n.RecoverySends++
+		}
 		return nil
 	})
 	return n, err
-}
-
-func mapsKeys[K cmp.Ordered, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Import fills an empty store with the rows fill hands, all or nothing.
@@ -97,7 +93,8 @@ func (s *Store) Counts(ctx context.Context) (app.DirectoryCounts, error) {
 
 func counts(st *state) app.DirectoryCounts {
 	return app.DirectoryCounts{Settings: len(st.settings), Users: len(st.users), PasswordHistory: len(st.history),
-		Throttle: len(st.throttle), Audit: len(st.audit), Outbox: len(st.mail), RecoveryCodes: len(st.codes)}
+		Throttle: len(st.throttle), Audit: len(st.audit), Outbox: len(st.mail), RecoveryCodes: len(st.codes),
+		RecoverySends: len(st.sends)}
 }
 
 // importer stores rows as they are, IDs included, each table in ID order.
@@ -157,4 +154,19 @@ func (im importer) RecoveryCode(c app.RecoveryCode) error {
 		return app.ErrOrphanRow("recovery codes", c.UserID)
 	}
 	return im.t.PutRecoveryCode(c)
+}
+
+func (im importer) RecoverySend(r app.RecoverySend) error {
+	if _, ok := im.t.st.users[r.UserID]; !ok {
+		return app.ErrOrphanRow("recovery codes sent", r.ID)
+	}
+	if r.ID < nextID(im.t.st.sends, sendID) {
+		return app.ErrDuplicateRow("recovery codes sent", r.ID)
+	}
+	if err := app.CheckStoredTimes(r.SentAt); err != nil {
+		return err
+	}
+	utc(&r.SentAt)
+	im.t.st.sends = append(im.t.st.sends, r)
+	return nil
 }

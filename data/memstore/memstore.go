@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mtibben/confusables"
+
 	"sesame/app"
 )
 
@@ -33,6 +35,8 @@ type state struct {
 	audit    []app.AuditEvent    // by ID
 	mail     []app.OutboxMessage // by ID
 	codes    map[int64]app.RecoveryCode
+	sends    []app.RecoverySend // recovery codes sent, by ID
+	looks    map[int64]string   // user ID → LookAlikeKey of the login
 }
 
 var (
@@ -45,6 +49,7 @@ func New() *Store {
 	return &Store{state: state{
 		users: map[int64]app.User{}, nextID: 1,
 		throttle: map[string]app.Throttle{}, settings: map[string]string{}, codes: map[int64]app.RecoveryCode{},
+		looks: map[int64]string{},
 	}}
 }
 
@@ -57,6 +62,8 @@ func (s state) clone() state {
 	c.audit = slices.Clone(s.audit)
 	c.mail = slices.Clone(s.mail)
 	c.codes = maps.Clone(s.codes)
+	c.sends = slices.Clone(s.sends)
+	c.looks = maps.Clone(s.looks)
 	return c
 }
 
@@ -120,8 +127,19 @@ func (readOnlyError) Error() string { return "memstore: change in a read transac
 
 var errReadOnly error = readOnlyError{}
 
+// lookAlikeKey is the key under which logins that look alike meet.
+func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Skeleton, email) }
+
+// withLock fills what reads of a user join: its lock and its look-alikes.
 func (t *tx) withLock(u app.User) app.User {
 	u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
+	u.HasLookAlike = false
+	for id, key := range t.st.looks {
+		if id != u.ID && key == t.st.looks[u.ID] {
+			u.HasLookAlike = true
+			break
+		}
+	}
 	return u
 }
 
@@ -159,9 +177,10 @@ func (t *tx) putUser(u app.User) error {
 	if id := t.owner(app.EmailKey(u.Email)); id != 0 && id != u.ID {
 		return app.ErrLoginTaken(u.Email)
 	}
-	u.LockedUntil = time.Time{}
+	u.LockedUntil, u.HasLookAlike = time.Time{}, false
 	utc(&u.TemporaryExpiresAt, &u.PasswordChangedAt, &u.LastSignInAt, &u.CreatedAt, &u.UpdatedAt)
 	t.st.users[u.ID] = u
+	t.st.looks[u.ID] = lookAlikeKey(u.Email)
 	t.st.nextID = max(t.st.nextID, u.ID+1)
 	return nil
 }
@@ -189,7 +208,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 	return t.putUser(*u)
 }
 
-func (t *tx) CountUsers() (int, error) { return len(t.st.users), nil }
+func (t *tx) HasUsers() (bool, error) { return len(t.st.users) > 0, nil }
 
 // utc puts times in UTC, as the other stores give them back.
 func utc(ts ...*time.Time) {
@@ -218,10 +237,26 @@ func (t *tx) sorted() []app.User {
 	return out
 }
 
-func (t *tx) ActiveAdmins() ([]app.User, error) {
+func (t *tx) ActiveAdmins(limit int) ([]app.User, error) {
 	var out []app.User
 	for _, u := range t.sorted() {
-		if u.IsAdmin() && !u.Disabled {
+		if u.IsAdmin() && !u.Disabled && len(out) < limit {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) CountActiveAdmins(atMost int) (int, error) {
+	admins, err := t.ActiveAdmins(atMost)
+	return len(admins), err
+}
+
+func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
+	key := lookAlikeKey(email)
+	var out []app.User
+	for _, u := range t.sorted() {
+		if u.ID != exceptID && t.st.looks[u.ID] == key && len(out) < limit {
 			out = append(out, u)
 		}
 	}
@@ -273,32 +308,37 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 	return n, nil
 }
 
-// historyOf returns the user's entries, newest first.
-func (t *tx) historyOf(userID int64) []app.PasswordHistoryEntry {
+// historyOf returns the user's entries of one kind, newest first.
+func (t *tx) historyOf(userID int64, temporary bool) []app.PasswordHistoryEntry {
 	var out []app.PasswordHistoryEntry
 	for _, h := range t.st.history {
-		if h.UserID == userID {
+		if h.UserID == userID && h.Temporary == temporary {
 			out = append(out, h)
 		}
 	}
-	slices.SortFunc(out, func(a, b app.PasswordHistoryEntry) int {
-		return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
-	})
+	slices.SortFunc(out, newestFirst)
 	return out
 }
 
+func newestFirst(a, b app.PasswordHistoryEntry) int {
+	return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
+}
+
 func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
+	var both []app.PasswordHistoryEntry
+	for _, temporary := range []bool{false, true} {
+		h := t.historyOf(userID, temporary)
+		both = append(both, h[:min(max(limit, 0), len(h))]...)
+	}
+	slices.SortFunc(both, newestFirst)
 	var out []string
-	for _, h := range t.historyOf(userID) {
-		if len(out) >= limit {
-			break
-		}
+	for _, h := range both {
 		out = append(out, h.Hash)
 	}
 	return out, nil
 }
 
-func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error {
+func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error {
 	if err := t.change(); err != nil {
 		return err
 	}
@@ -309,9 +349,10 @@ func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep in
 		return err
 	}
 	utc(&at)
-	t.st.history = append(t.st.history, app.PasswordHistoryEntry{ID: nextID(t.st.history, historyID), UserID: userID, Hash: hash, At: at})
+	t.st.history = append(t.st.history, app.PasswordHistoryEntry{ID: nextID(t.st.history, historyID), UserID: userID,
+		Hash: hash, At: at, Temporary: temporary})
 	drop := map[int64]bool{}
-	for i, h := range t.historyOf(userID) {
+	for i, h := range t.historyOf(userID, temporary) {
 		if i >= keep {
 			drop[h.ID] = true
 		}
@@ -351,16 +392,21 @@ func (t *tx) ClearThrottle(key string) error {
 	return nil
 }
 
-func (t *tx) PurgeThrottle(before time.Time) error {
+func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
 	if err := t.change(); err != nil {
-		return err
+		return nil, err
 	}
-	for k, th := range t.st.throttle {
+	var refused []app.Throttle
+	for _, k := range slices.Sorted(maps.Keys(t.st.throttle)) {
+		th := t.st.throttle[k]
 		if !th.LastFailure.IsZero() && th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
+			if th.Refused > 0 {
+				refused = append(refused, th)
+			}
 			delete(t.st.throttle, k)
 		}
 	}
-	return nil
+	return refused, nil
 }
 
 func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
@@ -384,6 +430,7 @@ func nextID[T any](rows []T, id func(T) int64) int64 {
 func historyID(h app.PasswordHistoryEntry) int64 { return h.ID }
 func auditID(e app.AuditEvent) int64             { return e.ID }
 func mailID(m app.OutboxMessage) int64           { return m.ID }
+func sendID(r app.RecoverySend) int64            { return r.ID }
 
 func (t *tx) AddAudit(e app.AuditEvent) error {
 	if err := t.change(); err != nil {
@@ -516,5 +563,40 @@ func (t *tx) DeleteRecoveryCode(userID int64) error {
 		return err
 	}
 	delete(t.st.codes, userID)
+	return nil
+}
+
+func (t *tx) RecoveryCodesSent(userID int64, since time.Time) (int, time.Time, error) {
+	n, last := 0, time.Time{}
+	for _, r := range t.st.sends {
+		if r.UserID != userID {
+			continue
+		}
+		if !r.SentAt.Before(since) {
+			n++
+		}
+		if r.SentAt.After(last) {
+			last = r.SentAt
+		}
+	}
+	return n, last, nil
+}
+
+func (t *tx) NoteRecoveryCodeSent(userID int64, at time.Time) error {
+	if err := t.change(); err != nil {
+		return err
+	}
+	if _, ok := t.st.users[userID]; !ok {
+		return app.ErrNoUser(userID)
+	}
+	if err := app.CheckStoredTimes(at); err != nil {
+		return err
+	}
+	utc(&at)
+	dayBefore := at.Add(-24 * time.Hour)
+	t.st.sends = slices.DeleteFunc(t.st.sends, func(r app.RecoverySend) bool {
+		return r.UserID == userID && r.SentAt.Before(dayBefore)
+	})
+	t.st.sends = append(t.st.sends, app.RecoverySend{ID: nextID(t.st.sends, sendID), UserID: userID, SentAt: at})
 	return nil
 }

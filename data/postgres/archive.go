@@ -11,7 +11,7 @@ import (
 var _ app.Archive = (*DB)(nil)
 
 // tables are the tables of a directory, in the order of app.DirectoryWriter.
-var tables = []string{"settings", "users", "password_history", "throttle", "audit", "outbox", "recovery_codes"}
+var tables = []string{"settings", "users", "password_history", "throttle", "audit", "outbox", "recovery_codes", "recovery_sends"}
 
 // Export hands the whole directory to w, read from one snapshot.
 func (db *DB) Export(ctx context.Context, w app.DirectoryWriter) (app.DirectoryCounts, error) {
@@ -65,22 +65,23 @@ func (t *tx) export(w app.DirectoryWriter, n *app.DirectoryCounts) error {
 				if err := scanned(err); err != nil {
 					return err
 				}
+				u.HasLookAlike = false // joined, not stored
 				return w.User(u)
 			})
 		},
 		func() error {
-			return t.each(&n.PasswordHistory, `SELECT id, user_id, hash, created_at FROM password_history ORDER BY id`, func(r pgx.Rows) error {
+			return t.each(&n.PasswordHistory, `SELECT id, user_id, hash, created_at, temporary FROM password_history ORDER BY id`, func(r pgx.Rows) error {
 				var h app.PasswordHistoryEntry
-				if err := scanned(r.Scan(&h.ID, &h.UserID, &h.Hash, timeCol{&h.At})); err != nil {
+				if err := scanned(r.Scan(&h.ID, &h.UserID, &h.Hash, timeCol{&h.At}, &h.Temporary)); err != nil {
 					return err
 				}
 				return w.PasswordHistory(h)
 			})
 		},
 		func() error {
-			return t.each(&n.Throttle, `SELECT key, failures, locked_until, last_failure FROM throttle ORDER BY key`, func(r pgx.Rows) error {
+			return t.each(&n.Throttle, `SELECT key, failures, locked_until, last_failure, refused FROM throttle ORDER BY key`, func(r pgx.Rows) error {
 				var th app.Throttle
-				if err := scanned(r.Scan(&th.Key, &th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure})); err != nil {
+				if err := scanned(r.Scan(&th.Key, &th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure}, &th.Refused)); err != nil {
 					return err
 				}
 				return w.Throttle(th)
@@ -113,6 +114,15 @@ func (t *tx) export(w app.DirectoryWriter, n *app.DirectoryCounts) error {
 				return w.RecoveryCode(c)
 			})
 		},
+		func() error {
+			return t.each(&n.RecoverySends, `SELECT id, user_id, sent_at FROM recovery_sends ORDER BY id`, func(r pgx.Rows) error {
+				var rs app.RecoverySend
+				if err := scanned(r.Scan(&rs.ID, &rs.UserID, timeCol{&rs.SentAt})); err != nil {
+					return err
+				}
+				return w.RecoverySend(rs)
+			})
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -137,8 +147,8 @@ func (t *tx) counts() (app.DirectoryCounts, error) {
 	var n app.DirectoryCounts
 	err := t.tx.QueryRow(t.ctx, `SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),
 		(SELECT count(*) FROM password_history), (SELECT count(*) FROM throttle), (SELECT count(*) FROM audit),
-		(SELECT count(*) FROM outbox), (SELECT count(*) FROM recovery_codes)`).
-		Scan(&n.Settings, &n.Users, &n.PasswordHistory, &n.Throttle, &n.Audit, &n.Outbox, &n.RecoveryCodes)
+		(SELECT count(*) FROM outbox), (SELECT count(*) FROM recovery_codes), (SELECT count(*) FROM recovery_sends)`).
+		Scan(&n.Settings, &n.Users, &n.PasswordHistory, &n.Throttle, &n.Audit, &n.Outbox, &n.RecoveryCodes, &n.RecoverySends)
 	if err != nil {
 		return n, t.fail(err)
 	}
@@ -197,7 +207,7 @@ const clusterMin = 10000
 
 // renumber makes the IDs given from now on follow those copied in.
 func (t *tx) renumber() error {
-	for _, table := range []string{"users", "password_history", "audit", "outbox"} {
+	for _, table := range []string{"users", "password_history", "audit", "outbox", "recovery_sends"} {
 		if _, err := t.exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce(max(id), 0) + 1, false) FROM `+table, table); err != nil {
 			return err
 		}
@@ -251,7 +261,8 @@ func (im *importer) flush() error {
 		return nil
 	}
 	name := map[string]string{"settings": "settings", "users": "users", "password_history": "password history",
-		"throttle": "throttling", "audit": "audit log", "outbox": "outbox", "recovery_codes": "recovery codes"}[im.table]
+		"throttle": "throttling", "audit": "audit log", "outbox": "outbox", "recovery_codes": "recovery codes",
+		"recovery_sends": "recovery codes sent"}[im.table]
 	first := rows[0][0]
 	if c := constraint(err, "23505"); c == "users_email_key_key" {
 		return app.Errorf(app.EConflict, "Two users of the copy have the same login.")
@@ -270,7 +281,7 @@ func (im *importer) Setting(k, v string) error {
 
 var userColumnList = []string{"id", "email", "email_key", "name", "role", "has_mailbox", "recovery_email", "disabled",
 	"password_hash", "password_temporary", "temporary_expires_at", "password_changed_at", "last_signin_at",
-	"created_at", "updated_at", "sort_key", "search_text"}
+	"created_at", "updated_at", "sort_key", "search_text", "look_alike_key"}
 
 func (im *importer) User(u app.User) error {
 	if err := app.CheckStoredUser(&u); err != nil {
@@ -291,7 +302,8 @@ func (im *importer) PasswordHistory(h app.PasswordHistoryEntry) error {
 	if err := checkTimes(h.At); err != nil {
 		return err
 	}
-	return im.add("password_history", []string{"id", "user_id", "hash", "created_at"}, h.ID, h.UserID, h.Hash, timeArg(h.At))
+	return im.add("password_history", []string{"id", "user_id", "hash", "created_at", "temporary"},
+		h.ID, h.UserID, h.Hash, timeArg(h.At), h.Temporary)
 }
 
 func (im *importer) Throttle(th app.Throttle) error {
@@ -301,8 +313,8 @@ func (im *importer) Throttle(th app.Throttle) error {
 	if err := checkTimes(th.LockedUntil, th.LastFailure); err != nil {
 		return err
 	}
-	return im.add("throttle", []string{"key", "failures", "locked_until", "last_failure"},
-		th.Key, int32(th.Failures), timeArg(th.LockedUntil), timeArg(th.LastFailure))
+	return im.add("throttle", []string{"key", "failures", "locked_until", "last_failure", "refused"},
+		th.Key, int32(th.Failures), timeArg(th.LockedUntil), timeArg(th.LastFailure), int32(th.Refused))
 }
 
 func (im *importer) Audit(e app.AuditEvent) error {
@@ -328,4 +340,11 @@ func (im *importer) RecoveryCode(c app.RecoveryCode) error {
 	}
 	return im.add("recovery_codes", []string{"user_id", "hash", "sent_to", "expires_at", "tries", "created_at"},
 		c.UserID, c.Hash, c.SentTo, timeArg(c.ExpiresAt), int32(c.Tries), timeArg(c.CreatedAt))
+}
+
+func (im *importer) RecoverySend(r app.RecoverySend) error {
+	if err := checkTimes(r.SentAt); err != nil {
+		return err
+	}
+	return im.add("recovery_sends", []string{"id", "user_id", "sent_at"}, r.ID, r.UserID, r.SentAt.UnixNano())
 }

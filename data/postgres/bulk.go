@@ -37,6 +37,7 @@ func (db *DB) LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (i
 
 // loadIndexes are the indexes that a large load drops and builds again.
 var loadIndexes = []struct{ name, create string }{
+	{"users_by_look_alike", `CREATE INDEX users_by_look_alike ON users (look_alike_key, sort_key, id)`},
 	{"users_by_name", `CREATE INDEX users_by_name ON users (sort_key, id) INCLUDE (search_text)`},
 	{"users_grams", `CREATE INDEX users_grams ON users USING gin (sesame_grams(search_text))`},
 }
@@ -134,4 +135,4 @@ func (t *tx) cluster() error {
 const userColumnTypes = `email text, email_key text COLLATE "C", name text, role text, has_mailbox boolean,
 	recovery_email text, disabled boolean, password_hash text, password_temporary boolean,
 	temporary_expires_at bigint, password_changed_at bigint, last_signin_at bigint, created_at bigint,
-	updated_at bigint, sort_key bytea, search_text text COLLATE "C"`
+	updated_at bigint, sort_key bytea, search_text text COLLATE "C", look_alike_key text COLLATE "C"`

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/mtibben/confusables"
 
 	"sesame/app"
 )
@@ -143,12 +146,14 @@ func (c timeCol) ScanInt64(v pgtype.Int8) error {
 
 // Users.
 
-// userCols are the columns of a user read with its throttling state; the
-// queries that select them name users u and throttle t.
+// userCols are the columns of a user read with its throttling state and
+// whether another login looks like it (one probe of an index); the queries
+// that select them name users u and throttle t.
 const (
 	userCols = `u.id, u.email, u.name, u.role, u.has_mailbox, u.recovery_email, u.disabled,
 		u.password_hash, u.password_temporary, u.temporary_expires_at, u.password_changed_at,
-		u.last_signin_at, u.created_at, u.updated_at, t.locked_until, u.sort_key`
+		u.last_signin_at, u.created_at, u.updated_at, t.locked_until,
+		EXISTS (SELECT 1 FROM users o WHERE o.look_alike_key = u.look_alike_key AND o.id <> u.id), u.sort_key`
 	userJoin = `users u LEFT JOIN throttle t ON t.key = u.email_key`
 )
 
@@ -159,7 +164,7 @@ func scanUser(s pgx.Row) (app.User, string, error) {
 	var role string
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.HasMailbox, &u.RecoveryEmail, &u.Disabled,
 		&u.PasswordHash, &u.PasswordTemporary, timeCol{&u.TemporaryExpiresAt}, timeCol{&u.PasswordChangedAt},
-		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &sortKey)
+		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
 	u.Role = app.Role(role)
 	return u, string(sortKey), err
 }
@@ -217,12 +222,17 @@ func (t *tx) loginOwner(key string) (int64, error) {
 func userArgs(u *app.User) []any {
 	return []any{u.Email, app.EmailKey(u.Email), u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), []byte(app.SortKey(u)), app.SearchText(u)}
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), []byte(app.SortKey(u)), app.SearchText(u),
+		lookAlikeKey(u.Email)}
 }
+
+// lookAlikeKey is the key under which logins that look alike meet, with the
+// data of Unicode's confusables.txt.
+func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Skeleton, email) }
 
 const userColumns = `email, email_key, name, role, has_mailbox, recovery_email, disabled, password_hash,
 	password_temporary, temporary_expires_at, password_changed_at, last_signin_at, created_at, updated_at,
-	sort_key, search_text`
+	sort_key, search_text, look_alike_key`
 
 // CreateUser stores u with a new ID, which it sets in u.
 func (t *tx) CreateUser(u *app.User) error {
@@ -238,7 +248,7 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	var id int64
 	err = t.tx.QueryRow(t.ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`, userArgs(u)...).Scan(&id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`, userArgs(u)...).Scan(&id)
 	if constraint(err, "23505") == "users_email_key_key" {
 		return app.ErrLoginTaken(u.Email)
 	}
@@ -273,7 +283,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return app.ErrLoginTaken(u.Email)
 	}
 	_, err = t.tx.Exec(t.ctx, `UPDATE users SET (`+userColumns+`) =
-		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) WHERE id = $1`, append([]any{u.ID}, userArgs(u)...)...)
+		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) WHERE id = $1`, append([]any{u.ID}, userArgs(u)...)...)
 	if constraint(err, "23505") == "users_email_key_key" {
 		return app.ErrLoginTaken(u.Email)
 	}
@@ -283,29 +293,51 @@ func (t *tx) UpdateUser(u *app.User) error {
 	return t.countGrams(oldText, app.SearchText(u), false)
 }
 
-// CountUsers returns the number of users, kept by the gram counts.
-func (t *tx) CountUsers() (int, error) {
-	n, err := t.userCount()
+// HasUsers reports whether there is any user: one row read, however many.
+func (t *tx) HasUsers() (bool, error) {
+	_, ok, err := t.queryInt64(`SELECT 1 FROM users LIMIT 1`)
+	return ok, err
+}
+
+// ActiveAdmins lists up to limit administrators who are not disabled, by
+// name, through the index of active administrators.
+func (t *tx) ActiveAdmins(limit int) ([]app.User, error) {
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
+		WHERE u.role = 'admin' AND NOT u.disabled ORDER BY u.sort_key, u.id LIMIT $1`, max(limit, 0))
+	return users, err
+}
+
+// CountActiveAdmins counts the administrators who are not disabled,
+// stopping at atMost.
+func (t *tx) CountActiveAdmins(atMost int) (int, error) {
+	n, _, err := t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users
+		WHERE role = 'admin' AND NOT disabled LIMIT $1) a`, max(atMost, 0))
 	return int(n), err
 }
 
-// ActiveAdmins lists the administrators who are not disabled, by name.
-func (t *tx) ActiveAdmins() ([]app.User, error) {
-	users, _, err := t.queryUsers(`SELECT ` + userCols + ` FROM ` + userJoin + `
-		WHERE u.role = 'admin' AND NOT u.disabled ORDER BY u.sort_key, u.id`)
+// LookAlikes lists up to limit users other than exceptID whose login has
+// the look-alike key of email, by name, through its index.
+func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
+		WHERE u.look_alike_key = $1 AND u.id <> $2 ORDER BY u.sort_key, u.id LIMIT $3`, lookAlikeKey(email), exceptID, max(limit, 0))
 	return users, err
 }
 
 // Password history.
 
-// PasswordHistory returns up to limit previous hashes of the user, newest
-// first; none when limit is 0 or less.
+// PasswordHistory returns up to limit previous hashes of each kind (own,
+// temporary) of the user, newest first; none when limit is 0 or less.
 func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT hash FROM password_history WHERE user_id = $1
-		ORDER BY created_at DESC, id DESC LIMIT $2`, userID, limit)
+	rows, err := t.tx.Query(t.ctx, `SELECT hash FROM (
+			(SELECT hash, created_at, id FROM password_history WHERE user_id = $1 AND NOT temporary
+				ORDER BY created_at DESC, id DESC LIMIT $2)
+			UNION ALL
+			(SELECT hash, created_at, id FROM password_history WHERE user_id = $1 AND temporary
+				ORDER BY created_at DESC, id DESC LIMIT $2)
+		) h ORDER BY created_at DESC, id DESC`, userID, limit)
 	if err != nil {
 		return nil, t.fail(err)
 	}
@@ -316,23 +348,23 @@ func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
 	return hashes, nil
 }
 
-// AddPasswordHistory records a hash and keeps only the newest keep entries
-// (none when keep is 0 or less).
-func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error {
+// AddPasswordHistory records a hash, own or temporary, and keeps only the
+// newest keep entries of its kind (none when keep is 0 or less).
+func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error {
 	if err := checkTimes(at); err != nil {
 		return err
 	}
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO password_history (user_id, hash, created_at) VALUES ($1, $2, $3)`,
-		userID, hash, timeArg(at))
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO password_history (user_id, hash, created_at, temporary) VALUES ($1, $2, $3, $4)`,
+		userID, hash, timeArg(at), temporary)
 	if constraint(err, "23503") != "" {
 		return app.ErrNoUser(userID)
 	}
 	if err != nil {
 		return t.fail(err)
 	}
-	_, err = t.exec(`DELETE FROM password_history WHERE user_id = $1 AND id NOT IN (
-		SELECT id FROM password_history WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT greatest($2, 0))`,
-		userID, keep)
+	_, err = t.exec(`DELETE FROM password_history WHERE user_id = $1 AND temporary = $3 AND id NOT IN (
+		SELECT id FROM password_history WHERE user_id = $1 AND temporary = $3
+		ORDER BY created_at DESC, id DESC LIMIT greatest($2, 0))`, userID, keep, temporary)
 	return err
 }
 
@@ -342,8 +374,8 @@ func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep in
 // a record with only the key set.
 func (t *tx) Throttle(key string) (app.Throttle, error) {
 	th := app.Throttle{Key: key}
-	err := t.tx.QueryRow(t.ctx, `SELECT failures, locked_until, last_failure FROM throttle WHERE key = $1`, key).
-		Scan(&th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure})
+	err := t.tx.QueryRow(t.ctx, `SELECT failures, locked_until, last_failure, refused FROM throttle WHERE key = $1`, key).
+		Scan(&th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure}, &th.Refused)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return app.Throttle{Key: key}, nil
@@ -361,10 +393,10 @@ func (t *tx) PutThrottle(th app.Throttle) error {
 	if err := checkTimes(th.LockedUntil, th.LastFailure); err != nil {
 		return err
 	}
-	_, err := t.exec(`INSERT INTO throttle (key, failures, locked_until, last_failure) VALUES ($1, $2, $3, $4)
+	_, err := t.exec(`INSERT INTO throttle (key, failures, locked_until, last_failure, refused) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-		last_failure = excluded.last_failure`,
-		th.Key, th.Failures, timeArg(th.LockedUntil), timeArg(th.LastFailure))
+		last_failure = excluded.last_failure, refused = excluded.refused`,
+		th.Key, th.Failures, timeArg(th.LockedUntil), timeArg(th.LastFailure), th.Refused)
 	return err
 }
 
@@ -375,14 +407,34 @@ func (t *tx) ClearThrottle(key string) error {
 }
 
 // PurgeThrottle deletes the failure records whose last failure is before
-// the time given and that hold no lock running past it.
-func (t *tx) PurgeThrottle(before time.Time) error {
+// the time given and that hold no lock running past it, and returns those
+// of them that counted refused attempts.
+func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
 	if err := checkTimes(before); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := t.exec(`DELETE FROM throttle WHERE last_failure < $1 AND (locked_until IS NULL OR locked_until < $1)`,
-		before.UnixNano())
-	return err
+	rows, err := t.tx.Query(t.ctx, `DELETE FROM throttle
+		WHERE last_failure < $1 AND (locked_until IS NULL OR locked_until < $1)
+		RETURNING key, failures, locked_until, last_failure, refused`, before.UnixNano())
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	defer rows.Close()
+	var refused []app.Throttle
+	for rows.Next() {
+		var th app.Throttle
+		if err := rows.Scan(&th.Key, &th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure}, &th.Refused); err != nil {
+			return nil, t.fail(err)
+		}
+		if th.Refused > 0 {
+			refused = append(refused, th)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err)
+	}
+	slices.SortFunc(refused, func(a, b app.Throttle) int { return strings.Compare(a.Key, b.Key) })
+	return refused, nil
 }
 
 // Settings.

@@ -14,7 +14,7 @@ import (
 var _ app.Archive = (*DB)(nil)
 
 // tables are the tables of a directory, in the order of app.DirectoryWriter.
-var tables = []string{"settings", "users", "password_history", "throttle", "audit", "outbox", "recovery_codes"}
+var tables = []string{"settings", "users", "password_history", "throttle", "audit", "outbox", "recovery_codes", "recovery_sends"}
 
 // Export hands the whole directory to w, read in one transaction.
 func (db *DB) Export(ctx context.Context, w app.DirectoryWriter) (app.DirectoryCounts, error) {
@@ -68,23 +68,23 @@ func (t *tx) export(w app.DirectoryWriter, n *app.DirectoryCounts) error {
 				if err != nil {
 					return app.Internal(err)
 				}
-				u.LockedUntil = time.Time{}
+				u.LockedUntil, u.HasLookAlike = time.Time{}, false // joined, not stored
 				return w.User(u)
 			})
 		},
 		func() error {
-			return t.each(&n.PasswordHistory, `SELECT id, user_id, hash, created_at FROM password_history ORDER BY id`, func(r *sql.Rows) error {
+			return t.each(&n.PasswordHistory, `SELECT id, user_id, hash, created_at, temporary FROM password_history ORDER BY id`, func(r *sql.Rows) error {
 				var h app.PasswordHistoryEntry
-				if err := scanErr(r.Scan(&h.ID, &h.UserID, &h.Hash, timeCol{&h.At})); err != nil {
+				if err := scanErr(r.Scan(&h.ID, &h.UserID, &h.Hash, timeCol{&h.At}, &h.Temporary)); err != nil {
 					return err
 				}
 				return w.PasswordHistory(h)
 			})
 		},
 		func() error {
-			return t.each(&n.Throttle, `SELECT key, failures, locked_until, last_failure FROM throttle ORDER BY key`, func(r *sql.Rows) error {
+			return t.each(&n.Throttle, `SELECT key, failures, locked_until, last_failure, refused FROM throttle ORDER BY key`, func(r *sql.Rows) error {
 				var th app.Throttle
-				if err := scanErr(r.Scan(&th.Key, &th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure})); err != nil {
+				if err := scanErr(r.Scan(&th.Key, &th.Failures, timeCol{&th.LockedUntil}, timeCol{&th.LastFailure}, &th.Refused)); err != nil {
 					return err
 				}
 				return w.Throttle(th)
@@ -117,6 +117,15 @@ func (t *tx) export(w app.DirectoryWriter, n *app.DirectoryCounts) error {
 				return w.RecoveryCode(c)
 			})
 		},
+		func() error {
+			return t.each(&n.RecoverySends, `SELECT id, user_id, sent_at FROM recovery_sends ORDER BY id`, func(r *sql.Rows) error {
+				var rs app.RecoverySend
+				if err := scanErr(r.Scan(&rs.ID, &rs.UserID, timeCol{&rs.SentAt})); err != nil {
+					return err
+				}
+				return w.RecoverySend(rs)
+			})
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -141,8 +150,8 @@ func (t *tx) counts() (app.DirectoryCounts, error) {
 	var n app.DirectoryCounts
 	err := t.tx.QueryRowContext(t.ctx, `SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),
 		(SELECT count(*) FROM password_history), (SELECT count(*) FROM throttle), (SELECT count(*) FROM audit),
-		(SELECT count(*) FROM outbox), (SELECT count(*) FROM recovery_codes)`).
-		Scan(&n.Settings, &n.Users, &n.PasswordHistory, &n.Throttle, &n.Audit, &n.Outbox, &n.RecoveryCodes)
+		(SELECT count(*) FROM outbox), (SELECT count(*) FROM recovery_codes), (SELECT count(*) FROM recovery_sends)`).
+		Scan(&n.Settings, &n.Users, &n.PasswordHistory, &n.Throttle, &n.Audit, &n.Outbox, &n.RecoveryCodes, &n.RecoverySends)
 	if err != nil {
 		return n, app.Internal(err)
 	}
@@ -222,18 +231,19 @@ func (im importer) User(u app.User) error {
 	}
 	return im.insert("users", u.ID, `INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
 		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
-		created_at, updated_at, sort_key, search_text, rank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1)`,
+		created_at, updated_at, sort_key, search_text, rank, look_alike_key)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1, ?18)`,
 		u.ID, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), app.SortKey(&u), app.SearchText(&u))
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), app.SortKey(&u), app.SearchText(&u), lookAlikeKey(u.Email))
 }
 
 func (im importer) PasswordHistory(h app.PasswordHistoryEntry) error {
 	if err := checkTimes(h.At); err != nil {
 		return err
 	}
-	return im.insert("password history", h.ID, `INSERT INTO password_history (id, user_id, hash, created_at) VALUES (?, ?, ?, ?)`,
-		h.ID, h.UserID, h.Hash, timeArg(h.At))
+	return im.insert("password history", h.ID, `INSERT INTO password_history (id, user_id, hash, created_at, temporary)
+		VALUES (?, ?, ?, ?, ?)`, h.ID, h.UserID, h.Hash, timeArg(h.At), h.Temporary)
 }
 
 func (im importer) Throttle(th app.Throttle) error { return im.t.PutThrottle(th) }
@@ -261,4 +271,18 @@ func (im importer) Mail(m app.OutboxMessage) error {
 		timeArg(m.NextAttemptAt), m.LastError, timeArg(m.CreatedAt), timeArg(m.SentAt), timeArg(m.SecretUntil))
 }
 
-func (im importer) RecoveryCode(c app.RecoveryCode) error { return im.t.PutRecoveryCode(c) }
+func (im importer) RecoveryCode(c app.RecoveryCode) error {
+	err := im.t.PutRecoveryCode(c)
+	if app.CodeOf(err) == app.ENotFound {
+		return app.ErrOrphanRow("recovery codes", c.UserID)
+	}
+	return err
+}
+
+func (im importer) RecoverySend(r app.RecoverySend) error {
+	if err := checkTimes(r.SentAt); err != nil {
+		return err
+	}
+	return im.insert("recovery codes sent", r.ID, `INSERT INTO recovery_sends (id, user_id, sent_at) VALUES (?, ?, ?)`,
+		r.ID, r.UserID, timeArg(r.SentAt))
+}

@@ -96,7 +96,7 @@ func TestConcurrentLastAdministrator(t *testing.T, newStore NewStore) {
 	admins = createUsers(t, s, admins...)
 	parallel(n, func(i int) error {
 		return s.Write(context.Background(), func(tx app.Tx) error {
-			active, err := tx.ActiveAdmins()
+			active, err := tx.ActiveAdmins(2)
 			if err != nil || len(active) < 2 {
 				return err
 			}
@@ -109,7 +109,7 @@ func TestConcurrentLastAdministrator(t *testing.T, newStore NewStore) {
 		})
 	})
 	read(t, s, func(tx app.Tx) error {
-		active, err := tx.ActiveAdmins()
+		active, err := tx.ActiveAdmins(2)
 		if len(active) != 1 {
 			t.Errorf("%d active administrators left, want 1", len(active))
 		}

@@ -20,6 +20,7 @@ type Directory struct {
 	AuditRows    []app.AuditEvent
 	MailRows     []app.OutboxMessage
 	CodeRows     []app.RecoveryCode
+	SendRows     []app.RecoverySend
 }
 
 var _ app.DirectoryWriter = (*Directory)(nil)
@@ -44,10 +45,16 @@ func (d *Directory) RecoveryCode(c app.RecoveryCode) error {
 	return nil
 }
 
+func (d *Directory) RecoverySend(r app.RecoverySend) error {
+	d.SendRows = append(d.SendRows, r)
+	return nil
+}
+
 // Counts counts the rows of d.
 func (d *Directory) Counts() app.DirectoryCounts {
 	return app.DirectoryCounts{Settings: len(d.SettingRows), Users: len(d.UserRows), PasswordHistory: len(d.HistoryRows),
-		Throttle: len(d.ThrottleRows), Audit: len(d.AuditRows), Outbox: len(d.MailRows), RecoveryCodes: len(d.CodeRows)}
+		Throttle: len(d.ThrottleRows), Audit: len(d.AuditRows), Outbox: len(d.MailRows), RecoveryCodes: len(d.CodeRows),
+		RecoverySends: len(d.SendRows)}
 }
 
 // WriteTo hands every row of d to w, in the order of app.DirectoryWriter.
@@ -73,6 +80,9 @@ func (d *Directory) WriteTo(w app.DirectoryWriter) (app.DirectoryCounts, error) 
 	}
 	for _, c := range d.CodeRows {
 		errs = append(errs, w.RecoveryCode(c))
+	}
+	for _, r := range d.SendRows {
+		errs = append(errs, w.RecoverySend(r))
 	}
 	return d.Counts(), errors.Join(errs...)
 }
@@ -129,6 +139,9 @@ func SameDirectory(t testing.TB, got, want *Directory) {
 	for i := range want.CodeRows {
 		sameFields(t, "recovery code", got.CodeRows[i], want.CodeRows[i])
 	}
+	for i := range want.SendRows {
+		sameFields(t, "recovery code sent", got.SendRows[i], want.SendRows[i])
+	}
 }
 
 // SampleDirectory is a small directory with a row of every kind, IDs with
@@ -149,11 +162,11 @@ func SampleDirectory() *Directory {
 		HistoryRows: []app.PasswordHistoryEntry{
 			{ID: 2, UserID: 3, Hash: "$argon2id$old1", At: at.Add(-48 * time.Hour)},
 			{ID: 5, UserID: 3, Hash: "$argon2id$old2", At: at},
-			{ID: 6, UserID: 7, Hash: "$argon2id$temp", At: at},
+			{ID: 6, UserID: 7, Hash: "$argon2id$temp", At: at, Temporary: true},
 		},
 		ThrottleRows: []app.Throttle{
 			{Key: "helene.dupre@acme.example", Failures: 4, LastFailure: at},
-			{Key: "stranger@elsewhere.example", Failures: 12, LockedUntil: at.Add(15 * time.Minute), LastFailure: at},
+			{Key: "stranger@elsewhere.example", Failures: 12, LockedUntil: at.Add(15 * time.Minute), LastFailure: at, Refused: 4},
 		},
 		AuditRows: []app.AuditEvent{
 			{ID: 5, At: at.Add(-time.Hour), Actor: "system:root", Subject: "Admin@Acme.example", Action: app.ActionSetup, Details: "company: ACME"},
@@ -169,6 +182,7 @@ func SampleDirectory() *Directory {
 		},
 		CodeRows: []app.RecoveryCode{{UserID: 7, Hash: "$argon2id$code", SentTo: "helene@perso.example",
 			ExpiresAt: at.Add(15 * time.Minute), Tries: 2, CreatedAt: at}},
+		SendRows: []app.RecoverySend{{ID: 3, UserID: 7, SentAt: at.Add(-time.Hour)}, {ID: 8, UserID: 7, SentAt: at}},
 	}
 }
 
@@ -200,8 +214,8 @@ func TestExportImportRoundTrip(t *testing.T, newStore NewStore) {
 		t.Errorf("CountMatching(acme) in the copy = %d, want 3", got)
 	}
 	read(t, b, func(tx app.Tx) error {
-		if n, err := tx.CountUsers(); n != 3 || err != nil {
-			t.Errorf("CountUsers() = %d, %v", n, err)
+		if n, err := tx.CountMatching("", 10); n != 3 || err != nil {
+			t.Errorf("CountMatching(\"\", 10) = %d, %v", n, err)
 		}
 		u, err := tx.UserByEmail("stranger@elsewhere.example")
 		wantCode(t, err, app.ENotFound)
@@ -211,7 +225,7 @@ func TestExportImportRoundTrip(t *testing.T, newStore NewStore) {
 		if u.ID != 7 || !u.LockedUntil.IsZero() {
 			t.Errorf("copied user %d locked until %v", u.ID, u.LockedUntil)
 		}
-		admins, err := tx.ActiveAdmins()
+		admins, err := tx.ActiveAdmins(10)
 		if err != nil {
 			return err
 		}

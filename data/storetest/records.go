@@ -21,7 +21,8 @@ func TestThrottle(t *testing.T, newStore NewStore) {
 		return err
 	})
 	first := app.Throttle{Key: key, Failures: 3, LastFailure: time.Date(2025, 1, 1, 0, 0, 0, 1, time.UTC)}
-	second := app.Throttle{Key: key, Failures: 5, LockedUntil: time.Date(2025, 1, 1, 0, 1, 0, 0, time.UTC), LastFailure: time.Date(2025, 1, 1, 0, 0, 30, 0, time.UTC)}
+	second := app.Throttle{Key: key, Failures: 5, LockedUntil: time.Date(2025, 1, 1, 0, 1, 0, 0, time.UTC),
+		LastFailure: time.Date(2025, 1, 1, 0, 0, 30, 0, time.UTC), Refused: 3}
 	for _, want := range []app.Throttle{first, second} {
 		write(t, s, func(tx app.Tx) error { return tx.PutThrottle(want) })
 		read(t, s, func(tx app.Tx) error {
@@ -48,7 +49,8 @@ func TestThrottle(t *testing.T, newStore NewStore) {
 }
 
 // TestPurgeThrottle: records whose last failure is before the cut go,
-// unless their lock runs past it.
+// unless their lock runs past it; those that counted refused attempts are
+// handed back.
 func TestPurgeThrottle(t *testing.T, newStore NewStore) {
 	s := newStore(t)
 	cut := time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
@@ -58,6 +60,7 @@ func TestPurgeThrottle(t *testing.T, newStore NewStore) {
 		{Key: "old-lock-running@example.com", Failures: 9, LastFailure: cut.Add(-2 * time.Hour), LockedUntil: cut.Add(time.Hour)},
 		{Key: "recent@example.com", Failures: 1, LastFailure: cut.Add(time.Minute)},
 		{Key: "at-the-cut@example.com", Failures: 1, LastFailure: cut},
+		{Key: "refused@example.com", Failures: 5, LastFailure: cut.Add(-3 * time.Hour), LockedUntil: cut.Add(-2 * time.Hour), Refused: 40},
 	}
 	write(t, s, func(tx app.Tx) error {
 		for _, r := range records {
@@ -65,7 +68,13 @@ func TestPurgeThrottle(t *testing.T, newStore NewStore) {
 				return err
 			}
 		}
-		return tx.PurgeThrottle(cut)
+		refused, err := tx.PurgeThrottle(cut)
+		if len(refused) != 1 {
+			t.Errorf("PurgeThrottle returned %+v, want the record with 40 refused attempts", refused)
+		} else {
+			sameFields(t, "refused", refused[0], records[len(records)-1])
+		}
+		return err
 	})
 	read(t, s, func(tx app.Tx) error {
 		for _, r := range records {
@@ -280,6 +289,58 @@ func TestOutbox(t *testing.T, newStore NewStore) {
 		return nil
 	})
 	err := s.Write(t.Context(), func(tx app.Tx) error { return tx.UpdateMail(&app.OutboxMessage{ID: 999}) })
+	wantCode(t, err, app.ENotFound)
+}
+
+// TestRecoveryCodesSent: the codes sent for a user are counted since a
+// time, the last one is told, those a day older than a new one are
+// forgotten, and a user who does not exist gives ENotFound.
+func TestRecoveryCodesSent(t *testing.T, newStore NewStore) {
+	s := newStore(t)
+	users := createUsers(t, s, Employee("Paul", "paul@acme.example"), Employee("Rita", "rita@acme.example"))
+	paul, rita := users[0].ID, users[1].ID
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 7, time.UTC)
+	write(t, s, func(tx app.Tx) error {
+		for _, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
+			if err := tx.NoteRecoveryCodeSent(paul, at); err != nil {
+				return err
+			}
+		}
+		return tx.NoteRecoveryCodeSent(rita, t0)
+	})
+	read(t, s, func(tx app.Tx) error {
+		for _, c := range []struct {
+			user  int64
+			since time.Time
+			n     int
+			last  time.Time
+		}{
+			{paul, t0, 3, t0.Add(2 * time.Hour)},
+			{paul, t0.Add(time.Minute), 2, t0.Add(2 * time.Hour)},
+			{paul, t0.Add(3 * time.Hour), 0, t0.Add(2 * time.Hour)},
+			{rita, time.Time{}, 1, t0},
+			{999, time.Time{}, 0, time.Time{}},
+		} {
+			n, last, err := tx.RecoveryCodesSent(c.user, c.since)
+			if err != nil {
+				return err
+			}
+			if n != c.n || !last.Equal(c.last) || last.IsZero() != c.last.IsZero() {
+				t.Errorf("RecoveryCodesSent(%d, %v) = %d, %v; want %d, %v", c.user, c.since, n, last, c.n, c.last)
+			}
+		}
+		return nil
+	})
+	// A day and a half later, the first two are forgotten.
+	write(t, s, func(tx app.Tx) error { return tx.NoteRecoveryCodeSent(paul, t0.Add(25*time.Hour+30*time.Minute)) })
+	read(t, s, func(tx app.Tx) error {
+		n, _, err := tx.RecoveryCodesSent(paul, time.Time{})
+		if n != 2 {
+			t.Errorf("%d codes remembered, want the last two", n)
+		}
+		return err
+	})
+	err := s.Write(t.Context(), func(tx app.Tx) error { return tx.NoteRecoveryCodeSent(999, t0) })
 	wantCode(t, err, app.ENotFound)
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,17 +204,22 @@ func TestInvalidUsers(t *testing.T, newStore NewStore) {
 	}
 }
 
-// TestCountUsersAndActiveAdmins: CountUsers counts everyone; ActiveAdmins
-// lists the administrators who are not disabled, in name order.
-func TestCountUsersAndActiveAdmins(t *testing.T, newStore NewStore) {
+// TestHasUsersAndActiveAdmins: HasUsers tells an empty store; ActiveAdmins
+// lists up to limit administrators who are not disabled, in name order,
+// and CountActiveAdmins counts them up to atMost.
+func TestHasUsersAndActiveAdmins(t *testing.T, newStore NewStore) {
 	s := newStore(t)
+	read(t, s, func(tx app.Tx) error {
+		some, err := tx.HasUsers()
+		if some {
+			t.Error("HasUsers() on an empty store")
+		}
+		return err
+	})
 	admin := func(name, email string, disabled bool) app.User {
 		u := Employee(name, email)
 		u.Role, u.Disabled = app.RoleAdmin, disabled
 		return u
-	}
-	if n := countUsers(t, s); n != 0 {
-		t.Errorf("CountUsers() of an empty store = %d", n)
 	}
 	createUsers(t, s,
 		admin("Zoé Zola", "zoe@example.com", false),
@@ -223,16 +229,91 @@ func TestCountUsersAndActiveAdmins(t *testing.T, newStore NewStore) {
 		admin("Abel Émile", "abel@example.com", false),
 	)
 	if n := countUsers(t, s); n != 5 {
-		t.Errorf("CountUsers() = %d, want 5", n)
+		t.Errorf("%d users, want 5", n)
 	}
 	read(t, s, func(tx app.Tx) error {
-		admins, err := tx.ActiveAdmins()
-		var names []string
-		for _, a := range admins {
-			names = append(names, a.Name)
+		if some, err := tx.HasUsers(); err != nil || !some {
+			t.Errorf("HasUsers() = %v, %v with 5 users", some, err)
 		}
-		if want := []string{"Abel Émile", "Émile Abel", "Zoé Zola"}; !reflect.DeepEqual(names, want) {
-			t.Errorf("ActiveAdmins() = %q, want %q", names, want)
+		for _, c := range []struct {
+			limit int
+			want  []string
+		}{
+			{10, []string{"Abel Émile", "Émile Abel", "Zoé Zola"}},
+			{2, []string{"Abel Émile", "Émile Abel"}},
+			{0, nil},
+		} {
+			admins, err := tx.ActiveAdmins(c.limit)
+			if err != nil {
+				return err
+			}
+			var names []string
+			for _, a := range admins {
+				names = append(names, a.Name)
+			}
+			if !reflect.DeepEqual(names, c.want) {
+				t.Errorf("ActiveAdmins(%d) = %q, want %q", c.limit, names, c.want)
+			}
+		}
+		for atMost, want := range map[int]int{10: 3, 2: 2, 0: 0} {
+			if n, err := tx.CountActiveAdmins(atMost); err != nil || n != want {
+				t.Errorf("CountActiveAdmins(%d) = %d, %v; want %d", atMost, n, err, want)
+			}
+		}
+		return nil
+	})
+}
+
+// TestLookAlikes: logins that a person cannot tell apart (app.LookAlikeKey)
+// find each other, and every read of a user says whether it has one.
+func TestLookAlikes(t *testing.T, newStore NewStore) {
+	s := newStore(t)
+	users := createUsers(t, s, Employee("Bob Martin", "bob.martin@acme.example"), Employee("Bob Rnartin", "bob.rnartin@acme.example"),
+		Employee("Alice", "alice@acme.example"), Employee("Cyrillic Alice", "аlice@acme.example"), Employee("Carl", "carl@acme.example"))
+	read(t, s, func(tx app.Tx) error {
+		for _, c := range []struct {
+			email  string
+			except int64
+			limit  int
+			want   []string
+		}{
+			{"bob.martin@acme.example", users[0].ID, 10, []string{"bob.rnartin@acme.example"}},
+			{"b0b.rnartin@acme.example", 0, 10, []string{"bob.martin@acme.example", "bob.rnartin@acme.example"}},
+			{"b0b.rnartin@acme.example", 0, 1, []string{"bob.martin@acme.example"}},
+			{"a1ice@acme.example", 0, 10, []string{"alice@acme.example", "аlice@acme.example"}},
+			{"carl@acme.example", users[4].ID, 10, nil},
+		} {
+			got, err := tx.LookAlikes(c.email, c.except, c.limit)
+			if err != nil {
+				return err
+			}
+			if emails := logins(got); !slices.Equal(emails, c.want) {
+				t.Errorf("LookAlikes(%q, %d) = %q, want %q (in name order)", c.email, c.limit, emails, c.want)
+			}
+		}
+		page, err := tx.SearchUsers(app.UserQuery{})
+		for _, u := range page.Users {
+			if want := u.Email != "carl@acme.example"; u.HasLookAlike != want {
+				t.Errorf("%s: HasLookAlike %v", u.Email, u.HasLookAlike)
+			}
+		}
+		carl, _ := tx.UserByEmail("carl@acme.example")
+		bob, _ := tx.UserByID(users[0].ID)
+		if carl.HasLookAlike || !bob.HasLookAlike {
+			t.Errorf("HasLookAlike of carl %v, of bob %v", carl.HasLookAlike, bob.HasLookAlike)
+		}
+		return err
+	})
+	// A look-alike that changes its login no longer looks alike.
+	write(t, s, func(tx app.Tx) error {
+		u := users[1]
+		u.Email = "robert@acme.example"
+		return tx.UpdateUser(&u)
+	})
+	read(t, s, func(tx app.Tx) error {
+		bob, err := tx.UserByID(users[0].ID)
+		if bob.HasLookAlike {
+			t.Error("bob still has a look-alike after the other changed login")
 		}
 		return err
 	})
@@ -304,14 +385,14 @@ func TestPasswordHistory(t *testing.T, newStore NewStore) {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	write(t, s, func(tx app.Tx) error {
 		for i := range 7 {
-			if err := tx.AddPasswordHistory(ana, "h"+string(rune('0'+i)), base.Add(time.Duration(i)*time.Hour), 5); err != nil {
+			if err := tx.AddPasswordHistory(ana, "h"+string(rune('0'+i)), base.Add(time.Duration(i)*time.Hour), false, 5); err != nil {
 				return err
 			}
 		}
-		if err := tx.AddPasswordHistory(bob, "b0", base, 3); err != nil {
+		if err := tx.AddPasswordHistory(bob, "b0", base, false, 3); err != nil {
 			return err
 		}
-		return tx.AddPasswordHistory(bob, "b1", base, 3)
+		return tx.AddPasswordHistory(bob, "b1", base, false, 3)
 	})
 	read(t, s, func(tx app.Tx) error {
 		for _, c := range []struct {
@@ -336,7 +417,7 @@ func TestPasswordHistory(t *testing.T, newStore NewStore) {
 		}
 		return nil
 	})
-	write(t, s, func(tx app.Tx) error { return tx.AddPasswordHistory(ana, "h7", base.Add(time.Hour*7), 0) })
+	write(t, s, func(tx app.Tx) error { return tx.AddPasswordHistory(ana, "h7", base.Add(time.Hour*7), false, 0) })
 	read(t, s, func(tx app.Tx) error {
 		got, err := tx.PasswordHistory(ana, 10)
 		if len(got) != 0 {
@@ -344,6 +425,44 @@ func TestPasswordHistory(t *testing.T, newStore NewStore) {
 		}
 		return err
 	})
-	err := s.Write(t.Context(), func(tx app.Tx) error { return tx.AddPasswordHistory(999, "x", base, 5) })
+	err := s.Write(t.Context(), func(tx app.Tx) error { return tx.AddPasswordHistory(999, "x", base, false, 5) })
 	wantCode(t, err, app.ENotFound)
+}
+
+// TestTemporaryPasswordsKeepToThemselves: temporary passwords in a row do
+// not push the user's own out of the history, and are kept as deep of their
+// own.
+func TestTemporaryPasswordsKeepToThemselves(t *testing.T, newStore NewStore) {
+	s := newStore(t)
+	ana := createUsers(t, s, Employee("Ana", "ana@example.com"))[0].ID
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
+	write(t, s, func(tx app.Tx) error {
+		for i, h := range []string{"own1", "own2"} {
+			if err := tx.AddPasswordHistory(ana, h, at(i), false, 5); err != nil {
+				return err
+			}
+		}
+		for i := range 7 {
+			if err := tx.AddPasswordHistory(ana, "temp"+string(rune('0'+i)), at(10+i), true, 5); err != nil {
+				return err
+			}
+		}
+		return tx.AddPasswordHistory(ana, "own3", at(20), false, 5)
+	})
+	read(t, s, func(tx app.Tx) error {
+		for limit, want := range map[int][]string{
+			5: {"own3", "temp6", "temp5", "temp4", "temp3", "temp2", "own2", "own1"},
+			1: {"own3", "temp6"},
+		} {
+			got, err := tx.PasswordHistory(ana, limit)
+			if err != nil {
+				return err
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("PasswordHistory(%d) = %q, want %q", limit, got, want)
+			}
+		}
+		return nil
+	})
 }
