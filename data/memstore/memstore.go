@@ -37,7 +37,11 @@ type state struct {
 	codes    map[int64]app.RecoveryCode
 	sends    []app.RecoverySend // recovery codes sent, by ID
 	looks    map[int64]string   // user ID → LookAlikeKey of the login
+	keys     map[int64]userKeys // user ID → what search compares
 }
+
+// userKeys are what a search compares of a user, made once a write.
+type userKeys struct{ sort, text string }
 
 var (
 	_ app.Store   = (*Store)(nil)
@@ -49,7 +53,7 @@ func New() *Store {
 	return &Store{state: state{
 		users: map[int64]app.User{}, nextID: 1,
 		throttle: map[string]app.Throttle{}, settings: map[string]string{}, codes: map[int64]app.RecoveryCode{},
-		looks: map[int64]string{},
+		looks: map[int64]string{}, keys: map[int64]userKeys{},
 	}}
 }
 
@@ -64,6 +68,7 @@ func (s state) clone() state {
 	c.codes = maps.Clone(s.codes)
 	c.sends = slices.Clone(s.sends)
 	c.looks = maps.Clone(s.looks)
+	c.keys = maps.Clone(s.keys)
 	return c
 }
 
@@ -181,6 +186,7 @@ func (t *tx) putUser(u app.User) error {
 	utc(&u.TemporaryExpiresAt, &u.PasswordChangedAt, &u.LastSignInAt, &u.CreatedAt, &u.UpdatedAt)
 	t.st.users[u.ID] = u
 	t.st.looks[u.ID] = lookAlikeKey(u.Email)
+	t.st.keys[u.ID] = userKeys{sort: app.SortKey(&u), text: app.SearchText(&u)}
 	t.st.nextID = max(t.st.nextID, u.ID+1)
 	return nil
 }
@@ -227,12 +233,19 @@ func (t *tx) sorted() []app.User {
 	}
 	all := make([]keyed, 0, len(t.st.users))
 	for _, u := range t.st.users {
-		all = append(all, keyed{app.SortKey(&u), u})
+		all = append(all, keyed{t.st.keys[u.ID].sort, u})
 	}
 	slices.SortFunc(all, func(a, b keyed) int { return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.u.ID, b.u.ID)) })
+	holders := map[string]int{} // look-alike key → users
+	for _, key := range t.st.looks {
+		holders[key]++
+	}
 	out := make([]app.User, len(all))
 	for i, k := range all {
-		out[i] = t.withLock(k.u)
+		u := k.u
+		u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
+		u.HasLookAlike = holders[t.st.looks[u.ID]] > 1
+		out[i] = u
 	}
 	return out
 }
@@ -269,11 +282,11 @@ func (t *tx) matching(text string, after app.Cursor) iter.Seq[app.User] {
 	frag := app.SearchFragment(text)
 	return func(yield func(app.User) bool) {
 		for _, u := range t.sorted() {
-			k := app.SortKey(&u)
-			if after != (app.Cursor{}) && cmp.Or(strings.Compare(k, after.SortKey), cmp.Compare(u.ID, after.ID)) <= 0 {
+			k := t.st.keys[u.ID]
+			if after != (app.Cursor{}) && cmp.Or(strings.Compare(k.sort, after.SortKey), cmp.Compare(u.ID, after.ID)) <= 0 {
 				continue
 			}
-			if strings.Contains(app.SearchText(&u), frag) && !yield(u) {
+			if strings.Contains(k.text, frag) && !yield(u) {
 				return
 			}
 		}
@@ -292,7 +305,7 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 			break
 		}
 		page.Users = append(page.Users, u)
-		page.Next = app.Cursor{SortKey: app.SortKey(&u), ID: u.ID}
+		page.Next = app.Cursor{SortKey: t.st.keys[u.ID].sort, ID: u.ID}
 	}
 	return page, nil
 }
