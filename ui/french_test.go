@@ -80,7 +80,8 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Kind", "k", "To", "a@b.c", "State", "s", "Queued", "10:00", "Attempts", 2, "Answer", "550",
 			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0,
 			"Row", 3, "Line", 4, "Expected", "E-mail", "Columns", "Nom | Prénom", "Encoding", "UTF-8", "Function", "SHA-1",
-			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128, "Other", "a@b.c")
+			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128, "Other", "a@b.c",
+			"Table", "users", "Copied", 3, "Read", 4)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
