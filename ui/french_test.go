@@ -84,7 +84,8 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			// The command line's and the audit details'.
 			"Lang", "de", "Command", "users", "Arg", "x", "What", "EMAIL", "Flag", "--name NAME",
 			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
-			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c")
+			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
+			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
