@@ -13,11 +13,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build needs cgo (SQLite, GLFW); the window needs X and GL headers and
 # xclip for the clipboard; the smoke run of the real window needs Xvfb,
 # xdotool (keyboard) and ImageMagick (screenshots); the tests of the printed
-# hand-out read it back with poppler's pdftotext.
+# hand-out read it back with poppler's pdftotext; the tests of the
+# PostgreSQL store start throwaway servers of Debian's PostgreSQL.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils \
+	postgresql postgresql-contrib
 
-.PHONY: run test bench build deps vet clean
+.PHONY: run test bench bench-ldap bench-policy build deps vet clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -42,12 +44,23 @@ $(MAILPIT):
 
 # LANG: Fyne reads the locale at start-up and complains about "C".
 # SESAME_SMOKE: the real window under Xvfb, driven by the keyboard.
+# SESAME_POSTGRES: the server's programs (outside PATH on Debian); set, it
+# makes the PostgreSQL tests fail rather than skip when they are missing.
 test: vet build $(MAILPIT)
 	CGO_ENABLED=1 LANG=en_US.UTF-8 SESAME_BIN=$(CURDIR)/$(BIN) SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) SESAME_SMOKE=1 \
+		SESAME_POSTGRES="$$(pg_config --bindir 2>/dev/null || echo 'not installed')" \
 		$(GO) test $(GOFLAGS_TAGS) -race -count=1 -timeout 20m ./...
 
 bench: build
 	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./...
+
+# Measurements against a peer or lists fetched for them; not part of
+# make test (docs/BENCHMARKS.md has their figures).
+bench-ldap: deps
+	bash docs/bench/ldap.sh
+
+bench-policy: deps
+	bash docs/bench/policy.sh
 
 clean:
 	rm -rf bin

@@ -4,14 +4,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/signal"
 	"os/user"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -19,44 +20,70 @@ import (
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
+	"sesame/data/postgres"
 	"sesame/data/sample"
 	"sesame/data/smtp"
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	// ui/locale also keeps Fyne's lang package from logging on a
+	// command's output under LANG=C.UTF-8 while the packages start.
+	"sesame/ui/locale"
 )
+
+// buildProblem says why this binary cannot open a database, if it cannot
+// (see nofts5.go).
+var buildProblem error
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	locale.Started()
+	visibleOut, visibleErr := cli.Visible(stdout), cli.Visible(stderr)
+	defer visibleOut.Flush()
+	defer visibleErr.Flush()
+	stdout, stderr = visibleOut, visibleErr
 	fs := flag.NewFlagSet("sesame", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "database file (default $SESAME_DB, else the user's config folder)")
-	language := fs.String("lang", "", "language of the window: en or fr (default: the system's)")
+	fs.SetOutput(io.Discard)
+	dbPath := fs.String("db", "", "database file or postgres:// URL (default $SESAME_DB, else a file in the user's config folder)")
+	language := fs.String("lang", "", "language of the window and the command line: en or fr (default: the system's)")
 	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
+	lang := locale.Language()
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			cli.Usage(stdout)
+			cli.Usage(stdout, lang)
 			return 0
 		}
-		cli.Usage(stderr)
+		cli.Report(stderr, lang, cli.FlagError(err))
+		cli.Usage(stderr, lang)
 		return 1
 	}
 	rest := fs.Args()
+	switch *language {
+	case "":
+	case "en", "fr":
+		lang = *language
+	default:
+		return cli.Report(stderr, lang, app.Errorf(app.EInvalid, "Unknown language \"{{.Lang}}\": use en or fr.", "Lang", *language))
+	}
 	if len(rest) > 0 && cli.IsHelp(rest[0]) {
-		cli.Usage(stdout)
+		cli.Usage(stdout, lang)
 		return 0
 	}
-	if *language != "" && *language != "en" && *language != "fr" {
-		fmt.Fprintf(stderr, "sesame: unknown language %q: use en or fr\n", *language)
-		return 1
+	if buildProblem != nil {
+		return cli.Report(stderr, lang, buildProblem)
 	}
 
+	env := cli.Env{Actor: app.SystemActor(osUser()), Stdin: stdin, Stdout: stdout, Stderr: stderr, Copy: copyDirectory, Language: lang}
+	if !cli.NeedsStore(rest) {
+		return cli.Run(context.Background(), env, rest)
+	}
 	dbGiven := false
 	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
 	if dbGiven && *dbPath == "" {
-		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file")
-		cli.Usage(stderr)
+		cli.Report(stderr, lang, app.Errorf(app.EInvalid, "--db needs the path of a database file or a postgres:// URL."))
+		cli.Usage(stderr, lang)
 		return 1
 	}
 	path, err := databasePath(*dbPath)
@@ -64,21 +91,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
-		return 1
-	}
+	// The policy's lists are read when a password is first judged: a
+	// command that judges none never reads them.
+	blocklist := app.NewBlocklist(app.BlocklistSources{
+		Common:    assets.CommonPasswords,
+		Words:     assets.Words,
+		Keyboards: assets.Keyboards,
+		Breached:  breach.Load(assets.BreachedPasswords),
+	})
 
 	if len(rest) == 0 {
-		db, err := sqlite.Open(path)
+		db, err := openStore(path)
 		if err != nil {
-			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-			return 1
+			return cli.Report(stderr, lang, err)
 		}
 		defer db.Close()
-		notes(stderr, db.Notes())
+		notes(stderr, db)
 		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+		// The window gives feedback at each keystroke: read the lists now.
+		go blocklist.Prepare()
 		// The outbox is delivered in the background while the window is open.
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
@@ -91,40 +122,113 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path, SendMailNow: sendNow})
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path), SendMailNow: sendNow})
 		a.Run()
 		return 0
 	}
-	// The database is opened when a command first needs it: a usage error
-	// creates nothing, and a command that only reads takes no lock.
-	db := sqlite.OpenLazily(path, cli.ReadOnly(rest))
+	db, err := openForCommand(path, cli.ReadOnly(rest))
+	if err != nil {
+		return cli.Report(stderr, lang, err)
+	}
 	defer db.Close()
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+	env.Service, env.Mailer = app.NewService(app.Config{Store: db, Blocklist: blocklist}), smtp.Sender{}
+	env.Generate = func(ctx context.Context, n int, seed int64) error {
+		_, err := sample.Load(ctx, db, n, seed)
+		return err
+	}
 	// Ctrl+C stops a long command between two of its transactions: a bulk
 	// action keeps what it finished and says so.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	status := cli.Run(ctx, cli.Env{
-		Service: svc,
-		Actor:   app.SystemActor(osUser()),
-		Stdin:   stdin,
-		Stdout:  stdout,
-		Stderr:  stderr,
-		Generate: func(ctx context.Context, n int, seed int64) error {
-			_, err := sample.Load(ctx, db, n, seed)
-			return err
-		},
-		Mailer: smtp.Sender{},
-	}, rest)
-	notes(stderr, db.Notes())
+	status := cli.Run(ctx, env, rest)
+	notes(stderr, db)
 	return status
 }
 
 // notes prints what opening the database found for a person to know.
-func notes(stderr io.Writer, found []string) {
-	for _, n := range found {
-		fmt.Fprintln(stderr, "sesame: note:", n)
+func notes(stderr io.Writer, db any) {
+	if n, ok := db.(interface{ Notes() []string }); ok {
+		for _, note := range n.Notes() {
+			fmt.Fprintln(stderr, "sesame: note:", note)
+		}
 	}
+}
+
+// commandStore is what a command needs of a store: the domain's Store and
+// the bulk load of the generator.
+type commandStore interface {
+	app.Store
+	LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (int, error)
+	Close() error
+}
+
+// store is a whole store, that a directory can be copied out of and into.
+type store interface {
+	commandStore
+	app.Archive
+}
+
+// openStore opens the database that where names: a PostgreSQL server's for
+// a postgres:// or postgresql:// URL, else a SQLite file.
+func openStore(where string) (store, error) {
+	if postgres.IsURL(where) {
+		return postgres.Open(where)
+	}
+	return sqlite.Open(where)
+}
+
+// openForCommand opens the database of a command: a SQLite file when the
+// command first needs it (a usage error creates nothing; a command that
+// only reads takes no lock), a PostgreSQL server's at once.
+func openForCommand(where string, readOnly bool) (commandStore, error) {
+	if postgres.IsURL(where) {
+		return postgres.Open(where)
+	}
+	return sqlite.OpenLazily(where, readOnly), nil
+}
+
+// shown is where, fit to show: without a password.
+func shown(where string) string {
+	if postgres.IsURL(where) {
+		return postgres.Redact(where)
+	}
+	return where
+}
+
+// copyDirectory copies the whole directory of one database into another,
+// empty one (sesame db copy). A source file is opened read-only: nothing is
+// made or changed there.
+func copyDirectory(ctx context.Context, from, to string) (app.DirectoryCounts, error) {
+	if sameDatabase(from, to) {
+		return app.DirectoryCounts{}, app.Errorf(app.EInvalid, "The source and the target are the same database.")
+	}
+	var src store
+	var err error
+	if postgres.IsURL(from) {
+		src, err = postgres.Open(from)
+	} else {
+		src, err = sqlite.OpenReadOnly(from)
+	}
+	if err != nil {
+		return app.DirectoryCounts{}, err
+	}
+	defer src.Close()
+	dst, err := openStore(to)
+	if err != nil {
+		return app.DirectoryCounts{}, err
+	}
+	defer dst.Close()
+	return app.CopyDirectory(ctx, src, dst)
+}
+
+// sameDatabase reports whether two --db values name one database.
+func sameDatabase(a, b string) bool {
+	if postgres.IsURL(a) || postgres.IsURL(b) {
+		return a == b
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // databasePath is --db, else $SESAME_DB (when not empty), else the default file.

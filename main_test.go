@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +24,11 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"sesame/data/postgres"
+	"sesame/data/postgres/pgtest"
 	"sesame/data/smtp/mailpittest"
+	"sesame/data/sqlite"
+	"sesame/data/storetest"
 )
 
 // sesameBin is the real binary under test: $SESAME_BIN (make test builds
@@ -53,20 +60,66 @@ func testMain(m *testing.M) int {
 		os.Setenv(k, v)
 	}
 	os.Unsetenv("SESAME_DB")
-	return m.Run()
+	return pgtest.Main(m) // stops the PostgreSQL server of the tests, if one was started
 }
 
 // sesame runs the binary on one database and remembers every password it
 // saw and everything the binary wrote on standard error.
 type sesame struct {
 	t       *testing.T
-	db      string
+	db      string   // a file, or a postgres:// URL
 	secrets []string // every plaintext password given or printed
 	stderrs []string
 }
 
-func newSesame(t *testing.T) *sesame {
+// stores are the kinds of database that the end-to-end tests run on.
+var stores = []string{"sqlite", "postgres"}
+
+// newSesame makes an empty database of a kind: a file in a temporary
+// folder, or a database on the tests' PostgreSQL server, whose password
+// (in the URL given to --db) must then never show.
+func newSesame(t *testing.T, kind string) *sesame {
+	if kind == "postgres" {
+		s := &sesame{t: t, db: pgtest.Shared(t).NewDatabase(t, "")}
+		s.secret(pgtest.Password)
+		return s
+	}
 	return &sesame{t: t, db: filepath.Join(t.TempDir(), "sesame.db")}
+}
+
+// forEachStore runs a test once on each kind of database.
+func forEachStore(t *testing.T, test func(t *testing.T, s *sesame)) {
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) { test(t, newSesame(t, kind)) })
+	}
+}
+
+// isFile reports whether the test's database is a SQLite file.
+func (s *sesame) isFile() bool { return !strings.HasPrefix(s.db, "postgres://") }
+
+// stored returns the raw bytes of the test's database: the SQLite file with
+// its -wal and -shm, or a copy of the PostgreSQL database into a file made
+// by the binary itself (db copy), which keeps every stored string.
+func (s *sesame) stored() map[string][]byte {
+	s.t.Helper()
+	path := s.db
+	if !s.isFile() {
+		path = filepath.Join(s.t.TempDir(), "copy.db")
+		s.expect(0, "copied", "", "", "db", "copy", "--from", s.db, "--to", path)
+	}
+	files, err := filepath.Glob(path + "*")
+	if err != nil || len(files) == 0 {
+		s.t.Fatalf("database files: %v %v", files, err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		out[filepath.Base(f)] = b
+	}
+	return out
 }
 
 type result struct {
@@ -144,8 +197,9 @@ func (s *sesame) showJSON(email string) map[string]any {
 
 // TestCommandLine follows an administrator and an employee through the
 // command line, as a new user would script it, on one database.
-func TestCommandLine(t *testing.T) {
-	s := newSesame(t)
+func TestCommandLine(t *testing.T) { forEachStore(t, commandLine) }
+
+func commandLine(t *testing.T, s *sesame) {
 	var (
 		joTemp     string
 		joPassword = "correct horse battery staple 42"
@@ -158,12 +212,14 @@ func TestCommandLine(t *testing.T) {
 			"init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
 		adminTemp := s.password(r)
 		s.expect(3, "must change password", "", adminTemp+"\n", "signin", "ada@acme.test")
-		fi, err := os.Stat(s.db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if perm := fi.Mode().Perm(); perm != 0o600 {
-			t.Errorf("database file mode %v, want 0600", perm)
+		if s.isFile() {
+			fi, err := os.Stat(s.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if perm := fi.Mode().Perm(); perm != 0o600 {
+				t.Errorf("database file mode %v, want 0600", perm)
+			}
 		}
 		s.expect(1, "", "already set up", "", "init", "--company", "Other", "--admin", "x@acme.test", "--name", "X")
 	})
@@ -176,7 +232,7 @@ func TestCommandLine(t *testing.T) {
 		s.secret(short, common, custom)
 		r := s.expect(6, "", "sesame: This password cannot be used:\n- It is too short: at least 15 characters", short+"\n",
 			"users", "add", "--password-stdin", "helene@acme.test", "--name", "Hélène Dupré")
-		if !strings.HasSuffix(r.stderr, "this one has 9.\n") {
+		if !strings.Contains(r.stderr, "this one has 9.\n- ") {
 			t.Errorf("reasons, one a line: %q", r.stderr)
 		}
 		s.expect(6, "", "\n- It is a common password", common+"\n",
@@ -398,21 +454,14 @@ func TestCommandLine(t *testing.T) {
 			t.Errorf("audit --limit 3:\n%s", r.stdout)
 		}
 		human := s.run("", "audit", "--limit", "1000").stdout
-		files, err := filepath.Glob(s.db + "*") // the database, and its -wal and -shm if any
-		if err != nil || len(files) == 0 {
-			t.Fatalf("database files: %v %v", files, err)
-		}
+		files := s.stored()
 		for _, p := range s.secrets {
 			if strings.Contains(r.stdout, p) || strings.Contains(human, p) {
 				t.Errorf("the audit trail shows the password %q", p)
 			}
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
+			for f, b := range files {
 				if bytes.Contains(b, []byte(p)) {
-					t.Errorf("%s holds the password %q in clear", filepath.Base(f), p)
+					t.Errorf("%s holds the password %q in clear", f, p)
 				}
 			}
 			for _, e := range s.stderrs {
@@ -426,7 +475,7 @@ func TestCommandLine(t *testing.T) {
 
 // TestUsageAndErrors covers help and command lines that are refused.
 func TestUsageAndErrors(t *testing.T) {
-	s := newSesame(t)
+	s := newSesame(t, "sqlite")
 	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
 		r := s.exec(nil, "", args...)
 		if r.code != 0 || !strings.Contains(r.stdout, "users add EMAIL --name NAME") || !strings.Contains(r.stdout, "SESAME_DB") {
@@ -434,10 +483,10 @@ func TestUsageAndErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q; want the usage on stdout", args, r.code, r.stdout)
 		}
 	}
-	s.expect(1, "", "unknown command \"frobnicate\"", "", "frobnicate")
+	s.expect(1, "", "Unknown command \"frobnicate\".", "", "frobnicate")
 	s.expect(1, "", "\"users\" needs a sub-command", "", "users")
 	s.expect(0, "usage: sesame users add EMAIL", "", "", "users", "add", "--help")
-	s.expect(1, "", "unknown language", "", "--lang", "de", "settings")
+	s.expect(1, "", "Unknown language", "", "--lang", "de", "settings")
 	s.expect(1, "", "no Sésame database", "", "users", "reset", "ghost@acme.test")
 	s.expect(1, "", "no Sésame database", "", "users", "add", "jo@acme.test", "--name", "Jo")
 	if _, err := os.Stat(s.db); !errors.Is(err, os.ErrNotExist) {
@@ -446,8 +495,9 @@ func TestUsageAndErrors(t *testing.T) {
 }
 
 // TestGenerate fills a database with fake users.
-func TestGenerate(t *testing.T) {
-	s := newSesame(t)
+func TestGenerate(t *testing.T) { forEachStore(t, generate) }
+
+func generate(t *testing.T, s *sesame) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
 	s.expect(0, "added 50 fake users (seed 3)", "for testing only", "", "dev", "generate", "50", "--seed", "3")
 	var list []map[string]any
@@ -461,9 +511,11 @@ func TestGenerate(t *testing.T) {
 }
 
 // TestDirectoryCommandLine lists, counts and sorts a generated directory,
-// and acts on many users at once, through the real binary.
-func TestDirectoryCommandLine(t *testing.T) {
-	s := newSesame(t)
+// and acts on many users at once, through the real binary, on each kind
+// of database.
+func TestDirectoryCommandLine(t *testing.T) { forEachStore(t, testDirectoryCommandLine) }
+
+func testDirectoryCommandLine(t *testing.T, s *sesame) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
 	s.expect(0, "added 300 fake users", "", "", "dev", "generate", "300", "--seed", "5")
 	list := func(args ...string) []map[string]any {
@@ -508,7 +560,7 @@ func TestDirectoryCommandLine(t *testing.T) {
 	if a, b := count("--mailbox"), count("--no-mailbox"); a+b != 301 || b == 0 {
 		t.Errorf("mailbox %d + no mailbox %d", a, b)
 	}
-	s.expect(1, "", "give --mailbox or --no-mailbox, not both", "", "users", "list", "--mailbox", "--no-mailbox")
+	s.expect(1, "", "Give --mailbox or --no-mailbox, not both.", "", "users", "list", "--mailbox", "--no-mailbox")
 	s.expect(1, "", "Unknown status \"happy\"", "", "users", "list", "--status", "happy")
 	s.expect(1, "", "Unknown column", "", "users", "list", "--sort", "shoe-size")
 	// Newest first, and any position of that order.
@@ -534,11 +586,11 @@ func TestDirectoryCommandLine(t *testing.T) {
 
 	// A bulk reset asks to confirm; without a terminal it refuses.
 	s.expect(1, "", "standard input is not a terminal", "", "users", "reset", "--status", "locked")
-	s.expect(1, "", "select the users", "", "users", "reset", "--yes")
+	s.expect(1, "", "Select the users: an EMAIL", "", "users", "reset", "--yes")
 	if n := count("--status", "locked"); n != 3 {
 		t.Fatalf("refused bulk reset changed something: %d locked", n)
 	}
-	r := s.expect(0, "", "3 reset, 0 unchanged, 0 refused", "", "users", "reset", "--status", "locked", "--yes")
+	r := s.expect(0, "", "3 reset; recorded in the audit log as bulk ", "", "users", "reset", "--status", "locked", "--yes")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil || len(rows) != 4 || !slices.Equal(rows[0], []string{"login", "name", "temporary_password", "valid_until"}) ||
 		!strings.Contains(r.stdout, "\r\n") {
@@ -564,7 +616,7 @@ func TestDirectoryCommandLine(t *testing.T) {
 	if err := os.WriteFile(file, []byte("# to reset\n"+locked[0]+"\nnobody@acme.test\n\n"+strings.ToUpper(locked[1])+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = s.expect(1, "", "1 logins name no user: nobody@acme.test", "", "users", "reset", "--from", file, "--yes")
+	r = s.expect(1, "", "1 login names no user: nobody@acme.test", "", "users", "reset", "--from", file, "--yes")
 	if rows, _ := csv.NewReader(strings.NewReader(r.stdout)).ReadAll(); len(rows) != 3 {
 		t.Errorf("reset from a file: %q", r.stdout)
 	} else {
@@ -585,16 +637,17 @@ func TestDirectoryCommandLine(t *testing.T) {
 	// One user, as before.
 	one := s.password(s.expect(0, "", "New temporary password for "+locked[0], "", "users", "reset", locked[0]))
 	s.expect(3, "must change password", "", one+"\n", "signin", locked[0])
-	s.expect(1, "", "unexpected argument", "", "users", "reset", locked[0], locked[1])
+	s.expect(1, "", "Unexpected argument", "", "users", "reset", locked[0], locked[1])
 }
 
 // TestMailEndToEnd runs the e-mail features of the real binary against a
 // real SMTP server: a temporary password sent to the recovery address, a
 // recovery code used to choose a new password, and a server that is down
 // and then up again.
-func TestMailEndToEnd(t *testing.T) {
+func TestMailEndToEnd(t *testing.T) { forEachStore(t, mailEndToEnd) }
+
+func mailEndToEnd(t *testing.T, s *sesame) {
 	srv := mailpittest.Start(t, 0)
-	s := newSesame(t)
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "admin@acme.example", "--name", "Alice Admin"))
 	s.expect(0, "", "", "", "settings", "smtp.host", "127.0.0.1")
 	s.expect(0, "", "", "", "settings", "smtp.port", strconv.Itoa(srv.SMTPPort))
@@ -666,24 +719,271 @@ func TestMailEndToEnd(t *testing.T) {
 
 	// No secret in the audit or the database.
 	audit := s.run("", "audit", "--limit", "1000", "--json").stdout
-	raw, _ := os.ReadFile(s.db)
-	wal, _ := os.ReadFile(s.db + "-wal")
+	files := s.stored()
 	for _, secret := range s.secrets {
 		if strings.Contains(audit, secret) {
 			t.Errorf("the audit holds a secret")
 		}
-		if secret != "relay secret 42" && (bytes.Contains(raw, []byte(secret)) || bytes.Contains(wal, []byte(secret))) {
-			t.Errorf("the database holds a secret (%d characters)", len(secret))
+		for f, b := range files {
+			if secret != "relay secret 42" && bytes.Contains(b, []byte(secret)) {
+				t.Errorf("%s holds a secret (%d characters)", f, len(secret))
+			}
 		}
 	}
+}
+
+// The command line prints no message of Fyne's whatever the locale: the C
+// locale with an encoding (LANG=C.UTF-8, the default of many containers)
+// made Fyne's lang package log "Error parsing user locale C" three times.
+func TestNoFyneMessageWhateverTheLocale(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	for _, env := range [][]string{
+		{"LANG=C.UTF-8"}, {"LANG=C.utf8"}, {"LANG=C"}, {"LANG=POSIX"}, {"LANG="}, {"LC_ALL=C.UTF-8"},
+		{"LANG=C.UTF-8", "LC_MESSAGES=C.UTF-8"}, {"LANG=fr_FR.UTF-8"}, {"LANG=de_DE.UTF-8"},
+	} {
+		for _, args := range [][]string{{"users", "list"}, {"help"}, {"frobnicate"}, {"users", "show", "nobody@acme.test"}} {
+			r := s.exec(env, "", append([]string{"--db", s.db}, args...)...)
+			if strings.Contains(r.stderr, "Fyne") || strings.Contains(r.stderr, "locale") || strings.Contains(r.stdout, "Fyne") {
+				t.Errorf("%v sesame %q printed Fyne's messages:\n%s", env, args, r.stderr)
+			}
+		}
+	}
+}
+
+// The command line speaks the language of --lang, else the system's.
+func TestCommandLineLanguage(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	french, english := "Aucun utilisateur n'a l'identifiant", "No user has the login"
+	for _, tt := range []struct {
+		env  []string
+		lang string
+		want string
+	}{
+		{[]string{"LANG=fr_FR.UTF-8"}, "", french},
+		{[]string{"LANG=fr_FR.UTF-8"}, "en", english},
+		{[]string{"LANG=en_US.UTF-8"}, "fr", french},
+		{[]string{"LANG=en_US.UTF-8", "LANGUAGE=fr:en"}, "", french},
+		{[]string{"LANG=C.UTF-8", "LANGUAGE=fr"}, "", english},
+		{[]string{"LANG=de_DE.UTF-8"}, "", english},
+		{[]string{"LC_ALL=fr_CA.UTF-8", "LANG=en_US.UTF-8"}, "", french},
+	} {
+		args := []string{"--db", s.db}
+		if tt.lang != "" {
+			args = append(args, "--lang", tt.lang)
+		}
+		r := s.exec(tt.env, "", append(args, "users", "show", "nobody@acme.test")...)
+		if r.code != 1 || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v --lang %q: exit %d, %q; want %q", tt.env, tt.lang, r.code, r.stderr, tt.want)
+		}
+	}
+	r := s.exec([]string{"LANG=fr_FR.UTF-8"}, "", "--db", s.db, "audit")
+	if !strings.Contains(r.stdout, "DÉTAILS") || !strings.Contains(r.stdout, "entreprise : Acme") {
+		t.Errorf("audit in French:\n%s", r.stdout)
+	}
+	r = s.exec(nil, "", "--db", s.db, "--lang", "de", "users", "list")
+	if r.code != 1 || !strings.Contains(r.stderr, `Unknown language "de"`) {
+		t.Errorf("--lang de: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// No terminal control sequence from an argument reaches the terminal, and
+// long values are cut, whatever the command.
+func TestArgumentsShownVisibly(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	evil := "\x1b]0;pwned\x07\x1b[2J\u009b6n\u202e"
+	for _, args := range [][]string{
+		{"users", "show", evil + "@acme.test"},
+		{"users", "add", "x@acme.test", "--name", evil},
+		{"users", evil},
+		{evil},
+		{"--lang", evil, "users", "list"},
+		{"settings", "smtp.host", "smtp.acme.test\r\nRCPT TO:<x@y>"},
+		{"settings", "smtp.username", evil},
+		{"mail", "status", "--state", evil},
+		{"users", "show", strings.Repeat("é", 3000)},
+		{"users", "list", "--bogus" + strings.Repeat("x", 3000)},
+	} {
+		r := s.run("", args...)
+		if r.code == 0 {
+			t.Errorf("%q accepted", args)
+		}
+		for _, out := range []string{r.stdout, r.stderr} {
+			for _, c := range out {
+				if c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e {
+					t.Errorf("%q: %q reaches the terminal: %q", args, c, out)
+					break
+				}
+			}
+			if len(out) > 1000 && !strings.Contains(out, "Commands:") {
+				t.Errorf("%q: %d bytes: a long value is not cut", args, len(out))
+			}
+		}
+	}
+}
+
+// Every numeric option is checked: mail status --limit -1 listed the whole
+// outbox (SQLite reads LIMIT -1 as none).
+func TestNumericOptionsThroughTheBinary(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	for _, args := range [][]string{
+		{"mail", "status", "--limit", "-1"}, {"audit", "--limit", "-1"}, {"users", "list", "--limit", "-1"}, {"dev", "generate", "-1"},
+	} {
+		s.expect(1, "", "usage:", "", args...)
+	}
+}
+
+// A typed temporary password passes the rules of a chosen one, through
+// the binary too: 15 spaces, a French word and a year, a breached one.
+func TestTypedTemporaryPasswordsFollowThePolicy(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	s.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Jo March")
+	for pw, reason := range map[string]string{
+		"               ":     "too easy to guess",
+		"Bienvenue2026!!!":    "too easy to guess",
+		"thisismypassword":    "stolen from other sites",
+		"azertyuiop123456":    "",
+		"Acme-Bienvenue-2026": "company's name",
+	} {
+		s.secret(pw)
+		s.expect(6, "", reason, pw+"\n", "users", "reset", "jo@acme.test", "--password-stdin")
+		s.expect(6, "", reason, pw+"\n", "users", "add", "new@acme.test", "--name", "New", "--password-stdin")
+	}
+}
+
+// A binary built without the sqlite_fts5 tag says so, and how to build,
+// instead of "cannot be opened"; it creates no file. The build without the
+// tag recompiles every cgo package (minutes on two cores): it runs when
+// SESAME_PLAIN_BUILD=1; TestNoTagFileSaysHowToBuild checks the same file
+// in every run.
+func TestPlainBuildSaysHowToBuild(t *testing.T) {
+	if os.Getenv("SESAME_PLAIN_BUILD") != "1" {
+		t.Skip("set SESAME_PLAIN_BUILD=1: builds SQLite and the window again, without the tag")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "sesame-plain")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "sesame.db")
+	out, err := exec.Command(bin, "--db", db, "users", "list").CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "sqlite_fts5") || !strings.Contains(string(out), "make build") {
+		t.Errorf("plain build: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the plain build created %s", db)
+	}
+}
+
+// The file that only a build without the tag compiles holds that
+// constraint, and a message that names the tag and how to build.
+func TestNoTagFileSaysHowToBuild(t *testing.T) {
+	src, err := os.ReadFile("nofts5.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(src, []byte("//go:build !sqlite_fts5\n")) {
+		t.Errorf("nofts5.go does not start with //go:build !sqlite_fts5")
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "nofts5.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			msg, _ = strconv.Unquote(lit.Value)
+		}
+		return true
+	})
+	if !strings.Contains(msg, "sqlite_fts5") || !strings.Contains(msg, "make build") {
+		t.Errorf("message %q does not say how to build", msg)
+	}
+}
+
+// TestDBCopy moves a directory from a file to a PostgreSQL server and back:
+// every row arrives exactly (IDs, times, hashes, throttling, audit, outbox,
+// settings), the copy works as the original, a target that holds anything
+// is refused, and the server's password never shows.
+func TestDBCopy(t *testing.T) {
+	lite := newSesame(t, "sqlite")
+	lite.password(lite.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	lite.password(lite.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Joséphine Rivière", "--recovery", "jo@home.test"))
+	lite.password(lite.expect(0, "", "", "", "users", "add", "kiosk@acme.test", "--name", "Kiosk", "--no-mailbox"))
+	lite.expect(2, "", "", "not the password\n", "signin", "jo@acme.test")
+	lite.expect(2, "", "", "not the password\n", "signin", "stranger@acme.test")
+	lite.expect(0, "", "", "", "settings", "lockout.threshold", "7")
+	lite.expect(0, "", "", "", "settings", "smtp.host", "127.0.0.1")
+	lite.expect(0, "", "", "", "settings", "smtp.port", "1")
+	lite.expect(0, "", "", "", "settings", "smtp.from", "sesame@acme.test")
+	lite.expect(1, "", "could not be sent", "", "mail", "test", "ada@acme.test") // queued, and failed: nothing listens on port 1
+
+	pg := newSesame(t, "postgres")
+	pg.expect(0, "copied 3 users", "", "", "db", "copy", "--from", lite.db, "--to", pg.db)
+	for _, args := range [][]string{
+		{"users", "list", "--json"}, {"users", "show", "jo@acme.test", "--json"}, {"audit", "--json", "--limit", "1000"},
+		{"settings"}, {"mail", "status", "--json"}, {"users", "list", "--query", "riviere"},
+	} {
+		if a, b := lite.run("", args...), pg.run("", args...); a.stdout != b.stdout || a.code != 0 || b.code != 0 {
+			t.Errorf("%q differs after the copy:\nSQLite     %s\nPostgreSQL %s%s", args, a.stdout, b.stdout, b.stderr)
+		}
+	}
+	back := filepath.Join(t.TempDir(), "back.db")
+	pg.expect(0, "copied 3 users", "", "", "db", "copy", "--from", pg.db, "--to", back)
+	original := exportFile(t, lite.db)
+	storetest.SameDirectory(t, exportFile(t, back), original)
+	db, err := postgres.Open(pg.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.SameDirectory(t, storetest.Export(t, db), original)
+	db.Close()
+	if c := original.Counts(); c.Users != 3 || c.Throttle != 2 || c.Outbox != 1 || c.PasswordHistory == 0 || c.Settings < 5 {
+		t.Errorf("the directory copied lacks rows of some kind: %+v", c)
+	}
+
+	pg.expect(2, "", "", "not the password\n", "signin", "jo@acme.test") // the copy works on
+	pg.expect(0, "Ada Lovelace", "", "", "users", "list", "--query", "ada")
+	pg.expect(1, "", "not empty", "", "db", "copy", "--from", lite.db, "--to", pg.db)
+	pg.expect(1, "", "not empty", "", "db", "copy", "--from", pg.db, "--to", back)
+	missing := filepath.Join(t.TempDir(), "none.db")
+	pg.expect(1, "", "no Sésame database", "", "db", "copy", "--from", missing, "--to", filepath.Join(t.TempDir(), "x.db"))
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("a missing source was created")
+	}
+	pg.expect(1, "", "same database", "", "db", "copy", "--from", back, "--to", back)
+	pg.expect(1, "", "--to PATH_OR_URL is required", "", "db", "copy", "--from", back)
+	for _, e := range pg.stderrs {
+		if strings.Contains(e, pgtest.Password) {
+			t.Errorf("standard error showed the server's password: %q", e)
+		}
+	}
+}
+
+// exportFile reads the whole directory of a SQLite file.
+func exportFile(t *testing.T, path string) *storetest.Directory {
+	t.Helper()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return storetest.Export(t, db)
 }
 
 // TestOneLoginOneIdentityEndToEnd is the issue's example with the real
 // binary: bob@acme.example locked by five wrong passwords is locked however
 // the login is typed, failures through any spelling share one budget, and
 // users unlock clears it.
-func TestOneLoginOneIdentityEndToEnd(t *testing.T) {
-	s := newSesame(t)
+func TestOneLoginOneIdentityEndToEnd(t *testing.T) { forEachStore(t, oneLoginOneIdentity) }
+
+func oneLoginOneIdentity(t *testing.T, s *sesame) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
 	right := s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Builder"))
 	for range 5 {
@@ -732,7 +1032,7 @@ func TestOneLoginOneIdentityEndToEnd(t *testing.T) {
 // its arguments, and says why in words.
 func TestFilesEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	s := newSesame(t)
+	s := newSesame(t, "sqlite")
 	s.expect(1, "", "--db needs the path", "", "--db", "", "users", "list")
 	missing := filepath.Join(dir, "new", "sesame.db")
 	for _, args := range [][]string{

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 )
@@ -60,27 +61,61 @@ type UpdateResult struct {
 }
 
 // NewTemporaryPassword generates a temporary password of the configured
-// length. Nothing is saved: UpdateUser does that.
-func (s *Service) NewTemporaryPassword(ctx context.Context) (string, error) {
-	st, err := s.Settings(ctx)
+// length for the user with that login. Nothing is saved: UpdateUser does
+// that.
+func (s *Service) NewTemporaryPassword(ctx context.Context, email string) (string, error) {
+	st, c, err := s.temporaryRules(ctx, email)
 	if err != nil {
 		return "", err
 	}
-	p, err := GeneratePassword(st.GeneratedPasswordLength())
-	if err != nil {
-		return "", Internal(err)
-	}
-	return p, nil
+	return s.generateTemporary(st, c)
 }
 
-// AssessTemporary checks a temporary password that an administrator types,
-// for live feedback on the card.
-func (s *Service) AssessTemporary(ctx context.Context, password string) (Assessment, error) {
-	st, err := s.Settings(ctx)
+// AssessTemporary checks a temporary password that an administrator types
+// for the user with that login ("" for one not yet created), for live
+// feedback on the card: the rules of a chosen password.
+func (s *Service) AssessTemporary(ctx context.Context, email, password string) (Assessment, error) {
+	st, c, err := s.temporaryRules(ctx, email)
 	if err != nil {
 		return Assessment{}, err
 	}
-	return s.policy(st).AssessTemporary(password), nil
+	return s.policy(st).Assess(password, c), nil
+}
+
+// temporaryRules returns the settings and the policy context of a
+// temporary password for the user with that login, if there is one.
+func (s *Service) temporaryRules(ctx context.Context, email string) (Settings, PolicyContext, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Settings{}, PolicyContext{}, err
+	}
+	c := PolicyContext{Login: email, Company: st.CompanyName}
+	if email != "" {
+		_, uc, err := s.PasswordRules(ctx, email)
+		switch {
+		case err == nil:
+			c = uc
+		case CodeOf(err) != ENotFound:
+			return Settings{}, PolicyContext{}, err
+		}
+	}
+	return st, c, nil
+}
+
+// generateTemporary draws temporary passwords until one passes the policy:
+// a random one fails only by chance (a false positive of the breached set,
+// a name or a word that happens to appear in it).
+func (s *Service) generateTemporary(st Settings, c PolicyContext) (string, error) {
+	for range 20 {
+		p, err := GeneratePassword(st.GeneratedPasswordLength())
+		if err != nil {
+			return "", Internal(err)
+		}
+		if s.policy(st).Assess(p, c).OK() {
+			return p, nil
+		}
+	}
+	return "", Internal(errors.New("no generated password passes the policy"))
 }
 
 // User returns the user with that login.
@@ -200,12 +235,13 @@ func optionOff() *Error {
 }
 
 // hashTemporary validates and hashes a temporary password outside any
-// transaction. custom says that the administrator typed it.
-func (s *Service) hashTemporary(st Settings, plain string, custom bool) (string, error) {
+// transaction: typed or generated, it passes the policy of a chosen one.
+// custom says that the administrator typed it.
+func (s *Service) hashTemporary(st Settings, plain string, custom bool, c PolicyContext) (string, error) {
 	if custom && !st.CustomTemporaryAllowed {
 		return "", Errorf(EForbidden, "Typed temporary passwords are not allowed by the settings: generate one instead.")
 	}
-	if a := s.policy(st).AssessTemporary(plain); !a.OK() {
+	if a := s.policy(st).Assess(plain, c); !a.OK() {
 		return "", rejected(a.Reasons)
 	}
 	h, err := s.hasher.Hash(NormalizePassword(plain))
@@ -242,12 +278,13 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		return User{}, TemporaryPassword{}, err
 	}
 	plain, custom := n.TemporaryPassword, n.TemporaryPassword != ""
+	c := PolicyContext{Login: email, Name: name, Company: st.CompanyName}
 	if !custom {
-		if plain, err = GeneratePassword(st.GeneratedPasswordLength()); err != nil {
-			return User{}, TemporaryPassword{}, Internal(err)
+		if plain, err = s.generateTemporary(st, c); err != nil {
+			return User{}, TemporaryPassword{}, err
 		}
 	}
-	hash, err := s.hashTemporary(st, plain, custom)
+	hash, err := s.hashTemporary(st, plain, custom, c)
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
 	}
@@ -345,13 +382,14 @@ func checkRecovery(recovery, login string) (string, error) {
 // identity, role, disabled, recovery e-mail, a temporary password, unlock.
 // Invalid input or a refused change saves nothing.
 func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (UpdateResult, error) {
-	c, err := s.checkChange(ctx, ch)
+	c, err := s.checkChange(ctx, email, ch)
 	if err != nil {
 		return UpdateResult{}, err
 	}
 	now := s.now()
 	var res UpdateResult
 	err = s.store.Write(ctx, func(tx Tx) error {
+		res = UpdateResult{} // the store may run this again
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
@@ -380,9 +418,9 @@ type checkedChange struct {
 	settings *Settings
 }
 
-// checkChange validates a change and hashes its temporary password, the
-// slow part, outside any transaction.
-func (s *Service) checkChange(ctx context.Context, ch UserChange) (checkedChange, error) {
+// checkChange validates a change of the user with that login and hashes
+// its temporary password, the slow part, outside any transaction.
+func (s *Service) checkChange(ctx context.Context, email string, ch UserChange) (checkedChange, error) {
 	c := checkedChange{UserChange: ch}
 	var err error
 	if ch.Name != nil {
@@ -403,7 +441,14 @@ func (s *Service) checkChange(ctx context.Context, ch UserChange) (checkedChange
 		return c, optionOff()
 	}
 	if ch.TemporaryPassword != nil {
-		if c.newHash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom); err != nil {
+		_, pc, err := s.temporaryRules(ctx, email)
+		if err != nil {
+			return c, err
+		}
+		if ch.Name != nil {
+			pc.Name = c.name
+		}
+		if c.newHash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom, pc); err != nil {
 			return c, err
 		}
 	}
@@ -576,7 +621,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, email, custom 
 	plain := custom
 	if plain == "" {
 		var err error
-		if plain, err = s.NewTemporaryPassword(ctx); err != nil {
+		if plain, err = s.NewTemporaryPassword(ctx, email); err != nil {
 			return TemporaryPassword{}, err
 		}
 	}

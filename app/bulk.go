@@ -602,9 +602,13 @@ func (j hashJob) run(ctx context.Context, s *Service, st Settings) {
 	if ctx.Err() != nil {
 		return
 	}
-	plain, err := GeneratePassword(st.GeneratedPasswordLength())
+	u := &j.b.users[j.i]
+	c := PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName}
+	// A generated password has passed the policy: hashTemporary would
+	// assess it again.
+	plain, err := s.generateTemporary(st, c)
 	if err == nil {
-		j.b.hashes[j.i], err = s.hashTemporary(st, plain, false)
+		j.b.hashes[j.i], err = s.hasher.Hash(NormalizePassword(plain))
 	}
 	if err != nil {
 		j.b.fail(AsError(err))

@@ -208,9 +208,9 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 		}
 		u.PasswordChangedAt = now
 	} else {
-		plain, err := GeneratePassword(st.GeneratedPasswordLength())
+		plain, err := s.generateTemporary(st, PolicyContext{Login: email, Name: name, Company: st.CompanyName})
 		if err != nil {
-			return User{}, nil, Internal(err)
+			return User{}, nil, err
 		}
 		if u.PasswordHash, err = s.hasher.Hash(plain); err != nil {
 			return User{}, nil, Internal(err)

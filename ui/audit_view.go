@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -174,7 +175,7 @@ func (v *auditView) fillRow(row int, cells []*tableCell) {
 	cells[1].set(actionName(e.Action), importance)
 	cells[2].set(e.Subject, widget.MediumImportance)
 	cells[3].set(e.Actor, widget.MediumImportance)
-	cells[4].set(e.Details, widget.MediumImportance)
+	cells[4].set(auditDetails(e.Details, time.Now()), widget.MediumImportance)
 }
 
 // onOpen shows the whole of an event, which the table may cut short.
@@ -190,7 +191,7 @@ func (v *auditView) onOpen(row int) {
 	parts = append(parts, lang.L("By: {{.Actor}}", map[string]any{"Actor": e.Actor}))
 	text := strings.Join(parts, " · ")
 	if e.Details != "" {
-		text += "\n" + e.Details
+		text += "\n" + auditDetails(e.Details, time.Now())
 	}
 	say(v.detail, text)
 }

@@ -75,7 +75,16 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 	h.press(fyne.KeyEnd)
 	h.press(fyne.KeyReturn)
 	h.assertShows("2026-11-25 09:00:00 · User created · User: paul.durand@acme.example · By: system:test",
-		"role: employee; temporary password generated, expires 2026-11-26T09:00:00Z")
+		"role: employee; temporary password generated, expires Nov 26, 2026 at 09:00")
+}
+
+// The details are shown in the window's language, their times written for
+// a person; the export keeps them as stored.
+func TestAuditDetailsInFrench(t *testing.T) {
+	h := newHarnessIn(t, "fr", withStaff)
+	h.signInAdmin()
+	h.auditOf()
+	h.assertShows("rôle : employee; mot de passe temp", "par l'utilisateur, en remplacement d'", "entreprise : Acme")
 }
 
 func TestAuditPagesAndExport(t *testing.T) {

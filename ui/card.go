@@ -354,7 +354,7 @@ func (c *cardView) onGenerate() {
 	)
 	svc := c.s.svc
 	c.s.run(func() {
-		p, err = svc.NewTemporaryPassword(context.Background())
+		p, err = svc.NewTemporaryPassword(context.Background(), c.user.Email)
 	}, func() {
 		if err != nil {
 			say(c.problem, c.s.errorText(err))
@@ -395,7 +395,7 @@ func (c *cardView) onCustomChanged(text string) {
 	)
 	svc := c.s.svc
 	c.s.run(func() {
-		a, err = svc.AssessTemporary(context.Background(), text)
+		a, err = svc.AssessTemporary(context.Background(), c.user.Email, text)
 	}, func() {
 		if round != c.assessRound {
 			return

@@ -80,7 +80,12 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Kind", "k", "To", "a@b.c", "State", "s", "Queued", "10:00", "Attempts", 2, "Answer", "550",
 			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0,
 			"Row", 3, "Line", 4, "Expected", "E-mail", "Columns", "Nom | Prénom", "Encoding", "UTF-8", "Function", "SHA-1",
-			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128, "Other", "a@b.c")
+			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128,
+			// The command line's and the audit details'.
+			"Lang", "de", "Command", "users", "Arg", "x", "What", "EMAIL", "Flag", "--name NAME",
+			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
+			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
+			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
@@ -93,7 +98,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 
 // sameInFrench are the texts written the same way in both languages.
 var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true, "1234 5678": true,
-	"Google Workspace": true}
+	"Google Workspace": true, "{{.Before}} → {{.After}}": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {
 	for _, env := range []map[string]string{

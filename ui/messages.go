@@ -26,6 +26,17 @@ func tr(m app.Message, now time.Time) string {
 	return lang.L(m.Text, data)
 }
 
+// auditDetails are an audit event's details in the window's language: the
+// stored English parts, each translated (app.AuditDetails).
+func auditDetails(details string, now time.Time) string {
+	parts := app.AuditDetails(details)
+	out := make([]string, len(parts))
+	for i, m := range parts {
+		out[i] = tr(m, now)
+	}
+	return strings.Join(out, "; ")
+}
+
 // errorText says what went wrong: the domain's message and, for a rejected
 // password, every reason. An error from elsewhere is said as an internal one.
 func errorText(err error, now time.Time) string {

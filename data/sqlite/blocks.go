@@ -60,13 +60,8 @@ type stored struct {
 // storedCols are the columns of stored, in the order of storedOf's args.
 const storedCols = `attrs, signin_key, changed_key, created_key, idle_key, expiry_key`
 
-// timeKey is a time as the orders sort it: the zero time first.
-func timeKey(t time.Time) int64 {
-	if t.IsZero() {
-		return math.MinInt64
-	}
-	return t.UnixNano()
-}
+// timeKey is a time as the orders sort it (app.TimeOrderKey).
+func timeKey(t time.Time) int64 { return app.TimeOrderKey(t) }
 
 func storedOf(u *app.User) stored {
 	s := stored{attrs: int64(u.StaticCell()), signin: timeKey(u.LastSignInAt), changed: timeKey(u.PasswordChangedAt),
@@ -447,6 +442,55 @@ func (t *tx) rebuildBlocks() error {
 		for _, b := range starts {
 			if err := t.putBlock(o, b); err != nil {
 				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkBlocks verifies that the blocks of every order count the users they
+// hold, and that the first block starts below every user.
+func (t *tx) checkBlocks() error {
+	for o := range numOrds {
+		blocks, err := t.readBlocks(o)
+		if err != nil {
+			return err
+		}
+		if len(blocks) == 0 {
+			if n, _, err := t.queryInt64(`SELECT count(*) FROM users`); err != nil || n > 0 {
+				return fmt.Errorf("order %d: no blocks for %d users (%v)", o, n, err)
+			}
+			continue
+		}
+		if blocks[0].k != o.least() || blocks[0].id != 0 {
+			return fmt.Errorf("order %d: the first block starts at %v, %d", o, blocks[0].k, blocks[0].id)
+		}
+		def := orders[o]
+		for i, b := range blocks {
+			query, args := `SELECT attrs, count(*) FROM users WHERE (`+def.key+`, id) >= (?, ?)`, []any{b.k, b.id}
+			if i+1 < len(blocks) {
+				query += ` AND (` + def.key + `, id) < (?, ?)`
+				args = append(args, blocks[i+1].k, blocks[i+1].id)
+			}
+			rows, err := t.tx.QueryContext(t.ctx, query+` GROUP BY attrs`, args...)
+			if err != nil {
+				return err
+			}
+			var got counts
+			for rows.Next() {
+				var a, n int64
+				if err := rows.Scan(&a, &n); err != nil {
+					rows.Close()
+					return err
+				}
+				got[a] = n
+			}
+			rows.Close()
+			if got != b.counts {
+				return fmt.Errorf("order %d, block %d (%v, %d): counts %v, users %v", o, i, b.k, b.id, b.counts, got)
+			}
+			if b.counts.total() > 2*blockSize {
+				return fmt.Errorf("order %d, block %d: %d users", o, i, b.counts.total())
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"bytes"
 	"runtime"
 	"slices"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
 	"sesame/data/sample"
 )
 
@@ -23,10 +23,9 @@ import (
 // ratios of the bulk to each ideal.
 func BenchmarkBulkReset(b *testing.B) {
 	const n, rounds = 10_000, 10
-	bl, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		b.Fatal(err)
-	}
+	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words,
+		Keyboards: assets.Keyboards, Breached: breach.Load(assets.BreachedPasswords)})
+	bl.Prepare()
 	hasher := app.Hasher{}
 	for b.Loop() {
 		b.StopTimer()

@@ -116,22 +116,23 @@ type lockedUser struct {
 	cell app.Cell
 }
 
-// nanos is a time as stored, clamped to what int64 holds.
+// nanos is a time of a question (now, the cut-off of staleness) as the
+// orders keep times, clamped to what int64 holds.
 func nanos(t time.Time) int64 {
 	switch {
-	case t.Before(minTime):
+	case t.Before(time.Unix(0, math.MinInt64)):
 		return math.MinInt64 + 1
-	case t.After(maxTime):
+	case t.After(time.Unix(0, math.MaxInt64)):
 		return math.MaxInt64
 	}
-	return t.UnixNano()
+	return app.TimeOrderKey(t)
 }
 
 // prepare prepares a question; the locked users are read when the set
 // depends on locks, or when counting (every lock moves a user to another
 // cell).
 func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
-	q := &dirQuery{t: t, set: s, text: foldQuery(s.Text), now: nanos(s.Now)}
+	q := &dirQuery{t: t, set: s, text: app.SearchFragment(s.Text), now: nanos(s.Now)}
 	if !s.IdleBefore.IsZero() {
 		q.stale, q.idle = true, nanos(s.IdleBefore)
 	}

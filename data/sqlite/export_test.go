@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
 	"strings"
 )
 
@@ -50,80 +49,8 @@ func SetAnyPlan(t interface{ Cleanup(func()) }, r interface{ IntN(int) int }) {
 	t.Cleanup(func() { anyPlan = nil })
 }
 
-// checkBlocks verifies that the blocks of every order count the users they
-// hold, and that the first block starts below every user.
-func (t *tx) checkBlocks() error {
-	for o := range numOrds {
-		blocks, err := t.readBlocks(o)
-		if err != nil {
-			return err
-		}
-		if len(blocks) == 0 {
-			if n, _, err := t.queryInt64(`SELECT count(*) FROM users`); err != nil || n > 0 {
-				return fmt.Errorf("order %d: no blocks for %d users (%v)", o, n, err)
-			}
-			continue
-		}
-		if blocks[0].k != o.least() || blocks[0].id != 0 {
-			return fmt.Errorf("order %d: the first block starts at %v, %d", o, blocks[0].k, blocks[0].id)
-		}
-		def := orders[o]
-		for i, b := range blocks {
-			query, args := `SELECT attrs, count(*) FROM users WHERE (`+def.key+`, id) >= (?, ?)`, []any{b.k, b.id}
-			if i+1 < len(blocks) {
-				query += ` AND (` + def.key + `, id) < (?, ?)`
-				args = append(args, blocks[i+1].k, blocks[i+1].id)
-			}
-			rows, err := t.tx.QueryContext(t.ctx, query+` GROUP BY attrs`, args...)
-			if err != nil {
-				return err
-			}
-			var got counts
-			for rows.Next() {
-				var a, n int64
-				if err := rows.Scan(&a, &n); err != nil {
-					rows.Close()
-					return err
-				}
-				got[a] = n
-			}
-			rows.Close()
-			if got != b.counts {
-				return fmt.Errorf("order %d, block %d (%v, %d): counts %v, users %v", o, i, b.k, b.id, b.counts, got)
-			}
-			if b.counts.total() > 2*blockSize {
-				return fmt.Errorf("order %d, block %d: %d users", o, i, b.counts.total())
-			}
-		}
-	}
-	return nil
-}
-
-// CheckIndex verifies what search relies on: every user has a positive rank,
-// ranks follow (sort_key, id), and the search index holds one row per user,
-// at its rank.
-func CheckIndex(ctx context.Context, db *DB) error {
-	return db.readTx(ctx, func(t *tx) error {
-		checks := []struct{ name, query string }{
-			{"unranked users", `SELECT count(*) FROM users WHERE rank <= 0`},
-			{"ranks out of name order", `SELECT count(*) FROM (
-				SELECT rank, lag(rank) OVER (ORDER BY sort_key, id) AS prev FROM users) WHERE prev >= rank`},
-			{"index rows without a user", `SELECT count(*) FROM users_grams g WHERE NOT EXISTS (
-				SELECT 1 FROM users u WHERE ` + ftsRowidSQL + ` = g.rowid)`},
-			{"users missing from the index", `SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users_grams)`},
-		}
-		for _, c := range checks {
-			n, _, err := t.queryInt64(c.query)
-			if err != nil {
-				return err
-			}
-			if n != 0 {
-				return fmt.Errorf("%s: %d", c.name, n)
-			}
-		}
-		return t.checkBlocks()
-	})
-}
+// CheckIndex is DB.CheckIndex, for the tests that call it as a function.
+func CheckIndex(ctx context.Context, db *DB) error { return db.CheckIndex(ctx) }
 
 // Path is the file of the database, for the benchmarks' plain SQL.
 func (db *DB) Path() string {

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -72,14 +74,6 @@ func ftsRowid(rank, attrs, idle int64) int64 {
 
 // ftsRowidSQL is ftsRowid of the columns of users.
 const ftsRowidSQL = `((rank << 22) | (attrs << 16) | max(0, min(65535, idle_key / 86400000000000)))`
-
-// cleanText drops what the search index cannot hold: NUL, invalid UTF-8.
-func cleanText(s string) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-}
-
-// foldQuery folds a query as search texts are folded.
-func foldQuery(s string) string { return cleanText(app.FoldForSearch(s)) }
 
 // everyone is a term of every document of the index, which no n-gram is
 // (hex has no "l"): the users who do not match a fragment are "everyone NOT
@@ -154,7 +148,7 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	}
 	var users []app.User
 	var keys []string
-	if text := foldQuery(q.Text); text == "" {
+	if text := app.SearchFragment(q.Text); text == "" {
 		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
 			WHERE u.rank >= ? ORDER BY u.rank LIMIT ?`, from, limit+1)
 	} else {
@@ -172,14 +166,7 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	if err != nil {
 		return app.UserPage{}, err
 	}
-	page := app.UserPage{Users: users}
-	if len(users) > limit {
-		page.Users, page.More = users[:limit], true
-	}
-	if n := len(page.Users); n > 0 {
-		page.Next = app.Cursor{SortKey: keys[n-1], ID: page.Users[n-1].ID}
-	}
-	return page, nil
+	return app.PageOf(users, keys, limit), nil
 }
 
 // rankAfter returns the rank of the first user after the cursor; ok is false
@@ -198,7 +185,7 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 	if atMost <= 0 {
 		return 0, nil
 	}
-	text = foldQuery(text)
+	text = app.SearchFragment(text)
 	var (
 		n   int64
 		err error
@@ -363,7 +350,7 @@ func restoreUsers(t *tx) error {
 			return err
 		}
 		for _, u := range users {
-			args := append([]any{app.SortKey(&u), searchText(&u)}, storedOf(&u).args()...)
+			args := append([]any{app.SortKey(&u), app.SearchText(&u)}, storedOf(&u).args()...)
 			if _, err := t.exec(`UPDATE users SET sort_key = ?, search_text = ?, attrs = ?, signin_key = ?,
 				changed_key = ?, created_key = ?, idle_key = ?, expiry_key = ? WHERE id = ?`, append(args, u.ID)...); err != nil {
 				return err
@@ -402,4 +389,31 @@ func (t *tx) relabelAll() error {
 		}
 	}
 	return nil
+}
+
+// CheckIndex verifies what search and the directory rely on (a
+// consistency check for tests and repairs): every user has a positive rank,
+// ranks follow (sort_key, id), the search index holds one row per user, at
+// its rowid, and the blocks of every order count the users they hold.
+func (db *DB) CheckIndex(ctx context.Context) error {
+	return db.readTx(ctx, func(t *tx) error {
+		checks := []struct{ name, query string }{
+			{"unranked users", `SELECT count(*) FROM users WHERE rank <= 0`},
+			{"ranks out of name order", `SELECT count(*) FROM (
+				SELECT rank, lag(rank) OVER (ORDER BY sort_key, id) AS prev FROM users) WHERE prev >= rank`},
+			{"index rows without a user", `SELECT count(*) FROM users_grams g WHERE NOT EXISTS (
+				SELECT 1 FROM users u WHERE ` + ftsRowidSQL + ` = g.rowid)`},
+			{"users missing from the index", `SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users_grams)`},
+		}
+		for _, c := range checks {
+			n, _, err := t.queryInt64(c.query)
+			if err != nil {
+				return err
+			}
+			if n != 0 {
+				return fmt.Errorf("%s: %d", c.name, n)
+			}
+		}
+		return t.checkBlocks()
+	})
 }

@@ -3,13 +3,14 @@ package cli
 import (
 	"bufio"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sesame/app"
 )
@@ -18,19 +19,15 @@ import (
 // positions, and the actions on many users selected by the same filters or
 // by a file of logins.
 
-// statusList is the value of a --status flag given any number of times.
-type statusList struct{ set app.StatusSet }
+// statusList is the value of a --status flag given any number of times,
+// each a status or several separated by commas: read by filter, whose
+// error names the statuses (the flag package's would not).
+type statusList []string
 
 func (s *statusList) String() string { return "" }
 
 func (s *statusList) Set(v string) error {
-	for part := range strings.SplitSeq(v, ",") {
-		k, err := app.ParseStatusKind(part)
-		if err != nil {
-			return errors.New(app.AsError(err).Error())
-		}
-		s.set |= app.Statuses(k)
-	}
+	*s = append(*s, strings.Split(v, ",")...)
 	return nil
 }
 
@@ -45,13 +42,12 @@ type selectFlags struct {
 }
 
 func addSelectFlags(fs *flag.FlagSet, bulk bool) *selectFlags {
-	names := make([]string, 0, app.NumStatusKinds)
-	for _, k := range app.StatusKinds() {
-		names = append(names, string(k))
-	}
 	s := &selectFlags{}
 	s.query = fs.String("query", "", "only users whose name, login or recovery e-mail contains `TEXT` (accents, case and separators ignored)")
-	fs.Var(&s.statuses, "status", "only users of this `STATUS`: "+strings.Join(names, ", ")+" (repeat or separate with commas for several)")
+	// --status may be given several times: a String for its usage, which
+	// the help translates, then the value that adds each one.
+	fs.String("status", "", "only users of this `STATUS`: active, must_change, expired, no_password, locked or disabled (give it several times, or separate with commas, for several)")
+	fs.Lookup("status").Value = &s.statuses
 	s.role = fs.String("role", "", "only users of this `ROLE`: admin or employee")
 	s.mailbox = fs.Bool("mailbox", false, "only users whose login has a mailbox")
 	s.noMailbox = fs.Bool("no-mailbox", false, "only users whose login is fictitious (no mailbox)")
@@ -68,7 +64,14 @@ func addSelectFlags(fs *flag.FlagSet, bulk bool) *selectFlags {
 // filter returns the filter that the flags give, and whether any flag
 // selects users.
 func (s *selectFlags) filter() (app.UserFilter, bool, error) {
-	f := app.UserFilter{Text: *s.query, Statuses: s.statuses.set}
+	f := app.UserFilter{Text: *s.query}
+	for _, word := range s.statuses {
+		k, err := app.ParseStatusKind(word)
+		if err != nil {
+			return f, false, err
+		}
+		f.Statuses |= app.Statuses(k)
+	}
 	if *s.role != "" {
 		r, err := app.ParseRole(*s.role)
 		if err != nil {
@@ -79,7 +82,7 @@ func (s *selectFlags) filter() (app.UserFilter, bool, error) {
 	tri := func(yes, no bool, name string) (app.Tri, error) {
 		switch {
 		case yes && no:
-			return 0, usagef("give --%s or --no-%s, not both", name, name)
+			return 0, usagef("Give --{{.Name}} or --no-{{.Name}}, not both.", "Name", name)
 		case yes:
 			return app.OnlyYes, nil
 		case no:
@@ -97,48 +100,52 @@ func (s *selectFlags) filter() (app.UserFilter, bool, error) {
 	if *s.stale != "" {
 		d, err := app.ParseDuration(*s.stale)
 		if err != nil || d <= 0 {
-			return f, false, usagef("--stale wants a duration such as 90d or 12h, not %q", *s.stale)
+			return f, false, usagef("--stale wants a duration such as 90d or 12h, not \"{{.Value}}\".", "Value", *s.stale)
 		}
 		f.Stale, f.StaleAfter = app.OnlyYes, d
 	}
 	return f, f != (app.UserFilter{}), nil
 }
 
-// describe says in words what the flags select.
-func describeFilter(f app.UserFilter) string {
+// describeFilter says in words what a filter selects.
+func (c *call) describeFilter(f app.UserFilter) string {
 	var parts []string
 	if f.Text != "" {
-		parts = append(parts, fmt.Sprintf("matching %q", f.Text))
+		parts = append(parts, c.t.L("matching \"{{.Text}}\"", "Text", shown(f.Text)))
 	}
-	if f.Statuses != 0 {
-		var ks []string
-		for _, k := range f.Statuses.List() {
-			ks = append(ks, string(k))
+	if ks := f.Statuses.List(); len(ks) > 0 {
+		names := make([]string, len(ks))
+		for i, k := range ks {
+			names[i] = string(k)
 		}
-		parts = append(parts, "status "+strings.Join(ks, " or "))
+		if len(ks) == 1 {
+			parts = append(parts, c.t.L("whose status is {{.Status}}", "Status", names[0]))
+		} else {
+			parts = append(parts, c.t.L("whose status is one of {{.Choices}}", "Choices", strings.Join(names, ", ")))
+		}
 	}
 	if f.Role != "" {
-		parts = append(parts, "role "+string(f.Role))
+		parts = append(parts, c.t.L("with the role {{.Role}}", "Role", string(f.Role)))
 	}
 	switch f.Mailbox {
 	case app.OnlyYes:
-		parts = append(parts, "with a mailbox")
+		parts = append(parts, c.t.L("with a mailbox"))
 	case app.OnlyNo:
-		parts = append(parts, "without a mailbox")
+		parts = append(parts, c.t.L("without a mailbox (fictitious login)"))
 	}
 	switch f.Recovery {
 	case app.OnlyYes:
-		parts = append(parts, "with a recovery e-mail")
+		parts = append(parts, c.t.L("with a recovery e-mail"))
 	case app.OnlyNo:
-		parts = append(parts, "without a recovery e-mail")
+		parts = append(parts, c.t.L("without a recovery e-mail"))
 	}
 	if f.Stale == app.OnlyYes {
-		parts = append(parts, "idle for "+app.FormatDuration(f.StaleAfter)+" or longer")
+		parts = append(parts, c.t.L("idle for {{.Duration}} or longer", "Duration", app.FormatDuration(f.StaleAfter)))
 	}
 	if len(parts) == 0 {
-		return "every user"
+		return c.t.L("every user")
 	}
-	return "users " + strings.Join(parts, ", ")
+	return c.t.L("the users {{.Details}}", "Details", strings.Join(parts, ", "))
 }
 
 // listPage is how many users `users list` asks for at a time (tests make
@@ -148,7 +155,7 @@ var listPage = app.MaxPage
 func runUsersList(c *call) error {
 	fs := c.flags()
 	sel := addSelectFlags(fs, false)
-	sortBy := fs.String("sort", "name", "the `COLUMN` to sort by: name, login, last-sign-in, password-changed, created, role, status")
+	sortBy := fs.String("sort", "name", "the `COLUMN` to sort by: name, login, last-sign-in, password-changed, created, role or status")
 	desc := fs.Bool("desc", false, "sort in descending order")
 	offset := fs.Int("offset", 0, "start at position `N` (0 is the first user)")
 	limit := fs.Int("limit", 0, "at most `N` users (0: all)")
@@ -166,10 +173,10 @@ func runUsersList(c *call) error {
 		return err
 	}
 	if *limit < 0 {
-		return usagef("--limit must be 0 (all) or more")
+		return usagef("--limit must be 0 (all) or more.")
 	}
 	if *offset < 0 {
-		return usagef("--offset must be 0 or more")
+		return usagef("--offset must be 0 or more.")
 	}
 	if *count {
 		counts, err := c.svc().UserCounts(c.ctx, f)
@@ -179,7 +186,7 @@ func runUsersList(c *call) error {
 		if *asJSON {
 			return writeJSON(c.env.Stdout, countsJSON(counts))
 		}
-		c.printf("%d\n", counts.Total)
+		c.printRaw(strconv.Itoa(counts.Total))
 		return nil
 	}
 	var (
@@ -211,11 +218,11 @@ func runUsersList(c *call) error {
 		return writeJSON(c.env.Stdout, out)
 	}
 	tw := c.table()
-	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
+	c.header(tw, "NAME", "EMAIL", "ROLE", "STATE")
 	for _, u := range users {
-		state := stateWords(u, now)
+		state := c.stateWords(u, now)
 		if u.HasLookAlike {
-			state = "look-alike login; " + state // users show names the others
+			state = c.t.L("look-alike login; {{.State}}", "State", state) // users show names the others
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, state)
 	}
@@ -224,20 +231,20 @@ func runUsersList(c *call) error {
 	}
 	switch {
 	case more && *offset == 0:
-		c.notef("Showing the first %d; more match (raise --limit).\n", len(users))
+		c.noteN("Showing the first {{.N}}; more match (raise --limit).", len(users))
 	case more:
-		c.notef("Showing %d, from position %d; more match (raise --limit).\n", len(users), *offset)
+		c.noteN("Showing {{.N}} from position {{.Row}}; more match (raise --limit).", len(users), "Row", *offset)
 	case len(users) == 0 && *offset > 0:
-		c.notef("No user at position %d or after.\n", *offset)
+		c.note("No user at position {{.Row}} or after.", "Row", *offset)
 	case len(users) == 0:
-		c.notef("No user matches.\n")
+		c.note("No user matches.")
 	}
 	return nil
 }
 
-// countsJSON is the shape of `users list --count --json`: the total, and
-// for each choice of each filter, the users that the filter would select
-// with that choice instead.
+// countsJSONShape is the shape of `users list --count --json`: the total,
+// and for each choice of each filter, the users that the filter would
+// select with that choice instead.
 type countsJSONShape struct {
 	Total    int            `json:"total"`
 	Status   map[string]int `json:"status"`
@@ -292,6 +299,22 @@ func many(one func(*call) error, action app.BulkAction, takesRole bool) func(*ca
 	}
 }
 
+// The users commands that act on one login or on many.
+var (
+	runUsersResetMany   = many(runUsersReset, app.BulkAction{Kind: app.BulkReset}, false)
+	runUsersUnlockMany  = many(runUsersUnlock, app.BulkAction{Kind: app.BulkUnlock}, false)
+	runUsersDisableMany = many(runUsersDisable, app.BulkAction{Kind: app.BulkDisable}, false)
+	runUsersEnableMany  = many(runUsersEnable, app.BulkAction{Kind: app.BulkEnable}, false)
+	runUsersRoleMany    = many(runUsersRole, app.BulkAction{Kind: app.BulkRole}, true)
+)
+
+// failed ends a command with an error that it words itself, translated
+// (the texts of the command line are ui/cli's, not the domain's).
+func (c *call) failed(text string) error {
+	fmt.Fprintf(c.env.Stderr, "sesame: %s\n", text)
+	return exitStatus(exitError)
+}
+
 // bulk runs an action on the users selected by flags or by a file: it
 // says what will happen, asks to confirm (unless --yes), then runs,
 // printing the new temporary passwords of a reset as CSV on standard
@@ -310,9 +333,9 @@ func (c *call) bulk(action app.BulkAction, takesRole bool) error {
 	}
 	switch want := map[bool]int{true: 1, false: 0}[takesRole]; {
 	case len(pos) > want:
-		return usagef("give one EMAIL, or select users by filters, --from or --all, not both")
+		return usagef("Give one EMAIL, or select users by filters, --from or --all, not both.")
 	case len(pos) < want:
-		return usagef("missing ROLE")
+		return usagef("Missing {{.What}}.", "What", "ROLE")
 	}
 	if takesRole {
 		role, err := app.ParseRole(pos[0])
@@ -332,24 +355,24 @@ func (c *call) bulk(action app.BulkAction, takesRole bool) error {
 	what := ""
 	switch {
 	case *sel.fromFile != "" && (filtered || *sel.all):
-		return usagef("select users by --from or by filters, not both")
+		return usagef("Select users by --from or by filters, not both.")
 	case *sel.fromFile != "":
 		logins, err := c.readLogins(*sel.fromFile)
 		if err != nil {
 			return err
 		}
 		selection.Logins = logins
-		what = fmt.Sprintf("the %d logins of %s", len(logins), *sel.fromFile)
+		what = c.t.L("the logins of {{.Path}}", "Path", shown(*sel.fromFile))
 		if *sel.fromFile == "-" {
-			what = fmt.Sprintf("the %d logins of standard input", len(logins))
+			what = c.t.L("the logins of standard input")
 		}
 	case filtered && *sel.all:
-		return usagef("--all selects every user: give it without filters")
+		return usagef("--all selects every user: give it without filters.")
 	case filtered || *sel.all:
 		selection.Filter = &f
-		what = describeFilter(f)
+		what = c.describeFilter(f)
 	default:
-		return usagef("select the users: an EMAIL, filters (--status, --query…), --from FILE or --all")
+		return usagef("Select the users: an EMAIL, filters (--status, --query…), --from FILE or --all.")
 	}
 	if err := c.requireSetUp(); err != nil {
 		return err
@@ -360,7 +383,7 @@ func (c *call) bulk(action app.BulkAction, takesRole bool) error {
 	}
 	c.describePlan(plan, what)
 	if plan.Change == 0 {
-		c.notef("Nothing to do.\n")
+		c.note("Nothing to do.")
 		refused := 0
 		for _, r := range plan.Refused {
 			refused += r.Count
@@ -382,7 +405,7 @@ func (c *call) readLogins(name string) ([]string, error) {
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, app.Errorf(app.EInvalid, "The file {{.Path}} cannot be read.", "Path", name)
+			return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
 		}
 		defer f.Close()
 		r = f
@@ -395,45 +418,52 @@ func (c *call) readLogins(name string) ([]string, error) {
 			continue
 		}
 		if strings.ContainsAny(s, ",;\t") {
-			return nil, app.Errorf(app.EInvalid, "Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", name)
+			return nil, c.failed(c.t.L("Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", shown(name)))
 		}
 		logins = append(logins, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, app.Errorf(app.EInvalid, "The file {{.Path}} cannot be read.", "Path", name)
+		return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
 	}
 	if len(logins) == 0 {
-		return nil, app.Errorf(app.EInvalid, "{{.Path}} lists no login.", "Path", name)
+		return nil, c.failed(c.t.L("{{.Path}} lists no login.", "Path", shown(name)))
 	}
 	return logins, nil
 }
 
 // describePlan says on standard error what the action will do.
 func (c *call) describePlan(p app.BulkPlan, what string) {
-	verb := map[app.BulkKind]string{
-		app.BulkReset: "get a new temporary password", app.BulkSend: "get a new temporary password sent to their recovery e-mail",
-		app.BulkUnlock: "be unlocked", app.BulkDisable: "be disabled", app.BulkEnable: "be enabled",
-		app.BulkRole: "become " + string(p.Request.Action.Role),
-	}[p.Request.Action.Kind]
-	c.notef("Selected: %s — %d users.\n", what, p.Selected)
-	c.notef("%d will %s", p.Change, verb)
-	if p.Request.Action.Kind == app.BulkReset || p.Request.Action.Kind == app.BulkSend {
-		c.notef(", valid until %s", humanTime(p.Expires))
+	c.noteN("Selected: {{.What}} — {{.N}} users.", p.Selected, "What", fixed(what))
+	switch a := p.Request.Action; a.Kind {
+	case app.BulkReset:
+		c.noteN("{{.N}} will get a new temporary password, valid until {{.Time}}.", p.Change, "Time", c.when(p.Expires))
+	case app.BulkSend:
+		c.noteN("{{.N}} will get a new temporary password, mailed to their recovery e-mail, valid until {{.Time}}.", p.Change, "Time", c.when(p.Expires))
+	case app.BulkUnlock:
+		c.noteN("{{.N}} will be unlocked.", p.Change)
+	case app.BulkDisable:
+		c.noteN("{{.N}} will be disabled.", p.Change)
+	case app.BulkEnable:
+		c.noteN("{{.N}} will be enabled.", p.Change)
+	case app.BulkRole:
+		c.noteN("{{.N}} will become {{.Role}}.", p.Change, "Role", string(a.Role))
 	}
-	c.notef(".\n")
 	if p.Unchanged > 0 {
-		c.notef("%d are left as they are (already so).\n", p.Unchanged)
+		c.noteN("{{.N}} are left as they are (already so).", p.Unchanged)
 	}
 	for _, r := range p.Refused {
-		c.notef("%d refused: %s\n", r.Count, humanMessage(r.Reason).String())
+		c.noteN("{{.N}} refused: {{.Reason}}", r.Count, "Reason", fixed(c.t.Message(humanMessage(c.t, r.Reason))))
 	}
 	if n := len(p.NotFound); n > 0 {
-		shown := p.NotFound[:min(n, 10)]
-		c.notef("%d logins name no user: %s", n, oneLine(strings.Join(shown, ", ")))
-		if n > len(shown) {
-			c.notef(", and %d more", n-len(shown))
+		shownLogins := make([]string, min(n, 10))
+		for i := range shownLogins {
+			shownLogins[i] = shown(p.NotFound[i])
 		}
-		c.notef(".\n")
+		list := strings.Join(shownLogins, ", ")
+		if n > len(shownLogins) {
+			list += ", " + c.t.N("and {{.N}} more", n-len(shownLogins))
+		}
+		c.noteN("{{.N}} logins name no user: {{.Logins}}.", n, "Logins", fixed(list))
 	}
 }
 
@@ -443,17 +473,17 @@ func (c *call) describePlan(p app.BulkPlan, what string) {
 func (c *call) confirm(stdinUsed bool) error {
 	switch {
 	case stdinUsed:
-		return app.Errorf(app.EInvalid, "Nothing was changed: standard input holds the logins, so it cannot answer the confirmation. Add --yes to run without it.")
+		return c.failed(c.t.L("Nothing was changed: standard input holds the logins, so it cannot answer the confirmation. Add --yes to run without it."))
 	case !isTerminal(c.env.Stdin):
-		return app.Errorf(app.EInvalid, "Nothing was changed: standard input is not a terminal, so nobody can confirm. Add --yes to run without confirmation.")
+		return c.failed(c.t.L("Nothing was changed: standard input is not a terminal, so nobody can confirm. Add --yes to run without confirmation."))
 	}
-	c.notef("Proceed? [y/N] ")
+	fmt.Fprint(c.env.Stderr, c.t.L("Proceed? [y/N] "))
 	line, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes", "o", "oui":
 		return nil
 	}
-	return app.Errorf(app.EInvalid, "Cancelled: nothing was changed.")
+	return c.failed(c.t.L("Cancelled: nothing was changed."))
 }
 
 // runBulk runs a plan: progress on standard error when it is a terminal,
@@ -469,7 +499,7 @@ func (c *call) runBulk(p app.BulkPlan) error {
 		}
 		out.Flush()
 	}
-	tty := isTerminal(c.env.Stderr)
+	tty, width := isTerminal(c.env.Stderr), 0
 	var refused []app.BulkOutcome
 	var writeErr error
 	res, err := c.svc().RunBulk(c.ctx, c.env.Actor, p, func(pr app.BulkProgress) {
@@ -488,46 +518,82 @@ func (c *call) runBulk(p app.BulkPlan) error {
 			}
 		}
 		if tty {
-			c.notef("\r%d of %d…", pr.Done, pr.Total)
+			width = c.progress(c.t.L("{{.N}} of {{.Total}}…", "N", pr.Done, "Total", pr.Total), width)
 		}
 	})
 	if tty {
-		c.notef("\r")
+		c.progress("", width)
 	}
 	if writeErr != nil {
 		return app.Internal(writeErr)
 	}
 	for i, o := range refused {
 		if i == 20 {
-			c.notef("… and %d more refused.\n", len(refused)-i)
+			c.noteN("… and {{.N}} more refused.", len(refused)-i)
 			break
 		}
-		c.notef("%s: refused: %s\n", oneLine(o.Login), humanMessage(o.Reason).String())
+		c.note("{{.Email}}: refused: {{.Reason}}", "Email", o.Login, "Reason", fixed(c.t.Message(humanMessage(c.t, o.Reason))))
 	}
 	if err != nil {
-		c.notef("Stopped by an error after %d done; what was done is recorded in the audit log (%s).\n", res.Done, res.ID)
+		c.noteN("Stopped by an error after {{.N}} done; what was done is recorded in the audit log ({{.ID}}).", res.Done, "ID", res.ID)
 		return err
 	}
-	done := map[app.BulkKind]string{app.BulkReset: "reset", app.BulkSend: "reset and sent", app.BulkUnlock: "unlocked",
-		app.BulkDisable: "disabled", app.BulkEnable: "enabled", app.BulkRole: "made " + string(p.Request.Action.Role)}[p.Request.Action.Kind]
-	c.notef("%d %s, %d unchanged, %d refused; recorded in the audit log as %s.\n", res.Done, done, res.Unchanged, res.Refused, res.ID)
+	n, id := res.Done, []any{"ID", res.ID}
+	switch a := p.Request.Action; a.Kind {
+	case app.BulkReset:
+		c.noteN("{{.N}} reset; recorded in the audit log as {{.ID}}.", n, id...)
+	case app.BulkSend:
+		c.noteN("{{.N}} reset and sent; recorded in the audit log as {{.ID}}.", n, id...)
+	case app.BulkUnlock:
+		c.noteN("{{.N}} unlocked; recorded in the audit log as {{.ID}}.", n, id...)
+	case app.BulkDisable:
+		c.noteN("{{.N}} disabled; recorded in the audit log as {{.ID}}.", n, id...)
+	case app.BulkEnable:
+		c.noteN("{{.N}} enabled; recorded in the audit log as {{.ID}}.", n, id...)
+	case app.BulkRole:
+		c.noteN("{{.N}} made {{.Role}}; recorded in the audit log as {{.ID}}.", n, append(id, "Role", string(a.Role))...)
+	}
+	if res.Unchanged > 0 {
+		c.noteN("{{.N}} are left as they are (already so).", res.Unchanged)
+	}
+	if res.Refused > 0 {
+		c.noteN("{{.N}} refused.", res.Refused)
+	}
 	if res.Cancelled {
-		c.notef("Interrupted: the users not reached are unchanged; run the same command again to finish.\n")
+		c.note("Interrupted: the users not reached are unchanged; run the same command again to finish.")
 	}
 	if p.Request.Action.Kind == app.BulkReset && res.Done > 0 {
-		c.notef("The temporary passwords are on standard output, once: hand them out, then delete any copy.\n")
+		c.note("The temporary passwords are on standard output, once: hand them out, then delete any copy.")
 	}
 	if p.Request.Action.Kind == app.BulkSend && res.Done > 0 {
 		r, err := c.flush()
 		if err != nil {
 			return err
 		}
-		c.notef("%d messages sent now; the others stay queued (see `sesame mail status`).\n", r.Sent)
+		c.noteN("{{.N}} messages sent now; the others stay queued (see `sesame mail status`).", r.Sent)
 	}
 	if res.Cancelled {
 		return exitStatus(exitError)
 	}
 	return c.bulkStatus(res.Refused, res.NotFound)
+}
+
+// progress writes text over the line of progress on the terminal, whose
+// width was that of the last text, and returns its own; "" clears the line.
+// The carriage returns go to the terminal itself, past Visible: the text is
+// the command's own, numbers.
+func (c *call) progress(text string, width int) int {
+	w := c.env.Stderr
+	if v, ok := w.(*VisibleWriter); ok {
+		v.Flush()
+		w = v.w
+	}
+	n := utf8.RuneCountInString(text)
+	fmt.Fprint(w, "\r"+text+strings.Repeat(" ", max(0, width-n)))
+	if text == "" {
+		fmt.Fprint(w, "\r")
+	}
+	return n
 }
 
 // bulkStatus ends a bulk action: an error status when users were refused
