@@ -45,9 +45,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cli.Usage(stdout)
 		return 0
 	}
-	if *language != "" && *language != "en" && *language != "fr" {
-		fmt.Fprintf(stderr, "sesame: unknown language %q: use en or fr\n", *language)
-		return 1
+	if *language != "" {
+		if _, err := app.ParseLanguage(*language); err != nil {
+			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+			return 1
+		}
 	}
 
 	path, err := databasePath(*dbPath)
@@ -66,36 +68,39 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
 		return 1
 	}
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+	config := app.Config{Store: db, Blocklist: blocklist}
 
 	if len(rest) == 0 {
-		// The outbox is delivered in the background while the window is open.
-		ctx, stop := context.WithCancel(context.Background())
-		defer stop()
-		kick := make(chan struct{}, 1)
-		go svc.DeliverMailEvery(ctx, smtp.Sender{}, 30*time.Second, kick)
-		sendNow := func() {
-			select {
-			case kick <- struct{}{}:
-			default: // a round is already asked for
-			}
-		}
+		// The outbox is delivered in the background while the window is
+		// open, and at once after an action that queued a message; the
+		// delivery ends, a message under way included, before the database
+		// closes.
+		var delivery *app.MailDelivery
+		config.Deliver = func(context.Context, *app.Service) { delivery.Kick() }
+		svc := app.NewService(config)
+		delivery = svc.StartMailDelivery(smtp.Sender{}, 30*time.Second, func(err error) {
+			fmt.Fprintln(stderr, "sesame: delivering e-mail:", app.AsError(err).Error())
+		})
+		defer delivery.Stop()
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path, SendMailNow: sendNow})
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path})
 		a.Run()
 		return 0
 	}
+	// A command delivers what it queued before it ends.
+	delivery := &cli.Delivery{Mailer: smtp.Sender{}}
+	config.Deliver = delivery.Deliver
 	return cli.Run(context.Background(), cli.Env{
-		Service: svc,
-		Actor:   app.SystemActor(osUser()),
-		Stdin:   stdin,
-		Stdout:  stdout,
-		Stderr:  stderr,
+		Service:  app.NewService(config),
+		Actor:    app.SystemActor(osUser()),
+		Stdin:    stdin,
+		Stdout:   stdout,
+		Stderr:   stderr,
+		Delivery: delivery,
 		Generate: func(ctx context.Context, n int, seed int64) error {
 			_, err := sample.Load(ctx, db, n, seed)
 			return err
 		},
-		Mailer: smtp.Sender{},
 	}, rest)
 }
 

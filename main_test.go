@@ -432,7 +432,7 @@ func TestUsageAndErrors(t *testing.T) {
 	s.expect(1, "", "unknown command \"frobnicate\"", "", "frobnicate")
 	s.expect(1, "", "\"users\" needs a sub-command", "", "users")
 	s.expect(0, "usage: sesame users add EMAIL", "", "", "users", "add", "--help")
-	s.expect(1, "", "unknown language", "", "--lang", "de", "settings")
+	s.expect(1, "", "Unknown language", "", "--lang", "de", "settings")
 	s.expect(1, "", "ghost@acme.test", "", "users", "reset", "ghost@acme.test")
 	s.expect(1, "", "not set up yet", "", "users", "add", "jo@acme.test", "--name", "Jo")
 }

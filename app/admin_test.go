@@ -138,7 +138,7 @@ func TestUpdateUserIsOneStep(t *testing.T) {
 
 func TestLastAdministratorGuard(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.svc.UpdateUser(e.ctx, e.actor(), "admin@acme.example", app.UserChange{Disabled: ptr(true)})
+	_, err := e.svc.UpdateUser(e.ctx, app.SystemActor("root"), "admin@acme.example", app.UserChange{Disabled: ptr(true)})
 	wantCode(t, err, app.EForbidden)
 	if !contains(err.Error(), "last active administrator") {
 		t.Errorf("message %q", err)
@@ -253,9 +253,9 @@ func TestAdministratorsAndSearch(t *testing.T) {
 	e := newEnv(t)
 	e.addUser("helene.dupre@acme.example", "Hélène Dupré")
 	e.addUser("zoe@acme.example", "Zoé Zola")
-	admins, err := e.svc.Administrators(e.ctx)
-	if err != nil || len(admins) != 1 || admins[0].Name != "Alice Admin" {
-		t.Errorf("administrators %v %v", admins, err)
+	admins, more, err := e.svc.Administrators(e.ctx, 5)
+	if err != nil || len(admins) != 1 || admins[0].Name != "Alice Admin" || more {
+		t.Errorf("administrators %v %v %v", admins, more, err)
 	}
 	p, err := e.svc.SearchUsers(e.ctx, app.UserQuery{Text: "helene"})
 	if err != nil || len(p.Users) != 1 || p.Users[0].Name != "Hélène Dupré" {

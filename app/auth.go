@@ -68,7 +68,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 		}
 		details := ""
 		if res.Outcome == OutcomeMustChange {
-			details = "temporary password: must change it"
+			details = detailMustChange
 		}
 		res.User = u
 		res.User.LockedUntil = time.Time{}
@@ -105,7 +105,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Sig
 	if now.Before(th.LockedUntil) {
 		return SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil},
 			s.audit(ctx, AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, found), Action: ActionSignInFailure,
-				Details: "refused: locked until " + th.LockedUntil.UTC().Format(time.RFC3339)})
+				Details: detail(detailRefusedLocked, "Until", th.LockedUntil)})
 	}
 	hash := s.dummyHash
 	if found && u.PasswordHash != "" {
@@ -156,14 +156,14 @@ func (s *Service) recordFailure(ctx context.Context, key, typed, subject string)
 		th.Key = key
 		th.Failures++
 		th.LastFailure = now
-		if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInFailure, Details: "invalid credentials"}); err != nil {
+		if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}); err != nil {
 			return err
 		}
 		if th.Failures >= st.LockoutThreshold {
 			th.LockedUntil = now.Add(lockDuration(st, th.Failures))
 			res = SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil}
 			if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInLocked,
-				Details: "after " + itoa(th.Failures) + " failures, until " + th.LockedUntil.UTC().Format(time.RFC3339)}); err != nil {
+				Details: detail(detailLocked, "N", th.Failures, "Until", th.LockedUntil)}); err != nil {
 				return err
 			}
 		}
@@ -209,9 +209,9 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		if cur.PasswordHash != u.PasswordHash {
 			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
 		}
-		details := "by the user"
+		details := detailByUser
 		if cur.PasswordTemporary {
-			details = "by the user, replacing a temporary password"
+			details = detailReplacingTemp
 		}
 		cur.LastSignInAt = now
 		if err := s.setOwnPassword(tx, st, &cur, hash, now, details); err != nil {
@@ -220,13 +220,54 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		u = cur
 		return nil
 	})
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	s.deliverQueued(ctx) // the notice that the password changed
+	return u, nil
 }
 
 // acceptNewPassword applies the whole policy to a password that u chooses,
 // the checks against the current and previous hashes included, and returns
 // its hash (made outside any transaction).
 func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (Settings, string, error) {
+	st, a, err := s.assessNewPassword(ctx, u, next)
+	if err != nil {
+		return st, "", err
+	}
+	if !a.OK() {
+		return st, "", rejected(a.Reasons)
+	}
+	hash, err := s.hasher.Hash(NormalizePassword(next))
+	if err != nil {
+		return st, "", Internal(err)
+	}
+	return st, hash, nil
+}
+
+// AssessNewPassword judges a password that the user with that login would
+// choose, by every rule that ChangePassword and CompleteRecovery apply,
+// the stored hashes included (the current or temporary password, the
+// previous ones), and saves nothing: the live feedback of a window, which
+// asks it only for the person signed in, or whose recovery code was right.
+// It costs a few argon2 verifications (some 50 ms each): ask it once the
+// typing pauses, off the UI goroutine.
+func (s *Service) AssessNewPassword(ctx context.Context, email, next string) (Assessment, error) {
+	var u User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, err = tx.UserByEmail(email)
+		return err
+	})
+	if err != nil {
+		return Assessment{}, err
+	}
+	_, a, err := s.assessNewPassword(ctx, u, next)
+	return a, err
+}
+
+// assessNewPassword is the whole policy on a password that u chooses.
+func (s *Service) assessNewPassword(ctx context.Context, u User, next string) (Settings, Assessment, error) {
 	var (
 		st      Settings
 		history []string
@@ -242,7 +283,7 @@ func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (S
 		return err
 	})
 	if err != nil {
-		return st, "", err
+		return st, Assessment{}, err
 	}
 	a := s.policy(st).Assess(next, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
 	pw := NormalizePassword(next)
@@ -259,14 +300,7 @@ func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (S
 			}
 		}
 	}
-	if !a.OK() {
-		return st, "", rejected(a.Reasons)
-	}
-	hash, err := s.hasher.Hash(pw)
-	if err != nil {
-		return st, "", Internal(err)
-	}
-	return st, hash, nil
+	return st, a, nil
 }
 
 // setOwnPassword makes hash the user's own password, inside a transaction:
@@ -334,16 +368,23 @@ func (s *Service) PasswordRules(ctx context.Context, email string) (Policy, Poli
 	return s.policy(st), PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName}, nil
 }
 
-// Administrators lists the active administrators, whom an employee who
-// forgot a password must ask.
-func (s *Service) Administrators(ctx context.Context) ([]User, error) {
+// Administrators lists up to limit of the active administrators, by name,
+// whom an employee who forgot a password must ask, and reports whether
+// there are more.
+func (s *Service) Administrators(ctx context.Context, limit int) ([]User, bool, error) {
 	var out []User
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.ActiveAdmins()
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }
 
 func (s *Service) audit(ctx context.Context, e AuditEvent) error {

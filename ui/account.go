@@ -2,33 +2,31 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"sesame/app"
 )
 
-// accountScreen is what a signed-in person sees: their account, the change
-// of their password, Sign out; for an administrator, the administration,
-// with the account as one of its sections.
+// accountScreen is what a signed-in person sees: who is signed in and Sign
+// out at the top, their account and the change of their password; for an
+// administrator, the administration, with the account as one of its
+// sections.
 type accountScreen struct {
 	s    *session
+	sc   *scope
 	user app.User
 
 	note     *widget.Label
-	name     *widget.RichText
-	email    *widget.RichText
-	role     *widget.RichText
-	changed  *widget.RichText
 	change   *button
-	signOut  *button
 	admin    fyne.CanvasObject // nil for an employee
 	adminScr *adminScreen      // the administration built for this screen, if any
 	content  fyne.CanvasObject
 }
 
 func (s *session) showAccount(u app.User, note string) *accountScreen {
-	v := s.newAccount(u, note)
+	v := s.newAccount(s.enter(), u, note)
 	var first fyne.Focusable = v.change
 	if v.adminScr != nil {
 		first = v.adminScr.first()
@@ -37,45 +35,54 @@ func (s *session) showAccount(u app.User, note string) *accountScreen {
 	return v
 }
 
-func (s *session) newAccount(u app.User, note string) *accountScreen {
-	v := &accountScreen{s: s, user: u}
+func (s *session) newAccount(sc *scope, u app.User, note string) *accountScreen {
+	v := &accountScreen{s: s, sc: sc, user: u}
 	v.note = notice(widget.SuccessImportance)
-	v.name = info(lang.L("Name"), u.Name)
-	v.email = info(lang.L("E-mail"), u.Email)
-	v.role = info(lang.L("Role"), roleName(u.Role))
-	changed := lang.L("Never")
-	if !u.PasswordChangedAt.IsZero() {
-		changed = dateTime(u.PasswordChangedAt)
-	}
-	v.changed = info(lang.L("Password last changed"), changed)
 	v.change = s.newButton(lang.L("Change password"), widget.MediumImportance, v.onChange)
-	v.signOut = s.newButton(lang.L("Sign out"), widget.HighImportance, v.onSignOut)
-
+	changed := pastTime(u.PasswordChangedAt)
 	parts := []fyne.CanvasObject{
 		heading(lang.L("Your account")),
 		v.note,
-		v.name,
-		v.email,
-		v.role,
-		v.changed,
-		v.change,
-		v.signOut,
+		info(lang.L("Name"), u.Name),
+		info(lang.L("E-mail"), u.Email),
+		info(lang.L("Role"), roleName(u.Role)),
+		info(lang.L("Password last changed"), changed),
+		container.NewHBox(v.change),
 	}
 	if !u.IsAdmin() {
 		say(v.note, note)
-		v.content = page(parts...)
+		v.content = stacked(s.signedInBar(u, brand(heading(lang.L("Sésame")))), page(parts...), nil)
 		return v
 	}
 	// The administration shows the note above whichever section is on view.
-	v.admin = s.adminView(s, u, page(parts...), note)
+	v.admin = s.adminView(s, sc, u, page(parts...), note)
 	v.adminScr = s.admin
 	v.content = v.admin
 	return v
 }
 
-func (v *accountScreen) onChange() { v.s.showChange(v.user) }
+// signedInBar is the top of a signed-in window: what it is (left), who is
+// signed in, and Sign out, which asks first when changes would be lost.
+func (s *session) signedInBar(u app.User, left fyne.CanvasObject) fyne.CanvasObject {
+	who := widget.NewLabel(lang.L("Signed in as {{.Name}}", map[string]any{"Name": u.Name}))
+	who.Truncation = fyne.TextTruncateEllipsis
+	who.Alignment = fyne.TextAlignTrailing
+	out := s.newButton(lang.L("Sign out"), widget.MediumImportance, s.onSignOut)
+	return container.NewVBox(container.NewBorder(nil, nil, left, out, who), widget.NewSeparator())
+}
 
-func (v *accountScreen) onSignOut() { v.s.signOut(lang.L("You are signed out.")) }
+// onSignOut is the Sign out button: it signs out, after asking when the
+// administration holds changes not saved.
+func (s *session) onSignOut() {
+	out := func() { s.signOut(lang.L("You are signed out.")) }
+	if a := s.admin; a != nil && a.sc.alive() {
+		a.leaveAsking(out)
+		return
+	}
+	out()
+}
+
+func (v *accountScreen) onChange() { v.s.showChange(v.user) }
 
 // onCancel is Escape: the administration closes what it has open.
 func (v *accountScreen) onCancel() {
@@ -84,8 +91,7 @@ func (v *accountScreen) onCancel() {
 	}
 }
 
-// leave drops what the administration holds: passwords on view, timers,
-// searches under way.
+// leave drops what the administration holds: passwords on view.
 func (v *accountScreen) leave() {
 	if v.adminScr == nil {
 		return
@@ -94,12 +100,4 @@ func (v *accountScreen) leave() {
 	if v.s.admin == v.adminScr {
 		v.s.admin = nil
 	}
-}
-
-// roleName names a role for a person.
-func roleName(r app.Role) string {
-	if r == app.RoleAdmin {
-		return lang.L("Administrator")
-	}
-	return lang.L("Employee")
 }

@@ -31,18 +31,12 @@ func runAudit(c *call) error {
 		return usagef("unknown action %q; the actions are: %s", *action, strings.Join(auditActions, ", "))
 	}
 	var events []app.AuditEvent
-	q := app.AuditQuery{Subject: *user, Action: *action}
-	for len(events) < *limit {
-		q.Limit = min(auditPage, *limit-len(events))
-		page, err := c.svc().Audit(c.ctx, q)
-		if err != nil {
-			return err
-		}
+	err := c.svc().EachAuditPage(c.ctx, app.AuditQuery{Subject: *user, Action: *action}, auditPage, *limit, func(page []app.AuditEvent) error {
 		events = append(events, page...)
-		if len(page) == 0 { // a short page may be the store's cap, not the end
-			break
-		}
-		q.BeforeID = page[len(page)-1].ID
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		out := make([]auditJSON, len(events))

@@ -27,9 +27,9 @@ type Env struct {
 	// Generate fills the store with n fake users drawn from seed, for tests
 	// and benchmarks (sesame dev generate).
 	Generate func(ctx context.Context, n int, seed int64) error
-	// Mailer delivers the outbox (sesame mail flush, and right after an
-	// action that queues a message).
-	Mailer app.Mailer
+	// Delivery delivers the outbox: sesame mail flush, and, as the
+	// Service's Deliver hook, right after an action that queued a message.
+	Delivery *Delivery
 }
 
 // Exit statuses. Scripts tell the outcomes of a sign-in or a password

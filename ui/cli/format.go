@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"io"
-	"maps"
 	"strings"
 	"time"
 
@@ -112,21 +111,21 @@ func passwordWords(u app.User, now time.Time) string {
 	return "active"
 }
 
-// stateWords is the state column of `users list`: what stops or awaits
-// the user, most blocking first.
+// stateWords is the state column of `users list`: the status that takes
+// precedence and, behind a lock, the password's own state.
 func stateWords(u app.User, now time.Time) string {
-	if u.Disabled {
+	st := u.Status(now)
+	switch st.Kind {
+	case app.StatusDisabled:
 		return "disabled"
+	case app.StatusLocked:
+		lock := "locked until " + st.LockedUntil.Local().Format(secondsLayout)
+		if st.Password == app.StateActive {
+			return lock
+		}
+		return lock + "; " + passwordWords(u, now)
 	}
-	pw := passwordWords(u, now)
-	if !u.Locked(now) {
-		return pw
-	}
-	lock := "locked until " + u.LockedUntil.Local().Format(secondsLayout)
-	if u.State(now) == app.StateActive {
-		return lock
-	}
-	return lock + "; " + pw
+	return passwordWords(u, now)
 }
 
 func yesNo(b bool) string {
@@ -158,19 +157,12 @@ func message(err error) string {
 // humanMessage writes the times of a message in the human layout rather
 // than Go's default.
 func humanMessage(m app.Message) app.Message {
-	var data map[string]any
-	for k, v := range m.Data {
+	return m.WithData(func(v any) any {
 		if t, ok := v.(time.Time); ok {
-			if data == nil {
-				data = maps.Clone(m.Data)
-			}
-			data[k] = humanTime(t)
+			return humanTime(t)
 		}
-	}
-	if data != nil {
-		m.Data = data
-	}
-	return m
+		return v
+	})
 }
 
 // oneLine keeps a value that a person typed on one row of a table.

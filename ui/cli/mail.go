@@ -1,21 +1,38 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"sesame/app"
 )
 
-// deliverNow tries to send what an action just queued, and says whether it
-// left; a message that could not leave stays in the outbox and is retried.
-func (c *call) deliverNow(what, to string) error {
-	r, err := c.flush()
-	if err != nil {
-		return err
+// Delivery delivers the outbox at once after an action, as the Service's
+// Deliver hook (the command's process ends soon after: nothing would
+// deliver it later), and keeps how that went, for the command to say.
+type Delivery struct {
+	Mailer app.Mailer
+	last   app.MailReport
+	err    error
+}
+
+// Deliver is the Service's Deliver hook.
+func (d *Delivery) Deliver(ctx context.Context, s *app.Service) {
+	d.last, d.err = s.DeliverMail(ctx, d.Mailer)
+}
+
+// deliveredNow says whether what an action just queued left at once; a
+// message that could not leave stays in the outbox and is retried.
+func (c *call) deliveredNow(what, to string) error {
+	d := c.env.Delivery
+	if d == nil {
+		return nil
 	}
-	if r.Failed > 0 || r.NotConfigured {
+	if d.err != nil {
+		return d.err
+	}
+	if d.last.Failed > 0 || d.last.NotConfigured || d.last.Sent == 0 {
 		c.notef("%s to %s is queued but not sent yet; see `sesame mail status`.\n", what, to)
 		return nil
 	}
@@ -25,10 +42,10 @@ func (c *call) deliverNow(what, to string) error {
 
 // flush delivers what is due now.
 func (c *call) flush() (app.MailReport, error) {
-	if c.env.Mailer == nil {
+	if c.env.Delivery == nil || c.env.Delivery.Mailer == nil {
 		return app.MailReport{NotConfigured: true}, nil
 	}
-	return c.svc().DeliverMail(c.ctx, c.env.Mailer)
+	return c.svc().DeliverMail(c.ctx, c.env.Delivery.Mailer)
 }
 
 func runMailFlush(c *call) error {
@@ -60,9 +77,12 @@ func runMailTest(c *call) error {
 	if err := c.svc().SendTestMail(c.ctx, c.env.Actor, pos[0]); err != nil {
 		return err
 	}
-	r, err := c.flush()
-	if err != nil {
-		return err
+	var r app.MailReport
+	if d := c.env.Delivery; d != nil {
+		if d.err != nil {
+			return d.err
+		}
+		r = d.last
 	}
 	if r.Failed > 0 {
 		list, _, err := c.svc().Outbox(c.ctx, app.MailQuery{State: app.MailFailed, Limit: 1})
@@ -97,11 +117,15 @@ func runMailStatus(c *call) error {
 	if _, err := c.parse(fs); err != nil {
 		return err
 	}
-	states := []string{"queued", "sending", "sent", "failed", "expired"}
-	if *state != "" && !slices.Contains(states, *state) {
-		return usagef("unknown state %q; the states are: queued, sending, sent, failed, expired", *state)
+	var want app.MailState
+	if *state != "" {
+		st, err := app.ParseMailState(*state)
+		if err != nil {
+			return usagef("%s", app.AsError(err).Message)
+		}
+		want = st
 	}
-	list, counts, err := c.svc().Outbox(c.ctx, app.MailQuery{State: app.MailState(*state), Limit: *limit})
+	list, counts, err := c.svc().Outbox(c.ctx, app.MailQuery{State: want, Limit: *limit})
 	if err != nil {
 		return err
 	}
@@ -110,8 +134,8 @@ func runMailStatus(c *call) error {
 			Counts   map[string]int `json:"counts"`
 			Messages []mailJSON     `json:"messages"`
 		}{Counts: map[string]int{}, Messages: []mailJSON{}}
-		for _, s := range states {
-			out.Counts[s] = counts[app.MailState(s)]
+		for _, s := range app.MailStates() {
+			out.Counts[string(s)] = counts[s]
 		}
 		for _, m := range list {
 			j := mailJSON{ID: m.ID, Kind: m.Kind, To: m.To, User: m.UserEmail, Subject: m.Subject, State: string(m.State),
@@ -146,9 +170,6 @@ func runRecoverRequest(c *call) error {
 	if err := c.svc().RequestRecovery(c.ctx, pos[0]); err != nil {
 		return err
 	}
-	if _, err := c.flush(); err != nil {
-		return err
-	}
 	c.notef("If an account with a recovery address exists for %s, a code was sent to that address.\n", pos[0])
 	return nil
 }
@@ -164,9 +185,6 @@ func runRecoverComplete(c *call) error {
 	}
 	u, err := c.svc().CompleteRecovery(c.ctx, pos[0], lines[0], lines[1])
 	if err != nil {
-		return err
-	}
-	if _, err := c.flush(); err != nil {
 		return err
 	}
 	c.printf("password changed for %s\n", u.Email)

@@ -48,7 +48,7 @@ func runUsersAdd(c *call) error {
 	c.notef("Created %s (%s). The temporary password expires %s; it must be changed at the first sign-in.\n",
 		u.Email, u.Role, humanTime(temp.ExpiresAt))
 	if *send {
-		return c.deliverNow("The temporary password", u.RecoveryEmail)
+		return c.deliveredNow("The temporary password", u.RecoveryEmail)
 	}
 	return nil
 }
@@ -182,7 +182,7 @@ func runUsersReset(c *call) error {
 		if err != nil {
 			return err
 		}
-		return c.deliverNow("The temporary password", u.RecoveryEmail)
+		return c.deliveredNow("The temporary password", u.RecoveryEmail)
 	}
 	return nil
 }

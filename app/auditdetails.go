@@ -1,0 +1,179 @@
+package app
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The details of audit events are written in English, for the command
+// line, the CSV export and whoever reads the database; every kind of them
+// comes from one of the templates below, so that a window can read them
+// back and say them in its language (a template is the key of its
+// translation, as for every Message).
+const (
+	detailCompany          = "company: {{.Company}}"
+	detailRole             = "role: {{.Role}}"
+	detailNoMailbox        = "no mailbox"
+	detailGenerated        = "temporary password generated, expires {{.Expires}}"
+	detailTyped            = "temporary password typed by the administrator, expires {{.Expires}}"
+	detailSentTo           = "sent to {{.Address}}"
+	detailFromTo           = "{{.From}} → {{.To}}"
+	detailHasMailbox       = "has a mailbox"
+	detailFictitious       = "no mailbox (fictitious address)"
+	detailUnlocked         = "after {{.N}} failed sign-ins"
+	detailUnlockedLock     = "after {{.N}} failed sign-ins, was locked until {{.Until}}"
+	detailWas              = "was {{.Address}}"
+	detailAddress          = "{{.Address}}"
+	detailMustChange       = "temporary password: must change it"
+	detailRefusedLocked    = "refused: locked until {{.Until}}"
+	detailInvalid          = "invalid credentials"
+	detailExpired          = "temporary password expired"
+	detailDisabled         = "account disabled"
+	detailLocked           = "after {{.N}} failures, until {{.Until}}"
+	detailByUser           = "by the user"
+	detailReplacingTemp    = "by the user, replacing a temporary password"
+	detailWithCode         = "by the user, with a recovery code sent to {{.Address}}"
+	detailTestTo           = "to {{.Address}}"
+	detailNoSuchAccount    = "no code sent: no such account"
+	detailTooSoon          = "no code sent: the previous one is less than a minute old"
+	detailNoAddress        = "no code sent: no address may receive it"
+	detailMailOff          = "no code sent: e-mail is not set up"
+	detailCodeSent         = "code sent to {{.Address}}, valid until {{.Until}}"
+	detailRefusedNoAccount = "no such account"
+	detailNoCode           = "no code pending"
+	detailCodeEnded        = "code expired or used up"
+	detailWrongCodeEnded   = "wrong code, try {{.N}} of {{.Max}}: the code is ended"
+	detailWrongCode        = "wrong code, try {{.N}} of {{.Max}}"
+	detailCodeReplaced     = "the code was replaced or ended meanwhile"
+	detailSetting          = "{{.Key}}: {{.From}} → {{.To}}"
+	detailSecretSetting    = "{{.Key}}: changed"
+	// detailText holds what no template matches (an event written by an
+	// older version): shown as it is.
+	detailText = "{{.Text}}"
+)
+
+// detailTemplates are the templates of each action's details, tried in
+// order; the parts of details joined by "; " are matched each alone.
+var detailTemplates = map[string][]string{
+	ActionSetup:             {detailCompany},
+	ActionUserCreate:        {detailRole, detailGenerated, detailTyped, detailNoMailbox, detailSentTo},
+	ActionUserRename:        {detailFromTo},
+	ActionUserRole:          {detailFromTo},
+	ActionUserMailbox:       {detailHasMailbox, detailFictitious},
+	ActionUserUnlock:        {detailUnlockedLock, detailUnlocked},
+	ActionRecoverySet:       {detailAddress},
+	ActionRecoveryClear:     {detailWas},
+	ActionTemporaryGenerate: {detailGenerated, detailSentTo},
+	ActionTemporaryCustom:   {detailTyped, detailSentTo},
+	ActionPasswordChange:    {detailWithCode, detailReplacingTemp, detailByUser},
+	ActionSignIn:            {detailMustChange},
+	ActionSignInFailure:     {detailRefusedLocked, detailInvalid, detailExpired, detailDisabled},
+	ActionSignInLocked:      {detailLocked},
+	ActionSettingChange:     {detailSecretSetting, detailSetting},
+	ActionRecoveryRequest:   {detailNoSuchAccount, detailTooSoon, detailNoAddress, detailMailOff, detailCodeSent},
+	ActionRecoveryFailure: {detailRefusedNoAccount, detailNoCode, detailCodeEnded, detailWrongCodeEnded, detailWrongCode,
+		detailCodeReplaced},
+	ActionMailTest: {detailTestTo},
+}
+
+// detail writes the details of an audit event from one of the templates
+// above; a time is written in RFC 3339, UTC.
+func detail(text string, kv ...any) string {
+	return Msg(text, kv...).WithData(func(v any) any {
+		if t, ok := v.(time.Time); ok {
+			return t.UTC().Format(time.RFC3339)
+		}
+		return v
+	}).String()
+}
+
+// joinDetails joins the parts of an event's details.
+func joinDetails(parts ...string) string { return strings.Join(parts, "; ") }
+
+var (
+	detailPatterns   = map[string]*regexp.Regexp{}
+	detailPatternsMu sync.Mutex
+	placeholderRE    = regexp.MustCompile(`{{\.(\w+)}}`)
+)
+
+// detailPattern is the regular expression that reads back what a
+// template wrote.
+func detailPattern(text string) *regexp.Regexp {
+	detailPatternsMu.Lock()
+	defer detailPatternsMu.Unlock()
+	if re, ok := detailPatterns[text]; ok {
+		return re
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, m := range placeholderRE.FindAllStringSubmatchIndex(text, -1) {
+		b.WriteString(regexp.QuoteMeta(text[last:m[0]]))
+		b.WriteString("(?P<" + text[m[2]:m[3]] + ">.*?)")
+		last = m[1]
+	}
+	b.WriteString(regexp.QuoteMeta(text[last:]) + "$")
+	re := regexp.MustCompile(b.String())
+	detailPatterns[text] = re
+	return re
+}
+
+// DetailMessages reads the event's details back as messages, one for each
+// part: a window says them in its language. A time is given back as a
+// time.Time, a setting as a SettingName; what no template matches is
+// given as it is written.
+func (e AuditEvent) DetailMessages() []Message {
+	if e.Details == "" {
+		return nil
+	}
+	if m, ok := readDetail(e.Action, e.Details); ok {
+		return []Message{m}
+	}
+	var out []Message
+	for _, part := range strings.Split(e.Details, "; ") {
+		m, ok := readDetail(e.Action, part)
+		if !ok {
+			m = Msg(detailText, "Text", part)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// readDetail matches one part of details against the action's templates.
+func readDetail(action, text string) (Message, bool) {
+	for _, t := range detailTemplates[action] {
+		re := detailPattern(t)
+		sub := re.FindStringSubmatch(text)
+		if sub == nil {
+			continue
+		}
+		m := Message{Text: t}
+		for i, name := range re.SubexpNames() {
+			if name == "" {
+				continue
+			}
+			if m.Data == nil {
+				m.Data = map[string]any{}
+			}
+			m.Data[name] = detailValue(name, sub[i])
+		}
+		return m, true
+	}
+	return Message{}, false
+}
+
+// detailValue gives a value read back its type: a time, a setting.
+func detailValue(name, v string) any {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t
+	}
+	if name == "Key" {
+		if d, err := LookupSetting(v); err == nil {
+			return d.Name()
+		}
+	}
+	return v
+}
