@@ -128,18 +128,26 @@ func (e AuditEvent) DetailMessages() []Message {
 	if e.Details == "" {
 		return nil
 	}
+	// Parts first: a template that ends with a value would otherwise take
+	// the parts after its own as its value.
+	if parts := strings.Split(e.Details, "; "); len(parts) > 1 {
+		var out []Message
+		for _, part := range parts {
+			m, ok := readDetail(e.Action, part)
+			if !ok {
+				out = nil
+				break
+			}
+			out = append(out, m)
+		}
+		if out != nil {
+			return out
+		}
+	}
 	if m, ok := readDetail(e.Action, e.Details); ok {
 		return []Message{m}
 	}
-	var out []Message
-	for _, part := range strings.Split(e.Details, "; ") {
-		m, ok := readDetail(e.Action, part)
-		if !ok {
-			m = Msg(detailText, "Text", part)
-		}
-		out = append(out, m)
-	}
-	return out
+	return []Message{Msg(detailText, "Text", e.Details)}
 }
 
 // readDetail matches one part of details against the action's templates.

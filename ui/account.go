@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"sesame/app"
@@ -20,6 +21,7 @@ type accountScreen struct {
 
 	note     *widget.Label
 	change   *button
+	signOut  *button           // in the bar at the top
 	admin    fyne.CanvasObject // nil for an employee
 	adminScr *adminScreen      // the administration built for this screen, if any
 	content  fyne.CanvasObject
@@ -51,24 +53,30 @@ func (s *session) newAccount(sc *scope, u app.User, note string) *accountScreen 
 	}
 	if !u.IsAdmin() {
 		say(v.note, note)
-		v.content = stacked(s.signedInBar(u, brand(heading(lang.L("Sésame")))), page(parts...), nil)
+		var bar fyne.CanvasObject
+		bar, v.signOut = s.signedInBar(u, brand(heading(lang.L("Sésame"))))
+		v.content = stacked(bar, page(parts...), nil)
 		return v
 	}
 	// The administration shows the note above whichever section is on view.
 	v.admin = s.adminView(s, sc, u, page(parts...), note)
 	v.adminScr = s.admin
+	if v.adminScr != nil {
+		v.signOut = v.adminScr.signOut
+	}
 	v.content = v.admin
 	return v
 }
 
 // signedInBar is the top of a signed-in window: what it is (left), who is
 // signed in, and Sign out, which asks first when changes would be lost.
-func (s *session) signedInBar(u app.User, left fyne.CanvasObject) fyne.CanvasObject {
+func (s *session) signedInBar(u app.User, left fyne.CanvasObject) (fyne.CanvasObject, *button) {
 	who := widget.NewLabel(lang.L("Signed in as {{.Name}}", map[string]any{"Name": u.Name}))
-	who.Truncation = fyne.TextTruncateEllipsis
+	who.Wrapping = fyne.TextWrapWord
 	who.Alignment = fyne.TextAlignTrailing
 	out := s.newButton(lang.L("Sign out"), widget.MediumImportance, s.onSignOut)
-	return container.NewVBox(container.NewBorder(nil, nil, left, out, who), widget.NewSeparator())
+	out.Icon = theme.LogoutIcon()
+	return container.NewVBox(container.NewBorder(nil, nil, left, out, who), widget.NewSeparator()), out
 }
 
 // onSignOut is the Sign out button: it signs out, after asking when the

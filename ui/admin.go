@@ -36,6 +36,7 @@ type adminScreen struct {
 	actor app.Actor
 
 	note     *widget.Label // what the session has to say (a password just set)
+	signOut  *button
 	nav      []*button     // one per section
 	navList  *choice       // the same, narrow
 	current  section
@@ -94,9 +95,11 @@ func (s *session) newAdmin(sc *scope, u app.User, account fyne.CanvasObject, not
 
 	title := widget.NewLabel(lang.L("Administration"))
 	title.TextStyle.Bold = true
-	bar := container.NewHBox(a.nav[0], a.nav[1], a.nav[2], a.nav[3], a.nav[4])
-	nav := container.New(either{}, bar, a.navList)
-	top := container.NewVBox(s.signedInBar(u, title), nav, widget.NewSeparator(), a.note)
+	buttons := container.NewHBox(a.nav[0], a.nav[1], a.nav[2], a.nav[3], a.nav[4])
+	nav := container.New(either{}, buttons, a.navList)
+	var bar fyne.CanvasObject
+	bar, a.signOut = s.signedInBar(u, title)
+	top := container.NewVBox(bar, nav, widget.NewSeparator(), a.note)
 	a.content = stacked(top, a.body, nil)
 	a.choose(sectionUsers)
 	s.win.Canvas().AddShortcut(findShortcut, func(fyne.Shortcut) { a.onFind() })

@@ -65,8 +65,8 @@ func (s *session) newAuditView(sc *scope, a *adminScreen) *auditView {
 
 	v.list = newPager[app.AuditEvent, int64](sc, auditPage, auditKept, v.onListChanged)
 	v.table = newTable(sc, []tableColumn{
-		{title: lang.L("When"), width: 170, weight: 1},
-		{title: lang.L("Action"), width: 180, weight: 2},
+		{title: lang.L("When"), width: 150, weight: 1},
+		{title: lang.L("Action"), width: 160, weight: 2},
 		{title: lang.L("User"), width: 180, weight: 2, drop: 2},
 		{title: lang.L("By"), width: 170, weight: 2, drop: 3},
 		{title: lang.L("Details"), width: 200, weight: 4, drop: 1},

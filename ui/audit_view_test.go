@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
@@ -19,7 +18,7 @@ import (
 func (h *harness) auditOf() *auditView {
 	h.t.Helper()
 	a := h.s.admin
-	test.Tap(a.nav[sectionAudit])
+	h.tap(a.nav[sectionAudit])
 	if a.current != sectionAudit || a.audit == nil {
 		h.t.Fatal("Audit log not on view")
 	}
@@ -48,7 +47,7 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 	h.assertShows("When", "Action", "User", "By", "Details", "6 events", "Signed in", "User created", "Company set up",
-		"2026-11-25 09:00:00", "paul.durand@acme.example", "system:test")
+		"Nov 25, 2026, 09:00", "paul.durand@acme.example", "system:test")
 	if h.focused() != v.who {
 		t.Errorf("focus on %T", h.focused())
 	}
@@ -61,7 +60,7 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 	// By user, once the typing pauses.
 	h.canvas().Focus(v.who)
 	h.typeText("paul")
-	h.clock.Advance(searchDelay)
+	h.advance(searchDelay)
 	if got := v.actionsShown(); !slices.Equal(got, []string{app.ActionUserCreate}) {
 		t.Errorf("paul's user.create: %v", got)
 	}
@@ -74,8 +73,8 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 	h.canvas().Focus(v.table)
 	h.press(fyne.KeyEnd)
 	h.press(fyne.KeyReturn)
-	h.assertShows("2026-11-25 09:00:00 · User created · User: paul.durand@acme.example · By: system:test",
-		"role: employee; temporary password generated, expires 2026-11-26T09:00:00Z")
+	h.assertShows("Nov 25, 2026, 09:00 · User created · User: paul.durand@acme.example · By: system:test",
+		"role: employee; temporary password generated, expires Nov 26, 2026, 09:00")
 }
 
 func TestAuditPagesAndExport(t *testing.T) {
@@ -104,7 +103,7 @@ func TestAuditPagesAndExport(t *testing.T) {
 
 	// The export writes every event of the filter, and says so.
 	v.action.SetSelected("Sign-in failed")
-	test.Tap(v.export)
+	h.tap(v.export)
 	if h.saved == nil || h.saved.name != "sesame-audit-2026-11-25.csv" || !h.saved.closed {
 		t.Fatalf("saved %+v", h.saved)
 	}
@@ -121,7 +120,7 @@ func TestAuditPagesAndExport(t *testing.T) {
 	if got := records[1][1]; got != "2026-11-25T09:00:00Z" {
 		t.Errorf("time %q", got)
 	}
-	h.assertShows("260 events exported to sesame-audit-2026-11-25.csv.")
+	h.assertShows("260 events exported to /home/alice/sesame-audit-2026-11-25.csv.")
 }
 
 // A save dialog left open when the session ends is closed, and a file
@@ -132,12 +131,12 @@ func TestAuditExportEndsWithTheSession(t *testing.T) {
 	h.signInAdmin()
 	v := h.auditOf()
 	var pending func()
-	h.s.saveFile = func(name string, save func(w io.WriteCloser, file string)) {
+	h.s.saveFile = func(name string, save func(w io.WriteCloser, path string), _ func()) {
 		h.saved = &savedFile{name: name}
 		dialog.ShowInformation("Save", name, h.s.win) // stands for the file dialog
 		pending = func() { save(h.saved, name) }
 	}
-	test.Tap(v.export)
+	h.tap(v.export)
 	if h.s.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("test set-up: no dialog open")
 	}

@@ -152,7 +152,7 @@ func (s *session) newCard(sc *scope, u *usersView, card app.UserCard) *cardView 
 		c.others,
 	)
 	header := container.NewBorder(nil, nil, nil, c.closeBtn, c.title)
-	footer := container.NewVBox(widget.NewSeparator(), c.problem, c.result, container.NewHBox(c.update, c.activity))
+	footer := container.NewVBox(widget.NewSeparator(), c.problem, c.result, buttons(c.update, c.activity))
 	c.scroll = vscroll(container.NewPadded(body))
 	c.content = stacked(container.NewVBox(header, c.question.box), c.scroll, footer)
 	c.built = true

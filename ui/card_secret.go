@@ -43,7 +43,7 @@ func (s *session) newSecretView(sc *scope, clearAfter time.Duration) *secretView
 	box.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	v.content = container.NewVBox(
 		container.NewStack(box, v.value),
-		container.NewHBox(v.eye, v.copy),
+		buttons(v.eye, v.copy),
 		v.said,
 	)
 	v.content.Hide()

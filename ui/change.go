@@ -27,6 +27,7 @@ func (s *session) showChange(u app.User) *passwordPage {
 		kind:   pageChange,
 		title:  lang.L("Change your password"),
 		fields: []fyne.CanvasObject{field(lang.L("Current password"), current)},
+		inputs: []*entry{current},
 		first:  current,
 		submit: lang.L("Update"),
 		back:   lang.L("Cancel"),

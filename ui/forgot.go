@@ -25,6 +25,7 @@ type forgotScreen struct {
 	byMail bool   // e-mail is set up: a code can be asked for
 
 	body     *fyne.Container // filled once the settings are read
+	admins   *adminsNote     // whom to ask
 	address  *entry          // the login whose password is forgotten, when byMail
 	problem  *widget.Label
 	send     *button
@@ -81,7 +82,8 @@ func (v *forgotScreen) offer(st app.Settings) {
 		if st.AdminPasswordManagement {
 			lead = lang.L("You cannot choose a new password yourself: only an administrator can give you one. They will give you a temporary password, and you will choose your own when you sign in with it.")
 		}
-		v.body.Objects = []fyne.CanvasObject{s.newAdminsNote(v.sc, lead).content}
+		v.admins = s.newAdminsNote(v.sc, lead)
+		v.body.Objects = []fyne.CanvasObject{v.admins.content}
 		v.body.Refresh()
 		s.win.Canvas().Focus(v.back)
 		return
@@ -92,12 +94,13 @@ func (v *forgotScreen) offer(st app.Settings) {
 	v.problem = notice(widget.DangerImportance)
 	v.send = s.newButton(lang.L("Send me a code"), widget.HighImportance, v.onSend)
 	v.activity = newActivity()
+	v.admins = s.newAdminsNote(v.sc, lang.L("Without a code, only your administrator can give you a new password."))
 	v.body.Objects = []fyne.CanvasObject{
 		paragraph(lang.L("Sésame can send a one-time code to the recovery e-mail of your account. With it, you choose a new password yourself.")),
 		field(lang.L("E-mail"), v.address),
 		v.problem,
 		container.NewHBox(v.send, v.activity),
-		s.newAdminsNote(v.sc, lang.L("Without a code, only your administrator can give you a new password.")).content,
+		v.admins.content,
 	}
 	v.body.Refresh()
 	if strings.TrimSpace(v.email) == "" {

@@ -300,9 +300,11 @@ func reveal(c fyne.Canvas, obj fyne.CanvasObject) {
 // does; but in reading order, which Tab follows, where container.NewBorder
 // puts the middle first.
 func stacked(top, middle, bottom fyne.CanvasObject) *fyne.Container {
-	objects := []fyne.CanvasObject{top, middle}
-	if bottom != nil {
-		objects = append(objects, bottom)
+	var objects []fyne.CanvasObject
+	for _, o := range []fyne.CanvasObject{top, middle, bottom} {
+		if o != nil {
+			objects = append(objects, o)
+		}
 	}
 	return container.New(layout.NewBorderLayout(top, bottom, nil, nil), objects...)
 }
@@ -432,4 +434,44 @@ func widestText(texts []string) float32 {
 		w = max(w, fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width)
 	}
 	return w
+}
+
+// flow lays its objects out left to right at their least size, going on
+// to a new line where the width runs out: a row of buttons that a narrow
+// window puts one below the other. Its height is that of the way it was
+// laid out last.
+type flow struct{ lines int }
+
+// buttons is a row of buttons that flows.
+func buttons(objects ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&flow{lines: 1}, objects...)
+}
+
+func (f *flow) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		size.Width = max(size.Width, m.Width)
+		size.Height = max(size.Height, m.Height)
+	}
+	lines := max(f.lines, 1)
+	return fyne.NewSize(size.Width, size.Height*float32(lines)+theme.Padding()*float32(lines-1))
+}
+
+func (f *flow) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	x, y, line := float32(0), float32(0), float32(0)
+	f.lines = 1
+	for _, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		if x > 0 && x+m.Width > size.Width {
+			x, y = 0, y+line+pad
+			line = 0
+			f.lines++
+		}
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(m)
+		x += m.Width + pad
+		line = max(line, m.Height)
+	}
 }

@@ -72,7 +72,7 @@ func (s *session) newMailView(sc *scope, a *adminScreen) *mailView {
 		heading(lang.L("E-mails")),
 		v.setup,
 		v.counts,
-		container.NewHBox(v.reload, v.retry, v.activity),
+		buttons(v.reload, v.retry, v.activity),
 		v.retryWhy,
 		v.said,
 	)

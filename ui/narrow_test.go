@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 )
 
 // TestNarrowWindow checks that every screen fits a window 360 px wide, as
@@ -26,21 +25,21 @@ func TestNarrowWindow(t *testing.T) {
 	h := newHarnessIn(t, "fr", withPaul)
 	h.s.opts.DatabasePath = "/home/someone/.config/sesame/" + strings.Repeat("a-very-long-folder-name/", 6) + "sesame.db"
 	fits(h, "the sign-in")
-	test.Tap(screen[*signInScreen](h).forgot)
+	h.tap(screen[*signInScreen](h).forgot)
 	fits(h, "the forgotten password")
 	h.press(fyne.KeyEscape)
 	h.signIn("paul.durand@acme.example", paulTemporary)
-	r := screen[*resetScreen](h)
-	test.Type(r.form.password, "paul")
+	r := h.page(pageReset)
+	h.typeInto(r.form.password, "paul")
 	fits(h, "the reset with its feedback")
 	r.form.password.SetText(goodPassword)
 	r.form.confirm.SetText(goodPassword)
-	test.Tap(r.submit)
+	h.tap(r.submit)
 	fits(h, "the account")
-	test.Tap(screen[*accountScreen](h).change)
+	h.tap(screen[*accountScreen](h).change)
 	fits(h, "the change of password")
-	test.Tap(screen[*changeScreen](h).cancel)
-	test.Tap(screen[*accountScreen](h).signOut)
+	h.tap(h.page(pageChange).back)
+	h.tap(screen[*accountScreen](h).signOut)
 
 	h.signIn("admin@acme.example", goodPassword)
 	fits(h, "the administrator's account")

@@ -28,6 +28,7 @@ type passwordFlow struct {
 	title  string
 	intro  string              // "" for none
 	fields []fyne.CanvasObject // above the new password (the company at setup, the current password)
+	inputs []*entry            // the flow's own fields among them, in order
 	first  fyne.Focusable      // where the focus starts; the new password when nil
 	submit string              // the submit button's label
 	back   string              // the way back's label, "" for none
@@ -96,7 +97,7 @@ func (s *session) showPasswordPage(sc *scope, flow passwordFlow, held string) *p
 	}
 	parts = append(parts, p.question.box)
 	parts = append(parts, flow.fields...)
-	parts = append(parts, p.form.content, p.problem, container.NewHBox(p.submit, p.activity))
+	parts = append(parts, p.form.content, p.problem, buttons(p.submit, p.activity))
 	if flow.back != "" {
 		p.back = s.newButton(flow.back, widget.LowImportance, p.onCancel)
 		parts = append(parts, p.back)
@@ -177,6 +178,11 @@ func (p *passwordPage) onSubmit() {
 
 // typed reports whether leaving would lose something typed.
 func (p *passwordPage) typed() bool {
+	for _, e := range p.flow.inputs {
+		if e.Text != "" {
+			return true
+		}
+	}
 	return p.form.password.Text != "" || p.form.confirm.Text != ""
 }
 

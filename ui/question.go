@@ -25,7 +25,7 @@ func (s *session) newQuestion(no string) *question {
 	q.text.TextStyle.Bold = true
 	q.yes = s.newButton("", widget.DangerImportance, q.onYes)
 	q.no = s.newButton(no, widget.MediumImportance, q.onNo)
-	q.box = container.NewVBox(q.text, container.NewHBox(q.no, q.yes), widget.NewSeparator())
+	q.box = container.NewVBox(q.text, buttons(q.no, q.yes), widget.NewSeparator())
 	q.box.Hide()
 	return q
 }

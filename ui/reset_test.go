@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
@@ -24,7 +23,7 @@ func withPaul(h *harness) {
 func TestResetIsEnforcedAfterTemporaryPassword(t *testing.T) {
 	h := newHarnessIn(t, "en", withPaul)
 	h.signIn("paul.durand@acme.example", paulTemporary)
-	v := screen[*resetScreen](h)
+	v := h.page(pageReset)
 	if h.s.user != nil {
 		t.Fatal("signed in before the reset")
 	}
@@ -38,25 +37,58 @@ func TestResetIsEnforcedAfterTemporaryPassword(t *testing.T) {
 	if !v.submit.Disabled() {
 		t.Error("Update is enabled on an empty form")
 	}
-	// Only Update, Cancel and the two fields can be reached.
+	// Only the two fields, their eyes, and Cancel can be reached (Update
+	// once the form is complete).
 	reachable := map[fyne.Focusable]bool{}
-	for range 8 {
+	for range 10 {
 		reachable[h.focused()] = true
 		h.press(fyne.KeyTab)
 	}
 	for f := range reachable {
 		switch f {
-		case v.form.password, v.form.confirm, v.cancel:
+		case v.form.password, v.form.confirm, v.back, v.form.password.eye, v.form.confirm.eye:
 		default:
 			t.Errorf("Tab reaches %T on the reset", f)
 		}
+	}
+	for _, eye := range []*button{v.form.password.eye, v.form.confirm.eye} {
+		if !reachable[eye] {
+			t.Error("an eye cannot be reached with Tab")
+		}
+	}
+}
+
+// TestResetEscapeAsksFirst: a stray Escape on the enforced reset does not
+// sign out and lose what was typed: it asks, and Stay (or Escape again)
+// keeps it all.
+func TestResetEscapeAsksFirst(t *testing.T) {
+	h := newHarnessIn(t, "en", withPaul)
+	h.signIn("paul.durand@acme.example", paulTemporary)
+	v := h.page(pageReset)
+	h.typeInto(v.form.password, goodPassword)
+	h.press(fyne.KeyEscape)
+	if h.page(pageReset) != v || !v.question.open() {
+		t.Fatal("Escape on the reset does not ask first")
+	}
+	h.assertShows("Your new password is not saved. Signing out leaves the temporary password as it is.", "Sign out", "Stay")
+	if h.focused() != v.question.no {
+		t.Errorf("focus on %T, want Stay", h.focused())
+	}
+	h.press(fyne.KeyEscape)
+	if v.question.open() || v.form.password.Text != goodPassword || v.held != paulTemporary {
+		t.Fatal("Escape on the question lost the reset")
+	}
+	h.press(fyne.KeyEscape)
+	h.tap(v.question.no)
+	if h.page(pageReset) != v || v.form.password.Text != goodPassword {
+		t.Fatal("Stay lost the reset")
 	}
 }
 
 func TestResetGivesLiveFeedback(t *testing.T) {
 	h := newHarnessIn(t, "en", withPaul)
 	h.signIn("paul.durand@acme.example", paulTemporary)
-	v := screen[*resetScreen](h)
+	v := h.page(pageReset)
 
 	steps := []struct {
 		typed, confirm string
@@ -73,7 +105,7 @@ func TestResetGivesLiveFeedback(t *testing.T) {
 	}
 	for _, st := range steps {
 		v.form.password.SetText("")
-		test.Type(v.form.password, st.typed)
+		h.typeInto(v.form.password, st.typed)
 		v.form.confirm.SetText(st.confirm)
 		h.assertShows(st.shows...)
 		if got := !v.submit.Disabled(); got != st.ready {
@@ -92,7 +124,7 @@ func TestResetGivesLiveFeedback(t *testing.T) {
 	if got := shown(a.note); got != "Your password is set. Use it from now on." {
 		t.Errorf("note %q", got)
 	}
-	if v.temporary != "" {
+	if v.held != "" {
 		t.Error("the reset screen still holds the temporary password")
 	}
 	u, err := h.svc.User(h.ctx, "paul.durand@acme.example")
@@ -104,19 +136,19 @@ func TestResetGivesLiveFeedback(t *testing.T) {
 func TestResetShowsTheServiceReasons(t *testing.T) {
 	h := newHarnessIn(t, "en", withPaul)
 	h.signIn("paul.durand@acme.example", paulTemporary)
-	v := screen[*resetScreen](h)
-	test.Type(v.form.password, paulTemporary)
-	test.Type(v.form.confirm, paulTemporary)
+	v := h.page(pageReset)
+	h.typeInto(v.form.password, paulTemporary)
+	h.typeInto(v.form.confirm, paulTemporary)
 	if v.submit.Disabled() {
 		t.Fatal("the policy alone accepts the temporary password: Update should be enabled")
 	}
-	test.Tap(v.submit)
-	v = screen[*resetScreen](h)
+	h.tap(v.submit)
+	v = h.page(pageReset)
 	h.assertShows("It is the temporary password you were given: choose your own.")
 	if !v.submit.Disabled() {
 		t.Error("Update is enabled for a password the service refused")
 	}
-	test.Type(v.form.password, "!")
+	h.typeInto(v.form.password, "!")
 	h.assertHides("It is the temporary password")
 }
 
@@ -131,11 +163,11 @@ func TestResetRefusesARecentPassword(t *testing.T) {
 		}
 	})
 	h.signIn("jeanne@acme.example", paulTemporary)
-	v := screen[*resetScreen](h)
-	test.Type(v.form.password, goodPassword)
-	test.Type(v.form.confirm, goodPassword)
-	test.Tap(v.submit)
-	screen[*resetScreen](h)
+	v := h.page(pageReset)
+	h.typeInto(v.form.password, goodPassword)
+	h.typeInto(v.form.confirm, goodPassword)
+	h.tap(v.submit)
+	h.page(pageReset)
 	h.assertShows("You used this password recently: choose one that is not among your last 5.")
 }
 
@@ -144,18 +176,21 @@ func TestResetCancelSignsOut(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			h := newHarnessIn(t, "en", withPaul)
 			h.signIn("paul.durand@acme.example", paulTemporary)
-			v := screen[*resetScreen](h)
-			test.Type(v.form.password, "half typed")
+			v := h.page(pageReset)
+			h.typeInto(v.form.password, "half typed")
 			switch how {
 			case "Cancel":
-				test.Tap(v.cancel)
+				h.tap(v.back)
+				h.tap(v.question.yes)
 			case "Escape":
 				h.press(fyne.KeyEscape)
+				h.press(fyne.KeyTab) // from Stay to Sign out
+				h.press(fyne.KeyReturn)
 			case "idle":
-				h.clock.Advance(5 * time.Minute)
+				h.advance(5 * time.Minute)
 			case "close":
 				h.close()
-				if v.form.password.Text != "" || v.temporary != "" {
+				if v.form.password.Text != "" || v.held != "" {
 					t.Error("closing the window leaves a password behind")
 				}
 				return
@@ -167,7 +202,7 @@ func TestResetCancelSignsOut(t *testing.T) {
 			if h.s.user != nil {
 				t.Error("still signed in")
 			}
-			if v.form.password.Text != "" || v.temporary != "" {
+			if v.form.password.Text != "" || v.held != "" {
 				t.Error("the reset left a password behind")
 			}
 			u, _ := h.svc.User(h.ctx, "paul.durand@acme.example")
@@ -184,12 +219,12 @@ func TestResetCancelSignsOut(t *testing.T) {
 func TestResetWhenTemporaryExpiredMeanwhile(t *testing.T) {
 	h := newHarnessIn(t, "en", withPaul)
 	h.signIn("paul.durand@acme.example", paulTemporary)
-	v := screen[*resetScreen](h)
-	test.Type(v.form.password, goodPassword)
-	test.Type(v.form.confirm, goodPassword)
+	v := h.page(pageReset)
+	h.typeInto(v.form.password, goodPassword)
+	h.typeInto(v.form.confirm, goodPassword)
 	h.s.idle.halt() // else the idle sign-out comes first
-	h.clock.Advance(24 * time.Hour)
-	test.Tap(v.submit)
+	h.advance(24 * time.Hour)
+	h.tap(v.submit)
 	in := screen[*signInScreen](h)
 	if got, want := shown(in.problem), "This temporary password has expired: ask your administrator for a new one."; got != want {
 		t.Errorf("message %q, want %q", got, want)

@@ -55,6 +55,7 @@ var icon = fyne.NewStaticResource("icon.png", assets.Icon)
 // newSession builds the window and shows its first screen.
 func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock) *session {
 	s := &session{app: a, svc: svc, opts: opts, clock: c, adminView: administration, st: app.DefaultSettings()}
+	a.Settings().SetTheme(newTheme())
 	s.root = newScope(run, c)
 	s.view = s.root.child()
 	s.clip = systemClipboard{fallback: a.Clipboard()}

@@ -88,7 +88,7 @@ func (s *session) newSettingsView(sc *scope, a *adminScreen) *settingsView {
 	parts = append(parts, widget.NewSeparator(), field(lang.L("Send a test message to"), v.testTo), help,
 		container.NewHBox(v.test), v.testWhy, v.testSaid)
 	// Save stays in view below the page, which scrolls.
-	v.content = pageWithFooter(container.NewVBox(v.question.box, v.problem, v.result, container.NewHBox(v.save, v.undo, v.activity)), parts...)
+	v.content = pageWithFooter(container.NewVBox(v.question.box, v.problem, v.result, buttons(v.save, v.undo, v.activity)), parts...)
 	return v
 }
 

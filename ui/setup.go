@@ -34,6 +34,7 @@ func (s *session) showSetup() *passwordPage {
 		title:  lang.L("Set up Sésame"),
 		intro:  lang.L("Nobody uses this database yet. Name the company and create its first administrator: you."),
 		fields: []fyne.CanvasObject{field(lang.L("Company name"), company), field(lang.L("Your e-mail"), email), field(lang.L("Your name"), name)},
+		inputs: []*entry{company, email, name},
 		first:  company,
 		submit: lang.L("Create the company"),
 		rules: func(context.Context) (app.Policy, app.PolicyContext, error) {

@@ -14,7 +14,7 @@ func numbers(t *testing.T, n int) (*table, *[]int, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	var opened []int
-	tb := newTable([]tableColumn{
+	tb := newTable(inlineScope(), []tableColumn{
 		{title: "N", width: 100, weight: 1},
 		{title: "Square", width: 150, weight: 1, drop: 1},
 	}, func() int { return n }, func(row int, cells []*tableCell) {

@@ -94,6 +94,7 @@ func translationKeys(t *testing.T) map[string]string {
 		return nil
 	})
 	scanLabels(t, keys, "../app/settings.go")
+	scanDetails(t, keys, "../app/auditdetails.go")
 	// The adapters that run in production (the in-memory store serves tests only).
 	scan("../data/[^m]*/*.go", func(call *ast.CallExpr) ast.Expr {
 		switch nameOf(call) {
@@ -131,6 +132,41 @@ func scanLabels(t *testing.T, keys map[string]string, name string) {
 		}
 		return true
 	})
+}
+
+// scanDetails adds the templates of the audit log's details: the string
+// constants of a file whose names start with "detail".
+func scanDetails(t *testing.T, keys map[string]string, name string) {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	ast.Inspect(f, func(node ast.Node) bool {
+		spec, ok := node.(*ast.ValueSpec)
+		if !ok {
+			return true
+		}
+		for i, id := range spec.Names {
+			if i >= len(spec.Values) || !strings.HasPrefix(id.Name, "detail") {
+				continue
+			}
+			if lit, ok := spec.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				keys[s] = fset.Position(lit.Pos()).String()
+				n++
+			}
+		}
+		return true
+	})
+	if n < 20 {
+		t.Fatalf("only %d templates of details found in %s: is the scan broken?", n, name)
+	}
 }
 
 // readTranslations reads a translation file: key → every form of its text

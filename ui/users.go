@@ -85,11 +85,11 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 
 	u.list = newPager[app.User, app.Cursor](sc, usersPage, usersKept, u.onListChanged)
 	u.table = newTable(sc, []tableColumn{
-		{title: lang.L("Name"), width: 140, weight: 2},
-		{title: lang.L("Login e-mail"), width: 200, weight: 4, drop: 2},
-		{title: lang.L("Role"), width: 110, weight: 0.5, drop: 3},
-		{title: lang.L("Password status"), width: 180, weight: 3},
-		{title: lang.L("Last sign-in"), width: 160, weight: 1, drop: 4},
+		{title: lang.L("Name"), width: 140, weight: 0.5},
+		{title: lang.L("Login e-mail"), width: 200, weight: 2.5, drop: 2},
+		{title: lang.L("Role"), width: 110, weight: 0.3, drop: 3},
+		{title: lang.L("Password status"), width: 200, weight: 2.5},
+		{title: lang.L("Last sign-in"), width: 150, weight: 0.3, drop: 4},
 	}, u.list.len, u.fillRow)
 	u.table.onView = u.list.view
 	u.table.onOpen = u.onOpen

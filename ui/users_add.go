@@ -90,14 +90,14 @@ func (s *session) newAddUser(sc *scope, u *usersView) *addUserView {
 		recovery,
 		paragraph(lang.L("The user gets a temporary password, generated now and shown once, to hand over: they choose their own at the first sign-in.")),
 		v.problem,
-		container.NewHBox(v.create, v.activity),
+		buttons(v.create, v.activity),
 	)
 
 	v.done = notice(widget.SuccessImportance)
 	v.secret = s.newSecretView(sc, st.ClipboardClear)
 	v.open = s.newButton(lang.L("Open the card"), widget.MediumImportance, v.onOpen)
 	v.another = s.newButton(lang.L("Add another user"), widget.LowImportance, v.onAnother)
-	v.handed = container.NewVBox(v.done, v.secret.content, container.NewHBox(v.open, v.another))
+	v.handed = container.NewVBox(v.done, v.secret.content, buttons(v.open, v.another))
 	v.handed.Hide()
 
 	header := container.NewBorder(nil, nil, nil, v.closeBtn, heading(lang.L("Add user")))
