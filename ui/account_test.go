@@ -191,7 +191,9 @@ func TestIdleCountsPointerActivity(t *testing.T) {
 	for range 3 {
 		h.advance(4 * time.Minute)
 		test.MoveMouse(h.canvas(), fyne.NewPos(5, 5))
+		h.settle()
 		test.TapCanvas(h.canvas(), fyne.NewPos(5, 5))
+		h.settle()
 	}
 	screen[*accountScreen](h)
 	h.advance(5 * time.Minute)

@@ -32,8 +32,11 @@ func TestAdminSections(t *testing.T) {
 	c := h.page(pageChange)
 	const next = "marble orchard whistle 2031"
 	c.flow.inputs[0].SetText(goodPassword)
+	h.settle()
 	c.form.password.SetText(next)
+	h.settle()
 	c.form.confirm.SetText(next)
+	h.settle()
 	h.tapEnabled(c.submit)
 	h.assertShows("Your password was changed.", "Users")
 	if h.s.admin == nil || h.s.admin == a {

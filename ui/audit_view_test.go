@@ -54,6 +54,7 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 
 	// By action.
 	v.action.SetSelected("User created")
+	h.settle()
 	if got := v.actionsShown(); len(got) != 3 || got[0] != app.ActionUserCreate {
 		t.Errorf("user.create only: %v", got)
 	}
@@ -65,6 +66,7 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 		t.Errorf("paul's user.create: %v", got)
 	}
 	v.action.SetSelectedIndex(0)
+	h.settle()
 	if got := v.actionsShown(); !slices.Equal(got, []string{app.ActionPasswordChange, app.ActionUserCreate}) {
 		t.Errorf("paul's events: %v", got)
 	}
@@ -103,6 +105,7 @@ func TestAuditPagesAndExport(t *testing.T) {
 
 	// The export writes every event of the filter, and says so.
 	v.action.SetSelected("Sign-in failed")
+	h.settle()
 	h.tap(v.export)
 	if h.saved == nil || h.saved.name != "sesame-audit-2026-11-25.csv" || !h.saved.closed {
 		t.Fatalf("saved %+v", h.saved)

@@ -177,6 +177,7 @@ func TestCardCustomPassword(t *testing.T) {
 		t.Error("Update enabled with a refused password")
 	}
 	c.custom.SetText("mailcreated5240")
+	h.settle()
 	if got := shown(c.customReasons); !strings.Contains(got, "common password") {
 		t.Errorf("a common password: %q", got)
 	}
@@ -184,6 +185,7 @@ func TestCardCustomPassword(t *testing.T) {
 		t.Error("Update enabled with a common password")
 	}
 	c.custom.SetText("copper lantern river 77")
+	h.settle()
 	if got := shown(c.customReasons); got != "This temporary password can be used." {
 		t.Errorf("a good password: %q", got)
 	}
@@ -238,10 +240,12 @@ func TestCardRecoveryEmail(t *testing.T) {
 		t.Error("Update enabled with a bad address")
 	}
 	c.recovery.SetText("PAUL.DURAND@acme.example")
+	h.settle()
 	if got := shown(c.recoveryIssue); got != "The recovery e-mail must be another address than the login." {
 		t.Errorf("the login again: %q", got)
 	}
 	c.recovery.SetText("paul@perso.example")
+	h.settle()
 	if got := shown(c.recoveryIssue); got != "" {
 		t.Errorf("a good address: %q", got)
 	}
@@ -253,6 +257,7 @@ func TestCardRecoveryEmail(t *testing.T) {
 
 	c = h.s.admin.users.panel.(*cardView)
 	c.recovery.SetText("")
+	h.settle()
 	h.tapEnabled(c.update)
 	if got := h.user("paul.durand@acme.example").RecoveryEmail; got != "" {
 		t.Errorf("not cleared: %q", got)
@@ -264,6 +269,7 @@ func TestCardUnsavedChangesAskFirst(t *testing.T) {
 	u := h.signInAdmin().users
 	c := h.openCard("jeanne")
 	c.name.SetText("Jeanne Martin-Roux")
+	h.settle()
 	h.tap(c.noMailbox)
 	if !c.dirty() {
 		t.Fatal("changes not seen")
@@ -312,9 +318,12 @@ func TestCardUpdateSavesEverythingAtOnce(t *testing.T) {
 	h.signInAdmin()
 	c := h.openCard("jeanne")
 	c.name.SetText("  Jeanne   Martin-Roux ")
+	h.settle()
 	c.role.SetSelected("Administrator")
+	h.settle()
 	h.tap(c.noMailbox)
 	c.recovery.SetText("jeanne@perso.example")
+	h.settle()
 	h.tapEnabled(c.generate)
 	h.tapEnabled(c.update)
 	got := h.user("jeanne.martin@acme.example")
@@ -377,6 +386,7 @@ func TestCardLastAdministrator(t *testing.T) {
 	// own account; Paul's card can be changed at will.
 	c = h.openCard("paul")
 	c.role.SetSelected("Administrator")
+	h.settle()
 	h.tapEnabled(c.update)
 	if c = h.openCard("paul"); c.role.Disabled() || c.disabled.Disabled() {
 		t.Error("one of two administrators cannot be changed")
@@ -394,6 +404,7 @@ func TestCardLastAdministrator(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.role.SetSelected("Employee")
+	h.settle()
 	h.tapEnabled(c.update)
 	h.tap(c.question.yes)
 	if got := shown(c.problem); got != "Alice Admin is the last active administrator: make another user an administrator first." {
@@ -422,6 +433,7 @@ func TestCardDisablingOneselfIsRefused(t *testing.T) {
 	}
 	h.assertShows("You cannot disable your own account: another administrator can.")
 	c.disabled.SetChecked(true) // as if the box were ticked anyway
+	h.settle()
 	h.tapEnabled(c.update)
 	if got := shown(c.problem); got != "You cannot disable your own account: another administrator can." {
 		t.Errorf("refusal %q", got)
@@ -431,6 +443,7 @@ func TestCardDisablingOneselfIsRefused(t *testing.T) {
 	}
 	h.assertHides("You are no longer an administrator")
 	c.disabled.SetChecked(false)
+	h.settle()
 	// Another administrator's card can be disabled; the card says what happened.
 	c = h.openCard("paul")
 	h.tap(c.disabled)
@@ -449,6 +462,7 @@ func TestCardDemotingOneselfAsksThenSignsOut(t *testing.T) {
 	h.signInAdmin()
 	c := h.openCard("alice")
 	c.role.SetSelected("Employee")
+	h.settle()
 	h.tapEnabled(c.update)
 	if !c.question.open() {
 		t.Fatal("stepping down from administrator does not ask first")
@@ -480,6 +494,7 @@ func TestCardOthersFollowTheCompanyOption(t *testing.T) {
 	}
 	h.assertHides("Others", "Generate a new password", "Recovery e-mail")
 	c.name.SetText("Jeanne M.")
+	h.settle()
 	h.tapEnabled(c.update)
 	if got := h.user("jeanne.martin@acme.example").Name; got != "Jeanne M." {
 		t.Errorf("identity not saved with the option off: %q", got)

@@ -18,6 +18,7 @@ func TestForgotPasswordNamesTheAdministrators(t *testing.T) {
 	for _, email := range []string{"jeanne@acme.example", "nobody@acme.example", ""} {
 		in := screen[*signInScreen](h)
 		in.email.SetText(email)
+		h.settle()
 		h.tap(in.forgot)
 		v := screen[*forgotScreen](h)
 		h.assertShows("Forgot your password?", "only an administrator can give you one",

@@ -34,13 +34,16 @@ func TestFrench(t *testing.T) {
 	h.assertHides("It is", "Length")
 
 	r.form.password.SetText("")
+	h.settle()
 	h.typeInto(r.form.password, paulTemporary)
 	h.typeInto(r.form.confirm, paulTemporary)
 	h.tap(r.submit)
 	h.assertShows("C'est le mot de passe temporaire qui vous a été donné" + nbsp + ": choisissez le vôtre.")
 
 	r.form.password.SetText(goodPassword)
+	h.settle()
 	r.form.confirm.SetText(goodPassword)
+	h.settle()
 	h.tap(r.submit)
 	screen[*accountScreen](h)
 	h.assertShows("Votre compte", "Collaborateur", "Dernier changement du mot de passe", "25 nov. 2026, 09:00",

@@ -112,6 +112,7 @@ func (h *harness) askCode(email string) *codeScreen {
 	h.t.Helper()
 	in := screen[*signInScreen](h)
 	in.email.SetText(email)
+	h.settle()
 	h.tap(in.forgot)
 	f := screen[*forgotScreen](h)
 	if f.address.Text != email || h.focused() != f.send {
@@ -143,11 +144,13 @@ func TestRecoveryByEmail(t *testing.T) {
 
 	// A wrong code: the domain's message, the code selected to type again.
 	c.code.SetText("0000 0000")
+	h.settle()
 	h.tapEnabled(c.next)
 	h.assertShows("This code is wrong or no longer valid.")
 	screen[*codeScreen](h)
 
 	c.code.SetText(code)
+	h.settle()
 	h.press(fyne.KeyReturn)
 	r := h.page(pageRecover)
 	h.assertShows("Choose a new password", "Your password needs:")
@@ -155,9 +158,12 @@ func TestRecoveryByEmail(t *testing.T) {
 		t.Error("Set the password enabled before anything is typed")
 	}
 	r.form.password.SetText("short")
+	h.settle()
 	h.assertShows("Length: 5 characters (at least 15)")
 	r.form.password.SetText(newPassword)
+	h.settle()
 	r.form.confirm.SetText(newPassword)
+	h.settle()
 	h.advance(wholeCheckDelay) // the check of every rule, once the typing pauses
 	h.assertShows("This password can be used.")
 	h.tapEnabled(r.submit)
@@ -200,6 +206,7 @@ func TestRecoveryTellsNothingAboutTheAccount(t *testing.T) {
 	// A code typed for an unknown account gets the domain's message.
 	c := h.askCode("nobody@acme.example")
 	c.code.SetText("1234 5678")
+	h.settle()
 	h.press(fyne.KeyReturn)
 	h.assertShows("This code is wrong or no longer valid.")
 }
@@ -219,10 +226,12 @@ func TestRecoverySendANewCode(t *testing.T) {
 	}
 	if first != second {
 		c.code.SetText(first)
+		h.settle()
 		h.press(fyne.KeyReturn)
 		h.assertShows("This code is wrong or no longer valid.")
 	}
 	c.code.SetText(second)
+	h.settle()
 	h.press(fyne.KeyReturn)
 	h.page(pageRecover)
 	// Escape goes back to the code, which stays valid.
@@ -298,10 +307,12 @@ func TestCardSendsThePasswordToTheRecoveryEmail(t *testing.T) {
 		t.Error("Send enabled without a recovery e-mail")
 	}
 	c.recovery.SetText("jeanne@home.example")
+	h.settle()
 	if c.send.Disabled() {
 		t.Fatal("Send disabled with a password and a recovery e-mail")
 	}
 	c.send.SetChecked(true)
+	h.settle()
 	plain := c.secret.text
 	h.tapEnabled(c.update)
 	h.assertShows("The temporary password is queued to be sent to jeanne@home.example.")
@@ -330,12 +341,14 @@ func TestCardSendWithoutMailSaysWhy(t *testing.T) {
 	h.signInAdmin()
 	c := h.openCard("jeanne")
 	c.recovery.SetText("jeanne@home.example")
+	h.settle()
 	h.tapEnabled(c.generate)
 	if !c.send.Disabled() {
 		t.Fatal("Send it to the recovery e-mail can be ticked without e-mail set up")
 	}
 	h.assertShows("E-mail is not set up (Settings → E-mail): the password can only be handed over.")
 	c.send.SetChecked(true) // as if ticked anyway: nothing is sent
+	h.settle()
 	if ch, _ := c.change(); ch.SendToRecovery {
 		t.Error("the card would ask to send it")
 	}
@@ -349,6 +362,7 @@ func TestCardSendWithoutMailSaysWhy(t *testing.T) {
 	h.tap(h.s.admin.users.add)
 	v := h.s.admin.users.panel.(*addUserView)
 	v.recovery.SetText("kim@home.example")
+	h.settle()
 	if !v.send.Disabled() || shown(v.sendWhy) == "" {
 		t.Error("the new user form offers to send without e-mail set up")
 	}
@@ -365,12 +379,16 @@ func TestAddUserSendsThePassword(t *testing.T) {
 	h.tap(a.users.add)
 	v := a.users.panel.(*addUserView)
 	v.email.SetText("zoe@acme.example")
+	h.settle()
 	v.name.SetText("Zoé Roux")
+	h.settle()
 	if !v.send.Disabled() {
 		t.Error("Send enabled without a recovery e-mail")
 	}
 	v.recovery.SetText("zoe@home.example")
+	h.settle()
 	v.send.SetChecked(true)
+	h.settle()
 	h.tapEnabled(v.create)
 	h.assertShows("Zoé Roux is added. The temporary password is queued to be sent to zoe@home.example.")
 	if v.secret.content.Visible() {
@@ -399,6 +417,7 @@ func TestSettingsSendATestMessage(t *testing.T) {
 		t.Error("no test message sent")
 	}
 	v.testTo.SetText("not an address")
+	h.settle()
 	h.tapEnabled(v.test)
 	h.assertShows("is not a valid e-mail address")
 }

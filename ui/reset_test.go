@@ -105,8 +105,10 @@ func TestResetGivesLiveFeedback(t *testing.T) {
 	}
 	for _, st := range steps {
 		v.form.password.SetText("")
+		h.settle()
 		h.typeInto(v.form.password, st.typed)
 		v.form.confirm.SetText(st.confirm)
+		h.settle()
 		h.assertShows(st.shows...)
 		if got := !v.submit.Disabled(); got != st.ready {
 			t.Errorf("%q / %q: Update enabled %v, want %v", st.typed, st.confirm, got, st.ready)

@@ -69,6 +69,7 @@ func TestSettingsCheckedAsTypedThenSaved(t *testing.T) {
 	v := h.settingsOf()
 	min := v.field("password.min_length")
 	min.entry.SetText("7")
+	h.settle()
 	if got := shown(min.issue); got != "“Minimum password length” must be a whole number from 8 to 64." {
 		t.Errorf("issue %q", got)
 	}
@@ -88,6 +89,7 @@ func TestSettingsCheckedAsTypedThenSaved(t *testing.T) {
 	}
 
 	min.entry.SetText("20")
+	h.settle()
 	v.field("company.language").choice.SetSelected("Français")
 	h.tap(v.field("temporary.custom_allowed").check)
 	h.tapEnabled(v.save)
@@ -105,6 +107,7 @@ func TestSettingsCheckedAsTypedThenSaved(t *testing.T) {
 
 	// Undo puts the saved values back.
 	min.entry.SetText("30")
+	h.settle()
 	h.tap(v.undo)
 	if min.entry.Text != "20" {
 		t.Errorf("Undo: %q", min.entry.Text)
@@ -138,6 +141,7 @@ func TestSettingsSecretNeverShownBack(t *testing.T) {
 	v := h.settingsOf()
 	pw := v.field("smtp.password")
 	pw.entry.SetText("smtp secret 42")
+	h.settle()
 	h.tapEnabled(v.save)
 	if st, _ := h.svc.Settings(h.ctx); st.SMTP.Password != "smtp secret 42" {
 		t.Errorf("not saved: %q", st.SMTP.Password)

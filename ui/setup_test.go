@@ -35,6 +35,7 @@ func TestFirstRunSetsUpTheCompany(t *testing.T) {
 		t.Error("Create is enabled for a refused password")
 	}
 	v.form.password.SetText("")
+	h.settle()
 	h.typeText(goodPassword)
 	h.press(fyne.KeyReturn)
 	if h.focused() != v.form.confirm {

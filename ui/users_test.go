@@ -82,6 +82,7 @@ func TestUsersSearchAsYouType(t *testing.T) {
 	// Enter searches at once and goes to the results; Escape empties the search.
 	h.canvas().Focus(u.search)
 	u.search.SetText("paul")
+	h.settle()
 	h.press(fyne.KeyReturn)
 	if got := rows(u); !slices.Equal(got, []string{"Paul Durand"}) || h.focused() != u.table {
 		t.Errorf("Enter: %v, focus on %T", got, h.focused())
@@ -141,6 +142,7 @@ func TestUsersOpenCardByClickAndKeyboard(t *testing.T) {
 	// A click on a row opens the card, the focus in it.
 	y := u.table.rowHeight * 2.5 // the second row: Hélène Lefèvre
 	test.TapAt(u.table, fyne.NewPos(20, y))
+	h.settle()
 	c, ok := u.panel.(*cardView)
 	if !ok || c.user.Name != "Hélène Lefèvre" {
 		t.Fatalf("panel %T after a click on the second row", u.panel)
@@ -304,14 +306,18 @@ func TestUsersAddUser(t *testing.T) {
 		t.Errorf("a bad address: %q", got)
 	}
 	v.email.SetText("marc.petit@acme.example")
+	h.settle()
 	h.typeInto(v.name, "Marc Petit")
 	h.tap(v.noMailbox)
 	v.recovery.SetText("marc.petit@acme.example")
+	h.settle()
 	if got := shown(v.recoveryIssue); got != "The recovery e-mail must be another address than the login." {
 		t.Errorf("recovery = login: %q", got)
 	}
 	v.recovery.SetText("marc@perso.example")
+	h.settle()
 	v.role.SetSelectedIndex(1)
+	h.settle()
 	h.tapEnabled(v.create)
 
 	if v.created == nil {
@@ -356,7 +362,9 @@ func TestUsersAddUserRefusedShowsWhy(t *testing.T) {
 	h.tap(u.add)
 	v := u.panel.(*addUserView)
 	v.email.SetText("Jeanne.Martin@acme.example")
+	h.settle()
 	v.name.SetText("Another Jeanne")
+	h.settle()
 	h.tapEnabled(v.create)
 	if got := shown(v.problem); !strings.Contains(got, "already exists") {
 		t.Errorf("a login taken: %q", got)
