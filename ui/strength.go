@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -29,7 +31,7 @@ func newStrengthMeter() *strengthMeter {
 	m := &strengthMeter{word: widget.NewLabel("")}
 	m.word.Wrapping = fyne.TextWrapWord
 	for range 5 {
-		b := canvas.NewRectangle(nil)
+		b := canvas.NewRectangle(color.Transparent)
 		b.CornerRadius = 2
 		b.SetMinSize(fyne.NewSize(18, 8))
 		m.bars = append(m.bars, b)

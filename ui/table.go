@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"math"
 	"time"
 
@@ -147,7 +148,8 @@ func (t *table) CreateRenderer() fyne.WidgetRenderer {
 	r := &tableRenderer{t: t}
 	t.r = r
 	r.header = canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	r.focus = canvas.NewRectangle(nil)
+	r.focus = canvas.NewRectangle(color.Transparent)
+	r.focus.StrokeColor = color.Transparent
 	r.focus.StrokeWidth = ringWidth
 	r.tipBox = canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
 	r.tipBox.StrokeWidth = 1
@@ -328,7 +330,7 @@ type tableRow struct {
 }
 
 func (r *tableRenderer) newRow() *tableRow {
-	row := &tableRow{bg: canvas.NewRectangle(nil), line: canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))}
+	row := &tableRow{bg: canvas.NewRectangle(color.Transparent), line: canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))}
 	for range r.t.columns {
 		row.cells = append(row.cells, newTableCell(false))
 	}
@@ -484,7 +486,7 @@ func (r *tableRenderer) draw() {
 	for i, line := range r.lines {
 		row := t.top + i
 		if row >= n {
-			line.bg.FillColor = nil
+			line.bg.FillColor = color.Transparent
 			line.line.Hide()
 			for _, c := range line.cells {
 				c.set("", widget.MediumImportance)
@@ -492,7 +494,7 @@ func (r *tableRenderer) draw() {
 		} else {
 			line.line.Show()
 			t.fill(row, line.cells)
-			line.bg.FillColor = nil
+			line.bg.FillColor = color.Transparent
 			switch {
 			case row == t.selected:
 				line.bg.FillColor = theme.Color(theme.ColorNameSelection)
@@ -515,7 +517,7 @@ func (r *tableRenderer) draw() {
 	if t.focused {
 		r.focus.StrokeColor = theme.Color(colorNameFocusRing)
 	} else {
-		r.focus.StrokeColor = nil
+		r.focus.StrokeColor = color.Transparent
 	}
 	r.focus.Refresh()
 	r.bar.Refresh()

@@ -25,7 +25,7 @@ func newTheme() fyne.Theme { return sesameTheme{theme.DefaultTheme()} }
 var palette = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 	theme.VariantLight: {
 		theme.ColorNameForeground:          rgb(0x30, 0x30, 0x30),
-		theme.ColorNameDisabled:            rgb(0x69, 0x69, 0x69),
+		theme.ColorNameDisabled:            rgb(0x5e, 0x5e, 0x5e),
 		theme.ColorNamePlaceHolder:         rgb(0x69, 0x69, 0x69),
 		theme.ColorNamePrimary:             rgb(0x1a, 0x56, 0xc4),
 		theme.ColorNameHyperlink:           rgb(0x1a, 0x56, 0xc4),
@@ -48,7 +48,7 @@ var palette = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:             rgb(0x7a, 0xae, 0xff),
 		theme.ColorNameHyperlink:           rgb(0x7a, 0xae, 0xff),
 		theme.ColorNameForegroundOnPrimary: rgb(0x10, 0x10, 0x12),
-		theme.ColorNameError:               rgb(0xff, 0x6e, 0x62),
+		theme.ColorNameError:               rgb(0xff, 0x8a, 0x80),
 		theme.ColorNameForegroundOnError:   rgb(0x10, 0x10, 0x12),
 		theme.ColorNameWarning:             rgb(0xff, 0xa7, 0x26),
 		theme.ColorNameForegroundOnWarning: rgb(0x10, 0x10, 0x12),

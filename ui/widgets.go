@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -342,7 +344,8 @@ const ringWidth, ringGap = 2, 1
 
 // ring wraps a control's renderer with the ring.
 func (f *focus) ring(r fyne.WidgetRenderer) fyne.WidgetRenderer {
-	ring := canvas.NewRectangle(nil)
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeColor = color.Transparent
 	ring.StrokeWidth = ringWidth
 	ring.CornerRadius = theme.Size(theme.SizeNameInputRadius) + ringGap
 	return &ringRenderer{WidgetRenderer: r, f: f, ring: ring}
@@ -371,7 +374,7 @@ func (r *ringRenderer) Refresh() {
 	if r.f.focused {
 		r.ring.StrokeColor = theme.Color(colorNameFocusRing)
 	} else {
-		r.ring.StrokeColor = nil
+		r.ring.StrokeColor = color.Transparent
 	}
 	r.ring.Refresh()
 }
