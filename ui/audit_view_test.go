@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -151,4 +153,41 @@ func TestAuditExportEndsWithTheSession(t *testing.T) {
 	if h.saved.data.Len() != 0 || !h.saved.closed {
 		t.Errorf("the export after sign-out wrote %d bytes (closed %v)", h.saved.data.Len(), h.saved.closed)
 	}
+}
+
+// TestAuditPagesReadAtOnce: the pager reads several pages of the log at
+// the same moment (pages read again where they start, after a jump): each
+// read keeps its own cursor, and gives the page that a read alone gives.
+func TestAuditPagesReadAtOnce(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withCompany(h)
+		for i := range 260 {
+			h.svc.SignIn(h.ctx, fmt.Sprintf("user%d@nowhere.example", i), "wrong")
+		}
+	})
+	h.signInAdmin()
+	v := h.auditOf()
+	fetch := v.list.fetch
+	first, next, _, err := fetch(h.ctx, 0, auditPage)
+	if err != nil || len(first) != auditPage {
+		t.Fatalf("the first page: %d events, %v", len(first), err)
+	}
+	second, _, _, err := fetch(h.ctx, next, auditPage)
+	if err != nil || len(second) != auditPage {
+		t.Fatalf("the second page: %d events, %v", len(second), err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		cursor, want := int64(0), first
+		if i%2 == 1 {
+			cursor, want = next, second
+		}
+		wg.Go(func() {
+			got, _, _, err := fetch(context.Background(), cursor, auditPage)
+			if err != nil || len(got) != len(want) || got[0].ID != want[0].ID || got[len(got)-1].ID != want[len(want)-1].ID {
+				t.Errorf("a page read at the same time as others, after %d: %d events from %d (%v), want from %d", cursor, len(got), got[0].ID, err, want[0].ID)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -124,8 +124,9 @@ type harness struct {
 	running    int        // work on its way, its result not yet applied
 	idle       *sync.Cond // signalled when running falls to 0
 
-	hold   bool     // keep background work until release
-	jobs   []func() // the work held
+	hold      bool     // keep background work until release
+	jobs      []func() // the work held
+	releasing bool     // the work held is running
 	closed bool
 
 	clip  *fakeClipboard // the window's clipboard
@@ -285,11 +286,16 @@ func (h *harness) settle() {
 
 // release runs the work held.
 func (h *harness) release() {
+	h.mu.Lock()
 	jobs := h.jobs
-	h.jobs, h.hold = nil, false
+	h.jobs, h.hold, h.releasing = nil, false, true
+	h.mu.Unlock()
 	for _, j := range jobs {
 		j()
 	}
+	h.mu.Lock()
+	h.releasing = false
+	h.mu.Unlock()
 	h.settle()
 }
 
