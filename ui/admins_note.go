@@ -57,12 +57,7 @@ func (n *adminsNote) load(limit int) {
 			return
 		}
 		n.text.SetText(strings.TrimSpace(n.lead + " " + askAdministrators(admins, more)))
-		if more && limit < adminsListed {
-			n.more.Show()
-		} else {
-			n.more.Hide()
-		}
-		n.content.Refresh()
+		showIf(n.more, more && limit < adminsListed)
 	})
 }
 

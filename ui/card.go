@@ -347,7 +347,7 @@ func (c *cardView) onGenerate() {
 			return
 		}
 		c.custom.wipe()
-		c.customBox.Hide()
+		showIf(c.customBox, false)
 		say(c.customReasons, "")
 		c.secret.set(p)
 		c.onChanged()
@@ -360,7 +360,7 @@ func (c *cardView) onGenerate() {
 func (c *cardView) onTypeOwn() {
 	c.generating.stop()
 	c.secret.clear()
-	c.customBox.Show()
+	showIf(c.customBox, true)
 	c.onChanged()
 	c.s.win.Canvas().Focus(c.custom)
 }

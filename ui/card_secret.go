@@ -56,7 +56,7 @@ func (v *secretView) set(text string) {
 	v.text, v.revealed = text, false
 	say(v.said, "")
 	v.update()
-	v.content.Show()
+	showIf(v.content, true)
 }
 
 // clear forgets the password: it can no longer be shown or copied.
@@ -64,7 +64,7 @@ func (v *secretView) clear() {
 	v.text, v.revealed = "", false
 	say(v.said, "")
 	v.update()
-	v.content.Hide()
+	showIf(v.content, false)
 }
 
 // shown is the text on view: the password, or as many dots.

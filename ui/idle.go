@@ -134,14 +134,12 @@ func (w *idleWatch) warn(left time.Duration) {
 	secs := int((left + time.Second - 1) / time.Second)
 	w.text.SetText(lang.N("Without activity, you will be signed out in {{.N}} seconds.", secs, map[string]any{"N": secs}))
 	if !w.banner.Visible() {
-		w.banner.Show()
-		w.banner.Refresh()
+		showIf(w.banner, true)
 	}
 }
 
 func (w *idleWatch) hideWarning() {
 	if w.banner.Visible() {
-		w.banner.Hide()
-		w.banner.Refresh()
+		showIf(w.banner, false)
 	}
 }

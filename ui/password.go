@@ -95,14 +95,16 @@ func (s *session) showPasswordPage(sc *scope, flow passwordFlow, held string) *p
 	if flow.intro != "" {
 		parts = append(parts, paragraph(flow.intro))
 	}
-	parts = append(parts, p.question.box)
 	parts = append(parts, flow.fields...)
-	parts = append(parts, p.form.content, p.problem, buttons(p.submit, p.activity))
+	parts = append(parts, p.form.content)
+	row := buttons(p.submit, p.activity)
 	if flow.back != "" {
 		p.back = s.newButton(flow.back, widget.LowImportance, p.onCancel)
-		parts = append(parts, p.back)
+		row.Add(p.back)
 	}
-	p.content = page(parts...)
+	// The submit, what it said and the question stay in view below the
+	// fields, which scroll: a low window shows them from the start.
+	p.content = pageWithFooter(container.NewVBox(p.question.box, p.problem, row), parts...)
 	p.refresh()
 
 	first := flow.first

@@ -35,8 +35,7 @@ func (q *question) ask(text, yes string, then func()) {
 	q.then = then
 	q.text.SetText(text)
 	q.yes.SetText(yes)
-	q.box.Show()
-	q.box.Refresh()
+	showIf(q.box, true)
 	q.s.win.Canvas().Focus(q.no)
 }
 
@@ -55,6 +54,5 @@ func (q *question) onNo() { q.close() }
 
 func (q *question) close() {
 	q.then = nil
-	q.box.Hide()
-	q.box.Refresh()
+	showIf(q.box, false)
 }

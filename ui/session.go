@@ -205,7 +205,7 @@ func (s *session) signedIn(u app.User, note string) {
 	s.user = &u
 	s.watchIdle()
 	if u.IsAdmin() {
-		s.roomForAdministration()
+		s.roomFor(adminWindow)
 	}
 	s.showAccount(u, note)
 }
@@ -214,12 +214,12 @@ func (s *session) signedIn(u app.User, note string) {
 // and the user card side by side.
 var adminWindow = fyne.NewSize(1100, 720)
 
-// roomForAdministration enlarges a window too small for the
-// administration, which an administrator who wants it narrow can undo.
-func (s *session) roomForAdministration() {
+// roomFor enlarges a window smaller than need (the administration, the
+// first run's form), which a person who wants it small can undo.
+func (s *session) roomFor(need fyne.Size) {
 	size := s.win.Canvas().Size()
-	if size.Width < adminWindow.Width || size.Height < adminWindow.Height {
-		s.win.Resize(fyne.NewSize(max(size.Width, adminWindow.Width), max(size.Height, adminWindow.Height)))
+	if size.Width < need.Width || size.Height < need.Height {
+		s.win.Resize(fyne.NewSize(max(size.Width, need.Width), max(size.Height, need.Height)))
 	}
 }
 

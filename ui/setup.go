@@ -10,6 +10,9 @@ import (
 	"sesame/app"
 )
 
+// setupWindow is the size the first run needs to show its whole form.
+var setupWindow = fyne.NewSize(520, 780)
+
 // showSetup is the first run on an empty database: the company's name and
 // its first administrator, whose password is chosen on the password page.
 // The administrator is then signed in, without typing the password again.
@@ -74,5 +77,6 @@ func (s *session) showSetup() *passwordPage {
 		},
 	}, "")
 	s.idle.halt() // a form that takes time to fill in, with nobody's account open
+	s.roomFor(setupWindow)
 	return p
 }

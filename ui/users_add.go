@@ -232,11 +232,11 @@ func (v *addUserView) setBusy(busy bool) {
 // sent: then it is not shown at all.
 func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword, sent bool) {
 	v.created = &user
-	v.form.Hide()
+	showIf(v.form, false)
 	if sent {
 		say(v.done, lang.L("{{.Name}} is added. The temporary password is queued to be sent to {{.Email}}. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
 			map[string]any{"Name": user.Name, "Email": user.RecoveryEmail, "Date": dateTime(temp.ExpiresAt)}))
-		v.handed.Show()
+		showIf(v.handed, true)
 		v.u.changed()
 		v.s.win.Canvas().Focus(v.open)
 		return
@@ -244,7 +244,7 @@ func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword, sent 
 	say(v.done, lang.L("{{.Name}} is added. Hand over this temporary password: it is shown only now. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
 		map[string]any{"Name": user.Name, "Date": dateTime(temp.ExpiresAt)}))
 	v.secret.set(temp.Plaintext)
-	v.handed.Show()
+	showIf(v.handed, true)
 	v.u.changed()
 	v.s.win.Canvas().Focus(v.secret.eye)
 }
