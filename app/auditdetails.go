@@ -122,8 +122,8 @@ func detailPattern(text string) *regexp.Regexp {
 
 // DetailMessages reads the event's details back as messages, one for each
 // part: a window says them in its language. A time is given back as a
-// time.Time, a setting as a SettingName; what no template matches is
-// given as it is written.
+// time.Time, a setting as a SettingName, a role as a Role; what no
+// template matches is given as it is written.
 func (e AuditEvent) DetailMessages() []Message {
 	if e.Details == "" {
 		return nil
@@ -166,21 +166,27 @@ func readDetail(action, text string) (Message, bool) {
 			if m.Data == nil {
 				m.Data = map[string]any{}
 			}
-			m.Data[name] = detailValue(name, sub[i])
+			m.Data[name] = detailValue(action, name, sub[i])
 		}
 		return m, true
 	}
 	return Message{}, false
 }
 
-// detailValue gives a value read back its type: a time, a setting.
-func detailValue(name, v string) any {
+// detailValue gives a value read back its type: a time, a setting, a
+// role.
+func detailValue(action, name, v string) any {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t
 	}
-	if name == "Key" {
+	switch {
+	case name == "Key":
 		if d, err := LookupSetting(v); err == nil {
 			return d.Name()
+		}
+	case name == "Role" || action == ActionUserRole:
+		if r, err := ParseRole(v); err == nil {
+			return r
 		}
 	}
 	return v

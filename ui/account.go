@@ -71,12 +71,13 @@ func (s *session) newAccount(sc *scope, u app.User, note string) *accountScreen 
 // signedInBar is the top of a signed-in window: what it is (left), who is
 // signed in, and Sign out, which asks first when changes would be lost.
 func (s *session) signedInBar(u app.User, left fyne.CanvasObject) (fyne.CanvasObject, *button) {
-	who := widget.NewLabel(lang.L("Signed in as {{.Name}}", map[string]any{"Name": u.Name}))
-	who.Wrapping = fyne.TextWrapWord
+	who := widget.NewLabel(u.Name)
+	who.Truncation = fyne.TextTruncateEllipsis // one line, whatever the width: the name is on the account page in full
 	who.Alignment = fyne.TextAlignTrailing
+	icon := widget.NewIcon(theme.AccountIcon())
 	out := s.newButton(lang.L("Sign out"), widget.MediumImportance, s.onSignOut)
 	out.Icon = theme.LogoutIcon()
-	return container.NewVBox(container.NewBorder(nil, nil, left, out, who), widget.NewSeparator()), out
+	return container.NewVBox(container.NewBorder(nil, nil, left, container.NewHBox(icon, out), who), widget.NewSeparator()), out
 }
 
 // onSignOut is the Sign out button: it signs out, after asking when the

@@ -37,8 +37,9 @@ type adminScreen struct {
 
 	note     *widget.Label // what the session has to say (a password just set)
 	signOut  *button
-	nav      []*button     // one per section
-	navList  *choice       // the same, narrow
+	nav      []*button       // one per section
+	navBar   *fyne.Container // of nav, where there is room
+	navList  *choice         // the same, narrow
 	current  section
 	users    *usersView
 	settings *settingsView // nil until shown
@@ -95,8 +96,8 @@ func (s *session) newAdmin(sc *scope, u app.User, account fyne.CanvasObject, not
 
 	title := widget.NewLabel(lang.L("Administration"))
 	title.TextStyle.Bold = true
-	buttons := container.NewHBox(a.nav[0], a.nav[1], a.nav[2], a.nav[3], a.nav[4])
-	nav := container.New(either{}, buttons, a.navList)
+	a.navBar = container.NewHBox(a.nav[0], a.nav[1], a.nav[2], a.nav[3], a.nav[4])
+	nav := container.New(either{}, a.navBar, a.navList)
 	var bar fyne.CanvasObject
 	bar, a.signOut = s.signedInBar(u, title)
 	top := container.NewVBox(bar, nav, widget.NewSeparator(), a.note)

@@ -3,6 +3,8 @@ package ui
 import (
 	"encoding/csv"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -81,5 +83,33 @@ func TestWriteAuditCSVEmptyAndFailing(t *testing.T) {
 	boom := errors.New("disk gone")
 	if _, err := writeAuditCSV(&b, func(func([]app.AuditEvent) error) error { return boom }); !errors.Is(err, boom) {
 		t.Errorf("a failing read: %v", err)
+	}
+}
+
+// TestExportIsPrivate: the file that an export writes is readable by its
+// owner only, whatever was there before under that name (the save dialog
+// has just made it, empty, with the usual mode).
+func TestExportIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sesame-audit.csv")
+	if err := os.WriteFile(path, []byte("the dialog's empty file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := openPrivate(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("id,time\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("mode %v, want 0600", mode)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "id,time\n" {
+		t.Errorf("content %q", b)
 	}
 }

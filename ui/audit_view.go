@@ -171,7 +171,7 @@ func auditDetails(e app.AuditEvent) string {
 	for i, m := range ms {
 		parts[i] = tr(m)
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, lang.L("Details separator"))
 }
 
 // onExport writes the events that the filter shows, all of them, to a

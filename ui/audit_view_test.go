@@ -78,7 +78,7 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 	h.press(fyne.KeyEnd)
 	h.press(fyne.KeyReturn)
 	h.assertShows("Nov 25, 2026, 09:00 · User created · User: paul.durand@acme.example · By: system:test",
-		"role: employee; temporary password generated, expires Nov 26, 2026, 09:00")
+		"role: Employee; temporary password generated, expires Nov 26, 2026, 09:00")
 }
 
 func TestAuditPagesAndExport(t *testing.T) {
@@ -190,4 +190,33 @@ func TestAuditPagesReadAtOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestAuditInFrench: the details of events are said in French too, times
+// in the one format of the window, settings by their label; the action
+// filter names its choices whole.
+func TestAuditInFrench(t *testing.T) {
+	h := newHarnessIn(t, "fr", func(h *harness) {
+		withStaff(h)
+		if _, err := h.svc.UpdateSettings(h.ctx, app.SystemActor("test"), map[string]string{"password.min_length": "16"}); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInAdmin()
+	v := h.auditOf()
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn) // the newest: the administrator's sign-in
+	h.press(fyne.KeyDown)
+	h.press(fyne.KeyReturn) // the setting changed
+	h.assertShows("«\u00a0Longueur minimale des mots de passe\u00a0»\u00a0: 15 → 16")
+	h.press(fyne.KeyEnd)
+	h.press(fyne.KeyUp)
+	h.press(fyne.KeyReturn) // a user created
+	h.assertShows("rôle\u00a0: Collaborateur\u00a0; mot de passe temporaire généré, expire le 26 nov. 2026, 09:00")
+	h.assertHides("temporary password generated", "2026-11-26T09:00:00Z")
+	for i, name := range v.action.Options {
+		if i > 0 && strings.HasSuffix(name, "…") {
+			t.Errorf("the action %q is cut", name)
+		}
+	}
 }

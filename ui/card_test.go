@@ -528,3 +528,91 @@ func TestCardKeyboardOnly(t *testing.T) {
 		t.Errorf("Enter on Update: audit %v", got)
 	}
 }
+
+// TestCardSavesWithEnterAndCtrlS: Enter in a field of the card saves it,
+// as Ctrl+S does anywhere on it (Update, without reaching for it).
+func TestCardSavesWithEnterAndCtrlS(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	c := h.openCard("jeanne")
+	h.canvas().Focus(c.name)
+	c.name.SetText("Jeanne Martin-Roux")
+	h.press(fyne.KeyReturn)
+	if got := h.user("jeanne.martin@acme.example").Name; got != "Jeanne Martin-Roux" {
+		t.Fatalf("Enter in the name did not save: %q", got)
+	}
+	c = h.s.admin.users.panel.(*cardView)
+	c.recovery.SetText("jeanne@home.example")
+	h.settle()
+	h.canvas().Focus(c.noMailbox)
+	h.s.shortcut(saveShortcut) // as a field passes it on, or the window gets it
+	h.settle()
+	if got := h.user("jeanne.martin@acme.example").RecoveryEmail; got != "jeanne@home.example" {
+		t.Fatalf("Ctrl+S did not save: %q", got)
+	}
+	// With nothing to save, or a refused field, Enter saves nothing.
+	c = h.s.admin.users.panel.(*cardView)
+	c.recovery.SetText("jeanne@home")
+	h.settle()
+	h.canvas().Focus(c.recovery)
+	h.press(fyne.KeyReturn)
+	if got := h.user("jeanne.martin@acme.example").RecoveryEmail; got != "jeanne@home.example" {
+		t.Errorf("a refused recovery e-mail was saved: %q", got)
+	}
+	if got := shown(c.recoveryIssue); got != "\"jeanne@home\" cannot receive e-mail from outside: a recovery e-mail needs a domain with a dot, as in name@example.com." {
+		t.Errorf("the refusal: %q", got)
+	}
+}
+
+// TestCardCopiedSaysWhenEmptied: "Copied… emptied in 30 seconds" does not
+// outlive its truth: once the clipboard is emptied, the card says so.
+func TestCardCopiedSaysWhenEmptied(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	c := h.openCard("jeanne")
+	h.tapEnabled(c.generate)
+	h.tap(c.secret.copy)
+	h.assertShows("Copied. The clipboard will be emptied in 30 seconds.")
+	h.advance(30 * time.Second)
+	if h.clip.text != "" {
+		t.Fatal("the clipboard was not emptied")
+	}
+	h.assertShows("The clipboard was emptied.")
+	h.assertHides("will be emptied")
+}
+
+// TestCardSignOutAsksFirst: Sign out with changes on the card asks, as
+// Close, Escape and another row do; Keep editing keeps them.
+func TestCardSignOutAsksFirst(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	a := h.signInAdmin()
+	c := h.openCard("jeanne")
+	c.name.SetText("Jeanne Martin-Roux")
+	h.settle()
+	h.tap(a.signOut)
+	if !c.question.open() || h.s.user == nil {
+		t.Fatal("Sign out with changes does not ask")
+	}
+	h.assertShows("The changes to Jeanne Martin are not saved.")
+	h.tap(c.question.no)
+	if h.s.user == nil || c.name.Text != "Jeanne Martin-Roux" {
+		t.Fatal("Keep editing lost the card")
+	}
+	h.tap(a.signOut)
+	h.tap(c.question.yes)
+	screen[*signInScreen](h)
+	if h.user("jeanne.martin@acme.example").Name != "Jeanne Martin" {
+		t.Error("the changes were saved")
+	}
+	// Changes to the settings are asked about too.
+	a = h.signInAdmin()
+	s := h.settingsOf()
+	s.fields[0].entry.SetText("Acme Industries")
+	h.settle()
+	h.tap(a.signOut)
+	if !s.question.open() || h.s.user == nil {
+		t.Fatal("Sign out with settings not saved does not ask")
+	}
+	h.tap(s.question.yes)
+	screen[*signInScreen](h)
+}

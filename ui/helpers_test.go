@@ -127,7 +127,7 @@ type harness struct {
 	hold      bool     // keep background work until release
 	jobs      []func() // the work held
 	releasing bool     // the work held is running
-	closed bool
+	closed    bool
 
 	clip  *fakeClipboard // the window's clipboard
 	saved *savedFile     // the last file that the window saved

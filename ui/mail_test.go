@@ -455,11 +455,77 @@ func TestOutboxShowsAFailureAndRetries(t *testing.T) {
 	}
 }
 
+// TestOutboxWithoutMail: with e-mail not set up, the outbox says only
+// what is true (nothing waits, or so many messages wait), Retry now is
+// disabled with the reason beside it, a failed message's next attempt is
+// not a time gone by, and the test message cannot be sent.
 func TestOutboxWithoutMail(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	a := h.signInAdmin()
 	h.tap(a.nav[sectionMail])
-	h.assertShows("E-mail is not set up", "Queued: 0")
+	v := a.mail
+	h.assertShows("E-mail is not set up: Sésame sends nothing until the SMTP server and the sender address are saved in Settings.", "Queued: 0")
+	h.assertHides("messages wait")
+	if !v.retry.Disabled() {
+		t.Error("Retry now is enabled with e-mail not set up")
+	}
+	h.assertShows("Nothing can be sent before e-mail is set up.")
+	h.assertLaidOut()
+
+	// A message failed while e-mail was set up, and e-mail then unset: it
+	// waits, said as such; its next attempt is not a time gone by.
+	h.mailer.Store(&fakeMailer{fail: errors.New("421 try later")})
+	withMail(h)
+	if err := h.svc.SendTestMail(h.ctx, a.actor, "admin@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.UpdateSettings(h.ctx, a.actor, map[string]string{"smtp.host": ""}); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(time.Minute)
+	h.tap(v.reload)
+	h.assertShows("E-mail is not set up: 1 message waits here until the SMTP server and the sender address are saved in Settings.",
+		"Failed: 1")
+	if !v.retry.Disabled() {
+		t.Error("Retry now is enabled with e-mail not set up")
+	}
+	h.tap(v.retry) // as if it could be pressed anyway: nothing is claimed
+	h.assertHides("being sent")
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn)
+	h.assertShows("It leaves once e-mail is set up.")
+	h.assertHides("Next attempt:")
+
+	// The settings say why the test message cannot be sent.
+	s := h.settingsOf()
+	if !s.test.Disabled() {
+		t.Error("Send a test message is enabled with e-mail not set up")
+	}
+	h.assertShows("Save an SMTP server and a sender address first.")
+}
+
+// TestOutboxNextAttemptIsNeverPast: a failed message due again (its wait
+// over) says it goes at the next delivery, not at a time gone by.
+func TestOutboxNextAttemptIsNeverPast(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withCompany(h)
+		withMail(h)
+	})
+	h.withDelivery(&fakeMailer{fail: errors.New("421 try later")})
+	a := h.signInAdmin()
+	h.tapEnabled(h.settingsOf().test)
+	h.tap(a.nav[sectionMail])
+	v := a.mail
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn)
+	h.assertShows("Next attempt: Nov 25, 2026, 09:00") // 30 s after the failure: in the future
+	h.mailer.Store(nil)
+	h.advance(time.Minute)
+	h.tap(v.reload)
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn)
+	h.assertShows("Next attempt: at the next delivery, within a minute.")
+	h.assertHides("Next attempt: Nov 25, 2026, 09:00")
 }
 
 func TestAuditNamesTheMailActions(t *testing.T) {

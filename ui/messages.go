@@ -26,7 +26,9 @@ func tr(m app.Message) string {
 			}
 			return dateTime(v)
 		case app.SettingName:
-			return "“" + lang.L(v.Label) + "”"
+			return lang.L("“{{.Text}}”", map[string]any{"Text": lang.L(v.Label)})
+		case app.Role:
+			return roleName(v)
 		}
 		return v
 	})

@@ -57,6 +57,3 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
-
-
-

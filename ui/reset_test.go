@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"sesame/app"
 )
@@ -233,5 +235,94 @@ func TestResetWhenTemporaryExpiredMeanwhile(t *testing.T) {
 	}
 	if in.email.Text != "paul.durand@acme.example" || h.s.user != nil {
 		t.Errorf("e-mail %q, user %v", in.email.Text, h.s.user)
+	}
+}
+
+// TestLiveCheckSaysWhatTheSubmitSays: the temporary password typed as the
+// new one on the reset, or the current one on a change, is refused as
+// typed, as the submit refuses it: "This password can be used" is never
+// said of it, and "Strength: strong" never stands beside a refusal.
+func TestLiveCheckSaysWhatTheSubmitSays(t *testing.T) {
+	h := newHarnessIn(t, "en", withPaul)
+	h.signIn("paul.durand@acme.example", paulTemporary)
+	v := h.page(pageReset)
+	h.typeInto(v.form.password, paulTemporary)
+	h.typeInto(v.form.confirm, paulTemporary)
+	h.assertHides("This password can be used.")
+	h.advance(wholeCheckDelay) // the typing pauses: every rule is applied
+	h.assertShows("It is the temporary password you were given: choose your own.", "Strength: cannot be used, see why below")
+	h.assertHides("This password can be used.", "Strength: strong", "Strength: very strong")
+	if !v.submit.Disabled() {
+		t.Error("Update enabled for the temporary password")
+	}
+	// A password the policy accepts: said once every rule is applied.
+	v.form.password.SetText(goodPassword)
+	v.form.confirm.SetText(goodPassword)
+	h.settle()
+	h.assertShows("Checking it against your previous passwords…")
+	h.advance(wholeCheckDelay)
+	h.assertShows("This password can be used.", "Strength: very strong")
+	h.tapEnabled(v.submit)
+
+	// The current password on a change.
+	h.tap(screen[*accountScreen](h).change)
+	c := h.page(pageChange)
+	h.typeInto(c.flow.inputs[0], goodPassword)
+	h.typeInto(c.form.password, goodPassword)
+	h.advance(wholeCheckDelay)
+	h.assertShows("It is your current password: choose a new one.")
+	h.assertHides("This password can be used.", "Strength: very strong")
+	// A password given up two changes ago.
+	if _, err := h.svc.ChangePassword(h.ctx, "paul.durand@acme.example", goodPassword, "quiet lantern meadow 1954"); err != nil {
+		t.Fatal(err)
+	}
+	h.typeInto(c.form.password, " ")
+	c.form.password.SetText(goodPassword)
+	h.advance(wholeCheckDelay)
+	h.assertShows("You used this password recently: choose one that is not among your last 5.")
+	h.assertHides("This password can be used.")
+}
+
+// TestLengthSaysOneCharacter: "1 character", not "1 characters".
+func TestLengthSaysOneCharacter(t *testing.T) {
+	for _, c := range []struct{ lang, one, many string }{
+		{"en", "Length: 1 character (at least 15)", "Length: 2 characters (at least 15)"},
+		{"fr", "Longueur\u00a0: 1 caractère (au moins 15)", "Longueur\u00a0: 2 caractères (au moins 15)"},
+	} {
+		h := newHarnessIn(t, c.lang, withPaul)
+		h.signIn("paul.durand@acme.example", paulTemporary)
+		v := h.page(pageReset)
+		h.typeInto(v.form.password, "x")
+		h.assertShows(c.one)
+		h.typeInto(v.form.password, "y")
+		h.assertShows(c.many)
+	}
+}
+
+// TestStrengthMeter: very weak fills one segment of five, not the whole
+// bar; very strong fills five.
+func TestStrengthMeter(t *testing.T) {
+	h := newHarnessIn(t, "en", nil)
+	_ = h
+	m := newStrengthMeter()
+	filled := func() int {
+		test.WidgetRenderer(m).Refresh()
+		n := 0
+		for _, b := range m.bars {
+			if b.FillColor != theme.Color(theme.ColorNameInputBorder) {
+				n++
+			}
+		}
+		return n
+	}
+	for score, want := range []int{1, 2, 3, 4, 5} {
+		m.set(score, false)
+		if got := filled(); got != want {
+			t.Errorf("score %d fills %d segments, want %d", score, got, want)
+		}
+	}
+	m.set(0, false)
+	if m.text() != "Strength: very weak" {
+		t.Errorf("score 0 says %q", m.text())
 	}
 }

@@ -53,7 +53,7 @@ func TestFirstRunSetsUpTheCompany(t *testing.T) {
 	if a.admin == nil || h.s.user == nil || h.s.user.Email != "alice@acme.example" {
 		t.Fatal("the first user is not signed in as an administrator")
 	}
-	h.assertShows("Acme is set up, and you are signed in as its administrator.", "Signed in as Alice Admin")
+	h.assertShows("Acme is set up, and you are signed in as its administrator.", "Alice Admin", "Sign out")
 	if v.form.password.Text != "" || v.form.confirm.Text != "" {
 		t.Error("the setup's password stays in its fields")
 	}
