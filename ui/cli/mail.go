@@ -10,16 +10,24 @@ import (
 
 // Delivery delivers the outbox at once after an action, as the Service's
 // Deliver hook (the command's process ends soon after: nothing would
-// deliver it later), and keeps how that went, for the command to say.
+// deliver it later), and keeps how that went over the command, for the
+// command to say.
 type Delivery struct {
 	Mailer app.Mailer
-	last   app.MailReport
+	last   app.MailReport // every delivery of the command, added up
 	err    error
 }
 
 // Deliver is the Service's Deliver hook.
 func (d *Delivery) Deliver(ctx context.Context, s *app.Service) {
-	d.last, d.err = s.DeliverMail(ctx, d.Mailer)
+	r, err := s.DeliverMail(ctx, d.Mailer)
+	d.last.Sent += r.Sent
+	d.last.Failed += r.Failed
+	d.last.Expired += r.Expired
+	d.last.NotConfigured = d.last.NotConfigured || r.NotConfigured
+	if err != nil {
+		d.err = err
+	}
 }
 
 // deliveredNow says whether what an action just queued left at once; a
@@ -40,12 +48,15 @@ func (c *call) deliveredNow(what, to string) error {
 	return nil
 }
 
-// flush delivers what is due now.
+// flush delivers what is due now, and returns every delivery of the
+// command.
 func (c *call) flush() (app.MailReport, error) {
-	if c.env.Delivery == nil || c.env.Delivery.Mailer == nil {
+	d := c.env.Delivery
+	if d == nil || d.Mailer == nil {
 		return app.MailReport{NotConfigured: true}, nil
 	}
-	return c.svc().DeliverMail(c.ctx, c.env.Delivery.Mailer)
+	d.Deliver(c.ctx, c.svc())
+	return d.last, d.err
 }
 
 func runMailFlush(c *call) error {
