@@ -230,6 +230,12 @@ type passwordForm struct {
 	mismatch          *widget.Label
 	content           fyne.CanvasObject
 
+	// local is the policy's judgement of the password localOf (zxcvbn's
+	// estimate is costly: it is made once for each text, not at each
+	// keystroke in the confirmation).
+	local    app.Assessment
+	localOf  string
+	hasLocal bool
 	// whole is the service's judgement of the password wholeOf, by every
 	// rule; checking is the judgement under way.
 	whole    app.Assessment
@@ -288,7 +294,7 @@ func (s *session) newPasswordForm(sc *scope, assess func(context.Context, string
 // setRules gives the form the policy that judges the password, and what
 // the password must not contain.
 func (f *passwordForm) setRules(policy app.Policy, ctx app.PolicyContext) {
-	f.policy, f.ctx, f.hasRules = policy, ctx, true
+	f.policy, f.ctx, f.hasRules, f.hasLocal = policy, ctx, true, false
 	f.requirements.SetText(lang.L("Your password needs:") + "\n" + f.s.bullets(policy.Requirements()))
 	f.onTyped()
 }
@@ -296,8 +302,16 @@ func (f *passwordForm) setRules(policy app.Policy, ctx app.PolicyContext) {
 // setContext changes what the password must not contain (the setup's
 // fields, as they are typed).
 func (f *passwordForm) setContext(ctx app.PolicyContext) {
-	f.ctx = ctx
+	f.ctx, f.hasLocal = ctx, false
 	f.update()
+}
+
+// assessed is the policy's judgement of the password on view.
+func (f *passwordForm) assessed() app.Assessment {
+	if pw := f.password.Text; !f.hasLocal || pw != f.localOf {
+		f.local, f.localOf, f.hasLocal = f.policy.Assess(pw, f.ctx), pw, true
+	}
+	return f.local
 }
 
 // refuse shows the reasons the service refused password for.
@@ -313,9 +327,7 @@ func (f *passwordForm) ready() bool {
 	return f.hasRules && f.localOK() && f.confirmed() && !f.isRefused() && (!f.hasWhole || f.wholeOf != f.password.Text || f.whole.OK())
 }
 
-func (f *passwordForm) localOK() bool {
-	return f.policy.Assess(f.password.Text, f.ctx).OK()
-}
+func (f *passwordForm) localOK() bool { return f.assessed().OK() }
 
 func (f *passwordForm) confirmed() bool {
 	return f.confirm.Text != "" && app.NormalizePassword(f.confirm.Text) == app.NormalizePassword(f.password.Text)
@@ -332,7 +344,7 @@ func (f *passwordForm) onTyped() {
 	f.wait.cancel()
 	f.update()
 	pw := f.password.Text
-	if f.assess == nil || !f.hasRules || pw == "" || !f.policy.Assess(pw, f.ctx).OK() {
+	if f.assess == nil || !f.hasRules || pw == "" || !f.localOK() {
 		return // the policy alone already refuses it: nothing more to learn
 	}
 	f.wait.call(f.sc, func() {
@@ -362,7 +374,7 @@ func (f *passwordForm) update() {
 		f.strength.Hide()
 		say(f.reasons, "")
 	} else {
-		a := f.policy.Assess(pw, f.ctx)
+		a := f.assessed()
 		if f.hasWhole && f.wholeOf == pw {
 			a = f.whole
 		}

@@ -132,7 +132,9 @@ func TestTableShowsCutTextsWhole(t *testing.T) {
 	c := newFakeClock()
 	long := "jeanne.martin-de-la-fontaine@acme-industries.example"
 	tb := newTable(newScope(inline, c), []tableColumn{{title: "Login", width: 120, weight: 1}}, func() int { return 2 },
-		func(row int, cells []*tableCell) { cells[0].set([]string{long, "jo@acme.example"}[row], widget.MediumImportance) })
+		func(row int, cells []*tableCell) {
+			cells[0].set([]string{long, "jo@acme.example"}[row], widget.MediumImportance)
+		})
 	w := test.NewTempWindow(t, tb)
 	w.Resize(fyne.NewSize(200, 200))
 	r := test.WidgetRenderer(tb).(*tableRenderer)

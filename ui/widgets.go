@@ -340,7 +340,7 @@ func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }
 type focus struct{ focused bool }
 
 // ringWidth is the ring's line, and ringGap its distance from the control.
-const ringWidth, ringGap = 2, 1
+const ringWidth, ringGap = 2, 2
 
 // ring wraps a control's renderer with the ring.
 func (f *focus) ring(r fyne.WidgetRenderer) fyne.WidgetRenderer {
