@@ -15,9 +15,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Build needs cgo (SQLite, GLFW); the window needs X and GL headers and
 # xclip for the clipboard; the smoke run of the real window needs Xvfb,
-# xdotool (keyboard) and ImageMagick (screenshots).
+# xdotool (keyboard) and ImageMagick (screenshots); the tests of the printed
+# hand-out read it back with poppler's pdftotext.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils
 
 .PHONY: run test bench build deps vet clean
 

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"math/big"
 	"unicode"
+
+	"sesame/app/spreadsheet"
 )
 
 // generatorAlphabet has no look-alikes (0 O o, 1 l I i, S s 5, Z z 2, B 8,
@@ -15,7 +17,9 @@ const generatorAlphabet = "ACDEFHJKLMNPQRTUWXY" + "adefhjmnrt" + "2345789" + "#%
 // GeneratePassword returns a random password of n characters drawn without
 // modulo bias from crypto/rand. It always holds a digit, an upper- and a
 // lower-case letter so that it passes the composition rules of other
-// systems that the user may paste it into, though Sésame has none.
+// systems that the user may paste it into, though Sésame has none; and it
+// never starts with a character that makes a spreadsheet read it as a
+// formula, so that a hand-out opened in Excel shows it as it is.
 func GeneratePassword(n int) (string, error) {
 	alphabet := []rune(generatorAlphabet)
 	max := big.NewInt(int64(len(alphabet)))
@@ -28,7 +32,7 @@ func GeneratePassword(n int) (string, error) {
 			}
 			out[i] = alphabet[k.Int64()]
 		}
-		if n < 4 || hasMix(out) {
+		if (n < 4 || hasMix(out)) && !spreadsheet.StartsFormula(string(out)) {
 			return string(out), nil
 		}
 	}

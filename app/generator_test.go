@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"sesame/app"
+	"sesame/app/spreadsheet"
 )
 
 func TestGeneratePasswordShape(t *testing.T) {
@@ -21,6 +22,9 @@ func TestGeneratePasswordShape(t *testing.T) {
 			}
 			if i := strings.IndexAny(p, lookAlikes); i >= 0 {
 				t.Fatalf("%q holds the look-alike %q", p, p[i])
+			}
+			if spreadsheet.StartsFormula(p) {
+				t.Fatalf("%q would be a formula in a spreadsheet", p)
 			}
 		}
 	}

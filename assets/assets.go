@@ -1,6 +1,6 @@
 // Package assets holds what Sésame ships inside its binary: the list of
 // common passwords that the policy refuses, the translations of the
-// windows and the icon.
+// windows, the icon and the fonts of the printed hand-out.
 package assets
 
 import (
@@ -24,3 +24,14 @@ var Translations embed.FS
 //
 //go:embed icon.png
 var Icon []byte
+
+// FontSans and FontMono are DejaVu Sans and DejaVu Sans Mono (TrueType,
+// Bitstream Vera licence, fonts/LICENSE-DejaVu.txt): the text and the
+// secrets of the printed hand-out, Latin, Greek and Cyrillic letters with
+// every accent.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	FontSans []byte
+	//go:embed fonts/DejaVuSansMono.ttf
+	FontMono []byte
+)

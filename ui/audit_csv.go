@@ -4,10 +4,10 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"sesame/app"
+	"sesame/app/spreadsheet"
 )
 
 // auditHeader names the columns of an exported audit log: fixed English
@@ -18,9 +18,8 @@ var auditHeader = []string{"id", "time", "actor", "action", "subject", "details"
 // in ISO 8601 as RFC 3339 profiles it, in the machine's zone with its
 // offset: 2026-11-25T10:00:00+01:00), the pages that read gives to each,
 // and returns how many it wrote. A cell that a spreadsheet would run as a
-// formula (one starting with = + - @, a tab or a carriage return) is
-// written after a quote, so that it stays text: a name or a login typed by
-// anyone reaches the log.
+// formula is written after an apostrophe (spreadsheet.Inert), so that it
+// stays text: a name or a login typed by anyone reaches the log.
 func writeAuditCSV(w io.Writer, read func(each func([]app.AuditEvent) error) error) (int, error) {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(auditHeader); err != nil {
@@ -32,10 +31,10 @@ func writeAuditCSV(w io.Writer, read func(each func([]app.AuditEvent) error) err
 			record := []string{
 				strconv.FormatInt(e.ID, 10),
 				e.At.Local().Format(time.RFC3339),
-				inertCell(e.Actor),
-				inertCell(e.Action),
-				inertCell(e.Subject),
-				inertCell(e.Details),
+				spreadsheet.Inert(e.Actor),
+				spreadsheet.Inert(e.Action),
+				spreadsheet.Inert(e.Subject),
+				spreadsheet.Inert(e.Details),
 			}
 			if err := cw.Write(record); err != nil {
 				return err
@@ -49,13 +48,4 @@ func writeAuditCSV(w io.Writer, read func(each func([]app.AuditEvent) error) err
 	}
 	cw.Flush()
 	return n, cw.Error()
-}
-
-// inertCell keeps a cell from being read as a formula (OWASP, CSV
-// injection).
-func inertCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

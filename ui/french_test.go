@@ -80,7 +80,9 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Time", "10:42", "Actor", "a@b.c", "Text", "t", "File", "f.csv", "Lifetime", "24 h", "Status", "s", "SignIn", "09:00", "Changed", "never",
 			"Kind", "k", "To", "a@b.c", "State", "s", "Queued", "10:00", "Attempts", 2, "Answer", "550",
 			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0, "Address", "a@b.c", "Code", "de", "States", "s",
-			"Month", "nov.", "Day", 25, "Year", 2026, "Expires", "d", "From", "x")
+			"Month", "nov.", "Day", 25, "Year", 2026, "Expires", "d", "From", "x",
+			"Row", 3, "Line", 4, "Expected", "E-mail", "Columns", "Nom | Prénom", "Encoding", "UTF-8", "Function", "SHA-1",
+			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
@@ -92,7 +94,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 }
 
 // sameInFrench are the texts written the same way in both languages.
-var sameInFrench = map[string]bool{"Administration": true, "1234 5678": true}
+var sameInFrench = map[string]bool{"Administration": true, "1234 5678": true, "Google Workspace": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {
 	for _, env := range []map[string]string{

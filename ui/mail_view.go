@@ -58,8 +58,8 @@ func (s *session) newMailView(sc *scope, a *adminScreen) *mailView {
 	v.table = newTable(sc, []tableColumn{
 		{title: lang.L("Queued"), width: 150, weight: 1, drop: 5},
 		{title: lang.L("State"), width: 100, weight: 0.5},
-		{title: lang.L("Message"), width: 170, weight: 1, drop: 3},
-		{title: lang.L("To"), width: 190, weight: 2},
+		{title: lang.L("Message"), width: 150, weight: 1, drop: 3},
+		{title: lang.L("To"), width: 180, weight: 2},
 		{title: lang.L("Attempts"), width: 95, weight: 0, drop: 4},
 		{title: lang.L("Sent"), width: 150, weight: 1, drop: 2},
 		{title: lang.L("Server's answer"), width: 200, weight: 3, drop: 1},

@@ -16,9 +16,10 @@ import (
 )
 
 // translationKeys lists the English texts that the windows show: the
-// literal first argument of lang.L and lang.N in the ui package, and every
-// message template of the domain (Msg and Errorf in app) and of the store,
-// whose errors reach the window too.
+// literal first argument of lang.L and lang.N in the ui package, every
+// message template of the domain (Msg and Errorf in app and its
+// sub-packages) and of the store, whose errors reach the window too, and
+// the words of the hand-out.
 func translationKeys(t *testing.T) map[string]string {
 	t.Helper()
 	keys := map[string]string{} // key → where it is used
@@ -95,8 +96,9 @@ func translationKeys(t *testing.T) map[string]string {
 	})
 	scanLabels(t, keys, "../app/settings.go")
 	scanDetails(t, keys, "../app/auditdetails.go")
-	// The adapters that run in production (the in-memory store serves tests only).
-	scan("../data/[^m]*/*.go", func(call *ast.CallExpr) ast.Expr {
+	// The domain's sub-packages and the adapters that run in production
+	// (the in-memory store serves tests only).
+	domainMessages := func(call *ast.CallExpr) ast.Expr {
 		switch nameOf(call) {
 		case "app.Msg":
 			return arg(call, 0)
@@ -104,6 +106,15 @@ func translationKeys(t *testing.T) map[string]string {
 			return arg(call, 1)
 		}
 		return nil
+	}
+	scan("../app/*/*.go", domainMessages)
+	scan("../data/[^m]*/*.go", domainMessages)
+	// The hand-out, which speaks the company's language: say(language, text).
+	scan("handout/*.go", func(call *ast.CallExpr) ast.Expr {
+		if nameOf(call) == "say" {
+			return arg(call, 1)
+		}
+		return domainMessages(call)
 	})
 	return keys
 }
