@@ -31,13 +31,8 @@ func (s *session) showChange(u app.User) *passwordPage {
 		first:  current,
 		submit: lang.L("Update"),
 		back:   lang.L("Cancel"),
-		rules: func(ctx context.Context) (app.Policy, app.PolicyContext, error) {
-			return s.svc.PasswordRules(ctx, email)
-		},
-		assess: func(ctx context.Context, pw string) (app.Assessment, error) {
-			return s.svc.AssessNewPassword(ctx, email, pw)
-		},
-		ready: func() bool { return current.Text != "" },
+		user:   email,
+		ready:  func() bool { return current.Text != "" },
 		save: func(_, next string) func(context.Context) error {
 			cur := current.Text
 			return func(ctx context.Context) error {

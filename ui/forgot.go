@@ -52,13 +52,7 @@ func (s *session) newForgot(sc *scope, email string) *forgotScreen {
 
 // load reads the settings, then offers what they allow.
 func (v *forgotScreen) load() {
-	var (
-		st  app.Settings
-		err error
-	)
-	v.sc.do(func(ctx context.Context) {
-		st, err = v.s.svc.Settings(ctx)
-	}, func() {
+	v.s.readSettings(v.sc, func(st app.Settings, err error) {
 		if err != nil {
 			v.back.Importance = widget.HighImportance
 			v.back.Refresh()
@@ -66,7 +60,6 @@ func (v *forgotScreen) load() {
 			v.body.Refresh()
 			return
 		}
-		v.s.settingsRead(st)
 		v.offer(st)
 	})
 }

@@ -32,11 +32,13 @@ type passwordFlow struct {
 	first  fyne.Focusable      // where the focus starts; the new password when nil
 	submit string              // the submit button's label
 	back   string              // the way back's label, "" for none
-	// rules reads the policy and what the password must not contain.
+	// user is the login whose password is chosen: the rules are that
+	// user's, and the check of every rule once the typing pauses; "" for
+	// the setup, whose rules are given.
+	user string
+	// rules reads the policy and what the password must not contain, when
+	// there is no user.
 	rules func(ctx context.Context) (app.Policy, app.PolicyContext, error)
-	// assess judges the password by every rule of the submit, stored
-	// hashes included; nil when the policy alone is every rule (setup).
-	assess func(ctx context.Context, password string) (app.Assessment, error)
 	// ready is what the flow adds to the form's readiness; nil for nothing.
 	ready func() bool
 	// save is called on the UI goroutine at the submit, with what the page
@@ -85,7 +87,16 @@ type passwordPage struct {
 // showPasswordPage builds the page of a flow in sc and puts it on view.
 func (s *session) showPasswordPage(sc *scope, flow passwordFlow, held string) *passwordPage {
 	p := &passwordPage{s: s, sc: sc, kind: flow.kind, flow: flow, held: held}
-	p.form = s.newPasswordForm(sc, flow.assess, p.onSubmit)
+	var assess func(context.Context, string) (app.Assessment, error)
+	if user := flow.user; user != "" {
+		p.flow.rules = func(ctx context.Context) (app.Policy, app.PolicyContext, error) {
+			return s.svc.PasswordRules(ctx, user)
+		}
+		assess = func(ctx context.Context, pw string) (app.Assessment, error) {
+			return s.svc.AssessNewPassword(ctx, user, pw)
+		}
+	}
+	p.form = s.newPasswordForm(sc, assess, p.onSubmit)
 	p.form.onReady = func(bool) { p.refresh() }
 	p.problem = notice(widget.DangerImportance)
 	p.submit = s.newButton(flow.submit, widget.HighImportance, p.onSubmit)

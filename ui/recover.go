@@ -22,12 +22,7 @@ func (s *session) showRecoverPassword(email, code string) *passwordPage {
 			map[string]any{"Email": email}),
 		submit: lang.L("Set the password"),
 		back:   lang.L("Back"),
-		rules: func(ctx context.Context) (app.Policy, app.PolicyContext, error) {
-			return s.svc.PasswordRules(ctx, email)
-		},
-		assess: func(ctx context.Context, pw string) (app.Assessment, error) {
-			return s.svc.AssessNewPassword(ctx, email, pw)
-		},
+		user:   email,
 		save: func(code, next string) func(context.Context) error {
 			return func(ctx context.Context) error {
 				_, err := s.svc.CompleteRecovery(ctx, email, code, next)

@@ -24,12 +24,7 @@ func (s *session) showReset(u app.User, temporary string) *passwordPage {
 			map[string]any{"Email": email}),
 		submit: lang.L("Update"),
 		back:   lang.L("Cancel and sign out"),
-		rules: func(ctx context.Context) (app.Policy, app.PolicyContext, error) {
-			return s.svc.PasswordRules(ctx, email)
-		},
-		assess: func(ctx context.Context, pw string) (app.Assessment, error) {
-			return s.svc.AssessNewPassword(ctx, email, pw)
-		},
+		user:   email,
 		save: func(temporary, next string) func(context.Context) error {
 			return func(ctx context.Context) error {
 				var err error

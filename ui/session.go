@@ -227,16 +227,24 @@ func (s *session) roomFor(need fyne.Size) {
 // read, and reads it again: another workstation may have changed it.
 func (s *session) watchIdle() {
 	s.idle.start(s.st.SessionIdle)
+	s.readSettings(s.root, func(app.Settings, error) {})
+}
+
+// readSettings reads the company's settings off the UI goroutine for a
+// part of the window in sc, keeps them when read, and gives them to done,
+// or why they could not be read.
+func (s *session) readSettings(sc *scope, done func(app.Settings, error)) {
 	var (
 		st  app.Settings
 		err error
 	)
-	s.root.do(func(ctx context.Context) {
+	sc.do(func(ctx context.Context) {
 		st, err = s.svc.Settings(ctx)
 	}, func() {
 		if err == nil {
 			s.settingsRead(st)
 		}
+		done(st, err)
 	})
 }
 

@@ -205,13 +205,7 @@ func (v *settingsView) first() fyne.Focusable {
 
 // load reads the settings into the editors, unless they hold changes.
 func (v *settingsView) load() {
-	var (
-		st  app.Settings
-		err error
-	)
-	v.sc.do(func(ctx context.Context) {
-		st, err = v.s.svc.Settings(ctx)
-	}, func() {
+	v.s.readSettings(v.sc, func(st app.Settings, err error) {
 		if err != nil {
 			say(v.problem, v.s.errorText(err))
 			return

@@ -77,15 +77,8 @@ func (s *session) newSignIn(sc *scope, email, note string) *signInScreen {
 
 // readCompany reads the company's name again: it is shown on the door.
 func (v *signInScreen) readCompany() {
-	var (
-		st  app.Settings
-		err error
-	)
-	v.sc.do(func(ctx context.Context) {
-		st, err = v.s.svc.Settings(ctx)
-	}, func() {
+	v.s.readSettings(v.sc, func(st app.Settings, err error) {
 		if err == nil {
-			v.s.settingsRead(st)
 			say(v.company, st.CompanyName)
 		}
 	})
