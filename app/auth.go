@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"time"
 )
 
@@ -428,5 +427,3 @@ func clip(s string) string {
 	}
 	return s
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -65,12 +65,12 @@ func TestChangePasswordCancel(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	h.signIn("jeanne@acme.example", goodPassword)
 	h.tap(screen[*accountScreen](h).change)
-	v := h.page(pageChange)
+	h.page(pageChange)
 	// With nothing typed, Escape goes back at once.
 	h.press(fyne.KeyEscape)
 	screen[*accountScreen](h)
 	h.tap(screen[*accountScreen](h).change)
-	v = h.page(pageChange)
+	v := h.page(pageChange)
 	// With something typed, it asks first; Escape again stays.
 	h.typeInto(v.flow.inputs[0], goodPassword)
 	h.press(fyne.KeyEscape)
