@@ -54,7 +54,7 @@ func (s *session) newAccount(sc *scope, u app.User, note string) *accountScreen 
 	if !u.IsAdmin() {
 		say(v.note, note)
 		var bar fyne.CanvasObject
-		bar, v.signOut = s.signedInBar(u, brand(heading(lang.L("Sésame"))))
+		bar, v.signOut = s.signedInBar(u, barTitle(lang.L("Sésame")))
 		v.content = stacked(bar, page(parts...), nil)
 		return v
 	}

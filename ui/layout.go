@@ -86,6 +86,17 @@ func brand(title *widget.Label) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, logo, nil, title)
 }
 
+// barTitle is what a signed-in window is, at the left of its top bar: the
+// keyhole and a word, on one line.
+func barTitle(text string) fyne.CanvasObject {
+	logo := canvas.NewImageFromResource(icon)
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSquareSize(24))
+	l := widget.NewLabel(text)
+	l.TextStyle.Bold = true
+	return container.NewHBox(logo, l)
+}
+
 // paragraph is text that wraps to the window's width.
 func paragraph(text string) *widget.Label {
 	l := widget.NewLabel(text)

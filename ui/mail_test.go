@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 
 	"sesame/app"
 	"sesame/data/sample"
@@ -567,24 +566,12 @@ func TestRecoveryScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set SESAME_SHOTS to a folder to write the screenshots of the recovery")
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	shot := func(h *harness, name string) {
 		t.Helper()
-		// The test driver lays out again only on a resize: what was shown
-		// since (the feedback as typed) would overlap.
-		var relayout func(o fyne.CanvasObject)
-		relayout = func(o fyne.CanvasObject) {
-			switch x := o.(type) {
-			case *fyne.Container:
-				x.Refresh()
-				for _, c := range x.Objects {
-					relayout(c)
-				}
-			case *container.Scroll:
-				x.Refresh()
-				relayout(x.Content)
-			}
-		}
-		relayout(h.s.win.Content())
+		h.assertLaidOut()
 		f, err := os.Create(filepath.Join(dir, name+".png"))
 		if err != nil {
 			t.Fatal(err)
