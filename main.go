@@ -52,30 +52,39 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if dbGiven && *dbPath == "" {
+		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file")
+		cli.Usage(stderr)
+		return 1
+	}
 	path, err := databasePath(*dbPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	db, err := sqlite.Open(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-		return 1
-	}
-	defer db.Close()
 	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
 		return 1
 	}
-	config := app.Config{Store: db, Blocklist: blocklist}
+	config := app.Config{Blocklist: blocklist}
 
 	if len(rest) == 0 {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+			return 1
+		}
+		defer db.Close()
+		notes(stderr, db.Notes())
 		// The outbox is delivered in the background while the window is
 		// open, and at once after an action that queued a message; the
 		// delivery ends, a message under way included, before the database
 		// closes.
 		var delivery *app.MailDelivery
+		config.Store = db
 		config.Deliver = func(context.Context, *app.Service) { delivery.Kick() }
 		svc := app.NewService(config)
 		delivery = svc.StartMailDelivery(smtp.Sender{}, 30*time.Second, func(err error) {
@@ -87,10 +96,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a.Run()
 		return 0
 	}
-	// A command delivers what it queued before it ends.
+	// The database is opened when a command first needs it: a usage error
+	// creates nothing, and a command that only reads takes no lock. A
+	// command delivers what it queued before it ends.
+	db := sqlite.OpenLazily(path, cli.ReadOnly(rest))
+	defer db.Close()
 	delivery := &cli.Delivery{Mailer: smtp.Sender{}}
-	config.Deliver = delivery.Deliver
-	return cli.Run(context.Background(), cli.Env{
+	config.Store, config.Deliver = db, delivery.Deliver
+	status := cli.Run(context.Background(), cli.Env{
 		Service:  app.NewService(config),
 		Actor:    app.SystemActor(osUser()),
 		Stdin:    stdin,
@@ -102,9 +115,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return err
 		},
 	}, rest)
+	notes(stderr, db.Notes())
+	return status
 }
 
-// databasePath is --db, else $SESAME_DB, else the default file.
+// notes prints what opening the database found for a person to know.
+func notes(stderr io.Writer, found []string) {
+	for _, n := range found {
+		fmt.Fprintln(stderr, "sesame: note:", n)
+	}
+}
+
+// databasePath is --db, else $SESAME_DB (when not empty), else the default file.
 func databasePath(flagValue string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil

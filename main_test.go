@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +14,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"sesame/data/smtp/mailpittest"
 )
@@ -433,8 +437,11 @@ func TestUsageAndErrors(t *testing.T) {
 	s.expect(1, "", "\"users\" needs a sub-command", "", "users")
 	s.expect(0, "usage: sesame users add EMAIL", "", "", "users", "add", "--help")
 	s.expect(1, "", "Unknown language", "", "--lang", "de", "settings")
-	s.expect(1, "", "ghost@acme.test", "", "users", "reset", "ghost@acme.test")
-	s.expect(1, "", "not set up yet", "", "users", "add", "jo@acme.test", "--name", "Jo")
+	s.expect(1, "", "no Sésame database", "", "users", "reset", "ghost@acme.test")
+	s.expect(1, "", "no Sésame database", "", "users", "add", "jo@acme.test", "--name", "Jo")
+	if _, err := os.Stat(s.db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("usage errors and refused commands created %s", s.db)
+	}
 }
 
 // TestGenerate fills a database with fake users.
@@ -552,5 +559,157 @@ func TestMailEndToEnd(t *testing.T) {
 		if secret != "relay secret 42" && (bytes.Contains(raw, []byte(secret)) || bytes.Contains(wal, []byte(secret))) {
 			t.Errorf("the database holds a secret (%d characters)", len(secret))
 		}
+	}
+}
+
+// TestOneLoginOneIdentityEndToEnd is the issue's example with the real
+// binary: bob@acme.example locked by five wrong passwords is locked however
+// the login is typed, failures through any spelling share one budget, and
+// users unlock clears it.
+func TestOneLoginOneIdentityEndToEnd(t *testing.T) {
+	s := newSesame(t)
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	right := s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Builder"))
+	for range 5 {
+		s.run("wrong password, again\n", "signin", "bob@acme.example")
+	}
+	for _, spelling := range []string{"bob＠acme.example", "BOB@ACME.EXAMPLE.", "bob@acme。example", "ｂｏｂ@acme.example"} {
+		s.expect(4, "", "locked until", right+"\n", "signin", spelling)
+	}
+	s.expect(0, "bob@acme.example unlocked", "", "", "users", "unlock", "Bob＠Acme.Example")
+	// One budget: five failures through five spellings lock the account.
+	for i, spelling := range []string{"bob＠acme.example", "Bob@acme.example", "bob@ACME.example.", "bob﹫acme.example", "bob@acme。example"} {
+		want := 2
+		if i == 4 {
+			want = 4
+		}
+		s.expect(want, "", "", "wrong password, again\n", "signin", spelling)
+	}
+	s.expect(4, "", "locked until", right+"\n", "signin", "bob@acme.example")
+	s.expect(0, "bob@acme.example unlocked", "", "", "users", "unlock", "bob@acme.example")
+	s.expect(3, "must change password", "", right+"\n", "signin", "bob＠acme.example")
+
+	// The same login is not created twice; the canonical form is shown.
+	s.expect(1, "", "already exists", "", "users", "add", "BOB＠ACME.EXAMPLE", "--name", "Other Bob")
+	s.password(s.expect(0, "", "Created jo@café.example", "", "users", "add", "JO@xn--caf-dma.example", "--name", "Jo Café"))
+	s.expect(1, "", "already exists", "", "users", "add", "jo@CAFÉ.example", "--name", "Jo Again")
+	s.expect(0, "jo@café.example", "", "", "users", "show", "jo@xn--caf-dma.example")
+	s.expect(1, "", "invisible", "", "users", "add", "carl\u200b@acme.example", "--name", "Carl")
+
+	// Look-alikes: refused, then confirmed; list, show and audit tell them.
+	s.password(s.expect(0, "", "", "", "users", "add", "bob.martin@acme.example", "--name", "Bob Martin"))
+	s.expect(1, "", "--allow-similar", "", "users", "add", "bob.rnartin@acme.example", "--name", "Bob Rnartin")
+	s.expect(1, "", "looks like the login bob.martin@acme.example", "", "users", "add", "b0b.martin@acme.example", "--name", "Bob Zero")
+	s.password(s.expect(0, "", "", "", "users", "add", "bob.rnartin@acme.example", "--name", "Bob Rnartin", "--allow-similar"))
+	s.expect(0, "look-alike login", "", "", "users", "list", "--query", "rnartin")
+	s.expect(0, "bob.rnartin@acme.example", "", "", "users", "show", "bob.martin@acme.example")
+	if u := s.showJSON("bob.martin@acme.example"); u["look_alike"] != true {
+		t.Errorf("users show --json: look_alike %v", u["look_alike"])
+	}
+	s.expect(0, "looks like bob.martin@acme.example (confirmed)", "", "", "audit", "--action", "user.create", "--limit", "1")
+	s.expect(1, "", "--allow-similar", "", "users", "set-recovery", "bob@acme.example", "bob.rnartin@acme.examp1e")
+	s.expect(0, "recovery e-mail of bob@acme.example set to", "", "", "users", "set-recovery", "bob@acme.example", "bob.rnartin@acme.examp1e", "--allow-similar")
+}
+
+// TestFilesEndToEnd: the command line never touches a file that is not
+// Sésame's, creates nothing for a command that only reads or fails on
+// its arguments, and says why in words.
+func TestFilesEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	s := newSesame(t)
+	s.expect(1, "", "--db needs the path", "", "--db", "", "users", "list")
+	missing := filepath.Join(dir, "new", "sesame.db")
+	for _, args := range [][]string{
+		{"users", "list"}, {"users", "show", "ana@acme.example"}, {"audit"}, {"mail", "status"}, {"settings"},
+		{"settings", "lockout.threshold"}, {"users", "frobnicate"}, {"users", "add", "x@acme.example"},
+		{"users", "list", "--limit", "-3"}, {"init", "--company", "Acme"},
+	} {
+		r := s.exec(nil, "", append([]string{"--db", missing}, args...)...)
+		if r.code == 0 {
+			t.Errorf("%q on a missing database: exit 0", args)
+		}
+		if _, err := os.Stat(filepath.Dir(missing)); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%q created %s", args, filepath.Dir(missing))
+		}
+	}
+	s.expect(1, "", "no Sésame database", "", "--db", missing, "users", "list")
+
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "places.sqlite")
+	raw, err := sql.Open("sqlite3", "file:"+foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`CREATE TABLE places (url TEXT); INSERT INTO places VALUES ('https://example.com')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if err := os.Chmod(foreign, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.db")
+	if err := os.Symlink(text, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{text, foreign, link, fifo, "/dev/null"} {
+		before, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var content []byte
+		if before.Mode().IsRegular() {
+			content, _ = os.ReadFile(path)
+		}
+		for _, args := range [][]string{{"users", "list"}, {"init", "--company", "Acme", "--admin", "a@acme.example", "--name", "Ada"}} {
+			s.expect(1, "", "not a Sésame database", "", append([]string{"--db", path}, args...)...)
+		}
+		after, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Mode() != before.Mode() || !after.ModTime().Equal(before.ModTime()) {
+			t.Errorf("%s changed: mode %v → %v", path, before.Mode(), after.Mode())
+		}
+		if before.Mode().IsRegular() {
+			if now, _ := os.ReadFile(path); !bytes.Equal(now, content) {
+				t.Errorf("%s was written to", path)
+			}
+		}
+		if _, err := os.Stat(path + "-wal"); err == nil && path != "/dev/null" {
+			t.Errorf("%s-wal was created", path)
+		}
+	}
+
+	// A command that only reads does not wait for another program's long write.
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
+	writer, err := sql.Open("sqlite3", "file:"+s.db+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	conn, err := writer.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), `BEGIN IMMEDIATE; UPDATE settings SET value = value`); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"users", "list"}, {"users", "show", "ada@acme.example"}, {"audit"}, {"mail", "status"}, {"settings"}} {
+		start := time.Now()
+		s.expect(0, "", "", "", args...)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%q took %v while another program wrote", args, took)
+		}
+	}
+	if _, err := conn.ExecContext(t.Context(), `ROLLBACK`); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -23,6 +24,10 @@ type NewUser struct {
 	TemporaryPassword string
 	// SendToRecovery mails the temporary password to RecoveryEmail.
 	SendToRecovery bool
+	// AllowSimilar creates the user although the login or the recovery
+	// address looks like an existing login (ELookAlike), as confirmed by
+	// the administrator.
+	AllowSimilar bool
 }
 
 // UserChange is what the user card saves in one step; nil fields are left
@@ -42,6 +47,9 @@ type UserChange struct {
 	// returning it.
 	SendToRecovery bool
 	Unlock         bool
+	// AllowSimilar saves a recovery address that looks like a login
+	// (ELookAlike), as confirmed by the administrator.
+	AllowSimilar bool
 }
 
 // UpdateResult says what UpdateUser did.
@@ -86,9 +94,11 @@ func (s *Service) User(ctx context.Context, email string) (User, error) {
 	return u, err
 }
 
-// SearchUsers returns a page of users in name order.
+// SearchUsers returns a page of users in name order. A whole address is
+// looked for in its canonical form, however it is typed.
 func (s *Service) SearchUsers(ctx context.Context, q UserQuery) (UserPage, error) {
 	var p UserPage
+	q.Text = searchText(q.Text)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		p, err = tx.SearchUsers(q)
@@ -101,12 +111,75 @@ func (s *Service) SearchUsers(ctx context.Context, q UserQuery) (UserPage, error
 // text, stopping at atMost (a window shows "10,000+" past that).
 func (s *Service) CountUsers(ctx context.Context, text string, atMost int) (int, error) {
 	var n int
+	text = searchText(text)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		n, err = tx.CountMatching(text, atMost)
 		return err
 	})
 	return n, err
+}
+
+// searchText is the text of a search: the canonical form of a whole
+// address, else the text as typed.
+func searchText(text string) string {
+	if c, err := CheckEmail(text); err == nil {
+		return c
+	}
+	return text
+}
+
+// LookAlikes lists up to limit users, other than the one with this login,
+// whose login a person could not tell apart from it (LookAlikeKey).
+func (s *Service) LookAlikes(ctx context.Context, email string, limit int) ([]User, error) {
+	var out []User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		u, err := tx.UserByEmail(email)
+		if err != nil {
+			return err
+		}
+		out, err = tx.LookAlikes(u.Email, u.ID, limit)
+		return err
+	})
+	return out, err
+}
+
+// lookAlikes refuses an address (a new login, a recovery address) that
+// looks like the login of a user other than except, unless allow says that
+// the administrator confirmed it; it returns the logins it looks like,
+// after those given.
+func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
+	found, err := tx.LookAlikes(email, except, 4)
+	if err != nil {
+		return nil, err
+	}
+	// The very same address is not a look-alike: a recovery address may be
+	// another user's login (a manager's, for a fictitious login).
+	var others []User
+	for _, o := range found {
+		if o.Email != email {
+			others = append(others, o)
+		}
+	}
+	if len(others) == 0 {
+		return known, nil
+	}
+	if !allow {
+		return nil, &Error{Code: ELookAlike, Message: Msg("{{.Email}} looks like the login {{.Other}}: a person could not tell them apart. Check the address, or confirm that it is right.",
+			"Email", email, "Other", others[0].Email)}
+	}
+	for _, o := range others {
+		known = append(known, o.Email)
+	}
+	return known, nil
+}
+
+// similarDetails tells the audit log which logins a confirmed address looks like.
+func similarDetails(logins []string) string {
+	if len(logins) == 0 {
+		return ""
+	}
+	return "; " + detail(detailLooksLike, "Logins", strings.Join(logins, ", "))
 }
 
 // optionOff is the refusal of a password action while the company option
@@ -174,7 +247,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
-		if n, err := tx.CountUsers(); err != nil || n == 0 {
+		if some, err := tx.HasUsers(); err != nil || !some {
 			if err != nil {
 				return err
 			}
@@ -196,15 +269,26 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if err := tx.CreateUser(&u); err != nil {
 			return err
 		}
-		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
-			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, st.HistoryDepth); err != nil {
+		similar, err := lookAlikes(tx, u.Email, u.ID, n.AllowSimilar)
+		if err != nil {
+			return err
+		}
+		if u.RecoveryEmail != "" {
+			// Its own login counts: mail meant for bob@acme.example must not
+			// go to bob@acrne.example.
+			if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, n.AllowSimilar, similar...); err != nil {
 				return err
 			}
 		}
-		if err := tx.ClearThrottle(EmailKey(email)); err != nil {
+		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
+			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
+				return err
+			}
+		}
+		if _, err := clearThrottle(tx, EmailKey(email), now); err != nil {
 			return err
 		}
-		details := joinDetails(detail(detailRole, "Role", role), temporaryDetails(custom, u.TemporaryExpiresAt))
+		details := joinDetails(detail(detailRole, "Role", role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
 		if !u.HasMailbox {
 			details += "; " + detailNoMailbox
 		}
@@ -264,7 +348,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 			func() ([]AuditEvent, error) { return e.mailbox(ch.HasMailbox), nil },
 			func() ([]AuditEvent, error) { return e.role(in.role) },
 			func() ([]AuditEvent, error) { return e.disable(ch.Disabled) },
-			func() ([]AuditEvent, error) { return e.recovery(ch.RecoveryEmail) },
+			func() ([]AuditEvent, error) { return e.recovery(ch.RecoveryEmail, ch.AllowSimilar) },
 			func() ([]AuditEvent, error) { return e.temporary(in, ch) },
 			func() ([]AuditEvent, error) { return e.endRecoveryCode() },
 			func() ([]AuditEvent, error) { return e.unlock(ch.Unlock || in.hash != "") },
@@ -408,7 +492,7 @@ func (e *userEdit) disable(disabled *bool) ([]AuditEvent, error) {
 	return []AuditEvent{e.event(ActionUserDisable, "")}, nil
 }
 
-func (e *userEdit) recovery(addr *string) ([]AuditEvent, error) {
+func (e *userEdit) recovery(addr *string, allowSimilar bool) ([]AuditEvent, error) {
 	if addr == nil {
 		return nil, nil
 	}
@@ -420,7 +504,11 @@ func (e *userEdit) recovery(addr *string) ([]AuditEvent, error) {
 	if r == "" {
 		ev = e.event(ActionRecoveryClear, detail(detailWas, "Address", e.u.RecoveryEmail))
 	} else {
-		ev = e.event(ActionRecoverySet, detail(detailAddress, "Address", r))
+		similar, err := lookAlikes(e.tx, r, 0, allowSimilar)
+		if err != nil {
+			return nil, err
+		}
+		ev = e.event(ActionRecoverySet, detail(detailAddress, "Address", r)+similarDetails(similar))
 	}
 	e.u.RecoveryEmail = r
 	return []AuditEvent{ev}, nil
@@ -438,7 +526,7 @@ func (e *userEdit) temporary(in checkedChange, ch UserChange) ([]AuditEvent, err
 	// The temporary password joins the history, so that it cannot come
 	// back as the user's own two changes later.
 	if e.st.HistoryDepth > 0 {
-		if err := e.tx.AddPasswordHistory(u.ID, in.hash, e.now, e.st.HistoryDepth); err != nil {
+		if err := e.tx.AddPasswordHistory(u.ID, in.hash, e.now, true, e.st.HistoryDepth); err != nil {
 			return nil, err
 		}
 	}
@@ -479,12 +567,8 @@ func (e *userEdit) unlock(asked bool) ([]AuditEvent, error) {
 		return nil, nil
 	}
 	e.u.LockedUntil = time.Time{}
-	key := EmailKey(e.u.Email)
-	th, err := e.tx.Throttle(key)
+	th, err := clearThrottle(e.tx, EmailKey(e.u.Email), e.now)
 	if err != nil || (th.Failures == 0 && th.LockedUntil.IsZero()) {
-		return nil, err
-	}
-	if err := e.tx.ClearThrottle(key); err != nil {
 		return nil, err
 	}
 	details := detail(detailUnlocked, "N", th.Failures)

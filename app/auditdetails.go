@@ -13,42 +13,45 @@ import (
 // back and say them in its language (a template is the key of its
 // translation, as for every Message).
 const (
-	detailCompany          = "company: {{.Company}}"
-	detailRole             = "role: {{.Role}}"
-	detailNoMailbox        = "no mailbox"
-	detailGenerated        = "temporary password generated, expires {{.Expires}}"
-	detailTyped            = "temporary password typed by the administrator, expires {{.Expires}}"
-	detailSentTo           = "sent to {{.Address}}"
-	detailFromTo           = "{{.From}} → {{.To}}"
-	detailHasMailbox       = "has a mailbox"
-	detailFictitious       = "no mailbox (fictitious address)"
-	detailUnlocked         = "after {{.N}} failed sign-ins"
-	detailUnlockedLock     = "after {{.N}} failed sign-ins, was locked until {{.Until}}"
-	detailWas              = "was {{.Address}}"
-	detailAddress          = "{{.Address}}"
-	detailMustChange       = "temporary password: must change it"
-	detailRefusedLocked    = "refused: locked until {{.Until}}"
-	detailInvalid          = "invalid credentials"
-	detailExpired          = "temporary password expired"
-	detailDisabled         = "account disabled"
-	detailLocked           = "after {{.N}} failures, until {{.Until}}"
-	detailByUser           = "by the user"
-	detailReplacingTemp    = "by the user, replacing a temporary password"
-	detailWithCode         = "by the user, with a recovery code sent to {{.Address}}"
-	detailTestTo           = "to {{.Address}}"
-	detailNoSuchAccount    = "no code sent: no such account"
-	detailTooSoon          = "no code sent: the previous one is less than a minute old"
-	detailNoAddress        = "no code sent: no address may receive it"
-	detailMailOff          = "no code sent: e-mail is not set up"
-	detailCodeSent         = "code sent to {{.Address}}, valid until {{.Until}}"
-	detailRefusedNoAccount = "no such account"
-	detailNoCode           = "no code pending"
-	detailCodeEnded        = "code expired or used up"
-	detailWrongCodeEnded   = "wrong code, try {{.N}} of {{.Max}}: the code is ended"
-	detailWrongCode        = "wrong code, try {{.N}} of {{.Max}}"
-	detailCodeReplaced     = "the code was replaced or ended meanwhile"
-	detailSetting          = "{{.Key}}: {{.From}} → {{.To}}"
-	detailSecretSetting    = "{{.Key}}: changed"
+	detailCompany            = "company: {{.Company}}"
+	detailRole               = "role: {{.Role}}"
+	detailNoMailbox          = "no mailbox"
+	detailGenerated          = "temporary password generated, expires {{.Expires}}"
+	detailTyped              = "temporary password typed by the administrator, expires {{.Expires}}"
+	detailSentTo             = "sent to {{.Address}}"
+	detailLooksLike          = "looks like {{.Logins}} (confirmed)"
+	detailFromTo             = "{{.From}} → {{.To}}"
+	detailHasMailbox         = "has a mailbox"
+	detailFictitious         = "no mailbox (fictitious address)"
+	detailUnlocked           = "after {{.N}} failed sign-ins"
+	detailUnlockedLock       = "after {{.N}} failed sign-ins, was locked until {{.Until}}"
+	detailWas                = "was {{.Address}}"
+	detailAddress            = "{{.Address}}"
+	detailMustChange         = "temporary password: must change it"
+	detailRefusedLocked      = "refused: locked until {{.Until}}"
+	detailInvalid            = "invalid credentials"
+	detailExpired            = "temporary password expired"
+	detailDisabled           = "account disabled"
+	detailLocked             = "after {{.N}} failures, until {{.Until}}"
+	detailRefusedWhileLocked = "{{.N}} attempts refused while locked until {{.Until}}"
+	detailByUser             = "by the user"
+	detailReplacingTemp      = "by the user, replacing a temporary password"
+	detailWithCode           = "by the user, with a recovery code sent to {{.Address}}"
+	detailTestTo             = "to {{.Address}}"
+	detailNoSuchAccount      = "no code sent: no such account"
+	detailTooSoon            = "no code sent: the previous one is less than a minute old"
+	detailTooMany            = "no code sent: {{.N}} codes sent in the last 24 hours (recovery.codes_per_day)"
+	detailNoAddress          = "no code sent: no address may receive it"
+	detailMailOff            = "no code sent: e-mail is not set up"
+	detailCodeSent           = "code sent to {{.Address}}, valid until {{.Until}}"
+	detailRefusedNoAccount   = "no such account"
+	detailNoCode             = "no code pending"
+	detailCodeEnded          = "code expired or used up"
+	detailWrongCodeEnded     = "wrong code, try {{.N}} of {{.Max}}: the code is ended"
+	detailWrongCode          = "wrong code, try {{.N}} of {{.Max}}"
+	detailCodeReplaced       = "the code was replaced or ended meanwhile"
+	detailSetting            = "{{.Key}}: {{.From}} → {{.To}}"
+	detailSecretSetting      = "{{.Key}}: changed"
 	// detailText holds what no template matches (an event written by an
 	// older version): shown as it is.
 	detailText = "{{.Text}}"
@@ -58,12 +61,12 @@ const (
 // order; the parts of details joined by "; " are matched each alone.
 var detailTemplates = map[string][]string{
 	ActionSetup:             {detailCompany},
-	ActionUserCreate:        {detailRole, detailGenerated, detailTyped, detailNoMailbox, detailSentTo},
+	ActionUserCreate:        {detailRole, detailGenerated, detailTyped, detailNoMailbox, detailSentTo, detailLooksLike},
 	ActionUserRename:        {detailFromTo},
 	ActionUserRole:          {detailFromTo},
 	ActionUserMailbox:       {detailHasMailbox, detailFictitious},
 	ActionUserUnlock:        {detailUnlockedLock, detailUnlocked},
-	ActionRecoverySet:       {detailAddress},
+	ActionRecoverySet:       {detailLooksLike, detailAddress},
 	ActionRecoveryClear:     {detailWas},
 	ActionTemporaryGenerate: {detailGenerated, detailSentTo},
 	ActionTemporaryCustom:   {detailTyped, detailSentTo},
@@ -71,8 +74,9 @@ var detailTemplates = map[string][]string{
 	ActionSignIn:            {detailMustChange},
 	ActionSignInFailure:     {detailRefusedLocked, detailInvalid, detailExpired, detailDisabled},
 	ActionSignInLocked:      {detailLocked},
+	ActionSignInRefused:     {detailRefusedWhileLocked},
 	ActionSettingChange:     {detailSecretSetting, detailSetting},
-	ActionRecoveryRequest:   {detailNoSuchAccount, detailTooSoon, detailNoAddress, detailMailOff, detailCodeSent},
+	ActionRecoveryRequest:   {detailNoSuchAccount, detailTooSoon, detailTooMany, detailNoAddress, detailMailOff, detailCodeSent},
 	ActionRecoveryFailure: {detailRefusedNoAccount, detailNoCode, detailCodeEnded, detailWrongCodeEnded, detailWrongCode,
 		detailCodeReplaced},
 	ActionMailTest: {detailTestTo},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -32,9 +33,10 @@ type SignInResult struct {
 }
 
 // SignIn checks a login and password. An unknown login costs the same time
-// as a known one and gives the same answer as a wrong password. Failures
-// are counted by the login as typed (normalised), whether or not such an
-// account exists; a success clears the count.
+// as a known one and gives the same answer as a wrong password. Whatever
+// text resolves to an account (EmailKey) is throttled as that account;
+// other text is throttled by itself, whether or not it is an address. A
+// success clears the count.
 func (s *Service) SignIn(ctx context.Context, email, password string) (SignInResult, error) {
 	res, err := s.authenticate(ctx, email, password)
 	if err != nil || (res.Outcome != OutcomeSignedIn && res.Outcome != OutcomeMustChange) {
@@ -62,7 +64,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 		if err := tx.UpdateUser(&u); err != nil {
 			return err
 		}
-		if err := tx.ClearThrottle(throttleKey(email)); err != nil {
+		if _, err := clearThrottle(tx, EmailKey(u.Email), now); err != nil {
 			return err
 		}
 		details := ""
@@ -76,45 +78,41 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 	return res, err
 }
 
+// attempt is a password check reserved by reserveAttempt.
+type attempt struct {
+	user   User
+	found  bool
+	key    string   // the throttling key: the account's, else the text's
+	before Throttle // the record before the reservation
+	after  Throttle // the record as reserved
+}
+
 // authenticate checks the credentials and records a failure; it does not
 // record a success (SignIn and ChangePassword do, each their own way).
+//
+// The check is reserved before the slow hash (reserveAttempt) and given back
+// when the password is right, so that at most lockout.threshold checks run
+// per run of failures, however many attempts arrive at the same moment, from
+// one process or several.
 func (s *Service) authenticate(ctx context.Context, email, password string) (SignInResult, error) {
-	key := throttleKey(email)
 	now := s.now()
-	var (
-		u     User
-		found bool
-		th    Throttle
-	)
-	err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		if th, err = tx.Throttle(key); err != nil {
-			return err
-		}
-		u, err = tx.UserByEmail(email)
-		if CodeOf(err) == ENotFound {
-			return nil
-		}
-		found = err == nil
-		return err
-	})
-	if err != nil {
-		return SignInResult{}, err
-	}
-	if now.Before(th.LockedUntil) {
-		return SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil},
-			s.audit(ctx, AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, found), Action: ActionSignInFailure,
-				Details: detail(detailRefusedLocked, "Until", th.LockedUntil)})
+	a, res, err := s.reserveAttempt(ctx, email, now)
+	if err != nil || res.Outcome == OutcomeLocked {
+		return res, err
 	}
 	hash := s.dummyHash
-	if found && u.PasswordHash != "" {
-		hash = u.PasswordHash
+	if a.found && a.user.PasswordHash != "" {
+		hash = a.user.PasswordHash
 	}
-	ok := s.hasher.Verify(hash, NormalizePassword(password)) && found && u.PasswordHash != ""
+	ok := s.hasher.Verify(hash, NormalizePassword(password)) && a.found && a.user.PasswordHash != ""
 	if !ok {
-		return s.recordFailure(ctx, key, email, subjectOf(u, found))
+		return s.recordFailure(ctx, a, email, now)
 	}
-	res := SignInResult{User: u}
+	if err := s.giveBack(ctx, a); err != nil {
+		return SignInResult{}, err
+	}
+	u := a.user
+	res = SignInResult{User: u}
 	switch {
 	case u.Disabled:
 		res.Outcome = OutcomeDisabled
@@ -131,50 +129,146 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Sig
 	return res, nil
 }
 
-// recordFailure counts a failed attempt and locks the login when the count
-// reaches the threshold: the first lock lasts LockoutFirst, and each further
-// failure doubles it, up to LockoutMax.
-func (s *Service) recordFailure(ctx context.Context, key, typed, subject string) (SignInResult, error) {
-	now := s.now()
-	res := SignInResult{Outcome: OutcomeInvalid}
+// reserveAttempt resolves the login to its account and, in one write
+// transaction, either refuses the attempt at once (a lock runs: counted in
+// Throttle.Refused, not audited one by one) or counts it as a failure before
+// it is checked. The check that reaches the threshold starts the lock
+// itself: attempts arriving while it runs are refused, and a right password
+// lifts it (giveBack).
+func (s *Service) reserveAttempt(ctx context.Context, email string, now time.Time) (attempt, SignInResult, error) {
+	var (
+		a   attempt
+		res SignInResult
+	)
 	err := s.store.Write(ctx, func(tx Tx) error {
 		st, err := loadSettings(tx)
 		if err != nil {
 			return err
 		}
-		// Failures a day old with no lock left are forgotten, so that the
-		// table stays as small as the logins tried of late, whatever a
-		// stranger types.
-		if err := tx.PurgeThrottle(now.Add(-throttleMemory)); err != nil {
+		a.user, err = tx.UserByEmail(email)
+		switch {
+		case err == nil:
+			a.found, a.key = true, EmailKey(a.user.Email)
+		case CodeOf(err) == ENotFound:
+			a.key = throttleKey(email)
+		default:
 			return err
 		}
-		th, err := tx.Throttle(key)
+		th, err := tx.Throttle(a.key)
 		if err != nil {
 			return err
 		}
-		th.Key = key
-		th.Failures++
-		th.LastFailure = now
-		if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}); err != nil {
+		th.Key = a.key
+		if now.Before(th.LockedUntil) {
+			th.Refused++
+			res = SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil}
+			return tx.PutThrottle(th)
+		}
+		if th, err = endLock(tx, th, now); err != nil {
 			return err
 		}
-		if th.Failures >= st.LockoutThreshold {
-			th.LockedUntil = now.Add(lockDuration(st, th.Failures))
-			res = SignInResult{Outcome: OutcomeLocked, LockedUntil: th.LockedUntil}
-			if err := tx.AddAudit(AuditEvent{At: now, Actor: typedLogin(typed), Subject: subject, Action: ActionSignInLocked,
-				Details: detail(detailLocked, "N", th.Failures, "Until", th.LockedUntil)}); err != nil {
+		// Failures a day old with no lock left are forgotten, so that the
+		// table stays as small as the logins tried of late, whatever a
+		// stranger types.
+		purged, err := tx.PurgeThrottle(now.Add(-throttleMemory))
+		if err != nil {
+			return err
+		}
+		for _, p := range purged {
+			if _, err := endLock(tx, p, now); err != nil {
 				return err
 			}
 		}
+		a.before = th
+		th.Failures++
+		th.LastFailure = now
+		if th.Failures >= st.LockoutThreshold {
+			th.LockedUntil = now.Add(lockDuration(st, th.Failures))
+		}
+		a.after = th
 		return tx.PutThrottle(th)
 	})
+	return a, res, err
+}
+
+// giveBack returns a reserved check whose password was right: the failure
+// it counted, and the lock it started unless others hold it too.
+func (s *Service) giveBack(ctx context.Context, a attempt) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		th, err := tx.Throttle(a.key)
+		if err != nil {
+			return err
+		}
+		th.Key = a.key
+		th.Failures = max(th.Failures-1, 0)
+		if th.LockedUntil.Equal(a.after.LockedUntil) && th.Failures < a.after.Failures {
+			th.LockedUntil = a.before.LockedUntil
+		}
+		if th.Failures == 0 && th.Refused == 0 {
+			return tx.ClearThrottle(a.key)
+		}
+		return tx.PutThrottle(th)
+	})
+}
+
+// recordFailure audits a wrong password, whose failure was counted when the
+// check was reserved, and the lock that it started, if any.
+func (s *Service) recordFailure(ctx context.Context, a attempt, typed string, now time.Time) (SignInResult, error) {
+	res := SignInResult{Outcome: OutcomeInvalid}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		actor, subject := typedLogin(typed), subjectOf(a.user, a.found)
+		if err := tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}); err != nil {
+			return err
+		}
+		if a.after.LockedUntil.Equal(a.before.LockedUntil) {
+			return nil
+		}
+		res = SignInResult{Outcome: OutcomeLocked, LockedUntil: a.after.LockedUntil}
+		return tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInLocked,
+			Details: detail(detailLocked, "N", a.after.Failures, "Until", a.after.LockedUntil)})
+	})
 	return res, err
+}
+
+// endLock records, once a lock is over, how many attempts it refused: one
+// audit event for the whole lock, whatever their number. It returns th with
+// that count reset.
+func endLock(tx Tx, th Throttle, now time.Time) (Throttle, error) {
+	if th.Refused == 0 {
+		return th, nil
+	}
+	who, subject := throttleActor(th.Key), th.Key
+	if who != th.Key {
+		subject = ""
+	}
+	err := tx.AddAudit(AuditEvent{At: now, Actor: who, Subject: subject, Action: ActionSignInRefused,
+		Details: detail(detailRefusedWhileLocked, "N", th.Refused, "Until", th.LockedUntil)})
+	th.Refused = 0
+	return th, err
+}
+
+// clearThrottle forgets the failures of a login key, and returns the record
+// it held, whose refused attempts it audits first.
+func clearThrottle(tx Tx, key string, now time.Time) (Throttle, error) {
+	th, err := tx.Throttle(key)
+	if err != nil {
+		return th, err
+	}
+	if th.Failures == 0 && th.LockedUntil.IsZero() && th.Refused == 0 {
+		return th, nil
+	}
+	if _, err := endLock(tx, th, now); err != nil {
+		return th, err
+	}
+	return th, tx.ClearThrottle(key)
 }
 
 // throttleMemory is how long a run of failures is remembered after its
 // last failure (when it holds no lock).
 const throttleMemory = 24 * time.Hour
 
+// lockDuration is the lock that the failures-th failure starts: the first
+// lasts LockoutFirst, and each further failure doubles it, up to LockoutMax.
 func lockDuration(st Settings, failures int) time.Duration {
 	d := st.LockoutFirst
 	for i := st.LockoutThreshold; i < failures && d < st.LockoutMax; i++ {
@@ -311,11 +405,11 @@ func (s *Service) setOwnPassword(tx Tx, st Settings, u *User, hash string, now t
 		return err
 	}
 	if st.HistoryDepth > 0 {
-		if err := tx.AddPasswordHistory(u.ID, hash, now, st.HistoryDepth); err != nil {
+		if err := tx.AddPasswordHistory(u.ID, hash, now, false, st.HistoryDepth); err != nil {
 			return err
 		}
 	}
-	if err := tx.ClearThrottle(EmailKey(u.Email)); err != nil {
+	if _, err := clearThrottle(tx, EmailKey(u.Email), now); err != nil {
 		return err
 	}
 	if err := tx.DeleteRecoveryCode(u.ID); err != nil { // a code asked for before is of no use now
@@ -367,23 +461,26 @@ func (s *Service) PasswordRules(ctx context.Context, email string) (Policy, Poli
 	return s.policy(st), PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName}, nil
 }
 
-// Administrators lists up to limit of the active administrators, by name,
-// whom an employee who forgot a password must ask, and reports whether
-// there are more.
-func (s *Service) Administrators(ctx context.Context, limit int) ([]User, bool, error) {
-	var out []User
+// AdminCountLimit is where Administrators stops counting.
+const AdminCountLimit = 1000
+
+// Administrators names up to limit active administrators, in name order,
+// and counts them all, stopping at AdminCountLimit: whom an employee who
+// forgot a password must ask.
+func (s *Service) Administrators(ctx context.Context, limit int) ([]User, int, error) {
+	var (
+		out   []User
+		total int
+	)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		out, err = tx.ActiveAdmins()
+		if out, err = tx.ActiveAdmins(limit); err != nil {
+			return err
+		}
+		total, err = tx.CountActiveAdmins(AdminCountLimit)
 		return err
 	})
-	if err != nil {
-		return nil, false, err
-	}
-	if len(out) > limit {
-		return out[:limit], true, nil
-	}
-	return out, false, nil
+	return out, total, err
 }
 
 func (s *Service) audit(ctx context.Context, e AuditEvent) error {
@@ -407,16 +504,27 @@ func typedLogin(typed string) string {
 	return "(not an e-mail address)"
 }
 
-// throttleKey is the key under which failures of a typed login are
-// counted: its EmailKey for an e-mail address; for anything else (perhaps
-// a password typed into the wrong field) a hash, so that the text is not
-// kept. No account has such a login, so no lock is lost.
+// throttleKey is the key under which failures of a typed text that names
+// no account are counted: its canonical form for an e-mail address; for
+// anything else (perhaps a password typed into the wrong field) a hash, so
+// that the text is not kept. An account is throttled under its own key.
 func throttleKey(typed string) string {
-	if _, err := CheckEmail(typed); err == nil {
-		return EmailKey(typed)
+	if c, err := CheckEmail(typed); err == nil {
+		return c
 	}
 	sum := sha256.Sum256([]byte(EmailKey(typed)))
-	return "not-an-address:" + hex.EncodeToString(sum[:])
+	return notAnAddress + hex.EncodeToString(sum[:])
+}
+
+// notAnAddress starts the throttling key of a text that is not an address.
+const notAnAddress = "not-an-address:"
+
+// throttleActor names in the audit log whoever tried a throttling key.
+func throttleActor(key string) string {
+	if strings.HasPrefix(key, notAnAddress) {
+		return "(not an e-mail address)"
+	}
+	return key
 }
 
 // clip bounds what a stranger typed before it goes into the audit log.

@@ -22,6 +22,9 @@ const (
 	EExpired   ErrorCode = "expired"   // the temporary password has expired
 	EDisabled  ErrorCode = "disabled"  // the account is disabled
 	EInternal  ErrorCode = "internal"  // a failure of the machine, not of the input
+	// ELookAlike: a new login or recovery address looks like an existing
+	// login (UTS #39); allowed only when the administrator confirms it.
+	ELookAlike ErrorCode = "look_alike"
 )
 
 // Message is a sentence fit to show a person: an English template (which is

@@ -24,7 +24,8 @@ type RecoveryCode struct {
 const RecoveryMaxTries = 5
 
 // recoveryRequestGap is the least time between two codes for one account,
-// so that the form cannot be used to flood a mailbox.
+// whatever ended the previous one, so that the form cannot be used to flood
+// a mailbox; recovery.codes_per_day caps them over a day.
 const recoveryRequestGap = time.Minute
 
 // newRecoveryCode draws 8 random digits, shown as "1234 5678".
@@ -95,11 +96,17 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		ev.Actor, ev.Subject = u.Email, u.Email
 		to := recoveryAddress(st, u)
-		if prev, err := tx.RecoveryCode(u.ID); err == nil && now.Sub(prev.CreatedAt) < recoveryRequestGap {
+		sent, last, err := tx.RecoveryCodesSent(u.ID, now.Add(-24*time.Hour))
+		if err != nil {
+			return err
+		}
+		switch {
+		case !last.IsZero() && now.Sub(last) < recoveryRequestGap:
 			ev.Details = detailTooSoon
 			return tx.AddAudit(ev)
-		} else if err != nil && CodeOf(err) != ENotFound {
-			return err
+		case sent >= st.RecoveryCodesPerDay:
+			ev.Details = detail(detailTooMany, "N", sent)
+			return tx.AddAudit(ev)
 		}
 		switch {
 		case to == "":
@@ -111,6 +118,9 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		rc := RecoveryCode{UserID: u.ID, Hash: hash, SentTo: to, ExpiresAt: now.Add(st.RecoveryCodeLifetime), CreatedAt: now}
 		if err := tx.PutRecoveryCode(rc); err != nil {
+			return err
+		}
+		if err := tx.NoteRecoveryCodeSent(u.ID, now); err != nil {
 			return err
 		}
 		msg := compose(st, MailRecoveryCode, to, u.Email, map[string]any{

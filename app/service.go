@@ -185,13 +185,13 @@ type SetupRequest struct {
 
 // NeedsSetup reports whether the database has no user yet.
 func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
-	var n int
+	var some bool
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		n, err = tx.CountUsers()
+		some, err = tx.HasUsers()
 		return err
 	})
-	return n == 0, err
+	return !some, err
 }
 
 // Setup creates the company and its first administrator, once. With no
@@ -237,11 +237,11 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 		actor.Name = email
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		n, err := tx.CountUsers()
+		some, err := tx.HasUsers()
 		if err != nil {
 			return err
 		}
-		if n > 0 {
+		if some {
 			return Errorf(EConflict, "This database is already set up: it has users.")
 		}
 		if err := tx.PutSetting("company.name", st.CompanyName); err != nil {
@@ -251,7 +251,7 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 			return err
 		}
 		if !u.PasswordTemporary && st.HistoryDepth > 0 {
-			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, st.HistoryDepth); err != nil {
+			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, false, st.HistoryDepth); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,7 @@ type Settings struct {
 	ClipboardClear          time.Duration // a copied password is cleared from the clipboard after this time
 	Language                string        // of e-mails: "en" or "fr"
 	RecoveryCodeLifetime    time.Duration // a recovery code sent by e-mail is valid this long
+	RecoveryCodesPerDay     int           // codes sent for one account in 24 hours, at most
 	SMTP                    SMTPSettings
 }
 
@@ -61,6 +62,7 @@ func DefaultSettings() Settings {
 		ClipboardClear:          30 * time.Second,
 		Language:                "en",
 		RecoveryCodeLifetime:    15 * time.Minute,
+		RecoveryCodesPerDay:     5,
 		SMTP:                    SMTPSettings{Port: 587, Security: "starttls"},
 	}
 }
@@ -282,6 +284,7 @@ var settingDefs = slices.Concat(
 	grouped(GroupMail,
 		choiceSetting("company.language", "Language of e-mails", languageCodes(), func(s *Settings) *string { return &s.Language }),
 		durationSetting("recovery.code_lifetime", "A recovery code is valid for", 5*time.Minute, 24*time.Hour, func(s *Settings) *time.Duration { return &s.RecoveryCodeLifetime }),
+		intSetting("recovery.codes_per_day", "Recovery codes per account in 24 hours", 1, 50, func(s *Settings) *int { return &s.RecoveryCodesPerDay }),
 		textSetting("smtp.host", "SMTP server", false, checkHost, func(s *Settings) *string { return &s.SMTP.Host }),
 		intSetting("smtp.port", "SMTP port", 1, 65535, func(s *Settings) *int { return &s.SMTP.Port }),
 		choiceSetting("smtp.security", "SMTP security", []string{"none", "starttls", "tls"}, func(s *Settings) *string { return &s.SMTP.Security }),

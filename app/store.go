@@ -16,7 +16,11 @@ type Store interface {
 // Tx is what the domain may do inside one transaction.
 //
 // Lookups of a missing row return an *Error with code ENotFound. Users read
-// through Tx have LockedUntil filled from the throttling state of their login.
+// through Tx have LockedUntil filled from the throttling state of their
+// login, and HasLookAlike from the logins of the other users.
+//
+// Stores keep each user's login under EmailKey (unique) and under
+// LookAlikeKey (indexed), which they compute themselves.
 type Tx interface {
 	UserByEmail(email string) (User, error) // compared by EmailKey
 	UserByID(id int64) (User, error)
@@ -24,9 +28,18 @@ type Tx interface {
 	CreateUser(u *User) error
 	// UpdateUser stores every field of u (found by ID).
 	UpdateUser(u *User) error
-	CountUsers() (int, error)
-	// ActiveAdmins lists the administrators who are not disabled, by name.
-	ActiveAdmins() ([]User, error)
+	// HasUsers reports whether there is any user, at a cost that does
+	// not grow with their number.
+	HasUsers() (bool, error)
+	// ActiveAdmins lists up to limit of the administrators who are not
+	// disabled, in name order.
+	ActiveAdmins(limit int) ([]User, error)
+	// CountActiveAdmins counts the administrators who are not disabled,
+	// stopping at atMost.
+	CountActiveAdmins(atMost int) (int, error)
+	// LookAlikes lists up to limit users other than exceptID whose login
+	// has the LookAlikeKey of email, in name order.
+	LookAlikes(email string, exceptID int64, limit int) ([]User, error)
 	// SearchUsers returns one page of the users whose name, login or
 	// recovery e-mail contains the query, compared with FoldForSearch, in
 	// name order.
@@ -35,18 +48,22 @@ type Tx interface {
 	// text, stopping at atMost.
 	CountMatching(text string, atMost int) (int, error)
 
-	// PasswordHistory returns the user's previous password hashes, newest first.
+	// PasswordHistory returns the user's previous password hashes, own and
+	// temporary, newest first: up to limit of each kind.
 	PasswordHistory(userID int64, limit int) ([]string, error)
-	// AddPasswordHistory records a hash and keeps only the newest keep entries.
-	AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error
+	// AddPasswordHistory records a hash, own or temporary, and keeps only
+	// the newest keep entries of that kind: temporary passwords never push
+	// the user's own out of the history.
+	AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error
 
 	// Throttle returns the failure record of a login key (zero when none).
 	Throttle(key string) (Throttle, error)
 	PutThrottle(t Throttle) error
 	ClearThrottle(key string) error
 	// PurgeThrottle deletes the records whose last failure is before the
-	// time given and whose lock, if any, has ended by then.
-	PurgeThrottle(before time.Time) error
+	// time given and whose lock, if any, has ended by then, and returns
+	// those of them that counted refused attempts (Refused > 0).
+	PurgeThrottle(before time.Time) ([]Throttle, error)
 
 	// SettingValues returns the stored settings, key → value.
 	SettingValues() (map[string]string, error)
@@ -77,6 +94,12 @@ type MailTx interface {
 	// PutRecoveryCode stores the user's code, replacing any other.
 	PutRecoveryCode(c RecoveryCode) error
 	DeleteRecoveryCode(userID int64) error
+	// RecoveryCodesSent counts the codes sent for the user since a time
+	// and gives when the last of them was sent (zero when none).
+	RecoveryCodesSent(userID int64, since time.Time) (int, time.Time, error)
+	// NoteRecoveryCodeSent records that a code was sent for the user at a
+	// time, and forgets those sent more than a day before it.
+	NoteRecoveryCodeSent(userID int64, at time.Time) error
 }
 
 // UserQuery asks for one page of a user search.
@@ -104,12 +127,16 @@ type UserPage struct {
 func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }
 
 // Throttle counts a login's consecutive failed sign-ins, whether or not an
-// account has that login.
+// account has that login. Failures include the password checks under way:
+// each is counted before the check and given back when right.
 type Throttle struct {
-	Key         string // EmailKey of the login as typed
+	Key         string // the account's EmailKey; for text that names no account, see throttleKey
 	Failures    int
 	LockedUntil time.Time
 	LastFailure time.Time
+	// Refused counts the attempts refused during the current lock, which
+	// the audit log records as one event when the lock is over.
+	Refused int
 }
 
 // AuditEvent records something that happened: who did what to whom, when.
@@ -137,7 +164,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest}
+		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision}
 }
 
 // Audit actions.
@@ -162,4 +189,9 @@ const (
 	ActionRecoveryRequest   = "recovery.code_requested"
 	ActionRecoveryFailure   = "recovery.code_refused"
 	ActionMailTest          = "mail.test"
+	// ActionSignInRefused sums up the attempts refused during one lock.
+	ActionSignInRefused = "signin.refused_while_locked"
+	// ActionLoginCollision reports two logins of an older database that
+	// are one login under the rules of CheckEmail: neither is merged.
+	ActionLoginCollision = "user.login_collision"
 )

@@ -1,13 +1,10 @@
 package app
 
 import (
-	"net/mail"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what a user may do in Sésame.
@@ -45,7 +42,7 @@ const (
 // fictitious (HasMailbox false: nothing is ever mailed to it).
 type User struct {
 	ID            int64
-	Email         string // the login as entered, trimmed
+	Email         string // the login, in its canonical form (CheckEmail)
 	Name          string
 	Role          Role
 	HasMailbox    bool
@@ -64,6 +61,9 @@ type User struct {
 	// LockedUntil is filled by reads that join the throttling state of the
 	// login; it is not stored with the user.
 	LockedUntil time.Time
+	// HasLookAlike is filled by reads: another user's login has the same
+	// LookAlikeKey (a person could not tell the two apart).
+	HasLookAlike bool
 }
 
 // State returns the password state at time now.
@@ -84,40 +84,6 @@ func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // IsAdmin reports whether the user is an administrator.
 func (u User) IsAdmin() bool { return u.Role == RoleAdmin }
-
-// EmailKey is the form under which logins are compared and stored unique:
-// trimmed, NFKC-normalised and lower-cased.
-func EmailKey(email string) string {
-	return strings.ToLower(norm.NFKC.String(strings.TrimSpace(email)))
-}
-
-// CheckEmail validates an e-mail address (a login or a recovery address) and
-// returns it trimmed. A fictitious address must still look like one.
-func CheckEmail(email string) (string, error) {
-	email = strings.TrimSpace(email)
-	bad := Errorf(EInvalid, "\"{{.Email}}\" is not a valid e-mail address (expected name@domain).", "Email", email)
-	if email == "" {
-		return "", Errorf(EInvalid, "The e-mail address is empty.")
-	}
-	if len(email) > 254 {
-		return "", bad
-	}
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" {
-		return "", bad
-	}
-	at := strings.LastIndexByte(email, '@')
-	local, domain := email[:at], email[at+1:]
-	if local == "" || domain == "" || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return "", bad
-	}
-	for _, r := range email {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return "", bad
-		}
-	}
-	return email, nil
-}
 
 // CheckName validates a display name and returns it trimmed.
 func CheckName(name string) (string, error) {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,21 +9,90 @@ import (
 )
 
 func TestCheckEmail(t *testing.T) {
-	good := []string{"jeanne@acme.example", " Jeanne.Martin+tag@sub.acme.example ", "x@localhost", "agent007@fictif.local"}
-	bad := []string{"", "jeanne", "@acme.example", "jeanne@", "jeanne@@acme.example", "Jeanne <j@acme.example>", "j @acme.example", "j@acme..example", "j@.acme", "j@acme.example.", "j@acme\nexample", "j\t@acme.example"}
-	for _, s := range good {
-		if _, err := app.CheckEmail(s); err != nil {
-			t.Errorf("CheckEmail(%q): %v", s, err)
+	good := map[string]string{
+		"jeanne@acme.example":                   "jeanne@acme.example",
+		" Jeanne.Martin+tag@sub.acme.example ":  "jeanne.martin+tag@sub.acme.example",
+		"x@localhost":                           "x@localhost",
+		"agent007@fictif.local":                 "agent007@fictif.local",
+		"bob＠acme.example":                      "bob@acme.example", // U+FF20 FULLWIDTH COMMERCIAL AT
+		"bob﹫acme.example":                      "bob@acme.example", // U+FE6B SMALL COMMERCIAL AT
+		"ＢＯＢ@ＡＣＭＥ.example":                      "bob@acme.example", // full-width letters
+		"Bob@ACME.EXAMPLE":                      "bob@acme.example",
+		"bob@acme.example.":                     "bob@acme.example", // fully qualified
+		"bob@acme。example":                      "bob@acme.example", // U+3002 IDEOGRAPHIC FULL STOP
+		"bob@acme．example":                      "bob@acme.example", // U+FF0E FULLWIDTH FULL STOP
+		"jo@xn--caf-dma.example":                "jo@café.example",  // an A-label
+		"JO@CAFÉ.EXAMPLE":                       "jo@café.example",
+		"jo@café.example":                      "jo@café.example", // e + combining acute
+		"ﬁona@acme.example":                     "fiona@acme.example",
+		"Élodie@acme.example":                   "élodie@acme.example",
+		"straße@münchen.example":                "straße@münchen.example", // non-transitional: ß stays
+		strings.Repeat("a", 64) + "@x.example":  strings.Repeat("a", 64) + "@x.example",
+		"a@" + strings.Repeat("b", 63) + ".com": "a@" + strings.Repeat("b", 63) + ".com",
+	}
+	for in, want := range good {
+		got, err := app.CheckEmail(in)
+		if err != nil || got != want {
+			t.Errorf("CheckEmail(%q) = %q, %v; want %q", in, got, err, want)
 		}
+		if again, err := app.CheckEmail(got); err != nil || again != got {
+			t.Errorf("CheckEmail(%q) = %q, %v: the canonical form is not stable", got, again, err)
+		}
+		if k := app.EmailKey(in); k != want {
+			t.Errorf("EmailKey(%q) = %q, want %q", in, k, want)
+		}
+	}
+	bad := []string{"", "jeanne", "@acme.example", "jeanne@", "jeanne@@acme.example", "Jeanne <j@acme.example>",
+		"j @acme.example", "j@acme..example", "j@.acme", "j@acme\nexample", "j\t@acme.example",
+		".j@acme.example", "j.@acme.example", "j..k@acme.example", `"j k"@acme.example`, "j@[127.0.0.1]", "j@acme_corp.example",
+		"j@-acme.example", "j(comment)@acme.example",
+		// invisible, control and direction characters
+		"b\u200bob@acme.example", "bob\u200d@acme.example", "bob@acme\u200c.example", "\ufeffbob@acme.example",
+		"bob\u00ad@acme.example", "bob@acme.example\u200e", "\u202ebob@acme.example", "bob\u2066@acme.example",
+		"bob\ufe0f@acme.example", "bob\u034f@acme.example", "bob\u3164@acme.example", "bob\x1b[31m@acme.example",
+		"bob\u00a0@acme.example", "bob\ue000@acme.example", "bob\xff@acme.example",
+		// RFC 5321 limits
+		strings.Repeat("a", 65) + "@x.example",
+		strings.Repeat("é", 33) + "@x.example", // 66 octets
+		"a@" + strings.Repeat("b", 64) + ".com",
+		"a@" + strings.Repeat(strings.Repeat("c", 60)+".", 5) + "com",
 	}
 	for _, s := range bad {
-		if _, err := app.CheckEmail(s); app.CodeOf(err) != app.EInvalid {
-			t.Errorf("CheckEmail(%q) accepted", s)
+		if got, err := app.CheckEmail(s); app.CodeOf(err) != app.EInvalid {
+			t.Errorf("CheckEmail(%q) = %q, accepted", s, got)
 		}
 	}
-	if app.EmailKey(" Jeanne@ACME.example ") != "jeanne@acme.example" {
-		t.Error("EmailKey does not trim and lower-case")
+}
+
+// TestLimitsAreNamed: an address too long says which part and the limit.
+func TestLimitsAreNamed(t *testing.T) {
+	for in, want := range map[string]string{
+		strings.Repeat("a", 65) + "@x.example":  "64",
+		"a@" + strings.Repeat("b", 64) + ".com": "63",
+	} {
+		_, err := app.CheckEmail(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckEmail(%q): %v, want the limit %s named", in, err, want)
+		}
 	}
+}
+
+func FuzzCheckEmail(f *testing.F) {
+	for _, s := range []string{"bob@acme.example", "Bob＠ACME.example.", "jo@xn--caf-dma.example", "a@b", "ǅ@x.example", "İ@x.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := app.CheckEmail(s)
+		if err != nil {
+			return
+		}
+		if again, err := app.CheckEmail(c); err != nil || again != c {
+			t.Errorf("CheckEmail(%q) = %q, then %q, %v", s, c, again, err)
+		}
+		if app.EmailKey(s) != c || app.EmailKey(c) != c {
+			t.Errorf("EmailKey disagrees with CheckEmail for %q", s)
+		}
+	})
 }
 
 func TestPasswordState(t *testing.T) {

@@ -75,7 +75,7 @@ func lastActiveAdmin(tx Tx, u User) (bool, error) {
 	if !u.IsAdmin() || u.Disabled {
 		return false, nil
 	}
-	admins, err := tx.ActiveAdmins()
+	admins, err := tx.ActiveAdmins(2) // whether another one exists, whatever their number
 	if err != nil {
 		return false, err
 	}

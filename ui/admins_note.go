@@ -46,12 +46,13 @@ func (s *session) newAdminsNote(sc *scope, lead string) *adminsNote {
 func (n *adminsNote) load(limit int) {
 	var (
 		admins []app.User
-		more   bool
+		total  int
 		err    error
 	)
 	n.sc.do(func(ctx context.Context) {
-		admins, more, err = n.s.svc.Administrators(ctx, limit)
+		admins, total, err = n.s.svc.Administrators(ctx, limit)
 	}, func() {
+		more := total > len(admins)
 		if err != nil {
 			n.text.SetText(n.lead + " " + lang.L("Ask the person who looks after Sésame in your company."))
 			return

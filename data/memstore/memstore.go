@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mtibben/confusables"
+
 	"sesame/app"
 )
 
@@ -24,12 +26,20 @@ type Store struct {
 type state struct {
 	users    map[int64]app.User
 	nextID   int64
-	history  map[int64][]string // newest first
+	history  map[int64][]entry // newest first
 	throttle map[string]app.Throttle
 	settings map[string]string
 	audit    []app.AuditEvent
 	mail     []app.OutboxMessage // index = ID-1
 	codes    map[int64]app.RecoveryCode
+	sends    map[int64][]time.Time // recovery codes sent, oldest first
+	looks    map[int64]string      // user ID → LookAlikeKey of the login
+}
+
+// entry is a hash of the password history.
+type entry struct {
+	hash      string
+	temporary bool
 }
 
 var _ app.Store = (*Store)(nil)
@@ -37,17 +47,23 @@ var _ app.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{state: state{
-		users: map[int64]app.User{}, nextID: 1, history: map[int64][]string{},
+		users: map[int64]app.User{}, nextID: 1, history: map[int64][]entry{},
 		throttle: map[string]app.Throttle{}, settings: map[string]string{}, codes: map[int64]app.RecoveryCode{},
+		sends: map[int64][]time.Time{}, looks: map[int64]string{},
 	}}
 }
 
 func (s state) clone() state {
 	c := s
 	c.users = maps.Clone(s.users)
-	c.history = make(map[int64][]string, len(s.history))
+	c.history = make(map[int64][]entry, len(s.history))
 	for k, v := range s.history {
 		c.history[k] = slices.Clone(v)
+	}
+	c.looks = maps.Clone(s.looks)
+	c.sends = make(map[int64][]time.Time, len(s.sends))
+	for k, v := range s.sends {
+		c.sends[k] = slices.Clone(v)
 	}
 	c.throttle = maps.Clone(s.throttle)
 	c.settings = maps.Clone(s.settings)
@@ -97,8 +113,19 @@ func notFound(email string) error {
 	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", email)
 }
 
+// lookAlikeKey is the key under which logins that look alike meet.
+func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Skeleton, email) }
+
+// withLock fills what reads of a user join: its lock and its look-alikes.
 func (t *tx) withLock(u app.User) app.User {
 	u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
+	u.HasLookAlike = false
+	for id, key := range t.st.looks {
+		if id != u.ID && key == t.st.looks[u.ID] {
+			u.HasLookAlike = true
+			break
+		}
+	}
 	return u
 }
 
@@ -127,8 +154,9 @@ func (t *tx) CreateUser(u *app.User) error {
 	u.ID = t.st.nextID
 	t.st.nextID++
 	stored := *u
-	stored.LockedUntil = time.Time{}
+	stored.LockedUntil, stored.HasLookAlike = time.Time{}, false
 	t.st.users[u.ID] = stored
+	t.st.looks[u.ID] = lookAlikeKey(u.Email)
 	return nil
 }
 
@@ -137,12 +165,13 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return app.Errorf(app.ENotFound, "No such user.")
 	}
 	stored := *u
-	stored.LockedUntil = time.Time{}
+	stored.LockedUntil, stored.HasLookAlike = time.Time{}, false
 	t.st.users[u.ID] = stored
+	t.st.looks[u.ID] = lookAlikeKey(u.Email)
 	return nil
 }
 
-func (t *tx) CountUsers() (int, error) { return len(t.st.users), nil }
+func (t *tx) HasUsers() (bool, error) { return len(t.st.users) > 0, nil }
 
 func (t *tx) sorted() []app.User {
 	out := slices.Collect(maps.Values(t.st.users))
@@ -158,10 +187,26 @@ func (t *tx) sorted() []app.User {
 	return out
 }
 
-func (t *tx) ActiveAdmins() ([]app.User, error) {
+func (t *tx) ActiveAdmins(limit int) ([]app.User, error) {
 	var out []app.User
 	for _, u := range t.sorted() {
-		if u.IsAdmin() && !u.Disabled {
+		if u.IsAdmin() && !u.Disabled && len(out) < limit {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) CountActiveAdmins(atMost int) (int, error) {
+	admins, err := t.ActiveAdmins(atMost)
+	return len(admins), err
+}
+
+func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
+	key := lookAlikeKey(email)
+	var out []app.User
+	for _, u := range t.sorted() {
+		if u.ID != exceptID && t.st.looks[u.ID] == key && len(out) < limit {
 			out = append(out, u)
 		}
 	}
@@ -205,13 +250,30 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 }
 
 func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
-	h := t.st.history[userID]
-	return slices.Clone(h[:min(limit, len(h))]), nil
+	var out []string
+	kept := map[bool]int{}
+	for _, e := range t.st.history[userID] {
+		if kept[e.temporary] < limit {
+			kept[e.temporary]++
+			out = append(out, e.hash)
+		}
+	}
+	return out, nil
 }
 
-func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, keep int) error {
-	h := append([]string{hash}, t.st.history[userID]...)
-	t.st.history[userID] = h[:min(keep, len(h))]
+func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error {
+	h := append([]entry{{hash, temporary}}, t.st.history[userID]...)
+	var out []entry
+	n := 0
+	for _, e := range h {
+		if e.temporary == temporary {
+			if n++; n > keep {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	t.st.history[userID] = out
 	return nil
 }
 
@@ -227,13 +289,17 @@ func (t *tx) ClearThrottle(key string) error {
 	return nil
 }
 
-func (t *tx) PurgeThrottle(before time.Time) error {
+func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
+	var refused []app.Throttle
 	for k, th := range t.st.throttle {
 		if th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
+			if th.Refused > 0 {
+				refused = append(refused, th)
+			}
 			delete(t.st.throttle, k)
 		}
 	}
-	return nil
+	return refused, nil
 }
 
 func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
@@ -333,5 +399,27 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 
 func (t *tx) DeleteRecoveryCode(userID int64) error {
 	delete(t.st.codes, userID)
+	return nil
+}
+
+func (t *tx) RecoveryCodesSent(userID int64, since time.Time) (int, time.Time, error) {
+	n, last := 0, time.Time{}
+	for _, at := range t.st.sends[userID] {
+		if !at.Before(since) {
+			n++
+		}
+		last = at
+	}
+	return n, last, nil
+}
+
+func (t *tx) NoteRecoveryCodeSent(userID int64, at time.Time) error {
+	var kept []time.Time
+	for _, s := range t.st.sends[userID] {
+		if !s.Before(at.Add(-24 * time.Hour)) {
+			kept = append(kept, s)
+		}
+	}
+	t.st.sends[userID] = append(kept, at)
 	return nil
 }

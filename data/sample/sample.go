@@ -192,7 +192,7 @@ func OpenSQLite(dir string, n int, seed int64) (*sqlite.DB, time.Duration, error
 	}
 	var count int
 	if err := db.Read(context.Background(), func(tx app.Tx) error {
-		count, err = tx.CountUsers()
+		count, err = tx.CountMatching("", n+1)
 		return err
 	}); err != nil || count == n {
 		return db, 0, err

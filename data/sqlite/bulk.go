@@ -62,8 +62,8 @@ func (t *tx) loadUsers(ctx context.Context, users iter.Seq[app.User], n int) (in
 	// them all at once, far faster than placing each one.
 	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO users (id, email, email_key, name, role, has_mailbox,
 		recovery_email, disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at,
-		last_signin_at, created_at, updated_at, sort_key, search_text, rank)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1)
+		last_signin_at, created_at, updated_at, sort_key, search_text, rank, look_alike_key)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1, ?18)
 		ON CONFLICT (email_key) DO NOTHING`)
 	if err != nil {
 		return 0, app.Internal(err)
@@ -84,7 +84,7 @@ insert:
 			r, err := stmt.ExecContext(ctx, id, u.Email, u.key, u.Name, string(u.Role), u.HasMailbox,
 				u.RecoveryEmail, u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt),
 				timeArg(u.PasswordChangedAt), timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt),
-				u.sortKey, u.text)
+				u.sortKey, u.text, u.look)
 			if err != nil {
 				return 0, app.Internal(err)
 			}
@@ -114,7 +114,7 @@ insert:
 // keyedUser is a user with the keys under which it is stored.
 type keyedUser struct {
 	app.User
-	key, sortKey, text string
+	key, sortKey, text, look string
 }
 
 // keyedBatches reads users in batches whose keys are computed on every
@@ -153,6 +153,7 @@ func keyedBatches(users iter.Seq[app.User]) (batches <-chan []keyedUser, stop fu
 				for i := range b.users {
 					u := &b.users[i]
 					u.key, u.sortKey, u.text = app.EmailKey(u.Email), app.SortKey(&u.User), searchText(&u.User)
+					u.look = lookAlikeKey(u.Email)
 				}
 				close(b.done)
 			}
@@ -183,7 +184,12 @@ func keyedBatches(users iter.Seq[app.User]) (batches <-chan []keyedUser, stop fu
 func Fingerprint() (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "index %s\n", gramDoc("ab"))
-	err := fs.WalkDir(migrations, "migrations", func(path string, d fs.DirEntry, err error) error {
+	names, err := steps()
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "steps %v\n", names)
+	err = fs.WalkDir(migrations, "migrations", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

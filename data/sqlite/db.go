@@ -7,6 +7,11 @@
 // failing with "database is locked"; reads go through a pool of query-only
 // connections that, thanks to WAL, never wait for a writer.
 //
+// A file is opened only once it is known to be Sésame's (see inspect.go):
+// another program's file, a device or a pipe is refused untouched. A
+// database opened for reading only (OpenReadOnly) takes no lock and runs no
+// migration unless its schema is behind this version.
+//
 // Times are stored as INTEGER nanoseconds since the Unix epoch, UTC; the zero
 // time.Time is stored as NULL. Every time comes back exactly as stored, in
 // UTC. Times outside the range of int64 nanoseconds (years 1678 to 2261) are
@@ -18,14 +23,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -74,8 +76,10 @@ func connectHook(c *sqlite3.SQLiteConn) error {
 // DB is an open Sésame database. It implements app.Store and is safe for
 // concurrent use.
 type DB struct {
-	write *sql.DB // one connection: writes are serialized anyway
+	path  string
+	write *sql.DB // one connection: writes are serialized anyway; nil when read-only
 	read  *sql.DB // query-only connections
+	notes []string
 }
 
 var _ app.Store = (*DB)(nil)
@@ -90,50 +94,83 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "sesame", "sesame.db"), nil
 }
 
-// Open opens the database at path, creating it (and its folder) if needed,
-// readable by its owner only, and brings its schema up to date.
+// Open opens the database at path for reading and writing, creating it (and
+// its folder) if it does not exist, readable by its owner only, and brings
+// its schema up to date: the write lock is taken only when it is behind.
+// A file that is not a Sésame database is refused and left as it is.
 func Open(path string) (*DB, error) {
-	db, err := open(path)
-	switch {
-	case errors.Is(err, errNewer):
-		return nil, &app.Error{Code: app.EInternal, Err: err,
-			Message: app.Msg("The database {{.Path}} was written by a newer version of Sésame: use that version.", "Path", path)}
-	case err != nil:
-		return nil, &app.Error{Code: app.EInternal, Message: app.Msg("The database {{.Path}} cannot be opened.", "Path", path), Err: err}
+	db, err := open(path, true)
+	if err != nil {
+		return nil, explain(path, err)
 	}
 	return db, nil
 }
 
-func open(path string) (*DB, error) {
+// OpenReadOnly opens an existing database for reading: nothing is created,
+// no lock is taken and no migration runs, unless the schema is behind this
+// version (then it is brought up to date first, as Open would). Write on it
+// fails.
+func OpenReadOnly(path string) (*DB, error) {
+	db, err := open(path, false)
+	if errors.Is(err, errBehind) {
+		var rw *DB
+		if rw, err = open(path, true); err == nil {
+			rw.Close()
+			db, err = open(path, false)
+		}
+	}
+	if err != nil {
+		return nil, explain(path, err)
+	}
+	return db, nil
+}
+
+// Notes returns what opening the database found for a person to know: the
+// logins that a migration could not bring to their canonical form.
+func (db *DB) Notes() []string { return db.notes }
+
+func open(path string, write bool) (*DB, error) {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := createFile(path); err != nil {
-		return nil, err
-	}
-	db := &DB{}
-	db.write, err = sql.Open(driverName, dsn(path,
-		"_journal_mode", "WAL",
-		"_foreign_keys", "on",
-		"_synchronous", "FULL", // a password change survives a power cut
-		"_txlock", "immediate"))
+	fresh, err := inspect(path, write)
 	if err != nil {
 		return nil, err
 	}
-	db.write.SetMaxOpenConns(1)
-	db.write.SetMaxIdleConns(1)
-	if err := db.migrate(context.Background()); err != nil {
-		db.write.Close()
-		return nil, err
+	db := &DB{path: path}
+	if write {
+		db.write, err = sql.Open(driverName, dsn(path,
+			"_foreign_keys", "on",
+			"_synchronous", "FULL", // a password change survives a power cut
+			"_txlock", "immediate"))
+		if err != nil {
+			return nil, err
+		}
+		db.write.SetMaxOpenConns(1)
+		db.write.SetMaxIdleConns(1)
+		if err := db.prepare(context.Background(), fresh); err != nil {
+			db.write.Close()
+			return nil, err
+		}
 	}
-	db.read, err = sql.Open(driverName, dsn(path, "_query_only", "on", "_txlock", "deferred"))
+	params := []string{"_query_only", "on", "_txlock", "deferred"}
+	if !write {
+		params = append(params, "mode", "ro")
+	}
+	db.read, err = sql.Open(driverName, dsn(path, params...))
 	if err != nil {
-		db.write.Close()
+		db.Close()
 		return nil, err
 	}
 	db.read.SetMaxOpenConns(readConns)
 	db.read.SetMaxIdleConns(readConns)
+	if !write {
+		if err := db.checkVersion(context.Background(), db.read); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := db.read.Ping(); err != nil {
 		db.Close()
 		return nil, err
@@ -141,27 +178,24 @@ func open(path string) (*DB, error) {
 	return db, nil
 }
 
-// createFile makes the folder (0700) and the file (0600) before SQLite opens
-// it, so that the data is never readable by others, even for a moment.
-// SQLite gives its -wal and -shm files the mode of the database file.
-func createFile(path string) error {
-	dir := filepath.Dir(path)
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-		if err := os.Chmod(dir, 0o700); err != nil { // whatever the umask
+// prepare marks a new file as Sésame's before anything else is written in
+// it, turns on WAL, and migrates the schema if it is behind.
+func (db *DB) prepare(ctx context.Context, fresh bool) error {
+	if fresh {
+		// In the header of the main file, before WAL mode holds later
+		// pages back in the -wal file: inspect recognises it at once.
+		if _, err := db.write.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
 			return err
 		}
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	if _, err := db.write.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
+	err := db.checkVersion(ctx, db.write)
+	if errors.Is(err, errBehind) {
+		err = db.migrate(ctx)
 	}
-	return os.Chmod(path, 0o600)
+	return err
 }
 
 // dsn builds a file: URI with the settings common to every connection and
@@ -184,7 +218,14 @@ func dsn(path string, kv ...string) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	if err := errors.Join(db.read.Close(), db.write.Close()); err != nil {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
 		return app.Internal(err)
 	}
 	return nil
@@ -193,24 +234,32 @@ func (db *DB) Close() error {
 // Read runs fn in a read-only transaction: fn sees one consistent state of
 // the data, and any attempt to change it fails.
 func (db *DB) Read(ctx context.Context, fn func(app.Tx) error) error {
-	return run(ctx, db.read, func(t *tx) error { return fn(t) })
+	return db.run(ctx, db.read, func(t *tx) error { return fn(t) })
 }
 
 // Write runs fn in a write transaction, committed if fn returns nil and
 // rolled back if it returns an error or panics. Write transactions, from
 // this process or another, run one at a time.
 func (db *DB) Write(ctx context.Context, fn func(app.Tx) error) error {
-	return run(ctx, db.write, func(t *tx) error { return fn(t) })
+	return db.run(ctx, db.write, func(t *tx) error { return fn(t) })
 }
 
-func (db *DB) readTx(ctx context.Context, fn func(*tx) error) error { return run(ctx, db.read, fn) }
+func (db *DB) readTx(ctx context.Context, fn func(*tx) error) error { return db.run(ctx, db.read, fn) }
 
-func (db *DB) writeTx(ctx context.Context, fn func(*tx) error) error { return run(ctx, db.write, fn) }
+func (db *DB) writeTx(ctx context.Context, fn func(*tx) error) error {
+	return db.run(ctx, db.write, fn)
+}
 
-func run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
+// run runs fn in a transaction of pool. After a transaction that wiped a
+// secret, the write-ahead log is folded back into the database and emptied,
+// so that no earlier copy of the secret stays in the -wal file.
+func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
+	if pool == nil {
+		return app.Errorf(app.EInternal, "The database {{.Path}} is open for reading only.", "Path", db.path)
+	}
 	sqlTx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
-		return app.Internal(err)
+		return explainUse(db.path, app.Internal(err))
 	}
 	finished := false
 	defer func() {
@@ -218,79 +267,20 @@ func run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	err = fn(&tx{ctx: ctx, tx: sqlTx})
+	t := &tx{ctx: ctx, tx: sqlTx}
+	err = fn(t)
 	finished = true
 	if err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		return explainUse(db.path, err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return app.Internal(err)
+		return explainUse(db.path, app.Internal(err))
+	}
+	if t.wiped {
+		// Best effort: with readers holding an older snapshot the log
+		// cannot be emptied now; the next wipe tries again.
+		_, _ = pool.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
 	return nil
-}
-
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-// migrate applies, in name order, each migration not yet recorded in the
-// migrations table, each in its own transaction. Two processes opening the
-// same file at once are safe: the write lock is taken before the check.
-func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name TEXT PRIMARY KEY,
-		applied_at INTEGER NOT NULL
-	) STRICT`); err != nil {
-		return err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	slices.Sort(names)
-	for _, file := range names {
-		name := strings.TrimPrefix(file, "migrations/")
-		script, err := migrations.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		err = db.writeTx(ctx, func(t *tx) error {
-			var n int
-			if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			if _, err := t.tx.ExecContext(ctx, string(script)); err != nil {
-				return fmt.Errorf("migration %s: %w", name, err)
-			}
-			_, err := t.tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().UnixNano())
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return db.checkVersion(ctx, names)
-}
-
-// errNewer marks a database migrated by a newer version of Sésame.
-var errNewer = errors.New("database from a newer version")
-
-// checkVersion refuses a database that a newer version of Sésame has
-// migrated further than this one knows.
-func (db *DB) checkVersion(ctx context.Context, known []string) error {
-	rows, err := db.write.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return err
-		}
-		if !slices.Contains(known, "migrations/"+name) {
-			return fmt.Errorf("%w: unknown migration %s", errNewer, name)
-		}
-	}
-	return rows.Err()
 }

@@ -165,7 +165,7 @@ func countUsers(t testing.TB, db *sqlite.DB) int {
 	var n int
 	read(t, db, func(tx app.Tx) error {
 		var err error
-		n, err = tx.CountUsers()
+		n, err = tx.CountMatching("", 1<<30)
 		return err
 	})
 	return n
@@ -216,7 +216,7 @@ func TestWriteRollsBackOnPanic(t *testing.T) {
 func checkEmpty(t *testing.T, db *sqlite.DB) {
 	t.Helper()
 	read(t, db, func(tx app.Tx) error {
-		n, err := tx.CountUsers()
+		some, err := tx.HasUsers()
 		if err != nil {
 			return err
 		}
@@ -232,8 +232,8 @@ func checkEmpty(t *testing.T, db *sqlite.DB) {
 		if err != nil {
 			return err
 		}
-		if n != 0 || len(settings) != 0 || len(events) != 0 || len(page.Users) != 0 {
-			t.Errorf("after a rollback: %d users, %d settings, %d events, %d found", n, len(settings), len(events), len(page.Users))
+		if some || len(settings) != 0 || len(events) != 0 || len(page.Users) != 0 {
+			t.Errorf("after a rollback: users %v, %d settings, %d events, %d found", some, len(settings), len(events), len(page.Users))
 		}
 		return nil
 	})

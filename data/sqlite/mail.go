@@ -81,6 +81,8 @@ func (t *tx) UpdateMail(m *app.OutboxMessage) error {
 	if n, _ := r.RowsAffected(); n == 0 {
 		return app.Errorf(app.ENotFound, "No such message in the outbox.")
 	}
+	// A message that held a secret is wiped once sent or expired.
+	t.wiped = t.wiped || !m.SecretUntil.IsZero() && (m.State == app.MailSent || m.State == app.MailExpired)
 	return nil
 }
 
@@ -151,4 +153,38 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 func (t *tx) DeleteRecoveryCode(userID int64) error {
 	_, err := t.exec(`DELETE FROM recovery_codes WHERE user_id = ?`, userID)
 	return err
+}
+
+// RecoveryCodesSent counts the codes sent for the user since a time, and
+// gives the time of the last one.
+func (t *tx) RecoveryCodesSent(userID int64, since time.Time) (int, time.Time, error) {
+	var (
+		n    int
+		last time.Time
+	)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT (SELECT count(*) FROM recovery_sends WHERE user_id = ?1 AND sent_at >= ?2),
+		(SELECT max(sent_at) FROM recovery_sends WHERE user_id = ?1)`, userID, since.UnixNano()).Scan(&n, timeCol{&last})
+	if err != nil {
+		return 0, time.Time{}, app.Internal(err)
+	}
+	return n, last, nil
+}
+
+// NoteRecoveryCodeSent records a code sent for the user, and forgets those
+// sent more than a day before it, so that the table holds a day at most.
+func (t *tx) NoteRecoveryCodeSent(userID int64, at time.Time) error {
+	if err := checkTimes(at); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM recovery_sends WHERE user_id = ? AND sent_at < ?`, userID, at.Add(-24*time.Hour).UnixNano()); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO recovery_sends (user_id, sent_at) VALUES (?, ?)`, userID, at.UnixNano())
+	if isForeignKey(err) {
+		return noUser(userID)
+	}
+	if err != nil {
+		return app.Internal(err)
+	}
+	return nil
 }

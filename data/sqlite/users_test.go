@@ -199,8 +199,15 @@ func TestInvalidUsers(t *testing.T) {
 	}
 }
 
-func TestCountUsersAndActiveAdmins(t *testing.T) {
+func TestHasUsersAndActiveAdmins(t *testing.T) {
 	db := openDB(t)
+	read(t, db, func(tx app.Tx) error {
+		some, err := tx.HasUsers()
+		if some {
+			t.Error("HasUsers() on an empty database")
+		}
+		return err
+	})
 	admin := func(name, email string, disabled bool) app.User {
 		u := employee(name, email)
 		u.Role, u.Disabled = app.RoleAdmin, disabled
@@ -213,19 +220,36 @@ func TestCountUsersAndActiveAdmins(t *testing.T) {
 		admin("Bob Off", "bob@example.com", true),
 		admin("Abel Émile", "abel@example.com", false),
 	)
-	if n := countUsers(t, db); n != 5 {
-		t.Errorf("CountUsers() = %d, want 5", n)
-	}
 	read(t, db, func(tx app.Tx) error {
-		admins, err := tx.ActiveAdmins()
-		var names []string
-		for _, a := range admins {
-			names = append(names, a.Name)
+		if some, err := tx.HasUsers(); err != nil || !some {
+			t.Errorf("HasUsers() = %v, %v with 5 users", some, err)
 		}
-		if want := []string{"Abel Émile", "Émile Abel", "Zoé Zola"}; !reflect.DeepEqual(names, want) {
-			t.Errorf("ActiveAdmins() = %q, want %q", names, want)
+		for _, c := range []struct {
+			limit int
+			want  []string
+		}{
+			{10, []string{"Abel Émile", "Émile Abel", "Zoé Zola"}},
+			{2, []string{"Abel Émile", "Émile Abel"}},
+			{0, nil},
+		} {
+			admins, err := tx.ActiveAdmins(c.limit)
+			if err != nil {
+				return err
+			}
+			var names []string
+			for _, a := range admins {
+				names = append(names, a.Name)
+			}
+			if !reflect.DeepEqual(names, c.want) {
+				t.Errorf("ActiveAdmins(%d) = %q, want %q", c.limit, names, c.want)
+			}
 		}
-		return err
+		for atMost, want := range map[int]int{10: 3, 2: 2, 0: 0} {
+			if n, err := tx.CountActiveAdmins(atMost); err != nil || n != want {
+				t.Errorf("CountActiveAdmins(%d) = %d, %v; want %d", atMost, n, err, want)
+			}
+		}
+		return nil
 	})
 }
 
@@ -280,15 +304,15 @@ func TestPasswordHistory(t *testing.T) {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	write(t, db, func(tx app.Tx) error {
 		for i := range 7 {
-			if err := tx.AddPasswordHistory(ana, "h"+string(rune('0'+i)), base.Add(time.Duration(i)*time.Hour), 5); err != nil {
+			if err := tx.AddPasswordHistory(ana, "h"+string(rune('0'+i)), base.Add(time.Duration(i)*time.Hour), false, 5); err != nil {
 				return err
 			}
 		}
 		// Same instant: the later addition is the newer.
-		if err := tx.AddPasswordHistory(bob, "b0", base, 3); err != nil {
+		if err := tx.AddPasswordHistory(bob, "b0", base, false, 3); err != nil {
 			return err
 		}
-		return tx.AddPasswordHistory(bob, "b1", base, 3)
+		return tx.AddPasswordHistory(bob, "b1", base, false, 3)
 	})
 	read(t, db, func(tx app.Tx) error {
 		for _, c := range []struct {
@@ -312,7 +336,7 @@ func TestPasswordHistory(t *testing.T) {
 		}
 		return nil
 	})
-	write(t, db, func(tx app.Tx) error { return tx.AddPasswordHistory(ana, "h7", base.Add(time.Hour*7), 0) })
+	write(t, db, func(tx app.Tx) error { return tx.AddPasswordHistory(ana, "h7", base.Add(time.Hour*7), false, 0) })
 	read(t, db, func(tx app.Tx) error {
 		got, err := tx.PasswordHistory(ana, 10)
 		if len(got) != 0 {
@@ -320,8 +344,39 @@ func TestPasswordHistory(t *testing.T) {
 		}
 		return err
 	})
-	err := db.Write(t.Context(), func(tx app.Tx) error { return tx.AddPasswordHistory(999, "x", base, 5) })
+	err := db.Write(t.Context(), func(tx app.Tx) error { return tx.AddPasswordHistory(999, "x", base, false, 5) })
 	wantCode(t, err, app.ENotFound)
+}
+
+// TestTemporaryPasswordsKeepToThemselves: five temporary passwords in a row
+// do not push the user's own out of a history five deep, and are kept five
+// deep of their own.
+func TestTemporaryPasswordsKeepToThemselves(t *testing.T) {
+	db := openDB(t)
+	ana := createUsers(t, db, employee("Ana", "ana@example.com"))[0].ID
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
+	write(t, db, func(tx app.Tx) error {
+		for i, h := range []string{"own1", "own2"} {
+			if err := tx.AddPasswordHistory(ana, h, at(i), false, 5); err != nil {
+				return err
+			}
+		}
+		for i := range 7 {
+			if err := tx.AddPasswordHistory(ana, "temp"+string(rune('0'+i)), at(10+i), true, 5); err != nil {
+				return err
+			}
+		}
+		return tx.AddPasswordHistory(ana, "own3", at(20), false, 5)
+	})
+	read(t, db, func(tx app.Tx) error {
+		got, err := tx.PasswordHistory(ana, 5)
+		want := []string{"own3", "temp6", "temp5", "temp4", "temp3", "temp2", "own2", "own1"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("PasswordHistory = %q, want %q", got, want)
+		}
+		return err
+	})
 }
 
 func TestThrottle(t *testing.T) {
@@ -473,6 +528,7 @@ func TestPurgeThrottle(t *testing.T) {
 		{Key: "old-lock-ended@example.com", Failures: 6, LastFailure: cut.Add(-2 * time.Hour), LockedUntil: cut.Add(-time.Hour)},
 		{Key: "old-lock-running@example.com", Failures: 9, LastFailure: cut.Add(-2 * time.Hour), LockedUntil: cut.Add(time.Hour)},
 		{Key: "recent@example.com", Failures: 1, LastFailure: cut.Add(time.Minute)},
+		{Key: "refused@example.com", Failures: 5, LastFailure: cut.Add(-3 * time.Hour), LockedUntil: cut.Add(-2 * time.Hour), Refused: 40},
 	}
 	write(t, db, func(tx app.Tx) error {
 		for _, r := range records {
@@ -480,7 +536,12 @@ func TestPurgeThrottle(t *testing.T) {
 				return err
 			}
 		}
-		return tx.PurgeThrottle(cut)
+		refused, err := tx.PurgeThrottle(cut)
+		if len(refused) != 1 || refused[0].Key != "refused@example.com" || refused[0].Refused != 40 ||
+			!refused[0].LockedUntil.Equal(cut.Add(-2*time.Hour)) {
+			t.Errorf("PurgeThrottle returned %+v, want the record with 40 refused attempts", refused)
+		}
+		return err
 	})
 	read(t, db, func(tx app.Tx) error {
 		for _, r := range records {

@@ -103,6 +103,33 @@ var commands = []*command{
 // groups are the first words of commands that take a second one.
 var groups = map[string]bool{"users": true, "dev": true, "mail": true, "recover": true}
 
+// readCommands only read the database (settings does too, without a value).
+var readCommands = map[string]bool{"users list": true, "users show": true, "audit": true, "mail status": true}
+
+// ReadOnly reports whether a command line (without the program's own
+// flags) only reads the database, so that it can be opened without the
+// write lock: users list and show, audit, mail status, settings without a
+// value, and whatever runs no command (help, a usage error).
+func ReadOnly(args []string) bool {
+	if len(args) == 0 || IsHelp(args[0]) {
+		return true
+	}
+	cmd, rest, err := lookup(args)
+	if err != nil {
+		return true
+	}
+	if cmd.name == "settings" {
+		n := 0
+		for _, a := range rest {
+			if !strings.HasPrefix(a, "-") || a == "-" {
+				n++
+			}
+		}
+		return n < 2
+	}
+	return readCommands[cmd.name]
+}
+
 // IsHelp reports whether an argument asks for the usage.
 func IsHelp(arg string) bool {
 	switch arg {

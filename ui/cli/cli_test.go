@@ -324,7 +324,7 @@ func TestUserJSON(t *testing.T) {
 		},
 	}
 	keys := []string{
-		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "mailbox", "name",
+		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "look_alike", "mailbox", "name",
 		"password_changed_at", "recovery_email", "role", "state", "temporary_expires_at",
 	}
 	for _, tt := range tests {

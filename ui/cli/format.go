@@ -53,6 +53,7 @@ type userJSON struct {
 	Locked             bool    `json:"locked"`
 	LockedUntil        *string `json:"locked_until"` // null unless locked now
 	Disabled           bool    `json:"disabled"`
+	LookAlike          bool    `json:"look_alike"` // another login looks like this one
 	LastSignInAt       *string `json:"last_signin_at"`
 	PasswordChangedAt  *string `json:"password_changed_at"`
 	CreatedAt          *string `json:"created_at"`
@@ -68,6 +69,7 @@ func toJSON(u app.User, now time.Time) userJSON {
 		State:             string(u.State(now)),
 		Locked:            u.Locked(now),
 		Disabled:          u.Disabled,
+		LookAlike:         u.HasLookAlike,
 		LastSignInAt:      jsonTime(u.LastSignInAt),
 		PasswordChangedAt: jsonTime(u.PasswordChangedAt),
 		CreatedAt:         jsonTime(u.CreatedAt),

@@ -17,6 +17,7 @@ func runUsersAdd(c *call) error {
 	recovery := fs.String("recovery", "", "a recovery e-mail `ADDR`, other than the login")
 	fromStdin := fs.Bool("password-stdin", false, "read the temporary password from the first line of stdin instead of generating one")
 	send := fs.Bool("send", false, "mail the temporary password to the recovery address instead of printing it")
+	similar := fs.Bool("allow-similar", false, "create the user although the login or ADDR looks like an existing login")
 	pos, err := c.parse(fs, "EMAIL")
 	if err != nil {
 		return err
@@ -27,7 +28,8 @@ func runUsersAdd(c *call) error {
 	if err := c.requireSetUp(); err != nil {
 		return err
 	}
-	n := app.NewUser{Email: pos[0], Name: *name, Role: app.RoleEmployee, HasMailbox: !*noMailbox, RecoveryEmail: *recovery, SendToRecovery: *send}
+	n := app.NewUser{Email: pos[0], Name: *name, Role: app.RoleEmployee, HasMailbox: !*noMailbox, RecoveryEmail: *recovery,
+		SendToRecovery: *send, AllowSimilar: *similar}
 	if *admin {
 		n.Role = app.RoleAdmin
 	}
@@ -40,7 +42,7 @@ func runUsersAdd(c *call) error {
 	}
 	u, temp, err := c.svc().CreateUser(c.ctx, c.env.Actor, n)
 	if err != nil {
-		return err
+		return c.similarHint(err)
 	}
 	if !*fromStdin && !*send {
 		c.printf("%s\n", temp.Plaintext)
@@ -92,7 +94,11 @@ func runUsersList(c *call) error {
 	tw := c.table()
 	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
 	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, stateWords(u, now))
+		state := stateWords(u, now)
+		if u.HasLookAlike {
+			state = "look-alike login; " + state // users show names the others
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, state)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -133,9 +139,18 @@ func runUsersShow(c *call) error {
 	if !u.HasMailbox {
 		mailbox = "no (fictitious address: nothing is mailed to it)"
 	}
+	looks := "no"
+	if u.HasLookAlike {
+		others, err := c.svc().LookAlikes(c.ctx, u.Email, 5)
+		if err != nil {
+			return err
+		}
+		looks = emails(others)
+	}
 	tw := c.table()
 	for _, row := range [][2]string{
 		{"email", u.Email},
+		{"looks like", looks},
 		{"name", u.Name},
 		{"role", string(u.Role)},
 		{"mailbox", mailbox},
@@ -190,6 +205,7 @@ func runUsersReset(c *call) error {
 func runUsersSetRecovery(c *call) error {
 	fs := c.flags()
 	remove := fs.Bool("clear", false, "remove the recovery e-mail")
+	similar := fs.Bool("allow-similar", false, "set ADDR although it looks like a login")
 	pos, err := c.parseAny(fs)
 	if err != nil {
 		return err
@@ -210,9 +226,9 @@ func runUsersSetRecovery(c *call) error {
 			return usagef("the recovery address is empty: to remove it, use --clear")
 		}
 	}
-	res, err := c.update(pos[0], app.UserChange{RecoveryEmail: &addr})
+	res, err := c.update(pos[0], app.UserChange{RecoveryEmail: &addr, AllowSimilar: *similar})
 	if err != nil {
-		return err
+		return c.similarHint(err)
 	}
 	switch {
 	case len(res.Changed) == 0 && *remove:
@@ -288,6 +304,27 @@ func runUsersRole(c *call) error {
 	}
 	c.printf("%s is now %s\n", res.User.Email, role)
 	return nil
+}
+
+// similarHint adds to a refused look-alike address how to confirm it.
+func (c *call) similarHint(err error) error {
+	if app.CodeOf(err) != app.ELookAlike {
+		return err
+	}
+	c.notef("sesame: %s\nIf the address is right, run the command again with --allow-similar.\n", message(err))
+	return exitStatus(exitError)
+}
+
+// emails lists the logins of users, comma-separated.
+func emails(users []app.User) string {
+	out := ""
+	for i, u := range users {
+		if i > 0 {
+			out += ", "
+		}
+		out += u.Email
+	}
+	return out
 }
 
 // update saves a change of one user as the command line's actor.

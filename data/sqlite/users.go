@@ -1,0 +1,237 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/mtibben/confusables"
+
+	"sesame/app"
+)
+
+// userCols are the columns of a user read with its throttling state and
+// whether another login looks like it (one probe of an index); the queries
+// that select them name users u and throttle t.
+const (
+	userCols = `u.id, u.email, u.name, u.role, u.has_mailbox, u.recovery_email, u.disabled,
+		u.password_hash, u.password_temporary, u.temporary_expires_at, u.password_changed_at,
+		u.last_signin_at, u.created_at, u.updated_at, t.locked_until,
+		EXISTS (SELECT 1 FROM users o WHERE o.look_alike_key = u.look_alike_key AND o.id <> u.id), u.sort_key`
+	userJoin = `users u LEFT JOIN throttle t ON t.key = u.email_key`
+)
+
+// lookAlikeKey is the key under which logins that look alike meet, with the
+// data of Unicode's confusables.txt.
+func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Skeleton, email) }
+
+// scanUser reads userCols into a user and its sort key.
+func scanUser(s interface{ Scan(...any) error }) (app.User, string, error) {
+	var u app.User
+	var sortKey string
+	err := s.Scan(&u.ID, &u.Email, &u.Name, (*string)(&u.Role), &u.HasMailbox, &u.RecoveryEmail, &u.Disabled,
+		&u.PasswordHash, &u.PasswordTemporary, timeCol{&u.TemporaryExpiresAt}, timeCol{&u.PasswordChangedAt},
+		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
+	return u, sortKey, err
+}
+
+// queryUsers runs a query selecting userCols.
+func (t *tx) queryUsers(query string, args ...any) (users []app.User, sortKeys []string, err error) {
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, nil, app.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, k, err := scanUser(rows)
+		if err != nil {
+			return nil, nil, app.Internal(err)
+		}
+		users = append(users, u)
+		sortKeys = append(sortKeys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, app.Internal(err)
+	}
+	return users, sortKeys, nil
+}
+
+func (t *tx) oneUser(notFound *app.Error, query string, args ...any) (app.User, error) {
+	u, _, err := scanUser(t.tx.QueryRowContext(t.ctx, query, args...))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return app.User{}, notFound
+	case err != nil:
+		return app.User{}, app.Internal(err)
+	}
+	return u, nil
+}
+
+func noLogin(email string) *app.Error {
+	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", strings.TrimSpace(email))
+}
+
+func noUser(id int64) *app.Error {
+	return app.Errorf(app.ENotFound, "No user has the number {{.ID}}.", "ID", id)
+}
+
+func loginTaken(email string) *app.Error {
+	return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", strings.TrimSpace(email))
+}
+
+// UserByEmail returns the user whose login has the same EmailKey as email.
+func (t *tx) UserByEmail(email string) (app.User, error) {
+	return t.oneUser(noLogin(email), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.email_key = ?`, app.EmailKey(email))
+}
+
+// UserByID returns the user with this ID.
+func (t *tx) UserByID(id int64) (app.User, error) {
+	return t.oneUser(noUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ?`, id)
+}
+
+// searchText is what search compares a query with: the folded name, login
+// and recovery e-mail. NUL is dropped, as the search index cannot hold it.
+func searchText(u *app.User) string {
+	return cleanText(app.FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
+}
+
+func checkUser(u *app.User) error {
+	if app.EmailKey(u.Email) == "" {
+		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
+	}
+	return checkTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt)
+}
+
+// loginOwner returns the ID of the user whose login has this key, 0 if none.
+func (t *tx) loginOwner(key string) (int64, error) {
+	id, _, err := t.queryInt64(`SELECT id FROM users WHERE email_key = ?`, key)
+	return id, err
+}
+
+// CreateUser stores u with a new ID, which it sets in u.
+func (t *tx) CreateUser(u *app.User) error {
+	if err := checkUser(u); err != nil {
+		return err
+	}
+	key := app.EmailKey(u.Email)
+	owner, err := t.loginOwner(key)
+	if err != nil {
+		return err
+	}
+	if owner != 0 {
+		return loginTaken(u.Email)
+	}
+	// The ID is chosen here, as SQLite would, because the rank depends on it.
+	last, _, err := t.queryInt64(`SELECT coalesce(max(id), 0) FROM users`)
+	if err != nil {
+		return err
+	}
+	id := last + 1
+	sortKey, text := app.SortKey(u), searchText(u)
+	rank, err := t.place(sortKey, id)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
+		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
+		created_at, updated_at, sort_key, search_text, rank, look_alike_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
+		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email))
+	if err != nil {
+		return err
+	}
+	if err := t.indexUser(rank, text); err != nil {
+		return err
+	}
+	u.ID = id
+	return nil
+}
+
+// UpdateUser stores every field of u, found by its ID.
+func (t *tx) UpdateUser(u *app.User) error {
+	if err := checkUser(u); err != nil {
+		return err
+	}
+	var oldSortKey, oldText string
+	var oldRank int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT sort_key, search_text, rank FROM users WHERE id = ?`, u.ID).
+		Scan(&oldSortKey, &oldText, &oldRank)
+	if errors.Is(err, sql.ErrNoRows) {
+		return noUser(u.ID)
+	}
+	if err != nil {
+		return app.Internal(err)
+	}
+	key := app.EmailKey(u.Email)
+	owner, err := t.loginOwner(key)
+	if err != nil {
+		return err
+	}
+	if owner != 0 && owner != u.ID {
+		return loginTaken(u.Email)
+	}
+	sortKey, text := app.SortKey(u), searchText(u)
+	rank := oldRank
+	if text != oldText || sortKey != oldSortKey {
+		if err := t.unindexUser(oldRank); err != nil {
+			return err
+		}
+	}
+	if sortKey != oldSortKey {
+		// Take the user out of the order before finding its new place,
+		// which may renumber its neighbours.
+		if _, err := t.exec(`UPDATE users SET rank = -id WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
+		if rank, err = t.place(sortKey, u.ID); err != nil {
+			return err
+		}
+	}
+	_, err = t.exec(`UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, has_mailbox = ?, recovery_email = ?,
+		disabled = ?, password_hash = ?, password_temporary = ?, temporary_expires_at = ?, password_changed_at = ?,
+		last_signin_at = ?, created_at = ?, updated_at = ?, sort_key = ?, search_text = ?, rank = ?, look_alike_key = ?
+		WHERE id = ?`,
+		u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
+		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
+		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email), u.ID)
+	if err != nil {
+		return err
+	}
+	if text != oldText || sortKey != oldSortKey {
+		return t.indexUser(rank, text)
+	}
+	return nil
+}
+
+// HasUsers reports whether there is any user: one row read, however many.
+func (t *tx) HasUsers() (bool, error) {
+	_, ok, err := t.queryInt64(`SELECT 1 FROM users LIMIT 1`)
+	return ok, err
+}
+
+// ActiveAdmins lists up to limit administrators who are not disabled, by
+// name, through the index of active administrators.
+func (t *tx) ActiveAdmins(limit int) ([]app.User, error) {
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM users u INDEXED BY users_active_admins
+		LEFT JOIN throttle t ON t.key = u.email_key
+		WHERE u.role = 'admin' AND u.disabled = 0 ORDER BY u.sort_key, u.id LIMIT ?`, limit)
+	return users, err
+}
+
+// CountActiveAdmins counts the administrators who are not disabled,
+// stopping at atMost.
+func (t *tx) CountActiveAdmins(atMost int) (int, error) {
+	n, _, err := t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users INDEXED BY users_active_admins
+		WHERE role = 'admin' AND disabled = 0 LIMIT ?)`, atMost)
+	return int(n), err
+}
+
+// LookAlikes lists up to limit users other than exceptID whose login has
+// the look-alike key of email, by name, through its index.
+func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
+	users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
+		WHERE u.look_alike_key = ? AND u.id <> ? ORDER BY u.sort_key, u.id LIMIT ?`, lookAlikeKey(email), exceptID, limit)
+	return users, err
+}
