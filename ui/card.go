@@ -431,12 +431,22 @@ func (c *cardView) save(ch app.UserChange) {
 	svc, actor, email := c.s.svc, c.u.admin.actor, c.user.Email
 	c.sc.busy(c.setBusy, func(ctx context.Context) {
 		res, err = svc.UpdateUser(ctx, actor, email, ch)
-	}, func() { c.onUpdated(res, err, ch.SendToRecovery) })
+	}, func() { c.onUpdated(res, err, ch) })
 }
 
 // onUpdated shows what Update did; sent says that the new password was
-// queued for the recovery e-mail.
-func (c *cardView) onUpdated(res app.UpdateResult, err error, sent bool) {
+// queued for the recovery e-mail. A recovery address that looks like a
+// login (one letter for another a person would not see) is asked about,
+// and saved once confirmed.
+func (c *cardView) onUpdated(res app.UpdateResult, err error, ch app.UserChange) {
+	if app.CodeOf(err) == app.ELookAlike && !ch.AllowSimilar {
+		c.question.ask(c.s.errorText(err), lang.L("Save it as it is"), func() {
+			ch.AllowSimilar = true
+			c.save(ch)
+		})
+		return
+	}
+	sent := ch.SendToRecovery
 	if err != nil {
 		say(c.problem, c.s.errorText(err))
 		if app.CodeOf(err) == app.EPolicy && c.customBox.Visible() {

@@ -46,8 +46,9 @@ type addUserView struct {
 	another *button
 	handed  *fyne.Container
 
-	busy    bool
-	content fyne.CanvasObject
+	question *question // whether a login that looks like another is right
+	busy     bool
+	content  fyne.CanvasObject
 }
 
 // newAddUser builds the form in sc, with the settings as last read (the
@@ -75,6 +76,7 @@ func (s *session) newAddUser(sc *scope, u *usersView) *addUserView {
 	v.create = s.newButton(lang.L("Create the user"), widget.HighImportance, v.onCreate)
 	v.problem = notice(widget.DangerImportance)
 	v.activity = newActivity()
+	v.question = s.newQuestion(lang.L("Check it"))
 
 	recovery := container.NewVBox(field(lang.L("Recovery e-mail (optional)"), v.recovery), v.recoveryIssue,
 		checkRow(v.send, lang.L("Send the temporary password to the recovery e-mail instead of showing it")), v.sendWhy)
@@ -90,6 +92,7 @@ func (s *session) newAddUser(sc *scope, u *usersView) *addUserView {
 		recovery,
 		paragraph(lang.L("The user gets a temporary password, generated now and shown once, to hand over: they choose their own at the first sign-in.")),
 		v.problem,
+		v.question.box,
 		buttons(v.create, v.activity),
 	)
 
@@ -204,6 +207,12 @@ func (v *addUserView) onCreate() {
 		n.RecoveryEmail = v.recovery.Text
 		n.SendToRecovery = v.send.Checked && v.sendProblem() == ""
 	}
+	v.createUser(n)
+}
+
+// createUser creates the user n. A login or recovery address that looks like
+// another login is asked about, and created once confirmed.
+func (v *addUserView) createUser(n app.NewUser) {
 	say(v.problem, "")
 	var (
 		user app.User
@@ -214,6 +223,13 @@ func (v *addUserView) onCreate() {
 	v.sc.busy(v.setBusy, func(ctx context.Context) {
 		user, temp, err = svc.CreateUser(ctx, actor, n)
 	}, func() {
+		if app.CodeOf(err) == app.ELookAlike && !n.AllowSimilar {
+			v.question.ask(v.s.errorText(err), lang.L("Create it as it is"), func() {
+				n.AllowSimilar = true
+				v.createUser(n)
+			})
+			return
+		}
 		if err != nil {
 			say(v.problem, v.s.errorText(err))
 			return

@@ -373,3 +373,41 @@ func TestUsersAddUserRefusedShowsWhy(t *testing.T) {
 		t.Error("created anyway")
 	}
 }
+
+// TestLookAlikesAreAskedAbout: a login, or a recovery address, that a
+// person could not tell from another login is not created silently: the
+// window asks, and goes on once confirmed.
+func TestLookAlikesAreAskedAbout(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	a := h.signInAdmin()
+	h.tap(a.users.add)
+	v := a.users.panel.(*addUserView)
+	v.email.SetText("paul.durand@acrne.example")
+	v.name.SetText("Paul Durand")
+	h.settle()
+	h.tapEnabled(v.create)
+	if !v.question.open() || v.created != nil {
+		t.Fatal("a look-alike login is created without a question")
+	}
+	h.assertShows("looks like the login")
+	if _, err := h.svc.User(h.ctx, "paul.durand@acrne.example"); app.CodeOf(err) != app.ENotFound {
+		t.Fatalf("created before the answer: %v", err)
+	}
+	h.tap(v.question.yes)
+	if v.created == nil {
+		t.Fatal("not created once confirmed")
+	}
+
+	// A recovery address on the card.
+	c := h.openCard("jeanne")
+	c.recovery.SetText("paul.durand@acrne.example")
+	h.settle()
+	h.tapEnabled(c.update)
+	if !c.question.open() {
+		t.Fatal("a look-alike recovery address is saved without a question")
+	}
+	h.tap(c.question.yes)
+	if got := h.user("jeanne.martin@acme.example").RecoveryEmail; got != "paul.durand@acrne.example" {
+		t.Errorf("the recovery address once confirmed: %q", got)
+	}
+}
