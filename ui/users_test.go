@@ -411,3 +411,21 @@ func TestLookAlikesAreAskedAbout(t *testing.T) {
 		t.Errorf("the recovery address once confirmed: %q", got)
 	}
 }
+
+// TestLoginsShowTheirCanonicalForm: a login typed with capitals is one
+// login, shown the one way it is compared: the table, the card and the
+// account page show its canonical form.
+func TestLoginsShowTheirCanonicalForm(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withCompany(h)
+		h.addActiveUser("  Jo.March@ACME.Example ", "Jo March", app.RoleEmployee, goodPassword)
+	})
+	a := h.signInAdmin()
+	h.openCard("march")
+	h.assertShows("jo.march@acme.example")
+	h.assertHides("Jo.March@ACME.Example")
+	h.tap(a.signOut)
+	h.signIn("JO.MARCH@acme.example", goodPassword)
+	screen[*accountScreen](h)
+	h.assertShows("jo.march@acme.example")
+}
