@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // at is where obj is in the window, and its size.
@@ -202,6 +203,9 @@ func (h *harness) assertLaidOut() {
 			for _, child := range c.Objects {
 				if !child.Visible() {
 					continue
+				}
+				if l, ok := child.(*widget.Label); ok && strings.TrimSpace(l.Text) == "" {
+					h.t.Errorf("an empty label takes %.0f px: a strip with nothing in it", l.Size().Height)
 				}
 				if child.Size().Height < child.MinSize().Height-0.5 {
 					h.t.Errorf("%T is %.0f px high, less than the %.0f it needs: not laid out since it changed", child, child.Size().Height, child.MinSize().Height)
