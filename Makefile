@@ -16,9 +16,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build needs cgo (SQLite, GLFW); the window needs X and GL headers and
 # xclip for the clipboard; the smoke run of the real window needs Xvfb,
 # xdotool (keyboard) and ImageMagick (screenshots); the tests of the printed
-# hand-out read it back with poppler's pdftotext.
+# hand-out read it back with poppler's pdftotext; the tests of the
+# PostgreSQL store start throwaway servers of Debian's PostgreSQL.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils \
+	postgresql postgresql-contrib
 
 .PHONY: run test bench build deps vet clean
 
@@ -51,9 +53,12 @@ $(MAILPIT):
 # with -race (SESAME_RACE_BIN); the command line's tests use the plain one.
 # SESAME_UI_ASYNC: the window's tests run its background work on
 # goroutines, results back through fyne.Do, under -race.
+# SESAME_POSTGRES: the server's programs (outside PATH on Debian); set, it
+# makes the PostgreSQL tests fail rather than skip when they are missing.
 test: vet build $(RACE_BIN) $(MAILPIT)
 	CGO_ENABLED=1 LANG=en_US.UTF-8 SESAME_BIN=$(CURDIR)/$(BIN) SESAME_RACE_BIN=$(CURDIR)/$(RACE_BIN) \
 		SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) SESAME_SMOKE=1 SESAME_UI_ASYNC=goroutines \
+		SESAME_POSTGRES="$$(pg_config --bindir 2>/dev/null || echo 'not installed')" \
 		$(GO) test $(GOFLAGS_TAGS) -race -count=1 -timeout 30m ./...
 
 bench: build

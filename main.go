@@ -9,14 +9,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/user"
+	"path/filepath"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/postgres"
 	"sesame/data/sample"
 	"sesame/data/smtp"
 	"sesame/data/sqlite"
@@ -29,7 +32,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sesame", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "database file (default $SESAME_DB, else the user's config folder)")
+	dbPath := fs.String("db", "", "database file or postgres:// URL (default $SESAME_DB, else a file in the user's config folder)")
 	language := fs.String("lang", "", "language of the window: en or fr (default: the system's)")
 	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
 	if err := fs.Parse(args); err != nil {
@@ -52,10 +55,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
+	env := cli.Env{Actor: app.SystemActor(osUser()), Stdin: stdin, Stdout: stdout, Stderr: stderr, Copy: copyDirectory}
+	if !cli.NeedsStore(rest) {
+		return cli.Run(context.Background(), env, rest)
+	}
 	dbGiven := false
 	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
 	if dbGiven && *dbPath == "" {
-		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file")
+		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file or a postgres:// URL")
 		cli.Usage(stderr)
 		return 1
 	}
@@ -72,13 +79,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	config := app.Config{Blocklist: blocklist}
 
 	if len(rest) == 0 {
-		db, err := sqlite.Open(path)
+		db, err := openStore(path)
 		if err != nil {
 			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
 			return 1
 		}
 		defer db.Close()
-		notes(stderr, db.Notes())
+		notes(stderr, db)
 		// The outbox is delivered in the background while the window is
 		// open, and at once after an action that queued a message; the
 		// delivery ends, a message under way included, before the database
@@ -92,38 +99,113 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		})
 		defer delivery.Stop()
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: path})
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path)})
 		a.Run()
 		return 0
 	}
-	// The database is opened when a command first needs it: a usage error
-	// creates nothing, and a command that only reads takes no lock. A
-	// command delivers what it queued before it ends.
-	db := sqlite.OpenLazily(path, cli.ReadOnly(rest))
+	db, err := openForCommand(path, cli.ReadOnly(rest))
+	if err != nil {
+		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
+		return 1
+	}
 	defer db.Close()
+	// A command delivers what it queued before it ends.
 	delivery := &cli.Delivery{Mailer: smtp.Sender{}}
 	config.Store, config.Deliver = db, delivery.Deliver
-	status := cli.Run(context.Background(), cli.Env{
-		Service:  app.NewService(config),
-		Actor:    app.SystemActor(osUser()),
-		Stdin:    stdin,
-		Stdout:   stdout,
-		Stderr:   stderr,
-		Delivery: delivery,
-		Generate: func(ctx context.Context, n int, seed int64) error {
-			_, err := sample.Load(ctx, db, n, seed)
-			return err
-		},
-	}, rest)
-	notes(stderr, db.Notes())
+	env.Service, env.Delivery = app.NewService(config), delivery
+	env.Generate = func(ctx context.Context, n int, seed int64) error {
+		_, err := sample.Load(ctx, db, n, seed)
+		return err
+	}
+	status := cli.Run(context.Background(), env, rest)
+	notes(stderr, db)
 	return status
 }
 
 // notes prints what opening the database found for a person to know.
-func notes(stderr io.Writer, found []string) {
-	for _, n := range found {
-		fmt.Fprintln(stderr, "sesame: note:", n)
+func notes(stderr io.Writer, db any) {
+	if n, ok := db.(interface{ Notes() []string }); ok {
+		for _, note := range n.Notes() {
+			fmt.Fprintln(stderr, "sesame: note:", note)
+		}
 	}
+}
+
+// commandStore is what a command needs of a store: the domain's Store and
+// the bulk load of the generator.
+type commandStore interface {
+	app.Store
+	LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (int, error)
+	Close() error
+}
+
+// store is a whole store, that a directory can be copied out of and into.
+type store interface {
+	commandStore
+	app.Archive
+}
+
+// openStore opens the database that where names: a PostgreSQL server's for
+// a postgres:// or postgresql:// URL, else a SQLite file.
+func openStore(where string) (store, error) {
+	if postgres.IsURL(where) {
+		return postgres.Open(where)
+	}
+	return sqlite.Open(where)
+}
+
+// openForCommand opens the database of a command: a SQLite file when the
+// command first needs it (a usage error creates nothing; a command that
+// only reads takes no lock), a PostgreSQL server's at once.
+func openForCommand(where string, readOnly bool) (commandStore, error) {
+	if postgres.IsURL(where) {
+		return postgres.Open(where)
+	}
+	return sqlite.OpenLazily(where, readOnly), nil
+}
+
+// shown is where, fit to show: without a password.
+func shown(where string) string {
+	if postgres.IsURL(where) {
+		return postgres.Redact(where)
+	}
+	return where
+}
+
+// copyDirectory copies the whole directory of one database into another,
+// empty one (sesame db copy). A source file is opened read-only: nothing is
+// made or changed there.
+func copyDirectory(ctx context.Context, from, to string) (app.DirectoryCounts, error) {
+	if sameDatabase(from, to) {
+		return app.DirectoryCounts{}, app.Errorf(app.EInvalid, "The source and the target are the same database.")
+	}
+	var src store
+	var err error
+	if postgres.IsURL(from) {
+		src, err = postgres.Open(from)
+	} else {
+		src, err = sqlite.OpenReadOnly(from)
+	}
+	if err != nil {
+		return app.DirectoryCounts{}, err
+	}
+	defer src.Close()
+	dst, err := openStore(to)
+	if err != nil {
+		return app.DirectoryCounts{}, err
+	}
+	defer dst.Close()
+	return app.CopyDirectory(ctx, src, dst)
+}
+
+// sameDatabase reports whether two --db values name one database.
+func sameDatabase(a, b string) bool {
+	if postgres.IsURL(a) || postgres.IsURL(b) {
+		return a == b
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // databasePath is --db, else $SESAME_DB (when not empty), else the default file.

@@ -20,7 +20,11 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"sesame/data/postgres"
+	"sesame/data/postgres/pgtest"
 	"sesame/data/smtp/mailpittest"
+	"sesame/data/sqlite"
+	"sesame/data/storetest"
 )
 
 // sesameBin is the real binary under test: $SESAME_BIN (make test builds
@@ -52,20 +56,66 @@ func testMain(m *testing.M) int {
 		os.Setenv(k, v)
 	}
 	os.Unsetenv("SESAME_DB")
-	return m.Run()
+	return pgtest.Main(m) // stops the PostgreSQL server of the tests, if one was started
 }
 
 // sesame runs the binary on one database and remembers every password it
 // saw and everything the binary wrote on standard error.
 type sesame struct {
 	t       *testing.T
-	db      string
+	db      string   // a file, or a postgres:// URL
 	secrets []string // every plaintext password given or printed
 	stderrs []string
 }
 
-func newSesame(t *testing.T) *sesame {
+// stores are the kinds of database that the end-to-end tests run on.
+var stores = []string{"sqlite", "postgres"}
+
+// newSesame makes an empty database of a kind: a file in a temporary
+// folder, or a database on the tests' PostgreSQL server, whose password
+// (in the URL given to --db) must then never show.
+func newSesame(t *testing.T, kind string) *sesame {
+	if kind == "postgres" {
+		s := &sesame{t: t, db: pgtest.Shared(t).NewDatabase(t, "")}
+		s.secret(pgtest.Password)
+		return s
+	}
 	return &sesame{t: t, db: filepath.Join(t.TempDir(), "sesame.db")}
+}
+
+// forEachStore runs a test once on each kind of database.
+func forEachStore(t *testing.T, test func(t *testing.T, s *sesame)) {
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) { test(t, newSesame(t, kind)) })
+	}
+}
+
+// isFile reports whether the test's database is a SQLite file.
+func (s *sesame) isFile() bool { return !strings.HasPrefix(s.db, "postgres://") }
+
+// stored returns the raw bytes of the test's database: the SQLite file with
+// its -wal and -shm, or a copy of the PostgreSQL database into a file made
+// by the binary itself (db copy), which keeps every stored string.
+func (s *sesame) stored() map[string][]byte {
+	s.t.Helper()
+	path := s.db
+	if !s.isFile() {
+		path = filepath.Join(s.t.TempDir(), "copy.db")
+		s.expect(0, "copied", "", "", "db", "copy", "--from", s.db, "--to", path)
+	}
+	files, err := filepath.Glob(path + "*")
+	if err != nil || len(files) == 0 {
+		s.t.Fatalf("database files: %v %v", files, err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		out[filepath.Base(f)] = b
+	}
+	return out
 }
 
 type result struct {
@@ -143,8 +193,9 @@ func (s *sesame) showJSON(email string) map[string]any {
 
 // TestCommandLine follows an administrator and an employee through the
 // command line, as a new user would script it, on one database.
-func TestCommandLine(t *testing.T) {
-	s := newSesame(t)
+func TestCommandLine(t *testing.T) { forEachStore(t, commandLine) }
+
+func commandLine(t *testing.T, s *sesame) {
 	var (
 		joTemp     string
 		joPassword = "correct horse battery staple 42"
@@ -157,12 +208,14 @@ func TestCommandLine(t *testing.T) {
 			"init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
 		adminTemp := s.password(r)
 		s.expect(3, "must change password", "", adminTemp+"\n", "signin", "ada@acme.test")
-		fi, err := os.Stat(s.db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if perm := fi.Mode().Perm(); perm != 0o600 {
-			t.Errorf("database file mode %v, want 0600", perm)
+		if s.isFile() {
+			fi, err := os.Stat(s.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if perm := fi.Mode().Perm(); perm != 0o600 {
+				t.Errorf("database file mode %v, want 0600", perm)
+			}
 		}
 		s.expect(1, "", "already set up", "", "init", "--company", "Other", "--admin", "x@acme.test", "--name", "X")
 	})
@@ -397,21 +450,14 @@ func TestCommandLine(t *testing.T) {
 			t.Errorf("audit --limit 3:\n%s", r.stdout)
 		}
 		human := s.run("", "audit", "--limit", "1000").stdout
-		files, err := filepath.Glob(s.db + "*") // the database, and its -wal and -shm if any
-		if err != nil || len(files) == 0 {
-			t.Fatalf("database files: %v %v", files, err)
-		}
+		files := s.stored()
 		for _, p := range s.secrets {
 			if strings.Contains(r.stdout, p) || strings.Contains(human, p) {
 				t.Errorf("the audit trail shows the password %q", p)
 			}
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
+			for f, b := range files {
 				if bytes.Contains(b, []byte(p)) {
-					t.Errorf("%s holds the password %q in clear", filepath.Base(f), p)
+					t.Errorf("%s holds the password %q in clear", f, p)
 				}
 			}
 			for _, e := range s.stderrs {
@@ -425,7 +471,7 @@ func TestCommandLine(t *testing.T) {
 
 // TestUsageAndErrors covers help and command lines that are refused.
 func TestUsageAndErrors(t *testing.T) {
-	s := newSesame(t)
+	s := newSesame(t, "sqlite")
 	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
 		r := s.exec(nil, "", args...)
 		if r.code != 0 || !strings.Contains(r.stdout, "users add EMAIL --name NAME") || !strings.Contains(r.stdout, "SESAME_DB") {
@@ -445,8 +491,9 @@ func TestUsageAndErrors(t *testing.T) {
 }
 
 // TestGenerate fills a database with fake users.
-func TestGenerate(t *testing.T) {
-	s := newSesame(t)
+func TestGenerate(t *testing.T) { forEachStore(t, generate) }
+
+func generate(t *testing.T, s *sesame) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
 	s.expect(0, "added 50 fake users (seed 3)", "for testing only", "", "dev", "generate", "50", "--seed", "3")
 	var list []map[string]any
@@ -463,9 +510,10 @@ func TestGenerate(t *testing.T) {
 // real SMTP server: a temporary password sent to the recovery address, a
 // recovery code used to choose a new password, and a server that is down
 // and then up again.
-func TestMailEndToEnd(t *testing.T) {
+func TestMailEndToEnd(t *testing.T) { forEachStore(t, mailEndToEnd) }
+
+func mailEndToEnd(t *testing.T, s *sesame) {
 	srv := mailpittest.Start(t, 0)
-	s := newSesame(t)
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "admin@acme.example", "--name", "Alice Admin"))
 	s.expect(0, "", "", "", "settings", "smtp.host", "127.0.0.1")
 	s.expect(0, "", "", "", "settings", "smtp.port", strconv.Itoa(srv.SMTPPort))
@@ -550,24 +598,96 @@ func TestMailEndToEnd(t *testing.T) {
 
 	// No secret in the audit or the database.
 	audit := s.run("", "audit", "--limit", "1000", "--json").stdout
-	raw, _ := os.ReadFile(s.db)
-	wal, _ := os.ReadFile(s.db + "-wal")
+	files := s.stored()
 	for _, secret := range s.secrets {
 		if strings.Contains(audit, secret) {
 			t.Errorf("the audit holds a secret")
 		}
-		if secret != "relay secret 42" && (bytes.Contains(raw, []byte(secret)) || bytes.Contains(wal, []byte(secret))) {
-			t.Errorf("the database holds a secret (%d characters)", len(secret))
+		for f, b := range files {
+			if secret != "relay secret 42" && bytes.Contains(b, []byte(secret)) {
+				t.Errorf("%s holds a secret (%d characters)", f, len(secret))
+			}
 		}
 	}
+}
+
+// TestDBCopy moves a directory from a file to a PostgreSQL server and back:
+// every row arrives exactly (IDs, times, hashes, throttling, audit, outbox,
+// settings), the copy works as the original, a target that holds anything
+// is refused, and the server's password never shows.
+func TestDBCopy(t *testing.T) {
+	lite := newSesame(t, "sqlite")
+	lite.password(lite.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	lite.password(lite.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Joséphine Rivière", "--recovery", "jo@home.test"))
+	lite.password(lite.expect(0, "", "", "", "users", "add", "kiosk@acme.test", "--name", "Kiosk", "--no-mailbox"))
+	lite.expect(2, "", "", "not the password\n", "signin", "jo@acme.test")
+	lite.expect(2, "", "", "not the password\n", "signin", "stranger@acme.test")
+	lite.expect(0, "", "", "", "settings", "lockout.threshold", "7")
+	lite.expect(0, "", "", "", "settings", "smtp.host", "127.0.0.1")
+	lite.expect(0, "", "", "", "settings", "smtp.port", "1")
+	lite.expect(0, "", "", "", "settings", "smtp.from", "sesame@acme.test")
+	lite.expect(1, "", "could not be sent", "", "mail", "test", "ada@acme.test") // queued, and failed: nothing listens on port 1
+
+	pg := newSesame(t, "postgres")
+	pg.expect(0, "copied 3 users", "", "", "db", "copy", "--from", lite.db, "--to", pg.db)
+	for _, args := range [][]string{
+		{"users", "list", "--json"}, {"users", "show", "jo@acme.test", "--json"}, {"audit", "--json", "--limit", "1000"},
+		{"settings"}, {"mail", "status", "--json"}, {"users", "list", "--query", "riviere"},
+	} {
+		if a, b := lite.run("", args...), pg.run("", args...); a.stdout != b.stdout || a.code != 0 || b.code != 0 {
+			t.Errorf("%q differs after the copy:\nSQLite     %s\nPostgreSQL %s%s", args, a.stdout, b.stdout, b.stderr)
+		}
+	}
+	back := filepath.Join(t.TempDir(), "back.db")
+	pg.expect(0, "copied 3 users", "", "", "db", "copy", "--from", pg.db, "--to", back)
+	original := exportFile(t, lite.db)
+	storetest.SameDirectory(t, exportFile(t, back), original)
+	db, err := postgres.Open(pg.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.SameDirectory(t, storetest.Export(t, db), original)
+	db.Close()
+	if c := original.Counts(); c.Users != 3 || c.Throttle != 2 || c.Outbox != 1 || c.PasswordHistory == 0 || c.Settings < 5 {
+		t.Errorf("the directory copied lacks rows of some kind: %+v", c)
+	}
+
+	pg.expect(2, "", "", "not the password\n", "signin", "jo@acme.test") // the copy works on
+	pg.expect(0, "Ada Lovelace", "", "", "users", "list", "--query", "ada")
+	pg.expect(1, "", "not empty", "", "db", "copy", "--from", lite.db, "--to", pg.db)
+	pg.expect(1, "", "not empty", "", "db", "copy", "--from", pg.db, "--to", back)
+	missing := filepath.Join(t.TempDir(), "none.db")
+	pg.expect(1, "", "no Sésame database", "", "db", "copy", "--from", missing, "--to", filepath.Join(t.TempDir(), "x.db"))
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("a missing source was created")
+	}
+	pg.expect(1, "", "same database", "", "db", "copy", "--from", back, "--to", back)
+	pg.expect(1, "", "--to PATH_OR_URL is required", "", "db", "copy", "--from", back)
+	for _, e := range pg.stderrs {
+		if strings.Contains(e, pgtest.Password) {
+			t.Errorf("standard error showed the server's password: %q", e)
+		}
+	}
+}
+
+// exportFile reads the whole directory of a SQLite file.
+func exportFile(t *testing.T, path string) *storetest.Directory {
+	t.Helper()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return storetest.Export(t, db)
 }
 
 // TestOneLoginOneIdentityEndToEnd is the example with the real
 // binary: bob@acme.example locked by five wrong passwords is locked however
 // the login is typed, failures through any spelling share one budget, and
 // users unlock clears it.
-func TestOneLoginOneIdentityEndToEnd(t *testing.T) {
-	s := newSesame(t)
+func TestOneLoginOneIdentityEndToEnd(t *testing.T) { forEachStore(t, oneLoginOneIdentity) }
+
+func oneLoginOneIdentity(t *testing.T, s *sesame) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
 	right := s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Builder"))
 	for range 5 {
@@ -616,7 +736,7 @@ func TestOneLoginOneIdentityEndToEnd(t *testing.T) {
 // its arguments, and says why in words.
 func TestFilesEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	s := newSesame(t)
+	s := newSesame(t, "sqlite")
 	s.expect(1, "", "--db needs the path", "", "--db", "", "users", "list")
 	missing := filepath.Join(dir, "new", "sesame.db")
 	for _, args := range [][]string{

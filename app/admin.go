@@ -327,6 +327,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 	}
 	var res UpdateResult
 	err = s.store.Write(ctx, func(tx Tx) error {
+		res = UpdateResult{} // the store may run this again
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}

@@ -49,12 +49,13 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 			rehash = h
 		}
 	}
+	checked := res.User.PasswordHash // the hash that the password matched
 	err = s.store.Write(ctx, func(tx Tx) error {
 		u, err := tx.UserByID(res.User.ID)
 		if err != nil {
 			return err
 		}
-		if u.PasswordHash != res.User.PasswordHash {
+		if u.PasswordHash != checked {
 			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
 		}
 		if rehash != "" {
@@ -141,6 +142,7 @@ func (s *Service) reserveAttempt(ctx context.Context, email string, now time.Tim
 		res SignInResult
 	)
 	err := s.store.Write(ctx, func(tx Tx) error {
+		a, res = attempt{}, SignInResult{} // the store may run this again
 		st, err := loadSettings(tx)
 		if err != nil {
 			return err
@@ -294,12 +296,13 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		return User{}, err
 	}
 	now := s.now()
+	checked := u.PasswordHash // the hash that the current password matched
 	err = s.store.Write(ctx, func(tx Tx) error {
 		cur, err := tx.UserByID(u.ID)
 		if err != nil {
 			return err
 		}
-		if cur.PasswordHash != u.PasswordHash {
+		if cur.PasswordHash != checked {
 			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
 		}
 		details := detailByUser

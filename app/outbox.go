@@ -134,9 +134,11 @@ func (s *Service) claimMail(ctx context.Context, report *MailReport) (OutboxMess
 		claimed OutboxMessage
 		smtp    SMTPSettings
 		ok      bool
+		expired int
 	)
 	now := s.now()
 	err := s.store.Write(ctx, func(tx Tx) error {
+		claimed, ok, expired = OutboxMessage{}, false, 0 // the store may run this again
 		st, err := loadSettings(tx)
 		if err != nil {
 			return err
@@ -154,7 +156,7 @@ func (s *Service) claimMail(ctx context.Context, report *MailReport) (OutboxMess
 			msg := due[0]
 			if !msg.SecretUntil.IsZero() && !now.Before(msg.SecretUntil) {
 				msg.State, msg.Text, msg.HTML = MailExpired, wipedBody, ""
-				report.Expired++
+				expired++
 				if err := tx.UpdateMail(&msg); err != nil {
 					return err
 				}
@@ -166,6 +168,9 @@ func (s *Service) claimMail(ctx context.Context, report *MailReport) (OutboxMess
 			return tx.UpdateMail(&msg)
 		}
 	})
+	if err == nil {
+		report.Expired += expired
+	}
 	return claimed, smtp, ok, err
 }
 

@@ -168,6 +168,7 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		refusal string
 	)
 	err := s.store.Write(ctx, func(tx Tx) error {
+		found, usable, refusal = false, false, "" // the store may run this again
 		var err error
 		if u, err = tx.UserByEmail(email); CodeOf(err) == ENotFound {
 			refusal = detailRefusedNoAccount
@@ -200,6 +201,7 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 	ok := s.hasher.Verify(hash, normalizeCode(code)) && usable
 	accepted := false
 	err = s.store.Write(ctx, func(tx Tx) error {
+		accepted = false // the store may run this again
 		cur, err := tx.RecoveryCode(u.ID)
 		same := err == nil && found && cur.Hash == rc.Hash // not replaced or ended meanwhile
 		if ok && same {

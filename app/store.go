@@ -2,12 +2,20 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
 // Store keeps Sésame's data. Each use case of the domain runs in one
 // transaction: Read for what only looks, Write for what changes anything.
 // The function's error rolls the transaction back and is returned as it is.
+//
+// Transactions are serializable: whatever runs at the same time, in this
+// process or on another workstation, each one sees and leaves the data as
+// if it ran alone. A store may run fn again, in a new transaction, when it
+// collided with another one (a server database does after a serialization
+// failure): fn must therefore set, not accumulate, what it hands back
+// through variables outside it.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
@@ -40,9 +48,8 @@ type Tx interface {
 	// LookAlikes lists up to limit users other than exceptID whose login
 	// has the LookAlikeKey of email, in name order.
 	LookAlikes(email string, exceptID int64, limit int) ([]User, error)
-	// SearchUsers returns one page of the users whose name, login or
-	// recovery e-mail contains the query, compared with FoldForSearch, in
-	// name order.
+	// SearchUsers returns one page of the users whose SearchText contains
+	// SearchFragment(q.Text), in name order (SortKey, then ID).
 	SearchUsers(q UserQuery) (UserPage, error)
 	// CountMatching counts the users that SearchUsers would find for
 	// text, stopping at atMost.
@@ -123,8 +130,44 @@ type UserPage struct {
 	More  bool   // whether another page follows
 }
 
+// PageOf makes the page of a search from up to limit+1 users found in name
+// order and their sort keys: the first limit, and whether more follow.
+func PageOf(users []User, sortKeys []string, limit int) UserPage {
+	page := UserPage{Users: users}
+	if len(users) > limit {
+		page.Users, page.More = users[:limit], true
+	}
+	if n := len(page.Users); n > 0 {
+		page.Next = Cursor{SortKey: sortKeys[n-1], ID: page.Users[n-1].ID}
+	}
+	return page
+}
+
 // SortKey is the key by which users are listed: folded name, then login.
+// Stores compare sort keys byte by byte.
 func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }
+
+// SearchText is what a user search looks in: the folded name, login and
+// recovery e-mail, with what no index can hold (NUL, invalid UTF-8) taken
+// out. A user matches a query when SearchFragment(query) is a substring of
+// it.
+func SearchText(u *User) string {
+	return searchable(FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
+}
+
+// SearchFragment is the form of a query that SearchText is searched for;
+// "" lists every user.
+func SearchFragment(query string) string { return searchable(FoldForSearch(query)) }
+
+// AuditKey is the form under which the audit log's actor and subject are
+// filtered: an AuditQuery.Subject matches an event when AuditKey(Subject)
+// is a substring of AuditKey of its actor or of its subject.
+func AuditKey(email string) string { return searchable(EmailKey(email)) }
+
+// searchable replaces invalid UTF-8 and drops NUL.
+func searchable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
 
 // Throttle counts a login's consecutive failed sign-ins, whether or not an
 // account has that login. Failures include the password checks under way:
@@ -152,7 +195,7 @@ type AuditEvent struct {
 
 // AuditQuery filters the audit log; results are newest first.
 type AuditQuery struct {
-	Subject  string // a fragment of the actor or subject e-mail, "" for all
+	Subject  string // a fragment of the actor or subject e-mail (see AuditKey), "" for all
 	Action   string // exact action, "" for all
 	Limit    int    // 100 when 0
 	BeforeID int64  // only events older than this one, 0 for the newest

@@ -83,7 +83,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Month", "nov.", "Day", 25, "Year", 2026, "Expires", "d", "From", "x",
 			"Row", 3, "Line", 4, "Expected", "E-mail", "Columns", "Nom | Prénom", "Encoding", "UTF-8", "Function", "SHA-1",
 			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128, "Other", "a@b.c",
-			"Logins", "a@b.c")
+			"Logins", "a@b.c", "Table", "users", "Copied", 3, "Read", 4)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)

@@ -1,11 +1,14 @@
 // Package memstore is an in-memory app.Store for the tests of the layers
 // above the store: the domain's rules and the windows' behaviour. It keeps
-// the store's contract (transactions that roll back, not-found and conflict
-// errors, name order) but none of its speed: search scans every user.
+// the whole contract of the store (data/storetest runs against it as
+// against SQLite and PostgreSQL) but none of its speed: search scans every
+// user.
 package memstore
 
 import (
+	"cmp"
 	"context"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -26,63 +29,66 @@ type Store struct {
 type state struct {
 	users    map[int64]app.User
 	nextID   int64
-	history  map[int64][]entry // newest first
+	history  []app.PasswordHistoryEntry // by ID
 	throttle map[string]app.Throttle
 	settings map[string]string
-	audit    []app.AuditEvent
-	mail     []app.OutboxMessage // index = ID-1
+	audit    []app.AuditEvent    // by ID
+	mail     []app.OutboxMessage // by ID
 	codes    map[int64]app.RecoveryCode
-	sends    map[int64][]time.Time // recovery codes sent, oldest first
-	looks    map[int64]string      // user ID → LookAlikeKey of the login
+	sends    []app.RecoverySend // recovery codes sent, by ID
+	looks    map[int64]string   // user ID → LookAlikeKey of the login
+	keys     map[int64]userKeys // user ID → what search compares
 }
 
-// entry is a hash of the password history.
-type entry struct {
-	hash      string
-	temporary bool
-}
+// userKeys are what a search compares of a user, made once a write.
+type userKeys struct{ sort, text string }
 
-var _ app.Store = (*Store)(nil)
+var (
+	_ app.Store   = (*Store)(nil)
+	_ app.Archive = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
 	return &Store{state: state{
-		users: map[int64]app.User{}, nextID: 1, history: map[int64][]entry{},
+		users: map[int64]app.User{}, nextID: 1,
 		throttle: map[string]app.Throttle{}, settings: map[string]string{}, codes: map[int64]app.RecoveryCode{},
-		sends: map[int64][]time.Time{}, looks: map[int64]string{},
+		looks: map[int64]string{}, keys: map[int64]userKeys{},
 	}}
 }
 
 func (s state) clone() state {
 	c := s
 	c.users = maps.Clone(s.users)
-	c.history = make(map[int64][]entry, len(s.history))
-	for k, v := range s.history {
-		c.history[k] = slices.Clone(v)
-	}
-	c.looks = maps.Clone(s.looks)
-	c.sends = make(map[int64][]time.Time, len(s.sends))
-	for k, v := range s.sends {
-		c.sends[k] = slices.Clone(v)
-	}
+	c.history = slices.Clone(s.history)
 	c.throttle = maps.Clone(s.throttle)
 	c.settings = maps.Clone(s.settings)
 	c.audit = slices.Clone(s.audit)
 	c.mail = slices.Clone(s.mail)
 	c.codes = maps.Clone(s.codes)
+	c.sends = slices.Clone(s.sends)
+	c.looks = maps.Clone(s.looks)
+	c.keys = maps.Clone(s.keys)
 	return c
 }
 
-// Read runs fn on a snapshot.
+// Read runs fn on a snapshot; changes are refused.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return app.Internal(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state.clone()
-	return fn(&tx{st: &st})
+	return fn(&tx{st: &st, readOnly: true})
 }
 
-// Write runs fn on a copy and keeps it only when fn succeeds.
+// Write runs fn on a copy and keeps it only when fn succeeds. Writes run
+// one at a time.
 func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return app.Internal(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state.clone()
@@ -107,11 +113,24 @@ func (s *Store) Audit() []app.AuditEvent {
 	return slices.Clone(s.state.audit)
 }
 
-type tx struct{ st *state }
-
-func notFound(email string) error {
-	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", email)
+type tx struct {
+	st       *state
+	readOnly bool
 }
+
+// change refuses a change in a read transaction, as the other stores do.
+func (t *tx) change() error {
+	if t.readOnly {
+		return app.Internal(errReadOnly)
+	}
+	return nil
+}
+
+type readOnlyError struct{}
+
+func (readOnlyError) Error() string { return "memstore: change in a read transaction" }
+
+var errReadOnly error = readOnlyError{}
 
 // lookAlikeKey is the key under which logins that look alike meet.
 func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Skeleton, email) }
@@ -129,60 +148,104 @@ func (t *tx) withLock(u app.User) app.User {
 	return u
 }
 
-func (t *tx) UserByEmail(email string) (app.User, error) {
-	key := app.EmailKey(email)
-	for _, u := range t.st.users {
+// owner returns the ID of the user whose login has this key, 0 if none.
+func (t *tx) owner(key string) int64 {
+	for id, u := range t.st.users {
 		if app.EmailKey(u.Email) == key {
-			return t.withLock(u), nil
+			return id
 		}
 	}
-	return app.User{}, notFound(email)
+	return 0
+}
+
+func (t *tx) UserByEmail(email string) (app.User, error) {
+	if id := t.owner(app.EmailKey(email)); id != 0 {
+		return t.withLock(t.st.users[id]), nil
+	}
+	return app.User{}, app.ErrNoLogin(email)
 }
 
 func (t *tx) UserByID(id int64) (app.User, error) {
 	u, ok := t.st.users[id]
 	if !ok {
-		return app.User{}, app.Errorf(app.ENotFound, "No such user.")
+		return app.User{}, app.ErrNoUser(id)
 	}
 	return t.withLock(u), nil
 }
 
-func (t *tx) CreateUser(u *app.User) error {
-	if _, err := t.UserByEmail(u.Email); err == nil {
-		return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", u.Email)
+// putUser stores u as it is, under its ID, refusing a login taken by
+// another user.
+func (t *tx) putUser(u app.User) error {
+	if err := app.CheckStoredUser(&u); err != nil {
+		return err
 	}
-	u.ID = t.st.nextID
-	t.st.nextID++
-	stored := *u
-	stored.LockedUntil, stored.HasLookAlike = time.Time{}, false
-	t.st.users[u.ID] = stored
+	if id := t.owner(app.EmailKey(u.Email)); id != 0 && id != u.ID {
+		return app.ErrLoginTaken(u.Email)
+	}
+	u.LockedUntil, u.HasLookAlike = time.Time{}, false
+	utc(&u.TemporaryExpiresAt, &u.PasswordChangedAt, &u.LastSignInAt, &u.CreatedAt, &u.UpdatedAt)
+	t.st.users[u.ID] = u
 	t.st.looks[u.ID] = lookAlikeKey(u.Email)
+	t.st.keys[u.ID] = userKeys{sort: app.SortKey(&u), text: app.SearchText(&u)}
+	t.st.nextID = max(t.st.nextID, u.ID+1)
+	return nil
+}
+
+func (t *tx) CreateUser(u *app.User) error {
+	if err := t.change(); err != nil {
+		return err
+	}
+	stored := *u
+	stored.ID = t.st.nextID
+	if err := t.putUser(stored); err != nil {
+		return err
+	}
+	u.ID = stored.ID
 	return nil
 }
 
 func (t *tx) UpdateUser(u *app.User) error {
-	if _, ok := t.st.users[u.ID]; !ok {
-		return app.Errorf(app.ENotFound, "No such user.")
+	if err := t.change(); err != nil {
+		return err
 	}
-	stored := *u
-	stored.LockedUntil, stored.HasLookAlike = time.Time{}, false
-	t.st.users[u.ID] = stored
-	t.st.looks[u.ID] = lookAlikeKey(u.Email)
-	return nil
+	if _, ok := t.st.users[u.ID]; !ok {
+		return app.ErrNoUser(u.ID)
+	}
+	return t.putUser(*u)
 }
 
 func (t *tx) HasUsers() (bool, error) { return len(t.st.users) > 0, nil }
 
-func (t *tx) sorted() []app.User {
-	out := slices.Collect(maps.Values(t.st.users))
-	slices.SortFunc(out, func(a, b app.User) int {
-		if c := strings.Compare(app.SortKey(&a), app.SortKey(&b)); c != 0 {
-			return c
+// utc puts times in UTC, as the other stores give them back.
+func utc(ts ...*time.Time) {
+	for _, v := range ts {
+		if !v.IsZero() {
+			*v = v.UTC()
 		}
-		return int(a.ID - b.ID)
-	})
-	for i := range out {
-		out[i] = t.withLock(out[i])
+	}
+}
+
+// sorted returns every user in name order, with their locks.
+func (t *tx) sorted() []app.User {
+	type keyed struct {
+		key string
+		u   app.User
+	}
+	all := make([]keyed, 0, len(t.st.users))
+	for _, u := range t.st.users {
+		all = append(all, keyed{t.st.keys[u.ID].sort, u})
+	}
+	slices.SortFunc(all, func(a, b keyed) int { return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.u.ID, b.u.ID)) })
+	holders := map[string]int{} // look-alike key → users
+	for _, key := range t.st.looks {
+		holders[key]++
+	}
+	out := make([]app.User, len(all))
+	for i, k := range all {
+		u := k.u
+		u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
+		u.HasLookAlike = holders[t.st.looks[u.ID]] > 1
+		out[i] = u
 	}
 	return out
 }
@@ -213,86 +276,143 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 	return out, nil
 }
 
+// matching yields the users whose search text holds the query, in name
+// order, after the cursor.
+func (t *tx) matching(text string, after app.Cursor) iter.Seq[app.User] {
+	frag := app.SearchFragment(text)
+	return func(yield func(app.User) bool) {
+		for _, u := range t.sorted() {
+			k := t.st.keys[u.ID]
+			if after != (app.Cursor{}) && cmp.Or(strings.Compare(k.sort, after.SortKey), cmp.Compare(u.ID, after.ID)) <= 0 {
+				continue
+			}
+			if strings.Contains(k.text, frag) && !yield(u) {
+				return
+			}
+		}
+	}
+}
+
 func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	text := app.FoldForSearch(q.Text)
 	var page app.UserPage
-	for _, u := range t.sorted() {
-		c := app.Cursor{SortKey: app.SortKey(&u), ID: u.ID}
-		if q.After != (app.Cursor{}) && (c.SortKey < q.After.SortKey || (c.SortKey == q.After.SortKey && c.ID <= q.After.ID)) {
-			continue
-		}
-		if !strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
-			continue
-		}
+	for u := range t.matching(q.Text, q.After) {
 		if len(page.Users) == limit {
 			page.More = true
 			break
 		}
 		page.Users = append(page.Users, u)
-		page.Next = c
+		page.Next = app.Cursor{SortKey: t.st.keys[u.ID].sort, ID: u.ID}
 	}
 	return page, nil
 }
 
 func (t *tx) CountMatching(text string, atMost int) (int, error) {
-	text = app.FoldForSearch(text)
 	n := 0
-	for _, u := range t.st.users {
-		if n < atMost && strings.Contains(app.FoldForSearch(u.Name+" "+u.Email+" "+u.RecoveryEmail), text) {
-			n++
+	for range t.matching(text, app.Cursor{}) {
+		if n >= atMost {
+			break
 		}
+		n++
 	}
 	return n, nil
 }
 
-func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
-	var out []string
-	kept := map[bool]int{}
-	for _, e := range t.st.history[userID] {
-		if kept[e.temporary] < limit {
-			kept[e.temporary]++
-			out = append(out, e.hash)
+// historyOf returns the user's entries of one kind, newest first.
+func (t *tx) historyOf(userID int64, temporary bool) []app.PasswordHistoryEntry {
+	var out []app.PasswordHistoryEntry
+	for _, h := range t.st.history {
+		if h.UserID == userID && h.Temporary == temporary {
+			out = append(out, h)
 		}
+	}
+	slices.SortFunc(out, newestFirst)
+	return out
+}
+
+func newestFirst(a, b app.PasswordHistoryEntry) int {
+	return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
+}
+
+func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
+	var both []app.PasswordHistoryEntry
+	for _, temporary := range []bool{false, true} {
+		h := t.historyOf(userID, temporary)
+		both = append(both, h[:min(max(limit, 0), len(h))]...)
+	}
+	slices.SortFunc(both, newestFirst)
+	var out []string
+	for _, h := range both {
+		out = append(out, h.Hash)
 	}
 	return out, nil
 }
 
 func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error {
-	h := append([]entry{{hash, temporary}}, t.st.history[userID]...)
-	var out []entry
-	n := 0
-	for _, e := range h {
-		if e.temporary == temporary {
-			if n++; n > keep {
-				continue
-			}
-		}
-		out = append(out, e)
+	if err := t.change(); err != nil {
+		return err
 	}
-	t.st.history[userID] = out
+	if _, ok := t.st.users[userID]; !ok {
+		return app.ErrNoUser(userID)
+	}
+	if err := app.CheckStoredTimes(at); err != nil {
+		return err
+	}
+	utc(&at)
+	t.st.history = append(t.st.history, app.PasswordHistoryEntry{ID: nextID(t.st.history, historyID), UserID: userID,
+		Hash: hash, At: at, Temporary: temporary})
+	drop := map[int64]bool{}
+	for i, h := range t.historyOf(userID, temporary) {
+		if i >= keep {
+			drop[h.ID] = true
+		}
+	}
+	t.st.history = slices.DeleteFunc(t.st.history, func(h app.PasswordHistoryEntry) bool { return drop[h.ID] })
 	return nil
 }
 
-func (t *tx) Throttle(key string) (app.Throttle, error) { return t.st.throttle[key], nil }
+func (t *tx) Throttle(key string) (app.Throttle, error) {
+	th, ok := t.st.throttle[key]
+	if !ok {
+		return app.Throttle{Key: key}, nil
+	}
+	return th, nil
+}
 
 func (t *tx) PutThrottle(th app.Throttle) error {
+	if err := t.change(); err != nil {
+		return err
+	}
+	if th.Key == "" {
+		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
+	}
+	if err := app.CheckStoredTimes(th.LockedUntil, th.LastFailure); err != nil {
+		return err
+	}
+	utc(&th.LockedUntil, &th.LastFailure)
 	t.st.throttle[th.Key] = th
 	return nil
 }
 
 func (t *tx) ClearThrottle(key string) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	delete(t.st.throttle, key)
 	return nil
 }
 
 func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
+	if err := t.change(); err != nil {
+		return nil, err
+	}
 	var refused []app.Throttle
-	for k, th := range t.st.throttle {
-		if th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
+	for _, k := range slices.Sorted(maps.Keys(t.st.throttle)) {
+		th := t.st.throttle[k]
+		if !th.LastFailure.IsZero() && th.LastFailure.Before(before) && th.LockedUntil.Before(before) {
 			if th.Refused > 0 {
 				refused = append(refused, th)
 			}
@@ -305,12 +425,35 @@ func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
 func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
 
 func (t *tx) PutSetting(key, value string) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	t.st.settings[key] = value
 	return nil
 }
 
+// nextID returns the ID after the last of rows kept in ID order.
+func nextID[T any](rows []T, id func(T) int64) int64 {
+	if len(rows) == 0 {
+		return 1
+	}
+	return id(rows[len(rows)-1]) + 1
+}
+
+func historyID(h app.PasswordHistoryEntry) int64 { return h.ID }
+func auditID(e app.AuditEvent) int64             { return e.ID }
+func mailID(m app.OutboxMessage) int64           { return m.ID }
+func sendID(r app.RecoverySend) int64            { return r.ID }
+
 func (t *tx) AddAudit(e app.AuditEvent) error {
-	e.ID = int64(len(t.st.audit) + 1)
+	if err := t.change(); err != nil {
+		return err
+	}
+	if err := app.CheckStoredTimes(e.At); err != nil {
+		return err
+	}
+	utc(&e.At)
+	e.ID = nextID(t.st.audit, auditID)
 	t.st.audit = append(t.st.audit, e)
 	return nil
 }
@@ -320,16 +463,17 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	frag := app.AuditKey(q.Subject)
 	var out []app.AuditEvent
 	for i := len(t.st.audit) - 1; i >= 0 && len(out) < limit; i-- {
 		e := t.st.audit[i]
-		if q.BeforeID != 0 && e.ID >= q.BeforeID {
+		if q.BeforeID > 0 && e.ID >= q.BeforeID {
 			continue
 		}
 		if q.Action != "" && e.Action != q.Action {
 			continue
 		}
-		if q.Subject != "" && !strings.Contains(strings.ToLower(e.Actor+" "+e.Subject), strings.ToLower(q.Subject)) {
+		if !strings.Contains(app.AuditKey(e.Actor), frag) && !strings.Contains(app.AuditKey(e.Subject), frag) {
 			continue
 		}
 		out = append(out, e)
@@ -337,28 +481,48 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 	return out, nil
 }
 
+// checkMail checks the times of m and puts them in UTC.
+func checkMail(m *app.OutboxMessage) error {
+	utc(&m.NextAttemptAt, &m.CreatedAt, &m.SentAt, &m.SecretUntil)
+	return app.CheckStoredTimes(m.NextAttemptAt, m.CreatedAt, m.SentAt, m.SecretUntil)
+}
+
 func (t *tx) EnqueueMail(m *app.OutboxMessage) error {
-	m.ID = int64(len(t.st.mail) + 1)
+	if err := t.change(); err != nil {
+		return err
+	}
+	if err := checkMail(m); err != nil {
+		return err
+	}
+	m.ID = nextID(t.st.mail, mailID)
 	t.st.mail = append(t.st.mail, *m)
 	return nil
 }
 
 func (t *tx) DueMail(now time.Time, limit int) ([]app.OutboxMessage, error) {
-	var out []app.OutboxMessage
+	var due []app.OutboxMessage
 	for _, m := range t.st.mail {
-		due := (m.State == app.MailQueued || m.State == app.MailFailed || m.State == app.MailSending) && !now.Before(m.NextAttemptAt)
-		if due && len(out) < limit {
-			out = append(out, m)
+		waiting := m.State == app.MailQueued || m.State == app.MailFailed || m.State == app.MailSending
+		if waiting && !m.NextAttemptAt.IsZero() && !now.Before(m.NextAttemptAt) {
+			due = append(due, m)
 		}
 	}
-	return out, nil
+	slices.SortStableFunc(due, func(a, b app.OutboxMessage) int { return a.NextAttemptAt.Compare(b.NextAttemptAt) })
+	return due[:min(max(limit, 0), len(due))], nil
 }
 
 func (t *tx) UpdateMail(m *app.OutboxMessage) error {
-	if m.ID < 1 || int(m.ID) > len(t.st.mail) {
-		return app.Errorf(app.ENotFound, "No such message.")
+	if err := t.change(); err != nil {
+		return err
 	}
-	t.st.mail[m.ID-1] = *m
+	if err := checkMail(m); err != nil {
+		return err
+	}
+	i, ok := slices.BinarySearchFunc(t.st.mail, m.ID, func(x app.OutboxMessage, id int64) int { return cmp.Compare(x.ID, id) })
+	if !ok {
+		return app.Errorf(app.ENotFound, "No such message in the outbox.")
+	}
+	t.st.mail[i] = *m
 	return nil
 }
 
@@ -393,33 +557,59 @@ func (t *tx) RecoveryCode(userID int64) (app.RecoveryCode, error) {
 }
 
 func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
+	if err := t.change(); err != nil {
+		return err
+	}
+	if _, ok := t.st.users[c.UserID]; !ok {
+		return app.ErrNoUser(c.UserID)
+	}
+	if err := app.CheckStoredTimes(c.ExpiresAt, c.CreatedAt); err != nil {
+		return err
+	}
+	utc(&c.ExpiresAt, &c.CreatedAt)
 	t.st.codes[c.UserID] = c
 	return nil
 }
 
 func (t *tx) DeleteRecoveryCode(userID int64) error {
+	if err := t.change(); err != nil {
+		return err
+	}
 	delete(t.st.codes, userID)
 	return nil
 }
 
 func (t *tx) RecoveryCodesSent(userID int64, since time.Time) (int, time.Time, error) {
 	n, last := 0, time.Time{}
-	for _, at := range t.st.sends[userID] {
-		if !at.Before(since) {
+	for _, r := range t.st.sends {
+		if r.UserID != userID {
+			continue
+		}
+		if !r.SentAt.Before(since) {
 			n++
 		}
-		last = at
+		if r.SentAt.After(last) {
+			last = r.SentAt
+		}
 	}
 	return n, last, nil
 }
 
 func (t *tx) NoteRecoveryCodeSent(userID int64, at time.Time) error {
-	var kept []time.Time
-	for _, s := range t.st.sends[userID] {
-		if !s.Before(at.Add(-24 * time.Hour)) {
-			kept = append(kept, s)
-		}
+	if err := t.change(); err != nil {
+		return err
 	}
-	t.st.sends[userID] = append(kept, at)
+	if _, ok := t.st.users[userID]; !ok {
+		return app.ErrNoUser(userID)
+	}
+	if err := app.CheckStoredTimes(at); err != nil {
+		return err
+	}
+	utc(&at)
+	dayBefore := at.Add(-24 * time.Hour)
+	t.st.sends = slices.DeleteFunc(t.st.sends, func(r app.RecoverySend) bool {
+		return r.UserID == userID && r.SentAt.Before(dayBefore)
+	})
+	t.st.sends = append(t.st.sends, app.RecoverySend{ID: nextID(t.st.sends, sendID), UserID: userID, SentAt: at})
 	return nil
 }

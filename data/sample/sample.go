@@ -163,8 +163,37 @@ func (f *faker) user() app.User {
 	return u
 }
 
-// Load adds n users of seed to a store that takes users in bulk (the SQLite
-// store's LoadUsers) and returns how many it added.
+// Queries is a realistic mix of what an administrator types in the search
+// box of a directory of generated users: one or two letters, common
+// fragments, surnames with and without accents, full names, logins, e-mail
+// domains and misses. Benchmarks and comparisons between stores use it.
+var Queries = []struct{ Name, Text string }{
+	{"letter", "e"},
+	{"two-letters", "ma"},
+	{"two-rare", "yv"},
+	{"letter-rare", "z"},
+	{"common-3", "mar"},
+	{"common-3b", "ber"},
+	{"surname", "martin"},
+	{"surname-b", "Lefebvre"},
+	{"accentless", "helene"},
+	{"accentless-b", "Francois"},
+	{"surname-rare", "chenier"},
+	{"full-name", "Jean-Pierre Dub"},
+	{"name-reversed", "Dupont Marie"},
+	{"typo", "jean dupond"},
+	{"typing", "marie mar"},
+	{"login", "zoe.gagnon"},
+	{"rare", "aoife.odegaard"},
+	{"domain", "company.exa"},
+	{"recovery-domain", "laposte"},
+	{"miss", "xqzw"},
+	{"miss-short", "qx"},
+}
+
+// Load adds n users of seed to a store that takes users in bulk (the
+// LoadUsers of the SQLite and PostgreSQL stores) and returns how many it
+// added.
 func Load(ctx context.Context, db interface {
 	LoadUsers(context.Context, iter.Seq[app.User], int) (int, error)
 }, n int, seed int64) (int, error) {

@@ -12,7 +12,7 @@ func (t *tx) AddAudit(e app.AuditEvent) error {
 		return err
 	}
 	// Lower-cased copies, for filtering without regard to case.
-	actorKey, subjectKey := cleanText(app.EmailKey(e.Actor)), cleanText(app.EmailKey(e.Subject))
+	actorKey, subjectKey := app.AuditKey(e.Actor), app.AuditKey(e.Subject)
 	r, err := t.exec(`INSERT INTO audit (at, actor, subject, action, details, actor_key, subject_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, timeArg(e.At), e.Actor, e.Subject, e.Action, e.Details, actorKey, subjectKey)
 	if err != nil {
@@ -38,7 +38,7 @@ func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
 	var where []string
 	var args []any
 	from, id := `audit a`, `a.id`
-	if frag := cleanText(app.EmailKey(q.Subject)); frag != "" {
+	if frag := app.AuditKey(q.Subject); frag != "" {
 		// The index yields ids in order: the join then stops at the limit.
 		from, id = `audit_grams g CROSS JOIN audit a ON a.id = g.rowid`, `g.rowid`
 		where = append(where, `audit_grams MATCH ?`, `(instr(a.actor_key, ?) > 0 OR instr(a.subject_key, ?) > 0)`)

@@ -13,32 +13,6 @@ import (
 	"sesame/data/sqlite"
 )
 
-// benchQueries is a realistic mix of what an administrator types in the
-// search box.
-var benchQueries = []struct{ name, text string }{
-	{"letter", "e"},
-	{"two-letters", "ma"},
-	{"two-rare", "yv"},
-	{"letter-rare", "z"},
-	{"common-3", "mar"},
-	{"common-3b", "ber"},
-	{"surname", "martin"},
-	{"surname-b", "Lefebvre"},
-	{"accentless", "helene"},
-	{"accentless-b", "Francois"},
-	{"surname-rare", "chenier"},
-	{"full-name", "Jean-Pierre Dub"},
-	{"name-reversed", "Dupont Marie"},
-	{"typo", "jean dupond"},
-	{"typing", "marie mar"},
-	{"login", "zoe.gagnon"},
-	{"rare", "aoife.odegaard"},
-	{"domain", "company.exa"},
-	{"recovery-domain", "laposte"},
-	{"miss", "xqzw"},
-	{"miss-short", "qx"},
-}
-
 // benchSeed is the seed of the generated users.
 const benchSeed = 1
 
@@ -77,7 +51,7 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // BenchmarkSearchFirstPage times the first page of a search at 10k, 100k
-// and 1M users (1M skipped under -short): "mix" cycles through benchQueries
+// and 1M users (1M skipped under -short): "mix" cycles through sample.Queries
 // and reports the median time of a query and the median of the slowest
 // query; "q=…" times each query alone.
 func BenchmarkSearchFirstPage(b *testing.B) {
@@ -88,14 +62,14 @@ func BenchmarkSearchFirstPage(b *testing.B) {
 			}
 			db := benchDB(b, n)
 			defer db.Close()
-			for _, q := range benchQueries { // warm the caches
-				searchFirstPage(b, db, q.text)
+			for _, q := range sample.Queries { // warm the caches
+				searchFirstPage(b, db, q.Text)
 			}
 			b.Run("mix", func(b *testing.B) { benchMix(b, db) })
-			for _, q := range benchQueries {
-				b.Run("q="+q.name, func(b *testing.B) {
+			for _, q := range sample.Queries {
+				b.Run("q="+q.Name, func(b *testing.B) {
 					for b.Loop() {
-						searchFirstPage(b, db, q.text)
+						searchFirstPage(b, db, q.Text)
 					}
 				})
 			}
@@ -106,13 +80,13 @@ func BenchmarkSearchFirstPage(b *testing.B) {
 // benchMix runs the mix of queries b.N times in all and reports the median
 // per query and the worst query's median.
 func benchMix(b *testing.B, db *sqlite.DB) {
-	times := make([][]time.Duration, len(benchQueries))
+	times := make([][]time.Duration, len(sample.Queries))
 	var all []time.Duration
 	i := 0
 	for b.Loop() {
-		q := i % len(benchQueries)
+		q := i % len(sample.Queries)
 		start := time.Now()
-		searchFirstPage(b, db, benchQueries[q].text)
+		searchFirstPage(b, db, sample.Queries[q].Text)
 		d := time.Since(start)
 		times[q] = append(times[q], d)
 		all = append(all, d)
@@ -125,7 +99,7 @@ func benchMix(b *testing.B, db *sqlite.DB) {
 			continue
 		}
 		if m := median(ts); m > worst {
-			worst, worstName = m, benchQueries[q].name
+			worst, worstName = m, sample.Queries[q].Name
 		}
 	}
 	b.ReportMetric(float64(worst.Nanoseconds()), "worst-ns/query")

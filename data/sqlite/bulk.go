@@ -152,7 +152,7 @@ func keyedBatches(users iter.Seq[app.User]) (batches <-chan []keyedUser, stop fu
 			for b := range work {
 				for i := range b.users {
 					u := &b.users[i]
-					u.key, u.sortKey, u.text = app.EmailKey(u.Email), app.SortKey(&u.User), searchText(&u.User)
+					u.key, u.sortKey, u.text = app.EmailKey(u.Email), app.SortKey(&u.User), app.SearchText(&u.User)
 					u.look = lookAlikeKey(u.Email)
 				}
 				close(b.done)

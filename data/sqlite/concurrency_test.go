@@ -12,6 +12,7 @@ import (
 
 	"sesame/app"
 	"sesame/data/sqlite"
+	"sesame/data/storetest"
 )
 
 // writes makes n write transactions on db as writer w: a user, a setting,
@@ -20,7 +21,7 @@ func writes(db *sqlite.DB, w string, n int) error {
 	ctx := context.Background()
 	for i := range n {
 		err := db.Write(ctx, func(tx app.Tx) error {
-			u := employee(fmt.Sprintf("Writer %s %03d", w, i), fmt.Sprintf("%s.%03d@example.com", w, i))
+			u := storetest.Employee(fmt.Sprintf("Writer %s %03d", w, i), fmt.Sprintf("%s.%03d@example.com", w, i))
 			if err := tx.CreateUser(&u); err != nil {
 				return err
 			}
@@ -60,7 +61,7 @@ func checkWrites(t *testing.T, db *sqlite.DB, perWriter int, writers ...string) 
 		return err
 	})
 	for _, w := range writers {
-		if got := len(searchAll(t, db, "writer "+w+" ", 100)); got != perWriter {
+		if got := len(storetest.SearchAll(t, db, "writer "+w+" ", 100)); got != perWriter {
 			t.Errorf("search finds %d users of writer %s, want %d", got, w, perWriter)
 		}
 	}

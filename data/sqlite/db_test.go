@@ -1,9 +1,7 @@
 package sqlite_test
 
 import (
-	"context"
 	"database/sql"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 
 	"sesame/app"
 	"sesame/data/sqlite"
+	"sesame/data/storetest"
 )
 
 func TestOpenCreatesPrivateFolderAndFile(t *testing.T) {
@@ -62,7 +61,7 @@ func TestOpenOddPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	createUsers(t, db, employee("Ana", "ana@example.com"))
+	createUsers(t, db, storetest.Employee("Ana", "ana@example.com"))
 	db.Close()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not where asked: %v", err)
@@ -110,7 +109,7 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		createUsers(t, db, employee("Ana", strings.Repeat("a", 1+countUsers(t, db))+"@example.com"))
+		createUsers(t, db, storetest.Employee("Ana", strings.Repeat("a", 1+countUsers(t, db))+"@example.com"))
 		db.Close()
 	}
 	raw := rawDB(t, path)
@@ -169,92 +168,4 @@ func countUsers(t testing.TB, db *sqlite.DB) int {
 		return err
 	})
 	return n
-}
-
-func TestWriteRollsBackOnError(t *testing.T) {
-	db := openDB(t)
-	boom := errors.New("boom")
-	err := db.Write(t.Context(), func(tx app.Tx) error {
-		u := employee("Ana", "ana@example.com")
-		if err := tx.CreateUser(&u); err != nil {
-			return err
-		}
-		if err := tx.PutSetting("company.name", "ACME"); err != nil {
-			return err
-		}
-		if err := tx.AddAudit(app.AuditEvent{Actor: "x@example.com", Action: app.ActionUserCreate}); err != nil {
-			return err
-		}
-		return boom
-	})
-	if err != boom {
-		t.Fatalf("Write returned %v, want the function's error as it is", err)
-	}
-	checkEmpty(t, db)
-}
-
-func TestWriteRollsBackOnPanic(t *testing.T) {
-	db := openDB(t)
-	func() {
-		defer func() {
-			if recover() == nil {
-				t.Error("the panic did not go through Write")
-			}
-		}()
-		_ = db.Write(t.Context(), func(tx app.Tx) error {
-			u := employee("Ana", "ana@example.com")
-			if err := tx.CreateUser(&u); err != nil {
-				return err
-			}
-			panic("boom")
-		})
-	}()
-	checkEmpty(t, db)
-	createUsers(t, db, employee("Ana", "ana@example.com")) // the connection is free again
-}
-
-func checkEmpty(t *testing.T, db *sqlite.DB) {
-	t.Helper()
-	read(t, db, func(tx app.Tx) error {
-		some, err := tx.HasUsers()
-		if err != nil {
-			return err
-		}
-		settings, err := tx.SettingValues()
-		if err != nil {
-			return err
-		}
-		events, err := tx.ListAudit(app.AuditQuery{})
-		if err != nil {
-			return err
-		}
-		page, err := tx.SearchUsers(app.UserQuery{Text: "ana"})
-		if err != nil {
-			return err
-		}
-		if some || len(settings) != 0 || len(events) != 0 || len(page.Users) != 0 {
-			t.Errorf("after a rollback: users %v, %d settings, %d events, %d found", some, len(settings), len(events), len(page.Users))
-		}
-		return nil
-	})
-	checkIndex(t, db)
-}
-
-func TestReadCannotWrite(t *testing.T) {
-	db := openDB(t)
-	err := db.Read(t.Context(), func(tx app.Tx) error { return tx.PutSetting("company.name", "ACME") })
-	wantCode(t, err, app.EInternal)
-	checkEmpty(t, db)
-}
-
-func TestCanceledContext(t *testing.T) {
-	db := openDB(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	called := false
-	err := db.Write(ctx, func(tx app.Tx) error { called = true; return nil })
-	wantCode(t, err, app.EInternal)
-	if called {
-		t.Error("the function ran although the context was canceled")
-	}
 }

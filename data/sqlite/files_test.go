@@ -17,6 +17,7 @@ import (
 
 	"sesame/app"
 	"sesame/data/sqlite"
+	"sesame/data/storetest"
 )
 
 // fileState is what opening a file must not change.
@@ -169,7 +170,7 @@ func TestEmptyFileBecomesADatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	createUsers(t, db, employee("Ana", "ana@example.com"))
+	createUsers(t, db, storetest.Employee("Ana", "ana@example.com"))
 	db.Close()
 	if db, err = sqlite.OpenReadOnly(path); err != nil {
 		t.Fatal(err)
@@ -210,7 +211,7 @@ func closedDatabase(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	createUsers(t, db, employee("Ana", "ana@example.com"))
+	createUsers(t, db, storetest.Employee("Ana", "ana@example.com"))
 	db.Close()
 	return path
 }

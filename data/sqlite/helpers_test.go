@@ -55,10 +55,6 @@ func createUsers(t testing.TB, db *sqlite.DB, users ...app.User) []app.User {
 	return users
 }
 
-func employee(name, email string) app.User {
-	return app.User{Name: name, Email: email, Role: app.RoleEmployee, HasMailbox: true}
-}
-
 // wantCode fails the test unless err is an *app.Error with this code.
 func wantCode(t testing.TB, err error, code app.ErrorCode) {
 	t.Helper()
@@ -73,7 +69,7 @@ func wantCode(t testing.TB, err error, code app.ErrorCode) {
 
 func checkIndex(t testing.TB, db *sqlite.DB) {
 	t.Helper()
-	if err := sqlite.CheckIndex(t.Context(), db); err != nil {
+	if err := db.CheckIndex(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 }

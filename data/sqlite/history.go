@@ -46,7 +46,7 @@ func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, tempora
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO password_history (user_id, hash, created_at, temporary) VALUES (?, ?, ?, ?)`,
 		userID, hash, timeArg(at), temporary)
 	if isForeignKey(err) {
-		return noUser(userID)
+		return app.ErrNoUser(userID)
 	}
 	if err != nil {
 		return app.Internal(err)

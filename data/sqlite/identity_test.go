@@ -11,6 +11,7 @@ import (
 
 	"sesame/app"
 	"sesame/data/sqlite"
+	"sesame/data/storetest"
 )
 
 // olderDatabase makes a database as the version before canonical logins
@@ -165,8 +166,8 @@ func TestOlderDatabaseOpenedForReading(t *testing.T) {
 // index, and tells which users have one.
 func TestLookAlikesByIndex(t *testing.T) {
 	db := openDB(t)
-	users := createUsers(t, db, employee("Bob Martin", "bob.martin@acme.example"), employee("Bob Rnartin", "bob.rnartin@acme.example"),
-		employee("Alice", "alice@acme.example"), employee("Cyrillic Alice", "аlice@acme.example"), employee("Carl", "carl@acme.example"))
+	users := createUsers(t, db, storetest.Employee("Bob Martin", "bob.martin@acme.example"), storetest.Employee("Bob Rnartin", "bob.rnartin@acme.example"),
+		storetest.Employee("Alice", "alice@acme.example"), storetest.Employee("Cyrillic Alice", "аlice@acme.example"), storetest.Employee("Carl", "carl@acme.example"))
 	read(t, db, func(tx app.Tx) error {
 		for _, c := range []struct {
 			email  string

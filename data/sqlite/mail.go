@@ -144,7 +144,7 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 		expires_at = excluded.expires_at, tries = excluded.tries, created_at = excluded.created_at`,
 		c.UserID, c.Hash, c.SentTo, timeArg(c.ExpiresAt), c.Tries, timeArg(c.CreatedAt))
 	if isForeignKey(err) {
-		return noUser(c.UserID)
+		return app.ErrNoUser(c.UserID)
 	}
 	return err
 }
@@ -181,7 +181,7 @@ func (t *tx) NoteRecoveryCodeSent(userID int64, at time.Time) error {
 	}
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO recovery_sends (user_id, sent_at) VALUES (?, ?)`, userID, at.UnixNano())
 	if isForeignKey(err) {
-		return noUser(userID)
+		return app.ErrNoUser(userID)
 	}
 	if err != nil {
 		return app.Internal(err)

@@ -237,7 +237,7 @@ func (t *tx) rekeyBatch(after int64, n int) ([]app.User, error) {
 		}
 		if key := app.EmailKey(u.Email); key != r.key || u.Email != r.u.Email || u.RecoveryEmail != r.u.RecoveryEmail {
 			if _, err := t.exec(`INSERT INTO temp.rekey (id, key, email, recovery, sort_key, search_text) VALUES (?, ?, ?, ?, ?, ?)`,
-				u.ID, key, u.Email, u.RecoveryEmail, app.SortKey(&u), searchText(&u)); err != nil {
+				u.ID, key, u.Email, u.RecoveryEmail, app.SortKey(&u), app.SearchText(&u)); err != nil {
 				return nil, err
 			}
 		}

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -41,14 +43,6 @@ const (
 	// minGap is the smallest spacing that a renumbering leaves between ranks.
 	minGap int64 = 1 << 6
 )
-
-// cleanText drops what the search index cannot hold: NUL, invalid UTF-8.
-func cleanText(s string) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-}
-
-// foldQuery folds a query as search texts are folded.
-func foldQuery(s string) string { return cleanText(app.FoldForSearch(s)) }
 
 // gramDoc returns the document indexed for a search text: each character,
 // pair of characters and trigram, written as the hex of its UTF-8 bytes,
@@ -116,7 +110,7 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	}
 	var users []app.User
 	var keys []string
-	if text := foldQuery(q.Text); text == "" {
+	if text := app.SearchFragment(q.Text); text == "" {
 		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+`
 			WHERE u.rank >= ? ORDER BY u.rank LIMIT ?`, from, limit+1)
 	} else {
@@ -134,14 +128,7 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 	if err != nil {
 		return app.UserPage{}, err
 	}
-	page := app.UserPage{Users: users}
-	if len(users) > limit {
-		page.Users, page.More = users[:limit], true
-	}
-	if n := len(page.Users); n > 0 {
-		page.Next = app.Cursor{SortKey: keys[n-1], ID: page.Users[n-1].ID}
-	}
-	return page, nil
+	return app.PageOf(users, keys, limit), nil
 }
 
 // rankAfter returns the rank of the first user after the cursor; ok is false
@@ -160,7 +147,7 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 	if atMost <= 0 {
 		return 0, nil
 	}
-	text = foldQuery(text)
+	text = app.SearchFragment(text)
 	var (
 		n   int64
 		err error
@@ -343,4 +330,31 @@ func (t *tx) relabelAll() error {
 		}
 	}
 	return nil
+}
+
+// CheckIndex verifies what search relies on (a consistency check for
+// tests and repairs): every user has a positive rank,
+// ranks follow (sort_key, id), and the search index holds one row per user,
+// at its rank.
+func (db *DB) CheckIndex(ctx context.Context) error {
+	return db.readTx(ctx, func(t *tx) error {
+		checks := []struct{ name, query string }{
+			{"unranked users", `SELECT count(*) FROM users WHERE rank <= 0`},
+			{"ranks out of name order", `SELECT count(*) FROM (
+				SELECT rank, lag(rank) OVER (ORDER BY sort_key, id) AS prev FROM users) WHERE prev >= rank`},
+			{"index rows without a user", `SELECT count(*) FROM users_grams g WHERE NOT EXISTS (
+				SELECT 1 FROM users u WHERE u.rank = g.rowid)`},
+			{"users missing from the index", `SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users_grams)`},
+		}
+		for _, c := range checks {
+			n, _, err := t.queryInt64(c.query)
+			if err != nil {
+				return err
+			}
+			if n != 0 {
+				return fmt.Errorf("%s: %d", c.name, n)
+			}
+		}
+		return nil
+	})
 }

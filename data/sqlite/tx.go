@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -41,21 +40,8 @@ func (t *tx) queryInt64(query string, args ...any) (v int64, ok bool, err error)
 	return v, true, nil
 }
 
-// Times are stored as nanoseconds since the epoch: int64 covers these.
-var (
-	minTime = time.Unix(0, math.MinInt64)
-	maxTime = time.Unix(0, math.MaxInt64)
-)
-
 // checkTimes refuses times that cannot be stored exactly.
-func checkTimes(ts ...time.Time) error {
-	for _, v := range ts {
-		if !v.IsZero() && (v.Before(minTime) || v.After(maxTime)) {
-			return app.Errorf(app.EInvalid, "The date {{.Date}} is out of range.", "Date", v.UTC().Format(time.DateOnly))
-		}
-	}
-	return nil
-}
+var checkTimes = app.CheckStoredTimes
 
 // timeArg is the stored form of a time checked by checkTimes: NULL for the
 // zero time, otherwise nanoseconds since the epoch.

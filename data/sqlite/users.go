@@ -3,7 +3,6 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/mtibben/confusables"
 
@@ -67,39 +66,14 @@ func (t *tx) oneUser(notFound *app.Error, query string, args ...any) (app.User, 
 	return u, nil
 }
 
-func noLogin(email string) *app.Error {
-	return app.Errorf(app.ENotFound, "No user has the login {{.Email}}.", "Email", strings.TrimSpace(email))
-}
-
-func noUser(id int64) *app.Error {
-	return app.Errorf(app.ENotFound, "No user has the number {{.ID}}.", "ID", id)
-}
-
-func loginTaken(email string) *app.Error {
-	return app.Errorf(app.EConflict, "A user with the login {{.Email}} already exists.", "Email", strings.TrimSpace(email))
-}
-
 // UserByEmail returns the user whose login has the same EmailKey as email.
 func (t *tx) UserByEmail(email string) (app.User, error) {
-	return t.oneUser(noLogin(email), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.email_key = ?`, app.EmailKey(email))
+	return t.oneUser(app.ErrNoLogin(email), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.email_key = ?`, app.EmailKey(email))
 }
 
 // UserByID returns the user with this ID.
 func (t *tx) UserByID(id int64) (app.User, error) {
-	return t.oneUser(noUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ?`, id)
-}
-
-// searchText is what search compares a query with: the folded name, login
-// and recovery e-mail. NUL is dropped, as the search index cannot hold it.
-func searchText(u *app.User) string {
-	return cleanText(app.FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
-}
-
-func checkUser(u *app.User) error {
-	if app.EmailKey(u.Email) == "" {
-		return app.Errorf(app.EInvalid, "The e-mail address is empty.")
-	}
-	return checkTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt)
+	return t.oneUser(app.ErrNoUser(id), `SELECT `+userCols+` FROM `+userJoin+` WHERE u.id = ?`, id)
 }
 
 // loginOwner returns the ID of the user whose login has this key, 0 if none.
@@ -110,7 +84,7 @@ func (t *tx) loginOwner(key string) (int64, error) {
 
 // CreateUser stores u with a new ID, which it sets in u.
 func (t *tx) CreateUser(u *app.User) error {
-	if err := checkUser(u); err != nil {
+	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
 	key := app.EmailKey(u.Email)
@@ -119,7 +93,7 @@ func (t *tx) CreateUser(u *app.User) error {
 		return err
 	}
 	if owner != 0 {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
 	// The ID is chosen here, as SQLite would, because the rank depends on it.
 	last, _, err := t.queryInt64(`SELECT coalesce(max(id), 0) FROM users`)
@@ -127,7 +101,7 @@ func (t *tx) CreateUser(u *app.User) error {
 		return err
 	}
 	id := last + 1
-	sortKey, text := app.SortKey(u), searchText(u)
+	sortKey, text := app.SortKey(u), app.SearchText(u)
 	rank, err := t.place(sortKey, id)
 	if err != nil {
 		return err
@@ -151,7 +125,7 @@ func (t *tx) CreateUser(u *app.User) error {
 
 // UpdateUser stores every field of u, found by its ID.
 func (t *tx) UpdateUser(u *app.User) error {
-	if err := checkUser(u); err != nil {
+	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
 	var oldSortKey, oldText string
@@ -159,7 +133,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 	err := t.tx.QueryRowContext(t.ctx, `SELECT sort_key, search_text, rank FROM users WHERE id = ?`, u.ID).
 		Scan(&oldSortKey, &oldText, &oldRank)
 	if errors.Is(err, sql.ErrNoRows) {
-		return noUser(u.ID)
+		return app.ErrNoUser(u.ID)
 	}
 	if err != nil {
 		return app.Internal(err)
@@ -170,9 +144,9 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return err
 	}
 	if owner != 0 && owner != u.ID {
-		return loginTaken(u.Email)
+		return app.ErrLoginTaken(u.Email)
 	}
-	sortKey, text := app.SortKey(u), searchText(u)
+	sortKey, text := app.SortKey(u), app.SearchText(u)
 	rank := oldRank
 	if text != oldText || sortKey != oldSortKey {
 		if err := t.unindexUser(oldRank); err != nil {

@@ -30,6 +30,10 @@ type Env struct {
 	// Delivery delivers the outbox: sesame mail flush, and, as the
 	// Service's Deliver hook, right after an action that queued a message.
 	Delivery *Delivery
+	// Copy copies the whole directory of one database into another, empty
+	// one, each a file or a postgres:// URL (sesame db copy), and returns
+	// the counts copied. Service is nil when it runs.
+	Copy func(ctx context.Context, from, to string) (app.DirectoryCounts, error)
 }
 
 // Exit statuses. Scripts tell the outcomes of a sign-in or a password
@@ -95,13 +99,17 @@ var commands = []*command{
 	{"recover request", "EMAIL", "send a recovery code to the account's recovery address (says the same whether or not it exists)", runRecoverRequest},
 	{"recover complete", "EMAIL", "set a new password with a recovery code: the code, then the new password, on two lines of stdin", runRecoverComplete},
 	{
+		"db copy", "--from PATH_OR_URL --to PATH_OR_URL",
+		"copy a whole directory (users, history, throttling, audit, outbox, recovery codes, settings) into an empty database: a file, or a PostgreSQL server's database; the counts are checked at the end", runDBCopy,
+	},
+	{
 		"dev generate", "N [--seed S]",
 		"for testing only: add N realistic fake users (a large directory for the window, benchmarks)", runDevGenerate,
 	},
 }
 
 // groups are the first words of commands that take a second one.
-var groups = map[string]bool{"users": true, "dev": true, "mail": true, "recover": true}
+var groups = map[string]bool{"users": true, "dev": true, "mail": true, "recover": true, "db": true}
 
 // readCommands only read the database (settings does too, without a value).
 var readCommands = map[string]bool{"users list": true, "users show": true, "audit": true, "mail status": true}
@@ -144,7 +152,7 @@ func Usage(w io.Writer) {
 	fmt.Fprint(w, `Sésame manages the passwords of a company's employees. With no command it
 opens the window; with one, it runs that action on the same database.
 
-usage: sesame [--db PATH] [--lang en|fr] [COMMAND [ARGS]]
+usage: sesame [--db PATH|URL] [--lang en|fr] [COMMAND [ARGS]]
 
 Commands:
 `)
@@ -155,8 +163,11 @@ Commands:
         show this text; "sesame COMMAND --help" tells more about one command
 
 Options (before the command):
-  --db PATH      the database file (default: $SESAME_DB, else sesame/sesame.db
-                 in your configuration folder: ~/.config on Linux)
+  --db PATH|URL  the database: a file (default: $SESAME_DB, else sesame/sesame.db
+                 in your configuration folder: ~/.config on Linux), or a
+                 PostgreSQL server's database shared by several workstations,
+                 postgres://USER@HOST/DATABASE?sslmode=verify-full (the
+                 password from ~/.pgpass or PGPASSFILE rather than the URL)
   --lang en|fr   the language of the window
 
 Passwords are read from standard input, one a line, and are not hidden as you
@@ -165,7 +176,7 @@ of standard output; notes go to standard error. The audit trail names the
 command line's actions as done by system:<your login>.
 
 Environment:
-  SESAME_DB      the database file, when --db is not given
+  SESAME_DB      the database file or URL, when --db is not given
 
 Exit status:
   0  success

@@ -431,7 +431,7 @@ func TestRunErrors(t *testing.T) {
 		wantStderr string
 		code       int
 	}{
-		{args: []string{"help"}, wantStdout: "usage: sesame [--db PATH]"},
+		{args: []string{"help"}, wantStdout: "usage: sesame [--db PATH|URL]"},
 		{args: []string{"frobnicate"}, wantStderr: "sesame: unknown command \"frobnicate\"\n\nSésame manages", code: 1},
 		{args: []string{"users"}, wantStderr: "\"users\" needs a sub-command", code: 1},
 		{args: []string{"users", "add", "--help"}, wantStdout: "usage: sesame users add EMAIL --name NAME"},
