@@ -22,7 +22,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils \
 	postgresql postgresql-contrib
 
-.PHONY: run test bench build deps vet clean
+.PHONY: run test bench bench-ldap bench-policy build deps vet clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -63,6 +63,14 @@ test: vet build $(RACE_BIN) $(MAILPIT)
 
 bench: build
 	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./...
+
+# Measurements against a peer or lists fetched for them; not part of
+# make test (docs/BENCHMARKS.md has their figures).
+bench-ldap: deps
+	bash docs/bench/ldap.sh
+
+bench-policy: deps
+	bash docs/bench/policy.sh
 
 clean:
 	rm -rf bin

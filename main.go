@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -19,51 +18,70 @@ import (
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
 	"sesame/data/postgres"
 	"sesame/data/sample"
 	"sesame/data/smtp"
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	// ui/locale also keeps Fyne's lang package from logging on a
+	// command's output under LANG=C.UTF-8 while the packages start.
+	"sesame/ui/locale"
 )
+
+// buildProblem says why this binary cannot open a database, if it cannot
+// (see nofts5.go).
+var buildProblem error
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	locale.Started()
+	visibleOut, visibleErr := cli.Visible(stdout), cli.Visible(stderr)
+	defer visibleOut.Flush()
+	defer visibleErr.Flush()
+	stdout, stderr = visibleOut, visibleErr
 	fs := flag.NewFlagSet("sesame", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	dbPath := fs.String("db", "", "database file or postgres:// URL (default $SESAME_DB, else a file in the user's config folder)")
-	language := fs.String("lang", "", "language of the window: en or fr (default: the system's)")
+	language := fs.String("lang", "", "language of the window and the command line: en or fr (default: the system's)")
 	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
+	lang := locale.Language()
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			cli.Usage(stdout)
+			cli.Usage(stdout, lang)
 			return 0
 		}
-		cli.Usage(stderr)
+		cli.Report(stderr, lang, cli.FlagError(err))
+		cli.Usage(stderr, lang)
 		return 1
 	}
 	rest := fs.Args()
+	if *language != "" {
+		l, err := app.ParseLanguage(*language)
+		if err != nil {
+			return cli.Report(stderr, lang, err)
+		}
+		lang = l.Code
+	}
 	if len(rest) > 0 && cli.IsHelp(rest[0]) {
-		cli.Usage(stdout)
+		cli.Usage(stdout, lang)
 		return 0
 	}
-	if *language != "" {
-		if _, err := app.ParseLanguage(*language); err != nil {
-			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-			return 1
-		}
+	if buildProblem != nil {
+		return cli.Report(stderr, lang, buildProblem)
 	}
 
-	env := cli.Env{Actor: app.SystemActor(osUser()), Stdin: stdin, Stdout: stdout, Stderr: stderr, Copy: copyDirectory}
+	env := cli.Env{Actor: app.SystemActor(osUser()), Stdin: stdin, Stdout: stdout, Stderr: stderr, Copy: copyDirectory, Language: lang}
 	if !cli.NeedsStore(rest) {
 		return cli.Run(context.Background(), env, rest)
 	}
 	dbGiven := false
 	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
 	if dbGiven && *dbPath == "" {
-		fmt.Fprintln(stderr, "sesame: --db needs the path of a database file or a postgres:// URL")
-		cli.Usage(stderr)
+		cli.Report(stderr, lang, app.Errorf(app.EInvalid, "--db needs the path of a database file or a postgres:// URL."))
+		cli.Usage(stderr, lang)
 		return 1
 	}
 	path, err := databasePath(*dbPath)
@@ -71,21 +89,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
 	}
-	blocklist, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		fmt.Fprintln(stderr, "sesame: reading the common passwords:", err)
-		return 1
-	}
+	// The policy's lists are read when a password is first judged: a
+	// command that judges none never reads them.
+	blocklist := app.NewBlocklist(app.BlocklistSources{
+		Common:    assets.CommonPasswords,
+		Words:     assets.Words,
+		Keyboards: assets.Keyboards,
+		Breached:  breach.Load(assets.BreachedPasswords),
+	})
 	config := app.Config{Blocklist: blocklist}
 
 	if len(rest) == 0 {
 		db, err := openStore(path)
 		if err != nil {
-			fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-			return 1
+			return cli.Report(stderr, lang, err)
 		}
 		defer db.Close()
 		notes(stderr, db)
+		// The window gives feedback at each keystroke: read the lists now.
+		go blocklist.Prepare()
 		// The outbox is delivered in the background while the window is
 		// open, and at once after an action that queued a message; the
 		// delivery ends, a message under way included, before the database
@@ -105,8 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	db, err := openForCommand(path, cli.ReadOnly(rest))
 	if err != nil {
-		fmt.Fprintln(stderr, "sesame:", app.AsError(err).Error())
-		return 1
+		return cli.Report(stderr, lang, err)
 	}
 	defer db.Close()
 	// A command delivers what it queued before it ends.

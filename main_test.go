@@ -7,6 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -228,7 +231,7 @@ func commandLine(t *testing.T, s *sesame) {
 		s.secret(short, common, custom)
 		r := s.expect(6, "", "sesame: This password cannot be used:\n- It is too short: at least 15 characters", short+"\n",
 			"users", "add", "--password-stdin", "helene@acme.test", "--name", "Hélène Dupré")
-		if !strings.HasSuffix(r.stderr, "this one has 9.\n") {
+		if !strings.Contains(r.stderr, "this one has 9.\n- ") {
 			t.Errorf("reasons, one a line: %q", r.stderr)
 		}
 		s.expect(6, "", "\n- It is a common password", common+"\n",
@@ -479,7 +482,7 @@ func TestUsageAndErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q; want the usage on stdout", args, r.code, r.stdout)
 		}
 	}
-	s.expect(1, "", "unknown command \"frobnicate\"", "", "frobnicate")
+	s.expect(1, "", "Unknown command \"frobnicate\".", "", "frobnicate")
 	s.expect(1, "", "\"users\" needs a sub-command", "", "users")
 	s.expect(0, "usage: sesame users add EMAIL", "", "", "users", "add", "--help")
 	s.expect(1, "", "Unknown language", "", "--lang", "de", "settings")
@@ -608,6 +611,181 @@ func mailEndToEnd(t *testing.T, s *sesame) {
 				t.Errorf("%s holds a secret (%d characters)", f, len(secret))
 			}
 		}
+	}
+}
+
+// The command line prints no message of Fyne's whatever the locale: the C
+// locale with an encoding (LANG=C.UTF-8, the default of many containers)
+// made Fyne's lang package log "Error parsing user locale C" three times.
+func TestNoFyneMessageWhateverTheLocale(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	for _, env := range [][]string{
+		{"LANG=C.UTF-8"}, {"LANG=C.utf8"}, {"LANG=C"}, {"LANG=POSIX"}, {"LANG="}, {"LC_ALL=C.UTF-8"},
+		{"LANG=C.UTF-8", "LC_MESSAGES=C.UTF-8"}, {"LANG=fr_FR.UTF-8"}, {"LANG=de_DE.UTF-8"},
+	} {
+		for _, args := range [][]string{{"users", "list"}, {"help"}, {"frobnicate"}, {"users", "show", "nobody@acme.test"}} {
+			r := s.exec(env, "", append([]string{"--db", s.db}, args...)...)
+			if strings.Contains(r.stderr, "Fyne") || strings.Contains(r.stderr, "locale") || strings.Contains(r.stdout, "Fyne") {
+				t.Errorf("%v sesame %q printed Fyne's messages:\n%s", env, args, r.stderr)
+			}
+		}
+	}
+}
+
+// The command line speaks the language of --lang, else the system's.
+func TestCommandLineLanguage(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	french, english := "Aucun utilisateur n'a l'identifiant", "No user has the login"
+	for _, tt := range []struct {
+		env  []string
+		lang string
+		want string
+	}{
+		{[]string{"LANG=fr_FR.UTF-8"}, "", french},
+		{[]string{"LANG=fr_FR.UTF-8"}, "en", english},
+		{[]string{"LANG=en_US.UTF-8"}, "fr", french},
+		{[]string{"LANG=en_US.UTF-8", "LANGUAGE=fr:en"}, "", french},
+		{[]string{"LANG=C.UTF-8", "LANGUAGE=fr"}, "", english},
+		{[]string{"LANG=de_DE.UTF-8"}, "", english},
+		{[]string{"LC_ALL=fr_CA.UTF-8", "LANG=en_US.UTF-8"}, "", french},
+	} {
+		args := []string{"--db", s.db}
+		if tt.lang != "" {
+			args = append(args, "--lang", tt.lang)
+		}
+		r := s.exec(tt.env, "", append(args, "users", "show", "nobody@acme.test")...)
+		if r.code != 1 || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v --lang %q: exit %d, %q; want %q", tt.env, tt.lang, r.code, r.stderr, tt.want)
+		}
+	}
+	r := s.exec([]string{"LANG=fr_FR.UTF-8"}, "", "--db", s.db, "audit")
+	if !strings.Contains(r.stdout, "DÉTAILS") || !strings.Contains(r.stdout, "entreprise\u00a0: Acme") {
+		t.Errorf("audit in French:\n%s", r.stdout)
+	}
+	r = s.exec(nil, "", "--db", s.db, "--lang", "de", "users", "list")
+	if r.code != 1 || !strings.Contains(r.stderr, `Unknown language "de"`) {
+		t.Errorf("--lang de: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// No terminal control sequence from an argument reaches the terminal, and
+// long values are cut, whatever the command.
+func TestArgumentsShownVisibly(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	evil := "\x1b]0;pwned\x07\x1b[2J\u009b6n\u202e"
+	for _, args := range [][]string{
+		{"users", "show", evil + "@acme.test"},
+		{"users", "add", "x@acme.test", "--name", evil},
+		{"users", evil},
+		{evil},
+		{"--lang", evil, "users", "list"},
+		{"settings", "smtp.host", "smtp.acme.test\r\nRCPT TO:<x@y>"},
+		{"settings", "smtp.username", evil},
+		{"mail", "status", "--state", evil},
+		{"users", "show", strings.Repeat("é", 3000)},
+		{"users", "list", "--bogus" + strings.Repeat("x", 3000)},
+	} {
+		r := s.run("", args...)
+		if r.code == 0 {
+			t.Errorf("%q accepted", args)
+		}
+		for _, out := range []string{r.stdout, r.stderr} {
+			for _, c := range out {
+				if c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e {
+					t.Errorf("%q: %q reaches the terminal: %q", args, c, out)
+					break
+				}
+			}
+			if len(out) > 1000 && !strings.Contains(out, "Commands:") {
+				t.Errorf("%q: %d bytes: a long value is not cut", args, len(out))
+			}
+		}
+	}
+}
+
+// Every numeric option is checked: mail status --limit -1 listed the whole
+// outbox (SQLite reads LIMIT -1 as none).
+func TestNumericOptionsThroughTheBinary(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	for _, args := range [][]string{
+		{"mail", "status", "--limit", "-1"}, {"audit", "--limit", "-1"}, {"users", "list", "--limit", "-1"}, {"dev", "generate", "-1"},
+	} {
+		s.expect(1, "", "usage:", "", args...)
+	}
+}
+
+// A typed temporary password passes the rules of a chosen one, through
+// the binary too: 15 spaces, a French word and a year, a breached one.
+func TestTypedTemporaryPasswordsFollowThePolicy(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	s.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Jo March")
+	for pw, reason := range map[string]string{
+		"               ":     "too easy to guess",
+		"Bienvenue2026!!!":    "too easy to guess",
+		"thisismypassword":    "stolen from other sites",
+		"azertyuiop123456":    "",
+		"Acme-Bienvenue-2026": "company's name",
+	} {
+		s.secret(pw)
+		s.expect(6, "", reason, pw+"\n", "users", "reset", "jo@acme.test", "--password-stdin")
+		s.expect(6, "", reason, pw+"\n", "users", "add", "new@acme.test", "--name", "New", "--password-stdin")
+	}
+}
+
+// A binary built without the sqlite_fts5 tag says so, and how to build,
+// instead of "cannot be opened"; it creates no file. The build without the
+// tag recompiles every cgo package (minutes on two cores): it runs when
+// SESAME_PLAIN_BUILD=1; TestNoTagFileSaysHowToBuild checks the same file
+// in every run.
+func TestPlainBuildSaysHowToBuild(t *testing.T) {
+	if os.Getenv("SESAME_PLAIN_BUILD") != "1" {
+		t.Skip("set SESAME_PLAIN_BUILD=1: builds SQLite and the window again, without the tag")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "sesame-plain")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "sesame.db")
+	out, err := exec.Command(bin, "--db", db, "users", "list").CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "sqlite_fts5") || !strings.Contains(string(out), "make build") {
+		t.Errorf("plain build: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the plain build created %s", db)
+	}
+}
+
+// The file that only a build without the tag compiles holds that
+// constraint, and a message that names the tag and how to build.
+func TestNoTagFileSaysHowToBuild(t *testing.T) {
+	src, err := os.ReadFile("nofts5.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(src, []byte("//go:build !sqlite_fts5\n")) {
+		t.Errorf("nofts5.go does not start with //go:build !sqlite_fts5")
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "nofts5.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			msg, _ = strconv.Unquote(lit.Value)
+		}
+		return true
+	})
+	if !strings.Contains(msg, "sqlite_fts5") || !strings.Contains(msg, "make build") {
+		t.Errorf("message %q does not say how to build", msg)
 	}
 }
 

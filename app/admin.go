@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 )
@@ -60,27 +61,61 @@ type UpdateResult struct {
 }
 
 // NewTemporaryPassword generates a temporary password of the configured
-// length. Nothing is saved: UpdateUser does that.
-func (s *Service) NewTemporaryPassword(ctx context.Context) (string, error) {
-	st, err := s.Settings(ctx)
+// length for the user with that login. Nothing is saved: UpdateUser does
+// that.
+func (s *Service) NewTemporaryPassword(ctx context.Context, email string) (string, error) {
+	st, c, err := s.temporaryRules(ctx, email)
 	if err != nil {
 		return "", err
 	}
-	p, err := GeneratePassword(st.GeneratedPasswordLength())
-	if err != nil {
-		return "", Internal(err)
-	}
-	return p, nil
+	return s.generateTemporary(st, c)
 }
 
-// AssessTemporary checks a temporary password that an administrator types,
-// for live feedback on the card.
-func (s *Service) AssessTemporary(ctx context.Context, password string) (Assessment, error) {
-	st, err := s.Settings(ctx)
+// AssessTemporary checks a temporary password that an administrator types
+// for the user with that login ("" for one not yet created), for live
+// feedback on the card: the rules of a chosen password.
+func (s *Service) AssessTemporary(ctx context.Context, email, password string) (Assessment, error) {
+	st, c, err := s.temporaryRules(ctx, email)
 	if err != nil {
 		return Assessment{}, err
 	}
-	return s.policy(st).AssessTemporary(password), nil
+	return s.policy(st).Assess(password, c), nil
+}
+
+// temporaryRules returns the settings and the policy context of a
+// temporary password for the user with that login, if there is one.
+func (s *Service) temporaryRules(ctx context.Context, email string) (Settings, PolicyContext, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Settings{}, PolicyContext{}, err
+	}
+	c := PolicyContext{Login: email, Company: st.CompanyName}
+	if email != "" {
+		_, uc, err := s.PasswordRules(ctx, email)
+		switch {
+		case err == nil:
+			c = uc
+		case CodeOf(err) != ENotFound:
+			return Settings{}, PolicyContext{}, err
+		}
+	}
+	return st, c, nil
+}
+
+// generateTemporary draws temporary passwords until one passes the policy:
+// a random one fails only by chance (a false positive of the breached set,
+// a name or a word that happens to appear in it).
+func (s *Service) generateTemporary(st Settings, c PolicyContext) (string, error) {
+	for range 20 {
+		p, err := GeneratePassword(st.GeneratedPasswordLength())
+		if err != nil {
+			return "", Internal(err)
+		}
+		if s.policy(st).Assess(p, c).OK() {
+			return p, nil
+		}
+	}
+	return "", Internal(errors.New("no generated password passes the policy"))
 }
 
 // User returns the user with that login.
@@ -189,12 +224,13 @@ func optionOff() *Error {
 }
 
 // hashTemporary validates and hashes a temporary password outside any
-// transaction. custom says that the administrator typed it.
-func (s *Service) hashTemporary(st Settings, plain string, custom bool) (string, error) {
+// transaction: typed or generated, it passes the policy of a chosen one.
+// custom says that the administrator typed it.
+func (s *Service) hashTemporary(st Settings, plain string, custom bool, c PolicyContext) (string, error) {
 	if custom && !st.CustomTemporaryAllowed {
 		return "", Errorf(EForbidden, "Typed temporary passwords are not allowed by the settings: generate one instead.")
 	}
-	if a := s.policy(st).AssessTemporary(plain); !a.OK() {
+	if a := s.policy(st).Assess(plain, c); !a.OK() {
 		return "", rejected(a.Reasons)
 	}
 	h, err := s.hasher.Hash(NormalizePassword(plain))
@@ -231,12 +267,13 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		return User{}, TemporaryPassword{}, err
 	}
 	plain, custom := n.TemporaryPassword, n.TemporaryPassword != ""
+	c := PolicyContext{Login: email, Name: name, Company: st.CompanyName}
 	if !custom {
-		if plain, err = GeneratePassword(st.GeneratedPasswordLength()); err != nil {
-			return User{}, TemporaryPassword{}, Internal(err)
+		if plain, err = s.generateTemporary(st, c); err != nil {
+			return User{}, TemporaryPassword{}, err
 		}
 	}
-	hash, err := s.hashTemporary(st, plain, custom)
+	hash, err := s.hashTemporary(st, plain, custom, c)
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
 	}
@@ -296,7 +333,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 			if err := sendTemporary(tx, st, u, plain, now); err != nil {
 				return err
 			}
-			details += "; " + detail(detailSentTo, "Address", u.RecoveryEmail)
+			details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
 		}
 		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
 	})
@@ -321,7 +358,7 @@ func temporaryDetails(custom bool, expires time.Time) string {
 // Invalid input or a refused change saves nothing. Each part of the change
 // is one step below, which returns the audit events it records.
 func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (UpdateResult, error) {
-	in, err := s.checkChange(ctx, ch)
+	in, err := s.checkChange(ctx, email, ch)
 	if err != nil {
 		return UpdateResult{}, err
 	}
@@ -395,7 +432,7 @@ type checkedChange struct {
 	hash string // of the new temporary password, "" when none
 }
 
-func (s *Service) checkChange(ctx context.Context, ch UserChange) (checkedChange, error) {
+func (s *Service) checkChange(ctx context.Context, email string, ch UserChange) (checkedChange, error) {
 	var in checkedChange
 	if ch.Name != nil {
 		name, err := CheckName(*ch.Name)
@@ -422,7 +459,14 @@ func (s *Service) checkChange(ctx context.Context, ch UserChange) (checkedChange
 		return in, Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
 	}
 	if ch.TemporaryPassword != nil {
-		if in.hash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom); err != nil {
+		_, c, err := s.temporaryRules(ctx, email)
+		if err != nil {
+			return in, err
+		}
+		if in.name != nil { // the password must not hold the new name either
+			c.Name = *in.name
+		}
+		if in.hash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom, c); err != nil {
 			return in, err
 		}
 	}
@@ -449,7 +493,7 @@ func (e *userEdit) rename(name *string) []AuditEvent {
 	if name == nil || *name == e.u.Name {
 		return nil
 	}
-	ev := e.event(ActionUserRename, detail(detailFromTo, "From", e.u.Name, "To", *name))
+	ev := e.event(ActionUserRename, detail(detailFromTo, "Before", e.u.Name, "After", *name))
 	e.u.Name = *name
 	return []AuditEvent{ev}
 }
@@ -474,7 +518,7 @@ func (e *userEdit) role(role *Role) ([]AuditEvent, error) {
 			return nil, err
 		}
 	}
-	ev := e.event(ActionUserRole, detail(detailFromTo, "From", e.u.Role, "To", *role))
+	ev := e.event(ActionUserRole, detail(detailFromTo, "Before", e.u.Role, "After", *role))
 	e.u.Role = *role
 	return []AuditEvent{ev}, nil
 }
@@ -503,13 +547,13 @@ func (e *userEdit) recovery(addr *string, allowSimilar bool) ([]AuditEvent, erro
 	}
 	var ev AuditEvent
 	if r == "" {
-		ev = e.event(ActionRecoveryClear, detail(detailWas, "Address", e.u.RecoveryEmail))
+		ev = e.event(ActionRecoveryClear, detail(detailWas, "Email", e.u.RecoveryEmail))
 	} else {
 		similar, err := lookAlikes(e.tx, r, 0, allowSimilar)
 		if err != nil {
 			return nil, err
 		}
-		ev = e.event(ActionRecoverySet, detail(detailAddress, "Address", r)+similarDetails(similar))
+		ev = e.event(ActionRecoverySet, detail(detailAddress, "Email", r)+similarDetails(similar))
 	}
 	e.u.RecoveryEmail = r
 	return []AuditEvent{ev}, nil
@@ -541,7 +585,7 @@ func (e *userEdit) temporary(in checkedChange, ch UserChange) ([]AuditEvent, err
 		if err := sendTemporary(e.tx, e.st, *u, *ch.TemporaryPassword, e.now); err != nil {
 			return nil, err
 		}
-		details += "; " + detail(detailSentTo, "Address", u.RecoveryEmail)
+		details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
 		except = u.RecoveryEmail
 	}
 	if err := notifyPasswordChanged(e.tx, e.st, *u, true, e.now, except); err != nil {
@@ -586,7 +630,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, email, custom 
 	plain := custom
 	if plain == "" {
 		var err error
-		if plain, err = s.NewTemporaryPassword(ctx); err != nil {
+		if plain, err = s.NewTemporaryPassword(ctx, email); err != nil {
 			return TemporaryPassword{}, err
 		}
 	}

@@ -70,6 +70,13 @@ func TestCreateUser(t *testing.T) {
 		{Email: "x@acme.example", Name: "X", RecoveryEmail: "nope"},
 		{Email: "x@acme.example", Name: "X", TemporaryPassword: "short"},
 		{Email: "x@acme.example", Name: "X", TemporaryPassword: "1qaz2wsx3edc4rfv"},
+		// A typed temporary password passes the rules of a chosen one.
+		{Email: "x@acme.example", Name: "X", TemporaryPassword: "               "},
+		{Email: "x@acme.example", Name: "X", TemporaryPassword: "Bienvenue chez Acme 2026"},
+		{Email: "x@acme.example", Name: "X", TemporaryPassword: "Bienvenue2026!!!"},
+		{Email: "x@acme.example", Name: "X", TemporaryPassword: "azertyuiop123456"},
+		{Email: "x@acme.example", Name: "X", TemporaryPassword: "thisismypassword"},
+		{Email: "xavier@acme.example", Name: "Xavier Dubois", TemporaryPassword: "Xavier.Dubois.2026!"},
 	} {
 		if _, _, err := e.svc.CreateUser(e.ctx, e.actor(), bad); err == nil {
 			t.Errorf("accepted %+v", bad)
@@ -79,14 +86,14 @@ func TestCreateUser(t *testing.T) {
 		t.Errorf("a refused creation saved the user: %v", err)
 	}
 	// A typed temporary password, then the setting that forbids it.
-	_, tp2, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "hal@acme.example", Name: "Hal", TemporaryPassword: "Bienvenue chez Acme 2026"})
-	if err != nil || tp2.Plaintext != "Bienvenue chez Acme 2026" {
+	_, tp2, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "hal@acme.example", Name: "Hal", TemporaryPassword: "lampion gravier tortue sabot"})
+	if err != nil || tp2.Plaintext != "lampion gravier tortue sabot" {
 		t.Fatalf("custom temporary: %v", err)
 	}
 	if _, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"temporary.custom_allowed": "off"}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "ian@acme.example", Name: "Ian", TemporaryPassword: "Bienvenue chez Acme 2026"})
+	_, _, err = e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "ian@acme.example", Name: "Ian", TemporaryPassword: "lampion gravier tortue sabot"})
 	wantCode(t, err, app.EForbidden)
 	e.secrets = append(e.secrets, tp.Plaintext, tp2.Plaintext)
 	e.assertNoSecretInAudit()
@@ -101,7 +108,7 @@ func TestUpdateUserIsOneStep(t *testing.T) {
 	if u := e.user("jo@acme.example"); u.Name != "Jo March" {
 		t.Errorf("the name was saved despite the error: %q", u.Name)
 	}
-	plain, err := e.svc.NewTemporaryPassword(e.ctx)
+	plain, err := e.svc.NewTemporaryPassword(e.ctx, "jo@acme.example")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +309,7 @@ func TestOptionOffAtCreation(t *testing.T) {
 	if _, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"company.admin_password_management": "off"}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "t@acme.example", Name: "Typed", TemporaryPassword: "Bienvenue chez Acme 2026"})
+	_, _, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "t@acme.example", Name: "Typed", TemporaryPassword: "lampion gravier tortue sabot"})
 	wantCode(t, err, app.EForbidden)
 	// The generated first password remains, so that the account can sign in once.
 	if _, _, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "g@acme.example", Name: "Generated"}); err != nil {
@@ -321,5 +328,37 @@ func TestTemporaryPasswordJoinsTheHistory(t *testing.T) {
 	_, err := e.svc.ChangePassword(e.ctx, "una@acme.example", "violet tramway umbrella 1987", temp)
 	if !hasReason(err, "used this password recently") {
 		t.Errorf("the temporary password came back: %v", err)
+	}
+}
+
+// A typed reset is judged with the user's stored name, as a chosen
+// password is: a strong phrase that holds it is refused, and says why.
+func TestTypedResetKnowsTheUser(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("jo@acme.example", "Jo Marchetti")
+	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "jo@acme.example", "gravier marchetti lampion tortue", false)
+	wantCode(t, err, app.EPolicy)
+	if !strings.Contains(err.Error(), "your name") {
+		t.Errorf("reason %q does not name the cause", err)
+	}
+	a, err := e.svc.AssessTemporary(e.ctx, "jo@acme.example", "gravier marchetti lampion tortue")
+	if err != nil || a.OK() {
+		t.Errorf("live feedback accepts what the reset refuses: %v, %v", a.Reasons, err)
+	}
+}
+
+// Generated temporary passwords always pass: the service draws again when
+// one fails by chance (a false positive of the breached set, a name).
+func TestGeneratedTemporaryAlwaysPasses(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("dan.adam@acme.example", "Dan Adam")
+	for range 300 {
+		p, err := e.svc.NewTemporaryPassword(e.ctx, "dan.adam@acme.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err := e.svc.AssessTemporary(e.ctx, "dan.adam@acme.example", p); err != nil || !a.OK() {
+			t.Fatalf("generated %q refused: %v %v", p, a.Reasons, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,15 +19,15 @@ const (
 	detailNoMailbox          = "no mailbox"
 	detailGenerated          = "temporary password generated, expires {{.Expires}}"
 	detailTyped              = "temporary password typed by the administrator, expires {{.Expires}}"
-	detailSentTo             = "sent to {{.Address}}"
+	detailSentTo             = "sent to {{.Email}}"
 	detailLooksLike          = "looks like {{.Logins}} (confirmed)"
-	detailFromTo             = "{{.From}} → {{.To}}"
+	detailFromTo             = "{{.Before}} → {{.After}}"
 	detailHasMailbox         = "has a mailbox"
 	detailFictitious         = "no mailbox (fictitious address)"
 	detailUnlocked           = "after {{.N}} failed sign-ins"
 	detailUnlockedLock       = "after {{.N}} failed sign-ins, was locked until {{.Until}}"
-	detailWas                = "was {{.Address}}"
-	detailAddress            = "{{.Address}}"
+	detailWas                = "was {{.Email}}"
+	detailAddress            = "{{.Email}}"
 	detailMustChange         = "temporary password: must change it"
 	detailRefusedLocked      = "refused: locked until {{.Until}}"
 	detailInvalid            = "invalid credentials"
@@ -36,25 +37,25 @@ const (
 	detailRefusedWhileLocked = "{{.N}} attempts refused while locked until {{.Until}}"
 	detailByUser             = "by the user"
 	detailReplacingTemp      = "by the user, replacing a temporary password"
-	detailWithCode           = "by the user, with a recovery code sent to {{.Address}}"
-	detailTestTo             = "to {{.Address}}"
+	detailWithCode           = "by the user, with a recovery code sent to {{.Email}}"
+	detailTestTo             = "to {{.Email}}"
 	detailNoSuchAccount      = "no code sent: no such account"
 	detailTooSoon            = "no code sent: the previous one is less than a minute old"
 	detailTooMany            = "no code sent: {{.N}} codes sent in the last 24 hours (recovery.codes_per_day)"
 	detailNoAddress          = "no code sent: no address may receive it"
 	detailMailOff            = "no code sent: e-mail is not set up"
-	detailCodeSent           = "code sent to {{.Address}}, valid until {{.Until}}"
+	detailCodeSent           = "code sent to {{.Email}}, valid until {{.Until}}"
 	detailRefusedNoAccount   = "no such account"
 	detailNoCode             = "no code pending"
 	detailCodeEnded          = "code expired or used up"
 	detailWrongCodeEnded     = "wrong code, try {{.N}} of {{.Max}}: the code is ended"
 	detailWrongCode          = "wrong code, try {{.N}} of {{.Max}}"
 	detailCodeReplaced       = "the code was replaced or ended meanwhile"
-	detailSetting            = "{{.Key}}: {{.From}} → {{.To}}"
+	detailSetting            = "{{.Key}}: {{.Before}} → {{.After}}"
 	detailSecretSetting      = "{{.Key}}: changed"
 	// detailText holds what no template matches (an event written by an
 	// older version): shown as it is.
-	detailText = "{{.Text}}"
+	detailText = "{{.Details}}"
 )
 
 // detailTemplates are the templates of each action's details, tried in
@@ -151,7 +152,28 @@ func (e AuditEvent) DetailMessages() []Message {
 	if m, ok := readDetail(e.Action, e.Details); ok {
 		return []Message{m}
 	}
-	return []Message{Msg(detailText, "Text", e.Details)}
+	// Parts that no template reads (an older version's) are said as they
+	// are written, the others still in the reader's language.
+	var out []Message
+	for _, part := range strings.Split(e.Details, "; ") {
+		m, ok := readDetail(e.Action, part)
+		if !ok {
+			m = Msg(detailText, "Details", part)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// AuditDetailForms are the templates of every audit detail, each a key of
+// the translation files.
+func AuditDetailForms() []string {
+	var forms []string
+	for _, ts := range detailTemplates {
+		forms = append(forms, ts...)
+	}
+	slices.Sort(forms)
+	return append(slices.Compact(forms), detailText)
 }
 
 // readDetail matches one part of details against the action's templates.

@@ -61,19 +61,33 @@ func TestGeneratePasswordUniform(t *testing.T) {
 	}
 }
 
+// Generated passwords pass the policy, word lists and keyboards included,
+// over many draws, at every length that the settings allow. The only
+// refusal left to chance is the breached set's false positive (one in
+// 65,536), and a name that happens to be drawn; the service then draws
+// again (TestGeneratedTemporaryAlwaysPasses). The names here hold an "o",
+// which the generator never draws.
 func TestGeneratedPasswordsPassThePolicy(t *testing.T) {
-	p := app.Policy{MinLength: 15, Blocklist: blocklist}
-	ctx := app.PolicyContext{Login: "jeanne.martin@acme.example", Name: "Jeanne Martin", Company: "Acme"}
-	for range 100 {
-		pw, err := app.GeneratePassword(16)
-		if err != nil {
-			t.Fatal(err)
+	ctx := app.PolicyContext{Login: "louis.bois@lobo.example", Name: "Louis Bois", Company: "Lobo"}
+	breached := 0
+	for _, n := range []int{12, 16, 24} {
+		p := app.Policy{MinLength: min(n, 15), Blocklist: blocklist}
+		for range 1000 {
+			pw, err := app.GeneratePassword(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := p.Assess(pw, ctx)
+			if len(a.Reasons) == 1 && strings.Contains(a.Reasons[0].String(), "stolen") {
+				breached++
+				continue
+			}
+			if !a.OK() {
+				t.Fatalf("generated %q rejected: %v", pw, a.Reasons)
+			}
 		}
-		if a := p.Assess(pw, ctx); !a.OK() {
-			t.Fatalf("generated %q rejected: %v", pw, a.Reasons)
-		}
-		if a := p.AssessTemporary(pw); !a.OK() {
-			t.Fatalf("generated %q rejected as temporary: %v", pw, a.Reasons)
-		}
+	}
+	if breached > 2 {
+		t.Errorf("%d of 3,000 generated passwords said breached: more than the filter's false positives", breached)
 	}
 }

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
 	"sesame/data/memstore"
 )
 
@@ -37,13 +37,13 @@ func (c *clock) Advance(d time.Duration) {
 // hashes per test.
 var fastHash = app.Hasher{Params: app.HashParams{Memory: 256, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}
 
-var blocklist = func() *app.Blocklist {
-	b, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
+// blocklist is the one that Sésame ships.
+var blocklist = app.NewBlocklist(app.BlocklistSources{
+	Common:    assets.CommonPasswords,
+	Words:     assets.Words,
+	Keyboards: assets.Keyboards,
+	Breached:  breach.Load(assets.BreachedPasswords),
+})
 
 type env struct {
 	t     *testing.T

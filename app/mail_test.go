@@ -372,7 +372,7 @@ func TestRecoveryCodeEndsWithTheAccountAsItWas(t *testing.T) {
 		{"recovery address cleared", app.UserChange{RecoveryEmail: ptr("")}},
 		{"recovery address changed", app.UserChange{RecoveryEmail: ptr("paul@new.example")}},
 		{"disabled", app.UserChange{Disabled: ptr(true)}},
-		{"new temporary password", app.UserChange{TemporaryPassword: ptr("Bienvenue chez Acme 2026"), Custom: true}},
+		{"new temporary password", app.UserChange{TemporaryPassword: ptr("lampion gravier tortue sabot"), Custom: true}},
 	} {
 		t.Run(change.name, func(t *testing.T) {
 			e, m := mailEnv(t)
@@ -454,7 +454,9 @@ func TestRecoveryTriesAreCountedBeforeTheCheck(t *testing.T) {
 			wrong++
 		}
 	}
-	if wrong > app.RecoveryMaxTries {
-		t.Errorf("%d wrong guesses were checked (and %d right), at most %d may be", wrong, accepted.Load(), app.RecoveryMaxTries)
+	// The right code's try is given back, so a wrong guess may take its
+	// place: what is bounded is the number of wrong guesses checked.
+	if wrong > app.RecoveryMaxTries || accepted.Load() > 1 {
+		t.Errorf("%d wrong guesses were checked and %d right ones accepted; at most %d wrong may be", wrong, accepted.Load(), app.RecoveryMaxTries)
 	}
 }

@@ -239,7 +239,7 @@ func (s *Service) SendTestMail(ctx context.Context, actor Actor, to string) erro
 		if err := enqueue(tx, composeTest(st, to, now), now); err != nil {
 			return err
 		}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionMailTest, Details: detail(detailTestTo, "Address", to)})
+		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionMailTest, Details: detail(detailTestTo, "Email", to)})
 	})
 	if err != nil {
 		return err

@@ -1,13 +1,12 @@
 package app
 
 import (
-	"bufio"
-	"io"
+	"math"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/trustelem/zxcvbn"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -15,10 +14,15 @@ import (
 // SP 800-63B-4 asks for at least 64; longer only costs hashing time.
 const MaxPasswordLength = 256
 
-// MinStrength is the lowest zxcvbn score (0–4) accepted for a chosen
-// password: 3 means "safely unguessable" against an online attack and
-// resistant to a modest offline one.
-const MinStrength = 3
+// StrongGuesses is the fewest guesses, by the estimate of guess.go, that a
+// password must need: 10^10, zxcvbn's "very unguessable". The estimate
+// counts what cracking rules try first (a word, a name or a place with a
+// year, digits or marks; keyboard walks; repeats) as cheap; passwords that
+// people choose to be typed (four random words, a sentence) reach it. When
+// the minimum length n is under 12, the bar is 10^(n − 2), so that a
+// random password of the minimum length passes: length comes first (NIST
+// SP 800-63B-4 §3.1.1.2).
+const StrongGuesses = 1e10
 
 // strengthWindow caps the characters given to the strength estimate, whose
 // cost grows with the square of the length; a prefix this long that is
@@ -30,48 +34,12 @@ const strengthWindow = 100
 // password typed on two keyboards is the same password.
 func NormalizePassword(p string) string { return norm.NFKC.String(p) }
 
-// Blocklist holds common and breached passwords, compared in lower case
-// after normalisation.
-type Blocklist struct {
-	words map[string]struct{}
-}
-
-// ReadBlocklist reads one password a line; blank lines and lines starting
-// with # are skipped.
-func ReadBlocklist(r io.Reader) (*Blocklist, error) {
-	b := &Blocklist{words: make(map[string]struct{}, 1<<15)}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		w := strings.TrimSpace(sc.Text())
-		if w == "" || strings.HasPrefix(w, "#") {
-			continue
-		}
-		b.words[strings.ToLower(NormalizePassword(w))] = struct{}{}
-	}
-	return b, sc.Err()
-}
-
-// Len is the number of passwords in the list.
-func (b *Blocklist) Len() int {
-	if b == nil {
-		return 0
-	}
-	return len(b.words)
-}
-
-// Contains reports whether a password is on the list.
-func (b *Blocklist) Contains(password string) bool {
-	if b == nil {
-		return false
-	}
-	_, ok := b.words[strings.ToLower(NormalizePassword(password))]
-	return ok
-}
-
-// Policy decides whether a password may be used.
+// Policy decides whether a password may be used: one the person chooses,
+// or a temporary one that an administrator types or Sésame generates
+// (NIST SP 800-63B-4 §3.1.1.2 makes no difference between them).
 type Policy struct {
 	MinLength int
-	Blocklist *Blocklist
+	Blocklist *Blocklist // nil: only the patterns of the estimate, no list
 }
 
 // PolicyContext is what a password must not contain or resemble: the
@@ -97,14 +65,14 @@ func (a Assessment) OK() bool { return len(a.Reasons) == 0 }
 func (p Policy) Requirements() []Message {
 	return []Message{
 		Msg("At least {{.Min}} characters (at most {{.Max}}); a few words make a good one.", "Min", p.MinLength, "Max", MaxPasswordLength),
-		Msg("Not a common password, and not easy to guess."),
+		Msg("Not a common password, nor one stolen from another site, and not easy to guess."),
 		Msg("Not containing your name, your login or the company's name."),
 		Msg("Not one you used recently, nor the temporary password you were given."),
 	}
 }
 
-// Assess checks a password that a person chooses: every rule that needs
-// no stored hash (those are the service's). Every failing rule is listed.
+// Assess checks a password: every rule that needs no stored hash (those
+// are the service's). Every failing rule is listed.
 func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	a := Assessment{Strength: -1}
 	if !utf8.ValidString(password) {
@@ -125,8 +93,11 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	if strings.IndexFunc(pw, unicode.IsControl) >= 0 {
 		a.Reasons = append(a.Reasons, Msg("It contains characters that cannot be used in a password."))
 	}
-	if p.Blocklist.Contains(pw) {
+	switch {
+	case p.Blocklist.Contains(pw):
 		a.Reasons = append(a.Reasons, Msg("It is a common password, one of the first that attackers try."))
+	case p.Blocklist.Breached(pw):
+		a.Reasons = append(a.Reasons, Msg("It appears in lists of passwords stolen from other sites, which attackers try first."))
 	}
 	folded := FoldForSearch(pw)
 	if part := containedPart(folded, loginParts(c.Login)); part != "" {
@@ -138,45 +109,57 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	if part := containedPart(folded, nameParts(c.Company)); part != "" {
 		a.Reasons = append(a.Reasons, Msg("It contains the company's name (\"{{.Part}}\").", "Part", part))
 	}
-	a.Strength = Strength(pw, c)
-	if a.Strength < MinStrength {
-		a.Reasons = append(a.Reasons, Msg("It is too easy to guess (repeats, sequences, keyboard patterns or common words): add words or make it less predictable."))
+	guesses := p.guesses(pw, c)
+	a.Strength = scoreOf(guesses)
+	if guesses < p.requiredGuesses() {
+		a.Reasons = append(a.Reasons, Msg("It is too easy to guess: common words, names, places, years and dates, repeats, sequences and keyboard rows are what attackers try first, even with digits, marks or look-alike letters added. Add words or make it less predictable."))
 	}
 	return a
 }
 
-// AssessTemporary checks a temporary password that an administrator types:
-// the minimum length and the blocklist apply (it is replaced at the next
-// sign-in, so the rest would only get in the way).
-func (p Policy) AssessTemporary(password string) Assessment {
-	a := Assessment{Strength: -1}
-	pw := NormalizePassword(password)
-	a.Length = utf8.RuneCountInString(pw)
-	if !utf8.ValidString(password) || strings.IndexFunc(pw, unicode.IsControl) >= 0 {
-		a.Reasons = append(a.Reasons, Msg("It contains characters that cannot be used in a password."))
-	}
-	switch {
-	case a.Length < p.MinLength:
-		a.Reasons = append(a.Reasons, Msg("It is too short: at least {{.Min}} characters, this one has {{.N}}.", "Min", p.MinLength, "N", a.Length))
-	case a.Length > MaxPasswordLength:
-		a.Reasons = append(a.Reasons, Msg("It is too long: at most {{.Max}} characters, this one has {{.N}}.", "Max", MaxPasswordLength, "N", a.Length))
-	}
-	if p.Blocklist.Contains(pw) {
-		a.Reasons = append(a.Reasons, Msg("It is a common password, one of the first that attackers try."))
-	}
-	return a
+// Strength estimates how hard a password is to guess, from 0 to 4
+// (zxcvbn's scale: 4 is at least StrongGuesses), with the person's own
+// words counted as known to an attacker.
+func (p Policy) Strength(password string, c PolicyContext) int {
+	return scoreOf(p.guesses(password, c))
 }
 
-// Strength estimates how hard a password is to guess, from 0 to 4, with
-// the person's own words counted as known to an attacker.
-func Strength(password string, c PolicyContext) int {
+func (p Policy) guesses(password string, c PolicyContext) float64 {
 	pw := []rune(password)
 	if len(pw) > strengthWindow {
 		pw = pw[:strengthWindow]
 	}
 	inputs := append(append(loginParts(c.Login), nameParts(c.Name)...), nameParts(c.Company)...)
-	return zxcvbn.PasswordStrength(string(pw), inputs).Score
+	return p.Blocklist.guess().guesses(string(pw), inputs)
 }
+
+// requiredGuesses is the bar of StrongGuesses, lowered for a minimum
+// length under 12 to what a random password of that length reaches (10
+// guesses a character, zxcvbn's brute force), with a margin of two
+// characters for the short words and sequences that chance puts in it.
+func (p Policy) requiredGuesses() float64 {
+	return min(StrongGuesses, math.Pow(10, float64(p.MinLength-2)))
+}
+
+// guess returns the estimate's lists, read on first use. They are part of
+// the binary and checked by its tests: lists that cannot be read are a
+// broken build, and panic rather than let weak passwords through.
+func (b *Blocklist) guess() *guesser {
+	if b == nil {
+		return noLists()
+	}
+	g, err := b.guesser()
+	if err != nil {
+		panic("the password policy's word lists cannot be read: " + err.Error())
+	}
+	return g
+}
+
+// noLists is the estimate without lists: patterns only.
+var noLists = sync.OnceValue(func() *guesser {
+	g, _ := newGuesser(BlocklistSources{})
+	return g
+})
 
 // loginParts are the pieces of a login's local part that a password must
 // not contain: the whole local part and its words ("jeanne.martin" gives

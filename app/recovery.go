@@ -130,7 +130,7 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		if err := enqueue(tx, msg, now); err != nil {
 			return err
 		}
-		ev.Details = detail(detailCodeSent, "Address", to, "Until", rc.ExpiresAt)
+		ev.Details = detail(detailCodeSent, "Email", to, "Until", rc.ExpiresAt)
 		return tx.AddAudit(ev)
 	})
 	if err != nil {
@@ -267,7 +267,7 @@ func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string
 		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 			return err
 		}
-		if err := s.setOwnPassword(tx, st, &cur, hash, now, detail(detailWithCode, "Address", rc.SentTo)); err != nil {
+		if err := s.setOwnPassword(tx, st, &cur, hash, now, detail(detailWithCode, "Email", rc.SentTo)); err != nil {
 			return err
 		}
 		u = cur

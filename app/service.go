@@ -161,7 +161,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor Actor, values map[st
 			if err := tx.PutSetting(d.Key, after[d.Key]); err != nil {
 				return err
 			}
-			details := detail(detailSetting, "Key", d.Key, "From", before[d.Key], "To", after[d.Key])
+			details := detail(detailSetting, "Key", d.Key, "Before", before[d.Key], "After", after[d.Key])
 			if d.Secret {
 				details = detail(detailSecretSetting, "Key", d.Key)
 			}
@@ -223,9 +223,9 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 		}
 		u.PasswordChangedAt = now
 	} else {
-		plain, err := GeneratePassword(st.GeneratedPasswordLength())
+		plain, err := s.generateTemporary(st, PolicyContext{Login: email, Name: name, Company: st.CompanyName})
 		if err != nil {
-			return User{}, nil, Internal(err)
+			return User{}, nil, err
 		}
 		if u.PasswordHash, err = s.hasher.Hash(plain); err != nil {
 			return User{}, nil, Internal(err)

@@ -2,11 +2,16 @@ package app
 
 import (
 	"math"
+	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // Settings are the company's choices. Every field is validated through Set,
@@ -226,12 +231,36 @@ func textSetting(key, label string, secret bool, check func(string) (string, err
 	return d
 }
 
-// checkHost accepts a host name or address, or "" for none.
+// checkHost accepts a host name (internationalised names in their ASCII
+// form, UTS #46 with the STD3 rules of RFC 1123: letters, digits and
+// hyphens), an IPv4 address, or an IPv6 address bare or in brackets (RFC
+// 5321 §4.1.3); or "" for none. The value is kept as typed. Anything else — spaces,
+// newlines, escape characters, a port, a path, a zone — is refused.
 func checkHost(v string) (string, error) {
 	v = strings.TrimSpace(v)
-	if len(v) > 253 || strings.ContainsAny(v, " /\\@:\t") && !strings.HasPrefix(v, "[") {
-		return "", Errorf(EInvalid, "{{.Key}} must be a host name or an address, such as smtp.example.com or 127.0.0.1.",
-			"Key", SettingName{Key: "smtp.host", Label: "SMTP server"})
+	if v == "" {
+		return "", nil
+	}
+	bad := Errorf(EInvalid, "{{.Key}} must be a host name or an address, such as smtp.example.com, 127.0.0.1 or [::1].",
+		"Key", SettingName{Key: "smtp.host", Label: "SMTP server"})
+	literal := strings.HasPrefix(v, "[")
+	if literal {
+		inner, ok := strings.CutSuffix(v[1:], "]")
+		a, err := netip.ParseAddr(inner)
+		if !ok || err != nil || !a.Is6() || a.Zone() != "" {
+			return "", bad
+		}
+		return v, nil
+	}
+	if a, err := netip.ParseAddr(v); err == nil {
+		if a.Zone() != "" {
+			return "", bad
+		}
+		return v, nil
+	}
+	h, err := idna.Lookup.ToASCII(v)
+	if err != nil || len(h) > 253 || strings.Trim(h, ".") == "" || strings.Contains(h, "..") {
+		return "", bad
 	}
 	return v, nil
 }
@@ -244,9 +273,14 @@ func checkFrom(v string) (string, error) {
 	return CheckEmail(v)
 }
 
+// anyText accepts a value of at most 1,024 bytes on one line, without
+// control or direction-override characters, which would garble the
+// windows, the audit and a terminal.
 func anyText(v string) (string, error) {
-	if len(v) > 1024 || strings.ContainsAny(v, "\r\n") {
-		return "", Errorf(EInvalid, "The value is too long or holds a line break.")
+	if len(v) > 1024 || !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	}) >= 0 {
+		return "", Errorf(EInvalid, "The value is too long, or holds a line break or characters that cannot be shown.")
 	}
 	return v, nil
 }

@@ -447,7 +447,7 @@ func TestEveryAuditDetailReadsBack(t *testing.T) {
 	for _, ev := range e.store.Audit() {
 		ms := ev.DetailMessages()
 		for _, m := range ms {
-			if m.Text == "{{.Text}}" {
+			if m.Text == "{{.Details}}" {
 				t.Errorf("%s: %q is read back by no template", ev.Action, ev.Details)
 			}
 			for k, v := range m.Data {

@@ -1,6 +1,9 @@
-// Package assets holds what Sésame ships inside its binary: the list of
-// common passwords that the policy refuses, the translations of the
-// windows, the icon and the fonts of the printed hand-out.
+// Package assets holds what Sésame ships inside its binary: the lists that
+// the password policy refuses or looks for (common and breached passwords,
+// words, names, places, keyboard layouts), the translations of the windows
+// and the command line, the icon and the fonts of the printed hand-out.
+// The README names the source and licence of each list; assets/gen
+// rebuilds them.
 package assets
 
 import (
@@ -8,11 +11,31 @@ import (
 	_ "embed"
 )
 
-// CommonPasswords is the blocklist of common and breached passwords, one a
-// line, most common first; lines starting with # are comments.
+// CommonPasswords is the blocklist of common passwords, one a line, most
+// common first; lines starting with # are comments.
 //
 //go:embed common-passwords.txt
 var CommonPasswords []byte
+
+// Words holds the word lists of the strength estimate (words/*.txt): French
+// and English words, first and last names, places, one a line, most common
+// first, each under a header that names its source.
+//
+//go:embed words
+var Words embed.FS
+
+// Keyboards holds the keyboard layouts of the strength estimate (AZERTY,
+// QWERTZ, QWERTY, Dvorak, keypads) as adjacency graphs, in the JSON of the
+// npm package @zxcvbn-ts/language-common.
+//
+//go:embed keyboards.json
+var Keyboards []byte
+
+// BreachedPasswords is the binary fuse filter of passwords from breach
+// corpuses (data/breach reads it).
+//
+//go:embed breached-passwords.bin
+var BreachedPasswords []byte
 
 // Translations holds the windows' strings, one JSON file per language
 // (translations/en.json, translations/fr.json), keyed by the English text.

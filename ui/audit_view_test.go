@@ -81,6 +81,15 @@ func TestAuditNewestFirstAndFiltered(t *testing.T) {
 		"role: Employee; temporary password generated, expires Nov 26, 2026, 09:00")
 }
 
+// The details are shown in the window's language, their times written for
+// a person; the export keeps them as stored.
+func TestAuditDetailsInFrench(t *testing.T) {
+	h := newHarnessIn(t, "fr", withStaff)
+	h.signInAdmin()
+	h.auditOf()
+	h.assertShows("rôle\u00a0: Collaborateur\u00a0; mot de passe te", "par l'utilisateur, en remplacement d'", "entreprise\u00a0: Acme")
+}
+
 func TestAuditPagesAndExport(t *testing.T) {
 	h := newHarnessIn(t, "en", func(h *harness) {
 		withCompany(h)

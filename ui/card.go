@@ -338,9 +338,9 @@ func (c *cardView) onGenerate() {
 		p   string
 		err error
 	)
-	svc := c.s.svc
+	svc, email := c.s.svc, c.user.Email
 	c.generating.do(c.sc, func(ctx context.Context) {
-		p, err = svc.NewTemporaryPassword(ctx)
+		p, err = svc.NewTemporaryPassword(ctx, email)
 	}, func() {
 		if err != nil {
 			say(c.problem, c.s.errorText(err))
@@ -379,9 +379,9 @@ func (c *cardView) onCustomChanged(text string) {
 		a   app.Assessment
 		err error
 	)
-	svc := c.s.svc
+	svc, email := c.s.svc, c.user.Email
 	c.assessing.do(c.sc, func(ctx context.Context) {
-		a, err = svc.AssessTemporary(ctx, text)
+		a, err = svc.AssessTemporary(ctx, email, text)
 	}, func() {
 		switch {
 		case err != nil:

@@ -82,8 +82,12 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Sending", 0, "Sent", 1, "Failed", 2, "Expired", 0, "Address", "a@b.c", "Code", "de", "States", "s",
 			"Month", "nov.", "Day", 25, "Year", 2026, "Expires", "d", "From", "x",
 			"Row", 3, "Line", 4, "Expected", "E-mail", "Columns", "Nom | Prénom", "Encoding", "UTF-8", "Function", "SHA-1",
-			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128, "Other", "a@b.c",
-			"Logins", "a@b.c", "Table", "users", "Copied", 3, "Read", 4)
+			"Value", "v", "Format", "xlsx", "When", "12/03/2026", "Total", 2, "Reason", "r", "Max", 128,
+			// The command line's and the audit details'.
+			"Lang", "de", "Command", "users", "Arg", "x", "What", "EMAIL", "Flag", "--name NAME",
+			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
+			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
+			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 			t.Errorf("%q renders as %q", key, got)
@@ -95,7 +99,8 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 }
 
 // sameInFrench are the texts written the same way in both languages.
-var sameInFrench = map[string]bool{"Administration": true, "1234 5678": true, "Google Workspace": true}
+var sameInFrench = map[string]bool{"Administration": true, "1234 5678": true, "Google Workspace": true,
+	"{{.Before}} → {{.After}}": true, "{{.Email}}": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {
 	for _, env := range []map[string]string{

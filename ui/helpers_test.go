@@ -19,6 +19,7 @@ import (
 
 	"sesame/app"
 	"sesame/assets"
+	"sesame/data/breach"
 )
 
 // goodPassword passes the policy for the users of these tests.
@@ -28,13 +29,15 @@ const goodPassword = "violet tramway umbrella 1987"
 // sign-ins of these tests.
 var fastHash = app.Hasher{Params: app.HashParams{Memory: 256, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}
 
-var blocklist = sync.OnceValue(func() *app.Blocklist {
-	b, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
+// blocklist is the one that Sésame ships.
+func blocklist() *app.Blocklist {
+	return app.NewBlocklist(app.BlocklistSources{
+		Common:    assets.CommonPasswords,
+		Words:     assets.Words,
+		Keyboards: assets.Keyboards,
+		Breached:  breach.Load(assets.BreachedPasswords),
+	})
+}
 
 // fakeClock is the time of a test: the service's clock and the idle
 // watch's timers, moved by hand.

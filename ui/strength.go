@@ -10,8 +10,6 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"sesame/app"
 )
 
 // strengthMeter shows how hard a password is to guess: five segments, as
@@ -53,7 +51,9 @@ func (m *strengthMeter) set(score int, refused bool) {
 
 // text is what the meter says.
 func (m *strengthMeter) text() string {
-	if m.refused && m.score >= app.MinStrength {
+	// A refused password is never called fair or strong: the policy
+	// knows more than the score (a breached password, the user's name).
+	if m.refused && m.score >= 2 {
 		return lang.L("Strength: cannot be used, see why below")
 	}
 	switch m.score {
@@ -89,9 +89,9 @@ func (r *strengthRenderer) Refresh() {
 	m := r.m
 	on := theme.Color(theme.ColorNameSuccess)
 	switch {
-	case m.refused || m.score < 2:
+	case m.refused:
 		on = theme.Color(theme.ColorNameError)
-	case m.score < app.MinStrength:
+	case m.score < 3: // accepted under a short minimum length
 		on = theme.Color(theme.ColorNameWarning)
 	}
 	off := theme.Color(theme.ColorNameInputBorder)

@@ -515,7 +515,7 @@ func (r *tableRenderer) draw() {
 	r.header.FillColor = theme.Color(theme.ColorNameHeaderBackground)
 	r.header.Refresh()
 	if t.focused {
-		r.focus.StrokeColor = theme.Color(colorNameFocusRing)
+		r.focus.StrokeColor = focusRingColor()
 	} else {
 		r.focus.StrokeColor = color.Transparent
 	}

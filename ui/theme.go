@@ -7,9 +7,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// colorNameFocusRing is the colour of the ring around the control that
-// has the keyboard focus.
-const colorNameFocusRing fyne.ThemeColorName = "sesameFocusRing"
+// focusRingColor is the colour of the ring around the control that has
+// the keyboard focus: the text's, which stands apart from the main
+// button's blue and from the page in both variants.
+func focusRingColor() color.Color { return theme.Color(theme.ColorNameForeground) }
 
 // sesameTheme is Fyne's theme with colours that every text of the window
 // can be read in, in the light and the dark variant: at least 4.5:1
@@ -40,7 +41,6 @@ var palette = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameSelection:           color.NRGBA{R: 0x1a, G: 0x56, B: 0xc4, A: 0x30},
 		theme.ColorNameFocus:               color.NRGBA{R: 0x1a, G: 0x56, B: 0xc4, A: 0x24},
 		theme.ColorNameInputBorder:         rgb(0x8a, 0x8a, 0x8a),
-		colorNameFocusRing:                 rgb(0x10, 0x10, 0x12),
 	},
 	theme.VariantDark: {
 		theme.ColorNameForeground:          rgb(0xf3, 0xf3, 0xf3),
@@ -58,7 +58,6 @@ var palette = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameSelection:           color.NRGBA{R: 0x7a, G: 0xae, B: 0xff, A: 0x38},
 		theme.ColorNameFocus:               color.NRGBA{R: 0x7a, G: 0xae, B: 0xff, A: 0x2a},
 		theme.ColorNameInputBorder:         rgb(0x70, 0x70, 0x74),
-		colorNameFocusRing:                 rgb(0xf3, 0xf3, 0xf3),
 	},
 }
 

@@ -103,7 +103,7 @@ func contrastProblems(th fyne.Theme) []string {
 				fail("%s: %s: %.2f:1, want 4.5:1", name, p.what, r)
 			}
 		}
-		ring := c(colorNameFocusRing)
+		ring := c(theme.ColorNameForeground) // focusRingColor
 		for where, surface := range map[string]color.Color{"page": bg, "overlay": surfaces["overlay"], "header": surfaces["header background"]} {
 			if r := contrast(ring, surface); r < 3 {
 				fail("%s: the focus ring against the %s: %.2f:1, want 3:1", name, where, r)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"sesame/app"
 	"sesame/assets"
 )
 
@@ -24,34 +25,11 @@ func translationKeys(t *testing.T) map[string]string {
 	t.Helper()
 	keys := map[string]string{} // key → where it is used
 	scan := func(pattern string, argOf func(call *ast.CallExpr) ast.Expr) {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fset := token.NewFileSet()
-		for _, name := range files {
-			if strings.HasSuffix(name, "_test.go") {
-				continue
+		inspectGo(t, pattern, func(fset *token.FileSet, n ast.Node) {
+			if call, ok := n.(*ast.CallExpr); ok {
+				addLiteral(keys, fset, argOf(call))
 			}
-			f, err := parser.ParseFile(fset, name, nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok {
-					return true
-				}
-				if lit, ok := argOf(call).(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					s, err := strconv.Unquote(lit.Value)
-					if err != nil {
-						t.Fatal(err)
-					}
-					keys[s] = fset.Position(lit.Pos()).String()
-				}
-				return true
-			})
-		}
+		})
 	}
 	nameOf := func(call *ast.CallExpr) string {
 		switch fn := call.Fun.(type) {
@@ -95,7 +73,18 @@ func translationKeys(t *testing.T) map[string]string {
 		return nil
 	})
 	scanLabels(t, keys, "../app/settings.go")
-	scanDetails(t, keys, "../app/auditdetails.go")
+	// The wiring's own messages (main.go).
+	scan("../*.go", func(call *ast.CallExpr) ast.Expr {
+		if nameOf(call) == "app.Errorf" {
+			return arg(call, 1)
+		}
+		return nil
+	})
+	scanCommandLine(t, keys)
+	// The forms of the audit's details, which both interfaces translate.
+	for _, form := range app.AuditDetailForms() {
+		keys[form] = "app.AuditDetailForms"
+	}
 	// The domain's sub-packages and the adapters that run in production
 	// (the in-memory store serves tests only).
 	domainMessages := func(call *ast.CallExpr) ast.Expr {
@@ -117,6 +106,77 @@ func translationKeys(t *testing.T) map[string]string {
 		return domainMessages(call)
 	})
 	return keys
+}
+
+// inspectGo calls fn on every node of the Go files (tests aside) that
+// match pattern.
+func inspectGo(t *testing.T, pattern string, fn func(*token.FileSet, ast.Node)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			fn(fset, n)
+			return true
+		})
+	}
+}
+
+// addLiteral adds a string literal to the keys, with where it is.
+func addLiteral(keys map[string]string, fset *token.FileSet, e ast.Expr) {
+	if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+		if s, err := strconv.Unquote(lit.Value); err == nil && s != "" {
+			keys[s] = fset.Position(lit.Pos()).String()
+		}
+	}
+}
+
+// scanCommandLine adds the texts that the command line (ui/cli)
+// translates: the first argument of its translating calls (L, N, say,
+// note, sayN, noteN, usagef), every column of a table's header, the usage of each flag
+// and the summary of each command.
+func scanCommandLine(t *testing.T, keys map[string]string) {
+	t.Helper()
+	inspectGo(t, "cli/*.go", func(fset *token.FileSet, n ast.Node) {
+		add := func(e ast.Expr) { addLiteral(keys, fset, e) }
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			var fn string
+			switch f := n.Fun.(type) {
+			case *ast.SelectorExpr:
+				fn = f.Sel.Name
+			case *ast.Ident:
+				fn = f.Name
+			}
+			switch {
+			case slices.Contains([]string{"L", "N", "say", "note", "sayN", "noteN", "usagef"}, fn) && len(n.Args) > 0:
+				add(n.Args[0])
+			case fn == "header" && len(n.Args) > 1:
+				for _, a := range n.Args[1:] {
+					add(a)
+				}
+			case slices.Contains([]string{"String", "Int", "Bool", "Int64"}, fn) && len(n.Args) == 3:
+				add(n.Args[2]) // a flag's usage
+			}
+		case *ast.CompositeLit:
+			// A command: {name, args, summary, run}.
+			if len(n.Elts) == 4 {
+				if _, ok := n.Elts[3].(*ast.Ident); ok {
+					add(n.Elts[2])
+				}
+			}
+		}
+	})
 }
 
 // scanLabels adds the string values of the fields named Label in a file.
@@ -147,38 +207,6 @@ func scanLabels(t *testing.T, keys map[string]string, name string) {
 
 // scanDetails adds the templates of the audit log's details: the string
 // constants of a file whose names start with "detail".
-func scanDetails(t *testing.T, keys map[string]string, name string) {
-	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	ast.Inspect(f, func(node ast.Node) bool {
-		spec, ok := node.(*ast.ValueSpec)
-		if !ok {
-			return true
-		}
-		for i, id := range spec.Names {
-			if i >= len(spec.Values) || !strings.HasPrefix(id.Name, "detail") {
-				continue
-			}
-			if lit, ok := spec.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				s, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				keys[s] = fset.Position(lit.Pos()).String()
-				n++
-			}
-		}
-		return true
-	})
-	if n < 20 {
-		t.Fatalf("only %d templates of details found in %s: is the scan broken?", n, name)
-	}
-}
 
 // readTranslations reads a translation file: key → every form of its text
 // (one, or several for a plural).

@@ -372,7 +372,7 @@ func (r *ringRenderer) Layout(size fyne.Size) {
 func (r *ringRenderer) Refresh() {
 	r.WidgetRenderer.Refresh()
 	if r.f.focused {
-		r.ring.StrokeColor = theme.Color(colorNameFocusRing)
+		r.ring.StrokeColor = focusRingColor()
 	} else {
 		r.ring.StrokeColor = color.Transparent
 	}

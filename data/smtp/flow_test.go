@@ -1,7 +1,6 @@
 package smtp_test
 
 import (
-	"bytes"
 	"context"
 	"regexp"
 	"strconv"
@@ -26,10 +25,7 @@ type flow struct {
 }
 
 func newFlow(t *testing.T, smtpPort int) *flow {
-	bl, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords})
 	f := &flow{t: t, ctx: context.Background(), now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	f.svc = app.NewService(app.Config{Store: memstore.New(), Blocklist: bl, Now: func() time.Time { return f.now },
 		Hasher: app.Hasher{Params: app.HashParams{Memory: 256, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}})

@@ -42,16 +42,19 @@ func (s Sender) Send(ctx context.Context, cfg app.SMTPSettings, m app.OutboxMess
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
+	// An IPv6 literal is written in brackets (RFC 5321 §4.1.3); the dialer
+	// adds its own around the address.
+	host := strings.TrimSuffix(strings.TrimPrefix(cfg.Host, "["), "]")
 	if s.TLSConfig != nil {
 		tc := s.TLSConfig.Clone()
-		tc.ServerName = cfg.Host
+		tc.ServerName = host
 		opts = append(opts, gomail.WithTLSConfig(tc))
 	}
 	if cfg.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
 	}
-	client, err := gomail.NewClient(cfg.Host, opts...)
+	client, err := gomail.NewClient(host, opts...)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -40,10 +39,7 @@ func lockoutDB(t *testing.T, path string) {
 
 func newService(t testing.TB, db *sqlite.DB) *app.Service {
 	t.Helper()
-	bl, err := app.ReadBlocklist(bytes.NewReader(assets.CommonPasswords))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords})
 	return app.NewService(app.Config{Store: db, Blocklist: bl}) // the production argon2id parameters
 }
 

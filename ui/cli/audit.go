@@ -25,10 +25,10 @@ func runAudit(c *call) error {
 		return err
 	}
 	if *limit < 1 {
-		return usagef("--limit must be 1 or more")
+		return usagef("--limit must be 1 or more.")
 	}
 	if *action != "" && !slices.Contains(auditActions, *action) {
-		return usagef("unknown action %q; the actions are: %s", *action, strings.Join(auditActions, ", "))
+		return usagef("Unknown action \"{{.Action}}\"; the actions are: {{.Actions}}.", "Action", *action, "Actions", fixed(strings.Join(auditActions, ", ")))
 	}
 	var events []app.AuditEvent
 	err := c.svc().EachAuditPage(c.ctx, app.AuditQuery{Subject: *user, Action: *action}, auditPage, *limit, func(page []app.AuditEvent) error {
@@ -46,16 +46,16 @@ func runAudit(c *call) error {
 		return writeJSON(c.env.Stdout, out)
 	}
 	tw := c.table()
-	fmt.Fprintln(tw, "TIME\tACTOR\tACTION\tSUBJECT\tDETAILS")
+	c.header(tw, "TIME", "ACTOR", "ACTION", "SUBJECT", "DETAILS")
 	for _, e := range events {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format(secondsLayout), oneLine(e.Actor), e.Action,
-			oneLine(dash(e.Subject)), oneLine(e.Details))
+			oneLine(dash(e.Subject)), oneLine(c.details(e)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if len(events) == 0 {
-		c.notef("No event matches.\n")
+		c.note("No event matches.")
 	}
 	return nil
 }
@@ -65,4 +65,14 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// details are an audit event's details in the command line's language.
+func (c *call) details(e app.AuditEvent) string {
+	parts := e.DetailMessages()
+	out := make([]string, len(parts))
+	for i, m := range parts {
+		out[i] = c.t.Message(humanMessage(c.t, m))
+	}
+	return strings.Join(out, "; ")
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -20,7 +21,7 @@ func (c *call) readSecrets(prompts ...string) ([]string, error) {
 	out := make([]string, 0, len(prompts))
 	for i, p := range prompts {
 		if tty {
-			c.notef("%s (shown as you type; pipe it in to hide it): ", p)
+			fmt.Fprint(c.env.Stderr, c.t.L("{{.What}} (shown as you type; pipe it in to hide it): ", "What", capitalize(p)))
 		}
 		line, err := r.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -55,7 +56,7 @@ func runSignIn(c *call) error {
 	if err != nil {
 		return err
 	}
-	pw, err := c.readSecrets("the password")
+	pw, err := c.readSecrets(c.t.L("the password"))
 	if err != nil {
 		return err
 	}
@@ -65,12 +66,12 @@ func runSignIn(c *call) error {
 	}
 	switch res.Outcome {
 	case app.OutcomeSignedIn:
-		c.printf("signed in as %s (%s)\n", res.User.Name, res.User.Role)
+		c.say("signed in as {{.Name}} ({{.Role}})", "Name", res.User.Name, "Role", string(res.User.Role))
 		return nil
 	case app.OutcomeMustChange:
-		c.printf("must change password\n")
-		c.notef("This is a temporary password, which expires %s: choose your own with \"sesame passwd %s\".\n",
-			humanTime(res.User.TemporaryExpiresAt), res.User.Email)
+		c.say("must change password")
+		c.note("This is a temporary password, which expires {{.Time}}: choose your own with \"sesame passwd {{.Email}}\".",
+			"Time", c.when(res.User.TemporaryExpiresAt), "Email", res.User.Email)
 		return exitStatus(outcomeStatus(res.Outcome))
 	}
 	return app.OutcomeError(res)
@@ -81,7 +82,7 @@ func runPasswd(c *call) error {
 	if err != nil {
 		return err
 	}
-	pw, err := c.readSecrets("the current (or temporary) password", "the new password")
+	pw, err := c.readSecrets(c.t.L("the current (or temporary) password"), c.t.L("the new password"))
 	if err != nil {
 		return err
 	}
@@ -89,6 +90,6 @@ func runPasswd(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.printf("password changed for %s\n", u.Email)
+	c.say("password changed for {{.Email}}", "Email", u.Email)
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"text/tabwriter"
 
 	"sesame/app"
+	"sesame/assets"
+	"sesame/ui/i18n"
 )
 
 // Env is what a command runs with.
@@ -34,6 +36,9 @@ type Env struct {
 	// one, each a file or a postgres:// URL (sesame db copy), and returns
 	// the counts copied. Service is nil when it runs.
 	Copy func(ctx context.Context, from, to string) (app.DirectoryCounts, error)
+	// Language is the language of what the command line says: "en" or
+	// "fr" (--lang, else the system's: see ui/locale).
+	Language string
 }
 
 // Exit statuses. Scripts tell the outcomes of a sign-in or a password
@@ -147,28 +152,24 @@ func IsHelp(arg string) bool {
 	return false
 }
 
-// Usage writes the command line's usage.
-func Usage(w io.Writer) {
-	fmt.Fprint(w, `Sésame manages the passwords of a company's employees. With no command it
-opens the window; with one, it runs that action on the same database.
+// Usage writes the command line's usage in a language ("en" or "fr").
+func Usage(w io.Writer, lang string) { usage(w, catalog(lang)) }
 
-usage: sesame [--db PATH|URL] [--lang en|fr] [COMMAND [ARGS]]
-
-Commands:
-`)
+func usage(w io.Writer, t *i18n.Catalog) {
+	fmt.Fprint(w, t.L("Sésame manages the passwords of a company's employees. With no command it\nopens the window; with one, it runs that action on the same database."))
+	fmt.Fprintf(w, "\n\n%s sesame [--db PATH|URL] [--lang en|fr] [COMMAND [ARGS]]\n\n%s\n", t.L("usage:"), t.L("Commands:"))
 	for _, cmd := range commands {
-		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimPrefix(cmd.synopsis(), "sesame "), cmd.summary)
+		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimPrefix(cmd.synopsis(), "sesame "), t.L(cmd.summary))
 	}
-	fmt.Fprint(w, `  help
-        show this text; "sesame COMMAND --help" tells more about one command
-
-Options (before the command):
+	fmt.Fprintf(w, "  help\n        %s\n\n", t.L("show this text; \"sesame COMMAND --help\" tells more about one command"))
+	fmt.Fprintln(w, t.L(`Options (before the command):
   --db PATH|URL  the database: a file (default: $SESAME_DB, else sesame/sesame.db
                  in your configuration folder: ~/.config on Linux), or a
                  PostgreSQL server's database shared by several workstations,
                  postgres://USER@HOST/DATABASE?sslmode=verify-full (the
                  password from ~/.pgpass or PGPASSFILE rather than the URL)
-  --lang en|fr   the language of the window
+  --lang en|fr   the language of the window and of the command line (default:
+                 the system's, from $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG)
 
 Passwords are read from standard input, one a line, and are not hidden as you
 type: pipe them in. A password that Sésame makes is printed alone on one line
@@ -186,25 +187,39 @@ Exit status:
   4  locked after too many failed attempts
   5  the temporary password has expired
   6  password rejected by the policy
-  7  account disabled
-`)
+  7  account disabled`))
+}
+
+// catalog returns the translations of a language, English when it has
+// none: the translation files are part of the binary, checked by tests.
+func catalog(lang string) *i18n.Catalog {
+	t, err := i18n.Load(assets.Translations, lang)
+	if err != nil {
+		t, _ = i18n.Load(assets.Translations, "en")
+	}
+	return t
 }
 
 // Run runs the command that args name (without the program's own flags)
-// and returns the exit status.
+// and returns the exit status. Everything it writes goes through Visible.
 func Run(ctx context.Context, env Env, args []string) int {
+	stdout, stderr := Visible(env.Stdout), Visible(env.Stderr)
+	defer stdout.Flush()
+	defer stderr.Flush()
+	env.Stdout, env.Stderr = stdout, stderr
+	t := catalog(env.Language)
 	if len(args) == 0 || IsHelp(args[0]) || groups[args[0]] && len(args) > 1 && IsHelp(args[1]) {
-		Usage(env.Stdout)
+		usage(env.Stdout, t)
 		return exitOK
 	}
 	cmd, rest, err := lookup(args)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "sesame: %v\n\n", err)
-		Usage(env.Stderr)
+		fmt.Fprintf(env.Stderr, "sesame: %s\n\n", t.Message(err.(*usageError).msg))
+		usage(env.Stderr, t)
 		return exitError
 	}
-	err = cmd.run(&call{ctx: ctx, env: env, cmd: cmd, args: rest})
-	return report(env.Stderr, cmd, err)
+	err = cmd.run(&call{ctx: ctx, env: env, cmd: cmd, args: rest, t: t})
+	return report(env.Stderr, t, cmd, err)
 }
 
 // lookup finds the command that args name and returns it with the
@@ -213,7 +228,7 @@ func lookup(args []string) (*command, []string, error) {
 	name, n := args[0], 1
 	if groups[args[0]] {
 		if len(args) < 2 {
-			return nil, nil, fmt.Errorf("%q needs a sub-command", args[0])
+			return nil, nil, usagef("\"{{.Command}}\" needs a sub-command.", "Command", args[0])
 		}
 		name, n = args[0]+" "+args[1], 2
 	}
@@ -222,11 +237,11 @@ func lookup(args []string) (*command, []string, error) {
 			return cmd, args[n:], nil
 		}
 	}
-	return nil, nil, fmt.Errorf("unknown command %q", name)
+	return nil, nil, usagef("Unknown command \"{{.Command}}\".", "Command", name)
 }
 
 // report prints what ended a command and returns its exit status.
-func report(stderr io.Writer, cmd *command, err error) int {
+func report(stderr io.Writer, t *i18n.Catalog, cmd *command, err error) int {
 	var (
 		usage  *usageError
 		status exitStatus
@@ -239,12 +254,31 @@ func report(stderr io.Writer, cmd *command, err error) int {
 	case errors.As(err, &status):
 		return int(status)
 	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "sesame: %s\nusage: %s\nRun \"sesame %s --help\" for details.\n", usage.msg, cmd.synopsis(), cmd.name)
+		fmt.Fprintf(stderr, "sesame: %s\n%s %s\n%s\n", t.Message(usage.msg), t.L("usage:"), cmd.synopsis(),
+			t.L("Run \"sesame {{.Command}} --help\" for details.", "Command", cmd.name))
 		return exitError
 	}
-	fmt.Fprintf(stderr, "sesame: %s\n", message(err))
+	return Report(stderr, t.Language(), err)
+}
+
+// Report prints an error as the command line does, in a language, and
+// returns the exit status that goes with it.
+func Report(stderr io.Writer, lang string, err error) int {
+	w := Visible(stderr)
+	defer w.Flush()
+	t := catalog(lang)
+	var usage *usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(w, "sesame: %s\n", t.Message(usage.msg))
+		return exitError
+	}
+	fmt.Fprintf(w, "sesame: %s\n", message(t, err))
 	return exitCode(err)
 }
+
+// FlagError turns an error of the flag package into a usage error, said
+// in words that translate.
+func FlagError(err error) error { return flagError(err, "") }
 
 // exitCode maps an error of the domain to an exit status.
 func exitCode(err error) int {
@@ -293,6 +327,7 @@ type call struct {
 	env  Env
 	cmd  *command
 	args []string
+	t    *i18n.Catalog // the language of what it says
 }
 
 func (c *call) svc() *app.Service { return c.env.Service }
@@ -302,9 +337,32 @@ func (c *call) table() *tabwriter.Writer {
 	return tabwriter.NewWriter(c.env.Stdout, 0, 0, 2, ' ', 0)
 }
 
-// printf writes a result on standard output.
-func (c *call) printf(format string, a ...any) { fmt.Fprintf(c.env.Stdout, format, a...) }
+// header writes the translated headings of a table's columns.
+func (c *call) header(tw io.Writer, columns ...string) {
+	for i, col := range columns {
+		columns[i] = c.t.L(col)
+	}
+	fmt.Fprintln(tw, strings.Join(columns, "\t"))
+}
 
-// notef writes a note for the person on standard error, so that standard
+// say writes a result on standard output, translated and filled with
+// data given as key, value pairs, on a line of its own.
+func (c *call) say(text string, kv ...any) { fmt.Fprintln(c.env.Stdout, c.t.L(text, shownAll(kv)...)) }
+
+// note writes a note for the person on standard error, so that standard
 // output holds the result alone.
-func (c *call) notef(format string, a ...any) { fmt.Fprintf(c.env.Stderr, format, a...) }
+func (c *call) note(text string, kv ...any) { fmt.Fprintln(c.env.Stderr, c.t.L(text, shownAll(kv)...)) }
+
+// sayN and noteN are say and note for a text whose form depends on the
+// count n, which the template reads as {{.N}}.
+func (c *call) sayN(text string, n int, kv ...any) {
+	fmt.Fprintln(c.env.Stdout, c.t.N(text, n, shownAll(kv)...))
+}
+
+func (c *call) noteN(text string, n int, kv ...any) {
+	fmt.Fprintln(c.env.Stderr, c.t.N(text, n, shownAll(kv)...))
+}
+
+// printRaw writes a value as it is (a password, a setting's value) on a
+// line of standard output.
+func (c *call) printRaw(v string) { fmt.Fprintln(c.env.Stdout, v) }

@@ -33,14 +33,12 @@ type harness struct {
 	now       time.Time
 	svc       *app.Service
 	generated []string
+	lang      string // of the command line; "" for English
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	bl, err := app.ReadBlocklist(strings.NewReader("qwertyuiop\n1qaz2wsx3edc4rfv\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bl := app.NewBlocklist(app.BlocklistSources{Common: []byte("qwertyuiop\n1qaz2wsx3edc4rfv\n")})
 	h := &harness{t: t, now: start}
 	h.svc = app.NewService(app.Config{
 		Store:     memstore.New(),
@@ -69,6 +67,7 @@ func (h *harness) run(stdin string, args ...string) result {
 			h.generated = append(h.generated, fmt.Sprintf("%d/%d", n, seed))
 			return nil
 		},
+		Language: h.lang,
 	}, args)
 	return result{code, out.String(), errOut.String()}
 }
@@ -142,9 +141,9 @@ func TestLookup(t *testing.T) {
 		{args: []string{"settings"}, name: "settings"},
 		{args: []string{"settings", "password.min_length", "20"}, name: "settings", rest: []string{"password.min_length", "20"}},
 		{args: []string{"dev", "generate", "10"}, name: "dev generate", rest: []string{"10"}},
-		{args: []string{"users"}, wantErr: `"users" needs a sub-command`},
-		{args: []string{"users", "frobnicate"}, wantErr: `unknown command "users frobnicate"`},
-		{args: []string{"frobnicate"}, wantErr: `unknown command "frobnicate"`},
+		{args: []string{"users"}, wantErr: `"users" needs a sub-command.`},
+		{args: []string{"users", "frobnicate"}, wantErr: `Unknown command "users frobnicate".`},
+		{args: []string{"frobnicate"}, wantErr: `Unknown command "frobnicate".`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -240,7 +239,7 @@ func TestReport(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer
-		if code := report(&stderr, cmd, tt.err); code != tt.code || stderr.String() != tt.wantStderr {
+		if code := report(&stderr, catalog("en"), cmd, tt.err); code != tt.code || stderr.String() != tt.wantStderr {
 			t.Errorf("report(%v) = %d, %q; want %d, %q", tt.err, code, stderr.String(), tt.code, tt.wantStderr)
 		}
 	}
@@ -390,7 +389,7 @@ func TestStateWords(t *testing.T) {
 		{"disabled", app.User{PasswordHash: "h", Disabled: true, LockedUntil: start.Add(time.Minute)}, "disabled"},
 	}
 	for _, tt := range tests {
-		if got := stateWords(tt.u, start); got != tt.want {
+		if got := (&call{t: catalog("en")}).stateWords(tt.u, start); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
@@ -398,7 +397,7 @@ func TestStateWords(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	var buf bytes.Buffer
-	Usage(&buf)
+	Usage(&buf, "en")
 	text := buf.String()
 	for _, cmd := range commands {
 		if !strings.Contains(text, "  "+cmd.name+" ") && !strings.Contains(text, "  "+cmd.name+"\n") {
@@ -432,22 +431,22 @@ func TestRunErrors(t *testing.T) {
 		code       int
 	}{
 		{args: []string{"help"}, wantStdout: "usage: sesame [--db PATH|URL]"},
-		{args: []string{"frobnicate"}, wantStderr: "sesame: unknown command \"frobnicate\"\n\nSésame manages", code: 1},
-		{args: []string{"users"}, wantStderr: "\"users\" needs a sub-command", code: 1},
+		{args: []string{"frobnicate"}, wantStderr: "sesame: Unknown command \"frobnicate\".\n\nSésame manages", code: 1},
+		{args: []string{"users"}, wantStderr: "\"users\" needs a sub-command.", code: 1},
 		{args: []string{"users", "add", "--help"}, wantStdout: "usage: sesame users add EMAIL --name NAME"},
 		{args: []string{"users", "add", "-h"}, wantStdout: "  --recovery ADDR   a recovery e-mail ADDR"},
 		{args: []string{"settings", "--help"}, wantStdout: "usage: sesame settings [KEY [VALUE]]"},
-		{args: []string{"users", "add", "a@acme.test"}, wantStderr: "sesame: --name NAME is required\nusage: sesame users add", code: 1},
-		{args: []string{"users", "add", "--name", "A"}, wantStderr: "sesame: missing EMAIL\n", code: 1},
-		{args: []string{"users", "show", "a@acme.test", "b@acme.test"}, wantStderr: `unexpected argument "b@acme.test"`, code: 1},
-		{args: []string{"users", "show", "a@acme.test", "--bogus"}, wantStderr: "flag provided but not defined: -bogus", code: 1},
-		{args: []string{"users", "list", "--db", "x.db"}, wantStderr: "not defined: -db (it goes before the command: sesame --db PATH users list …)", code: 1},
+		{args: []string{"users", "add", "a@acme.test"}, wantStderr: "sesame: --name NAME is required.\nusage: sesame users add", code: 1},
+		{args: []string{"users", "add", "--name", "A"}, wantStderr: "sesame: Missing EMAIL.\n", code: 1},
+		{args: []string{"users", "show", "a@acme.test", "b@acme.test"}, wantStderr: `Unexpected argument "b@acme.test".`, code: 1},
+		{args: []string{"users", "show", "a@acme.test", "--bogus"}, wantStderr: "Unknown option --bogus.", code: 1},
+		{args: []string{"users", "list", "--db", "x.db"}, wantStderr: "Unknown option --db: it goes before the command (sesame --db … users list …).", code: 1},
 		{args: []string{"users", "--help"}, wantStdout: "Commands:\n"},
 		{args: []string{"users", "list", "--limit", "-1"}, wantStderr: "--limit must be 0 (all) or more", code: 1},
-		{args: []string{"users", "list", "--limit", "x"}, wantStderr: `invalid value "x" for flag -limit`, code: 1},
-		{args: []string{"users", "role", "boss@acme.test"}, wantStderr: "missing ROLE", code: 1},
+		{args: []string{"users", "list", "--limit", "x"}, wantStderr: `"x" is not a valid value for --limit.`, code: 1},
+		{args: []string{"users", "role", "boss@acme.test"}, wantStderr: "Missing ROLE.", code: 1},
 		{args: []string{"users", "role", "boss@acme.test", "king"}, wantStderr: `Unknown role "king": use admin or employee.`, code: 1},
-		{args: []string{"users", "set-recovery", "boss@acme.test"}, wantStderr: "give the recovery address ADDR, or --clear", code: 1},
+		{args: []string{"users", "set-recovery", "boss@acme.test"}, wantStderr: "Give the recovery address ADDR, or --clear.", code: 1},
 		{args: []string{"users", "set-recovery", "boss@acme.test", "x@y.z", "--clear"}, wantStderr: "not both", code: 1},
 		{args: []string{"users", "set-recovery", "boss@acme.test", ""}, wantStderr: "use --clear", code: 1},
 		{args: []string{"users", "show", "ghost@acme.test"}, wantStderr: "ghost@acme.test", code: 1},
@@ -455,9 +454,9 @@ func TestRunErrors(t *testing.T) {
 		{args: []string{"users", "add", "x@acme.test", "--name", "X", "--password-stdin"}, wantStderr: "Standard input ended", code: 1},
 		{args: []string{"signin", "boss@acme.test"}, stdin: "\n", wantStderr: "is empty", code: 1},
 		{args: []string{"passwd", "boss@acme.test"}, stdin: "only one\n", wantStderr: "Standard input ended before the new password (line 2)", code: 1},
-		{args: []string{"audit", "--action", "login"}, wantStderr: `unknown action "login"; the actions are: setup, user.create`, code: 1},
+		{args: []string{"audit", "--action", "login"}, wantStderr: `Unknown action "login"; the actions are: setup, user.create`, code: 1},
 		{args: []string{"audit", "--limit", "0"}, wantStderr: "--limit must be 1 or more", code: 1},
-		{args: []string{"settings", "a", "b", "c"}, wantStderr: `unexpected argument "c"`, code: 1},
+		{args: []string{"settings", "a", "b", "c"}, wantStderr: `Unexpected argument "c" (quote a value that has spaces).`, code: 1},
 		{args: []string{"settings", "nope"}, wantStderr: `Unknown setting "nope". Known settings: clipboard.clear, company.admin_password_management,`, code: 1},
 		{args: []string{"settings", "password.min_length", "-1"}, wantStderr: "password.min_length must be a whole number from 8 to 64.", code: 1},
 		{args: []string{"dev", "generate", "0"}, wantStderr: `N must be a whole number from 1 to 1000000, not "0"`, code: 1},

@@ -17,7 +17,7 @@ func runDBCopy(c *call) error {
 	}
 	for _, f := range []struct{ value, flag string }{{*from, "--from PATH_OR_URL"}, {*to, "--to PATH_OR_URL"}} {
 		if f.value == "" {
-			return usagef("%s is required", f.flag)
+			return usagef("{{.Flag}} is required.", "Flag", f.flag)
 		}
 	}
 	if c.env.Copy == nil {
@@ -27,7 +27,8 @@ func runDBCopy(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.printf("copied %d users, %d password history entries, %d throttling records, %d audit events, %d outbox messages, %d recovery codes, %d settings\n",
-		n.Users, n.PasswordHistory, n.Throttle, n.Audit, n.Outbox, n.RecoveryCodes, n.Settings)
+	c.say("copied {{.Users}} users, {{.History}} password history entries, {{.Throttle}} throttling records, {{.Audit}} audit events, {{.Outbox}} outbox messages, {{.Codes}} recovery codes, {{.Settings}} settings",
+		"Users", n.Users, "History", n.PasswordHistory, "Throttle", n.Throttle, "Audit", n.Audit, "Outbox", n.Outbox,
+		"Codes", n.RecoveryCodes, "Settings", n.Settings)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sesame/app"
+	"sesame/ui/i18n"
 )
 
 // Human output shows times in the machine's zone, to the minute; a lock,
@@ -17,11 +18,14 @@ const (
 	secondsLayout = "2006-01-02 15:04:05 MST"
 )
 
-func humanTime(t time.Time) string {
-	if t.IsZero() {
-		return "never"
+// when writes a time for a person, to the minute, or "never".
+func (c *call) when(t time.Time) string { return humanTime(c.t, t) }
+
+func humanTime(t *i18n.Catalog, at time.Time) string {
+	if at.IsZero() {
+		return t.L("never")
 	}
-	return t.Local().Format(humanLayout)
+	return at.Local().Format(humanLayout)
 }
 
 // jsonTime is a time in RFC 3339 UTC, or nil (null) when unset.
@@ -101,67 +105,69 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // passwordWords says in words where a user's password stands.
-func passwordWords(u app.User, now time.Time) string {
+func (c *call) passwordWords(u app.User, now time.Time) string {
 	switch u.State(now) {
 	case app.StateNone:
-		return "no password"
+		return c.t.L("no password")
 	case app.StateTemporary:
-		return "must change, expires " + humanTime(u.TemporaryExpiresAt)
+		return c.t.L("must change, expires {{.Time}}", "Time", c.when(u.TemporaryExpiresAt))
 	case app.StateExpired:
-		return "temporary password expired " + humanTime(u.TemporaryExpiresAt)
+		return c.t.L("temporary password expired {{.Time}}", "Time", c.when(u.TemporaryExpiresAt))
 	}
-	return "active"
+	return c.t.L("active")
 }
 
 // stateWords is the state column of `users list`: the status that takes
-// precedence and, behind a lock, the password's own state.
-func stateWords(u app.User, now time.Time) string {
+// precedence (app.User.Status) and, behind a lock, the password's own
+// state.
+func (c *call) stateWords(u app.User, now time.Time) string {
 	st := u.Status(now)
 	switch st.Kind {
 	case app.StatusDisabled:
-		return "disabled"
+		return c.t.L("disabled")
 	case app.StatusLocked:
-		lock := "locked until " + st.LockedUntil.Local().Format(secondsLayout)
+		lock := c.t.L("locked until {{.Time}}", "Time", st.LockedUntil.Local().Format(secondsLayout))
 		if st.Password == app.StateActive {
 			return lock
 		}
-		return lock + "; " + passwordWords(u, now)
+		return lock + "; " + c.passwordWords(u, now)
 	}
-	return passwordWords(u, now)
+	return c.passwordWords(u, now)
 }
 
-func yesNo(b bool) string {
+func (c *call) yesNo(b bool) string {
 	if b {
-		return "yes"
+		return c.t.L("yes")
 	}
-	return "no"
+	return c.t.L("no")
 }
 
-// message is the text of an error for standard error: the domain's
-// message and reasons, with its times written for a person.
-func message(err error) string {
+// message is the text of an error for standard error, translated: the
+// domain's message and reasons, with its times written for a person.
+func message(t *i18n.Catalog, err error) string {
 	e := app.AsError(err)
 	if e.Code == app.ELocked {
 		if until, ok := e.Message.Data["Until"].(time.Time); ok {
 			// The command line says "until", the word scripts and people look for.
-			return "Too many failed attempts: locked until " + until.Local().Format(secondsLayout) + "."
+			return t.L("Too many failed attempts: locked until {{.Time}}.", "Time", until.Local().Format(secondsLayout))
 		}
 	}
-	out := *e
-	out.Message = humanMessage(e.Message)
-	out.Reasons = make([]app.Message, len(e.Reasons))
-	for i, r := range e.Reasons {
-		out.Reasons[i] = humanMessage(r)
+	s := t.Message(humanMessage(t, e.Message))
+	for _, r := range e.Reasons {
+		s += "\n- " + t.Message(humanMessage(t, r))
 	}
-	return out.Error()
+	return s
 }
 
 // humanMessage writes the times of a message in the human layout rather
-// than Go's default.
-func humanMessage(m app.Message) app.Message {
+// than Go's default, and its texts on one line, cut if long.
+func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 	return m.WithData(func(v any) any {
-		if t, ok := v.(time.Time); ok {
-			return humanTime(t)
+		switch v := v.(type) {
+		case time.Time:
+			return humanTime(t, v)
+		case string:
+			return shown(v)
 		}
 		return v
 	})

@@ -30,9 +30,10 @@ func (d *Delivery) Deliver(ctx context.Context, s *app.Service) {
 	}
 }
 
-// deliveredNow says whether what an action just queued left at once; a
-// message that could not leave stays in the outbox and is retried.
-func (c *call) deliveredNow(what, to string) error {
+// deliverTemporary says whether the temporary password that an action
+// just queued left at once (the Deliver hook sent it); a message that
+// could not leave stays in the outbox and is retried.
+func (c *call) deliverTemporary(to string) error {
 	d := c.env.Delivery
 	if d == nil {
 		return nil
@@ -41,10 +42,10 @@ func (c *call) deliveredNow(what, to string) error {
 		return d.err
 	}
 	if d.last.Failed > 0 || d.last.NotConfigured || d.last.Sent == 0 {
-		c.notef("%s to %s is queued but not sent yet; see `sesame mail status`.\n", what, to)
+		c.note("The temporary password to {{.Email}} is queued but not sent yet; see `sesame mail status`.", "Email", to)
 		return nil
 	}
-	c.notef("%s was sent to %s.\n", what, to)
+	c.note("The temporary password was sent to {{.Email}}.", "Email", to)
 	return nil
 }
 
@@ -73,7 +74,7 @@ func runMailFlush(c *call) error {
 	if r.NotConfigured {
 		return app.Errorf(app.EInvalid, "E-mail is not set up: set smtp.host and smtp.from first (sesame settings).")
 	}
-	c.printf("sent %d, failed %d, expired %d\n", r.Sent, r.Failed, r.Expired)
+	c.say("sent {{.Sent}}, failed {{.Failed}}, expired {{.Expired}}", "Sent", r.Sent, "Failed", r.Failed, "Expired", r.Expired)
 	if r.Failed > 0 {
 		return app.Errorf(app.EInternal, "Some messages could not be sent; they stay queued and will be retried. See `sesame mail status`.")
 	}
@@ -88,7 +89,7 @@ func runMailTest(c *call) error {
 	if err := c.svc().SendTestMail(c.ctx, c.env.Actor, pos[0]); err != nil {
 		return err
 	}
-	var r app.MailReport
+	var r app.MailReport // the Deliver hook sent it
 	if d := c.env.Delivery; d != nil {
 		if d.err != nil {
 			return d.err
@@ -102,7 +103,7 @@ func runMailTest(c *call) error {
 		}
 		return app.Errorf(app.EInternal, "The test message could not be sent; see `sesame mail status`.")
 	}
-	c.printf("sent to %s\n", pos[0])
+	c.say("sent to {{.Email}}", "Email", pos[0])
 	return nil
 }
 
@@ -128,11 +129,14 @@ func runMailStatus(c *call) error {
 	if _, err := c.parse(fs); err != nil {
 		return err
 	}
+	if *limit < 1 {
+		return usagef("--limit must be 1 or more.")
+	}
 	var want app.MailState
 	if *state != "" {
 		st, err := app.ParseMailState(*state)
 		if err != nil {
-			return usagef("%s", app.AsError(err).Message)
+			return &usageError{msg: humanMessage(c.t, app.AsError(err).Message)}
 		}
 		want = st
 	}
@@ -160,15 +164,16 @@ func runMailStatus(c *call) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	c.printf("queued %d, sending %d, sent %d, failed %d, expired %d\n",
-		counts[app.MailQueued], counts[app.MailSending], counts[app.MailSent], counts[app.MailFailed], counts[app.MailExpired])
+	c.say("queued {{.Queued}}, sending {{.Sending}}, sent {{.Sent}}, failed {{.Failed}}, expired {{.Expired}}",
+		"Queued", counts[app.MailQueued], "Sending", counts[app.MailSending], "Sent", counts[app.MailSent],
+		"Failed", counts[app.MailFailed], "Expired", counts[app.MailExpired])
 	if len(list) == 0 {
 		return nil
 	}
 	tw := c.table()
-	fmt.Fprintln(tw, "ID\tSTATE\tKIND\tTO\tATTEMPTS\tCREATED\tANSWER")
+	c.header(tw, "#", "STATE", "KIND", "TO", "ATTEMPTS", "CREATED", "ANSWER")
 	for _, m := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Kind, m.To, m.Attempts, humanTime(m.CreatedAt), oneLine(m.LastError))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Kind, oneLine(m.To), m.Attempts, c.when(m.CreatedAt), oneLine(m.LastError))
 	}
 	return tw.Flush()
 }
@@ -181,7 +186,7 @@ func runRecoverRequest(c *call) error {
 	if err := c.svc().RequestRecovery(c.ctx, pos[0]); err != nil {
 		return err
 	}
-	c.notef("If an account with a recovery address exists for %s, a code was sent to that address.\n", pos[0])
+	c.note("If an account with a recovery address exists for {{.Email}}, a code was sent to that address.", "Email", pos[0])
 	return nil
 }
 
@@ -190,7 +195,7 @@ func runRecoverComplete(c *call) error {
 	if err != nil {
 		return err
 	}
-	lines, err := c.readSecrets("the recovery code", "the new password")
+	lines, err := c.readSecrets(c.t.L("the recovery code"), c.t.L("the new password"))
 	if err != nil {
 		return err
 	}
@@ -198,6 +203,6 @@ func runRecoverComplete(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.printf("password changed for %s\n", u.Email)
+	c.say("password changed for {{.Email}}", "Email", u.Email)
 	return nil
 }

@@ -19,7 +19,7 @@ func runSettings(c *call) error {
 		return errHelp
 	}
 	if len(args) > 2 {
-		return usagef("unexpected argument %q (quote a value that has spaces)", args[2])
+		return usagef("Unexpected argument \"{{.Arg}}\" (quote a value that has spaces).", "Arg", args[2])
 	}
 	if len(args) > 0 {
 		if _, err := app.LookupSetting(args[0]); err != nil {
@@ -38,7 +38,7 @@ func runSettings(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.printf("%s\n", v)
+		c.printRaw(v)
 		return nil
 	}
 	key, value := args[0], args[1]
@@ -57,16 +57,16 @@ func runSettings(c *call) error {
 	}
 	after, _ := next.Get(key)
 	if after == before {
-		c.printf("%s is already %s\n", key, quoteEmpty(after))
+		c.say("{{.Key}} is already {{.Value}}", "Key", key, "Value", quoteEmpty(after))
 		return nil
 	}
-	c.printf("%s: %s → %s\n", key, quoteEmpty(before), quoteEmpty(after))
+	c.say("{{.Key}}: {{.Before}} → {{.After}}", "Key", key, "Before", quoteEmpty(before), "After", quoteEmpty(after))
 	return nil
 }
 
 func (c *call) showSettings(st app.Settings) error {
 	tw := c.table()
-	fmt.Fprintln(tw, "KEY\tVALUE\tALLOWED\tDESCRIPTION")
+	c.header(tw, "KEY", "VALUE", "ALLOWED", "SETTING")
 	for _, d := range app.SettingDefs() {
 		v, err := st.Get(d.Key)
 		if err != nil {
@@ -74,9 +74,9 @@ func (c *call) showSettings(st app.Settings) error {
 		}
 		allowed := d.Range()
 		if allowed == "" {
-			allowed = "text"
+			allowed = c.t.L("text")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Key, oneLine(quoteEmpty(v)), allowed, d.Label)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Key, oneLine(quoteEmpty(v)), allowed, c.t.L(d.Label))
 	}
 	return tw.Flush()
 }

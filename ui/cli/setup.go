@@ -20,16 +20,16 @@ func runInit(c *call) error {
 	}
 	for _, f := range []struct{ value, flag string }{{*company, "--company NAME"}, {*email, "--admin EMAIL"}, {*name, "--name NAME"}} {
 		if f.value == "" {
-			return usagef("%s is required", f.flag)
+			return usagef("{{.Flag}} is required.", "Flag", f.flag)
 		}
 	}
 	u, temp, err := c.svc().Setup(c.ctx, c.env.Actor, app.SetupRequest{Company: *company, Email: *email, Name: *name})
 	if err != nil {
 		return err
 	}
-	c.printf("%s\n", temp.Plaintext)
-	c.notef("Sésame is set up for %s, with %s as administrator. Sign in with this temporary password and choose your own before %s: \"sesame passwd %s\" or the window.\n",
-		*company, u.Email, humanTime(temp.ExpiresAt), u.Email)
+	c.printRaw(temp.Plaintext)
+	c.note("Sésame is set up for {{.Company}}, with {{.Email}} as administrator. Sign in with this temporary password and choose your own before {{.Time}}: \"sesame passwd {{.Email}}\" or the window.",
+		"Company", *company, "Email", u.Email, "Time", c.when(temp.ExpiresAt))
 	return nil
 }
 
@@ -55,7 +55,7 @@ func runDevGenerate(c *call) error {
 	}
 	n, err := strconv.Atoi(pos[0])
 	if err != nil || n < 1 || n > maxGenerate {
-		return usagef("N must be a whole number from 1 to %d, not %q", maxGenerate, pos[0])
+		return usagef("N must be a whole number from 1 to {{.Max}}, not \"{{.Value}}\".", "Max", maxGenerate, "Value", pos[0])
 	}
 	if err := c.requireSetUp(); err != nil {
 		return err
@@ -63,10 +63,10 @@ func runDevGenerate(c *call) error {
 	if c.env.Generate == nil {
 		return app.Errorf(app.EInternal, "This build cannot generate users.")
 	}
-	c.notef("Adding %d fake users, for testing only…\n", n)
+	c.noteN("Adding {{.N}} fake users, for testing only…", n)
 	if err := c.env.Generate(c.ctx, n, *seed); err != nil {
 		return err
 	}
-	c.printf("added %d fake users (seed %d)\n", n, *seed)
+	c.sayN("added {{.N}} fake users (seed {{.Seed}})", n, "Seed", *seed)
 	return nil
 }

@@ -23,7 +23,7 @@ func runUsersAdd(c *call) error {
 		return err
 	}
 	if *name == "" {
-		return usagef("--name NAME is required")
+		return usagef("{{.Flag}} is required.", "Flag", "--name NAME")
 	}
 	if err := c.requireSetUp(); err != nil {
 		return err
@@ -34,7 +34,7 @@ func runUsersAdd(c *call) error {
 		n.Role = app.RoleAdmin
 	}
 	if *fromStdin {
-		pw, err := c.readSecrets("the temporary password")
+		pw, err := c.readSecrets(c.t.L("the temporary password"))
 		if err != nil {
 			return err
 		}
@@ -45,12 +45,12 @@ func runUsersAdd(c *call) error {
 		return c.similarHint(err)
 	}
 	if !*fromStdin && !*send {
-		c.printf("%s\n", temp.Plaintext)
+		c.printRaw(temp.Plaintext)
 	}
-	c.notef("Created %s (%s). The temporary password expires %s; it must be changed at the first sign-in.\n",
-		u.Email, u.Role, humanTime(temp.ExpiresAt))
+	c.note("Created {{.Email}} ({{.Role}}). The temporary password expires {{.Time}}; it must be changed at the first sign-in.",
+		"Email", u.Email, "Role", string(u.Role), "Time", c.when(temp.ExpiresAt))
 	if *send {
-		return c.deliveredNow("The temporary password", u.RecoveryEmail)
+		return c.deliverTemporary(u.RecoveryEmail)
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func runUsersList(c *call) error {
 		return err
 	}
 	if *limit < 0 {
-		return usagef("--limit must be 0 (all) or more")
+		return usagef("--limit must be 0 (all) or more.")
 	}
 	var (
 		users []app.User
@@ -92,11 +92,11 @@ func runUsersList(c *call) error {
 		return writeJSON(c.env.Stdout, out)
 	}
 	tw := c.table()
-	fmt.Fprintln(tw, "NAME\tEMAIL\tROLE\tSTATE")
+	c.header(tw, "NAME", "EMAIL", "ROLE", "STATE")
 	for _, u := range users {
-		state := stateWords(u, now)
+		state := c.stateWords(u, now)
 		if u.HasLookAlike {
-			state = "look-alike login; " + state // users show names the others
+			state = c.t.L("look-alike login; {{.State}}", "State", state) // users show names the others
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, state)
 	}
@@ -105,9 +105,9 @@ func runUsersList(c *call) error {
 	}
 	switch {
 	case more:
-		c.notef("Showing the first %d; more match (raise --limit).\n", len(users))
+		c.noteN("Showing the first {{.N}}; more match (raise --limit).", len(users))
 	case len(users) == 0:
-		c.notef("No user matches.\n")
+		c.note("No user matches.")
 	}
 	return nil
 }
@@ -127,19 +127,19 @@ func runUsersShow(c *call) error {
 	if *asJSON {
 		return writeJSON(c.env.Stdout, toJSON(u, now))
 	}
-	locked := "no"
+	locked := c.t.L("no")
 	if u.Locked(now) {
-		locked = "until " + u.LockedUntil.Local().Format(secondsLayout)
+		locked = c.t.L("until {{.Time}}", "Time", u.LockedUntil.Local().Format(secondsLayout))
 	}
 	recovery := u.RecoveryEmail
 	if recovery == "" {
-		recovery = "none"
+		recovery = c.t.L("none")
 	}
-	mailbox := "yes"
+	mailbox := c.t.L("yes")
 	if !u.HasMailbox {
-		mailbox = "no (fictitious address: nothing is mailed to it)"
+		mailbox = c.t.L("no (fictitious address: nothing is mailed to it)")
 	}
-	looks := "no"
+	looks := c.t.L("no")
 	if u.HasLookAlike {
 		others, err := c.svc().LookAlikes(c.ctx, u.Email, 5)
 		if err != nil {
@@ -149,18 +149,18 @@ func runUsersShow(c *call) error {
 	}
 	tw := c.table()
 	for _, row := range [][2]string{
-		{"email", u.Email},
-		{"looks like", looks},
-		{"name", u.Name},
-		{"role", string(u.Role)},
-		{"mailbox", mailbox},
-		{"recovery e-mail", recovery},
-		{"password", passwordWords(u, now)},
-		{"locked", locked},
-		{"disabled", yesNo(u.Disabled)},
-		{"last sign-in", humanTime(u.LastSignInAt)},
-		{"password changed", humanTime(u.PasswordChangedAt)},
-		{"created", humanTime(u.CreatedAt)},
+		{c.t.L("email"), u.Email},
+		{c.t.L("looks like"), looks},
+		{c.t.L("name"), u.Name},
+		{c.t.L("role"), string(u.Role)},
+		{c.t.L("mailbox"), mailbox},
+		{c.t.L("recovery e-mail"), recovery},
+		{c.t.L("password"), c.passwordWords(u, now)},
+		{c.t.L("locked"), locked},
+		{c.t.L("disabled"), c.yesNo(u.Disabled)},
+		{c.t.L("last sign-in"), c.when(u.LastSignInAt)},
+		{c.t.L("password changed"), c.when(u.PasswordChangedAt)},
+		{c.t.L("created"), c.when(u.CreatedAt)},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", row[0], oneLine(row[1]))
 	}
@@ -177,7 +177,7 @@ func runUsersReset(c *call) error {
 	}
 	custom := ""
 	if *fromStdin {
-		pw, err := c.readSecrets("the temporary password")
+		pw, err := c.readSecrets(c.t.L("the temporary password"))
 		if err != nil {
 			return err
 		}
@@ -188,16 +188,16 @@ func runUsersReset(c *call) error {
 		return err
 	}
 	if !*fromStdin && !*send {
-		c.printf("%s\n", temp.Plaintext)
+		c.printRaw(temp.Plaintext)
 	}
-	c.notef("New temporary password for %s, which expires %s; it must be changed at the next sign-in. The account is unlocked.\n",
-		pos[0], humanTime(temp.ExpiresAt))
+	c.note("New temporary password for {{.Email}}, which expires {{.Time}}; it must be changed at the next sign-in. The account is unlocked.",
+		"Email", pos[0], "Time", c.when(temp.ExpiresAt))
 	if *send {
 		u, err := c.svc().User(c.ctx, pos[0])
 		if err != nil {
 			return err
 		}
-		return c.deliveredNow("The temporary password", u.RecoveryEmail)
+		return c.deliverTemporary(u.RecoveryEmail)
 	}
 	return nil
 }
@@ -212,18 +212,18 @@ func runUsersSetRecovery(c *call) error {
 	}
 	switch {
 	case len(pos) == 0:
-		return usagef("missing EMAIL")
+		return usagef("Missing {{.What}}.", "What", "EMAIL")
 	case len(pos) == 1 && !*remove:
-		return usagef("give the recovery address ADDR, or --clear")
+		return usagef("Give the recovery address ADDR, or --clear.")
 	case len(pos) == 2 && *remove:
-		return usagef("give ADDR or --clear, not both")
+		return usagef("Give ADDR or --clear, not both.")
 	case len(pos) > 2:
-		return usagef("unexpected argument %q", pos[2])
+		return usagef("Unexpected argument \"{{.Arg}}\".", "Arg", pos[2])
 	}
 	addr := ""
 	if !*remove {
 		if addr = pos[1]; addr == "" {
-			return usagef("the recovery address is empty: to remove it, use --clear")
+			return usagef("The recovery address is empty: to remove it, use --clear.")
 		}
 	}
 	res, err := c.update(pos[0], app.UserChange{RecoveryEmail: &addr, AllowSimilar: *similar})
@@ -232,13 +232,13 @@ func runUsersSetRecovery(c *call) error {
 	}
 	switch {
 	case len(res.Changed) == 0 && *remove:
-		c.printf("%s has no recovery e-mail\n", res.User.Email)
+		c.say("{{.Email}} has no recovery e-mail", "Email", res.User.Email)
 	case len(res.Changed) == 0:
-		c.printf("the recovery e-mail of %s is already %s\n", res.User.Email, res.User.RecoveryEmail)
+		c.say("the recovery e-mail of {{.Email}} is already {{.Recovery}}", "Email", res.User.Email, "Recovery", res.User.RecoveryEmail)
 	case *remove:
-		c.printf("recovery e-mail of %s removed\n", res.User.Email)
+		c.say("recovery e-mail of {{.Email}} removed", "Email", res.User.Email)
 	default:
-		c.printf("recovery e-mail of %s set to %s\n", res.User.Email, res.User.RecoveryEmail)
+		c.say("recovery e-mail of {{.Email}} set to {{.Recovery}}", "Email", res.User.Email, "Recovery", res.User.RecoveryEmail)
 	}
 	return nil
 }
@@ -253,10 +253,10 @@ func runUsersUnlock(c *call) error {
 		return err
 	}
 	if len(res.Changed) == 0 {
-		c.printf("%s was not locked\n", res.User.Email)
+		c.say("{{.Email}} was not locked", "Email", res.User.Email)
 		return nil
 	}
-	c.printf("%s unlocked\n", res.User.Email)
+	c.say("{{.Email}} unlocked", "Email", res.User.Email)
 	return nil
 }
 
@@ -273,15 +273,16 @@ func (c *call) setDisabled(disabled bool) error {
 	if err != nil {
 		return err
 	}
-	word := "enabled"
-	if disabled {
-		word = "disabled"
+	switch {
+	case len(res.Changed) == 0 && disabled:
+		c.say("{{.Email}} is already disabled", "Email", res.User.Email)
+	case len(res.Changed) == 0:
+		c.say("{{.Email}} is already enabled", "Email", res.User.Email)
+	case disabled:
+		c.say("{{.Email}} disabled", "Email", res.User.Email)
+	default:
+		c.say("{{.Email}} enabled", "Email", res.User.Email)
 	}
-	if len(res.Changed) == 0 {
-		c.printf("%s is already %s\n", res.User.Email, word)
-		return nil
-	}
-	c.printf("%s %s\n", res.User.Email, word)
 	return nil
 }
 
@@ -299,10 +300,10 @@ func runUsersRole(c *call) error {
 		return err
 	}
 	if len(res.Changed) == 0 {
-		c.printf("%s is already %s\n", res.User.Email, role)
+		c.say("{{.Email}} is already {{.Role}}", "Email", res.User.Email, "Role", string(role))
 		return nil
 	}
-	c.printf("%s is now %s\n", res.User.Email, role)
+	c.say("{{.Email}} is now {{.Role}}", "Email", res.User.Email, "Role", string(role))
 	return nil
 }
 
@@ -311,7 +312,8 @@ func (c *call) similarHint(err error) error {
 	if app.CodeOf(err) != app.ELookAlike {
 		return err
 	}
-	c.notef("sesame: %s\nIf the address is right, run the command again with --allow-similar.\n", message(err))
+	fmt.Fprintf(c.env.Stderr, "sesame: %s\n", message(c.t, err))
+	c.note("If the address is right, run the command again with --allow-similar.")
 	return exitStatus(exitError)
 }
 
