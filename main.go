@@ -104,7 +104,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return cli.Report(stderr, lang, err)
 		}
 		defer db.Close()
-		notes(stderr, db)
+		notes(stderr, lang, db)
 		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 		// The window gives feedback at each keystroke: read the lists now.
 		go blocklist.Prepare()
@@ -124,7 +124,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a.Run()
 		return 0
 	}
-	db, err := openForCommand(path, cli.ReadOnly(rest))
+	db, err := openForCommand(path, access(rest))
 	if err != nil {
 		return cli.Report(stderr, lang, err)
 	}
@@ -135,16 +135,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return err
 	}
 	status := cli.Run(context.Background(), env, rest)
-	notes(stderr, db)
+	notes(stderr, lang, db)
 	return status
 }
 
 // notes prints what opening the database found for a person to know.
-func notes(stderr io.Writer, db any) {
-	if n, ok := db.(interface{ Notes() []string }); ok {
-		for _, note := range n.Notes() {
-			fmt.Fprintln(stderr, "sesame: note:", note)
-		}
+func notes(stderr io.Writer, lang string, db any) {
+	if n, ok := db.(interface{ Notes() []app.Message }); ok {
+		cli.Notes(stderr, lang, n.Notes())
 	}
 }
 
@@ -173,12 +171,24 @@ func openStore(where string) (store, error) {
 
 // openForCommand opens the database of a command: a SQLite file when the
 // command first needs it (a usage error creates nothing; a command that
-// only reads takes no lock), a PostgreSQL server's at once.
-func openForCommand(where string, readOnly bool) (commandStore, error) {
+// only reads takes no lock; only init makes a database), a PostgreSQL
+// server's at once.
+func openForCommand(where string, access sqlite.Access) (commandStore, error) {
 	if postgres.IsURL(where) {
 		return postgres.Open(where)
 	}
-	return sqlite.OpenLazily(where, readOnly), nil
+	return sqlite.OpenLazily(where, access), nil
+}
+
+// access is what the command that args name may do with a database file.
+func access(args []string) sqlite.Access {
+	switch {
+	case cli.ReadOnly(args):
+		return sqlite.ReadOnly
+	case cli.Creates(args):
+		return sqlite.Create
+	}
+	return sqlite.ReadWrite
 }
 
 // shown is where, fit to show: without a password.

@@ -55,7 +55,19 @@ var auditDetails = []string{
 	"{{.Key}}: changed",
 	"{{.Key}}: {{.Before}} → {{.After}}",
 	"{{.Before}} → {{.After}}",
+	LoginCollisionDetails,
+	LoginAtFaultDetails,
 }
+
+// LoginCollisionDetails are the details of ActionLoginCollision: two logins
+// of an older database that are one under the rules of CheckEmail.
+const LoginCollisionDetails = "{{.Email}} (user #{{.ID}}) is the same login as {{.Other}} (user #{{.OtherID}}) under the rules of this version: " +
+	"not merged; #{{.ID}} keeps its login, is disabled and can no longer be found by it"
+
+// LoginAtFaultDetails are the details of ActionLoginAtFault: a login of an
+// older database that does not follow the rules of CheckEmail.
+const LoginAtFaultDetails = "{{.Email}} (user #{{.ID}}) does not follow the rules for logins of this version: kept, so that its owner " +
+	"can still sign in, and marked in the list of users; give the person a new account with a valid login if it is not right"
 
 // AuditDetailForms are the forms of the audit's details, for the
 // translation files' tests.

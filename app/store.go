@@ -207,7 +207,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision}
+		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault}
 }
 
 // Audit actions.
@@ -237,4 +237,7 @@ const (
 	// ActionLoginCollision reports two logins of an older database that
 	// are one login under the rules of CheckEmail: neither is merged.
 	ActionLoginCollision = "user.login_collision"
+	// ActionLoginAtFault reports a login of an older database that does not
+	// follow the rules of CheckEmail: it is kept, and marked.
+	ActionLoginAtFault = "user.login_at_fault"
 )

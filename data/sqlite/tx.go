@@ -15,7 +15,8 @@ import (
 type tx struct {
 	ctx   context.Context
 	tx    *sql.Tx
-	wiped bool // a secret was wiped: see DB.run
+	wiped  bool // a secret was wiped: see DB.run
+	marked bool // another process wiped one, whose copies may remain: see markWAL
 }
 
 var _ app.Tx = (*tx)(nil)

@@ -132,15 +132,17 @@ func ReadOnly(args []string) bool {
 		return true
 	}
 	if cmd.name == "settings" {
-		n := 0
-		for _, a := range rest {
-			if !strings.HasPrefix(a, "-") || a == "-" {
-				n++
-			}
-		}
-		return n < 2
+		values, help := settingsArgs(rest)
+		return help || len(values) < 2
 	}
 	return readCommands[cmd.name]
+}
+
+// Creates reports whether a command line makes a database where there is
+// none: sesame init alone (and the window, which runs no command).
+func Creates(args []string) bool {
+	cmd, _, err := lookup(args)
+	return len(args) > 0 && err == nil && cmd.name == "init"
 }
 
 // IsHelp reports whether an argument asks for the usage.
@@ -274,6 +276,17 @@ func Report(stderr io.Writer, lang string, err error) int {
 	}
 	fmt.Fprintf(w, "sesame: %s\n", message(t, err))
 	return exitCode(err)
+}
+
+// Notes prints notes for the person (what opening the database found), in
+// a language, on standard error.
+func Notes(stderr io.Writer, lang string, notes []app.Message) {
+	w := Visible(stderr)
+	defer w.Flush()
+	t := catalog(lang)
+	for _, n := range notes {
+		fmt.Fprintf(w, "sesame: %s %s\n", t.L("note:"), t.Message(humanMessage(t, n)))
+	}
 }
 
 // FlagError turns an error of the flag package into a usage error, said
