@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	"sesame/ui/display"
 	// ui/locale also keeps Fyne's lang package from logging on a
 	// command's output under LANG=C.UTF-8 while the packages start.
 	"sesame/ui/locale"
@@ -99,6 +101,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	})
 
 	if len(rest) == 0 {
+		if err := display.Check(); err != nil {
+			cli.Report(stderr, lang, noDisplay(err))
+			return cli.ExitNoDisplay
+		}
 		db, err := openStore(path)
 		if err != nil {
 			return cli.Report(stderr, lang, err)
@@ -120,7 +126,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path), SendMailNow: sendNow})
+		// The language is always given, so that Fyne reads a locale it
+		// understands (see ui/locale).
+		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path), SendMailNow: sendNow})
 		a.Run()
 		return 0
 	}
@@ -137,6 +145,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := cli.Run(context.Background(), env, rest)
 	notes(stderr, lang, db)
 	return status
+}
+
+// noDisplay says in words why the window cannot open.
+func noDisplay(err error) error {
+	if errors.Is(err, display.ErrNone) {
+		return app.Errorf(app.EInvalid, "There is no display to open the window on ($DISPLAY is not set): run Sésame in a graphical session, or give it a command (sesame help lists them).")
+	}
+	return &app.Error{Code: app.EInvalid, Err: err, Message: app.Msg("The display {{.Display}} does not answer, so the window cannot open: run Sésame in a graphical session, or give it a command (sesame help lists them).",
+		"Display", os.Getenv("DISPLAY"))}
 }
 
 // notes prints what opening the database found for a person to know.

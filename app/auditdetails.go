@@ -2,6 +2,7 @@ package app
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -12,7 +13,8 @@ import (
 // template, the key of its translation, so that the windows and the
 // command line show them in the reader's language (AuditDetails). Details
 // of several parts join them with "; ". A form whose data holds a time
-// (Until, Expires) stores it in RFC 3339, UTC.
+// (Until, Expires, Since) stores it in RFC 3339, UTC; a count (N) comes
+// back as a number, for the plural forms of its translations.
 var auditDetails = []string{
 	"role: {{.Role}}",
 	"temporary password generated, expires {{.Expires}}",
@@ -26,6 +28,7 @@ var auditDetails = []string{
 	"refused: locked until {{.Until}}",
 	"after {{.N}} failures, until {{.Until}}",
 	"{{.N}} attempts refused while locked until {{.Until}}",
+	"{{.N}} more of the same kind until {{.Until}}, counted rather than recorded one by one",
 	"after {{.N}} failed sign-ins, was locked until {{.Until}}",
 	"after {{.N}} failed sign-ins",
 	"invalid credentials",
@@ -40,6 +43,8 @@ var auditDetails = []string{
 	"no code sent: no address may receive it",
 	"no code sent: e-mail is not set up",
 	"no code sent: {{.N}} codes sent in the last 24 hours (recovery.codes_per_day)",
+	"no code sent: {{.Email}} received one less than a minute ago",
+	"no code sent: {{.N}} codes sent to {{.Email}} since {{.Since}} (recovery.codes_per_day)",
 	"code sent to {{.Email}}, valid until {{.Until}}",
 	"no such account",
 	"no code pending",
@@ -124,7 +129,10 @@ func auditDetail(part string) Message {
 		m := Message{Text: f.text, Data: make(map[string]any, len(f.keys))}
 		for i, k := range f.keys {
 			var v any = g[i+1]
-			if k == "Until" || k == "Expires" {
+			if n, err := strconv.Atoi(g[i+1]); err == nil && k == "N" {
+				v = n
+			}
+			if k == "Until" || k == "Expires" || k == "Since" {
 				if t, err := time.Parse(time.RFC3339, g[i+1]); err == nil {
 					v = t
 				}
@@ -134,4 +142,58 @@ func auditDetail(part string) Message {
 		return m
 	}
 	return Msg("{{.Details}}", "Details", part)
+}
+
+// AuditActionName names an audit action for a person, in English (the key
+// of its translation); an unknown action is named as it is.
+func AuditActionName(action string) Message {
+	switch action {
+	case ActionSetup:
+		return Msg("Company set up")
+	case ActionUserCreate:
+		return Msg("User created")
+	case ActionUserRename:
+		return Msg("User renamed")
+	case ActionUserRole:
+		return Msg("Role changed")
+	case ActionUserMailbox:
+		return Msg("Mailbox changed")
+	case ActionUserDisable:
+		return Msg("Account disabled")
+	case ActionUserEnable:
+		return Msg("Account enabled")
+	case ActionUserUnlock:
+		return Msg("Account unlocked")
+	case ActionRecoverySet:
+		return Msg("Recovery e-mail set")
+	case ActionRecoveryClear:
+		return Msg("Recovery e-mail removed")
+	case ActionTemporaryGenerate:
+		return Msg("Temporary password generated")
+	case ActionTemporaryCustom:
+		return Msg("Temporary password typed")
+	case ActionPasswordChange:
+		return Msg("Password changed")
+	case ActionSignIn:
+		return Msg("Signed in")
+	case ActionSignInFailure:
+		return Msg("Sign-in failed")
+	case ActionSignInLocked:
+		return Msg("Sign-in locked")
+	case ActionSignInRefused:
+		return Msg("Sign-ins refused while locked")
+	case ActionSettingChange:
+		return Msg("Setting changed")
+	case ActionRecoveryRequest:
+		return Msg("Recovery code asked for")
+	case ActionRecoveryFailure:
+		return Msg("Recovery code refused")
+	case ActionMailTest:
+		return Msg("Test message queued")
+	case ActionLoginCollision:
+		return Msg("Logins that became one")
+	case ActionLoginAtFault:
+		return Msg("Login at fault kept")
+	}
+	return Message{Text: action}
 }

@@ -168,7 +168,9 @@ func TestRecoveryWhereTheCodeGoes(t *testing.T) {
 			reasons = append(reasons, ev.Details)
 		}
 	}
-	if len(reasons) != 5 || !strings.Contains(reasons[2], "no such account") {
+	// The second refusal for fict@acme.example, for the same reason, is
+	// counted, not recorded: a stranger could repeat it without end.
+	if len(reasons) != 4 || !strings.Contains(reasons[2], "no such account") {
 		t.Errorf("recovery requests audited: %q", reasons)
 	}
 }

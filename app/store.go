@@ -57,7 +57,7 @@ type Tx interface {
 
 	// PasswordHistory returns the user's previous password hashes, own and
 	// temporary, newest first: up to limit of each kind.
-	PasswordHistory(userID int64, limit int) ([]string, error)
+	PasswordHistory(userID int64, limit int) ([]PasswordHistoryEntry, error)
 	// AddPasswordHistory records a hash, own or temporary, and keeps only
 	// the newest keep entries of that kind: temporary passwords never push
 	// the user's own out of the history.

@@ -79,7 +79,7 @@ func TestOlderLoginsAreMadeCanonical(t *testing.T) {
 		{ID: 2, Email: "bob@acme。example", Name: "Bob Impostor"}, // the same login, canonical
 		{ID: 3, Email: "jo@xn--caf-dma.example", Name: "Jo Café", RecoveryEmail: "JO@HOME.example"},
 		{ID: 4, Email: "zed@acme.example", Name: "Zed Zero"},
-		{ID: 5, Email: "odd\u200b@acme.example", Name: "Odd One"}, // no longer a valid login
+		{ID: 5, Email: "odd\u200b@acme.example", Name: "Odd One"},    // no longer a valid login
 		{ID: 6, Email: "bo\u200bb@acme.example", Name: "Bob Hidden"}, // nor this one, which passes for bob@acme.example
 	}, map[string]int{"bob@acme.example": 2, "bob@acme。example": 2, "not-an-address:00ff": 1})
 

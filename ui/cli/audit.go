@@ -54,8 +54,8 @@ func runAudit(c *call) error {
 	tw := c.table()
 	c.header(tw, "TIME", "ACTOR", "ACTION", "SUBJECT", "DETAILS")
 	for _, e := range events {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format(secondsLayout), oneLine(e.Actor), e.Action,
-			oneLine(dash(e.Subject)), oneLine(c.details(e.Details)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format(secondsLayout), login(oneLine(e.Actor)), c.action(e.Action),
+			login(oneLine(dash(e.Subject))), oneLine(c.details(e.Action, e.Details)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -73,11 +73,27 @@ func dash(s string) string {
 	return s
 }
 
-// details are an audit event's details in the command line's language.
-func (c *call) details(details string) string {
+// action names an audit action in the command line's language, followed
+// by the name that --action takes.
+func (c *call) action(action string) string {
+	name := c.t.Message(app.AuditActionName(action))
+	if name == action {
+		return action
+	}
+	return name + " (" + action + ")"
+}
+
+// details are an audit event's details in the command line's language,
+// roles named as the command line names them.
+func (c *call) details(action, details string) string {
 	parts := app.AuditDetails(details)
 	out := make([]string, len(parts))
 	for i, m := range parts {
+		for _, k := range []string{"Role", "Before", "After"} {
+			if r, ok := m.Data[k].(string); ok && (k == "Role" || action == app.ActionUserRole) {
+				m.Data[k] = c.role(app.Role(r))
+			}
+		}
 		out[i] = c.t.Message(humanMessage(c.t, m))
 	}
 	return strings.Join(out, "; ")
