@@ -152,8 +152,10 @@ func noDisplay(err error) error {
 	if errors.Is(err, display.ErrNone) {
 		return app.Errorf(app.EInvalid, "There is no display to open the window on ($DISPLAY is not set): run Sésame in a graphical session, or give it a command (sesame help lists them).")
 	}
-	return &app.Error{Code: app.EInvalid, Err: err, Message: app.Msg("The display {{.Display}} does not answer, so the window cannot open: run Sésame in a graphical session, or give it a command (sesame help lists them).",
-		"Display", os.Getenv("DISPLAY"))}
+	e := app.Errorf(app.EInvalid, "The display {{.Display}} does not answer, so the window cannot open: run Sésame in a graphical session, or give it a command (sesame help lists them).",
+		"Display", os.Getenv("DISPLAY"))
+	e.Err = err
+	return e
 }
 
 // notes prints what opening the database found for a person to know.
