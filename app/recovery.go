@@ -87,7 +87,7 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		return Internal(err)
 	}
 	now := s.now()
-	return s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx Tx) error {
 		st, err := loadSettings(tx)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		u, err := tx.UserByEmail(email)
 		switch {
 		case CodeOf(err) == ENotFound:
-			ev.Details = "no code sent: no such account"
+			ev.Details = detailNoSuchAccount
 			return auditOnce(tx, ev, "unknown", "")
 		case err != nil:
 			return err
@@ -116,13 +116,13 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		switch {
 		case !last.IsZero() && now.Sub(last) < recoveryRequestGap:
-			return refuse("soon", "no code sent: the previous one is less than a minute old")
+			return refuse("soon", detailTooSoon)
 		case sent >= st.RecoveryCodesPerDay:
-			return refuse("cap", "no code sent: "+itoa(sent)+" codes sent in the last 24 hours (recovery.codes_per_day)")
+			return refuse("cap", detail(detailTooMany, "N", sent))
 		case to == "":
-			return refuse("nowhere", "no code sent: no address may receive it")
+			return refuse("nowhere", detailNoAddress)
 		case !st.SMTP.Configured():
-			return refuse("nomail", "no code sent: e-mail is not set up")
+			return refuse("nomail", detailMailOff)
 		}
 		box, err := tx.Throttle(mailboxKey(to))
 		if err != nil {
@@ -133,10 +133,9 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		switch {
 		case !box.LastFailure.IsZero() && now.Sub(box.LastFailure) < recoveryRequestGap:
-			return refuse("mailbox-soon", "no code sent: "+to+" received one less than a minute ago")
+			return refuse("mailbox-soon", detail(detailMailboxTooSoon, "Email", to))
 		case box.Failures >= st.RecoveryCodesPerDay:
-			return refuse("mailbox-cap", "no code sent: "+itoa(box.Failures)+" codes sent to "+to+" since "+
-				box.LockedUntil.Add(-24*time.Hour).UTC().Format(time.RFC3339)+" (recovery.codes_per_day)")
+			return refuse("mailbox-cap", detail(detailMailboxTooMany, "N", box.Failures, "Email", to, "Since", box.LockedUntil.Add(-24*time.Hour)))
 		}
 		box.Key, box.Failures, box.LastFailure = mailboxKey(to), box.Failures+1, now
 		if err := tx.PutThrottle(box); err != nil {
@@ -156,9 +155,16 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		if err := enqueue(tx, msg, now); err != nil {
 			return err
 		}
-		ev.Details = "code sent to " + to + ", valid until " + rc.ExpiresAt.UTC().Format(time.RFC3339)
+		ev.Details = detail(detailCodeSent, "Email", to, "Until", rc.ExpiresAt)
 		return tx.AddAudit(ev)
 	})
+	if err != nil {
+		return err
+	}
+	// Whether or not a code was queued, so that the time the answer
+	// takes tells nothing either.
+	s.deliverQueued(ctx)
+	return nil
 }
 
 func errBadCode() *Error {
@@ -190,20 +196,20 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		found, usable, refusal = false, false, "" // the store may run this again
 		var err error
 		if u, err = tx.UserByEmail(email); CodeOf(err) == ENotFound {
-			refusal = "no such account"
+			refusal = detailRefusedNoAccount
 			return nil
 		} else if err != nil {
 			return err
 		}
 		if rc, err = tx.RecoveryCode(u.ID); CodeOf(err) == ENotFound {
-			refusal = "no code pending"
+			refusal = detailNoCode
 			return nil
 		} else if err != nil {
 			return err
 		}
 		found = true
 		if !now.Before(rc.ExpiresAt) || rc.Tries >= RecoveryMaxTries || u.Disabled {
-			refusal = "code expired or used up"
+			refusal = detailCodeEnded
 			return nil
 		}
 		usable = true
@@ -233,9 +239,9 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 			// A wrong code, numbered by the try it reserved, whatever
 			// the order in which simultaneous tries end; the last try
 			// ends the code.
-			ev.Details = "wrong code, try " + itoa(rc.Tries) + " of " + itoa(RecoveryMaxTries)
+			ev.Details = detail(detailWrongCode, "N", rc.Tries, "Max", RecoveryMaxTries)
 			if rc.Tries >= RecoveryMaxTries {
-				ev.Details += ": the code is ended"
+				ev.Details = detail(detailWrongCodeEnded, "N", rc.Tries, "Max", RecoveryMaxTries)
 				if same {
 					if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 						return err
@@ -249,7 +255,7 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		// none together).
 		reason := refusal
 		if reason == "" {
-			reason = "the code was replaced or ended meanwhile"
+			reason = detailCodeReplaced
 		}
 		ev.Details = reason
 		return auditOnce(tx, ev, reason, EmailKey(ev.Subject))
@@ -296,11 +302,15 @@ func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string
 		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 			return err
 		}
-		if err := s.setOwnPassword(tx, st, &cur, hash, now, "by the user, with a recovery code sent to "+rc.SentTo); err != nil {
+		if err := s.setOwnPassword(tx, st, &cur, hash, now, detail(detailWithCode, "Email", rc.SentTo)); err != nil {
 			return err
 		}
 		u = cur
 		return nil
 	})
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	s.deliverQueued(ctx) // the notice that the password changed
+	return u, nil
 }

@@ -59,7 +59,7 @@ func summariseTally(tx Tx, th Throttle, now time.Time) error {
 		actor = "(logins with no account)"
 	}
 	return tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: account, Action: action,
-		Details: itoa(th.Refused) + " more of the same kind until " + th.LockedUntil.UTC().Format(time.RFC3339) + ", counted rather than recorded one by one"})
+		Details: detail(detailTally, "N", th.Refused, "Until", th.LockedUntil)})
 }
 
 // isTally reports whether a throttling record is a tally.

@@ -287,7 +287,7 @@ func (t *tx) collisions(db *DB) (map[int64]string, error) {
 			return nil, err
 		}
 		losers[c.id] = c.key
-		note := app.Msg(app.LoginCollisionDetails, "Email", c.email, "ID", c.id, "Other", c.w, "OtherID", c.winner)
+		note := app.LoginCollisionNote(c.email, c.id, c.w, c.winner)
 		if err := t.AddAudit(app.AuditEvent{At: time.Now(), Actor: "system:sesame", Subject: c.email,
 			Action: app.ActionLoginCollision, Details: note.String()}); err != nil {
 			return nil, err
@@ -336,7 +336,7 @@ func loginsAtFault(db *DB, t *tx) error {
 			if _, err := t.exec(`UPDATE users SET look_alike_key = ? WHERE id = ?`, lookAlikeKey(u.email), u.id); err != nil {
 				return err
 			}
-			note := app.Msg(app.LoginAtFaultDetails, "Email", u.email, "ID", u.id)
+			note := app.LoginAtFaultNote(u.email, u.id)
 			if err := t.AddAudit(app.AuditEvent{At: time.Now(), Actor: "system:sesame", Subject: u.email,
 				Action: app.ActionLoginAtFault, Details: note.String()}); err != nil {
 				return err
