@@ -171,7 +171,11 @@ func searchable(s string) string {
 
 // Throttle counts a login's consecutive failed sign-ins, whether or not an
 // account has that login. Failures include the password checks under way:
-// each is counted before the check and given back when right.
+// each is counted before the check and given back when right. Two other
+// kinds of count share the table, under keys that no login can have (a
+// colon is not allowed in one): the recovery codes sent to a mailbox
+// (mailboxKey), and the events counted rather than audited one by one
+// (tallyPrefix); stores keep them as they keep the others.
 type Throttle struct {
 	Key         string // the account's EmailKey; for text that names no account, see throttleKey
 	Failures    int

@@ -34,19 +34,8 @@ func TestWipedSecretLeavesNoCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := newService(t, db)
+	svc, actor := mailingCompany(t, db)
 	ctx := t.Context()
-	admin, _, err := svc.Setup(ctx, app.Actor{}, app.SetupRequest{Company: "Acme", Email: "alice@acme.example", Name: "Alice Admin", Password: lockoutPassword})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := app.UserActor(admin)
-	if _, err := svc.UpdateSettings(ctx, actor, map[string]string{"smtp.host": "127.0.0.1", "smtp.from": "sesame@acme.example"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := svc.CreateUser(ctx, actor, app.NewUser{Email: "bob@acme.example", Name: "Bob", RecoveryEmail: "bob@home.example"}); err != nil {
-		t.Fatal(err)
-	}
 	var secrets []string
 	for range 3 { // several versions of the message's page go through the log
 		tp, err := svc.ResetPassword(ctx, actor, "bob@acme.example", "", true)
@@ -80,6 +69,26 @@ func TestWipedSecretLeavesNoCopy(t *testing.T) {
 	}
 }
 
+// mailingCompany sets a company up on db, with e-mail and a user, Bob, who
+// has a recovery address, and returns its service and administrator.
+func mailingCompany(t *testing.T, db *sqlite.DB) (*app.Service, app.Actor) {
+	t.Helper()
+	svc := newService(t, db)
+	ctx := t.Context()
+	admin, _, err := svc.Setup(ctx, app.Actor{}, app.SetupRequest{Company: "Acme", Email: "alice@acme.example", Name: "Alice Admin", Password: lockoutPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := app.UserActor(admin)
+	if _, err := svc.UpdateSettings(ctx, actor, map[string]string{"smtp.host": "127.0.0.1", "smtp.from": "sesame@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.CreateUser(ctx, actor, app.NewUser{Email: "bob@acme.example", Name: "Bob", RecoveryEmail: "bob@home.example"}); err != nil {
+		t.Fatal(err)
+	}
+	return svc, actor
+}
+
 // codeIn finds the recovery code in the last message of a list.
 func codeIn(t *testing.T, sent []app.OutboxMessage) string {
 	t.Helper()
@@ -107,19 +116,8 @@ func TestSecretLeavesTheLogOnceReadersAreDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := newService(t, db)
+	svc, actor := mailingCompany(t, db)
 	ctx := t.Context()
-	admin, _, err := svc.Setup(ctx, app.Actor{}, app.SetupRequest{Company: "Acme", Email: "alice@acme.example", Name: "Alice Admin", Password: lockoutPassword})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := app.UserActor(admin)
-	if _, err := svc.UpdateSettings(ctx, actor, map[string]string{"smtp.host": "127.0.0.1", "smtp.from": "sesame@acme.example"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := svc.CreateUser(ctx, actor, app.NewUser{Email: "bob@acme.example", Name: "Bob", RecoveryEmail: "bob@home.example"}); err != nil {
-		t.Fatal(err)
-	}
 	reader := rawDB(t, path)
 	hold := func() *sql.Tx { // a read transaction on the snapshot of now
 		t.Helper()
