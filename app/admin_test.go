@@ -318,7 +318,7 @@ func TestOptionOffAtCreation(t *testing.T) {
 }
 
 // The temporary password cannot come back as the user's own password two
-// changes later.
+// changes later, and the refusal says that it was a temporary password.
 func TestTemporaryPasswordJoinsTheHistory(t *testing.T) {
 	e := newEnv(t)
 	temp := e.addUser("una@acme.example", "Una Merkel")
@@ -326,7 +326,7 @@ func TestTemporaryPasswordJoinsTheHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.svc.ChangePassword(e.ctx, "una@acme.example", "violet tramway umbrella 1987", temp)
-	if !hasReason(err, "used this password recently") {
+	if !hasReason(err, "It is a temporary password you were given") {
 		t.Errorf("the temporary password came back: %v", err)
 	}
 }
