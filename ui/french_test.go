@@ -35,6 +35,14 @@ func TestFrench(t *testing.T) {
 		"Il contient votre nom («"+nbsp+"durand"+nbsp+"»).")
 	h.assertHides("It is", "Length")
 
+	// What the estimate found is named in French, while typing.
+	r.form.password.SetText("")
+	test.Type(r.form.password, "Bonjour-Soleil-2024-!!")
+	h.assertShows("Il est trop facile à deviner" + nbsp + ": on y trouve des mots courants et une année («" + nbsp + "bonjour" + nbsp + "», «" + nbsp + "soleil" + nbsp + "»)")
+	r.form.password.SetText("")
+	test.Type(r.form.password, "Lyon69000Lyon69")
+	h.assertShows("on y trouve un nom de lieu, un code postal et une répétition («" + nbsp + "lyon" + nbsp + "», 69000)")
+
 	r.form.password.SetText("")
 	test.Type(r.form.password, paulTemporary)
 	test.Type(r.form.confirm, paulTemporary)
@@ -85,6 +93,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Lang", "de", "Command", "users", "Arg", "x", "What", "EMAIL", "Flag", "--name NAME",
 			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
 			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
+			"Kinds", "k", "Found", "f", "A", "a", "B", "b", "Word", "w",
 			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m, time.Now())
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
@@ -97,7 +106,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 }
 
 // sameInFrench are the texts written the same way in both languages.
-var sameInFrench = map[string]bool{"Administration": true, "{{.N}} min": true, "{{.N}} s": true, "1234 5678": true,
+var sameInFrench = map[string]bool{"Administration": true, "{{.A}}, {{.B}}": true, "{{.N}} min": true, "{{.N}} s": true, "1234 5678": true,
 	"Google Workspace": true, "{{.Before}} → {{.After}}": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {

@@ -10,14 +10,16 @@ import (
 )
 
 // tr translates a domain message: its English template is the key of the
-// translation, filled with the message's data, times written for a person
-// (and compared with now, to leave out today's date).
+// translation, filled with the message's data, nested messages translated
+// and times written for a person (and compared with now, to leave out
+// today's date).
 func tr(m app.Message, now time.Time) string {
 	if len(m.Data) == 0 {
 		return lang.L(m.Text)
 	}
-	data := make(map[string]any, len(m.Data))
-	for k, v := range m.Data {
+	filled := m.Filled(func(n app.Message) string { return tr(n, now) })
+	data := make(map[string]any, len(filled))
+	for k, v := range filled {
 		if t, ok := v.(time.Time); ok {
 			v = clockTime(t, now)
 		}

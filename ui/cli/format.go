@@ -159,8 +159,9 @@ func message(t *i18n.Catalog, err error) string {
 	return s
 }
 
-// humanMessage writes the times of a message in the human layout rather
-// than Go's default, and its texts on one line, cut if long.
+// humanMessage writes the times of a message (and of the messages nested
+// in it) in the human layout rather than Go's default, and its texts on
+// one line, cut if long.
 func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 	var data map[string]any
 	for k, v := range m.Data {
@@ -175,6 +176,11 @@ func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 				data = maps.Clone(m.Data)
 			}
 			data[k] = shown(v)
+		case app.Message:
+			if data == nil {
+				data = maps.Clone(m.Data)
+			}
+			data[k] = humanMessage(t, v)
 		}
 	}
 	if data != nil {

@@ -67,11 +67,12 @@ func (c *Catalog) N(text string, n int, kv ...any) string {
 	return app.Render(c.form(text, n), m.Data)
 }
 
-// Message translates a message of the domain. When its translation has
-// plural forms, the count is its datum N.
+// Message translates a message of the domain, and the messages nested in
+// its data. When its translation has plural forms, the count is its
+// datum N.
 func (c *Catalog) Message(m app.Message) string {
 	n, _ := m.Data["N"].(int)
-	return app.Render(c.form(m.Text, n), m.Data)
+	return app.Render(c.form(m.Text, n), m.Filled(c.Message))
 }
 
 func (c *Catalog) form(text string, n int) string {
