@@ -152,10 +152,12 @@ func knownVariants(lower string) []string {
 	joined := joinWord(trimmed)
 	add(joined)
 	// Each question to the filter may be a false yes (one in 65,536): the
-	// tables of look-alikes are capped, so that a random password is seldom
-	// taken for a breached one.
+	// look-alikes are undone only where that leaves letters alone, as in
+	// a word or phrase written in l33t ("p4r1sj3t41m3"), and in the first
+	// tables only, so that a random password is seldom taken for a
+	// breached one.
 	for k, text := range l33tTexts([]rune(joined)) {
-		if k == maxKnownL33t {
+		if k == maxKnownL33t || slices.ContainsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
 			break
 		}
 		add(string(text))
