@@ -67,7 +67,7 @@ type detailForm struct {
 	keys []string
 }
 
-var placeholder = regexp.MustCompile(`\{\{\.(\w+)\}\}`)
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\.(\w+)\}\}`) })
 
 // detailForms are the forms compiled to patterns, once.
 var detailForms = sync.OnceValue(func() []detailForm {
@@ -77,7 +77,7 @@ var detailForms = sync.OnceValue(func() []detailForm {
 		pattern.WriteString("^")
 		var keys []string
 		last := 0
-		for _, at := range placeholder.FindAllStringSubmatchIndex(text, -1) {
+		for _, at := range placeholder().FindAllStringSubmatchIndex(text, -1) {
 			pattern.WriteString(regexp.QuoteMeta(text[last:at[0]]))
 			pattern.WriteString("(.*?)")
 			keys = append(keys, text[at[2]:at[3]])

@@ -770,12 +770,12 @@ func referenceYear() int { return time.Now().Year() }
 
 // yearPattern is a year from 1000 to 2099: recent ones, and those of
 // history that French passwords hold ("14juillet1789").
-var yearPattern = regexp.MustCompile(`1\d\d\d|20\d\d`)
+var yearPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`1\d\d\d|20\d\d`) })
 
 // years finds years: as many guesses as years from now, at least 20.
 func years(p *password) []part {
 	var ps []part
-	for _, at := range yearPattern.FindAllStringIndex(p.proj, -1) {
+	for _, at := range yearPattern().FindAllStringIndex(p.proj, -1) {
 		y, _ := strconv.Atoi(p.proj[at[0]:at[1]])
 		ps = append(ps, part{kind: kindYear, i: at[0], j: at[1] - 1, guesses: float64(max(abs(y-referenceYear()), minYearSpace)), found: p.proj[at[0]:at[1]]})
 	}
@@ -783,8 +783,10 @@ func years(p *password) []part {
 }
 
 var (
-	dateNoSeparator   = regexp.MustCompile(`^\d{4,8}$`)
-	dateWithSeparator = regexp.MustCompile(`^(\d{1,4})([\s/\\_.-])(\d{1,2})([\s/\\_.-])(\d{1,4})$`)
+	dateNoSeparator   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4,8}$`) })
+	dateWithSeparator = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{1,4})([\s/\\_.-])(\d{1,2})([\s/\\_.-])(\d{1,4})$`)
+	})
 )
 
 // dateSplits are zxcvbn's ways of cutting digits into day, month, year.
@@ -808,7 +810,7 @@ func dates(p *password) []part {
 			var y, sep int
 			var ok bool
 			switch {
-			case j-i <= 8 && dateNoSeparator.MatchString(tok):
+			case j-i <= 8 && dateNoSeparator().MatchString(tok):
 				best := -1
 				for _, sp := range dateSplits[len(tok)] {
 					if yy, okk := dayMonthYear(tok[:sp[0]], tok[sp[0]:sp[1]], tok[sp[1]:]); okk {
@@ -818,7 +820,7 @@ func dates(p *password) []part {
 					}
 				}
 			case j-i >= 6:
-				if g := dateWithSeparator.FindStringSubmatch(tok); g != nil && g[2] == g[4] {
+				if g := dateWithSeparator().FindStringSubmatch(tok); g != nil && g[2] == g[4] {
 					y, ok = dayMonthYear(g[1], g[3], g[5])
 					sep = 1
 				}
