@@ -58,12 +58,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rest := fs.Args()
-	switch *language {
-	case "":
-	case "en", "fr":
-		lang = *language
-	default:
-		return cli.Report(stderr, lang, app.Errorf(app.EInvalid, "Unknown language \"{{.Lang}}\": use en or fr.", "Lang", *language))
+	if *language != "" {
+		l, err := app.ParseLanguage(*language)
+		if err != nil {
+			return cli.Report(stderr, lang, err)
+		}
+		lang = l.Code
 	}
 	if len(rest) > 0 && cli.IsHelp(rest[0]) {
 		cli.Usage(stdout, lang)
@@ -97,6 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Keyboards: assets.Keyboards,
 		Breached:  breach.Load(assets.BreachedPasswords),
 	})
+	config := app.Config{Blocklist: blocklist}
 
 	if len(rest) == 0 {
 		db, err := openStore(path)
@@ -105,22 +106,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer db.Close()
 		notes(stderr, db)
-		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
 		// The window gives feedback at each keystroke: read the lists now.
 		go blocklist.Prepare()
-		// The outbox is delivered in the background while the window is open.
-		ctx, stop := context.WithCancel(context.Background())
-		defer stop()
-		kick := make(chan struct{}, 1)
-		go svc.DeliverMailEvery(ctx, smtp.Sender{}, 30*time.Second, kick)
-		sendNow := func() {
-			select {
-			case kick <- struct{}{}:
-			default: // a round is already asked for
-			}
-		}
+		// The outbox is delivered in the background while the window is
+		// open, and at once after an action that queued a message; the
+		// delivery ends, a message under way included, before the database
+		// closes.
+		var delivery *app.MailDelivery
+		config.Store = db
+		config.Deliver = func(context.Context, *app.Service) { delivery.Kick() }
+		svc := app.NewService(config)
+		delivery = svc.StartMailDelivery(smtp.Sender{}, 30*time.Second, func(err error) {
+			fmt.Fprintln(stderr, "sesame: delivering e-mail:", app.AsError(err).Error())
+		})
+		defer delivery.Stop()
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path), SendMailNow: sendNow})
+		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path)})
 		a.Run()
 		return 0
 	}
@@ -129,7 +130,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Report(stderr, lang, err)
 	}
 	defer db.Close()
-	env.Service, env.Mailer = app.NewService(app.Config{Store: db, Blocklist: blocklist}), smtp.Sender{}
+	// A command delivers what it queued before it ends.
+	delivery := &cli.Delivery{Mailer: smtp.Sender{}}
+	config.Store, config.Deliver = db, delivery.Deliver
+	env.Service, env.Delivery = app.NewService(config), delivery
 	env.Generate = func(ctx context.Context, n int, seed int64) error {
 		_, err := sample.Load(ctx, db, n, seed)
 		return err

@@ -568,13 +568,26 @@ func mailEndToEnd(t *testing.T, s *sesame) {
 	s.expect(2, "", "wrong or no longer valid", code+"\nquartz meadow lantern 55\n", "recover", "complete", "jeanne@acme.example")
 	s.expect(0, "signed in", "", "violet tramway umbrella 1987\n", "signin", "jeanne@acme.example")
 
+	// passwd and users reset deliver what they queued before they end: the
+	// notice that the password changed is in the mailbox at once.
+	before := len(srv.To("jeanne@acme.example"))
+	s.expect(0, "password changed", "", "violet tramway umbrella 1987\nquartz meadow lantern 2055\n", "passwd", "jeanne@acme.example")
+	if got := len(srv.To("jeanne@acme.example")); got != before+1 {
+		t.Errorf("after passwd: %d messages to the mailbox, want %d: the notice waits in the outbox", got, before+1)
+	}
+	s.password(s.expect(0, "", "", "", "users", "reset", "jeanne@acme.example"))
+	if got := len(srv.To("jeanne@acme.example")); got != before+2 {
+		t.Errorf("after users reset: %d messages to the mailbox, want %d", got, before+2)
+	}
+	s.expect(0, "queued 0, sending 0", "", "", "mail", "status")
+
 	// The server goes down: the message waits, failed with the answer; it
 	// comes back: flush delivers it once.
 	srv.Stop()
 	s.expect(0, "", "queued but not sent", "", "users", "reset", "jeanne@acme.example", "--send")
 	// The temporary password failed; the notice to the mailbox waits behind
 	// it (a round stops at the first failure).
-	s.expect(0, "queued 1, sending 0, sent 6, failed 1", "", "", "mail", "status")
+	s.expect(0, "queued 1, sending 0, sent 10, failed 1", "", "", "mail", "status")
 	status := s.run("", "mail", "status", "--json")
 	if !strings.Contains(status.stdout, "connection refused") {
 		t.Errorf("the server's answer is not shown: %s", status.stdout)
@@ -648,7 +661,7 @@ func TestCommandLineLanguage(t *testing.T) {
 		}
 	}
 	r := s.exec([]string{"LANG=fr_FR.UTF-8"}, "", "--db", s.db, "audit")
-	if !strings.Contains(r.stdout, "DÉTAILS") || !strings.Contains(r.stdout, "entreprise : Acme") {
+	if !strings.Contains(r.stdout, "DÉTAILS") || !strings.Contains(r.stdout, "entreprise\u00a0: Acme") {
 		t.Errorf("audit in French:\n%s", r.stdout)
 	}
 	r = s.exec(nil, "", "--db", s.db, "--lang", "de", "users", "list")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -71,7 +70,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 		}
 		details := ""
 		if res.Outcome == OutcomeMustChange {
-			details = "temporary password: must change it"
+			details = detailMustChange
 		}
 		res.User = u
 		res.User.LockedUntil = time.Time{}
@@ -220,7 +219,7 @@ func (s *Service) recordFailure(ctx context.Context, a attempt, typed string, no
 	res := SignInResult{Outcome: OutcomeInvalid}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		actor, subject := typedLogin(typed), subjectOf(a.user, a.found)
-		if err := tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: "invalid credentials"}); err != nil {
+		if err := tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}); err != nil {
 			return err
 		}
 		if a.after.LockedUntil.Equal(a.before.LockedUntil) {
@@ -228,7 +227,7 @@ func (s *Service) recordFailure(ctx context.Context, a attempt, typed string, no
 		}
 		res = SignInResult{Outcome: OutcomeLocked, LockedUntil: a.after.LockedUntil}
 		return tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInLocked,
-			Details: "after " + itoa(a.after.Failures) + " failures, until " + a.after.LockedUntil.UTC().Format(time.RFC3339)})
+			Details: detail(detailLocked, "N", a.after.Failures, "Until", a.after.LockedUntil)})
 	})
 	return res, err
 }
@@ -245,7 +244,7 @@ func endLock(tx Tx, th Throttle, now time.Time) (Throttle, error) {
 		subject = ""
 	}
 	err := tx.AddAudit(AuditEvent{At: now, Actor: who, Subject: subject, Action: ActionSignInRefused,
-		Details: itoa(th.Refused) + " attempts refused while locked until " + th.LockedUntil.UTC().Format(time.RFC3339)})
+		Details: detail(detailRefusedWhileLocked, "N", th.Refused, "Until", th.LockedUntil)})
 	th.Refused = 0
 	return th, err
 }
@@ -306,9 +305,9 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		if cur.PasswordHash != checked {
 			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
 		}
-		details := "by the user"
+		details := detailByUser
 		if cur.PasswordTemporary {
-			details = "by the user, replacing a temporary password"
+			details = detailReplacingTemp
 		}
 		cur.LastSignInAt = now
 		if err := s.setOwnPassword(tx, st, &cur, hash, now, details); err != nil {
@@ -317,13 +316,54 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		u = cur
 		return nil
 	})
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	s.deliverQueued(ctx) // the notice that the password changed
+	return u, nil
 }
 
 // acceptNewPassword applies the whole policy to a password that u chooses,
 // the checks against the current and previous hashes included, and returns
 // its hash (made outside any transaction).
 func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (Settings, string, error) {
+	st, a, err := s.assessNewPassword(ctx, u, next)
+	if err != nil {
+		return st, "", err
+	}
+	if !a.OK() {
+		return st, "", rejected(a.Reasons)
+	}
+	hash, err := s.hasher.Hash(NormalizePassword(next))
+	if err != nil {
+		return st, "", Internal(err)
+	}
+	return st, hash, nil
+}
+
+// AssessNewPassword judges a password that the user with that login would
+// choose, by every rule that ChangePassword and CompleteRecovery apply,
+// the stored hashes included (the current or temporary password, the
+// previous ones), and saves nothing: the live feedback of a window, which
+// asks it only for the person signed in, or whose recovery code was right.
+// It costs a few argon2 verifications (some 50 ms each): ask it once the
+// typing pauses, off the UI goroutine.
+func (s *Service) AssessNewPassword(ctx context.Context, email, next string) (Assessment, error) {
+	var u User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, err = tx.UserByEmail(email)
+		return err
+	})
+	if err != nil {
+		return Assessment{}, err
+	}
+	_, a, err := s.assessNewPassword(ctx, u, next)
+	return a, err
+}
+
+// assessNewPassword is the whole policy on a password that u chooses.
+func (s *Service) assessNewPassword(ctx context.Context, u User, next string) (Settings, Assessment, error) {
 	var (
 		st      Settings
 		history []string
@@ -339,7 +379,7 @@ func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (S
 		return err
 	})
 	if err != nil {
-		return st, "", err
+		return st, Assessment{}, err
 	}
 	a := s.policy(st).Assess(next, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
 	pw := NormalizePassword(next)
@@ -356,14 +396,7 @@ func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (S
 			}
 		}
 	}
-	if !a.OK() {
-		return st, "", rejected(a.Reasons)
-	}
-	hash, err := s.hasher.Hash(pw)
-	if err != nil {
-		return st, "", Internal(err)
-	}
-	return st, hash, nil
+	return st, a, nil
 }
 
 // setOwnPassword makes hash the user's own password, inside a transaction:
@@ -505,5 +538,3 @@ func clip(s string) string {
 	}
 	return s
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -48,6 +48,22 @@ func Msg(text string, kv ...any) Message {
 	return m
 }
 
+// WithData returns m with each value of its data passed through f, so
+// that a window or the command line can write the values it knows in its
+// own way (a time in its language and layout, a setting by its label). m
+// itself is left as it is.
+func (m Message) WithData(f func(v any) any) Message {
+	if len(m.Data) == 0 {
+		return m
+	}
+	data := make(map[string]any, len(m.Data))
+	for k, v := range m.Data {
+		data[k] = f(v)
+	}
+	m.Data = data
+	return m
+}
+
 // String renders the message in English.
 func (m Message) String() string { return Render(m.Text, m.Filled(Message.String)) }
 

@@ -424,7 +424,9 @@ func TestOutboxRoundStopsAtTheFirstFailure(t *testing.T) {
 }
 
 // Guesses made at the same moment share the five tries: among twenty
-// simultaneous guesses, the right code among them, at most five are checked.
+// simultaneous guesses, the right code among them, at most five wrong ones
+// are checked (the right one gives its try back, so a wrong one arriving
+// after it may take that try).
 func TestRecoveryTriesAreCountedBeforeTheCheck(t *testing.T) {
 	e, m := mailEnv(t)
 	code := e.requestCode(m, "paul@acme.example", "paul@home.example")

@@ -80,7 +80,7 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		return Internal(err)
 	}
 	now := s.now()
-	return s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx Tx) error {
 		st, err := loadSettings(tx)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		u, err := tx.UserByEmail(email)
 		switch {
 		case CodeOf(err) == ENotFound:
-			ev.Details = "no code sent: no such account"
+			ev.Details = detailNoSuchAccount
 			return tx.AddAudit(ev)
 		case err != nil:
 			return err
@@ -102,18 +102,18 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		switch {
 		case !last.IsZero() && now.Sub(last) < recoveryRequestGap:
-			ev.Details = "no code sent: the previous one is less than a minute old"
+			ev.Details = detailTooSoon
 			return tx.AddAudit(ev)
 		case sent >= st.RecoveryCodesPerDay:
-			ev.Details = "no code sent: " + itoa(sent) + " codes sent in the last 24 hours (recovery.codes_per_day)"
+			ev.Details = detail(detailTooMany, "N", sent)
 			return tx.AddAudit(ev)
 		}
 		switch {
 		case to == "":
-			ev.Details = "no code sent: no address may receive it"
+			ev.Details = detailNoAddress
 			return tx.AddAudit(ev)
 		case !st.SMTP.Configured():
-			ev.Details = "no code sent: e-mail is not set up"
+			ev.Details = detailMailOff
 			return tx.AddAudit(ev)
 		}
 		rc := RecoveryCode{UserID: u.ID, Hash: hash, SentTo: to, ExpiresAt: now.Add(st.RecoveryCodeLifetime), CreatedAt: now}
@@ -130,9 +130,16 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		if err := enqueue(tx, msg, now); err != nil {
 			return err
 		}
-		ev.Details = "code sent to " + to + ", valid until " + rc.ExpiresAt.UTC().Format(time.RFC3339)
+		ev.Details = detail(detailCodeSent, "Email", to, "Until", rc.ExpiresAt)
 		return tx.AddAudit(ev)
 	})
+	if err != nil {
+		return err
+	}
+	// Whether or not a code was queued, so that the time the answer
+	// takes tells nothing either.
+	s.deliverQueued(ctx)
+	return nil
 }
 
 func errBadCode() *Error {
@@ -164,20 +171,20 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		found, usable, refusal = false, false, "" // the store may run this again
 		var err error
 		if u, err = tx.UserByEmail(email); CodeOf(err) == ENotFound {
-			refusal = "no such account"
+			refusal = detailRefusedNoAccount
 			return nil
 		} else if err != nil {
 			return err
 		}
 		if rc, err = tx.RecoveryCode(u.ID); CodeOf(err) == ENotFound {
-			refusal = "no code pending"
+			refusal = detailNoCode
 			return nil
 		} else if err != nil {
 			return err
 		}
 		found = true
 		if !now.Before(rc.ExpiresAt) || rc.Tries >= RecoveryMaxTries || u.Disabled {
-			refusal = "code expired or used up"
+			refusal = detailCodeEnded
 			return nil
 		}
 		usable = true
@@ -206,15 +213,15 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		switch {
 		case ok || refusal != "":
 		case same && cur.Tries >= RecoveryMaxTries:
-			ev.Details = "wrong code, try " + itoa(cur.Tries) + " of " + itoa(RecoveryMaxTries) + ": the code is ended"
+			ev.Details = detail(detailWrongCodeEnded, "N", cur.Tries, "Max", RecoveryMaxTries)
 			if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 				return err
 			}
 		default:
-			ev.Details = "wrong code, try " + itoa(rc.Tries) + " of " + itoa(RecoveryMaxTries)
+			ev.Details = detail(detailWrongCode, "N", rc.Tries, "Max", RecoveryMaxTries)
 		}
 		if ev.Details == "" {
-			ev.Details = "the code was replaced or ended meanwhile"
+			ev.Details = detailCodeReplaced
 		}
 		return tx.AddAudit(ev)
 	})
@@ -260,11 +267,15 @@ func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string
 		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 			return err
 		}
-		if err := s.setOwnPassword(tx, st, &cur, hash, now, "by the user, with a recovery code sent to "+rc.SentTo); err != nil {
+		if err := s.setOwnPassword(tx, st, &cur, hash, now, detail(detailWithCode, "Email", rc.SentTo)); err != nil {
 			return err
 		}
 		u = cur
 		return nil
 	})
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	s.deliverQueued(ctx) // the notice that the password changed
+	return u, nil
 }

@@ -31,18 +31,12 @@ func runAudit(c *call) error {
 		return usagef("Unknown action \"{{.Action}}\"; the actions are: {{.Actions}}.", "Action", *action, "Actions", fixed(strings.Join(auditActions, ", ")))
 	}
 	var events []app.AuditEvent
-	q := app.AuditQuery{Subject: *user, Action: *action}
-	for len(events) < *limit {
-		q.Limit = min(auditPage, *limit-len(events))
-		page, err := c.svc().Audit(c.ctx, q)
-		if err != nil {
-			return err
-		}
+	err := c.svc().EachAuditPage(c.ctx, app.AuditQuery{Subject: *user, Action: *action}, auditPage, *limit, func(page []app.AuditEvent) error {
 		events = append(events, page...)
-		if len(page) == 0 { // a short page may be the store's cap, not the end
-			break
-		}
-		q.BeforeID = page[len(page)-1].ID
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		out := make([]auditJSON, len(events))
@@ -55,7 +49,7 @@ func runAudit(c *call) error {
 	c.header(tw, "TIME", "ACTOR", "ACTION", "SUBJECT", "DETAILS")
 	for _, e := range events {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format(secondsLayout), oneLine(e.Actor), e.Action,
-			oneLine(dash(e.Subject)), oneLine(c.details(e.Details)))
+			oneLine(dash(e.Subject)), oneLine(c.details(e)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -74,8 +68,8 @@ func dash(s string) string {
 }
 
 // details are an audit event's details in the command line's language.
-func (c *call) details(details string) string {
-	parts := app.AuditDetails(details)
+func (c *call) details(e app.AuditEvent) string {
+	parts := e.DetailMessages()
 	out := make([]string, len(parts))
 	for i, m := range parts {
 		out[i] = c.t.Message(humanMessage(c.t, m))

@@ -29,9 +29,9 @@ type Env struct {
 	// Generate fills the store with n fake users drawn from seed, for tests
 	// and benchmarks (sesame dev generate).
 	Generate func(ctx context.Context, n int, seed int64) error
-	// Mailer delivers the outbox (sesame mail flush, and right after an
-	// action that queues a message).
-	Mailer app.Mailer
+	// Delivery delivers the outbox: sesame mail flush, and, as the
+	// Service's Deliver hook, right after an action that queued a message.
+	Delivery *Delivery
 	// Copy copies the whole directory of one database into another, empty
 	// one, each a file or a postgres:// URL (sesame db copy), and returns
 	// the counts copied. Service is nil when it runs.

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"io"
-	"maps"
 	"strings"
 	"time"
 
@@ -118,21 +117,22 @@ func (c *call) passwordWords(u app.User, now time.Time) string {
 	return c.t.L("active")
 }
 
-// stateWords is the state column of `users list`: what stops or awaits
-// the user, most blocking first.
+// stateWords is the state column of `users list`: the status that takes
+// precedence (app.User.Status) and, behind a lock, the password's own
+// state.
 func (c *call) stateWords(u app.User, now time.Time) string {
-	if u.Disabled {
+	st := u.Status(now)
+	switch st.Kind {
+	case app.StatusDisabled:
 		return c.t.L("disabled")
+	case app.StatusLocked:
+		lock := c.t.L("locked until {{.Time}}", "Time", st.LockedUntil.Local().Format(secondsLayout))
+		if st.Password == app.StateActive {
+			return lock
+		}
+		return lock + "; " + c.passwordWords(u, now)
 	}
-	pw := c.passwordWords(u, now)
-	if !u.Locked(now) {
-		return pw
-	}
-	lock := c.t.L("locked until {{.Time}}", "Time", u.LockedUntil.Local().Format(secondsLayout))
-	if u.State(now) == app.StateActive {
-		return lock
-	}
-	return lock + "; " + pw
+	return c.passwordWords(u, now)
 }
 
 func (c *call) yesNo(b bool) string {
@@ -163,30 +163,17 @@ func message(t *i18n.Catalog, err error) string {
 // in it) in the human layout rather than Go's default, and its texts on
 // one line, cut if long.
 func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
-	var data map[string]any
-	for k, v := range m.Data {
+	return m.WithData(func(v any) any {
 		switch v := v.(type) {
 		case time.Time:
-			if data == nil {
-				data = maps.Clone(m.Data)
-			}
-			data[k] = humanTime(t, v)
+			return humanTime(t, v)
 		case string:
-			if data == nil {
-				data = maps.Clone(m.Data)
-			}
-			data[k] = shown(v)
+			return shown(v)
 		case app.Message:
-			if data == nil {
-				data = maps.Clone(m.Data)
-			}
-			data[k] = humanMessage(t, v)
+			return humanMessage(t, v)
 		}
-	}
-	if data != nil {
-		m.Data = data
-	}
-	return m
+		return v
+	})
 }
 
 // oneLine keeps a value that a person typed on one row of a table.

@@ -173,7 +173,7 @@ func TestCommandLineInFrench(t *testing.T) {
 		{[]string{"frobnicate"}, "", "Commande inconnue « frobnicate »."},
 		{[]string{"help"}, "Commandes :", ""},
 		{[]string{"users", "add", "--help"}, "le NAME complet de l'utilisateur", ""},
-		{[]string{"audit"}, "rôle : employee; mot de passe temporaire généré, expire le", ""},
+		{[]string{"audit"}, "rôle\u00a0: employee; mot de passe temporaire généré, expire le", ""},
 		{[]string{"users", "reset", "zoe@acme.test", "--password-stdin"}, "", "Ce mot de passe ne peut pas être utilisé"},
 	} {
 		r := h.run("               \n", tt.args...)

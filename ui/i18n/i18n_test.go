@@ -117,7 +117,7 @@ func TestShippedTranslations(t *testing.T) {
 			}
 		}
 		until := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
-		got := c.Message(app.AuditDetails("after 5 failures, until " + until.Format(time.RFC3339))[0])
+		got := c.Message(app.AuditEvent{Action: app.ActionSignInLocked, Details: "after 5 failures, until " + until.Format(time.RFC3339)}.DetailMessages()[0])
 		if lang == "fr" && !strings.HasPrefix(got, "après 5 échecs") {
 			t.Errorf("fr: audit details %q", got)
 		}
