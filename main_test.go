@@ -744,6 +744,37 @@ func TestTypedTemporaryPasswordsFollowThePolicy(t *testing.T) {
 	}
 }
 
+// The refusal says what was found, in the language asked, kind by kind,
+// without giving the password back: the French guessable passwords and
+// the spaced-out breached ones that were accepted before, through the
+// binary, as a typed temporary password and as the user's own.
+func TestPolicyRefusalSaysWhatWasFound(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	s.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Jo March")
+	for _, tt := range []struct{ pw, en, fr string }{
+		{"Bonjour-2024-!!!", "it is made of a common word and a year (“bonjour”)", "on y trouve un mot courant et une année («\u00a0bonjour\u00a0»)"},
+		{"Lyon69000Lyon69", "a place name, a postal code and a repeat (“lyon”, 69000)", "un nom de lieu, un code postal et une répétition («\u00a0lyon\u00a0», 69000)"},
+		{"Jean-Dupont-1970", "a first name, a last name and a year (“jean”, “dupont”)", "un prénom, un nom de famille et une année"},
+		{"NICOLAS-SARKOZY-2007", "a famous person's name and a year", "le nom d'une personne célèbre et une année"},
+		{"p4r1sj3t41m3!!!", "stolen from other sites, written with other spaces", "volées sur d'autres sites, écrit avec d'autres espaces"},
+		{"correct horse battery staple", "a well-known phrase", "une phrase connue"},
+		{"This.Is.My.Password", "stolen from other sites, written with other spaces", "écrit avec d'autres espaces, séparateurs, majuscules"},
+	} {
+		s.secret(tt.pw)
+		for _, lang := range []string{"en", "fr"} {
+			want := map[string]string{"en": tt.en, "fr": tt.fr}[lang]
+			r := s.exec(nil, tt.pw+"\n", "--db", s.db, "--lang", lang, "users", "reset", "jo@acme.test", "--password-stdin")
+			if r.code != 6 || !strings.Contains(r.stderr, want) {
+				t.Errorf("--lang %s users reset %q: exit %d, %q; want exit 6 and %q", lang, tt.pw, r.code, r.stderr, want)
+			}
+			if strings.Contains(r.stderr, tt.pw) {
+				t.Errorf("--lang %s: the refusal of %q gives it back: %q", lang, tt.pw, r.stderr)
+			}
+		}
+	}
+}
+
 // A binary built without the sqlite_fts5 tag says so, and how to build,
 // instead of "cannot be opened"; it creates no file. The build without the
 // tag recompiles every cgo package (minutes on two cores): it runs when

@@ -206,7 +206,7 @@ func TestCustomTemporaryPassword(t *testing.T) {
 	e.addUser("ned@acme.example", "Ned Stark")
 	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "too short", false)
 	wantCode(t, err, app.EPolicy)
-	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "Winter is coming 2026", false)
+	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "Rivière cobalt lanterne 2026", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestCustomTemporaryPassword(t *testing.T) {
 	if !slices.Contains(e.auditActions(), app.ActionTemporaryCustom) {
 		t.Error("a typed temporary password is not audited as such")
 	}
-	e.secrets = append(e.secrets, "Winter is coming 2026")
+	e.secrets = append(e.secrets, "Rivière cobalt lanterne 2026")
 	e.assertNoSecretInAudit()
 }
 

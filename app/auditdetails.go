@@ -124,7 +124,7 @@ func joinDetails(parts ...string) string { return strings.Join(parts, "; ") }
 var (
 	detailPatterns   = map[string]*regexp.Regexp{}
 	detailPatternsMu sync.Mutex
-	placeholderRE    = regexp.MustCompile(`{{\.(\w+)}}`)
+	placeholderRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`{{\.(\w+)}}`) })
 )
 
 // detailPattern is the regular expression that reads back what a
@@ -138,7 +138,7 @@ func detailPattern(text string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	last := 0
-	for _, m := range placeholderRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range placeholderRE().FindAllStringSubmatchIndex(text, -1) {
 		b.WriteString(regexp.QuoteMeta(text[last:m[0]]))
 		b.WriteString("(?P<" + text[m[2]:m[3]] + ">.*?)")
 		last = m[1]

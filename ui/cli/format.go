@@ -215,8 +215,9 @@ func message(t *i18n.Catalog, err error) string {
 	return s
 }
 
-// humanMessage writes the times of a message in the human layout rather
-// than Go's default, and its texts on one line, cut if long.
+// humanMessage writes the times of a message (and of the messages nested
+// in it) in the human layout rather than Go's default, and its texts on
+// one line, cut if long.
 func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 	return m.WithData(func(v any) any {
 		switch v := v.(type) {
@@ -224,6 +225,8 @@ func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 			return humanTime(t, v)
 		case string:
 			return shown(v)
+		case app.Message:
+			return humanMessage(t, v)
 		}
 		return v
 	})
