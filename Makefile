@@ -5,6 +5,9 @@ GO ?= go
 TAGS := sqlite_fts5
 GOFLAGS_TAGS := -tags $(TAGS)
 BIN := bin/sesame
+# The binary of the smoke run of the real window, built with the race
+# detector: the window's background work then runs under its eye too.
+RACE_BIN := bin/sesame-race
 # A real SMTP server for the e-mail tests, built from source by the Go tool.
 MAILPIT := bin/mailpit
 MAILPIT_VERSION := v1.27.11
@@ -32,6 +35,9 @@ deps:
 build: deps
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_TAGS) -o $(BIN) .
 
+$(RACE_BIN): deps
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_TAGS) -race -o $(RACE_BIN) .
+
 run: build
 	./$(BIN)
 
@@ -43,13 +49,17 @@ $(MAILPIT):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 # LANG: Fyne reads the locale at start-up and complains about "C".
-# SESAME_SMOKE: the real window under Xvfb, driven by the keyboard.
+# SESAME_SMOKE: the real window under Xvfb, driven by the keyboard, built
+# with -race (SESAME_RACE_BIN); the command line's tests use the plain one.
+# SESAME_UI_ASYNC: the window's tests run its background work on
+# goroutines, results back through fyne.Do, under -race.
 # SESAME_POSTGRES: the server's programs (outside PATH on Debian); set, it
 # makes the PostgreSQL tests fail rather than skip when they are missing.
-test: vet build $(MAILPIT)
-	CGO_ENABLED=1 LANG=en_US.UTF-8 SESAME_BIN=$(CURDIR)/$(BIN) SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) SESAME_SMOKE=1 \
+test: vet build $(RACE_BIN) $(MAILPIT)
+	CGO_ENABLED=1 LANG=en_US.UTF-8 SESAME_BIN=$(CURDIR)/$(BIN) SESAME_RACE_BIN=$(CURDIR)/$(RACE_BIN) \
+		SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) SESAME_SMOKE=1 SESAME_UI_ASYNC=goroutines \
 		SESAME_POSTGRES="$$(pg_config --bindir 2>/dev/null || echo 'not installed')" \
-		$(GO) test $(GOFLAGS_TAGS) -race -count=1 -timeout 20m ./...
+		$(GO) test $(GOFLAGS_TAGS) -race -count=1 -timeout 30m ./...
 
 bench: build
 	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./...

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	"sesame/ui/display"
 	// ui/locale also keeps Fyne's lang package from logging on a
 	// command's output under LANG=C.UTF-8 while the packages start.
 	"sesame/ui/locale"
@@ -60,12 +62,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rest := fs.Args()
-	switch *language {
-	case "":
-	case "en", "fr":
-		lang = *language
-	default:
-		return cli.Report(stderr, lang, app.Errorf(app.EInvalid, "Unknown language \"{{.Lang}}\": use en or fr.", "Lang", *language))
+	if *language != "" {
+		l, err := app.ParseLanguage(*language)
+		if err != nil {
+			return cli.Report(stderr, lang, err)
+		}
+		lang = l.Code
 	}
 	if len(rest) > 0 && cli.IsHelp(rest[0]) {
 		cli.Usage(stdout, lang)
@@ -99,39 +101,49 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Keyboards: assets.Keyboards,
 		Breached:  breach.Load(assets.BreachedPasswords),
 	})
+	config := app.Config{Blocklist: blocklist}
 
 	if len(rest) == 0 {
+		if err := display.Check(); err != nil {
+			cli.Report(stderr, lang, noDisplay(err))
+			return cli.ExitNoDisplay
+		}
 		db, err := openStore(path)
 		if err != nil {
 			return cli.Report(stderr, lang, err)
 		}
 		defer db.Close()
-		notes(stderr, db)
-		svc := app.NewService(app.Config{Store: db, Blocklist: blocklist})
+		notes(stderr, lang, db)
 		// The window gives feedback at each keystroke: read the lists now.
 		go blocklist.Prepare()
-		// The outbox is delivered in the background while the window is open.
-		ctx, stop := context.WithCancel(context.Background())
-		defer stop()
-		kick := make(chan struct{}, 1)
-		go svc.DeliverMailEvery(ctx, smtp.Sender{}, 30*time.Second, kick)
-		sendNow := func() {
-			select {
-			case kick <- struct{}{}:
-			default: // a round is already asked for
-			}
-		}
+		// The outbox is delivered in the background while the window is
+		// open, and at once after an action that queued a message; the
+		// delivery ends, a message under way included, before the database
+		// closes.
+		var delivery *app.MailDelivery
+		config.Store = db
+		config.Deliver = func(context.Context, *app.Service) { delivery.Kick() }
+		svc := app.NewService(config)
+		delivery = svc.StartMailDelivery(smtp.Sender{}, 30*time.Second, func(err error) {
+			fmt.Fprintln(stderr, "sesame: delivering e-mail:", app.AsError(err).Error())
+		})
+		defer delivery.Stop()
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path), SendMailNow: sendNow})
+		// The language is always given, so that Fyne reads a locale it
+		// understands (see ui/locale).
+		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path)})
 		a.Run()
 		return 0
 	}
-	db, err := openForCommand(path, cli.ReadOnly(rest))
+	db, err := openForCommand(path, access(rest))
 	if err != nil {
 		return cli.Report(stderr, lang, err)
 	}
 	defer db.Close()
-	env.Service, env.Mailer = app.NewService(app.Config{Store: db, Blocklist: blocklist}), smtp.Sender{}
+	// A command delivers what it queued before it ends.
+	delivery := &cli.Delivery{Mailer: smtp.Sender{}}
+	config.Store, config.Deliver = db, delivery.Deliver
+	env.Service, env.Delivery = app.NewService(config), delivery
 	env.Generate = func(ctx context.Context, n int, seed int64) error {
 		_, err := sample.Load(ctx, db, n, seed)
 		return err
@@ -141,16 +153,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	status := cli.Run(ctx, env, rest)
-	notes(stderr, db)
+	notes(stderr, lang, db)
 	return status
 }
 
+// noDisplay says in words why the window cannot open.
+func noDisplay(err error) error {
+	if errors.Is(err, display.ErrNone) {
+		return app.Errorf(app.EInvalid, "There is no display to open the window on ($DISPLAY is not set): run Sésame in a graphical session, or give it a command (sesame help lists them).")
+	}
+	e := app.Errorf(app.EInvalid, "The display {{.Display}} does not answer, so the window cannot open: run Sésame in a graphical session, or give it a command (sesame help lists them).",
+		"Display", os.Getenv("DISPLAY"))
+	e.Err = err
+	return e
+}
+
 // notes prints what opening the database found for a person to know.
-func notes(stderr io.Writer, db any) {
-	if n, ok := db.(interface{ Notes() []string }); ok {
-		for _, note := range n.Notes() {
-			fmt.Fprintln(stderr, "sesame: note:", note)
-		}
+func notes(stderr io.Writer, lang string, db any) {
+	if n, ok := db.(interface{ Notes() []app.Message }); ok {
+		cli.Notes(stderr, lang, n.Notes())
 	}
 }
 
@@ -179,12 +200,24 @@ func openStore(where string) (store, error) {
 
 // openForCommand opens the database of a command: a SQLite file when the
 // command first needs it (a usage error creates nothing; a command that
-// only reads takes no lock), a PostgreSQL server's at once.
-func openForCommand(where string, readOnly bool) (commandStore, error) {
+// only reads takes no lock; only init makes a database), a PostgreSQL
+// server's at once.
+func openForCommand(where string, access sqlite.Access) (commandStore, error) {
 	if postgres.IsURL(where) {
 		return postgres.Open(where)
 	}
-	return sqlite.OpenLazily(where, readOnly), nil
+	return sqlite.OpenLazily(where, access), nil
+}
+
+// access is what the command that args name may do with a database file.
+func access(args []string) sqlite.Access {
+	switch {
+	case cli.ReadOnly(args):
+		return sqlite.ReadOnly
+	case cli.Creates(args):
+		return sqlite.Create
+	}
+	return sqlite.ReadWrite
 }
 
 // shown is where, fit to show: without a password.

@@ -179,22 +179,58 @@ func (s *Service) LookAlikes(ctx context.Context, email string, limit int) ([]Us
 	return out, err
 }
 
-// lookAlikes refuses an address (a new login, a recovery address) that
-// looks like the login of a user other than except, unless allow says that
-// the administrator confirmed it; it returns the logins it looks like,
-// after those given.
-func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
-	found, err := tx.LookAlikes(email, except, 4)
+// RecoveryLookAlikes tells, for each of the users given that has a
+// recovery address, the logins (up to 4) that this address looks like
+// without being one of them: a person could take mail meant for one for
+// mail meant for the other. Users whose address looks like no login are
+// not in the map.
+func (s *Service) RecoveryLookAlikes(ctx context.Context, users []User) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	err := s.store.Read(ctx, func(tx Tx) error {
+		clear(out) // the store may run this again
+		for _, u := range users {
+			if u.RecoveryEmail == "" {
+				continue
+			}
+			others, err := similarLogins(tx, u.RecoveryEmail, 0, 4)
+			if err != nil {
+				return err
+			}
+			for _, o := range others {
+				out[u.ID] = append(out[u.ID], o.Email)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// similarLogins lists up to limit users other than except whose login
+// looks like an address without being it: the very same address is not a
+// look-alike, since a recovery address may be another user's login (a
+// manager's, for a fictitious login).
+func similarLogins(tx Tx, email string, except int64, limit int) ([]User, error) {
+	found, err := tx.LookAlikes(email, except, limit)
 	if err != nil {
 		return nil, err
 	}
-	// The very same address is not a look-alike: a recovery address may be
-	// another user's login (a manager's, for a fictitious login).
 	var others []User
 	for _, o := range found {
 		if o.Email != email {
 			others = append(others, o)
 		}
+	}
+	return others, nil
+}
+
+// lookAlikes refuses an address (a new login, a recovery address) that
+// looks like the login of a user other than except, unless allow says that
+// the administrator confirmed it; it returns the logins it looks like,
+// after those given.
+func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
+	others, err := similarLogins(tx, email, except, 4)
+	if err != nil {
+		return nil, err
 	}
 	if len(others) == 0 {
 		return known, nil
@@ -214,18 +250,7 @@ func similarDetails(logins []string) string {
 	if len(logins) == 0 {
 		return ""
 	}
-	return "; looks like " + strings.Join(logins, ", ") + " (confirmed)"
-}
-
-// Audit lists audit events, newest first.
-func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]AuditEvent, error) {
-	var out []AuditEvent
-	err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.ListAudit(q)
-		return err
-	})
-	return out, err
+	return "; " + detail(detailLooksLike, "Logins", strings.Join(logins, ", "))
 }
 
 // optionOff is the refusal of a password action while the company option
@@ -269,7 +294,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 	if role, err = ParseRole(string(role)); err != nil {
 		return User{}, TemporaryPassword{}, err
 	}
-	recovery, err := checkRecovery(n.RecoveryEmail, email)
+	recovery, err := CheckRecoveryEmail(n.RecoveryEmail, email)
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
 	}
@@ -336,282 +361,315 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		if _, err := clearThrottle(tx, EmailKey(email), now); err != nil {
 			return err
 		}
-		details := "role: " + string(role) + "; " + temporaryDetails(custom, u.TemporaryExpiresAt) + similarDetails(similar)
+		details := joinDetails(detail(detailRole, "Role", role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
 		if !u.HasMailbox {
-			details += "; no mailbox"
+			details += "; " + detailNoMailbox
 		}
 		if n.SendToRecovery {
 			if err := sendTemporary(tx, st, u, plain, now); err != nil {
 				return err
 			}
-			details += "; sent to " + u.RecoveryEmail
+			details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
 		}
 		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
 	})
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
 	}
+	if n.SendToRecovery {
+		s.deliverQueued(ctx)
+	}
 	return u, TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, nil
 }
 
 func temporaryDetails(custom bool, expires time.Time) string {
-	kind := "generated"
 	if custom {
-		kind = "typed by the administrator"
+		return detail(detailTyped, "Expires", expires)
 	}
-	return "temporary password " + kind + ", expires " + expires.UTC().Format(time.RFC3339)
-}
-
-// checkRecovery validates a recovery e-mail: a valid address that is not
-// the login itself; "" means none.
-func checkRecovery(recovery, login string) (string, error) {
-	if strings.TrimSpace(recovery) == "" {
-		return "", nil
-	}
-	r, err := CheckEmail(recovery)
-	if err != nil {
-		return "", err
-	}
-	if EmailKey(r) == EmailKey(login) {
-		return "", Errorf(EInvalid, "The recovery e-mail must be another address than the login.")
-	}
-	return r, nil
+	return detail(detailGenerated, "Expires", expires)
 }
 
 // UpdateUser saves the changes of the user card in one transaction:
 // identity, role, disabled, recovery e-mail, a temporary password, unlock.
-// Invalid input or a refused change saves nothing.
+// Invalid input or a refused change saves nothing. Each part of the change
+// is one step below, which returns the audit events it records.
 func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (UpdateResult, error) {
-	c, err := s.checkChange(ctx, email, ch)
+	in, err := s.checkChange(ctx, email, ch)
 	if err != nil {
 		return UpdateResult{}, err
 	}
-	now := s.now()
 	var res UpdateResult
 	err = s.store.Write(ctx, func(tx Tx) error {
 		res = UpdateResult{} // the store may run this again
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
+		st, err := loadSettings(tx) // again: the option may have changed meanwhile
+		if err != nil {
+			return err
+		}
+		if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
+			return optionOff()
+		}
 		u, err := tx.UserByEmail(email)
 		if err != nil {
 			return err
 		}
-		res, err = applyChange(tx, actor, u, c, now, "")
+		res, err = applyChange(tx, st, actor, u, in, ch, s.now(), "")
 		return err
 	})
 	if err != nil {
 		return UpdateResult{}, err
 	}
+	if res.Temporary != nil { // the notices that the password changed, the password sent
+		s.deliverQueued(ctx)
+	}
 	return res, nil
 }
 
-// checkedChange is a UserChange checked and prepared outside any
-// transaction: names parsed, the temporary password hashed.
-type checkedChange struct {
-	UserChange
-	name    string
-	role    Role
-	newHash string
-	// settings are the settings as read in the transaction of the change,
-	// when its caller has them (a bulk action, once a batch).
-	settings *Settings
+// applyChange applies a checked change to u inside a transaction, each
+// step with the rules of the card, and records it; note, when not empty, is
+// added to the details of each audit event (a bulk action names itself
+// there).
+func applyChange(tx Tx, st Settings, actor Actor, u User, in checkedChange, ch UserChange, now time.Time, note string) (UpdateResult, error) {
+	var res UpdateResult
+	e := &userEdit{tx: tx, st: st, actor: actor, now: now, u: u, before: u}
+	var events []AuditEvent
+	for _, step := range []func() ([]AuditEvent, error){
+		func() ([]AuditEvent, error) { return e.rename(in.name), nil },
+		func() ([]AuditEvent, error) { return e.mailbox(ch.HasMailbox), nil },
+		func() ([]AuditEvent, error) { return e.role(in.role) },
+		func() ([]AuditEvent, error) { return e.disable(ch.Disabled) },
+		func() ([]AuditEvent, error) { return e.recovery(ch.RecoveryEmail, ch.AllowSimilar) },
+		func() ([]AuditEvent, error) { return e.temporary(in, ch) },
+		func() ([]AuditEvent, error) { return e.endRecoveryCode() },
+		func() ([]AuditEvent, error) { return e.unlock(ch.Unlock || in.hash != "") },
+	} {
+		more, err := step()
+		if err != nil {
+			return res, err
+		}
+		events = append(events, more...)
+	}
+	res.User, res.Temporary = e.u, e.temp
+	if len(events) == 0 {
+		return res, nil
+	}
+	e.u.UpdatedAt = e.now
+	if err := tx.UpdateUser(&e.u); err != nil {
+		return res, err
+	}
+	for _, ev := range events {
+		if note != "" {
+			ev.Details = strings.TrimPrefix(ev.Details+"; "+note, "; ")
+		}
+		if err := tx.AddAudit(ev); err != nil {
+			return res, err
+		}
+		res.Changed = append(res.Changed, ev.Action)
+	}
+	res.User = e.u
+	return res, nil
 }
 
-// checkChange validates a change of the user with that login and hashes
-// its temporary password, the slow part, outside any transaction.
+// checkedChange is a UserChange checked outside the transaction: the name
+// and role read, the temporary password judged and hashed (slow work that
+// must not hold the store's lock).
+type checkedChange struct {
+	name *string
+	role *Role
+	hash string // of the new temporary password, "" when none
+}
+
 func (s *Service) checkChange(ctx context.Context, email string, ch UserChange) (checkedChange, error) {
-	c := checkedChange{UserChange: ch}
-	var err error
+	var in checkedChange
 	if ch.Name != nil {
-		if c.name, err = CheckName(*ch.Name); err != nil {
-			return c, err
+		name, err := CheckName(*ch.Name)
+		if err != nil {
+			return in, err
 		}
+		in.name = &name
 	}
 	if ch.Role != nil {
-		if c.role, err = ParseRole(string(*ch.Role)); err != nil {
-			return c, err
+		role, err := ParseRole(string(*ch.Role))
+		if err != nil {
+			return in, err
 		}
+		in.role = &role
 	}
 	st, err := s.Settings(ctx)
 	if err != nil {
-		return c, err
+		return in, err
 	}
 	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
-		return c, optionOff()
+		return in, optionOff()
+	}
+	if ch.SendToRecovery && ch.TemporaryPassword == nil {
+		return in, Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
 	}
 	if ch.TemporaryPassword != nil {
-		_, pc, err := s.temporaryRules(ctx, email)
+		_, c, err := s.temporaryRules(ctx, email)
 		if err != nil {
-			return c, err
+			return in, err
 		}
-		if ch.Name != nil {
-			pc.Name = c.name
+		if in.name != nil { // the password must not hold the new name either
+			c.Name = *in.name
 		}
-		if c.newHash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom, pc); err != nil {
-			return c, err
+		if in.hash, err = s.hashTemporary(st, *ch.TemporaryPassword, ch.Custom, c); err != nil {
+			return in, err
 		}
 	}
-	return c, nil
+	return in, nil
 }
 
-// applyChange applies a checked change to u inside a transaction, with
-// every rule of the card, and records it; note is added to the details of
-// each audit event (a bulk action names itself there).
-func applyChange(tx Tx, actor Actor, u User, c checkedChange, now time.Time, note string) (UpdateResult, error) {
-	ch := c.UserChange
-	name, role, newHash := c.name, c.role, c.newHash
-	var res UpdateResult
-	var st Settings
-	if c.settings != nil {
-		st = *c.settings
+// userEdit is one UpdateUser under way, inside its transaction: u is the
+// user as changed so far, before as it was read.
+type userEdit struct {
+	tx        Tx
+	st        Settings
+	actor     Actor
+	now       time.Time
+	u, before User
+	temp      *TemporaryPassword // the temporary password set, if any
+}
+
+// event is an audit event about the user edited.
+func (e *userEdit) event(action, details string) AuditEvent {
+	return AuditEvent{At: e.now, Actor: e.actor.Name, Subject: e.u.Email, Action: action, Details: details}
+}
+
+func (e *userEdit) rename(name *string) []AuditEvent {
+	if name == nil || *name == e.u.Name {
+		return nil
+	}
+	ev := e.event(ActionUserRename, detail(detailFromTo, "Before", e.u.Name, "After", *name))
+	e.u.Name = *name
+	return []AuditEvent{ev}
+}
+
+func (e *userEdit) mailbox(has *bool) []AuditEvent {
+	if has == nil || *has == e.u.HasMailbox {
+		return nil
+	}
+	e.u.HasMailbox = *has
+	if *has {
+		return []AuditEvent{e.event(ActionUserMailbox, detailHasMailbox)}
+	}
+	return []AuditEvent{e.event(ActionUserMailbox, detailFictitious)}
+}
+
+func (e *userEdit) role(role *Role) ([]AuditEvent, error) {
+	if role == nil || *role == e.u.Role {
+		return nil, nil
+	}
+	if e.u.IsAdmin() {
+		if err := mayDemote(e.tx, e.u); err != nil {
+			return nil, err
+		}
+	}
+	ev := e.event(ActionUserRole, detail(detailFromTo, "Before", e.u.Role, "After", *role))
+	e.u.Role = *role
+	return []AuditEvent{ev}, nil
+}
+
+func (e *userEdit) disable(disabled *bool) ([]AuditEvent, error) {
+	if disabled == nil || *disabled == e.u.Disabled {
+		return nil, nil
+	}
+	e.u.Disabled = *disabled
+	if !*disabled {
+		return []AuditEvent{e.event(ActionUserEnable, "")}, nil
+	}
+	if err := mayDisable(e.tx, e.actor, e.before); err != nil {
+		return nil, err
+	}
+	return []AuditEvent{e.event(ActionUserDisable, "")}, nil
+}
+
+func (e *userEdit) recovery(addr *string, allowSimilar bool) ([]AuditEvent, error) {
+	if addr == nil {
+		return nil, nil
+	}
+	r, err := CheckRecoveryEmail(*addr, e.u.Email)
+	if err != nil || r == e.u.RecoveryEmail {
+		return nil, err
+	}
+	var ev AuditEvent
+	if r == "" {
+		ev = e.event(ActionRecoveryClear, detail(detailWas, "Email", e.u.RecoveryEmail))
 	} else {
-		var err error
-		if st, err = loadSettings(tx); err != nil { // again: the option may have changed meanwhile
-			return res, err
-		}
-	}
-	if (ch.TemporaryPassword != nil || ch.RecoveryEmail != nil) && !st.AdminPasswordManagement {
-		return res, optionOff()
-	}
-	before := u
-	var events []AuditEvent
-	add := func(action, details string) {
-		if note != "" {
-			details = strings.TrimPrefix(details+"; "+note, "; ")
-		}
-		events = append(events, AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: action, Details: details})
-	}
-	if ch.Name != nil && name != u.Name {
-		add(ActionUserRename, u.Name+" → "+name)
-		u.Name = name
-	}
-	if ch.HasMailbox != nil && *ch.HasMailbox != u.HasMailbox {
-		add(ActionUserMailbox, map[bool]string{true: "has a mailbox", false: "no mailbox (fictitious address)"}[*ch.HasMailbox])
-		u.HasMailbox = *ch.HasMailbox
-	}
-	demote := ch.Role != nil && role != u.Role && u.IsAdmin()
-	disable := ch.Disabled != nil && *ch.Disabled && !u.Disabled
-	if (demote || disable) && u.IsAdmin() && !u.Disabled {
-		if err := guardLastAdmin(tx, u); err != nil {
-			return res, err
-		}
-	}
-	if ch.Role != nil && role != u.Role {
-		add(ActionUserRole, string(u.Role)+" → "+string(role))
-		u.Role = role
-	}
-	if ch.Disabled != nil && *ch.Disabled != u.Disabled {
-		if *ch.Disabled {
-			add(ActionUserDisable, "")
-		} else {
-			add(ActionUserEnable, "")
-		}
-		u.Disabled = *ch.Disabled
-	}
-	if ch.RecoveryEmail != nil {
-		r, err := checkRecovery(*ch.RecoveryEmail, u.Email)
+		similar, err := lookAlikes(e.tx, r, 0, allowSimilar)
 		if err != nil {
-			return res, err
+			return nil, err
 		}
-		if r != u.RecoveryEmail {
-			if r == "" {
-				add(ActionRecoveryClear, "was "+u.RecoveryEmail)
-			} else {
-				similar, err := lookAlikes(tx, r, 0, ch.AllowSimilar)
-				if err != nil {
-					return res, err
-				}
-				add(ActionRecoverySet, r+similarDetails(similar))
-			}
-			u.RecoveryEmail = r
-		}
+		ev = e.event(ActionRecoverySet, detail(detailAddress, "Email", r)+similarDetails(similar))
 	}
-	unlock := ch.Unlock || newHash != ""
-	if newHash != "" || u.Disabled || (ch.RecoveryEmail != nil && u.RecoveryEmail != before.RecoveryEmail) {
-		// A pending recovery code was sent for the account as it was:
-		// a new password, a disabled account or another recovery
-		// address ends it.
-		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
-			return res, err
-		}
-	}
-	if newHash != "" {
-		u.PasswordHash, u.PasswordTemporary = newHash, true
-		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
-		// The temporary password joins the history, so that it cannot
-		// come back as the user's own two changes later.
-		if st.HistoryDepth > 0 {
-			if err := tx.AddPasswordHistory(u.ID, newHash, now, true, st.HistoryDepth); err != nil {
-				return res, err
-			}
-		}
-		action := ActionTemporaryGenerate
-		if ch.Custom {
-			action = ActionTemporaryCustom
-		}
-		details := temporaryDetails(ch.Custom, u.TemporaryExpiresAt)
-		except := ""
-		if ch.SendToRecovery {
-			if err := sendTemporary(tx, st, u, *ch.TemporaryPassword, now); err != nil {
-				return res, err
-			}
-			details += "; sent to " + u.RecoveryEmail
-			except = u.RecoveryEmail
-		}
-		add(action, details)
-		if err := notifyPasswordChanged(tx, st, u, true, now, except); err != nil {
-			return res, err
-		}
-		res.Temporary = &TemporaryPassword{Plaintext: *ch.TemporaryPassword, ExpiresAt: u.TemporaryExpiresAt}
-	} else if ch.SendToRecovery {
-		return res, Errorf(EInvalid, "There is no new temporary password to send: generate or type one first.")
-	}
-	if unlock {
-		th, err := clearThrottle(tx, EmailKey(u.Email), now)
-		if err != nil {
-			return res, err
-		}
-		if th.Failures > 0 || !th.LockedUntil.IsZero() {
-			details := "after " + itoa(th.Failures) + " failed sign-ins"
-			if now.Before(th.LockedUntil) {
-				details += ", was locked until " + th.LockedUntil.UTC().Format(time.RFC3339)
-			}
-			add(ActionUserUnlock, details)
-		}
-		u.LockedUntil = time.Time{}
-	}
-	if len(events) == 0 {
-		res.User = u
-		return res, nil
-	}
-	u.UpdatedAt = now
-	if err := tx.UpdateUser(&u); err != nil {
-		return res, err
-	}
-	for _, e := range events {
-		if err := tx.AddAudit(e); err != nil {
-			return res, err
-		}
-		res.Changed = append(res.Changed, e.Action)
-	}
-	res.User = u
-	return res, nil
+	e.u.RecoveryEmail = r
+	return []AuditEvent{ev}, nil
 }
 
-// guardLastAdmin refuses to demote or disable the last active administrator.
-// It asks only whether another one exists, whatever their number.
-func guardLastAdmin(tx Tx, u User) error {
-	admins, err := tx.ActiveAdmins(2)
-	if err != nil {
-		return err
+// temporary gives the user the new temporary password, sends it when
+// asked, and tells the user's addresses that the password changed.
+func (e *userEdit) temporary(in checkedChange, ch UserChange) ([]AuditEvent, error) {
+	if in.hash == "" {
+		return nil, nil
 	}
-	for _, a := range admins {
-		if a.ID != u.ID {
-			return nil
+	u := &e.u
+	u.PasswordHash, u.PasswordTemporary = in.hash, true
+	u.TemporaryExpiresAt = e.now.Add(e.st.TemporaryLifetime)
+	// The temporary password joins the history, so that it cannot come
+	// back as the user's own two changes later.
+	if e.st.HistoryDepth > 0 {
+		if err := e.tx.AddPasswordHistory(u.ID, in.hash, e.now, true, e.st.HistoryDepth); err != nil {
+			return nil, err
 		}
 	}
-	return Errorf(EForbidden, "{{.Name}} is the last active administrator: make another user an administrator first.", "Name", u.Name)
+	action := ActionTemporaryGenerate
+	if ch.Custom {
+		action = ActionTemporaryCustom
+	}
+	details := temporaryDetails(ch.Custom, u.TemporaryExpiresAt)
+	except := ""
+	if ch.SendToRecovery {
+		if err := sendTemporary(e.tx, e.st, *u, *ch.TemporaryPassword, e.now); err != nil {
+			return nil, err
+		}
+		details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
+		except = u.RecoveryEmail
+	}
+	if err := notifyPasswordChanged(e.tx, e.st, *u, true, e.now, except); err != nil {
+		return nil, err
+	}
+	e.temp = &TemporaryPassword{Plaintext: *ch.TemporaryPassword, ExpiresAt: u.TemporaryExpiresAt}
+	return []AuditEvent{e.event(action, details)}, nil
+}
+
+// endRecoveryCode ends a pending recovery code, which was sent for the
+// account as it was: a new password, a disabled account or another
+// recovery address ends it.
+func (e *userEdit) endRecoveryCode() ([]AuditEvent, error) {
+	if e.temp != nil || e.u.Disabled || e.u.RecoveryEmail != e.before.RecoveryEmail {
+		return nil, e.tx.DeleteRecoveryCode(e.u.ID)
+	}
+	return nil, nil
+}
+
+// unlock forgets the failed sign-ins of the login, when asked or when a
+// new temporary password is set.
+func (e *userEdit) unlock(asked bool) ([]AuditEvent, error) {
+	if !asked {
+		return nil, nil
+	}
+	e.u.LockedUntil = time.Time{}
+	th, err := clearThrottle(e.tx, EmailKey(e.u.Email), e.now)
+	if err != nil || (th.Failures == 0 && th.LockedUntil.IsZero()) {
+		return nil, err
+	}
+	details := detail(detailUnlocked, "N", th.Failures)
+	if e.now.Before(th.LockedUntil) {
+		details = detail(detailUnlockedLock, "N", th.Failures, "Until", th.LockedUntil)
+	}
+	return []AuditEvent{e.event(ActionUserUnlock, details)}, nil
 }
 
 // ResetPassword gives a user a new temporary password, generated when

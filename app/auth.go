@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -71,7 +70,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 		}
 		details := ""
 		if res.Outcome == OutcomeMustChange {
-			details = "temporary password: must change it"
+			details = detailMustChange
 		}
 		res.User = u
 		res.User.LockedUntil = time.Time{}
@@ -173,14 +172,8 @@ func (s *Service) reserveAttempt(ctx context.Context, email string, now time.Tim
 		// Failures a day old with no lock left are forgotten, so that the
 		// table stays as small as the logins tried of late, whatever a
 		// stranger types.
-		purged, err := tx.PurgeThrottle(now.Add(-throttleMemory))
-		if err != nil {
+		if err := purgeThrottle(tx, now); err != nil {
 			return err
-		}
-		for _, p := range purged {
-			if _, err := endLock(tx, p, now); err != nil {
-				return err
-			}
 		}
 		a.before = th
 		th.Failures++
@@ -215,39 +208,63 @@ func (s *Service) giveBack(ctx context.Context, a attempt) error {
 }
 
 // recordFailure audits a wrong password, whose failure was counted when the
-// check was reserved, and the lock that it started, if any.
+// check was reserved, and the lock that it started, if any. Those of a
+// login that names no account, which a stranger can type without end, are
+// audited once a day (auditOnce).
 func (s *Service) recordFailure(ctx context.Context, a attempt, typed string, now time.Time) (SignInResult, error) {
 	res := SignInResult{Outcome: OutcomeInvalid}
 	err := s.store.Write(ctx, func(tx Tx) error {
+		res = SignInResult{Outcome: OutcomeInvalid} // the store may run this again
 		actor, subject := typedLogin(typed), subjectOf(a.user, a.found)
-		if err := tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: "invalid credentials"}); err != nil {
+		audit := func(ev AuditEvent, reason string) error {
+			if a.found {
+				return tx.AddAudit(ev)
+			}
+			return auditOnce(tx, ev, reason, "")
+		}
+		if err := audit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}, "invalid"); err != nil {
 			return err
 		}
 		if a.after.LockedUntil.Equal(a.before.LockedUntil) {
 			return nil
 		}
 		res = SignInResult{Outcome: OutcomeLocked, LockedUntil: a.after.LockedUntil}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInLocked,
-			Details: "after " + itoa(a.after.Failures) + " failures, until " + a.after.LockedUntil.UTC().Format(time.RFC3339)})
+		return audit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInLocked,
+			Details: detail(detailLocked, "N", a.after.Failures, "Until", a.after.LockedUntil)}, "locked")
 	})
 	return res, err
 }
 
 // endLock records, once a lock is over, how many attempts it refused: one
-// audit event for the whole lock, whatever their number. It returns th with
-// that count reset.
+// audit event for the whole lock, whatever their number (once a day for
+// the logins that name no account); for a tally, how many events it
+// counted. It returns th with that count reset.
 func endLock(tx Tx, th Throttle, now time.Time) (Throttle, error) {
 	if th.Refused == 0 {
 		return th, nil
+	}
+	if isTally(th) {
+		err := summariseTally(tx, th, now)
+		th.Refused = 0
+		return th, err
 	}
 	who, subject := throttleActor(th.Key), th.Key
 	if who != th.Key {
 		subject = ""
 	}
-	err := tx.AddAudit(AuditEvent{At: now, Actor: who, Subject: subject, Action: ActionSignInRefused,
-		Details: itoa(th.Refused) + " attempts refused while locked until " + th.LockedUntil.UTC().Format(time.RFC3339)})
+	ev := AuditEvent{At: now, Actor: who, Subject: subject, Action: ActionSignInRefused,
+		Details: detail(detailRefusedWhileLocked, "N", th.Refused, "Until", th.LockedUntil)}
 	th.Refused = 0
-	return th, err
+	if subject != "" {
+		switch _, err := tx.UserByEmail(subject); {
+		case err == nil:
+			return th, tx.AddAudit(ev)
+		case CodeOf(err) != ENotFound:
+			return th, err
+		}
+	}
+	ev.Subject = ""
+	return th, auditOnce(tx, ev, "refused", "")
 }
 
 // clearThrottle forgets the failures of a login key, and returns the record
@@ -306,9 +323,9 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		if cur.PasswordHash != checked {
 			return Errorf(EConflict, "The password was changed meanwhile: sign in again.")
 		}
-		details := "by the user"
+		details := detailByUser
 		if cur.PasswordTemporary {
-			details = "by the user, replacing a temporary password"
+			details = detailReplacingTemp
 		}
 		cur.LastSignInAt = now
 		if err := s.setOwnPassword(tx, st, &cur, hash, now, details); err != nil {
@@ -317,16 +334,57 @@ func (s *Service) ChangePassword(ctx context.Context, email, current, next strin
 		u = cur
 		return nil
 	})
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	s.deliverQueued(ctx) // the notice that the password changed
+	return u, nil
 }
 
 // acceptNewPassword applies the whole policy to a password that u chooses,
 // the checks against the current and previous hashes included, and returns
 // its hash (made outside any transaction).
 func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (Settings, string, error) {
+	st, a, err := s.assessNewPassword(ctx, u, next)
+	if err != nil {
+		return st, "", err
+	}
+	if !a.OK() {
+		return st, "", rejected(a.Reasons)
+	}
+	hash, err := s.hasher.Hash(NormalizePassword(next))
+	if err != nil {
+		return st, "", Internal(err)
+	}
+	return st, hash, nil
+}
+
+// AssessNewPassword judges a password that the user with that login would
+// choose, by every rule that ChangePassword and CompleteRecovery apply,
+// the stored hashes included (the current or temporary password, the
+// previous ones), and saves nothing: the live feedback of a window, which
+// asks it only for the person signed in, or whose recovery code was right.
+// It costs a few argon2 verifications (some 50 ms each): ask it once the
+// typing pauses, off the UI goroutine.
+func (s *Service) AssessNewPassword(ctx context.Context, email, next string) (Assessment, error) {
+	var u User
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		u, err = tx.UserByEmail(email)
+		return err
+	})
+	if err != nil {
+		return Assessment{}, err
+	}
+	_, a, err := s.assessNewPassword(ctx, u, next)
+	return a, err
+}
+
+// assessNewPassword is the whole policy on a password that u chooses.
+func (s *Service) assessNewPassword(ctx context.Context, u User, next string) (Settings, Assessment, error) {
 	var (
 		st      Settings
-		history []string
+		history []PasswordHistoryEntry
 	)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
@@ -339,7 +397,7 @@ func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (S
 		return err
 	})
 	if err != nil {
-		return st, "", err
+		return st, Assessment{}, err
 	}
 	a := s.policy(st).Assess(next, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
 	pw := NormalizePassword(next)
@@ -350,20 +408,18 @@ func (s *Service) acceptNewPassword(ctx context.Context, u User, next string) (S
 		a.Reasons = append(a.Reasons, Msg("It is your current password: choose a new one."))
 	default:
 		for _, h := range history {
-			if s.hasher.Verify(h, pw) {
-				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
-				break
+			if !s.hasher.Verify(h.Hash, pw) {
+				continue
 			}
+			if h.Temporary {
+				a.Reasons = append(a.Reasons, Msg("It is a temporary password you were given: choose your own."))
+			} else {
+				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
+			}
+			break
 		}
 	}
-	if !a.OK() {
-		return st, "", rejected(a.Reasons)
-	}
-	hash, err := s.hasher.Hash(pw)
-	if err != nil {
-		return st, "", Internal(err)
-	}
-	return st, hash, nil
+	return st, a, nil
 }
 
 // setOwnPassword makes hash the user's own password, inside a transaction:
@@ -505,5 +561,3 @@ func clip(s string) string {
 	}
 	return s
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -706,13 +706,16 @@ func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 				continue
 			}
 			if r.action.removesAdmin(&u) {
-				if err := guardLastAdmin(tx, u); err != nil {
+				if last, err := lastActiveAdmin(tx, u); err != nil {
+					return err
+				} else if last {
 					o.Status, o.Reason = BulkRefused, msgLastAdmin
 					outcomes = append(outcomes, o)
 					continue
 				}
 			}
-			c := checkedChange{settings: &st}
+			var in checkedChange
+			var ch UserChange
 			switch r.action.Kind {
 			case BulkReset, BulkSend:
 				if b.hashes == nil || b.hashes[i] == "" {
@@ -723,16 +726,17 @@ func (r *bulkRun) write(ctx context.Context, b *batch) ([]BulkOutcome, error) {
 					continue
 				}
 				plain := b.plain[i]
-				c.TemporaryPassword, c.newHash, c.SendToRecovery = &plain, b.hashes[i], r.action.Kind == BulkSend
+				ch.TemporaryPassword, ch.SendToRecovery, in.hash = &plain, r.action.Kind == BulkSend, b.hashes[i]
 			case BulkUnlock:
-				c.Unlock = true
+				ch.Unlock = true
 			case BulkDisable, BulkEnable:
 				off := r.action.Kind == BulkDisable
-				c.Disabled = &off
+				ch.Disabled = &off
 			case BulkRole:
-				c.Role, c.role = &r.action.Role, r.action.Role
+				role := r.action.Role
+				ch.Role, in.role = &role, &role
 			}
-			res, err := applyChange(tx, r.actor, u, c, now, r.note)
+			res, err := applyChange(tx, st, r.actor, u, in, ch, now, r.note)
 			if err != nil {
 				return err
 			}

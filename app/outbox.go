@@ -179,7 +179,7 @@ func (s *Service) claimMail(ctx context.Context, report *MailReport) (OutboxMess
 // the next retry.
 func (s *Service) RetryMailNow(ctx context.Context) error {
 	now := s.now()
-	return s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
 		failed, err := tx.ListMail(MailQuery{State: MailFailed, Limit: 10000})
 		if err != nil {
 			return err
@@ -194,6 +194,11 @@ func (s *Service) RetryMailNow(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.deliverQueued(ctx)
+	return nil
 }
 
 // Outbox lists outbox messages, newest first, with the counts by state.
@@ -219,7 +224,7 @@ func (s *Service) SendTestMail(ctx context.Context, actor Actor, to string) erro
 	if err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
 		}
@@ -234,8 +239,13 @@ func (s *Service) SendTestMail(ctx context.Context, actor Actor, to string) erro
 		if err := enqueue(tx, composeTest(st, to, now), now); err != nil {
 			return err
 		}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionMailTest, Details: "to " + to})
+		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionMailTest, Details: detail(detailTestTo, "Email", to)})
 	})
+	if err != nil {
+		return err
+	}
+	s.deliverQueued(ctx)
+	return nil
 }
 
 func errMailOff() *Error {
@@ -248,19 +258,54 @@ func enqueue(tx Tx, msg OutboxMessage, now time.Time) error {
 	return tx.EnqueueMail(&msg)
 }
 
-// DeliverMailEvery delivers the outbox until ctx ends: every interval, and
-// at once when kick receives (after an action that queued a message). A
-// failed round is retried at the next tick; messages are never lost.
-func (s *Service) DeliverMailEvery(ctx context.Context, m Mailer, interval time.Duration, kick <-chan struct{}) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		s.DeliverMail(ctx, m) // a failure waits for the next round; nothing is lost
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-kick:
+// MailDelivery delivers the outbox in the background while a window is
+// open: at every interval, and at once when kicked (the Deliver hook of
+// the window's Service, after an action that queued a message). A failed
+// round is tried again at the next one; messages are never lost.
+type MailDelivery struct {
+	kick   chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartMailDelivery starts delivering the outbox through m every interval,
+// until Stop. A round that fails (the store, not a refused message, which
+// the outbox keeps with the server's answer) is reported to report, from
+// the delivery's goroutine.
+func (s *Service) StartMailDelivery(m Mailer, interval time.Duration, report func(error)) *MailDelivery {
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &MailDelivery{kick: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			if _, err := s.DeliverMail(ctx, m); err != nil && ctx.Err() == nil {
+				report(err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			case <-d.kick:
+			}
 		}
+	}()
+	return d
+}
+
+// Kick asks for a round at once, without waiting for it; a round already
+// asked for covers this one. It may be called from any goroutine.
+func (d *MailDelivery) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
 	}
+}
+
+// Stop ends the delivery and waits for a round under way to end, so that
+// the store can be closed after it.
+func (d *MailDelivery) Stop() {
+	d.cancel()
+	<-d.done
 }

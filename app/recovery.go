@@ -24,9 +24,16 @@ type RecoveryCode struct {
 const RecoveryMaxTries = 5
 
 // recoveryRequestGap is the least time between two codes for one account,
-// whatever ended the previous one, so that the form cannot be used to flood
-// a mailbox; recovery.codes_per_day caps them over a day.
+// and between two codes to one mailbox, whatever ended the previous one, so
+// that the form cannot be used to flood a mailbox; recovery.codes_per_day
+// caps them over a day, for each account and for each mailbox, however
+// many accounts point at it.
 const recoveryRequestGap = time.Minute
+
+// mailboxKey is the throttling key under which the recovery codes sent to
+// a mailbox are counted: Failures codes since LockedUntil less a day, the
+// last at LastFailure.
+func mailboxKey(address string) string { return "mailbox:" + EmailKey(address) }
 
 // newRecoveryCode draws 8 random digits, shown as "1234 5678".
 func newRecoveryCode() (string, error) {
@@ -80,21 +87,28 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		return Internal(err)
 	}
 	now := s.now()
-	return s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx Tx) error {
 		st, err := loadSettings(tx)
 		if err != nil {
+			return err
+		}
+		if err := purgeThrottle(tx, now); err != nil {
 			return err
 		}
 		ev := AuditEvent{At: now, Actor: typedLogin(email), Action: ActionRecoveryRequest}
 		u, err := tx.UserByEmail(email)
 		switch {
 		case CodeOf(err) == ENotFound:
-			ev.Details = "no code sent: no such account"
-			return tx.AddAudit(ev)
+			ev.Details = detailNoSuchAccount
+			return auditOnce(tx, ev, "unknown", "")
 		case err != nil:
 			return err
 		}
 		ev.Actor, ev.Subject = u.Email, u.Email
+		refuse := func(reason, details string) error {
+			ev.Details = details
+			return auditOnce(tx, ev, reason, EmailKey(u.Email))
+		}
 		to := recoveryAddress(st, u)
 		sent, last, err := tx.RecoveryCodesSent(u.ID, now.Add(-24*time.Hour))
 		if err != nil {
@@ -102,19 +116,30 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		switch {
 		case !last.IsZero() && now.Sub(last) < recoveryRequestGap:
-			ev.Details = "no code sent: the previous one is less than a minute old"
-			return tx.AddAudit(ev)
+			return refuse("soon", detailTooSoon)
 		case sent >= st.RecoveryCodesPerDay:
-			ev.Details = "no code sent: " + itoa(sent) + " codes sent in the last 24 hours (recovery.codes_per_day)"
-			return tx.AddAudit(ev)
+			return refuse("cap", detail(detailTooMany, "N", sent))
+		case to == "":
+			return refuse("nowhere", detailNoAddress)
+		case !st.SMTP.Configured():
+			return refuse("nomail", detailMailOff)
+		}
+		box, err := tx.Throttle(mailboxKey(to))
+		if err != nil {
+			return err
+		}
+		if !now.Before(box.LockedUntil) { // a new day for this mailbox
+			box = Throttle{LockedUntil: now.Add(24 * time.Hour)}
 		}
 		switch {
-		case to == "":
-			ev.Details = "no code sent: no address may receive it"
-			return tx.AddAudit(ev)
-		case !st.SMTP.Configured():
-			ev.Details = "no code sent: e-mail is not set up"
-			return tx.AddAudit(ev)
+		case !box.LastFailure.IsZero() && now.Sub(box.LastFailure) < recoveryRequestGap:
+			return refuse("mailbox-soon", detail(detailMailboxTooSoon, "Email", to))
+		case box.Failures >= st.RecoveryCodesPerDay:
+			return refuse("mailbox-cap", detail(detailMailboxTooMany, "N", box.Failures, "Email", to, "Since", box.LockedUntil.Add(-24*time.Hour)))
+		}
+		box.Key, box.Failures, box.LastFailure = mailboxKey(to), box.Failures+1, now
+		if err := tx.PutThrottle(box); err != nil {
+			return err
 		}
 		rc := RecoveryCode{UserID: u.ID, Hash: hash, SentTo: to, ExpiresAt: now.Add(st.RecoveryCodeLifetime), CreatedAt: now}
 		if err := tx.PutRecoveryCode(rc); err != nil {
@@ -130,9 +155,16 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		if err := enqueue(tx, msg, now); err != nil {
 			return err
 		}
-		ev.Details = "code sent to " + to + ", valid until " + rc.ExpiresAt.UTC().Format(time.RFC3339)
+		ev.Details = detail(detailCodeSent, "Email", to, "Until", rc.ExpiresAt)
 		return tx.AddAudit(ev)
 	})
+	if err != nil {
+		return err
+	}
+	// Whether or not a code was queued, so that the time the answer
+	// takes tells nothing either.
+	s.deliverQueued(ctx)
+	return nil
 }
 
 func errBadCode() *Error {
@@ -164,20 +196,20 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 		found, usable, refusal = false, false, "" // the store may run this again
 		var err error
 		if u, err = tx.UserByEmail(email); CodeOf(err) == ENotFound {
-			refusal = "no such account"
+			refusal = detailRefusedNoAccount
 			return nil
 		} else if err != nil {
 			return err
 		}
 		if rc, err = tx.RecoveryCode(u.ID); CodeOf(err) == ENotFound {
-			refusal = "no code pending"
+			refusal = detailNoCode
 			return nil
 		} else if err != nil {
 			return err
 		}
 		found = true
 		if !now.Before(rc.ExpiresAt) || rc.Tries >= RecoveryMaxTries || u.Disabled {
-			refusal = "code expired or used up"
+			refusal = detailCodeEnded
 			return nil
 		}
 		usable = true
@@ -202,21 +234,31 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 			cur.Tries-- // a right code costs no try
 			return tx.PutRecoveryCode(cur)
 		}
-		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, u.ID != 0), Action: ActionRecoveryFailure, Details: refusal}
-		switch {
-		case ok || refusal != "":
-		case same && cur.Tries >= RecoveryMaxTries:
-			ev.Details = "wrong code, try " + itoa(cur.Tries) + " of " + itoa(RecoveryMaxTries) + ": the code is ended"
-			if err := tx.DeleteRecoveryCode(u.ID); err != nil {
-				return err
+		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, u.ID != 0), Action: ActionRecoveryFailure}
+		if !ok && usable {
+			// A wrong code, numbered by the try it reserved, whatever
+			// the order in which simultaneous tries end; the last try
+			// ends the code.
+			ev.Details = detail(detailWrongCode, "N", rc.Tries, "Max", RecoveryMaxTries)
+			if rc.Tries >= RecoveryMaxTries {
+				ev.Details = detail(detailWrongCodeEnded, "N", rc.Tries, "Max", RecoveryMaxTries)
+				if same {
+					if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+						return err
+					}
+				}
 			}
-		default:
-			ev.Details = "wrong code, try " + itoa(rc.Tries) + " of " + itoa(RecoveryMaxTries)
+			return tx.AddAudit(ev)
 		}
-		if ev.Details == "" {
-			ev.Details = "the code was replaced or ended meanwhile"
+		// What changes nothing, and a stranger may repeat without end, is
+		// audited once a day for each account (for every text that names
+		// none together).
+		reason := refusal
+		if reason == "" {
+			reason = detailCodeReplaced
 		}
-		return tx.AddAudit(ev)
+		ev.Details = reason
+		return auditOnce(tx, ev, reason, EmailKey(ev.Subject))
 	})
 	if err != nil {
 		return User{}, err
@@ -260,11 +302,15 @@ func (s *Service) CompleteRecovery(ctx context.Context, email, code, next string
 		if err := tx.DeleteRecoveryCode(u.ID); err != nil {
 			return err
 		}
-		if err := s.setOwnPassword(tx, st, &cur, hash, now, "by the user, with a recovery code sent to "+rc.SentTo); err != nil {
+		if err := s.setOwnPassword(tx, st, &cur, hash, now, detail(detailWithCode, "Email", rc.SentTo)); err != nil {
 			return err
 		}
 		u = cur
 		return nil
 	})
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	s.deliverQueued(ctx) // the notice that the password changed
+	return u, nil
 }

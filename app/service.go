@@ -15,6 +15,7 @@ type Service struct {
 	now       func() time.Time
 	hasher    Hasher
 	blocklist *Blocklist
+	deliver   func(ctx context.Context, s *Service)
 	dummyHash string // verified against when a login is unknown, so that it costs the same time
 }
 
@@ -24,11 +25,18 @@ type Config struct {
 	Blocklist *Blocklist       // common and breached passwords
 	Now       func() time.Time // time.Now when nil
 	Hasher    Hasher           // DefaultHashParams when zero
+	// Deliver is run after an action that queued e-mail (a temporary
+	// password sent, the notice that a password changed, a recovery code,
+	// a test message), once its transaction is committed, on the
+	// action's goroutine and with its context: the window wakes its
+	// background delivery, the command line delivers at once, before its
+	// process ends. Nil leaves the messages to the next delivery.
+	Deliver func(ctx context.Context, s *Service)
 }
 
 // NewService builds a Service.
 func NewService(c Config) *Service {
-	s := &Service{store: c.Store, now: c.Now, hasher: c.Hasher, blocklist: c.Blocklist}
+	s := &Service{store: c.Store, now: c.Now, hasher: c.Hasher, blocklist: c.Blocklist, deliver: c.Deliver}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -37,6 +45,13 @@ func NewService(c Config) *Service {
 	s.dummyHash = fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s",
 		p.Memory, p.Time, p.Threads, base64.RawStdEncoding.EncodeToString(make([]byte, p.SaltLen)), zero)
 	return s
+}
+
+// deliverQueued runs the Deliver hook after an action that queued e-mail.
+func (s *Service) deliverQueued(ctx context.Context) {
+	if s.deliver != nil {
+		s.deliver(ctx, s)
+	}
 }
 
 // Now is the service's clock.
@@ -146,9 +161,9 @@ func (s *Service) UpdateSettings(ctx context.Context, actor Actor, values map[st
 			if err := tx.PutSetting(d.Key, after[d.Key]); err != nil {
 				return err
 			}
-			details := d.Key + ": " + before[d.Key] + " → " + after[d.Key]
+			details := detail(detailSetting, "Key", d.Key, "Before", before[d.Key], "After", after[d.Key])
 			if d.Secret {
-				details = d.Key + ": changed"
+				details = detail(detailSecretSetting, "Key", d.Key)
 			}
 			if err := tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Action: ActionSettingChange, Details: details}); err != nil {
 				return err
@@ -241,7 +256,7 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 			}
 		}
 		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionSetup,
-			Details: "company: " + st.CompanyName})
+			Details: detail(detailCompany, "Company", st.CompanyName)})
 	})
 	if err != nil {
 		return User{}, nil, err

@@ -3,6 +3,7 @@ package app
 import (
 	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,12 +84,31 @@ const (
 	KindChoice // one of Choices
 )
 
+// SettingGroup is the part of the settings where a setting belongs.
+type SettingGroup string
+
+// Setting groups, in the order in which they are shown.
+const (
+	GroupCompany   SettingGroup = "company"
+	GroupPasswords SettingGroup = "passwords"
+	GroupSignIn    SettingGroup = "signin" // lockout, session, clipboard
+	GroupMail      SettingGroup = "mail"   // e-mail, recovery codes included
+)
+
+// SettingName names a setting in a message: by its key where it is written
+// as text (String, for the command line), by its label where a window
+// translates it.
+type SettingName struct{ Key, Label string }
+
+func (n SettingName) String() string { return n.Key }
+
 // SettingDef describes one company setting: its key (as used by the command
-// line and the store), an English label (a translation key), its kind and
-// allowed range.
+// line and the store), an English label (a translation key), the group it
+// is shown in, its kind and allowed range.
 type SettingDef struct {
 	Key      string
 	Label    string
+	Group    SettingGroup
 	Kind     SettingKind
 	Min, Max int64    // for KindInt; nanoseconds for KindDuration
 	Choices  []string // for KindChoice
@@ -127,13 +147,16 @@ func (d SettingDef) Display(s *Settings) string {
 	return v
 }
 
+// Name is how a message names the setting.
+func (d SettingDef) Name() SettingName { return SettingName{Key: d.Key, Label: d.Label} }
+
 func intSetting(key, label string, min, max int, field func(*Settings) *int) SettingDef {
 	d := SettingDef{Key: key, Label: label, Kind: KindInt, Min: int64(min), Max: int64(max)}
 	d.get = func(s *Settings) string { return strconv.Itoa(*field(s)) }
 	d.set = func(s *Settings, v string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < min || n > max {
-			return Errorf(EInvalid, "{{.Key}} must be a whole number from {{.Min}} to {{.Max}}.", "Key", key, "Min", min, "Max", max)
+			return Errorf(EInvalid, "{{.Key}} must be a whole number from {{.Min}} to {{.Max}}.", "Key", d.Name(), "Min", min, "Max", max)
 		}
 		*field(s) = n
 		return nil
@@ -148,7 +171,7 @@ func durationSetting(key, label string, min, max time.Duration, field func(*Sett
 		n, err := ParseDuration(v)
 		if err != nil || n < min || n > max {
 			return Errorf(EInvalid, "{{.Key}} must be a duration from {{.Min}} to {{.Max}} (for example 90s, 15m, 24h, 7d).",
-				"Key", key, "Min", FormatDuration(min), "Max", FormatDuration(max))
+				"Key", d.Name(), "Min", FormatDuration(min), "Max", FormatDuration(max))
 		}
 		*field(s) = n
 		return nil
@@ -171,7 +194,7 @@ func boolSetting(key, label string, field func(*Settings) *bool) SettingDef {
 		case "off", "false", "no", "0":
 			*field(s) = false
 		default:
-			return Errorf(EInvalid, "{{.Key}} must be on or off.", "Key", key)
+			return Errorf(EInvalid, "{{.Key}} must be on or off.", "Key", d.Name())
 		}
 		return nil
 	}
@@ -189,7 +212,7 @@ func choiceSetting(key, label string, choices []string, field func(*Settings) *s
 				return nil
 			}
 		}
-		return Errorf(EInvalid, "{{.Key}} must be one of: {{.Choices}}.", "Key", key, "Choices", strings.Join(choices, ", "))
+		return Errorf(EInvalid, "{{.Key}} must be one of: {{.Choices}}.", "Key", d.Name(), "Choices", strings.Join(choices, ", "))
 	}
 	return d
 }
@@ -218,7 +241,8 @@ func checkHost(v string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	bad := Errorf(EInvalid, "smtp.host must be a host name or an address, such as smtp.example.com, 127.0.0.1 or [::1].")
+	bad := Errorf(EInvalid, "{{.Key}} must be a host name or an address, such as smtp.example.com, 127.0.0.1 or [::1].",
+		"Key", SettingName{Key: "smtp.host", Label: "SMTP server"})
 	literal := strings.HasPrefix(v, "[")
 	if literal {
 		inner, ok := strings.CutSuffix(v[1:], "]")
@@ -261,39 +285,60 @@ func anyText(v string) (string, error) {
 	return v, nil
 }
 
-var settingDefs = []SettingDef{
-	{
-		Key: "company.name", Label: "Company name", Kind: KindText,
-		get: func(s *Settings) string { return s.CompanyName },
-		set: func(s *Settings, v string) error {
-			v, err := CheckName(v)
-			if err != nil {
-				return Errorf(EInvalid, "The company name is empty, too long (at most 200 characters) or holds characters that cannot be shown.")
-			}
-			s.CompanyName = v
-			return nil
+var settingDefs = slices.Concat(
+	grouped(GroupCompany,
+		SettingDef{
+			Key: "company.name", Label: "Company name", Kind: KindText,
+			get: func(s *Settings) string { return s.CompanyName },
+			set: func(s *Settings, v string) error {
+				v, err := CheckName(v)
+				if err != nil {
+					return Errorf(EInvalid, "The company name is empty, too long (at most 200 characters) or holds characters that cannot be shown.")
+				}
+				s.CompanyName = v
+				return nil
+			},
 		},
-	},
-	boolSetting("company.admin_password_management", "Administrators manage passwords", func(s *Settings) *bool { return &s.AdminPasswordManagement }),
-	intSetting("password.min_length", "Minimum password length", 8, 64, func(s *Settings) *int { return &s.MinLength }),
-	intSetting("password.generated_length", "Length of generated passwords", 12, 64, func(s *Settings) *int { return &s.GeneratedLength }),
-	intSetting("password.history", "Previous passwords that may not be reused", 0, 24, func(s *Settings) *int { return &s.HistoryDepth }),
-	durationSetting("temporary.lifetime", "Temporary password lifetime", time.Hour, 30*24*time.Hour, func(s *Settings) *time.Duration { return &s.TemporaryLifetime }),
-	boolSetting("temporary.custom_allowed", "Administrators may type a temporary password", func(s *Settings) *bool { return &s.CustomTemporaryAllowed }),
-	intSetting("lockout.threshold", "Failed sign-ins before a lock", 1, 100, func(s *Settings) *int { return &s.LockoutThreshold }),
-	durationSetting("lockout.first", "First lock", time.Second, 24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutFirst }),
-	durationSetting("lockout.max", "Longest lock", time.Second, 7*24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutMax }),
-	durationSetting("session.idle", "Sign out after inactivity", 30*time.Second, 8*time.Hour, func(s *Settings) *time.Duration { return &s.SessionIdle }),
-	durationSetting("clipboard.clear", "Clear a copied password after", 5*time.Second, 10*time.Minute, func(s *Settings) *time.Duration { return &s.ClipboardClear }),
-	choiceSetting("company.language", "Language of e-mails", []string{"en", "fr"}, func(s *Settings) *string { return &s.Language }),
-	durationSetting("recovery.code_lifetime", "A recovery code is valid for", 5*time.Minute, 24*time.Hour, func(s *Settings) *time.Duration { return &s.RecoveryCodeLifetime }),
-	intSetting("recovery.codes_per_day", "Recovery codes per account in 24 hours", 1, 50, func(s *Settings) *int { return &s.RecoveryCodesPerDay }),
-	textSetting("smtp.host", "SMTP server", false, checkHost, func(s *Settings) *string { return &s.SMTP.Host }),
-	intSetting("smtp.port", "SMTP port", 1, 65535, func(s *Settings) *int { return &s.SMTP.Port }),
-	choiceSetting("smtp.security", "SMTP security", []string{"none", "starttls", "tls"}, func(s *Settings) *string { return &s.SMTP.Security }),
-	textSetting("smtp.username", "SMTP user name", false, anyText, func(s *Settings) *string { return &s.SMTP.Username }),
-	textSetting("smtp.password", "SMTP password", true, anyText, func(s *Settings) *string { return &s.SMTP.Password }),
-	textSetting("smtp.from", "Sender address", false, checkFrom, func(s *Settings) *string { return &s.SMTP.From }),
+		boolSetting("company.admin_password_management", "Administrators manage passwords", func(s *Settings) *bool { return &s.AdminPasswordManagement }),
+	),
+	grouped(GroupPasswords,
+		intSetting("password.min_length", "Minimum password length", 8, 64, func(s *Settings) *int { return &s.MinLength }),
+		intSetting("password.generated_length", "Length of generated passwords", 12, 64, func(s *Settings) *int { return &s.GeneratedLength }),
+		intSetting("password.history", "Previous passwords that may not be reused", 0, 24, func(s *Settings) *int { return &s.HistoryDepth }),
+		durationSetting("temporary.lifetime", "Temporary password lifetime", time.Hour, 30*24*time.Hour, func(s *Settings) *time.Duration { return &s.TemporaryLifetime }),
+		boolSetting("temporary.custom_allowed", "Administrators may type a temporary password", func(s *Settings) *bool { return &s.CustomTemporaryAllowed }),
+	),
+	grouped(GroupSignIn,
+		intSetting("lockout.threshold", "Failed sign-ins before a lock", 1, 100, func(s *Settings) *int { return &s.LockoutThreshold }),
+		durationSetting("lockout.first", "First lock", time.Second, 24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutFirst }),
+		durationSetting("lockout.max", "Longest lock", time.Second, 7*24*time.Hour, func(s *Settings) *time.Duration { return &s.LockoutMax }),
+		durationSetting("session.idle", "Sign out after inactivity", 30*time.Second, 8*time.Hour, func(s *Settings) *time.Duration { return &s.SessionIdle }),
+		durationSetting("clipboard.clear", "Clear a copied password after", 5*time.Second, 10*time.Minute, func(s *Settings) *time.Duration { return &s.ClipboardClear }),
+	),
+	grouped(GroupMail,
+		choiceSetting("company.language", "Language of e-mails", languageCodes(), func(s *Settings) *string { return &s.Language }),
+		durationSetting("recovery.code_lifetime", "A recovery code is valid for", 5*time.Minute, 24*time.Hour, func(s *Settings) *time.Duration { return &s.RecoveryCodeLifetime }),
+		intSetting("recovery.codes_per_day", "Recovery codes per account in 24 hours", 1, 50, func(s *Settings) *int { return &s.RecoveryCodesPerDay }),
+		textSetting("smtp.host", "SMTP server", false, checkHost, func(s *Settings) *string { return &s.SMTP.Host }),
+		intSetting("smtp.port", "SMTP port", 1, 65535, func(s *Settings) *int { return &s.SMTP.Port }),
+		choiceSetting("smtp.security", "SMTP security", []string{"none", "starttls", "tls"}, func(s *Settings) *string { return &s.SMTP.Security }),
+		textSetting("smtp.username", "SMTP user name", false, anyText, func(s *Settings) *string { return &s.SMTP.Username }),
+		textSetting("smtp.password", "SMTP password", true, anyText, func(s *Settings) *string { return &s.SMTP.Password }),
+		textSetting("smtp.from", "Sender address", false, checkFrom, func(s *Settings) *string { return &s.SMTP.From }),
+	),
+)
+
+// grouped puts settings in a group.
+func grouped(g SettingGroup, defs ...SettingDef) []SettingDef {
+	for i := range defs {
+		defs[i].Group = g
+	}
+	return defs
+}
+
+// SettingGroups lists the groups of settings, in the order of SettingDefs.
+func SettingGroups() []SettingGroup {
+	return []SettingGroup{GroupCompany, GroupPasswords, GroupSignIn, GroupMail}
 }
 
 // SettingDefs lists every setting, in the order in which they are shown.

@@ -2,33 +2,33 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"sesame/app"
 )
 
-// accountScreen is what a signed-in person sees: their account, the change
-// of their password, Sign out; for an administrator, the administration,
-// with the account as one of its sections.
+// accountScreen is what a signed-in person sees: who is signed in and Sign
+// out at the top, their account and the change of their password; for an
+// administrator, the administration, with the account as one of its
+// sections.
 type accountScreen struct {
 	s    *session
+	sc   *scope
 	user app.User
 
 	note     *widget.Label
-	name     *widget.RichText
-	email    *widget.RichText
-	role     *widget.RichText
-	changed  *widget.RichText
 	change   *button
-	signOut  *button
+	signOut  *button           // in the bar at the top
 	admin    fyne.CanvasObject // nil for an employee
 	adminScr *adminScreen      // the administration built for this screen, if any
 	content  fyne.CanvasObject
 }
 
 func (s *session) showAccount(u app.User, note string) *accountScreen {
-	v := s.newAccount(u, note)
+	v := s.newAccount(s.enter(), u, note)
 	var first fyne.Focusable = v.change
 	if v.adminScr != nil {
 		first = v.adminScr.first()
@@ -37,45 +37,61 @@ func (s *session) showAccount(u app.User, note string) *accountScreen {
 	return v
 }
 
-func (s *session) newAccount(u app.User, note string) *accountScreen {
-	v := &accountScreen{s: s, user: u}
+func (s *session) newAccount(sc *scope, u app.User, note string) *accountScreen {
+	v := &accountScreen{s: s, sc: sc, user: u}
 	v.note = notice(widget.SuccessImportance)
-	v.name = info(lang.L("Name"), u.Name)
-	v.email = info(lang.L("E-mail"), u.Email)
-	v.role = info(lang.L("Role"), roleName(u.Role))
-	changed := lang.L("Never")
-	if !u.PasswordChangedAt.IsZero() {
-		changed = dateTime(u.PasswordChangedAt)
-	}
-	v.changed = info(lang.L("Password last changed"), changed)
 	v.change = s.newButton(lang.L("Change password"), widget.MediumImportance, v.onChange)
-	v.signOut = s.newButton(lang.L("Sign out"), widget.HighImportance, v.onSignOut)
-
+	changed := pastTime(u.PasswordChangedAt)
 	parts := []fyne.CanvasObject{
 		heading(lang.L("Your account")),
 		v.note,
-		v.name,
-		v.email,
-		v.role,
-		v.changed,
-		v.change,
-		v.signOut,
+		info(lang.L("Name"), u.Name),
+		info(lang.L("E-mail"), u.Email),
+		info(lang.L("Role"), roleName(u.Role)),
+		info(lang.L("Password last changed"), changed),
+		container.NewHBox(v.change),
 	}
 	if !u.IsAdmin() {
 		say(v.note, note)
-		v.content = page(parts...)
+		var bar fyne.CanvasObject
+		bar, v.signOut = s.signedInBar(u, barTitle(lang.L("Sésame")))
+		v.content = stacked(bar, page(parts...), nil)
 		return v
 	}
 	// The administration shows the note above whichever section is on view.
-	v.admin = s.adminView(s, u, page(parts...), note)
+	v.admin = s.adminView(s, sc, u, page(parts...), note)
 	v.adminScr = s.admin
+	if v.adminScr != nil {
+		v.signOut = v.adminScr.signOut
+	}
 	v.content = v.admin
 	return v
 }
 
-func (v *accountScreen) onChange() { v.s.showChange(v.user) }
+// signedInBar is the top of a signed-in window: what it is (left), who is
+// signed in, and Sign out, which asks first when changes would be lost.
+func (s *session) signedInBar(u app.User, left fyne.CanvasObject) (fyne.CanvasObject, *button) {
+	who := widget.NewLabel(u.Name)
+	who.Truncation = fyne.TextTruncateEllipsis // one line, whatever the width: the name is on the account page in full
+	who.Alignment = fyne.TextAlignTrailing
+	icon := widget.NewIcon(theme.AccountIcon())
+	out := s.newButton(lang.L("Sign out"), widget.MediumImportance, s.onSignOut)
+	out.Icon = theme.LogoutIcon()
+	return container.NewVBox(container.NewBorder(nil, nil, left, container.NewHBox(icon, out), who), widget.NewSeparator()), out
+}
 
-func (v *accountScreen) onSignOut() { v.s.signOut(lang.L("You are signed out.")) }
+// onSignOut is the Sign out button: it signs out, after asking when the
+// administration holds changes not saved.
+func (s *session) onSignOut() {
+	out := func() { s.signOut(lang.L("You are signed out.")) }
+	if a := s.admin; a != nil && a.sc.alive() {
+		a.leaveAsking(out)
+		return
+	}
+	out()
+}
+
+func (v *accountScreen) onChange() { v.s.showChange(v.user) }
 
 // onCancel is Escape: the administration closes what it has open.
 func (v *accountScreen) onCancel() {
@@ -84,8 +100,7 @@ func (v *accountScreen) onCancel() {
 	}
 }
 
-// leave drops what the administration holds: passwords on view, timers,
-// searches under way.
+// leave drops what the administration holds: passwords on view.
 func (v *accountScreen) leave() {
 	if v.adminScr == nil {
 		return
@@ -94,12 +109,4 @@ func (v *accountScreen) leave() {
 	if v.s.admin == v.adminScr {
 		v.s.admin = nil
 	}
-}
-
-// roleName names a role for a person.
-func roleName(r app.Role) string {
-	if r == app.RoleAdmin {
-		return lang.L("Administrator")
-	}
-	return lang.L("Employee")
 }

@@ -17,30 +17,30 @@ func withJeanne(h *harness) {
 
 func TestChangePassword(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
-	h.clock.Advance(time.Hour)
+	h.advance(time.Hour)
 	h.signIn("jeanne@acme.example", goodPassword)
-	test.Tap(screen[*accountScreen](h).change)
-	v := screen[*changeScreen](h)
-	if h.focused() != v.current {
+	h.tap(screen[*accountScreen](h).change)
+	v := h.page(pageChange)
+	if h.focused() != v.flow.inputs[0] {
 		t.Errorf("focus on %T, want the current password", h.focused())
 	}
 	h.assertShows("Change your password", "Current password", "Your password needs:")
 
 	const next = "marble orchard whistle 2031"
-	test.Type(v.current, "not my password")
-	test.Type(v.form.password, next)
+	h.typeInto(v.flow.inputs[0], "not my password")
+	h.typeInto(v.form.password, next)
 	if !v.submit.Disabled() {
 		t.Error("Update enabled before the confirmation")
 	}
-	test.Type(v.form.confirm, next)
+	h.typeInto(v.form.confirm, next)
 	if v.submit.Disabled() {
 		t.Fatal("Update disabled on a complete form")
 	}
-	test.Tap(v.submit)
+	h.tap(v.submit)
 	if got := shown(v.problem); got != "The current password is wrong." {
 		t.Errorf("wrong current password: %q", got)
 	}
-	if v.current.Text != "" || h.focused() != v.current {
+	if v.flow.inputs[0].Text != "" || h.focused() != v.flow.inputs[0] {
 		t.Error("the wrong current password stays, or the focus is elsewhere")
 	}
 
@@ -55,7 +55,7 @@ func TestChangePassword(t *testing.T) {
 	if got := shown(a.note); got != "Your password was changed." {
 		t.Errorf("note %q", got)
 	}
-	h.assertShows("Nov 25, 2026 at 10:00")
+	h.assertShows("Nov 25, 2026, 10:00")
 	if _, err := h.svc.ChangePassword(h.ctx, "jeanne@acme.example", next, goodPassword+" again"); err != nil {
 		t.Errorf("the new password does not work: %v", err)
 	}
@@ -64,12 +64,28 @@ func TestChangePassword(t *testing.T) {
 func TestChangePasswordCancel(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	h.signIn("jeanne@acme.example", goodPassword)
-	test.Tap(screen[*accountScreen](h).change)
-	v := screen[*changeScreen](h)
-	test.Type(v.current, goodPassword)
+	h.tap(screen[*accountScreen](h).change)
+	h.page(pageChange)
+	// With nothing typed, Escape goes back at once.
 	h.press(fyne.KeyEscape)
 	screen[*accountScreen](h)
-	if v.current.Text != "" {
+	h.tap(screen[*accountScreen](h).change)
+	v := h.page(pageChange)
+	// With something typed, it asks first; Escape again stays.
+	h.typeInto(v.flow.inputs[0], goodPassword)
+	h.press(fyne.KeyEscape)
+	if !v.question.open() || h.focused() != v.question.no {
+		t.Fatalf("Escape with a password typed: question %v, focus on %T", v.question.open(), h.focused())
+	}
+	h.assertShows("Your new password is not saved.", "Leave without saving", "Stay")
+	h.press(fyne.KeyEscape)
+	if v.question.open() || v.flow.inputs[0].Text != goodPassword {
+		t.Fatal("Escape on the question does not stay")
+	}
+	h.tap(v.back)
+	h.tap(v.question.yes)
+	screen[*accountScreen](h)
+	if v.flow.inputs[0].Text != "" {
 		t.Error("the current password stays in the field left behind")
 	}
 	if h.s.user == nil {
@@ -80,33 +96,34 @@ func TestChangePasswordCancel(t *testing.T) {
 func TestChangePasswordSameAsCurrent(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	h.signIn("jeanne@acme.example", goodPassword)
-	test.Tap(screen[*accountScreen](h).change)
-	v := screen[*changeScreen](h)
-	test.Type(v.current, goodPassword)
-	test.Type(v.form.password, goodPassword)
-	test.Type(v.form.confirm, goodPassword)
-	test.Tap(v.submit)
-	screen[*changeScreen](h)
+	h.tap(screen[*accountScreen](h).change)
+	v := h.page(pageChange)
+	h.typeInto(v.flow.inputs[0], goodPassword)
+	h.typeInto(v.form.password, goodPassword)
+	h.typeInto(v.form.confirm, goodPassword)
+	h.tap(v.submit)
+	h.page(pageChange)
 	h.assertShows("It is your current password: choose a new one.")
 }
 
 func TestSignOutLeavesNothingBehind(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	h.signIn("jeanne@acme.example", goodPassword)
-	test.Tap(screen[*accountScreen](h).change)
-	v := screen[*changeScreen](h)
+	h.tap(screen[*accountScreen](h).change)
+	v := h.page(pageChange)
 
 	// Reveal the current password with the eye, select it and copy it.
-	test.Type(v.current, goodPassword)
-	test.Tap(v.current.ActionItem.(fyne.Tappable))
-	v.current.TypedShortcut(&fyne.ShortcutSelectAll{})
-	v.current.TypedShortcut(&fyne.ShortcutCopy{Clipboard: h.app.Clipboard()})
+	h.typeInto(v.flow.inputs[0], goodPassword)
+	h.tap(v.flow.inputs[0].ActionItem.(fyne.Tappable))
+	v.flow.inputs[0].TypedShortcut(&fyne.ShortcutSelectAll{})
+	v.flow.inputs[0].TypedShortcut(&fyne.ShortcutCopy{Clipboard: h.app.Clipboard()})
 	if h.app.Clipboard().Content() != goodPassword {
 		t.Fatalf("clipboard %q after the copy", h.app.Clipboard().Content())
 	}
-	test.Type(v.form.password, "half")
-	test.Tap(v.cancel)
-	test.Tap(screen[*accountScreen](h).signOut)
+	h.typeInto(v.form.password, "half")
+	h.tap(v.back)
+	h.tap(v.question.yes)
+	h.tap(screen[*accountScreen](h).signOut)
 
 	in := screen[*signInScreen](h)
 	if in.email.Text != "" || in.password.Text != "" || h.focused() != in.email {
@@ -118,7 +135,7 @@ func TestSignOutLeavesNothingBehind(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != "" {
 		t.Errorf("the clipboard keeps %q", got)
 	}
-	if v.current.Text != "" || v.form.password.Text != "" || !v.current.Password {
+	if v.flow.inputs[0].Text != "" || v.form.password.Text != "" || !v.flow.inputs[0].Password {
 		t.Error("a password field keeps its text or stays revealed")
 	}
 	if got := shown(in.note); got != "You are signed out." {
@@ -130,7 +147,7 @@ func TestSignOutKeepsAClipboardThatIsNotAPassword(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	h.app.Clipboard().SetContent("shopping list")
 	h.signIn("jeanne@acme.example", goodPassword)
-	test.Tap(screen[*accountScreen](h).signOut)
+	h.tap(screen[*accountScreen](h).signOut)
 	if got := h.app.Clipboard().Content(); got != "shopping list" {
 		t.Errorf("clipboard %q", got)
 	}
@@ -144,27 +161,27 @@ func TestIdleSignsOut(t *testing.T) {
 		}
 	})
 	h.signIn("jeanne@acme.example", goodPassword)
-	test.Tap(screen[*accountScreen](h).change)
-	v := screen[*changeScreen](h)
+	h.tap(screen[*accountScreen](h).change)
+	v := h.page(pageChange)
 
-	h.clock.Advance(90 * time.Second)
-	test.Type(v.current, "x") // activity puts the sign-out off
-	h.clock.Advance(90 * time.Second)
-	screen[*changeScreen](h)
+	h.advance(90 * time.Second)
+	h.typeInto(v.flow.inputs[0], "x") // activity puts the sign-out off
+	h.advance(90 * time.Second)
+	h.page(pageChange)
 	h.press(fyne.KeyTab)
-	h.clock.Advance(110 * time.Second)
-	screen[*changeScreen](h)
-	h.clock.Advance(10 * time.Second)
+	h.advance(110 * time.Second)
+	h.page(pageChange)
+	h.advance(10 * time.Second)
 
 	in := screen[*signInScreen](h)
-	if got, want := shown(in.note), "You were signed out after 2 min without activity."; got != want {
+	if got, want := shown(in.note), "You were signed out after 2 minutes without activity."; got != want {
 		t.Errorf("note %q, want %q", got, want)
 	}
-	if h.s.user != nil || v.current.Text != "" {
+	if h.s.user != nil || v.flow.inputs[0].Text != "" {
 		t.Error("the session or a password survives the idle time")
 	}
 	// Signed out, nothing more happens, however long the wait.
-	h.clock.Advance(time.Hour)
+	h.advance(time.Hour)
 	screen[*signInScreen](h)
 }
 
@@ -172,25 +189,27 @@ func TestIdleCountsPointerActivity(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	h.signIn("jeanne@acme.example", goodPassword)
 	for range 3 {
-		h.clock.Advance(4 * time.Minute)
+		h.advance(4 * time.Minute)
 		test.MoveMouse(h.canvas(), fyne.NewPos(5, 5))
+		h.settle()
 		test.TapCanvas(h.canvas(), fyne.NewPos(5, 5))
+		h.settle()
 	}
 	screen[*accountScreen](h)
-	h.clock.Advance(5 * time.Minute)
+	h.advance(5 * time.Minute)
 	screen[*signInScreen](h)
 }
 
 func TestIdleEmptiesTheDoor(t *testing.T) {
 	h := newHarnessIn(t, "en", withJeanne)
 	v := screen[*signInScreen](h)
-	test.Type(v.email, "jeanne@acme.example")
-	test.Type(v.password, goodPassword)
-	h.clock.Advance(4 * time.Minute)
+	h.typeInto(v.email, "jeanne@acme.example")
+	h.typeInto(v.password, goodPassword)
+	h.advance(4 * time.Minute)
 	if v.password.Text == "" {
 		t.Fatal("the door was emptied before the idle time")
 	}
-	h.clock.Advance(time.Minute)
+	h.advance(time.Minute)
 	in := screen[*signInScreen](h)
 	if v.password.Text != "" || in.email.Text != "" || in.password.Text != "" {
 		t.Error("a password typed and left on the door stays there")
@@ -198,12 +217,12 @@ func TestIdleEmptiesTheDoor(t *testing.T) {
 	if shown(in.note) != "" {
 		t.Errorf("note %q: nobody was signed in", shown(in.note))
 	}
-	h.clock.Advance(time.Hour)
+	h.advance(time.Hour)
 	if h.s.screen != in {
 		t.Error("an empty door is shown again and again")
 	}
 
-	test.Tap(in.forgot)
-	h.clock.Advance(5 * time.Minute)
+	h.tap(in.forgot)
+	h.advance(5 * time.Minute)
 	screen[*signInScreen](h)
 }

@@ -23,17 +23,23 @@ const (
 )
 
 // adminScreen is the administration, as the seed names it: Administration
-// → Users, Settings, Audit log, E-mail (the outbox), and the
-// administrator's own account. A bar
-// of buttons at the top chooses the section on view; the sections other
-// than Users are built when first shown.
+// → Users, Settings, Audit log, E-mails (the outbox), and the
+// administrator's own account. At the top, who is signed in and Sign out;
+// below, the sections: a bar of buttons where the window is wide enough,
+// a list to choose from where it is not (as on a telephone). The sections
+// other than Users are built when first shown, and keep what they show
+// while another is on view.
 type adminScreen struct {
 	s     *session
+	sc    *scope
 	user  app.User
 	actor app.Actor
 
 	note     *widget.Label // what the session has to say (a password just set)
-	nav      []*button     // one per section
+	signOut  *button
+	nav      []*button       // one per section
+	navBar   *fyne.Container // of nav, where there is room
+	navList  *choice         // the same, narrow
 	current  section
 	users    *usersView
 	settings *settingsView // nil until shown
@@ -47,14 +53,17 @@ type adminScreen struct {
 // findShortcut is Ctrl+F (Cmd+F on macOS): the search of users.
 var findShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 
-// administration is the session's adminView: the administration of u, with
-// their account page as its last section and note said above it.
-func administration(s *session, u app.User, account fyne.CanvasObject, note string) fyne.CanvasObject {
-	return s.newAdmin(u, account, note).content
+// saveShortcut is Ctrl+S (Cmd+S): Update on the card, Save on the settings.
+var saveShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+
+// administration is the session's adminView: the administration of u in
+// sc, with their account page as its last section and note said above it.
+func administration(s *session, sc *scope, u app.User, account fyne.CanvasObject, note string) fyne.CanvasObject {
+	return s.newAdmin(sc, u, account, note).content
 }
 
-func (s *session) newAdmin(u app.User, account fyne.CanvasObject, note string) *adminScreen {
-	a := &adminScreen{s: s, user: u, actor: app.UserActor(u), account: account}
+func (s *session) newAdmin(sc *scope, u app.User, account fyne.CanvasObject, note string) *adminScreen {
+	a := &adminScreen{s: s, sc: sc, user: u, actor: app.UserActor(u), account: account}
 	s.admin = a
 	a.note = notice(widget.SuccessImportance)
 	say(a.note, note)
@@ -68,21 +77,34 @@ func (s *session) newAdmin(u app.User, account fyne.CanvasObject, note string) *
 		{lang.L("E-mails"), theme.MailComposeIcon()},
 		{lang.L("Your account"), theme.HomeIcon()},
 	}
+	names := make([]string, len(titles))
 	for i, t := range titles {
 		b := s.newButton(t.text, widget.LowImportance, func() { a.show(section(i)) })
 		b.Icon = t.icon
 		a.nav = append(a.nav, b)
+		names[i] = t.text
 	}
-	a.users = s.newUsers(a)
+	a.navList = s.newChoice(names, nil)
+	a.navList.SetSelectedIndex(0)
+	a.navList.OnChanged = func(string) {
+		if sc := section(a.navList.SelectedIndex()); sc != a.current {
+			a.show(sc)
+		}
+	}
+	a.users = s.newUsers(sc.child(), a)
 	a.body = container.NewStack(a.users.content)
 
 	title := widget.NewLabel(lang.L("Administration"))
 	title.TextStyle.Bold = true
-	bar := container.NewHBox(title, a.nav[0], a.nav[1], a.nav[2], a.nav[3], widget.NewSeparator(), a.nav[4])
-	top := container.NewVBox(container.NewHScroll(bar), widget.NewSeparator(), a.note)
+	a.navBar = container.NewHBox(a.nav[0], a.nav[1], a.nav[2], a.nav[3], a.nav[4])
+	nav := container.New(either{}, a.navBar, a.navList)
+	var bar fyne.CanvasObject
+	bar, a.signOut = s.signedInBar(u, title)
+	top := container.NewVBox(bar, nav, widget.NewSeparator(), a.note)
 	a.content = stacked(top, a.body, nil)
 	a.choose(sectionUsers)
 	s.win.Canvas().AddShortcut(findShortcut, func(fyne.Shortcut) { a.onFind() })
+	s.win.Canvas().AddShortcut(saveShortcut, func(fyne.Shortcut) { a.onSave() })
 	return a
 }
 
@@ -91,17 +113,17 @@ func (a *adminScreen) sectionObject(sc section) fyne.CanvasObject {
 	switch sc {
 	case sectionSettings:
 		if a.settings == nil {
-			a.settings = a.s.newSettingsView(a)
+			a.settings = a.s.newSettingsView(a.sc.child(), a)
 		}
 		return a.settings.content
 	case sectionAudit:
 		if a.audit == nil {
-			a.audit = a.s.newAuditView(a)
+			a.audit = a.s.newAuditView(a.sc.child(), a)
 		}
 		return a.audit.content
 	case sectionMail:
 		if a.mail == nil {
-			a.mail = a.s.newMailView(a)
+			a.mail = a.s.newMailView(a.sc.child(), a)
 		}
 		return a.mail.content
 	case sectionAccount:
@@ -132,6 +154,9 @@ func (a *adminScreen) choose(sc section) {
 		a.hush()
 	}
 	a.current = sc
+	if a.navList.SelectedIndex() != int(sc) {
+		a.navList.SetSelectedIndex(int(sc))
+	}
 	a.body.Objects = []fyne.CanvasObject{a.sectionObject(sc)}
 	a.body.Refresh()
 	switch sc {
@@ -169,6 +194,18 @@ func (a *adminScreen) onFind() {
 	a.users.search.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
+// onSave is Ctrl+S: the save of the section on view.
+func (a *adminScreen) onSave() {
+	switch a.current {
+	case sectionUsers:
+		if c, ok := a.users.panel.(*cardView); ok {
+			c.onUpdate()
+		}
+	case sectionSettings:
+		a.settings.onSave()
+	}
+}
+
 // hush drops the note once the administrator is at work, and gives its
 // room back.
 func (a *adminScreen) hush() {
@@ -185,16 +222,29 @@ func (a *adminScreen) escape() {
 	}
 }
 
+// leaveAsking goes on with then, after asking when a section holds changes
+// that would be lost: the card of a user, the settings.
+func (a *adminScreen) leaveAsking(then func()) {
+	switch {
+	case a.users.panel != nil && a.users.panel.dirty():
+		a.show(sectionUsers)
+		a.users.leavePanel(then)
+	case a.settings != nil && a.settings.dirty():
+		a.show(sectionSettings)
+		a.settings.ask(then)
+	default:
+		then()
+	}
+}
+
 // settingsChanged tells the sections that the company's settings changed.
 func (a *adminScreen) settingsChanged() { a.users.settingsChanged() }
 
 // leave drops what the sections hold.
 func (a *adminScreen) leave() {
 	a.s.win.Canvas().RemoveShortcut(findShortcut)
+	a.s.win.Canvas().RemoveShortcut(saveShortcut)
 	a.users.leave()
-	if a.audit != nil {
-		a.audit.leave()
-	}
 	if a.settings != nil {
 		a.settings.leave()
 	}

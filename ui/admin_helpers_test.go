@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
@@ -46,7 +45,7 @@ func (h *harness) search(text string) *usersView {
 	u.search.SetText("")
 	h.canvas().Focus(u.search)
 	h.typeText(text)
-	h.clock.Advance(searchDelay)
+	h.advance(searchDelay)
 	return u
 }
 
@@ -93,5 +92,5 @@ func (h *harness) tapEnabled(b *button) {
 	if b.Disabled() {
 		h.t.Fatalf("%q is disabled", b.Text)
 	}
-	test.Tap(b)
+	h.tap(b)
 }

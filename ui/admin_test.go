@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 )
 
 func TestAdminSections(t *testing.T) {
@@ -16,12 +15,12 @@ func TestAdminSections(t *testing.T) {
 	if h.s.win.Canvas().Size().Width < adminWindow.Width {
 		t.Errorf("the window was not enlarged for the administration: %v", h.s.win.Canvas().Size())
 	}
-	test.Tap(a.nav[sectionSettings])
+	h.tap(a.nav[sectionSettings])
 	h.assertShows("Undo the changes")
 	h.assertHides("Add user")
-	test.Tap(a.nav[sectionAudit])
+	h.tap(a.nav[sectionAudit])
 	h.assertShows("Export to CSV…")
-	test.Tap(a.nav[sectionAccount])
+	h.tap(a.nav[sectionAccount])
 	v := screen[*accountScreen](h)
 	h.assertShows("Your account", "Alice Admin", "Change password", "Sign out")
 	if h.focused() != a.nav[sectionAccount] {
@@ -29,12 +28,15 @@ func TestAdminSections(t *testing.T) {
 	}
 
 	// Change password, then back: the administration shows the note.
-	test.Tap(v.change)
-	c := screen[*changeScreen](h)
+	h.tap(v.change)
+	c := h.page(pageChange)
 	const next = "marble orchard whistle 2031"
-	c.current.SetText(goodPassword)
+	c.flow.inputs[0].SetText(goodPassword)
+	h.settle()
 	c.form.password.SetText(next)
+	h.settle()
 	c.form.confirm.SetText(next)
+	h.settle()
 	h.tapEnabled(c.submit)
 	h.assertShows("Your password was changed.", "Users")
 	if h.s.admin == nil || h.s.admin == a {
@@ -82,7 +84,7 @@ func TestAdminSignOutWipesTheCard(t *testing.T) {
 	h.tapEnabled(c.generate)
 	h.canvas().Focus(a.users.search)
 	h.s.idle.limit = 0
-	h.clock.Advance(5 * 60e9)
+	h.advance(5 * 60e9)
 	screen[*signInScreen](h)
 	if c.secret.text != "" || h.s.admin != nil {
 		t.Error("the generated password outlives the session")
@@ -104,10 +106,10 @@ func TestAdminFitsANarrowWindow(t *testing.T) {
 		h.openCard("jeanne")
 		h.tapEnabled(a.users.panel.(*cardView).generate)
 		fits("the card")
-		test.Tap(a.users.add)
+		h.tap(a.users.add)
 		fits("the new user form")
 		for _, sc := range []section{sectionSettings, sectionAudit, sectionMail, sectionAccount} {
-			test.Tap(a.nav[sc])
+			h.tap(a.nav[sc])
 			fits([]string{"", "the settings", "the audit log", "the outbox", "the account"}[sc])
 		}
 	}
@@ -118,12 +120,12 @@ func TestAdminInFrench(t *testing.T) {
 	h.signInAdmin()
 	h.assertShows("Administration", "Utilisateurs", "Paramètres", "Journal d'audit", "Votre compte",
 		"Ajouter un utilisateur", "4 utilisateurs", "Nom", "E-mail de connexion", "État du mot de passe",
-		"À changer — expire 26/11 09:00", "helene.lefevre@acme.example · sans boîte")
+		"À changer — expire 26 nov. 2026, 09:00", "helene.lefevre@acme.example · sans boîte")
 	c := h.openCard("jeanne")
 	h.assertShows("Autres", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
 	h.tapEnabled(c.generate)
-	test.Tap(c.secret.copy)
-	h.assertShows("Copié. Le presse-papiers sera vidé dans 30 s.")
+	h.tap(c.secret.copy)
+	h.assertShows("Copié. Le presse-papiers sera vidé dans 30 secondes.")
 	h.tapEnabled(c.update)
-	h.assertShows("Jeanne Martin devra choisir un nouveau mot de passe à la prochaine connexion" + nbsp + "; ce mot de passe temporaire expire le 26/11/2026 à 09:00.")
+	h.assertShows("Jeanne Martin devra choisir un nouveau mot de passe à la prochaine connexion" + nbsp + "; ce mot de passe temporaire expire le 26 nov. 2026, 09:00.")
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"encoding/csv"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,20 +13,26 @@ import (
 	"sesame/app"
 )
 
-// pagesOf serves events as next would, a page at a time, then none.
-func pagesOf(pages ...[]app.AuditEvent) func() ([]app.AuditEvent, error) {
-	return func() ([]app.AuditEvent, error) {
-		if len(pages) == 0 {
-			return nil, nil
+// pagesOf serves events as the service's reader would, a page at a time.
+func pagesOf(pages ...[]app.AuditEvent) func(func([]app.AuditEvent) error) error {
+	return func(each func([]app.AuditEvent) error) error {
+		for _, p := range pages {
+			if err := each(p); err != nil {
+				return err
+			}
 		}
-		p := pages[0]
-		pages = pages[1:]
-		return p, nil
+		return nil
 	}
 }
 
+// TestWriteAuditCSV checks the export's CSV: times in ISO 8601 with the
+// zone's offset (the machine's zone: here a fixed one, an hour east), and
+// cells that a spreadsheet would run kept as text.
 func TestWriteAuditCSV(t *testing.T) {
 	paris := time.FixedZone("CET", 3600)
+	local := time.Local
+	time.Local = paris
+	t.Cleanup(func() { time.Local = local })
 	events := []app.AuditEvent{
 		{ID: 3, At: time.Date(2026, 11, 25, 10, 30, 0, 0, paris), Actor: "admin@acme.example", Subject: "jeanne@acme.example",
 			Action: app.ActionTemporaryGenerate, Details: "temporary password generated, expires 2026-11-26T09:30:00Z"},
@@ -47,11 +55,11 @@ func TestWriteAuditCSV(t *testing.T) {
 	}
 	want := [][]string{
 		{"id", "time", "actor", "action", "subject", "details"},
-		{"3", "2026-11-25T09:30:00Z", "admin@acme.example", "password.temporary.generated", "jeanne@acme.example",
+		{"3", "2026-11-25T10:30:00+01:00", "admin@acme.example", "password.temporary.generated", "jeanne@acme.example",
 			"temporary password generated, expires 2026-11-26T09:30:00Z"},
-		{"2", "2026-11-25T09:00:00Z", "system:root", "settings.change", "", "company.name: Acme, \"the\" best → Acme\nInc"},
-		{"1", "2026-11-24T08:00:00Z", "'=HYPERLINK(\"http://evil\")", "signin.failure", "'+33 6 12", "'-2+3"},
-		{"0", "2026-11-24T08:00:00Z", "'@SUM(A1)", "", "'\tcmd", "'\r=1"},
+		{"2", "2026-11-25T10:00:00+01:00", "system:root", "settings.change", "", "company.name: Acme, \"the\" best → Acme\nInc"},
+		{"1", "2026-11-24T09:00:00+01:00", "'=HYPERLINK(\"http://evil\")", "signin.failure", "'+33 6 12", "'-2+3"},
+		{"0", "2026-11-24T09:00:00+01:00", "'@SUM(A1)", "", "'\tcmd", "'\r=1"},
 	}
 	for i := range max(len(want), len(records)) {
 		if i >= len(records) || i >= len(want) || !slices.Equal(records[i], want[i]) {
@@ -73,7 +81,35 @@ func TestWriteAuditCSVEmptyAndFailing(t *testing.T) {
 		t.Errorf("no events: %d %v %q", n, err, b.String())
 	}
 	boom := errors.New("disk gone")
-	if _, err := writeAuditCSV(&b, func() ([]app.AuditEvent, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := writeAuditCSV(&b, func(func([]app.AuditEvent) error) error { return boom }); !errors.Is(err, boom) {
 		t.Errorf("a failing read: %v", err)
+	}
+}
+
+// TestExportIsPrivate: the file that an export writes is readable by its
+// owner only, whatever was there before under that name (the save dialog
+// has just made it, empty, with the usual mode).
+func TestExportIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sesame-audit.csv")
+	if err := os.WriteFile(path, []byte("the dialog's empty file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := openPrivate(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("id,time\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("mode %v, want 0600", mode)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "id,time\n" {
+		t.Errorf("content %q", b)
 	}
 }

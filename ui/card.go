@@ -17,15 +17,14 @@ import (
 // role, disabled, the status of the password in words, and the section
 // Others where the company's option allows it: the recovery e-mail and a
 // new temporary password, generated or typed. Nothing is saved before
-// Update, which saves the whole card in one transaction; leaving the card
-// with changes asks first.
+// Update (or Enter in a field, or Ctrl+S), which saves the whole card in
+// one transaction; leaving the card with changes asks first.
 type cardView struct {
-	s         *session
-	u         *usersView
-	user      app.User // as last read from the store
-	st        app.Settings
-	lastAdmin bool // the last active administrator: neither demoted nor disabled
-	roles     []app.Role
+	s    *session
+	sc   *scope // the card's: closing it drops what it waits for
+	u    *usersView
+	card app.UserCard // as last read from the store
+	user app.User
 
 	closeBtn  *button
 	title     *widget.Label
@@ -37,7 +36,7 @@ type cardView struct {
 	role      *choice
 	noMailbox *check
 	disabled  *check
-	guard     *widget.Label // why the role and disabled cannot change
+	guard     *widget.Label // why the role or disabled cannot change
 	unlock    *check
 
 	others        *fyne.Container // hidden while the company's option is off
@@ -49,105 +48,84 @@ type cardView struct {
 	custom        *entry
 	customReasons *widget.Label
 	customBox     *fyne.Container
-	send          *check // send the new password to the recovery e-mail on Update
+	send          *check        // send the new password to the recovery e-mail on Update
+	sendWhy       *widget.Label // why it cannot be sent
 
 	update   *button
 	activity *widget.Activity
-	scroll   *container.Scroll
+	scroll   fyne.CanvasObject
 
-	confirm     *fyne.Container // the question about unsaved changes
-	confirmText *widget.Label
-	discard     *button
-	keep        *button
-	pending     func() // what Discard goes on with
+	question *question // about unsaved changes, or stepping down
 
-	built       bool // the card is built: its fields' callbacks may run
-	busy        bool
-	assessRound int  // the assessment of the custom password on view
-	customOK    bool // the policy accepts the custom password on view
-	content     fyne.CanvasObject
+	built      bool // the card is built: its fields' callbacks may run
+	busy       bool
+	generating latest // a password being generated
+	assessing  latest // the check of the custom password on view
+	customOK   bool   // the policy accepts the custom password on view
+	content    fyne.CanvasObject
 }
 
 // openCard reads what the card of user needs (the user again, fresh, the
-// settings and, for an active administrator, the others) and opens it
-// beside row, saying note.
+// settings, what may not change) and opens it beside row, saying note.
 func (u *usersView) openCard(user app.User, row int, note string) {
 	var (
-		st     app.Settings
-		admins []app.User
-		fresh  app.User
-		err    error
+		card app.UserCard
+		err  error
 	)
-	email, svc := user.Email, u.s.svc
-	u.opening++
-	opening := u.opening
-	u.s.run(func() {
-		ctx := context.Background()
-		if st, err = svc.Settings(ctx); err != nil {
-			return
-		}
-		if fresh, err = svc.User(ctx, email); err != nil || !fresh.IsAdmin() || fresh.Disabled {
-			return
-		}
-		// Only an active administrator may be the last one; two tell
-		// whether another exists.
-		admins, _, err = svc.Administrators(ctx, 2)
+	email, svc, actor := user.Email, u.s.svc, u.admin.actor
+	u.opening.do(u.sc, func(ctx context.Context) {
+		card, err = svc.UserCard(ctx, actor, email)
 	}, func() {
-		if u.s.admin != u.admin || opening != u.opening {
-			return // the administration was left, or another card asked for, meanwhile
-		}
 		if err != nil {
 			u.count.Importance = widget.DangerImportance
 			u.count.SetText(u.s.errorText(err))
 			return
 		}
-		c := u.s.newCard(u, fresh, st, admins)
+		c := u.s.newCard(u.newPanelScope(), u, card)
 		say(c.result, note)
 		u.openPanel(c, row)
 	})
 }
 
-func (s *session) newCard(u *usersView, user app.User, st app.Settings, admins []app.User) *cardView {
-	c := &cardView{s: s, u: u, user: user, st: st, roles: []app.Role{app.RoleEmployee, app.RoleAdmin}}
+func (s *session) newCard(sc *scope, u *usersView, card app.UserCard) *cardView {
+	user := card.User
+	c := &cardView{s: s, sc: sc, u: u, card: card, user: user}
 	now := s.svc.Now()
-	c.lastAdmin = user.IsAdmin() && !user.Disabled
-	for _, a := range admins {
-		if a.ID != user.ID {
-			c.lastAdmin = false
-		}
-	}
 
 	c.closeBtn = s.newButton(lang.L("Close"), widget.LowImportance, u.onPanelClosed)
 	c.closeBtn.Icon = theme.CancelIcon()
 	c.title = heading(user.Name)
-	c.status = widget.NewLabel("")
-	c.status.Wrapping = fyne.TextWrapWord
+	c.status = paragraph("")
 	c.result = notice(widget.SuccessImportance)
 	c.problem = notice(widget.DangerImportance)
 
 	c.name = s.newEntry(lang.L("First and last name"))
 	c.name.SetText(user.Name)
 	c.name.OnChanged = func(string) { c.onChanged() }
+	c.name.OnSubmitted = func(string) { c.onUpdate() }
 	c.nameIssue = notice(widget.DangerImportance)
-	names := make([]string, len(c.roles))
-	for i, r := range c.roles {
-		names[i] = roleName(r)
-	}
-	c.role = s.newChoice(names, func(string) { c.onChanged() })
+	c.role = s.newChoice(roleNames(), func(string) { c.onChanged() })
 	c.role.SetSelected(roleName(user.Role))
 	c.noMailbox = s.newCheck("", func(bool) { c.onChanged() })
 	c.noMailbox.SetChecked(!user.HasMailbox)
 	c.disabled = s.newCheck("", func(bool) { c.onChanged() })
 	c.disabled.SetChecked(user.Disabled)
 	c.guard = notice(widget.WarningImportance)
-	if c.lastAdmin {
+	var guards []string
+	if card.KeepRole != nil {
 		c.role.Disable()
-		c.disabled.Disable()
-		say(c.guard, tr(app.Msg("{{.Name}} is the last active administrator: make another user an administrator first.", "Name", user.Name), now))
+		guards = append(guards, errorText(card.KeepRole))
 	}
+	if card.KeepEnabled != nil && !user.Disabled {
+		c.disabled.Disable()
+		if card.KeepRole == nil || card.KeepEnabled.Message.Text != card.KeepRole.Message.Text {
+			guards = append(guards, errorText(card.KeepEnabled))
+		}
+	}
+	say(c.guard, strings.Join(guards, "\n"))
 	c.unlock = s.newCheck("", func(bool) { c.onChanged() })
 	unlock := checkRow(c.unlock, lang.L("Unlock the account (locked until {{.Time}})",
-		map[string]any{"Time": clockTime(user.LockedUntil, now)}))
+		map[string]any{"Time": dateTime(user.LockedUntil)}))
 	if !user.Locked(now) {
 		unlock.Hide()
 	}
@@ -155,19 +133,13 @@ func (s *session) newCard(u *usersView, user app.User, st app.Settings, admins [
 	c.buildOthers()
 	c.update = s.newButton(lang.L("Update"), widget.HighImportance, c.onUpdate)
 	c.activity = newActivity()
+	c.question = s.newQuestion(lang.L("Keep editing"))
 
-	c.confirmText = paragraph("")
-	c.discard = s.newButton(lang.L("Discard changes"), widget.DangerImportance, c.onDiscard)
-	c.keep = s.newButton(lang.L("Keep editing"), widget.MediumImportance, c.onKeep)
-	c.confirm = container.NewVBox(c.confirmText, c.discard, c.keep, widget.NewSeparator())
-	c.confirm.Hide()
-
-	login := paragraph(loginText(user))
 	dates := paragraph(lang.L("Last sign-in: {{.SignIn}} · Password changed: {{.Changed}}",
-		map[string]any{"SignIn": pastTime(user.LastSignInAt, now), "Changed": pastTime(user.PasswordChangedAt, now)}))
+		map[string]any{"SignIn": pastTime(user.LastSignInAt), "Changed": pastTime(user.PasswordChangedAt)}))
 	dates.SizeName = theme.SizeNameCaptionText
 	body := container.NewVBox(
-		login,
+		paragraph(loginText(user)),
 		c.status,
 		dates,
 		field(lang.L("Name"), c.name),
@@ -180,9 +152,9 @@ func (s *session) newCard(u *usersView, user app.User, st app.Settings, admins [
 		c.others,
 	)
 	header := container.NewBorder(nil, nil, nil, c.closeBtn, c.title)
-	footer := container.NewVBox(widget.NewSeparator(), c.problem, c.result, container.NewHBox(c.update, c.activity))
-	c.scroll = container.NewVScroll(body)
-	c.content = stacked(container.NewVBox(header, c.confirm), c.scroll, footer)
+	footer := container.NewVBox(widget.NewSeparator(), c.problem, c.result, buttons(c.update, c.activity))
+	c.scroll = vscroll(container.NewPadded(body))
+	c.content = stacked(container.NewVBox(header, c.question.box), c.scroll, footer)
 	c.built = true
 	c.showStatus()
 	c.refresh()
@@ -192,22 +164,26 @@ func (s *session) newCard(u *usersView, user app.User, st app.Settings, admins [
 // buildOthers builds the section Others: the recovery e-mail and the
 // temporary password, shown only where the company's option is on.
 func (c *cardView) buildOthers() {
-	s, st, user := c.s, c.st, c.user
+	s, st, user := c.s, c.card.Settings, c.user
 	c.recovery = s.newEntry(lang.L("name@example.com"))
 	c.recovery.SetText(user.RecoveryEmail)
 	c.recovery.OnChanged = func(string) { c.onChanged() }
+	c.recovery.OnSubmitted = func(string) { c.onUpdate() }
 	c.recoveryIssue = notice(widget.DangerImportance)
 
 	c.generate = s.newButton(lang.L("Generate a new password"), widget.MediumImportance, c.onGenerate)
 	c.generate.Icon = theme.ViewRefreshIcon()
 	c.typeOwn = s.newButton(lang.L("Type a password instead"), widget.MediumImportance, c.onTypeOwn)
-	c.secret = s.newSecretView(st.ClipboardClear)
+	c.secret = s.newSecretView(c.sc, st.ClipboardClear)
 	c.custom = s.newSecretEntry(lang.L("Temporary password"))
 	c.custom.OnChanged = c.onCustomChanged
+	c.custom.OnSubmitted = func(string) { c.onUpdate() }
 	c.customReasons = notice(widget.DangerImportance)
 	c.customBox = container.NewVBox(field(lang.L("Temporary password of your choice"), c.custom), c.customReasons)
 	c.customBox.Hide()
 	c.send = s.newCheck("", func(bool) { c.onChanged() })
+	c.sendWhy = notice(widget.MediumImportance)
+	c.sendWhy.SizeName = theme.SizeNameCaptionText
 	buttons := container.NewVBox(c.generate)
 	if st.CustomTemporaryAllowed {
 		buttons.Add(c.typeOwn)
@@ -225,6 +201,7 @@ func (c *cardView) buildOthers() {
 		c.secret.content,
 		c.customBox,
 		checkRow(c.send, lang.L("Send it to the recovery e-mail on Update")),
+		c.sendWhy,
 	)
 	if !st.AdminPasswordManagement {
 		c.others.Hide()
@@ -258,8 +235,8 @@ func (c *cardView) change() (app.UserChange, bool) {
 	if name := strings.Join(strings.Fields(c.name.Text), " "); name != c.user.Name {
 		ch.Name, some = &name, true
 	}
-	if i := c.role.SelectedIndex(); i >= 0 && c.roles[i] != c.user.Role {
-		ch.Role, some = &c.roles[i], true
+	if i := c.role.SelectedIndex(); i >= 0 && app.Roles()[i] != c.user.Role {
+		ch.Role, some = &app.Roles()[i], true
 	}
 	if has := !c.noMailbox.Checked; has != c.user.HasMailbox {
 		ch.HasMailbox, some = &has, true
@@ -284,7 +261,7 @@ func (c *cardView) change() (app.UserChange, bool) {
 		p := c.custom.Text
 		ch.TemporaryPassword, ch.Custom, some = &p, true, true
 	}
-	ch.SendToRecovery = ch.TemporaryPassword != nil && c.send.Checked && c.canSend()
+	ch.SendToRecovery = ch.TemporaryPassword != nil && c.send.Checked && c.sendProblem() == ""
 	return ch, some
 }
 
@@ -297,23 +274,27 @@ func (c *cardView) dirty() bool {
 // when nothing is.
 func (c *cardView) recoveryProblem() string {
 	r := strings.TrimSpace(c.recovery.Text)
-	if r == "" || r == c.user.RecoveryEmail {
+	if r == c.user.RecoveryEmail {
 		return ""
 	}
-	if _, err := app.CheckEmail(r); err != nil {
+	if _, err := app.CheckRecoveryEmail(r, c.user.Email); err != nil {
 		return c.s.errorText(err)
-	}
-	if app.EmailKey(r) == app.EmailKey(c.user.Email) {
-		return tr(app.Msg("The recovery e-mail must be another address than the login."), c.s.svc.Now())
 	}
 	return ""
 }
 
-// canSend reports whether the new password may go to the recovery e-mail:
-// one is pending, and the card has a valid recovery address.
-func (c *cardView) canSend() bool {
-	pending := c.secret.text != "" || (c.customBox.Visible() && c.custom.Text != "")
-	return pending && strings.TrimSpace(c.recovery.Text) != "" && c.recoveryProblem() == ""
+// sendProblem says why the new password cannot go to the recovery e-mail,
+// "" when it can.
+func (c *cardView) sendProblem() string {
+	switch {
+	case !c.card.Settings.SMTP.Configured():
+		return lang.L("E-mail is not set up (Settings → E-mail): the password can only be handed over.")
+	case strings.TrimSpace(c.recovery.Text) == "" || c.recoveryProblem() != "":
+		return lang.L("Enter a valid recovery e-mail first.")
+	case c.secret.text == "" && (!c.customBox.Visible() || c.custom.Text == ""):
+		return lang.L("Generate or type a password first.")
+	}
+	return ""
 }
 
 // onChanged follows every edit: the checks as typed, and Update.
@@ -323,7 +304,7 @@ func (c *cardView) onChanged() {
 	}
 	say(c.result, "")
 	if strings.TrimSpace(c.name.Text) == "" {
-		say(c.nameIssue, tr(app.Msg("The name is empty."), c.s.svc.Now()))
+		say(c.nameIssue, tr(app.Msg("The name is empty.")))
 	} else {
 		say(c.nameIssue, "")
 	}
@@ -331,19 +312,24 @@ func (c *cardView) onChanged() {
 	c.refresh()
 }
 
-// refresh enables Update when the card has changes that can be saved.
+// refresh enables Update when the card has changes that can be saved, and
+// says why the password cannot be sent, when it cannot.
 func (c *cardView) refresh() {
 	ready := !c.busy && c.dirty() && !c.nameIssue.Visible() && c.recoveryProblem() == ""
 	if c.customBox.Visible() && c.custom.Text != "" && !c.customOK {
 		ready = false
 	}
 	enable(c.update, ready)
-	if c.canSend() && !c.busy {
+	why := c.sendProblem()
+	if why == "" && !c.busy {
 		c.send.Enable()
 	} else {
 		c.send.Checked = false // no password to send, or nowhere to send it
 		c.send.Disable()
 	}
+	say(c.sendWhy, why)
+	c.send.Refresh()
+	c.content.Refresh()
 }
 
 // onGenerate fills the password with a new one, masked.
@@ -352,16 +338,16 @@ func (c *cardView) onGenerate() {
 		p   string
 		err error
 	)
-	svc := c.s.svc
-	c.s.run(func() {
-		p, err = svc.NewTemporaryPassword(context.Background(), c.user.Email)
+	svc, email := c.s.svc, c.user.Email
+	c.generating.do(c.sc, func(ctx context.Context) {
+		p, err = svc.NewTemporaryPassword(ctx, email)
 	}, func() {
 		if err != nil {
 			say(c.problem, c.s.errorText(err))
 			return
 		}
 		c.custom.wipe()
-		c.customBox.Hide()
+		showIf(c.customBox, false)
 		say(c.customReasons, "")
 		c.secret.set(p)
 		c.onChanged()
@@ -372,8 +358,9 @@ func (c *cardView) onGenerate() {
 // onTypeOwn opens the field where the administrator types the temporary
 // password instead.
 func (c *cardView) onTypeOwn() {
+	c.generating.stop()
 	c.secret.clear()
-	c.customBox.Show()
+	showIf(c.customBox, true)
 	c.onChanged()
 	c.s.win.Canvas().Focus(c.custom)
 }
@@ -381,8 +368,7 @@ func (c *cardView) onTypeOwn() {
 // onCustomChanged checks the typed password against the policy's minimum
 // length and blocklist, at each keystroke.
 func (c *cardView) onCustomChanged(text string) {
-	c.assessRound++
-	round := c.assessRound
+	c.assessing.stop()
 	c.customOK = false
 	if text == "" {
 		say(c.customReasons, "")
@@ -393,13 +379,10 @@ func (c *cardView) onCustomChanged(text string) {
 		a   app.Assessment
 		err error
 	)
-	svc := c.s.svc
-	c.s.run(func() {
-		a, err = svc.AssessTemporary(context.Background(), c.user.Email, text)
+	svc, email := c.s.svc, c.user.Email
+	c.assessing.do(c.sc, func(ctx context.Context) {
+		a, err = svc.AssessTemporary(ctx, email, text)
 	}, func() {
-		if round != c.assessRound {
-			return
-		}
 		switch {
 		case err != nil:
 			say(c.customReasons, c.s.errorText(err))
@@ -412,6 +395,7 @@ func (c *cardView) onCustomChanged(text string) {
 			say(c.customReasons, c.s.bullets(a.Reasons))
 		}
 		c.onChanged()
+		reveal(c.s.win.Canvas(), c.customReasons)
 	})
 }
 
@@ -421,37 +405,48 @@ func (c *cardView) setBusy(busy bool) {
 	c.refresh()
 }
 
-// onUpdate saves the card in one step.
+// onUpdate saves the card in one step; stepping down from administrator
+// on one's own card asks first, since the session then ends.
 func (c *cardView) onUpdate() {
 	ch, some := c.change()
-	if !some || c.busy {
+	if !some || c.busy || !c.update.Visible() || c.update.Disabled() {
 		return
 	}
+	if me := c.s.user; me != nil && me.ID == c.user.ID && ch.Role != nil && *ch.Role != app.RoleAdmin {
+		c.question.ask(lang.L("You will no longer be an administrator: your session ends once this is saved."),
+			lang.L("Step down and sign out"), func() { c.save(ch) })
+		return
+	}
+	c.save(ch)
+}
+
+// save saves ch.
+func (c *cardView) save(ch app.UserChange) {
 	say(c.problem, "")
 	say(c.result, "")
-	c.setBusy(true)
 	var (
 		res app.UpdateResult
 		err error
 	)
 	svc, actor, email := c.s.svc, c.u.admin.actor, c.user.Email
-	c.s.run(func() {
-		res, err = svc.UpdateUser(context.Background(), actor, email, ch)
-	}, func() {
-		c.setBusy(false)
-		if err == nil && res.Temporary != nil {
-			c.s.sendMailNow() // the password sent, the notices that it changed
-		}
-		if c.u.panel != c {
-			return
-		}
-		c.onUpdated(res, err, ch.SendToRecovery)
-	})
+	c.sc.busy(c.setBusy, func(ctx context.Context) {
+		res, err = svc.UpdateUser(ctx, actor, email, ch)
+	}, func() { c.onUpdated(res, err, ch) })
 }
 
 // onUpdated shows what Update did; sent says that the new password was
-// queued for the recovery e-mail.
-func (c *cardView) onUpdated(res app.UpdateResult, err error, sent bool) {
+// queued for the recovery e-mail. A recovery address that looks like a
+// login (one letter for another a person would not see) is asked about,
+// and saved once confirmed.
+func (c *cardView) onUpdated(res app.UpdateResult, err error, ch app.UserChange) {
+	if app.CodeOf(err) == app.ELookAlike && !ch.AllowSimilar {
+		c.question.ask(c.s.errorText(err), lang.L("Save it as it is"), func() {
+			ch.AllowSimilar = true
+			c.save(ch)
+		})
+		return
+	}
+	sent := ch.SendToRecovery
 	if err != nil {
 		say(c.problem, c.s.errorText(err))
 		if app.CodeOf(err) == app.EPolicy && c.customBox.Visible() {
@@ -466,7 +461,7 @@ func (c *cardView) onUpdated(res app.UpdateResult, err error, sent bool) {
 	c.secret.clear()
 	c.custom.wipe()
 	if me := c.s.user; me != nil && me.ID == res.User.ID {
-		if !res.User.IsAdmin() || res.User.Disabled {
+		if !res.User.IsAdmin() {
 			c.s.signOut(lang.L("You are no longer an administrator: your session has ended."))
 			return
 		}
@@ -483,6 +478,9 @@ func (c *cardView) onUpdated(res app.UpdateResult, err error, sent bool) {
 // updateText says what an Update did.
 func updateText(res app.UpdateResult) string {
 	name := res.User.Name
+	if len(res.Changed) == 0 {
+		return lang.L("Nothing changed: {{.Name}}'s card was already so.", map[string]any{"Name": name})
+	}
 	var lines []string
 	for _, a := range res.Changed {
 		switch a {
@@ -491,6 +489,10 @@ func updateText(res app.UpdateResult) string {
 				map[string]any{"Name": name, "Date": dateTime(res.Temporary.ExpiresAt)}))
 		case app.ActionUserUnlock:
 			lines = append(lines, lang.L("{{.Name}} can sign in again: the account is unlocked.", map[string]any{"Name": name}))
+		case app.ActionUserDisable:
+			lines = append(lines, lang.L("{{.Name}} can no longer sign in: the account is disabled.", map[string]any{"Name": name}))
+		case app.ActionUserEnable:
+			lines = append(lines, lang.L("{{.Name}} can sign in again: the account is enabled.", map[string]any{"Name": name}))
 		case app.ActionRecoverySet:
 			lines = append(lines, lang.L("{{.Name}} can recover a forgotten password through {{.Email}}.",
 				map[string]any{"Name": name, "Email": res.User.RecoveryEmail}))
@@ -501,33 +503,17 @@ func updateText(res app.UpdateResult) string {
 
 // ask shows the question about unsaved changes; Discard goes on with then.
 func (c *cardView) ask(then func()) {
-	c.pending = then
-	c.confirmText.SetText(lang.L("The changes to {{.Name}} are not saved.", map[string]any{"Name": c.user.Name}))
-	c.confirm.Show()
-	c.s.win.Canvas().Focus(c.keep)
+	c.question.ask(lang.L("The changes to {{.Name}} are not saved.", map[string]any{"Name": c.user.Name}),
+		lang.L("Discard changes"), then)
 }
 
-func (c *cardView) onDiscard() {
-	then := c.pending
-	c.pending = nil
-	c.confirm.Hide()
-	if then != nil {
-		then()
-	}
-}
-
-func (c *cardView) onKeep() {
-	c.pending = nil
-	c.confirm.Hide()
-	c.s.win.Canvas().Focus(c.name)
-}
-
-// escape answers the question with Keep editing, when it is open.
+// escape answers the question with its No, when it is open.
 func (c *cardView) escape() bool {
-	if !c.confirm.Visible() {
+	if !c.question.open() {
 		return false
 	}
-	c.onKeep()
+	c.question.onNo()
+	c.s.win.Canvas().Focus(c.name)
 	return true
 }
 
@@ -535,5 +521,4 @@ func (c *cardView) escape() bool {
 func (c *cardView) close() {
 	c.secret.clear()
 	c.custom.wipe()
-	c.assessRound++
 }

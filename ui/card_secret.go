@@ -18,6 +18,7 @@ import (
 // copies it to the clipboard, emptied again after clearAfter.
 type secretView struct {
 	s          *session
+	sc         *scope
 	text       string
 	revealed   bool
 	clearAfter time.Duration
@@ -29,8 +30,8 @@ type secretView struct {
 	content *fyne.Container
 }
 
-func (s *session) newSecretView(clearAfter time.Duration) *secretView {
-	v := &secretView{s: s, clearAfter: clearAfter}
+func (s *session) newSecretView(sc *scope, clearAfter time.Duration) *secretView {
+	v := &secretView{s: s, sc: sc, clearAfter: clearAfter}
 	v.value = widget.NewLabel("")
 	v.value.TextStyle.Monospace = true
 	v.value.Wrapping = fyne.TextWrapBreak
@@ -42,7 +43,7 @@ func (s *session) newSecretView(clearAfter time.Duration) *secretView {
 	box.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	v.content = container.NewVBox(
 		container.NewStack(box, v.value),
-		container.NewHBox(v.eye, v.copy),
+		buttons(v.eye, v.copy),
 		v.said,
 	)
 	v.content.Hide()
@@ -55,7 +56,7 @@ func (v *secretView) set(text string) {
 	v.text, v.revealed = text, false
 	say(v.said, "")
 	v.update()
-	v.content.Show()
+	showIf(v.content, true)
 }
 
 // clear forgets the password: it can no longer be shown or copied.
@@ -63,7 +64,7 @@ func (v *secretView) clear() {
 	v.text, v.revealed = "", false
 	say(v.said, "")
 	v.update()
-	v.content.Hide()
+	showIf(v.content, false)
 }
 
 // shown is the text on view: the password, or as many dots.
@@ -93,7 +94,18 @@ func (v *secretView) onCopy() {
 	if v.text == "" {
 		return
 	}
-	if err := v.s.copySecret(v.text, v.clearAfter); err != nil {
+	err := v.s.copySecret(v.text, v.clearAfter, func(emptied bool) {
+		if !v.sc.alive() {
+			return
+		}
+		v.said.Importance = widget.MediumImportance
+		if emptied {
+			say(v.said, lang.L("The clipboard was emptied."))
+		} else {
+			say(v.said, lang.L("The clipboard holds something else now: it was left as it is."))
+		}
+	})
+	if err != nil {
 		v.said.Importance = widget.DangerImportance
 		say(v.said, lang.L("The clipboard cannot be used here: show the password and pass it on by hand."))
 		return
@@ -101,4 +113,5 @@ func (v *secretView) onCopy() {
 	v.said.Importance = widget.SuccessImportance
 	say(v.said, lang.L("Copied. The clipboard will be emptied in {{.Duration}}.",
 		map[string]any{"Duration": duration(v.clearAfter)}))
+	reveal(v.s.win.Canvas(), v.said)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
@@ -15,7 +14,8 @@ import (
 // auditActions lists the actions recorded about a user, oldest first.
 func (h *harness) auditActions(email string) []string {
 	h.t.Helper()
-	events, err := h.svc.Audit(h.ctx, app.AuditQuery{Subject: email})
+	p, err := h.svc.AuditPage(h.ctx, app.AuditQuery{Subject: email, Limit: app.MaxAuditPage})
+	events := p.Events
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestCardShowsTheUser(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	h.signInAdmin()
 	c := h.openCard("jeanne")
-	h.assertShows("Jeanne Martin", "jeanne.martin@acme.example", "Status: Must change — expires Nov 26 09:00",
+	h.assertShows("Jeanne Martin", "jeanne.martin@acme.example", "Status: Must change — expires Nov 26, 2026, 09:00",
 		"Last sign-in: Never · Password changed: Never", "Role", "Employee",
 		"No mailbox behind this address (a login only)", "Disabled: cannot sign in",
 		"Others", "Recovery e-mail", "Generate a new password", "Type a password instead", "Update")
@@ -73,21 +73,21 @@ func TestCardGenerateRevealCopyUpdate(t *testing.T) {
 		t.Errorf("the eye: %q, button %q", c.secret.shown(), c.secret.eye.Text)
 	}
 	h.assertShows(plain)
-	test.Tap(c.secret.eye)
+	h.tap(c.secret.eye)
 	h.assertHides(plain)
 
 	// Copy puts it on the clipboard, says for how long, and empties it
 	// after that time, if it still holds the password.
-	test.Tap(c.secret.copy)
+	h.tap(c.secret.copy)
 	if h.clip.text != plain {
 		t.Fatal("Copy did not put the password on the clipboard")
 	}
-	h.assertShows("Copied. The clipboard will be emptied in 30 s.")
-	h.clock.Advance(29 * time.Second)
+	h.assertShows("Copied. The clipboard will be emptied in 30 seconds.")
+	h.advance(29 * time.Second)
 	if h.clip.text != plain {
 		t.Error("the clipboard was emptied too soon")
 	}
-	h.clock.Advance(time.Second)
+	h.advance(time.Second)
 	if h.clip.text != "" {
 		t.Error("the clipboard still holds the password after 30 s")
 	}
@@ -99,7 +99,7 @@ func TestCardGenerateRevealCopyUpdate(t *testing.T) {
 	if !c.dirty() || c.update.Disabled() {
 		t.Fatal("Update disabled with a new password")
 	}
-	h.clock.Advance(4 * time.Minute)
+	h.advance(4 * time.Minute)
 	h.tapEnabled(c.update)
 
 	u := h.s.admin.users
@@ -107,7 +107,7 @@ func TestCardGenerateRevealCopyUpdate(t *testing.T) {
 	if !ok {
 		t.Fatalf("after Update the panel is %T", u.panel)
 	}
-	want := "Jeanne Martin must choose a new password at the next sign-in; this temporary password expires on Nov 26, 2026 at 09:04."
+	want := "Jeanne Martin must choose a new password at the next sign-in; this temporary password expires on Nov 26, 2026, 09:04."
 	if got := shown(after.result); !strings.Contains(got, want) {
 		t.Errorf("result %q, want %q", got, want)
 	}
@@ -134,24 +134,28 @@ func TestCardClipboardKeepsWhatWasCopiedSince(t *testing.T) {
 	h.signInAdmin()
 	c := h.openCard("paul")
 	h.tapEnabled(c.generate)
-	test.Tap(c.secret.copy)
-	h.assertShows("The clipboard will be emptied in 10 s.")
+	h.tap(c.secret.copy)
+	h.assertShows("The clipboard will be emptied in 10 seconds.")
 	h.clip.text = "something else copied since"
-	h.clock.Advance(10 * time.Second)
+	h.advance(10 * time.Second)
 	if h.clip.text != "something else copied since" {
 		t.Errorf("the clipboard was emptied of something else: %q", h.clip.text)
 	}
+	// What the card said is no longer true: it says what happened.
+	h.assertShows("The clipboard holds something else now: it was left as it is.")
+	h.assertHides("will be emptied")
 
 	// A clipboard that refuses says so.
 	h.clip.fail = errors.New("no clipboard")
-	test.Tap(c.secret.copy)
+	h.tap(c.secret.copy)
 	h.assertShows("The clipboard cannot be used here")
 
 	// Signing out empties the clipboard at once.
 	h.clip.fail = nil
-	test.Tap(c.secret.copy)
-	test.Tap(h.s.admin.nav[sectionAccount])
-	test.Tap(screen[*accountScreen](h).signOut)
+	h.tap(c.secret.copy)
+	h.tap(screen[*accountScreen](h).signOut)
+	h.tap(c.question.yes) // the password generated is not saved: asked first
+	screen[*signInScreen](h)
 	if h.clip.text != "" {
 		t.Error("the clipboard holds the password after signing out")
 	}
@@ -173,6 +177,7 @@ func TestCardCustomPassword(t *testing.T) {
 		t.Error("Update enabled with a refused password")
 	}
 	c.custom.SetText("mailcreated5240")
+	h.settle()
 	if got := shown(c.customReasons); !strings.Contains(got, "common password") {
 		t.Errorf("a common password: %q", got)
 	}
@@ -180,6 +185,7 @@ func TestCardCustomPassword(t *testing.T) {
 		t.Error("Update enabled with a common password")
 	}
 	c.custom.SetText("copper lantern river 77")
+	h.settle()
 	if got := shown(c.customReasons); got != "This temporary password can be used." {
 		t.Errorf("a good password: %q", got)
 	}
@@ -234,10 +240,12 @@ func TestCardRecoveryEmail(t *testing.T) {
 		t.Error("Update enabled with a bad address")
 	}
 	c.recovery.SetText("PAUL.DURAND@acme.example")
+	h.settle()
 	if got := shown(c.recoveryIssue); got != "The recovery e-mail must be another address than the login." {
 		t.Errorf("the login again: %q", got)
 	}
 	c.recovery.SetText("paul@perso.example")
+	h.settle()
 	if got := shown(c.recoveryIssue); got != "" {
 		t.Errorf("a good address: %q", got)
 	}
@@ -249,6 +257,7 @@ func TestCardRecoveryEmail(t *testing.T) {
 
 	c = h.s.admin.users.panel.(*cardView)
 	c.recovery.SetText("")
+	h.settle()
 	h.tapEnabled(c.update)
 	if got := h.user("paul.durand@acme.example").RecoveryEmail; got != "" {
 		t.Errorf("not cleared: %q", got)
@@ -260,29 +269,30 @@ func TestCardUnsavedChangesAskFirst(t *testing.T) {
 	u := h.signInAdmin().users
 	c := h.openCard("jeanne")
 	c.name.SetText("Jeanne Martin-Roux")
-	test.Tap(c.noMailbox)
+	h.settle()
+	h.tap(c.noMailbox)
 	if !c.dirty() {
 		t.Fatal("changes not seen")
 	}
 
 	// Close asks; Keep editing keeps the card and what was typed.
-	test.Tap(c.closeBtn)
-	if !c.confirm.Visible() || h.focused() != c.keep {
-		t.Fatalf("Close with changes: question %v, focus on %T", c.confirm.Visible(), h.focused())
+	h.tap(c.closeBtn)
+	if !c.question.open() || h.focused() != c.question.no {
+		t.Fatalf("Close with changes: question %v, focus on %T", c.question.open(), h.focused())
 	}
 	h.assertShows("The changes to Jeanne Martin are not saved.", "Discard changes", "Keep editing")
-	test.Tap(c.keep)
+	h.tap(c.question.no)
 	if u.panel != c || c.name.Text != "Jeanne Martin-Roux" {
 		t.Fatal("Keep editing lost the card")
 	}
 
 	// Escape asks too, and Escape again answers Keep editing.
 	h.press(fyne.KeyEscape)
-	if !c.confirm.Visible() {
+	if !c.question.open() {
 		t.Fatal("Escape with changes does not ask")
 	}
 	h.press(fyne.KeyEscape)
-	if c.confirm.Visible() || u.panel != c {
+	if c.question.open() || u.panel != c {
 		t.Fatal("Escape on the question does not keep editing")
 	}
 
@@ -291,10 +301,10 @@ func TestCardUnsavedChangesAskFirst(t *testing.T) {
 	h.canvas().Focus(u.table)
 	h.press(fyne.KeyHome)
 	h.press(fyne.KeyReturn)
-	if u.panel != c || !c.confirm.Visible() || u.table.selected != u.panelRow {
+	if u.panel != c || !c.question.open() || u.table.selected != u.panelRow {
 		t.Fatal("opening another user does not ask")
 	}
-	test.Tap(c.discard)
+	h.tap(c.question.yes)
 	if next, ok := u.panel.(*cardView); !ok || next.user.Name != "Alice Admin" {
 		t.Fatalf("Discard opened %T", u.panel)
 	}
@@ -308,9 +318,12 @@ func TestCardUpdateSavesEverythingAtOnce(t *testing.T) {
 	h.signInAdmin()
 	c := h.openCard("jeanne")
 	c.name.SetText("  Jeanne   Martin-Roux ")
+	h.settle()
 	c.role.SetSelected("Administrator")
-	test.Tap(c.noMailbox)
+	h.settle()
+	h.tap(c.noMailbox)
 	c.recovery.SetText("jeanne@perso.example")
+	h.settle()
 	h.tapEnabled(c.generate)
 	h.tapEnabled(c.update)
 	got := h.user("jeanne.martin@acme.example")
@@ -327,14 +340,14 @@ func TestCardUpdateSavesEverythingAtOnce(t *testing.T) {
 
 	// Disable, then enable.
 	c = h.s.admin.users.panel.(*cardView)
-	test.Tap(c.disabled)
+	h.tap(c.disabled)
 	h.tapEnabled(c.update)
 	if !h.user("jeanne.martin@acme.example").Disabled {
 		t.Error("not disabled")
 	}
 	h.assertShows("Status: Disabled")
 	c = h.s.admin.users.panel.(*cardView)
-	test.Tap(c.disabled)
+	h.tap(c.disabled)
 	h.tapEnabled(c.update)
 	if h.user("jeanne.martin@acme.example").Disabled {
 		t.Error("not enabled again")
@@ -350,8 +363,8 @@ func TestCardUnlock(t *testing.T) {
 	})
 	h.signInAdmin()
 	c := h.openCard("paul")
-	h.assertShows("Status: Locked until 09:01", "Unlock the account (locked until 09:01)")
-	test.Tap(c.unlock)
+	h.assertShows("Status: Locked until Nov 25, 2026, 09:01", "Unlock the account (locked until Nov 25, 2026, 09:01)")
+	h.tap(c.unlock)
 	h.tapEnabled(c.update)
 	h.assertShows("Paul Durand can sign in again: the account is unlocked.", "Status: Active")
 	h.assertHides("Unlock the account")
@@ -369,32 +382,76 @@ func TestCardLastAdministrator(t *testing.T) {
 	}
 	h.assertShows("Alice Admin is the last active administrator: make another user an administrator first.")
 
-	// With a second administrator, she can be.
+	// With a second administrator, she can step down, but not disable her
+	// own account; Paul's card can be changed at will.
 	c = h.openCard("paul")
 	c.role.SetSelected("Administrator")
+	h.settle()
 	h.tapEnabled(c.update)
+	if c = h.openCard("paul"); c.role.Disabled() || c.disabled.Disabled() {
+		t.Error("one of two administrators cannot be changed")
+	}
 	c = h.openCard("alice")
-	if c.role.Disabled() || c.disabled.Disabled() {
-		t.Fatal("an administrator among two cannot be changed")
+	if c.role.Disabled() || !c.disabled.Disabled() {
+		t.Fatalf("her own card: role disabled %v, Disabled disabled %v", c.role.Disabled(), c.disabled.Disabled())
 	}
 	h.assertHides("last active administrator")
+	h.assertShows("You cannot disable your own account: another administrator can.")
 
 	// Should Paul stop being one meanwhile, the domain refuses and says why.
 	employee := app.RoleEmployee
 	if _, err := h.svc.UpdateUser(h.ctx, app.SystemActor("test"), "paul.durand@acme.example", app.UserChange{Role: &employee}); err != nil {
 		t.Fatal(err)
 	}
-	test.Tap(c.disabled)
+	c.role.SetSelected("Employee")
+	h.settle()
 	h.tapEnabled(c.update)
+	h.tap(c.question.yes)
 	if got := shown(c.problem); got != "Alice Admin is the last active administrator: make another user an administrator first." {
 		t.Errorf("refusal %q", got)
 	}
-	if h.user("admin@acme.example").Disabled {
-		t.Error("the last administrator was disabled")
+	if !h.user("admin@acme.example").IsAdmin() || h.s.user == nil {
+		t.Error("the last administrator was demoted")
 	}
 }
 
-func TestCardDemotingOneselfSignsOut(t *testing.T) {
+// TestCardDisablingOneselfIsRefused: an administrator cannot disable their
+// own account, and the card says so before anything is tried; the domain
+// refuses it too, whatever the window shows.
+func TestCardDisablingOneselfIsRefused(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withStaff(h)
+		admin := app.RoleAdmin
+		if _, err := h.svc.UpdateUser(h.ctx, app.SystemActor("test"), "paul.durand@acme.example", app.UserChange{Role: &admin}); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInAdmin()
+	c := h.openCard("alice")
+	if !c.disabled.Disabled() {
+		t.Fatal("Disabled can be ticked on one's own card")
+	}
+	h.assertShows("You cannot disable your own account: another administrator can.")
+	c.disabled.SetChecked(true) // as if the box were ticked anyway
+	h.settle()
+	h.tapEnabled(c.update)
+	if got := shown(c.problem); got != "You cannot disable your own account: another administrator can." {
+		t.Errorf("refusal %q", got)
+	}
+	if h.user("admin@acme.example").Disabled || h.s.user == nil {
+		t.Error("the administrator disabled their own account")
+	}
+	h.assertHides("You are no longer an administrator")
+	c.disabled.SetChecked(false)
+	h.settle()
+	// Another administrator's card can be disabled; the card says what happened.
+	c = h.openCard("paul")
+	h.tap(c.disabled)
+	h.tapEnabled(c.update)
+	h.assertShows("Paul Durand can no longer sign in: the account is disabled.", "Status: Disabled")
+}
+
+func TestCardDemotingOneselfAsksThenSignsOut(t *testing.T) {
 	h := newHarnessIn(t, "en", func(h *harness) {
 		withStaff(h)
 		admin := app.RoleAdmin
@@ -405,7 +462,18 @@ func TestCardDemotingOneselfSignsOut(t *testing.T) {
 	h.signInAdmin()
 	c := h.openCard("alice")
 	c.role.SetSelected("Employee")
+	h.settle()
 	h.tapEnabled(c.update)
+	if !c.question.open() {
+		t.Fatal("stepping down from administrator does not ask first")
+	}
+	h.assertShows("You will no longer be an administrator: your session ends once this is saved.")
+	h.press(fyne.KeyEscape) // keeps editing: nothing saved
+	if !h.user("admin@acme.example").IsAdmin() || c.question.open() {
+		t.Fatal("Escape stepped down")
+	}
+	h.tapEnabled(c.update)
+	h.tap(c.question.yes)
 	in := screen[*signInScreen](h)
 	if got := shown(in.note); got != "You are no longer an administrator: your session has ended." {
 		t.Errorf("note %q", got)
@@ -426,6 +494,7 @@ func TestCardOthersFollowTheCompanyOption(t *testing.T) {
 	}
 	h.assertHides("Others", "Generate a new password", "Recovery e-mail")
 	c.name.SetText("Jeanne M.")
+	h.settle()
 	h.tapEnabled(c.update)
 	if got := h.user("jeanne.martin@acme.example").Name; got != "Jeanne M." {
 		t.Errorf("identity not saved with the option off: %q", got)
@@ -458,4 +527,92 @@ func TestCardKeyboardOnly(t *testing.T) {
 	if got := h.auditActions("jeanne.martin@acme.example"); got[len(got)-1] != app.ActionTemporaryGenerate {
 		t.Errorf("Enter on Update: audit %v", got)
 	}
+}
+
+// TestCardSavesWithEnterAndCtrlS: Enter in a field of the card saves it,
+// as Ctrl+S does anywhere on it (Update, without reaching for it).
+func TestCardSavesWithEnterAndCtrlS(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	c := h.openCard("jeanne")
+	h.canvas().Focus(c.name)
+	c.name.SetText("Jeanne Martin-Roux")
+	h.press(fyne.KeyReturn)
+	if got := h.user("jeanne.martin@acme.example").Name; got != "Jeanne Martin-Roux" {
+		t.Fatalf("Enter in the name did not save: %q", got)
+	}
+	c = h.s.admin.users.panel.(*cardView)
+	c.recovery.SetText("jeanne@home.example")
+	h.settle()
+	h.canvas().Focus(c.noMailbox)
+	h.s.shortcut(saveShortcut) // as a field passes it on, or the window gets it
+	h.settle()
+	if got := h.user("jeanne.martin@acme.example").RecoveryEmail; got != "jeanne@home.example" {
+		t.Fatalf("Ctrl+S did not save: %q", got)
+	}
+	// With nothing to save, or a refused field, Enter saves nothing.
+	c = h.s.admin.users.panel.(*cardView)
+	c.recovery.SetText("jeanne@home")
+	h.settle()
+	h.canvas().Focus(c.recovery)
+	h.press(fyne.KeyReturn)
+	if got := h.user("jeanne.martin@acme.example").RecoveryEmail; got != "jeanne@home.example" {
+		t.Errorf("a refused recovery e-mail was saved: %q", got)
+	}
+	if got := shown(c.recoveryIssue); got != "\"jeanne@home\" cannot receive e-mail from outside: a recovery e-mail needs a domain with a dot, as in name@example.com." {
+		t.Errorf("the refusal: %q", got)
+	}
+}
+
+// TestCardCopiedSaysWhenEmptied: "Copied… emptied in 30 seconds" does not
+// outlive its truth: once the clipboard is emptied, the card says so.
+func TestCardCopiedSaysWhenEmptied(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	c := h.openCard("jeanne")
+	h.tapEnabled(c.generate)
+	h.tap(c.secret.copy)
+	h.assertShows("Copied. The clipboard will be emptied in 30 seconds.")
+	h.advance(30 * time.Second)
+	if h.clip.text != "" {
+		t.Fatal("the clipboard was not emptied")
+	}
+	h.assertShows("The clipboard was emptied.")
+	h.assertHides("will be emptied")
+}
+
+// TestCardSignOutAsksFirst: Sign out with changes on the card asks, as
+// Close, Escape and another row do; Keep editing keeps them.
+func TestCardSignOutAsksFirst(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	a := h.signInAdmin()
+	c := h.openCard("jeanne")
+	c.name.SetText("Jeanne Martin-Roux")
+	h.settle()
+	h.tap(a.signOut)
+	if !c.question.open() || h.s.user == nil {
+		t.Fatal("Sign out with changes does not ask")
+	}
+	h.assertShows("The changes to Jeanne Martin are not saved.")
+	h.tap(c.question.no)
+	if h.s.user == nil || c.name.Text != "Jeanne Martin-Roux" {
+		t.Fatal("Keep editing lost the card")
+	}
+	h.tap(a.signOut)
+	h.tap(c.question.yes)
+	screen[*signInScreen](h)
+	if h.user("jeanne.martin@acme.example").Name != "Jeanne Martin" {
+		t.Error("the changes were saved")
+	}
+	// Changes to the settings are asked about too.
+	a = h.signInAdmin()
+	s := h.settingsOf()
+	s.fields[0].entry.SetText("Acme Industries")
+	h.settle()
+	h.tap(a.signOut)
+	if !s.question.open() || h.s.user == nil {
+		t.Fatal("Sign out with settings not saved does not ask")
+	}
+	h.tap(s.question.yes)
+	screen[*signInScreen](h)
 }

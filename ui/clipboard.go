@@ -36,35 +36,34 @@ func (c systemClipboard) WriteAll(text string) error {
 
 // copySecret puts a password on the clipboard and clears it after a
 // while, if the clipboard still holds it then: a password left there would
-// be pasted by the next person at the workstation.
-func (s *session) copySecret(text string, after time.Duration) error {
+// be pasted by the next person at the workstation. Once the time is up,
+// cleared is told whether the clipboard was emptied (false: it held
+// something else by then, left as it is); a newer copy replaces this one,
+// and its time.
+func (s *session) copySecret(text string, after time.Duration, cleared func(emptied bool)) error {
 	if err := s.clip.WriteAll(text); err != nil {
 		return err
 	}
-	s.stopClipTimer()
 	s.clipText = text
-	s.clipStop = s.clock.AfterFunc(after, s.clearClipboard)
+	s.clipTimer.after(s.root, after, func() { cleared(s.clearClipboard()) })
 	return nil
 }
 
 // clearClipboard empties the clipboard if it still holds the password that
-// copySecret put there.
-func (s *session) clearClipboard() {
-	s.stopClipTimer()
+// copySecret put there, and reports whether it did.
+func (s *session) clearClipboard() bool {
+	s.clipTimer.cancel()
 	if s.clipText == "" {
-		return
+		return false
 	}
+	emptied := false
 	if now, err := s.clip.ReadAll(); err == nil && now == s.clipText {
 		if err := s.clip.WriteAll(""); err != nil {
 			fyne.LogError("Clearing the clipboard", err)
+		} else {
+			emptied = true
 		}
 	}
 	s.clipText = ""
-}
-
-func (s *session) stopClipTimer() {
-	if s.clipStop != nil {
-		s.clipStop()
-		s.clipStop = nil
-	}
+	return emptied
 }

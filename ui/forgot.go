@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,11 +20,13 @@ import (
 // that it never tells whether an account exists.
 type forgotScreen struct {
 	s      *session
+	sc     *scope
 	email  string // as typed on the sign-in, given back to it
 	byMail bool   // e-mail is set up: a code can be asked for
 
-	advice   *widget.Label
-	address  *entry // the login whose password is forgotten, when byMail
+	body     *fyne.Container // filled once the settings are read
+	admins   *adminsNote     // whom to ask
+	address  *entry          // the login whose password is forgotten, when byMail
 	problem  *widget.Label
 	send     *button
 	activity *widget.Activity
@@ -33,98 +36,72 @@ type forgotScreen struct {
 }
 
 func (s *session) showForgot(email string) *forgotScreen {
-	v := s.newForgot(email)
-	var first fyne.Focusable = v.back
-	switch {
-	case v.byMail && strings.TrimSpace(email) == "":
-		first = v.address
-	case v.byMail:
-		first = v.send
-	}
-	s.show(v, v.content, first)
+	v := s.newForgot(s.enter(), email)
+	s.show(v, v.content, v.back)
+	v.load()
 	return v
 }
 
-func (s *session) newForgot(email string) *forgotScreen {
-	v := &forgotScreen{s: s, email: email}
-	ctx := context.Background()
-	st, err := s.svc.Settings(ctx)
-	var (
-		admins []app.User
-		total  int
-	)
-	if err == nil {
-		admins, total, err = s.svc.Administrators(ctx, maxNamed)
-	}
+func (s *session) newForgot(sc *scope, email string) *forgotScreen {
+	v := &forgotScreen{s: s, sc: sc, email: email}
 	v.back = s.newButton(lang.L("Back to sign in"), widget.LowImportance, v.onCancel)
-	if err != nil {
-		v.back.Importance = widget.HighImportance
-		v.advice = paragraph(s.errorText(err))
-		v.content = page(heading(lang.L("Forgot your password?")), v.advice, v.back)
-		return v
-	}
+	v.body = container.NewVBox(paragraph(lang.L("Reading the company's settings…")))
+	v.content = page(heading(lang.L("Forgot your password?")), v.body, v.back)
+	return v
+}
+
+// load reads the settings, then offers what they allow.
+func (v *forgotScreen) load() {
+	v.s.readSettings(v.sc, func(st app.Settings, err error) {
+		if err != nil {
+			v.back.Importance = widget.HighImportance
+			v.back.Refresh()
+			v.body.Objects = []fyne.CanvasObject{paragraph(v.s.errorText(err))}
+			v.body.Refresh()
+			return
+		}
+		v.offer(st)
+	})
+}
+
+// offer shows what can be done: ask for a code, or whom to ask.
+func (v *forgotScreen) offer(st app.Settings) {
+	s := v.s
 	v.byMail = st.SMTP.Configured()
 	if !v.byMail {
 		v.back.Importance = widget.HighImportance
-		v.advice = paragraph(forgotAdvice(st, admins, total))
-		v.content = page(heading(lang.L("Forgot your password?")), v.advice, v.back)
-		return v
+		v.back.Refresh()
+		lead := lang.L("An administrator can help you get back into your account.")
+		if st.AdminPasswordManagement {
+			lead = lang.L("You cannot choose a new password yourself: only an administrator can give you one. They will give you a temporary password, and you will choose your own when you sign in with it.")
+		}
+		v.admins = s.newAdminsNote(v.sc, lead)
+		v.body.Objects = []fyne.CanvasObject{v.admins.content}
+		v.body.Refresh()
+		s.win.Canvas().Focus(v.back)
+		return
 	}
-	v.advice = paragraph(lang.L("Without a code, only your administrator can give you a new password.") + " " + askAdministrators(admins, total))
 	v.address = s.newEntry(lang.L("name@company.com"))
-	v.address.SetText(email)
+	v.address.SetText(v.email)
 	v.address.OnSubmitted = func(string) { v.onSend() }
 	v.problem = notice(widget.DangerImportance)
 	v.send = s.newButton(lang.L("Send me a code"), widget.HighImportance, v.onSend)
 	v.activity = newActivity()
-	v.content = page(
-		heading(lang.L("Forgot your password?")),
+	v.admins = s.newAdminsNote(v.sc, lang.L("Without a code, only your administrator can give you a new password."))
+	v.body.Objects = []fyne.CanvasObject{
 		paragraph(lang.L("Sésame can send a one-time code to the recovery e-mail of your account. With it, you choose a new password yourself.")),
 		field(lang.L("E-mail"), v.address),
 		v.problem,
-		v.send,
-		v.activity,
-		v.advice,
-		v.back,
-	)
-	return v
-}
-
-// forgotAdvice says what to do about a forgotten password when no code
-// can be sent.
-func forgotAdvice(st app.Settings, admins []app.User, total int) string {
-	var text string
-	if st.AdminPasswordManagement {
-		text = lang.L("You cannot choose a new password yourself: only an administrator can give you one. They will give you a temporary password, and you will choose your own when you sign in with it.")
+		container.NewHBox(v.send, v.activity),
+		v.admins.content,
+	}
+	v.body.Refresh()
+	if strings.TrimSpace(v.email) == "" {
+		s.win.Canvas().Focus(v.address)
 	} else {
-		text = lang.L("An administrator can help you get back into your account.")
+		s.win.Canvas().Focus(v.send)
 	}
-	return text + "\n\n" + askAdministrators(admins, total)
 }
-
-// askAdministrators names whom to ask for a new password: a few of the
-// total active administrators (counted up to app.AdminCountLimit).
-func askAdministrators(admins []app.User, total int) string {
-	if len(admins) == 0 {
-		return lang.L("Ask the person who looks after Sésame in your company.")
-	}
-	names := make([]string, 0, maxNamed)
-	for _, a := range admins[:min(len(admins), maxNamed)] {
-		names = append(names, a.Name)
-	}
-	list := strings.Join(names, ", ")
-	switch more := total - len(names); {
-	case total >= app.AdminCountLimit:
-		list += " " + lang.L("and many more")
-	case more > 0:
-		list += " " + lang.N("and {{.N}} more", more, map[string]any{"N": more})
-	}
-	return lang.N("Ask your administrator: {{.Names}}.", max(total, len(admins)), map[string]any{"Names": list})
-}
-
-// maxNamed is the number of administrators that the forgotten password
-// names: a large company has thousands.
-const maxNamed = 5
 
 // onSend asks for a code. The answer is the same for any e-mail, so the
 // window goes on to the code whatever happened.
@@ -140,9 +117,8 @@ func (v *forgotScreen) onSend() {
 	}
 	say(v.problem, "")
 	var err error
-	v.s.busy(v, v.setBusy, func() {
-		err = v.s.svc.RequestRecovery(context.Background(), email)
-		v.s.sendMailNow() // even for an unknown e-mail, so that nothing tells them apart
+	v.sc.busy(v.setBusy, func(ctx context.Context) {
+		err = v.s.svc.RequestRecovery(ctx, email)
 	}, func() {
 		if err != nil {
 			say(v.problem, v.s.errorText(err))

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,6 +102,16 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 // harness is a window on a service and a store of its own.
+//
+// The window's background work runs in one of two ways. Inline (the
+// default of go test), work and its result run at once, on the test's
+// goroutine: simple flows read simply. With SESAME_UI_ASYNC=goroutines
+// (make test sets it, under -race), the window's own runner is used: work
+// on a goroutine of its own, its result through fyne.Do, and the test's
+// goroutine plays the UI goroutine: it holds the UI lock, which a result
+// takes before it touches the window, and gives it up only while it waits
+// for the work under way to end (settle). Work then really runs beside
+// the window, and the race detector sees what it shares with it.
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
@@ -109,12 +121,22 @@ type harness struct {
 	svc   *app.Service
 	s     *session
 
-	hold   bool     // keep background work until release
-	jobs   []func() // the work held
-	closed bool
+	goroutines bool       // the window's own runner, with the test as the UI goroutine
+	ui         sync.Mutex // the UI goroutine's, held by the test but while it settles
+	mu         sync.Mutex // guards running
+	running    int        // work on its way, its result not yet applied
+	idle       *sync.Cond // signalled when running falls to 0
+
+	hold      bool     // keep background work until release
+	jobs      []func() // the work held
+	releasing bool     // the work held is running
+	closed    bool
 
 	clip  *fakeClipboard // the window's clipboard
 	saved *savedFile     // the last file that the window saved
+
+	mailer atomic.Pointer[fakeMailer] // what the service's Deliver hook delivers through, when set
+	kicks  atomic.Int32               // the runs of the hook
 }
 
 // fakeClipboard stands for the system clipboard.
@@ -164,22 +186,30 @@ func newHarnessIn(t *testing.T, language string, prepare func(h *harness)) *harn
 	useLanguage(language, t.Setenv) // every test says its language: lang's choice outlives the test
 
 	h.store = newStore(t)
-	h.svc = app.NewService(app.Config{Store: h.store, Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash})
+	h.svc = app.NewService(app.Config{Store: h.store, Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash,
+		Deliver: h.deliver})
 	if prepare != nil {
 		prepare(h)
 	}
+	h.goroutines = os.Getenv("SESAME_UI_ASYNC") == "goroutines"
+	h.idle = sync.NewCond(&h.mu)
+	h.ui.Lock()
 	h.s = newSession(h.app, h.svc, Options{DatabasePath: "/tmp/sesame-test.db"}, h.run, h.clock)
 	h.clip = &fakeClipboard{}
 	h.s.clip = h.clip
-	h.s.saveFile = func(name string, save func(w io.WriteCloser, file string)) {
+	h.s.saveFile = func(name string, save func(w io.WriteCloser, path string), _ func()) {
 		h.saved = &savedFile{name: name}
-		save(h.saved, name)
+		save(h.saved, "/home/alice/"+name)
 	}
 	t.Cleanup(func() {
+		h.settle()
 		if !h.closed {
 			h.s.win.Close()
 		}
+		h.settle()
+		h.ui.Unlock()
 	})
+	h.settle()
 	return h
 }
 
@@ -200,26 +230,76 @@ func withCompany(h *harness) {
 	}
 }
 
-// run is the session's runner: at once, or held until release.
+// deliver is the service's Deliver hook: it counts its runs and, once a
+// test gives it a mailer, delivers at once, as the background delivery
+// would soon after.
+func (h *harness) deliver(ctx context.Context, svc *app.Service) {
+	h.kicks.Add(1)
+	if m := h.mailer.Load(); m != nil {
+		if _, err := svc.DeliverMail(ctx, m); err != nil {
+			h.t.Errorf("delivery: %v", err)
+		}
+	}
+}
+
+// run is the session's runner: held until release, or at once, or the
+// window's own (see harness).
 func (h *harness) run(work, done func()) {
-	job := func() {
+	switch {
+	case h.hold:
+		h.jobs = append(h.jobs, func() {
+			work()
+			done()
+		})
+	case h.goroutines:
+		h.mu.Lock()
+		h.running++
+		h.mu.Unlock()
+		background(work, func() {
+			h.ui.Lock()
+			defer h.ui.Unlock()
+			done()
+			h.mu.Lock()
+			h.running--
+			if h.running == 0 {
+				h.idle.Broadcast()
+			}
+			h.mu.Unlock()
+		})
+	default:
 		work()
 		done()
 	}
-	if h.hold {
-		h.jobs = append(h.jobs, job)
+}
+
+// settle lets the work under way end and its results reach the window,
+// those that they start included.
+func (h *harness) settle() {
+	if !h.goroutines {
 		return
 	}
-	job()
+	h.ui.Unlock()
+	h.mu.Lock()
+	for h.running > 0 {
+		h.idle.Wait()
+	}
+	h.mu.Unlock()
+	h.ui.Lock()
 }
 
 // release runs the work held.
 func (h *harness) release() {
+	h.mu.Lock()
 	jobs := h.jobs
-	h.jobs, h.hold = nil, false
+	h.jobs, h.hold, h.releasing = nil, false, true
+	h.mu.Unlock()
 	for _, j := range jobs {
 		j()
 	}
+	h.mu.Lock()
+	h.releasing = false
+	h.mu.Unlock()
+	h.settle()
 }
 
 // addUser creates a user with a temporary password and returns it.
@@ -245,7 +325,23 @@ func (h *harness) addActiveUser(email, name string, role app.Role, password stri
 
 func (h *harness) canvas() fyne.Canvas { return h.s.win.Canvas() }
 
-func (h *harness) focused() fyne.Focusable { return h.canvas().Focused() }
+func (h *harness) focused() fyne.Focusable {
+	h.settle()
+	return h.canvas().Focused()
+}
+
+// tap taps obj as a click does, and lets what it starts end.
+func (h *harness) tap(obj fyne.Tappable) {
+	test.Tap(obj)
+	h.settle()
+}
+
+// advance moves the clock on, and lets what the timers start end.
+func (h *harness) advance(d time.Duration) {
+	h.settle()
+	h.clock.Advance(d)
+	h.settle()
+}
 
 // press is a key as the desktop driver delivers it: KeyDown to the focused
 // object, then Tab moves the focus, and other keys go to the focused
@@ -258,6 +354,7 @@ func (h *harness) press(name fyne.KeyName) {
 	}
 	if name == fyne.KeyTab {
 		test.FocusNext(h.canvas())
+		h.settle()
 		return
 	}
 	if f := h.focused(); f != nil {
@@ -265,6 +362,7 @@ func (h *harness) press(name fyne.KeyName) {
 	} else if k := h.canvas().OnTypedKey(); k != nil {
 		k(ev)
 	}
+	h.settle()
 }
 
 // typeText types into whatever has the focus.
@@ -277,11 +375,13 @@ func (h *harness) typeText(text string) {
 	for _, r := range text {
 		f.TypedRune(r)
 	}
+	h.settle()
 }
 
 // screen returns the screen on view as a T, failing the test otherwise.
 func screen[T any](h *harness) T {
 	h.t.Helper()
+	h.settle()
 	v, ok := h.s.screen.(T)
 	if !ok {
 		var want T
@@ -303,6 +403,7 @@ func (h *harness) signIn(email, password string) {
 // visibleText is every text the window shows, in order, one space apart:
 // what a person reads on it.
 func (h *harness) visibleText() string {
+	h.settle()
 	var parts []string
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -353,4 +454,22 @@ func shown(l *widget.Label) string {
 		return ""
 	}
 	return l.Text
+}
+
+// page returns the password page on view, failing the test unless it is
+// of kind.
+func (h *harness) page(kind pageKind) *passwordPage {
+	h.t.Helper()
+	p := screen[*passwordPage](h)
+	if p.kind != kind {
+		h.t.Fatalf("the password page of kind %d is on view, want %d; it reads: %s", p.kind, kind, h.visibleText())
+	}
+	return p
+}
+
+// typeInto types text into obj, as the keyboard would with the focus on
+// it, and lets what that starts end.
+func (h *harness) typeInto(obj fyne.Focusable, text string) {
+	test.Type(obj, text)
+	h.settle()
 }

@@ -24,7 +24,7 @@ func TestKeyboardOnly(t *testing.T) {
 
 	// Reset: the new password has the focus; Enter goes on to the
 	// confirmation, Enter again submits.
-	r := screen[*resetScreen](h)
+	r := h.page(pageReset)
 	if h.focused() != r.form.password {
 		t.Fatalf("focus on %T on the reset, want the new password", h.focused())
 	}
@@ -61,7 +61,7 @@ func TestKeyboardOnly(t *testing.T) {
 	h.press(fyne.KeyReturn)
 	screen[*accountScreen](h)
 	h.press(fyne.KeyReturn) // Enter on the focused Change password
-	screen[*changeScreen](h)
+	h.page(pageChange)
 	h.press(fyne.KeyEscape)
 	screen[*accountScreen](h)
 }

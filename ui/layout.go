@@ -32,8 +32,41 @@ func (c column) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 // when narrow.
 func page(parts ...fyne.CanvasObject) fyne.CanvasObject {
 	body := container.NewVBox(parts...)
-	return container.NewVScroll(container.NewPadded(container.New(column{width: columnWidth}, body)))
+	return vscroll(container.NewPadded(container.New(column{width: columnWidth}, body)))
 }
+
+// pageWithFooter is a page whose footer (the button that saves, what it
+// said) stays in view below the part that scrolls.
+func pageWithFooter(footer fyne.CanvasObject, parts ...fyne.CanvasObject) fyne.CanvasObject {
+	bottom := container.NewPadded(container.New(column{width: columnWidth}, container.NewVBox(widget.NewSeparator(), footer)))
+	return stacked(nil, page(parts...), bottom)
+}
+
+// vscroll is a vertical scroll container that the mouse wheel scrolls
+// wherever the pointer is over it. A text field holds a scroll container of
+// its own, which would take the wheel's turns (and do nothing with them,
+// or move its text sideways) while the pointer is over it: a layer above
+// the content takes them first and gives them to the page. It takes
+// nothing else: clicks, drags and the pointer's moves go to what is
+// below it.
+func vscroll(content fyne.CanvasObject) fyne.CanvasObject {
+	s := container.NewVScroll(content)
+	w := &wheel{scroll: s}
+	w.ExtendBaseWidget(w)
+	return container.NewStack(s, w)
+}
+
+// wheel passes the mouse wheel to its scroll container.
+type wheel struct {
+	widget.BaseWidget
+	scroll *container.Scroll
+}
+
+func (w *wheel) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(&fyne.Container{})
+}
+
+func (w *wheel) Scrolled(e *fyne.ScrollEvent) { w.scroll.Scrolled(e) }
 
 // heading is a screen's title.
 func heading(text string) *widget.Label {
@@ -51,6 +84,17 @@ func brand(title *widget.Label) fyne.CanvasObject {
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(40))
 	return container.NewBorder(nil, nil, logo, nil, title)
+}
+
+// barTitle is what a signed-in window is, at the left of its top bar: the
+// keyhole and a word, on one line.
+func barTitle(text string) fyne.CanvasObject {
+	logo := canvas.NewImageFromResource(icon)
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSquareSize(24))
+	l := widget.NewLabel(text)
+	l.TextStyle.Bold = true
+	return container.NewHBox(logo, l)
 }
 
 // paragraph is text that wraps to the window's width.
@@ -71,11 +115,41 @@ func notice(importance widget.Importance) *widget.Label {
 
 // say shows text in a notice, or hides it when text is empty.
 func say(l *widget.Label, text string) {
+	if text == l.Text && (text != "") == l.Visible() {
+		return
+	}
 	l.SetText(text)
-	if text == "" {
-		l.Hide()
+	showIf(l, text != "")
+}
+
+// showIf shows or hides obj, and lays the window out again when that
+// changes anything. Fyne's canvas lays a container out again when its own
+// size changes, not when one of its objects appears or disappears: without
+// this, a notice that goes away leaves a gap where a click lands on
+// nothing, and one that comes covers what follows it.
+func showIf(obj fyne.CanvasObject, on bool) {
+	if on == obj.Visible() {
+		obj.Refresh()
+		relayout(obj)
+		return
+	}
+	if on {
+		obj.Show()
 	} else {
-		l.Show()
+		obj.Hide()
+	}
+	relayout(obj)
+}
+
+// relayout lays out again the window that shows obj, from the top, with
+// the sizes its objects need now.
+func relayout(obj fyne.CanvasObject) {
+	app := fyne.CurrentApp()
+	if app == nil {
+		return
+	}
+	if c := app.Driver().CanvasForObject(obj); c != nil && c.Content() != nil {
+		c.Content().Refresh()
 	}
 }
 
@@ -181,9 +255,15 @@ func revealFocus(obj focusable) {
 			c = w.Canvas()
 		}
 	}
-	if c == nil {
-		return
+	if c != nil {
+		reveal(c, obj)
 	}
+}
+
+// reveal scrolls the scroll container of c that holds obj, if any, so that
+// obj is in view: feedback that appears below the window's edge is
+// brought to where the person is looking.
+func reveal(c fyne.Canvas, obj fyne.CanvasObject) {
 	var scroll *container.Scroll
 	var at fyne.Position // obj's place in the content of scroll
 	var find func(o fyne.CanvasObject, in *container.Scroll, pos fyne.Position) bool
@@ -191,7 +271,7 @@ func revealFocus(obj focusable) {
 		if o == nil || !o.Visible() {
 			return false
 		}
-		if o == fyne.CanvasObject(obj) {
+		if o == obj {
 			scroll, at = in, pos
 			return true
 		}
@@ -231,9 +311,178 @@ func revealFocus(obj focusable) {
 // does; but in reading order, which Tab follows, where container.NewBorder
 // puts the middle first.
 func stacked(top, middle, bottom fyne.CanvasObject) *fyne.Container {
-	objects := []fyne.CanvasObject{top, middle}
-	if bottom != nil {
-		objects = append(objects, bottom)
+	var objects []fyne.CanvasObject
+	for _, o := range []fyne.CanvasObject{top, middle, bottom} {
+		if o != nil {
+			objects = append(objects, o)
+		}
 	}
 	return container.New(layout.NewBorderLayout(top, bottom, nil, nil), objects...)
+}
+
+// either lays out the first of its objects that fits in the width it is
+// given, and hides the others: a bar of buttons where there is room, a list
+// to choose from where there is not. Its least width is the last one's, so
+// that the window may be narrow.
+type either struct{}
+
+func (either) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	size := objects[len(objects)-1].MinSize()
+	for _, o := range objects {
+		size.Height = max(size.Height, o.MinSize().Height)
+	}
+	return size
+}
+
+func (either) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	chosen := len(objects) - 1
+	for i, o := range objects {
+		if o.MinSize().Width <= size.Width {
+			chosen = i
+			break
+		}
+	}
+	for i, o := range objects {
+		if i != chosen {
+			o.Hide()
+			continue
+		}
+		o.Show()
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
+	}
+}
+
+// rowOrColumn lays its objects out in a row, the first taking the width
+// left over, where the row leaves the first at least rowFirst wide; one
+// below the other, each as wide as the column, where it does not (a
+// filter and its choices, in a narrow window). Its height is that of the
+// way it was laid out last.
+type rowOrColumn struct{ column bool }
+
+// rowFirst is the least width of the first object of a row.
+const rowFirst = 220
+
+func (r *rowOrColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		size.Width = max(size.Width, m.Width)
+		switch {
+		case !r.column:
+			size.Height = max(size.Height, m.Height)
+		case size.Height > 0:
+			size.Height += theme.Padding() + m.Height
+		default:
+			size.Height = m.Height
+		}
+	}
+	return size
+}
+
+func (r *rowOrColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objs := visibleObjects(objects)
+	if len(objs) == 0 {
+		return
+	}
+	pad := theme.Padding()
+	rest, height := float32(0), float32(0)
+	for _, o := range objs[1:] {
+		rest += o.MinSize().Width + pad
+		height = max(height, o.MinSize().Height)
+	}
+	height = max(height, objs[0].MinSize().Height)
+	r.column = size.Width-rest < max(rowFirst, objs[0].MinSize().Width)
+	if !r.column {
+		x := size.Width - rest
+		objs[0].Move(fyne.NewPos(0, 0))
+		objs[0].Resize(fyne.NewSize(x, height))
+		for _, o := range objs[1:] {
+			x += pad
+			o.Move(fyne.NewPos(x, 0))
+			o.Resize(fyne.NewSize(o.MinSize().Width, height))
+			x += o.MinSize().Width
+		}
+		return
+	}
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+}
+
+func visibleObjects(objects []fyne.CanvasObject) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, o := range objects {
+		if o.Visible() {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// atLeast gives its one object at least a width: a list to choose from
+// whose longest choice would be cut.
+type atLeast struct{ width float32 }
+
+func (a atLeast) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	m := objects[0].MinSize()
+	return fyne.NewSize(max(m.Width, a.width), m.Height)
+}
+
+func (a atLeast) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(size)
+}
+
+// widestText is the width of the widest of texts, in the theme's text.
+func widestText(texts []string) float32 {
+	w := float32(0)
+	for _, t := range texts {
+		w = max(w, fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	return w
+}
+
+// flow lays its objects out left to right at their least size, going on
+// to a new line where the width runs out: a row of buttons that a narrow
+// window puts one below the other. Its height is that of the way it was
+// laid out last.
+type flow struct{ lines int }
+
+// buttons is a row of buttons that flows.
+func buttons(objects ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&flow{lines: 1}, objects...)
+}
+
+func (f *flow) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		size.Width = max(size.Width, m.Width)
+		size.Height = max(size.Height, m.Height)
+	}
+	lines := max(f.lines, 1)
+	return fyne.NewSize(size.Width, size.Height*float32(lines)+theme.Padding()*float32(lines-1))
+}
+
+func (f *flow) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	x, y, line := float32(0), float32(0), float32(0)
+	f.lines = 1
+	for _, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		if x > 0 && x+m.Width > size.Width {
+			x, y = 0, y+line+pad
+			line = 0
+			f.lines++
+		}
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(m)
+		x += m.Width + pad
+		line = max(line, m.Height)
+	}
 }

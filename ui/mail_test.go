@@ -9,12 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 	"sesame/data/sample"
@@ -82,17 +81,13 @@ func withRecovery(h *harness) {
 	}
 }
 
-// withDelivery makes SendMailNow deliver the outbox at once through m, as
-// the background delivery does; it counts the calls.
-func (h *harness) withDelivery(m *fakeMailer) *int {
-	kicks := new(int)
-	h.s.opts.SendMailNow = func() {
-		*kicks++
-		if _, err := h.svc.DeliverMail(h.ctx, m); err != nil {
-			h.t.Errorf("delivery: %v", err)
-		}
-	}
-	return kicks
+// withDelivery makes the service's Deliver hook deliver the outbox at
+// once through m, as the window's background delivery does soon after; it
+// counts from 0 the runs of the hook.
+func (h *harness) withDelivery(m *fakeMailer) *atomic.Int32 {
+	h.mailer.Store(m)
+	h.kicks.Store(0)
+	return &h.kicks
 }
 
 var codePattern = regexp.MustCompile(`\b\d{4} \d{4}\b`)
@@ -116,7 +111,8 @@ func (h *harness) askCode(email string) *codeScreen {
 	h.t.Helper()
 	in := screen[*signInScreen](h)
 	in.email.SetText(email)
-	test.Tap(in.forgot)
+	h.settle()
+	h.tap(in.forgot)
 	f := screen[*forgotScreen](h)
 	if f.address.Text != email || h.focused() != f.send {
 		h.t.Errorf("forgot: e-mail %q, focus on %T", f.address.Text, h.focused())
@@ -132,10 +128,10 @@ func TestRecoveryByEmail(t *testing.T) {
 	m := &fakeMailer{}
 	kicks := h.withDelivery(m)
 	c := h.askCode("jeanne@acme.example")
-	if *kicks != 1 {
-		t.Errorf("SendMailNow called %d times", *kicks)
+	if kicks.Load() != 1 {
+		t.Errorf("the Deliver hook ran %d times", kicks.Load())
 	}
-	h.assertShows("If an account with a recovery e-mail exists for this e-mail, a code was sent to it; it is valid for 15 min.",
+	h.assertShows("If an account with a recovery e-mail exists for this e-mail, a code was sent to it; it is valid for 15 minutes.",
 		"Ask your administrator: Alice Admin.", "Send a new code")
 	if h.focused() != c.code {
 		t.Errorf("focus on %T, want the code", h.focused())
@@ -147,21 +143,27 @@ func TestRecoveryByEmail(t *testing.T) {
 
 	// A wrong code: the domain's message, the code selected to type again.
 	c.code.SetText("0000 0000")
+	h.settle()
 	h.tapEnabled(c.next)
 	h.assertShows("This code is wrong or no longer valid.")
 	screen[*codeScreen](h)
 
 	c.code.SetText(code)
+	h.settle()
 	h.press(fyne.KeyReturn)
-	r := screen[*recoverScreen](h)
+	r := h.page(pageRecover)
 	h.assertShows("Choose a new password", "Your password needs:")
 	if !r.submit.Disabled() {
 		t.Error("Set the password enabled before anything is typed")
 	}
 	r.form.password.SetText("short")
+	h.settle()
 	h.assertShows("Length: 5 characters (at least 15)")
 	r.form.password.SetText(newPassword)
+	h.settle()
 	r.form.confirm.SetText(newPassword)
+	h.settle()
+	h.advance(wholeCheckDelay) // the check of every rule, once the typing pauses
 	h.assertShows("This password can be used.")
 	h.tapEnabled(r.submit)
 
@@ -170,7 +172,7 @@ func TestRecoveryByEmail(t *testing.T) {
 		t.Errorf("sign-in with %q, focus on %T", in.email.Text, h.focused())
 	}
 	h.assertShows("Your password is set: sign in with it.")
-	if r.code != "" {
+	if r.held != "" {
 		t.Error("the code is still held")
 	}
 	h.signIn("jeanne@acme.example", newPassword)
@@ -203,6 +205,7 @@ func TestRecoveryTellsNothingAboutTheAccount(t *testing.T) {
 	// A code typed for an unknown account gets the domain's message.
 	c := h.askCode("nobody@acme.example")
 	c.code.SetText("1234 5678")
+	h.settle()
 	h.press(fyne.KeyReturn)
 	h.assertShows("This code is wrong or no longer valid.")
 }
@@ -213,7 +216,7 @@ func TestRecoverySendANewCode(t *testing.T) {
 	h.withDelivery(m)
 	c := h.askCode("jeanne@acme.example")
 	first := h.codeIn(m, "jeanne@home.example")
-	h.clock.Advance(2 * time.Minute)
+	h.advance(2 * time.Minute)
 	h.tapEnabled(c.resend)
 	h.assertShows("only the newest code is valid")
 	second := h.codeIn(m, "jeanne@home.example")
@@ -222,12 +225,14 @@ func TestRecoverySendANewCode(t *testing.T) {
 	}
 	if first != second {
 		c.code.SetText(first)
+		h.settle()
 		h.press(fyne.KeyReturn)
 		h.assertShows("This code is wrong or no longer valid.")
 	}
 	c.code.SetText(second)
+	h.settle()
 	h.press(fyne.KeyReturn)
-	screen[*recoverScreen](h)
+	h.page(pageRecover)
 	// Escape goes back to the code, which stays valid.
 	h.press(fyne.KeyEscape)
 	if got := screen[*codeScreen](h).code.Text; got != second {
@@ -250,7 +255,7 @@ func TestRecoveryKeyboardOnly(t *testing.T) {
 	screen[*codeScreen](h)
 	h.typeText(h.codeIn(m, "jeanne@home.example"))
 	h.press(fyne.KeyReturn)
-	screen[*recoverScreen](h)
+	h.page(pageRecover)
 	h.typeText(newPassword)
 	h.press(fyne.KeyReturn) // on to the confirmation
 	h.typeText(newPassword)
@@ -263,7 +268,7 @@ func TestRecoveryKeyboardOnly(t *testing.T) {
 
 func TestRecoveryRequestByKeyboardFromAnEmptyField(t *testing.T) {
 	h := newHarnessIn(t, "en", withRecovery)
-	test.Tap(screen[*signInScreen](h).forgot)
+	h.tap(screen[*signInScreen](h).forgot)
 	f := screen[*forgotScreen](h)
 	if h.focused() != f.address {
 		t.Fatalf("focus on %T, want the e-mail", h.focused())
@@ -301,15 +306,17 @@ func TestCardSendsThePasswordToTheRecoveryEmail(t *testing.T) {
 		t.Error("Send enabled without a recovery e-mail")
 	}
 	c.recovery.SetText("jeanne@home.example")
+	h.settle()
 	if c.send.Disabled() {
 		t.Fatal("Send disabled with a password and a recovery e-mail")
 	}
 	c.send.SetChecked(true)
+	h.settle()
 	plain := c.secret.text
 	h.tapEnabled(c.update)
 	h.assertShows("The temporary password is queued to be sent to jeanne@home.example.")
-	if *kicks == 0 {
-		t.Error("SendMailNow not called")
+	if kicks.Load() == 0 {
+		t.Error("the Deliver hook did not run")
 	}
 	msgs := m.to("jeanne@home.example", app.MailTemporaryPassword)
 	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, plain) {
@@ -325,17 +332,38 @@ func TestCardSendsThePasswordToTheRecoveryEmail(t *testing.T) {
 	}
 }
 
+// TestCardSendWithoutMailSaysWhy: without e-mail set up, what would fail
+// after Update cannot be chosen, and the reason stands beside it; the
+// rest of the card saves.
 func TestCardSendWithoutMailSaysWhy(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	h.signInAdmin()
 	c := h.openCard("jeanne")
 	c.recovery.SetText("jeanne@home.example")
+	h.settle()
 	h.tapEnabled(c.generate)
-	c.send.SetChecked(true)
+	if !c.send.Disabled() {
+		t.Fatal("Send it to the recovery e-mail can be ticked without e-mail set up")
+	}
+	h.assertShows("E-mail is not set up (Settings → E-mail): the password can only be handed over.")
+	c.send.SetChecked(true) // as if ticked anyway: nothing is sent
+	h.settle()
+	if ch, _ := c.change(); ch.SendToRecovery {
+		t.Error("the card would ask to send it")
+	}
 	h.tapEnabled(c.update)
-	h.assertShows("E-mail is not set up: fill in the SMTP server and the sender address in Settings first.")
-	if u := h.user("jeanne.martin@acme.example"); u.RecoveryEmail != "" {
-		t.Error("saved despite the refusal")
+	if u := h.user("jeanne.martin@acme.example"); u.RecoveryEmail != "jeanne@home.example" {
+		t.Error("the card was not saved")
+	}
+	h.assertHides("queued to be sent")
+
+	// In the new user form as well.
+	h.tap(h.s.admin.users.add)
+	v := h.s.admin.users.panel.(*addUserView)
+	v.recovery.SetText("kim@home.example")
+	h.settle()
+	if !v.send.Disabled() || shown(v.sendWhy) == "" {
+		t.Error("the new user form offers to send without e-mail set up")
 	}
 }
 
@@ -347,15 +375,19 @@ func TestAddUserSendsThePassword(t *testing.T) {
 	m := &fakeMailer{}
 	h.withDelivery(m)
 	a := h.signInAdmin()
-	test.Tap(a.users.add)
+	h.tap(a.users.add)
 	v := a.users.panel.(*addUserView)
 	v.email.SetText("zoe@acme.example")
+	h.settle()
 	v.name.SetText("Zoé Roux")
+	h.settle()
 	if !v.send.Disabled() {
 		t.Error("Send enabled without a recovery e-mail")
 	}
 	v.recovery.SetText("zoe@home.example")
+	h.settle()
 	v.send.SetChecked(true)
+	h.settle()
 	h.tapEnabled(v.create)
 	h.assertShows("Zoé Roux is added. The temporary password is queued to be sent to zoe@home.example.")
 	if v.secret.content.Visible() {
@@ -384,6 +416,7 @@ func TestSettingsSendATestMessage(t *testing.T) {
 		t.Error("no test message sent")
 	}
 	v.testTo.SetText("not an address")
+	h.settle()
 	h.tapEnabled(v.test)
 	h.assertShows("is not a valid e-mail address")
 }
@@ -397,7 +430,7 @@ func TestOutboxShowsAFailureAndRetries(t *testing.T) {
 	h.withDelivery(m)
 	a := h.signInAdmin()
 	h.tapEnabled(h.settingsOf().test)
-	test.Tap(a.nav[sectionMail])
+	h.tap(a.nav[sectionMail])
 	v := a.mail
 	if v == nil || h.focused() != v.reload {
 		t.Fatalf("the outbox is not on view with the focus on Refresh")
@@ -421,11 +454,77 @@ func TestOutboxShowsAFailureAndRetries(t *testing.T) {
 	}
 }
 
+// TestOutboxWithoutMail: with e-mail not set up, the outbox says only
+// what is true (nothing waits, or so many messages wait), Retry now is
+// disabled with the reason beside it, a failed message's next attempt is
+// not a time gone by, and the test message cannot be sent.
 func TestOutboxWithoutMail(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	a := h.signInAdmin()
-	test.Tap(a.nav[sectionMail])
-	h.assertShows("E-mail is not set up", "Queued: 0")
+	h.tap(a.nav[sectionMail])
+	v := a.mail
+	h.assertShows("E-mail is not set up: Sésame sends nothing until the SMTP server and the sender address are saved in Settings.", "Queued: 0")
+	h.assertHides("messages wait")
+	if !v.retry.Disabled() {
+		t.Error("Retry now is enabled with e-mail not set up")
+	}
+	h.assertShows("Nothing can be sent before e-mail is set up.")
+	h.assertLaidOut()
+
+	// A message failed while e-mail was set up, and e-mail then unset: it
+	// waits, said as such; its next attempt is not a time gone by.
+	h.mailer.Store(&fakeMailer{fail: errors.New("421 try later")})
+	withMail(h)
+	if err := h.svc.SendTestMail(h.ctx, a.actor, "admin@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.UpdateSettings(h.ctx, a.actor, map[string]string{"smtp.host": ""}); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(time.Minute)
+	h.tap(v.reload)
+	h.assertShows("E-mail is not set up: 1 message waits here until the SMTP server and the sender address are saved in Settings.",
+		"Failed: 1")
+	if !v.retry.Disabled() {
+		t.Error("Retry now is enabled with e-mail not set up")
+	}
+	h.tap(v.retry) // as if it could be pressed anyway: nothing is claimed
+	h.assertHides("being sent")
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn)
+	h.assertShows("It leaves once e-mail is set up.")
+	h.assertHides("Next attempt:")
+
+	// The settings say why the test message cannot be sent.
+	s := h.settingsOf()
+	if !s.test.Disabled() {
+		t.Error("Send a test message is enabled with e-mail not set up")
+	}
+	h.assertShows("Save an SMTP server and a sender address first.")
+}
+
+// TestOutboxNextAttemptIsNeverPast: a failed message due again (its wait
+// over) says it goes at the next delivery, not at a time gone by.
+func TestOutboxNextAttemptIsNeverPast(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withCompany(h)
+		withMail(h)
+	})
+	h.withDelivery(&fakeMailer{fail: errors.New("421 try later")})
+	a := h.signInAdmin()
+	h.tapEnabled(h.settingsOf().test)
+	h.tap(a.nav[sectionMail])
+	v := a.mail
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn)
+	h.assertShows("Next attempt: Nov 25, 2026, 09:00") // 30 s after the failure: in the future
+	h.mailer.Store(nil)
+	h.advance(time.Minute)
+	h.tap(v.reload)
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyReturn)
+	h.assertShows("Next attempt: at the next delivery, within a minute.")
+	h.assertHides("Next attempt: Nov 25, 2026, 09:00")
 }
 
 func TestAuditNamesTheMailActions(t *testing.T) {
@@ -467,24 +566,12 @@ func TestRecoveryScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set SESAME_SHOTS to a folder to write the screenshots of the recovery")
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	shot := func(h *harness, name string) {
 		t.Helper()
-		// The test driver lays out again only on a resize: what was shown
-		// since (the feedback as typed) would overlap.
-		var relayout func(o fyne.CanvasObject)
-		relayout = func(o fyne.CanvasObject) {
-			switch x := o.(type) {
-			case *fyne.Container:
-				x.Refresh()
-				for _, c := range x.Objects {
-					relayout(c)
-				}
-			case *container.Scroll:
-				x.Refresh()
-				relayout(x.Content)
-			}
-		}
-		relayout(h.s.win.Content())
+		h.assertLaidOut()
 		f, err := os.Create(filepath.Join(dir, name+".png"))
 		if err != nil {
 			t.Fatal(err)

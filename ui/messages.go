@@ -10,78 +10,123 @@ import (
 )
 
 // tr translates a domain message: its English template is the key of the
-// translation, filled with the message's data, times written for a person
-// (and compared with now, to leave out today's date).
-func tr(m app.Message, now time.Time) string {
+// translation, filled with the message's data, the values that the window
+// writes in its own way first: a time as every time in the window (rounded
+// up to the minute, so that a person told "locked until 9:05" is never
+// early), a setting by its label, a nested message (a part of a longer
+// sentence) translated as a whole.
+func tr(m app.Message) string {
 	if len(m.Data) == 0 {
 		return lang.L(m.Text)
 	}
-	data := make(map[string]any, len(m.Data))
-	for k, v := range m.Data {
-		if t, ok := v.(time.Time); ok {
-			v = clockTime(t, now)
+	m = m.WithData(func(v any) any {
+		switch v := v.(type) {
+		case time.Time:
+			if r := v.Truncate(time.Minute); !r.Equal(v) {
+				v = r.Add(time.Minute)
+			}
+			return dateTime(v)
+		case app.SettingName:
+			return lang.L("“{{.Text}}”", map[string]any{"Text": lang.L(v.Label)})
+		case app.Role:
+			return roleName(v)
+		case app.Message:
+			return tr(v)
 		}
-		data[k] = v
-	}
-	return lang.L(m.Text, data)
-}
-
-// auditDetails are an audit event's details in the window's language: the
-// stored English parts, each translated (app.AuditDetails).
-func auditDetails(details string, now time.Time) string {
-	parts := app.AuditDetails(details)
-	out := make([]string, len(parts))
-	for i, m := range parts {
-		out[i] = tr(m, now)
-	}
-	return strings.Join(out, "; ")
+		return v
+	})
+	return lang.L(m.Text, m.Data)
 }
 
 // errorText says what went wrong: the domain's message and, for a rejected
 // password, every reason. An error from elsewhere is said as an internal one.
-func errorText(err error, now time.Time) string {
+func errorText(err error) string {
 	e := app.AsError(err)
-	text := tr(e.Message, now)
+	text := tr(e.Message)
 	if len(e.Reasons) > 0 {
-		text += "\n" + bullets(e.Reasons, now)
+		text += "\n" + bullets(e.Reasons)
 	}
 	return text
 }
 
 // bullets writes messages one a line, each behind a bullet.
-func bullets(ms []app.Message, now time.Time) string {
+func bullets(ms []app.Message) string {
 	lines := make([]string, len(ms))
 	for i, m := range ms {
-		lines[i] = "• " + tr(m, now)
+		lines[i] = "• " + tr(m)
 	}
 	return strings.Join(lines, "\n")
 }
 
-// clockTime writes the time at which something can be done again: the hour
-// alone on the same day, with the date otherwise; rounded up to the minute,
-// so that the time said is never too early.
-func clockTime(t, now time.Time) string {
+// dateTime writes a time the one way the window writes times, in its
+// language: "Nov 26, 2026, 09:00" in English, "26 nov. 2026, 09:00" in
+// French. The layout is a translation, and so are the months.
+func dateTime(t time.Time) string {
 	t = t.Local()
-	if r := t.Truncate(time.Minute); !r.Equal(t) {
-		t = r.Add(time.Minute)
-	}
-	if y, m, d := t.Date(); now.Local().Year() == y && now.Local().Month() == m && now.Local().Day() == d {
-		return t.Format("15:04")
+	return lang.L("{{.Month}} {{.Day}}, {{.Year}}, {{.Time}}", map[string]any{
+		"Month": monthName(t.Month()), "Day": t.Day(), "Year": t.Year(), "Time": t.Format("15:04"),
+	})
+}
+
+// pastTime writes a time gone by (a last sign-in, a password change), or
+// Never.
+func pastTime(t time.Time) string {
+	if t.IsZero() {
+		return lang.L("Never")
 	}
 	return dateTime(t)
 }
 
-// dateTime writes a date and time in the window's language: the layout
-// itself is translated.
-func dateTime(t time.Time) string {
-	return t.Local().Format(lang.L("Jan 2, 2006 at 15:04"))
+// monthName is a month's short name in the window's language.
+func monthName(m time.Month) string {
+	switch m {
+	case time.January:
+		return lang.L("Jan")
+	case time.February:
+		return lang.L("Feb")
+	case time.March:
+		return lang.L("Mar")
+	case time.April:
+		return lang.L("Apr")
+	case time.May:
+		return lang.L("May")
+	case time.June:
+		return lang.L("Jun")
+	case time.July:
+		return lang.L("Jul")
+	case time.August:
+		return lang.L("Aug")
+	case time.September:
+		return lang.L("Sep")
+	case time.October:
+		return lang.L("Oct")
+	case time.November:
+		return lang.L("Nov")
+	}
+	return lang.L("Dec")
 }
 
 // duration writes a duration such as the idle time in minutes, or in
 // seconds when it is not a whole number of minutes.
 func duration(d time.Duration) string {
 	if d%time.Minute == 0 {
-		return lang.L("{{.N}} min", map[string]any{"N": int(d / time.Minute)})
+		n := int(d / time.Minute)
+		return lang.N("{{.N}} minutes", n, map[string]any{"N": n})
 	}
-	return lang.L("{{.N}} s", map[string]any{"N": int(d / time.Second)})
+	n := int(d / time.Second)
+	return lang.N("{{.N}} seconds", n, map[string]any{"N": n})
+}
+
+// lifetime writes how long a temporary password or a code lasts: in days,
+// hours or minutes, whichever is whole.
+func lifetime(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		n := int(d / (24 * time.Hour))
+		return lang.N("{{.N}} days", n, map[string]any{"N": n})
+	case d >= time.Hour && d%time.Hour == 0:
+		n := int(d / time.Hour)
+		return lang.N("{{.N}} hours", n, map[string]any{"N": n})
+	}
+	return duration(d)
 }

@@ -15,21 +15,20 @@ import (
 // holds the rows of at most keep pages: those far from the view are
 // dropped and read again, from their cursor, if the view comes back.
 //
-// Every method runs on the UI goroutine; reads go through the runner.
+// Every method runs on the UI goroutine; reads run off it, in a scope of
+// the pager's owner, and a new list or a refresh drops those under way.
 type pager[T, K any] struct {
-	run   runner
+	sc    *scope // the owner's
+	reads *scope // the reads of the list on view
 	fetch func(ctx context.Context, after K, limit int) (rows []T, next K, more bool, err error)
 	size  int // rows a page
 	keep  int // pages whose rows are held at most
 
-	pages  []*pagerPage[T, K]
-	more   bool  // rows follow the last page
-	err    error // the last read failed
-	round  int   // bumped by reset and refresh, so that older reads are dropped
-	ctx    context.Context
-	cancel context.CancelFunc
-	first  int // the rows in view
-	count  int
+	pages []*pagerPage[T, K]
+	more  bool  // rows follow the last page
+	err   error // the last read failed
+	first int   // the rows in view
+	count int
 
 	onChange func() // rows arrived or the list changed
 }
@@ -44,10 +43,8 @@ type pagerPage[T, K any] struct {
 	failed  bool
 }
 
-func newPager[T, K any](run runner, size, keep int, onChange func()) *pager[T, K] {
-	p := &pager[T, K]{run: run, size: size, keep: keep, onChange: onChange}
-	p.ctx, p.cancel = context.WithCancel(context.Background())
-	return p
+func newPager[T, K any](sc *scope, size, keep int, onChange func()) *pager[T, K] {
+	return &pager[T, K]{sc: sc, reads: sc.child(), size: size, keep: keep, onChange: onChange}
 }
 
 // reset starts a new list, read by fetch, from its first page: a new
@@ -76,11 +73,10 @@ func (p *pager[T, K]) refresh() {
 	p.ensure()
 }
 
-// stop cancels the reads under way and ignores their results.
+// stop cancels the reads under way and drops their results.
 func (p *pager[T, K]) stop() {
-	p.round++
-	p.cancel()
-	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.reads.end()
+	p.reads = p.sc.child()
 }
 
 // known is the number of rows of the pages reached.
@@ -163,21 +159,16 @@ func (p *pager[T, K]) load(k int) {
 	default:
 		return
 	}
-	round, ctx, fetch, size := p.round, p.ctx, p.fetch, p.size
+	fetch, size := p.fetch, p.size
 	var (
 		rows []T
 		next K
 		more bool
 		err  error
 	)
-	p.run(func() {
+	p.reads.do(func(ctx context.Context) {
 		rows, next, more, err = fetch(ctx, after, size)
-	}, func() {
-		if round != p.round {
-			return
-		}
-		p.loaded(k, rows, next, more, err)
-	})
+	}, func() { p.loaded(k, rows, next, more, err) })
 }
 
 // loaded takes page k in.

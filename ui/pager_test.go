@@ -35,10 +35,13 @@ func inline(work, done func()) {
 	done()
 }
 
+// inlineScope is a scope whose work runs at once.
+func inlineScope() *scope { return newScope(inline, newFakeClock()) }
+
 func TestPagerReadsPagesAsTheyComeIntoView(t *testing.T) {
 	src := &numberSource{n: 1000}
 	changes := 0
-	p := newPager[int, int](inline, 10, 3, func() { changes++ })
+	p := newPager[int, int](inlineScope(), 10, 3, func() { changes++ })
 	p.reset(src.fetch)
 	if p.known() != 10 || p.len() != 11 || p.complete() || len(src.reads) != 1 {
 		t.Fatalf("after reset: known %d, len %d, reads %v", p.known(), p.len(), src.reads)
@@ -81,7 +84,7 @@ func TestPagerReadsPagesAsTheyComeIntoView(t *testing.T) {
 
 func TestPagerEndAndRefresh(t *testing.T) {
 	src := &numberSource{n: 25}
-	p := newPager[int, int](inline, 10, 5, func() {})
+	p := newPager[int, int](inlineScope(), 10, 5, func() {})
 	p.reset(src.fetch)
 	p.view(0, 30)
 	if !p.complete() || p.known() != 25 || p.len() != 25 {
@@ -100,7 +103,7 @@ func TestPagerDropsStaleReads(t *testing.T) {
 	var held []func()
 	hold := func(work, done func()) { held = append(held, func() { work(); done() }) }
 	a, b := &numberSource{n: 5}, &numberSource{n: 3}
-	p := newPager[int, int](hold, 10, 5, func() {})
+	p := newPager[int, int](newScope(hold, newFakeClock()), 10, 5, func() {})
 	p.reset(a.fetch)
 	p.reset(b.fetch) // a new search before the first answered
 	for _, job := range held {
@@ -109,11 +112,20 @@ func TestPagerDropsStaleReads(t *testing.T) {
 	if p.known() != 3 {
 		t.Errorf("known %d: the older search's rows were taken", p.known())
 	}
+	// A read whose owner left meanwhile changes nothing either.
+	held = nil
+	owner := newScope(hold, newFakeClock())
+	q := newPager[int, int](owner, 10, 5, func() { t.Error("a read after the owner left was applied") })
+	q.reset(a.fetch)
+	owner.end()
+	for _, job := range held {
+		job()
+	}
 }
 
 func TestPagerFailure(t *testing.T) {
 	src := &numberSource{n: 100, fail: errors.New("disk gone")}
-	p := newPager[int, int](inline, 10, 5, func() {})
+	p := newPager[int, int](inlineScope(), 10, 5, func() {})
 	p.reset(src.fetch)
 	p.view(0, 20)
 	if p.err == nil || p.len() != 0 || len(src.reads) != 1 {

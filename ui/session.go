@@ -22,27 +22,31 @@ type session struct {
 	win   fyne.Window
 	svc   *app.Service
 	opts  Options
-	run   runner
 	clock clock
+	root  *scope // the window's, until it closes
+	view  *scope // the screen on view's
 	idle  *idleWatch
 	clip  clipboard
+	st    app.Settings // the company's settings, as last read
 
 	// adminView builds what an administrator sees once signed in: the
 	// administration, with their own account as one of its sections.
-	adminView func(s *session, u app.User, account fyne.CanvasObject, note string) fyne.CanvasObject
+	adminView func(s *session, sc *scope, u app.User, account fyne.CanvasObject, note string) fyne.CanvasObject
 	admin     *adminScreen // the administration on view, nil when none
 	// saveFile asks where to save a file named name, then calls save with
-	// it open for writing (save closes it); tests write to memory instead.
-	saveFile func(name string, save func(w io.WriteCloser, file string))
+	// it open for writing (save closes it) and the file's full path;
+	// tests write to memory instead.
+	saveFile func(name string, save func(w io.WriteCloser, path string), cancelled func())
+	lastDir  fyne.ListableURI // the folder where the last file was saved
 
 	user    *app.User // who is signed in; nil when nobody is
-	screen  any       // the screen on view (*signInScreen, *resetScreen, …)
+	screen  any       // the screen on view (*signInScreen, *passwordPage, …)
 	created []*entry  // password fields built for the screen about to be shown
 	shown   []*entry  // password fields of the screen on view
 	copied  string    // a password copied from a field, cleared from the clipboard at sign-out
 
-	clipText string      // a password put on the clipboard by a copy button, until it is cleared
-	clipStop func() bool // stops the timer that clears it
+	clipText  string   // a password put on the clipboard by a copy button, until it is cleared
+	clipTimer debounce // clears it
 }
 
 // icon is Sésame's keyhole.
@@ -50,10 +54,13 @@ var icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
 // newSession builds the window and shows its first screen.
 func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock) *session {
-	s := &session{app: a, svc: svc, opts: opts, run: run, clock: c, adminView: administration}
+	s := &session{app: a, svc: svc, opts: opts, clock: c, adminView: administration, st: app.DefaultSettings()}
+	a.Settings().SetTheme(newTheme())
+	s.root = newScope(run, c)
+	s.view = s.root.child()
 	s.clip = systemClipboard{fallback: a.Clipboard()}
 	s.saveFile = s.saveDialog
-	s.idle = &idleWatch{clock: c, onIdle: s.onIdle}
+	s.idle = newIdleWatch(s)
 	s.win = a.NewWindow(lang.L("Sésame"))
 	s.win.SetIcon(icon)
 	s.win.Resize(fyne.NewSize(480, 640))
@@ -71,15 +78,27 @@ func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock)
 
 // begin shows the setup on an empty database, the sign-in otherwise.
 func (s *session) begin() {
-	empty, err := s.svc.NeedsSetup(context.Background())
-	switch {
-	case err != nil:
-		s.showFailure(err)
-	case empty:
-		s.showSetup()
-	default:
-		s.showSignIn("", "")
-	}
+	var (
+		empty bool
+		st    app.Settings
+		err   error
+	)
+	s.show(nil, page(heading(lang.L("Sésame")), paragraph(lang.L("Opening…"))), nil)
+	s.view.do(func(ctx context.Context) {
+		if empty, err = s.svc.NeedsSetup(ctx); err == nil && !empty {
+			st, err = s.svc.Settings(ctx)
+		}
+	}, func() {
+		switch {
+		case err != nil:
+			s.showFailure(err)
+		case empty:
+			s.showSetup()
+		default:
+			s.st = st
+			s.showSignIn("", "")
+		}
+	})
 }
 
 // canceller is a screen that Escape leaves.
@@ -95,10 +114,18 @@ func (s *session) escape() {
 // leaver is a screen that holds something to drop when it is left.
 type leaver interface{ leave() }
 
+// enter begins the next screen: the scope of the one on view ends (its
+// work and timers are dropped) and the next one's begins.
+func (s *session) enter() *scope {
+	s.view.end()
+	s.view = s.root.child()
+	return s.view
+}
+
 // show puts a screen on view with the focus in first. The screen left
 // behind drops what it holds and its password fields are emptied first.
 func (s *session) show(screen any, content fyne.CanvasObject, first fyne.Focusable) {
-	if l, ok := s.screen.(leaver); ok {
+	if l, ok := s.screen.(leaver); ok && s.screen != screen {
 		l.leave()
 	}
 	for _, e := range s.shown {
@@ -106,7 +133,7 @@ func (s *session) show(screen any, content fyne.CanvasObject, first fyne.Focusab
 	}
 	s.shown, s.created = s.created, nil
 	s.screen = screen
-	s.win.SetContent(container.NewStack(newActivitySurface(s.touch), content))
+	s.win.SetContent(container.NewStack(newActivitySurface(s.touch), stacked(s.idle.banner, content, nil)))
 	if first != nil {
 		s.win.Canvas().Focus(first)
 	}
@@ -117,6 +144,7 @@ func (s *session) show(screen any, content fyne.CanvasObject, first fyne.Focusab
 func (s *session) showFailure(err error) {
 	msg := notice(widget.DangerImportance)
 	say(msg, s.errorText(err))
+	s.enter()
 	s.show(nil, page(heading(lang.L("Sésame")), msg), nil)
 }
 
@@ -131,10 +159,7 @@ func (s *session) newEntry(placeholder string) *entry {
 }
 
 func (s *session) newPasswordEntry(placeholder string) *entry {
-	e := newPasswordEntry(s.touch, s.escape)
-	e.PlaceHolder = placeholder
-	e.onCopied = func() { s.copied = s.app.Clipboard().Content() }
-	e.onShortcut = s.shortcut
+	e := s.newSecretEntry(placeholder)
 	s.created = append(s.created, e)
 	return e
 }
@@ -143,7 +168,7 @@ func (s *session) newPasswordEntry(placeholder string) *entry {
 // when it is done with it, rather than when it is left: a field of a panel
 // that comes and goes on a screen that stays.
 func (s *session) newSecretEntry(placeholder string) *entry {
-	e := newPasswordEntry(s.touch, s.escape)
+	e := newPasswordEntry(s.touch, s.escape, lang.L("Show the password"), lang.L("Hide the password"))
 	e.PlaceHolder = placeholder
 	e.onCopied = func() { s.copied = s.app.Clipboard().Content() }
 	e.onShortcut = s.shortcut
@@ -180,7 +205,7 @@ func (s *session) signedIn(u app.User, note string) {
 	s.user = &u
 	s.watchIdle()
 	if u.IsAdmin() {
-		s.roomForAdministration()
+		s.roomFor(adminWindow)
 	}
 	s.showAccount(u, note)
 }
@@ -189,22 +214,46 @@ func (s *session) signedIn(u app.User, note string) {
 // and the user card side by side.
 var adminWindow = fyne.NewSize(1100, 720)
 
-// roomForAdministration enlarges a window too small for the
-// administration, which an administrator who wants it narrow can undo.
-func (s *session) roomForAdministration() {
+// roomFor enlarges a window smaller than need (the administration, the
+// first run's form), which a person who wants it small can undo.
+func (s *session) roomFor(need fyne.Size) {
 	size := s.win.Canvas().Size()
-	if size.Width < adminWindow.Width || size.Height < adminWindow.Height {
-		s.win.Resize(fyne.NewSize(max(size.Width, adminWindow.Width), max(size.Height, adminWindow.Height)))
+	if size.Width < need.Width || size.Height < need.Height {
+		s.win.Resize(fyne.NewSize(max(size.Width, need.Width), max(size.Height, need.Height)))
 	}
 }
 
-// watchIdle (re)starts the idle watch with the company's setting.
+// watchIdle (re)starts the idle watch with the company's setting as last
+// read, and reads it again: another workstation may have changed it.
 func (s *session) watchIdle() {
-	st, err := s.svc.Settings(context.Background())
-	if err != nil {
-		st = app.DefaultSettings()
+	s.idle.start(s.st.SessionIdle)
+	s.readSettings(s.root, func(app.Settings, error) {})
+}
+
+// readSettings reads the company's settings off the UI goroutine for a
+// part of the window in sc, keeps them when read, and gives them to done,
+// or why they could not be read.
+func (s *session) readSettings(sc *scope, done func(app.Settings, error)) {
+	var (
+		st  app.Settings
+		err error
+	)
+	sc.do(func(ctx context.Context) {
+		st, err = s.svc.Settings(ctx)
+	}, func() {
+		if err == nil {
+			s.settingsRead(st)
+		}
+		done(st, err)
+	})
+}
+
+// settingsRead keeps the settings just read, and follows their idle time.
+func (s *session) settingsRead(st app.Settings) {
+	s.st = st
+	if s.idle.running() {
+		s.idle.setLimit(st.SessionIdle)
 	}
-	s.idle.start(st.SessionIdle)
 }
 
 // signOut ends the session and shows an empty sign-in, with a note.
@@ -214,11 +263,14 @@ func (s *session) signOut(note string) {
 }
 
 // forget drops whatever the session knows: the user, every password field's
-// text, open dialogs, a password left on the clipboard.
+// text, open dialogs, a password left on the clipboard, the work and timers
+// of the screen on view.
 func (s *session) forget() {
 	if l, ok := s.screen.(leaver); ok {
 		l.leave()
 	}
+	s.screen = nil
+	s.view.end()
 	s.idle.halt()
 	s.user = nil
 	for _, e := range s.shown {
@@ -242,9 +294,8 @@ func (s *session) forget() {
 // onIdle ends a session left alone, the enforced reset included. With
 // nobody signed in, it empties the door of what was typed there.
 func (s *session) onIdle() {
-	_, resetting := s.screen.(*resetScreen)
 	switch v, ok := s.screen.(*signInScreen); {
-	case s.user != nil || resetting:
+	case s.guarded():
 		s.signOut(lang.L("You were signed out after {{.Duration}} without activity.",
 			map[string]any{"Duration": duration(s.idle.limit)}))
 	case ok && v.email.Text == "" && v.password.Text == "":
@@ -254,14 +305,17 @@ func (s *session) onIdle() {
 	}
 }
 
-func (s *session) onClosed() { s.forget() }
+// guarded reports whether the idle watch guards a session: someone is
+// signed in, or half signed in on the enforced reset. Only then does it
+// warn before signing out.
+func (s *session) guarded() bool {
+	p, resetting := s.screen.(*passwordPage)
+	return s.user != nil || (resetting && p.kind == pageReset)
+}
 
-// sendMailNow asks the background delivery to send what an action just
-// queued, rather than at its next round.
-func (s *session) sendMailNow() {
-	if s.opts.SendMailNow != nil {
-		s.opts.SendMailNow()
-	}
+func (s *session) onClosed() {
+	s.forget()
+	s.root.end()
 }
 
 // touch records activity, which puts the idle sign-out off.
@@ -269,5 +323,5 @@ func (s *session) touch() { s.idle.touch() }
 
 // errorText and bullets say domain messages in the window's language.
 
-func (s *session) errorText(err error) string      { return errorText(err, s.svc.Now()) }
-func (s *session) bullets(ms []app.Message) string { return bullets(ms, s.svc.Now()) }
+func (s *session) errorText(err error) string      { return errorText(err) }
+func (s *session) bullets(ms []app.Message) string { return bullets(ms) }

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,6 +21,7 @@ import (
 // empty, it stays as it is.
 type settingsView struct {
 	s     *session
+	sc    *scope
 	admin *adminScreen
 
 	current  app.Settings
@@ -33,10 +33,12 @@ type settingsView struct {
 	result   *widget.Label
 	activity *widget.Activity
 	busy     bool
+	question *question // whether to drop changes not saved
 	content  fyne.CanvasObject
 
 	testTo   *entry // where the test message goes
 	test     *button
+	testWhy  *widget.Label // why the test cannot be sent
 	testSaid *widget.Label
 }
 
@@ -50,23 +52,24 @@ type settingField struct {
 	state  *widget.Label // whether a secret is set
 }
 
-func (s *session) newSettingsView(a *adminScreen) *settingsView {
-	v := &settingsView{s: s, admin: a}
+func (s *session) newSettingsView(sc *scope, a *adminScreen) *settingsView {
+	v := &settingsView{s: s, sc: sc, admin: a}
 	v.problem = notice(widget.DangerImportance)
 	v.result = notice(widget.SuccessImportance)
 	v.save = s.newButton(lang.L("Save"), widget.HighImportance, v.onSave)
 	v.undo = s.newButton(lang.L("Undo the changes"), widget.LowImportance, v.onUndo)
 	v.activity = newActivity()
 
+	v.question = s.newQuestion(lang.L("Keep editing"))
 	parts := []fyne.CanvasObject{heading(lang.L("Settings"))}
 	if s.opts.DatabasePath != "" {
 		parts = append(parts, info(lang.L("Database"), s.opts.DatabasePath))
 	}
-	group := ""
+	var group app.SettingGroup
 	for _, d := range app.SettingDefs() {
-		if g := settingGroup(d.Key); g != group {
-			group = g
-			parts = append(parts, widget.NewSeparator(), subheading(g))
+		if d.Group != group {
+			group = d.Group
+			parts = append(parts, widget.NewSeparator(), subheading(groupName(group)))
 		}
 		f := v.newField(d)
 		v.fields = append(v.fields, f)
@@ -77,15 +80,15 @@ func (s *session) newSettingsView(a *adminScreen) *settingsView {
 	v.testTo.OnSubmitted = func(string) { v.onTest() }
 	v.test = s.newButton(lang.L("Send a test message"), widget.MediumImportance, v.onTest)
 	v.test.Icon = theme.MailSendIcon()
+	v.testWhy = notice(widget.MediumImportance)
+	v.testWhy.SizeName = theme.SizeNameCaptionText
 	v.testSaid = notice(widget.SuccessImportance)
 	help := paragraph(lang.L("The test uses the saved settings: save your changes first."))
 	help.SizeName = theme.SizeNameCaptionText
 	parts = append(parts, widget.NewSeparator(), field(lang.L("Send a test message to"), v.testTo), help,
-		container.NewHBox(v.test), v.testSaid)
+		container.NewHBox(v.test), v.testWhy, v.testSaid)
 	// Save stays in view below the page, which scrolls.
-	footer := container.New(column{width: columnWidth}, container.NewVBox(
-		widget.NewSeparator(), v.problem, v.result, container.NewHBox(v.save, v.undo, v.activity)))
-	v.content = container.New(layout.NewBorderLayout(nil, footer, nil, nil), page(parts...), footer)
+	v.content = pageWithFooter(container.NewVBox(v.question.box, v.problem, v.result, buttons(v.save, v.undo, v.activity)), parts...)
 	return v
 }
 
@@ -202,23 +205,40 @@ func (v *settingsView) first() fyne.Focusable {
 
 // load reads the settings into the editors, unless they hold changes.
 func (v *settingsView) load() {
-	if v.dirty() {
-		return
-	}
-	st, err := v.s.svc.Settings(context.Background())
-	if err != nil {
-		say(v.problem, v.s.errorText(err))
-		return
-	}
-	v.showSettings(st)
+	v.s.readSettings(v.sc, func(st app.Settings, err error) {
+		if err != nil {
+			say(v.problem, v.s.errorText(err))
+			return
+		}
+		if !v.dirty() {
+			v.showSettings(st)
+		}
+	})
 }
 
 func (v *settingsView) showSettings(st app.Settings) {
 	v.current, v.loaded = st, true
+	v.s.settingsRead(st)
 	for _, f := range v.fields {
 		f.show(&st)
 	}
 	v.onChanged()
+	if st.SMTP.Configured() {
+		v.test.Enable()
+		say(v.testWhy, "")
+	} else {
+		v.test.Disable()
+		say(v.testWhy, lang.L("Save an SMTP server and a sender address first."))
+	}
+}
+
+// ask shows the question about changes not saved; then goes on when they
+// may be dropped.
+func (v *settingsView) ask(then func()) {
+	v.question.ask(lang.L("Your changes to the settings are not saved."), lang.L("Discard changes"), func() {
+		v.onUndo()
+		then()
+	})
 }
 
 func (v *settingsView) dirty() bool {
@@ -247,7 +267,6 @@ func (v *settingsView) values() map[string]string {
 // onChanged checks the values as typed, in the order in which the domain
 // sets them, so that a rule tying two settings sees both.
 func (v *settingsView) onChanged() {
-	now := v.s.svc.Now()
 	next := v.current
 	ok := true
 	for _, f := range v.fields {
@@ -256,7 +275,7 @@ func (v *settingsView) onChanged() {
 			continue
 		}
 		if err := next.Set(f.def.Key, f.value()); err != nil {
-			say(f.issue, errorText(err, now))
+			say(f.issue, errorText(err))
 			ok = false
 		} else {
 			say(f.issue, "")
@@ -283,22 +302,14 @@ func (v *settingsView) onSave() {
 		return
 	}
 	say(v.problem, "")
-	v.busy = true
-	showActivity(v.activity, true)
-	v.onChanged()
 	var (
 		st  app.Settings
 		err error
 	)
 	svc, actor := v.s.svc, v.admin.actor
-	v.s.run(func() {
-		st, err = svc.UpdateSettings(context.Background(), actor, values)
+	v.sc.busy(v.setBusy, func(ctx context.Context) {
+		st, err = svc.UpdateSettings(ctx, actor, values)
 	}, func() {
-		v.busy = false
-		showActivity(v.activity, false)
-		if v.s.admin != v.admin {
-			return
-		}
 		if err != nil {
 			say(v.problem, v.s.errorText(err))
 			v.onChanged()
@@ -306,20 +317,28 @@ func (v *settingsView) onSave() {
 		}
 		v.showSettings(st)
 		say(v.result, lang.L("The settings are saved."))
-		v.s.watchIdle()
 		v.admin.settingsChanged()
 	})
+}
+
+func (v *settingsView) setBusy(busy bool) {
+	v.busy = busy
+	showActivity(v.activity, busy)
+	v.onChanged()
 }
 
 // onTest queues a test message with the saved settings, and asks for it
 // to leave at once; the outbox says whether it did.
 func (v *settingsView) onTest() {
+	if v.test.Disabled() {
+		return
+	}
 	to := strings.TrimSpace(v.testTo.Text)
 	enable(v.test, false)
 	var err error
 	svc, actor := v.s.svc, v.admin.actor
-	v.s.run(func() {
-		err = svc.SendTestMail(context.Background(), actor, to)
+	v.sc.do(func(ctx context.Context) {
+		err = svc.SendTestMail(ctx, actor, to)
 	}, func() {
 		enable(v.test, true)
 		if err != nil {
@@ -327,7 +346,6 @@ func (v *settingsView) onTest() {
 			say(v.testSaid, v.s.errorText(err))
 			return
 		}
-		v.s.sendMailNow()
 		v.testSaid.Importance = widget.SuccessImportance
 		say(v.testSaid, lang.L("A test message to {{.Email}} is queued. Administration → E-mails shows whether it left, or the server's answer.",
 			map[string]any{"Email": to}))
@@ -341,24 +359,6 @@ func (v *settingsView) leave() {
 			f.entry.wipe()
 		}
 	}
-}
-
-// settingGroup names the part of the page where a setting goes, by the
-// first word of its key.
-func settingGroup(key string) string {
-	if key == "company.language" { // the language of e-mails
-		return lang.L("E-mail")
-	}
-	prefix, _, _ := strings.Cut(key, ".")
-	switch prefix {
-	case "company":
-		return lang.L("Company")
-	case "password", "temporary":
-		return lang.L("Passwords")
-	case "lockout", "session", "clipboard":
-		return lang.L("Sign-in and session")
-	}
-	return lang.L("E-mail")
 }
 
 // settingHelp says what a setting does or which values it takes.
@@ -377,17 +377,4 @@ func settingHelp(d app.SettingDef) string {
 			map[string]any{"Min": app.FormatDuration(time.Duration(d.Min)), "Max": app.FormatDuration(time.Duration(d.Max))})
 	}
 	return ""
-}
-
-// choiceName names a value of a list for a person.
-func choiceName(value string) string {
-	switch value {
-	case "en":
-		return "English"
-	case "fr":
-		return "Français"
-	case "none":
-		return lang.L("None (unencrypted)")
-	}
-	return strings.ToUpper(value)
 }

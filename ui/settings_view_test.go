@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
@@ -15,7 +14,7 @@ import (
 func (h *harness) settingsOf() *settingsView {
 	h.t.Helper()
 	a := h.s.admin
-	test.Tap(a.nav[sectionSettings])
+	h.tap(a.nav[sectionSettings])
 	if a.current != sectionSettings || a.settings == nil {
 		h.t.Fatal("Settings not on view")
 	}
@@ -70,7 +69,8 @@ func TestSettingsCheckedAsTypedThenSaved(t *testing.T) {
 	v := h.settingsOf()
 	min := v.field("password.min_length")
 	min.entry.SetText("7")
-	if got := shown(min.issue); got != "password.min_length must be a whole number from 8 to 64." {
+	h.settle()
+	if got := shown(min.issue); got != "“Minimum password length” must be a whole number from 8 to 64." {
 		t.Errorf("issue %q", got)
 	}
 	if !v.save.Disabled() {
@@ -89,8 +89,9 @@ func TestSettingsCheckedAsTypedThenSaved(t *testing.T) {
 	}
 
 	min.entry.SetText("20")
+	h.settle()
 	v.field("company.language").choice.SetSelected("Français")
-	test.Tap(v.field("temporary.custom_allowed").check)
+	h.tap(v.field("temporary.custom_allowed").check)
 	h.tapEnabled(v.save)
 	st, err := h.svc.Settings(h.ctx)
 	if err != nil {
@@ -106,7 +107,8 @@ func TestSettingsCheckedAsTypedThenSaved(t *testing.T) {
 
 	// Undo puts the saved values back.
 	min.entry.SetText("30")
-	test.Tap(v.undo)
+	h.settle()
+	h.tap(v.undo)
 	if min.entry.Text != "20" {
 		t.Errorf("Undo: %q", min.entry.Text)
 	}
@@ -122,8 +124,8 @@ func TestSettingsListsEveryProblem(t *testing.T) {
 	h.press(fyne.KeyReturn) // Enter saves: the domain says what is wrong
 	got := shown(v.problem)
 	for _, want := range []string{"Some settings are not valid; nothing was saved.",
-		"• password.min_length must be a whole number from 8 to 64.",
-		"• lockout.threshold must be a whole number from 1 to 100."} {
+		"• “Minimum password length” must be a whole number from 8 to 64.",
+		"• “Failed sign-ins before a lock” must be a whole number from 1 to 100."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problem %q lacks %q", got, want)
 		}
@@ -139,6 +141,7 @@ func TestSettingsSecretNeverShownBack(t *testing.T) {
 	v := h.settingsOf()
 	pw := v.field("smtp.password")
 	pw.entry.SetText("smtp secret 42")
+	h.settle()
 	h.tapEnabled(v.save)
 	if st, _ := h.svc.Settings(h.ctx); st.SMTP.Password != "smtp secret 42" {
 		t.Errorf("not saved: %q", st.SMTP.Password)
@@ -165,9 +168,9 @@ func TestSettingsOptionOffRemovesOthers(t *testing.T) {
 		t.Fatal("Others hidden with the option on")
 	}
 	v := h.settingsOf()
-	test.Tap(v.field("company.admin_password_management").check)
+	h.tap(v.field("company.admin_password_management").check)
 	h.tapEnabled(v.save)
-	test.Tap(a.nav[sectionUsers])
+	h.tap(a.nav[sectionUsers])
 	c = a.users.panel.(*cardView)
 	if c.others.Visible() {
 		t.Error("the open card keeps Others after the option was turned off")
@@ -176,9 +179,9 @@ func TestSettingsOptionOffRemovesOthers(t *testing.T) {
 
 	// The forgotten password then no longer says that only an
 	// administrator can help.
-	test.Tap(a.nav[sectionAccount])
-	test.Tap(screen[*accountScreen](h).signOut)
-	test.Tap(screen[*signInScreen](h).forgot)
+	h.tap(a.nav[sectionAccount])
+	h.tap(screen[*accountScreen](h).signOut)
+	h.tap(screen[*signInScreen](h).forgot)
 	h.assertHides("only an administrator can give you one")
 	h.assertShows("An administrator can help you get back into your account.")
 }

@@ -4,19 +4,18 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
 
 func TestFirstRunSetsUpTheCompany(t *testing.T) {
 	h := newHarness(t)
-	v := screen[*setupScreen](h)
-	if h.focused() != v.company {
+	v := h.page(pageSetup)
+	if h.focused() != v.flow.inputs[0] {
 		t.Fatalf("focus on %T, want the company name", h.focused())
 	}
 	h.assertShows("Set up Sésame", "Company name", "Your e-mail", "Your name", "Your password needs:")
-	if !v.create.Disabled() {
+	if !v.submit.Disabled() {
 		t.Error("Create is enabled on an empty form")
 	}
 
@@ -32,52 +31,50 @@ func TestFirstRunSetsUpTheCompany(t *testing.T) {
 	}
 	h.typeText("alice acme 2026!")
 	h.assertShows("It contains your name (\"alice\").", "It contains the company's name (\"acme\").")
-	if !v.create.Disabled() {
+	if !v.submit.Disabled() {
 		t.Error("Create is enabled for a refused password")
 	}
 	v.form.password.SetText("")
+	h.settle()
 	h.typeText(goodPassword)
 	h.press(fyne.KeyReturn)
 	if h.focused() != v.form.confirm {
 		t.Fatalf("focus on %T, want the confirmation", h.focused())
 	}
 	h.typeText(goodPassword)
-	if v.create.Disabled() {
+	if v.submit.Disabled() {
 		t.Fatal("Create is disabled on a complete form")
 	}
 	h.press(fyne.KeyReturn)
 
-	in := screen[*signInScreen](h)
-	if in.email.Text != "alice@acme.example" || h.focused() != in.password {
-		t.Errorf("sign-in with %q, focus on %T", in.email.Text, h.focused())
+	// The administrator is signed in at once: the password just chosen
+	// twice is not asked for a third time.
+	a := screen[*accountScreen](h)
+	if a.admin == nil || h.s.user == nil || h.s.user.Email != "alice@acme.example" {
+		t.Fatal("the first user is not signed in as an administrator")
 	}
-	if got := shown(in.note); got != "Acme is set up. Sign in with your new password." {
-		t.Errorf("note %q", got)
-	}
+	h.assertShows("Acme is set up, and you are signed in as its administrator.", "Alice Admin", "Sign out")
 	if v.form.password.Text != "" || v.form.confirm.Text != "" {
 		t.Error("the setup's password stays in its fields")
 	}
 	if empty, _ := h.svc.NeedsSetup(h.ctx); empty {
 		t.Fatal("the database is still empty")
 	}
-	h.typeText(goodPassword)
-	h.press(fyne.KeyReturn)
-	a := screen[*accountScreen](h)
-	if a.admin == nil {
-		t.Error("the first user is not an administrator")
+	if u := h.user("alice@acme.example"); u.LastSignInAt.IsZero() {
+		t.Error("the sign-in is not recorded")
 	}
 }
 
 func TestFirstRunShowsTheServiceErrors(t *testing.T) {
 	h := newHarness(t)
-	v := screen[*setupScreen](h)
-	test.Type(v.company, "Acme")
-	test.Type(v.email, "not an address")
-	test.Type(v.name, "Alice Admin")
-	test.Type(v.form.password, goodPassword)
-	test.Type(v.form.confirm, goodPassword)
-	test.Tap(v.create)
-	screen[*setupScreen](h)
+	v := h.page(pageSetup)
+	h.typeInto(v.flow.inputs[0], "Acme")
+	h.typeInto(v.flow.inputs[1], "not an address")
+	h.typeInto(v.flow.inputs[2], "Alice Admin")
+	h.typeInto(v.form.password, goodPassword)
+	h.typeInto(v.form.confirm, goodPassword)
+	h.tap(v.submit)
+	h.page(pageSetup)
 	if got, want := shown(v.problem), "\"not an address\" is not a valid e-mail address (expected name@domain)."; got != want {
 		t.Errorf("message %q, want %q", got, want)
 	}
@@ -85,14 +82,14 @@ func TestFirstRunShowsTheServiceErrors(t *testing.T) {
 
 func TestFirstRunSetUpMeanwhile(t *testing.T) {
 	h := newHarness(t)
-	v := screen[*setupScreen](h)
-	test.Type(v.company, "Acme")
-	test.Type(v.email, "alice@acme.example")
-	test.Type(v.name, "Alice Admin")
-	test.Type(v.form.password, goodPassword)
-	test.Type(v.form.confirm, goodPassword)
+	v := h.page(pageSetup)
+	h.typeInto(v.flow.inputs[0], "Acme")
+	h.typeInto(v.flow.inputs[1], "alice@acme.example")
+	h.typeInto(v.flow.inputs[2], "Alice Admin")
+	h.typeInto(v.form.password, goodPassword)
+	h.typeInto(v.form.confirm, goodPassword)
 	withCompany(h) // from the command line, while the form was filled in
-	test.Tap(v.create)
+	h.tap(v.submit)
 	in := screen[*signInScreen](h)
 	h.assertShows("This database is already set up: it has users.")
 	if in.email.Text != "" {

@@ -14,7 +14,8 @@ import (
 // signInScreen is the door of the shared workstation: e-mail, password,
 // Sign in, and the way to ask for help with a forgotten password.
 type signInScreen struct {
-	s *session
+	s  *session
+	sc *scope
 
 	company  *widget.Label
 	note     *widget.Label // why the screen is here: signed out, set up
@@ -31,7 +32,7 @@ type signInScreen struct {
 // showSignIn shows an empty sign-in, with the e-mail filled in when given
 // (then the focus is in the password) and a note.
 func (s *session) showSignIn(email, note string) *signInScreen {
-	v := s.newSignIn(email, note)
+	v := s.newSignIn(s.enter(), email, note)
 	first := v.email
 	if email != "" {
 		first = v.password
@@ -41,14 +42,11 @@ func (s *session) showSignIn(email, note string) *signInScreen {
 	return v
 }
 
-func (s *session) newSignIn(email, note string) *signInScreen {
-	v := &signInScreen{s: s}
-	v.company = paragraph("")
-	if st, err := s.svc.Settings(context.Background()); err == nil && st.CompanyName != "" {
-		v.company.SetText(st.CompanyName)
-	} else {
-		v.company.Hide()
-	}
+func (s *session) newSignIn(sc *scope, email, note string) *signInScreen {
+	v := &signInScreen{s: s, sc: sc}
+	v.company = notice(widget.MediumImportance)
+	say(v.company, s.st.CompanyName)
+	v.readCompany()
 	v.note = notice(widget.MediumImportance)
 	say(v.note, note)
 	v.problem = notice(widget.DangerImportance)
@@ -75,6 +73,15 @@ func (s *session) newSignIn(email, note string) *signInScreen {
 		v.forgot,
 	)
 	return v
+}
+
+// readCompany reads the company's name again: it is shown on the door.
+func (v *signInScreen) readCompany() {
+	v.s.readSettings(v.sc, func(st app.Settings, err error) {
+		if err == nil {
+			say(v.company, st.CompanyName)
+		}
+	})
 }
 
 // fail says why signing in failed; the password is emptied, the e-mail
@@ -113,8 +120,8 @@ func (v *signInScreen) onSubmit() {
 		res app.SignInResult
 		err error
 	)
-	v.s.busy(v, v.setBusy, func() {
-		res, err = v.s.svc.SignIn(context.Background(), email, password)
+	v.sc.busy(v.setBusy, func(ctx context.Context) {
+		res, err = v.s.svc.SignIn(ctx, email, password)
 	}, func() { v.onResult(res, err, password) })
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 
 	"sesame/app"
 )
@@ -24,8 +23,12 @@ func TestSignInOpensWithFocusOnEmail(t *testing.T) {
 		t.Errorf("Tab from the e-mail: focus on %T, want the password", h.focused())
 	}
 	h.press(fyne.KeyTab)
+	if h.focused() != v.password.eye {
+		t.Errorf("Tab from the password: focus on %T, want its eye", h.focused())
+	}
+	h.press(fyne.KeyTab)
 	if h.focused() != v.signIn {
-		t.Errorf("Tab from the password: focus on %T, want Sign in", h.focused())
+		t.Errorf("Tab from the eye: focus on %T, want Sign in", h.focused())
 	}
 }
 
@@ -40,7 +43,7 @@ func TestSignInEmployeeSeesOwnAccount(t *testing.T) {
 		t.Error("an employee sees the administration")
 	}
 	h.assertShows("Your account", "Jeanne Martin", "jeanne.martin@acme.example", "Employee",
-		"Password last changed", "Nov 25, 2026 at 09:00", "Change password", "Sign out")
+		"Password last changed", "Nov 25, 2026, 09:00", "Change password", "Sign out")
 	h.assertHides("Administration", goodPassword)
 	if h.s.user == nil || h.s.user.Email != "jeanne.martin@acme.example" {
 		t.Errorf("signed-in user %v", h.s.user)
@@ -66,7 +69,7 @@ func TestSignInAdministratorSeesAdministration(t *testing.T) {
 func TestSignInAdministrationIsPluggable(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	var got app.User
-	h.s.adminView = func(_ *session, u app.User, account fyne.CanvasObject, _ string) fyne.CanvasObject {
+	h.s.adminView = func(_ *session, _ *scope, u app.User, account fyne.CanvasObject, _ string) fyne.CanvasObject {
 		got = u
 		return container.NewVBox(heading("Users"), account)
 	}
@@ -100,7 +103,7 @@ func TestSignInFailures(t *testing.T) {
 		{name: "temporary expired", email: "paul@acme.example", password: "river copper lantern 42",
 			prepare: func(h *harness) {
 				h.addUser("paul@acme.example", "Paul Durand", app.RoleEmployee, "river copper lantern 42")
-				h.clock.Advance(25 * time.Hour)
+				h.advance(25 * time.Hour)
 			},
 			want: "This temporary password has expired: ask your administrator for a new one."},
 	}
@@ -142,19 +145,19 @@ func TestSignInLockedSaysUntilWhen(t *testing.T) {
 	for range 4 {
 		h.signIn("jeanne@acme.example", "wrong guess number one")
 	}
-	h.clock.Advance(30 * time.Second)
+	h.advance(30 * time.Second)
 	h.signIn("jeanne@acme.example", "wrong guess number five")
 	v := screen[*signInScreen](h)
 	// The fifth failure locks for one minute from 09:00:30, until 09:01:30:
 	// said as 09:02, the minute rounded up, never too early.
-	if got, want := shown(v.problem), "Too many failed attempts: locked until 09:02."; got != want {
+	if got, want := shown(v.problem), "Too many failed attempts: locked until Nov 25, 2026, 09:02."; got != want {
 		t.Errorf("message %q, want %q", got, want)
 	}
 	h.signIn("jeanne@acme.example", goodPassword)
 	if got := shown(screen[*signInScreen](h).problem); !strings.HasPrefix(got, "Too many failed attempts") {
 		t.Errorf("the right password while locked: %q", got)
 	}
-	h.clock.Advance(2 * time.Minute)
+	h.advance(2 * time.Minute)
 	h.signIn("jeanne@acme.example", goodPassword)
 	screen[*accountScreen](h)
 }
@@ -179,14 +182,14 @@ func TestSignInAsksForMissingFields(t *testing.T) {
 func TestSignInIsBusyMeanwhile(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	v := screen[*signInScreen](h)
-	test.Type(v.email, "admin@acme.example")
-	test.Type(v.password, goodPassword)
+	h.typeInto(v.email, "admin@acme.example")
+	h.typeInto(v.password, goodPassword)
 	h.hold = true
-	test.Tap(v.signIn)
+	h.tap(v.signIn)
 	if !v.signIn.Disabled() || !v.activity.Visible() {
 		t.Error("Sign in stays enabled, with no activity shown, while the password is checked")
 	}
-	test.Tap(v.signIn)
+	h.tap(v.signIn)
 	h.press(fyne.KeyReturn)
 	if len(h.jobs) != 1 {
 		t.Errorf("%d sign-ins under way, want 1", len(h.jobs))
@@ -201,7 +204,7 @@ func TestSignInIsBusyMeanwhile(t *testing.T) {
 func TestSignInPasswordHasEye(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	v := screen[*signInScreen](h)
-	test.Type(v.password, "secret words here")
+	h.typeInto(v.password, "secret words here")
 	if !v.password.Password {
 		t.Fatal("the password is not masked")
 	}
@@ -210,7 +213,7 @@ func TestSignInPasswordHasEye(t *testing.T) {
 	if !ok {
 		t.Fatalf("the password field has no eye: %T", v.password.ActionItem)
 	}
-	test.Tap(eye)
+	h.tap(eye)
 	if v.password.Password {
 		t.Error("the eye does not reveal the password")
 	}
@@ -220,7 +223,7 @@ func TestSignInPasswordHasEye(t *testing.T) {
 func TestSignInPasteWorks(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
 	v := screen[*signInScreen](h)
-	test.Type(v.email, "admin@acme.example")
+	h.typeInto(v.email, "admin@acme.example")
 	h.app.Clipboard().SetContent(goodPassword)
 	h.canvas().Focus(v.password)
 	v.password.TypedShortcut(&fyne.ShortcutPaste{Clipboard: h.app.Clipboard()})

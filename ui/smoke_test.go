@@ -24,6 +24,7 @@ func TestSmoke(t *testing.T) {
 	bin, shots := smokeSetup(t)
 	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
 		"bash", "testdata/smoke.sh", bin, t.TempDir(), shots)
+	cmd.Env = smokeEnv(bin)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
 	if err != nil {
@@ -34,21 +35,25 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("the %s run did not finish", lang)
 		}
 		for _, name := range []string{"signin", "reset", "reset-ready", "account", "signin-narrow", "forgot", "admin",
-			"admin-users", "admin-card", "admin-card-narrow", "admin-settings"} {
+			"admin-users", "admin-card", "admin-card-narrow", "admin-narrow", "admin-settings", "admin-audit", "admin-mail"} {
 			checkScreenshot(t, filepath.Join(shots, name+"-"+lang+".png"))
 		}
 	}
 }
 
 // smokeSetup skips the test unless SESAME_SMOKE=1, checks that the tools
-// are there (besides extra ones) and returns the binary under test and
-// where screenshots go.
+// are there (besides extra ones) and returns the binary under test (the
+// one built with -race, SESAME_RACE_BIN, when there is one) and where
+// screenshots go.
 func smokeSetup(t *testing.T, extra ...string) (bin, shots string) {
 	t.Helper()
 	if os.Getenv("SESAME_SMOKE") != "1" {
 		t.Skip("set SESAME_SMOKE=1 and SESAME_BIN to run the real window under Xvfb")
 	}
-	bin = os.Getenv("SESAME_BIN")
+	bin = os.Getenv("SESAME_RACE_BIN")
+	if bin == "" {
+		bin = os.Getenv("SESAME_BIN")
+	}
 	if bin == "" {
 		t.Fatal("SESAME_BIN names no binary: build one with go build -tags sqlite_fts5")
 	}
@@ -80,6 +85,7 @@ func TestSmokeRecovery(t *testing.T) {
 	srv := mailpittest.Start(t, 0)
 	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "bash", "testdata/smoke-recovery.sh",
 		bin, t.TempDir(), shots, strconv.Itoa(srv.SMTPPort), strconv.Itoa(srv.HTTPPort))
+	cmd.Env = smokeEnv(bin)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
 	if err != nil || !strings.Contains(string(out), "smoke: recovery ok") {
@@ -88,6 +94,16 @@ func TestSmokeRecovery(t *testing.T) {
 	for _, name := range []string{"recovery-window-code-fr", "recovery-window-done-fr"} {
 		checkScreenshot(t, filepath.Join(shots, name+".png"))
 	}
+}
+
+// smokeEnv is the environment of a smoke run of bin: one built with -race
+// runs several times slower, so the run waits and types slower too.
+func smokeEnv(bin string) []string {
+	env := os.Environ()
+	if bin == os.Getenv("SESAME_RACE_BIN") {
+		env = append(env, "SMOKE_SLOW=4")
+	}
+	return env
 }
 
 // checkScreenshot fails unless path is a PNG of a window, not a blank one.

@@ -10,8 +10,9 @@ import (
 	"sesame/app"
 )
 
-// TestStartOpensTheDoor runs Start as main does: one window, the setup on
-// an empty database, the sign-in on a set-up one.
+// TestStartOpensTheDoor runs Start as main does (but with the database read
+// at once, on the test's goroutine): one window, the setup on an empty
+// database, the sign-in on a set-up one.
 func TestStartOpensTheDoor(t *testing.T) {
 	for name, setUp := range map[string]bool{"empty": false, "set up": true} {
 		t.Run(name, func(t *testing.T) {
@@ -27,7 +28,7 @@ func TestStartOpensTheDoor(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			Start(a, svc, Options{Language: "en"})
+			start(a, svc, Options{Language: "en"}, inline)
 			var w fyne.Window // the test driver opens an untitled window of its own
 			for _, o := range a.Driver().AllWindows() {
 				if o.Title() != "" {

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"image/color"
 	"math"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,9 +19,11 @@ import (
 //
 // The keyboard moves a cursor (Up, Down, Page Up, Page Down, Home, End),
 // Enter or Space opens the row under it, a click opens the row clicked.
-// Narrow, the columns that matter least are left out.
+// Narrow, the columns that matter least are left out; a text cut short
+// shows whole when the pointer rests on it.
 type table struct {
 	widget.BaseWidget
+	sc *scope // of the view that shows it: the tooltip's timer
 
 	columns []tableColumn
 	rows    func() int
@@ -43,7 +47,11 @@ type table struct {
 	wheel    float32 // scrolled distance not yet a whole row
 	bar      *tableScrollBar
 
-	visible    int // rows that fit, set by the layout
+	r          *tableRenderer
+	tipWait    debounce
+	tip        string        // the whole of the text under the pointer, "" for none
+	tipAt      fyne.Position // where the pointer rests
+	visible    int           // rows that fit, set by the layout
 	rowHeight  float32
 	lastView   [3]int  // first, count and rows last told to onView
 	dragging   bool    // the scroll bar's thumb is being dragged
@@ -64,10 +72,15 @@ type tableColumn struct {
 // rowsPerNotch is how many rows one notch of a mouse wheel scrolls.
 const rowsPerNotch = 3
 
-func newTable(columns []tableColumn, rows func() int, fill func(int, []*tableCell)) *table {
-	t := &table{columns: columns, rows: rows, fill: fill, selected: -1, hovered: -1,
+// tipDelay is how long the pointer rests on a text cut short before it
+// shows whole.
+const tipDelay = 400 * time.Millisecond
+
+func newTable(sc *scope, columns []tableColumn, rows func() int, fill func(int, []*tableCell)) *table {
+	t := &table{sc: sc, columns: columns, rows: rows, fill: fill, selected: -1, hovered: -1,
 		onView: func(int, int) {}, onOpen: func(int) {}, onRune: func(rune) {},
-		onActivity: func() {}, onEscape: func() {}, lastView: [3]int{-1, -1, -1}}
+		onActivity: func() {}, onEscape: func() {}, lastView: [3]int{-1, -1, -1},
+		tipWait: debounce{delay: tipDelay}}
 	t.bar = newTableScrollBar(t)
 	t.ExtendBaseWidget(t)
 	return t
@@ -133,10 +146,14 @@ func (t *table) reset() {
 
 func (t *table) CreateRenderer() fyne.WidgetRenderer {
 	r := &tableRenderer{t: t}
+	t.r = r
 	r.header = canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	r.focus = canvas.NewRectangle(theme.Color(theme.ColorNameFocus))
-	r.focus.FillColor = nil
-	r.focus.StrokeWidth = 2
+	r.focus = canvas.NewRectangle(color.Transparent)
+	r.focus.StrokeColor = color.Transparent
+	r.focus.StrokeWidth = ringWidth
+	r.tipBox = canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	r.tipBox.StrokeWidth = 1
+	r.tipText = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	for _, c := range t.columns {
 		title := newTableCell(true)
 		title.set(c.title, widget.MediumImportance)
@@ -211,9 +228,43 @@ func (t *table) Scrolled(e *fyne.ScrollEvent) {
 	}
 }
 
-func (t *table) MouseIn(e *desktop.MouseEvent)    { t.hover(t.rowAt(e.Position.Y)) }
-func (t *table) MouseMoved(e *desktop.MouseEvent) { t.hover(t.rowAt(e.Position.Y)) }
-func (t *table) MouseOut()                        { t.hover(-1) }
+func (t *table) MouseIn(e *desktop.MouseEvent)    { t.pointAt(e.Position) }
+func (t *table) MouseMoved(e *desktop.MouseEvent) { t.pointAt(e.Position) }
+
+func (t *table) MouseOut() {
+	t.hover(-1)
+	t.showTip("", fyne.Position{})
+}
+
+// pointAt follows the pointer: the row under it is marked, and the text
+// under it, when cut short, shows whole once the pointer rests.
+func (t *table) pointAt(at fyne.Position) {
+	t.hover(t.rowAt(at.Y))
+	whole := ""
+	if t.r != nil {
+		if c := t.r.cellAt(at); c != nil && c.text.Text != c.full {
+			whole = c.full
+		}
+	}
+	if whole == t.tip && whole != "" {
+		return
+	}
+	t.showTip("", fyne.Position{})
+	if whole != "" {
+		t.tipWait.call(t.sc, func() { t.showTip(whole, at) })
+	}
+}
+
+// showTip shows text whole near at, or hides the tip for "".
+func (t *table) showTip(text string, at fyne.Position) {
+	if text == "" {
+		t.tipWait.cancel()
+	}
+	if text != t.tip {
+		t.tip, t.tipAt = text, at
+		t.Refresh()
+	}
+}
 
 func (t *table) hover(row int) {
 	if row != t.hovered {
@@ -236,14 +287,39 @@ func (t *table) rowAt(y float32) int {
 
 // tableRenderer draws the header, the rows in view and the scroll bar.
 type tableRenderer struct {
-	t      *table
-	header *canvas.Rectangle
-	titles []*tableCell
-	lines  []*tableRow
-	focus  *canvas.Rectangle
-	bar    *tableScrollBar
-	shown  []bool // which columns fit
-	widths []float32
+	t       *table
+	header  *canvas.Rectangle
+	titles  []*tableCell
+	lines   []*tableRow
+	focus   *canvas.Rectangle
+	bar     *tableScrollBar
+	tipBox  *canvas.Rectangle
+	tipText *canvas.Text
+	shown   []bool // which columns fit
+	widths  []float32
+}
+
+// cellAt returns the cell at a point of the table, nil for none.
+func (r *tableRenderer) cellAt(at fyne.Position) *tableCell {
+	t := r.t
+	cells := r.titles
+	if at.Y >= t.rowHeight {
+		i := int((at.Y - t.rowHeight) / t.rowHeight)
+		if i >= len(r.lines) || t.top+i >= t.rowCount() {
+			return nil
+		}
+		cells = r.lines[i].cells
+	}
+	x := float32(0)
+	for i, c := range cells {
+		if i < len(r.widths) && r.shown[i] && at.X >= x && at.X < x+r.widths[i] {
+			return c
+		}
+		if i < len(r.widths) {
+			x += r.widths[i]
+		}
+	}
+	return nil
 }
 
 // tableRow is one row on screen, showing whichever row is at its place.
@@ -254,7 +330,7 @@ type tableRow struct {
 }
 
 func (r *tableRenderer) newRow() *tableRow {
-	row := &tableRow{bg: canvas.NewRectangle(nil), line: canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))}
+	row := &tableRow{bg: canvas.NewRectangle(color.Transparent), line: canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))}
 	for range r.t.columns {
 		row.cells = append(row.cells, newTableCell(false))
 	}
@@ -284,7 +360,7 @@ func (r *tableRenderer) Objects() []fyne.CanvasObject {
 			objs = append(objs, c.text)
 		}
 	}
-	return append(objs, r.focus, r.bar)
+	return append(objs, r.focus, r.bar, r.tipBox, r.tipText)
 }
 
 // fitColumns decides which columns fit in width and how wide each is.
@@ -357,8 +433,41 @@ func (r *tableRenderer) Layout(size fyne.Size) {
 	r.bar.Resize(fyne.NewSize(barWidth, size.Height-h))
 	r.focus.Move(fyne.NewPos(1, 1))
 	r.focus.Resize(fyne.NewSize(size.Width-2, size.Height-2))
+	r.placeTip(size)
 	r.draw()
 	r.tell()
+}
+
+// placeTip puts the whole of the text under the pointer below it, within
+// the table.
+func (r *tableRenderer) placeTip(size fyne.Size) {
+	t := r.t
+	if t.tip == "" {
+		r.tipBox.Hide()
+		r.tipText.Hide()
+		return
+	}
+	pad := theme.InnerPadding()
+	r.tipText.Text = t.tip
+	r.tipText.TextSize = theme.TextSize()
+	r.tipText.Color = theme.Color(theme.ColorNameForeground)
+	text := r.tipText.MinSize()
+	box := fyne.NewSize(min(text.Width+2*pad, size.Width), text.Height+pad)
+	x := max(min(t.tipAt.X, size.Width-box.Width), 0)
+	y := t.tipAt.Y + t.rowHeight*0.8
+	if y+box.Height > size.Height {
+		y = max(t.tipAt.Y-box.Height-t.rowHeight*0.3, 0)
+	}
+	r.tipBox.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	r.tipBox.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	r.tipBox.Move(fyne.NewPos(x, y))
+	r.tipBox.Resize(box)
+	r.tipText.Move(fyne.NewPos(x+pad, y+pad/2))
+	r.tipText.Resize(text)
+	r.tipBox.Show()
+	r.tipText.Show()
+	r.tipBox.Refresh()
+	r.tipText.Refresh()
 }
 
 // placeCells lays one row's cells out along the columns.
@@ -377,7 +486,7 @@ func (r *tableRenderer) draw() {
 	for i, line := range r.lines {
 		row := t.top + i
 		if row >= n {
-			line.bg.FillColor = nil
+			line.bg.FillColor = color.Transparent
 			line.line.Hide()
 			for _, c := range line.cells {
 				c.set("", widget.MediumImportance)
@@ -385,7 +494,7 @@ func (r *tableRenderer) draw() {
 		} else {
 			line.line.Show()
 			t.fill(row, line.cells)
-			line.bg.FillColor = nil
+			line.bg.FillColor = color.Transparent
 			switch {
 			case row == t.selected:
 				line.bg.FillColor = theme.Color(theme.ColorNameSelection)
@@ -406,9 +515,9 @@ func (r *tableRenderer) draw() {
 	r.header.FillColor = theme.Color(theme.ColorNameHeaderBackground)
 	r.header.Refresh()
 	if t.focused {
-		r.focus.StrokeColor = theme.Color(theme.ColorNameFocus)
+		r.focus.StrokeColor = focusRingColor()
 	} else {
-		r.focus.StrokeColor = nil
+		r.focus.StrokeColor = color.Transparent
 	}
 	r.focus.Refresh()
 	r.bar.Refresh()

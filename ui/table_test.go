@@ -2,9 +2,11 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -14,7 +16,7 @@ func numbers(t *testing.T, n int) (*table, *[]int, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	var opened []int
-	tb := newTable([]tableColumn{
+	tb := newTable(inlineScope(), []tableColumn{
 		{title: "N", width: 100, weight: 1},
 		{title: "Square", width: 150, weight: 1, drop: 1},
 	}, func() int { return n }, func(row int, cells []*tableCell) {
@@ -120,5 +122,44 @@ func TestTableLeavesColumnsOutWhenNarrow(t *testing.T) {
 	}
 	if tb.MinSize().Width > 200 {
 		t.Errorf("needs %.0f px", tb.MinSize().Width)
+	}
+}
+
+// TestTableShowsCutTextsWhole: a text that its column cuts short shows
+// whole when the pointer rests on it, and goes when the pointer leaves.
+func TestTableShowsCutTextsWhole(t *testing.T) {
+	test.NewTempApp(t)
+	c := newFakeClock()
+	long := "jeanne.martin-de-la-fontaine@acme-industries.example"
+	tb := newTable(newScope(inline, c), []tableColumn{{title: "Login", width: 120, weight: 1}}, func() int { return 2 },
+		func(row int, cells []*tableCell) {
+			cells[0].set([]string{long, "jo@acme.example"}[row], widget.MediumImportance)
+		})
+	w := test.NewTempWindow(t, tb)
+	w.Resize(fyne.NewSize(200, 200))
+	r := test.WidgetRenderer(tb).(*tableRenderer)
+	if cut := r.lines[0].cells[0].text.Text; cut == long || !strings.HasSuffix(cut, "…") {
+		t.Fatalf("test set-up: the text is not cut: %q", cut)
+	}
+	at := fyne.NewPos(30, tb.rowHeight*1.5)
+	tb.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at}})
+	if r.tipText.Visible() {
+		t.Error("the whole text shows before the pointer rests")
+	}
+	c.Advance(tipDelay)
+	if !r.tipText.Visible() || r.tipText.Text != long {
+		t.Fatalf("the pointer rests on a cut text: tip %v %q", r.tipText.Visible(), r.tipText.Text)
+	}
+	// A text that is not cut shows no tip; leaving hides it.
+	tb.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(30, tb.rowHeight*2.5)}})
+	c.Advance(tipDelay)
+	if r.tipText.Visible() {
+		t.Error("a tip for a text that is whole")
+	}
+	tb.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at}})
+	c.Advance(tipDelay)
+	tb.MouseOut()
+	if r.tipText.Visible() {
+		t.Error("the tip stays when the pointer leaves")
 	}
 }

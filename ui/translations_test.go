@@ -205,6 +205,9 @@ func scanLabels(t *testing.T, keys map[string]string, name string) {
 	})
 }
 
+// scanDetails adds the templates of the audit log's details: the string
+// constants of a file whose names start with "detail".
+
 // readTranslations reads a translation file: key → every form of its text
 // (one, or several for a plural).
 func readTranslations(t *testing.T, name string) map[string][]string {

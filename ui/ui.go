@@ -27,16 +27,15 @@ import (
 type Options struct {
 	Language     string // "en", "fr" or "" for the system's
 	DatabasePath string // shown to the administrator
-	// SendMailNow asks the background delivery of the outbox to run at
-	// once, after an action that queued a message; nil when there is none.
-	// It may be called from any goroutine.
-	SendMailNow func()
 }
 
 // Start opens Sésame's window on a: the first-run setup on an empty
 // database, the sign-in otherwise. The caller then runs a.
-func Start(a fyne.App, svc *app.Service, opts Options) {
+func Start(a fyne.App, svc *app.Service, opts Options) { start(a, svc, opts, background) }
+
+// start is Start with the runner of the window's slow work.
+func start(a fyne.App, svc *app.Service, opts Options, run runner) {
 	useLanguage(opts.Language, setenv)
-	s := newSession(a, svc, opts, background, realClock{})
+	s := newSession(a, svc, opts, run, realClock{})
 	s.win.Show()
 }

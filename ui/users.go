@@ -48,47 +48,48 @@ type panel interface {
 // the form that adds one.
 type usersView struct {
 	s     *session
+	sc    *scope
 	admin *adminScreen
 
-	search *entry
-	count  *widget.Label
-	add    *button
-	table  *table
-	list   *pager[app.User, app.Cursor]
-	text   string        // the search whose results are on view
-	total  int           // how many users match text, up to countLimit+1; -1 while counted
-	counts int           // counts the counts asked for, so that only the last shows
-	delay  time.Duration // searchDelay; 0 searches at each keystroke
-	wait   func() bool   // stops the search waiting for the typing to pause
+	search   *entry
+	count    *widget.Label
+	add      *button
+	table    *table
+	list     *pager[app.User, app.Cursor]
+	text     string   // the search whose results are on view
+	total    int      // how many users match text, up to countLimit+1; -1 while counted
+	counting latest   // the count of the search on view
+	wait     debounce // the search, once the typing pauses
 
 	panel    panel           // on view beside the table, nil when none
+	panelSc  *scope          // the panel's
 	panelRow int             // the row of the user whose card is open, -1 when none or unknown
-	opening  int             // counts the cards asked for, so that only the last opens
+	opening  latest          // the card asked for last
 	master   *fyne.Container // the search and the table
 	detail   *fyne.Container // the panel
 	split    *fyne.Container
 	content  fyne.CanvasObject
 }
 
-func (s *session) newUsers(a *adminScreen) *usersView {
-	u := &usersView{s: s, admin: a, delay: searchDelay, panelRow: -1}
+func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
+	u := &usersView{s: s, sc: sc, admin: a, wait: debounce{delay: searchDelay}, panelRow: -1}
 	u.search = s.newEntry(lang.L("Search by name, login or e-mail"))
 	u.search.OnChanged = u.onSearchChanged
 	u.search.OnSubmitted = u.onSearchSubmitted
 	u.search.onKey = u.onSearchKey
 	u.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	u.count = widget.NewLabel("")
-	u.count.Truncation = fyne.TextTruncateEllipsis
+	u.count.Wrapping = fyne.TextWrapWord
 	u.add = s.newButton(lang.L("Add user"), widget.MediumImportance, u.onAdd)
 	u.add.Icon = theme.ContentAddIcon()
 
-	u.list = newPager[app.User, app.Cursor](s.run, usersPage, usersKept, u.onListChanged)
-	u.table = newTable([]tableColumn{
-		{title: lang.L("Name"), width: 140, weight: 2},
-		{title: lang.L("Login e-mail"), width: 200, weight: 4, drop: 2},
-		{title: lang.L("Role"), width: 110, weight: 0.5, drop: 3},
-		{title: lang.L("Password status"), width: 180, weight: 3},
-		{title: lang.L("Last sign-in"), width: 160, weight: 1, drop: 4},
+	u.list = newPager[app.User, app.Cursor](sc, usersPage, usersKept, u.onListChanged)
+	u.table = newTable(sc, []tableColumn{
+		{title: lang.L("Name"), width: 140, weight: 0.5},
+		{title: lang.L("Login e-mail"), width: 200, weight: 2.5, drop: 2},
+		{title: lang.L("Role"), width: 110, weight: 0.3, drop: 3},
+		{title: lang.L("Password status"), width: 200, weight: 2.5},
+		{title: lang.L("Last sign-in"), width: 150, weight: 0.3, drop: 4},
 	}, u.list.len, u.fillRow)
 	u.table.onView = u.list.view
 	u.table.onOpen = u.onOpen
@@ -117,22 +118,14 @@ func (u *usersView) first() fyne.Focusable {
 
 func (u *usersView) onSearchChanged(text string) {
 	u.admin.hush()
-	u.stopWaiting()
-	if u.delay <= 0 {
-		u.runSearch(text)
-		return
-	}
-	u.wait = u.s.clock.AfterFunc(u.delay, func() {
-		u.wait = nil
-		u.runSearch(text)
-	})
+	u.wait.call(u.sc, func() { u.runSearch(text) })
 }
 
 // onSearchSubmitted is Enter in the search box: the search at once, and
 // the focus on its results.
 func (u *usersView) onSearchSubmitted(text string) {
-	if u.wait != nil || text != u.text {
-		u.stopWaiting()
+	if u.wait.pending() || text != u.text {
+		u.wait.cancel()
 		u.runSearch(text)
 	}
 	u.s.win.Canvas().Focus(u.table)
@@ -153,13 +146,6 @@ func (u *usersView) onTableRune(r rune) {
 	u.search.TypedRune(r)
 }
 
-func (u *usersView) stopWaiting() {
-	if u.wait != nil {
-		u.wait()
-		u.wait = nil
-	}
-}
-
 // runSearch shows the users that match text, from the first.
 func (u *usersView) runSearch(text string) {
 	u.text = text
@@ -171,16 +157,14 @@ func (u *usersView) runSearch(text string) {
 		return p.Users, p.Next, p.More, err
 	})
 	u.total = -1
-	u.counts++
-	round := u.counts
 	var (
 		n   int
 		err error
 	)
-	u.s.run(func() {
-		n, err = svc.CountUsers(context.Background(), text, countLimit+1)
+	u.counting.do(u.sc, func(ctx context.Context) {
+		n, err = svc.CountUsers(ctx, text, countLimit+1)
 	}, func() {
-		if round != u.counts || err != nil { // without a count, the table's pages say what they know
+		if err != nil { // without a count, the table's pages say what they know
 			return
 		}
 		u.total = n
@@ -262,13 +246,12 @@ func (u *usersView) fillRow(row int, cells []*tableCell) {
 		}
 		return
 	}
-	now := u.s.svc.Now()
-	status, importance := statusText(user, now)
+	status, importance := statusText(user, u.s.svc.Now())
 	cells[0].set(user.Name, widget.MediumImportance)
 	cells[1].set(loginText(user), widget.MediumImportance)
 	cells[2].set(roleName(user.Role), widget.MediumImportance)
 	cells[3].set(status, importance)
-	cells[4].set(pastTime(user.LastSignInAt, now), widget.MediumImportance)
+	cells[4].set(pastTime(user.LastSignInAt), widget.MediumImportance)
 }
 
 // The panel beside the table.
@@ -289,7 +272,17 @@ func (u *usersView) onOpen(row int) {
 }
 
 func (u *usersView) onAdd() {
-	u.leavePanel(func() { u.openPanel(u.s.newAddUser(u), -1) })
+	u.leavePanel(func() { u.openPanel(u.s.newAddUser(u.newPanelScope(), u), -1) })
+}
+
+// newPanelScope ends the scope of the panel on view, with whatever it
+// waits for (a password generated, an Update), and begins the next one's.
+func (u *usersView) newPanelScope() *scope {
+	if u.panelSc != nil {
+		u.panelSc.end()
+	}
+	u.panelSc = u.sc.child()
+	return u.panelSc
 }
 
 // leavePanel closes the panel on view, asking first when it has unsaved
@@ -331,6 +324,7 @@ func (u *usersView) closePanel() {
 		return
 	}
 	u.panel.close()
+	u.panelSc.end()
 	u.panel, u.panelRow = nil, -1
 	u.detail.Objects = nil
 	u.detail.Hide()
@@ -369,10 +363,8 @@ func (u *usersView) settingsChanged() {
 	}
 }
 
-// leave drops the panel and stops the search.
+// leave drops the panel: its passwords are wiped.
 func (u *usersView) leave() {
-	u.stopWaiting()
-	u.list.stop()
 	if u.panel != nil {
 		u.panel.close()
 		u.panel = nil

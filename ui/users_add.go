@@ -20,6 +20,7 @@ import (
 // its expiry said.
 type addUserView struct {
 	s  *session
+	sc *scope
 	u  *usersView
 	st app.Settings
 
@@ -31,7 +32,8 @@ type addUserView struct {
 	noMailbox     *check
 	recovery      *entry
 	recoveryIssue *widget.Label
-	send          *check // send the temporary password to the recovery e-mail
+	send          *check        // send the temporary password to the recovery e-mail
+	sendWhy       *widget.Label // why it cannot be
 	create        *button
 	problem       *widget.Label
 	activity      *widget.Activity
@@ -44,19 +46,16 @@ type addUserView struct {
 	another *button
 	handed  *fyne.Container
 
-	busy    bool
-	content fyne.CanvasObject
+	question *question // whether a login that looks like another is right
+	busy     bool
+	content  fyne.CanvasObject
 }
 
-var addRoles = []app.Role{app.RoleEmployee, app.RoleAdmin}
-
-func (s *session) newAddUser(u *usersView) *addUserView {
-	v := &addUserView{s: s, u: u}
-	st, err := s.svc.Settings(context.Background())
-	if err != nil {
-		st = app.DefaultSettings()
-	}
-	v.st = st
+// newAddUser builds the form in sc, with the settings as last read (the
+// domain checks them again when the user is created).
+func (s *session) newAddUser(sc *scope, u *usersView) *addUserView {
+	v := &addUserView{s: s, sc: sc, u: u, st: s.st}
+	st := v.st
 	v.closeBtn = s.newButton(lang.L("Close"), widget.LowImportance, u.onPanelClosed)
 	v.closeBtn.Icon = theme.CancelIcon()
 	v.email = s.newEntry(lang.L("name@company.com"))
@@ -65,23 +64,22 @@ func (s *session) newAddUser(u *usersView) *addUserView {
 	v.name = s.newEntry(lang.L("First and last name"))
 	v.name.OnChanged = func(string) { v.onChanged() }
 	v.name.OnSubmitted = func(string) { v.onCreate() }
-	names := make([]string, len(addRoles))
-	for i, r := range addRoles {
-		names[i] = roleName(r)
-	}
-	v.role = s.newChoice(names, func(string) {})
+	v.role = s.newChoice(roleNames(), func(string) {})
 	v.role.SetSelectedIndex(0)
 	v.noMailbox = s.newCheck("", func(bool) {})
 	v.recovery = s.newEntry(lang.L("name@example.com"))
 	v.recovery.OnChanged = func(string) { v.onChanged() }
 	v.recoveryIssue = notice(widget.DangerImportance)
 	v.send = s.newCheck("", func(bool) {})
+	v.sendWhy = notice(widget.MediumImportance)
+	v.sendWhy.SizeName = theme.SizeNameCaptionText
 	v.create = s.newButton(lang.L("Create the user"), widget.HighImportance, v.onCreate)
 	v.problem = notice(widget.DangerImportance)
 	v.activity = newActivity()
+	v.question = s.newQuestion(lang.L("Check it"))
 
 	recovery := container.NewVBox(field(lang.L("Recovery e-mail (optional)"), v.recovery), v.recoveryIssue,
-		checkRow(v.send, lang.L("Send the temporary password to the recovery e-mail instead of showing it")))
+		checkRow(v.send, lang.L("Send the temporary password to the recovery e-mail instead of showing it")), v.sendWhy)
 	if !st.AdminPasswordManagement {
 		recovery.Hide()
 	}
@@ -94,18 +92,19 @@ func (s *session) newAddUser(u *usersView) *addUserView {
 		recovery,
 		paragraph(lang.L("The user gets a temporary password, generated now and shown once, to hand over: they choose their own at the first sign-in.")),
 		v.problem,
-		container.NewHBox(v.create, v.activity),
+		v.question.box,
+		buttons(v.create, v.activity),
 	)
 
 	v.done = notice(widget.SuccessImportance)
-	v.secret = s.newSecretView(st.ClipboardClear)
+	v.secret = s.newSecretView(sc, st.ClipboardClear)
 	v.open = s.newButton(lang.L("Open the card"), widget.MediumImportance, v.onOpen)
 	v.another = s.newButton(lang.L("Add another user"), widget.LowImportance, v.onAnother)
-	v.handed = container.NewVBox(v.done, v.secret.content, container.NewHBox(v.open, v.another))
+	v.handed = container.NewVBox(v.done, v.secret.content, buttons(v.open, v.another))
 	v.handed.Hide()
 
 	header := container.NewBorder(nil, nil, nil, v.closeBtn, heading(lang.L("Add user")))
-	v.content = stacked(header, container.NewVScroll(container.NewVBox(v.form, v.handed)), nil)
+	v.content = stacked(header, vscroll(container.NewPadded(container.NewVBox(v.form, v.handed))), nil)
 	v.refresh()
 	return v
 }
@@ -151,15 +150,8 @@ func (v *addUserView) emailProblem() string {
 }
 
 func (v *addUserView) recoveryProblem() string {
-	r := strings.TrimSpace(v.recovery.Text)
-	if r == "" {
-		return ""
-	}
-	if _, err := app.CheckEmail(r); err != nil {
+	if _, err := app.CheckRecoveryEmail(v.recovery.Text, v.email.Text); err != nil {
 		return v.s.errorText(err)
-	}
-	if app.EmailKey(r) == app.EmailKey(v.email.Text) {
-		return tr(app.Msg("The recovery e-mail must be another address than the login."), v.s.svc.Now())
 	}
 	return ""
 }
@@ -177,18 +169,28 @@ func (v *addUserView) ready() bool {
 
 func (v *addUserView) refresh() {
 	enable(v.create, v.ready())
-	if v.canSend() && !v.busy {
+	why := v.sendProblem()
+	if why == "" && !v.busy {
 		v.send.Enable()
 	} else {
 		v.send.Checked = false
 		v.send.Disable()
 	}
+	say(v.sendWhy, why)
+	v.send.Refresh()
+	v.form.Refresh()
 }
 
-// canSend reports whether a recovery e-mail is typed that the temporary
-// password may go to.
-func (v *addUserView) canSend() bool {
-	return v.st.AdminPasswordManagement && strings.TrimSpace(v.recovery.Text) != "" && v.recoveryProblem() == ""
+// sendProblem says why the temporary password cannot be sent, "" when it
+// can: a valid recovery e-mail is typed, and e-mail is set up.
+func (v *addUserView) sendProblem() string {
+	switch {
+	case !v.st.SMTP.Configured():
+		return lang.L("E-mail is not set up (Settings → E-mail): the password can only be handed over.")
+	case strings.TrimSpace(v.recovery.Text) == "" || v.recoveryProblem() != "":
+		return lang.L("Enter a valid recovery e-mail first.")
+	}
+	return ""
 }
 
 func (v *addUserView) onCreate() {
@@ -198,33 +200,34 @@ func (v *addUserView) onCreate() {
 	n := app.NewUser{
 		Email:      v.email.Text,
 		Name:       v.name.Text,
-		Role:       addRoles[max(v.role.SelectedIndex(), 0)],
+		Role:       app.Roles()[max(v.role.SelectedIndex(), 0)],
 		HasMailbox: !v.noMailbox.Checked,
 	}
 	if v.st.AdminPasswordManagement {
 		n.RecoveryEmail = v.recovery.Text
-		n.SendToRecovery = v.send.Checked && v.canSend()
+		n.SendToRecovery = v.send.Checked && v.sendProblem() == ""
 	}
+	v.createUser(n)
+}
+
+// createUser creates the user n. A login or recovery address that looks like
+// another login is asked about, and created once confirmed.
+func (v *addUserView) createUser(n app.NewUser) {
 	say(v.problem, "")
-	v.busy = true
-	showActivity(v.activity, true)
-	v.refresh()
 	var (
 		user app.User
 		temp app.TemporaryPassword
 		err  error
 	)
 	svc, actor := v.s.svc, v.u.admin.actor
-	v.s.run(func() {
-		user, temp, err = svc.CreateUser(context.Background(), actor, n)
+	v.sc.busy(v.setBusy, func(ctx context.Context) {
+		user, temp, err = svc.CreateUser(ctx, actor, n)
 	}, func() {
-		v.busy = false
-		showActivity(v.activity, false)
-		v.refresh()
-		if err == nil {
-			v.s.sendMailNow()
-		}
-		if v.u.panel != v {
+		if app.CodeOf(err) == app.ELookAlike && !n.AllowSimilar {
+			v.question.ask(v.s.errorText(err), lang.L("Create it as it is"), func() {
+				n.AllowSimilar = true
+				v.createUser(n)
+			})
 			return
 		}
 		if err != nil {
@@ -235,15 +238,21 @@ func (v *addUserView) onCreate() {
 	})
 }
 
+func (v *addUserView) setBusy(busy bool) {
+	v.busy = busy
+	showActivity(v.activity, busy)
+	v.refresh()
+}
+
 // onCreated hands the temporary password over, or says where it was
 // sent: then it is not shown at all.
 func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword, sent bool) {
 	v.created = &user
-	v.form.Hide()
+	showIf(v.form, false)
 	if sent {
 		say(v.done, lang.L("{{.Name}} is added. The temporary password is queued to be sent to {{.Email}}. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
 			map[string]any{"Name": user.Name, "Email": user.RecoveryEmail, "Date": dateTime(temp.ExpiresAt)}))
-		v.handed.Show()
+		showIf(v.handed, true)
 		v.u.changed()
 		v.s.win.Canvas().Focus(v.open)
 		return
@@ -251,7 +260,7 @@ func (v *addUserView) onCreated(user app.User, temp app.TemporaryPassword, sent 
 	say(v.done, lang.L("{{.Name}} is added. Hand over this temporary password: it is shown only now. {{.Name}} must choose a new password at the first sign-in; this temporary password expires on {{.Date}}.",
 		map[string]any{"Name": user.Name, "Date": dateTime(temp.ExpiresAt)}))
 	v.secret.set(temp.Plaintext)
-	v.handed.Show()
+	showIf(v.handed, true)
 	v.u.changed()
 	v.s.win.Canvas().Focus(v.secret.eye)
 }
@@ -263,5 +272,5 @@ func (v *addUserView) onOpen() {
 }
 
 func (v *addUserView) onAnother() {
-	v.u.openPanel(v.s.newAddUser(v.u), -1)
+	v.u.openPanel(v.s.newAddUser(v.u.newPanelScope(), v.u), -1)
 }

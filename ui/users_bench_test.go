@@ -48,16 +48,16 @@ func BenchmarkSearchAsYouType(b *testing.B) {
 	defer db.Close()
 	test.NewTempApp(b)
 	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist(), Hasher: fastHash})
-	s := newSession(fyne.CurrentApp(), svc, Options{}, func(work, done func()) { work(); done() }, realClock{})
+	s := newSession(fyne.CurrentApp(), svc, Options{}, inline, realClock{})
 	page, err := svc.SearchUsers(context.Background(), app.UserQuery{Limit: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	a := s.newAdmin(page.Users[0], widget.NewLabel(""), "")
+	a := s.newAdmin(s.enter(), page.Users[0], widget.NewLabel(""), "")
 	s.win.SetContent(a.content)
 	s.win.Resize(adminWindow)
 	u := a.users
-	u.delay = 0
+	u.wait.delay = 0
 
 	typeAll := func(record func(time.Duration)) {
 		for _, q := range typedQueries {

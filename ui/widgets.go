@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -12,10 +16,12 @@ import (
 // when its text was copied, so that the clipboard is cleared at sign-out.
 type entry struct {
 	widget.Entry
-	secret     bool   // a password field, whether or not its text is revealed
-	onActivity func() // any key or click in the field
-	onEscape   func() // Escape in the field
-	onCopied   func() // a copy or cut from a password field
+	focus
+	secret     bool    // a password field, whether or not its text is revealed
+	eye        *button // reveals a password field's text; reached with Tab
+	onActivity func()  // any key or click in the field
+	onEscape   func()  // Escape in the field
+	onCopied   func()  // a copy or cut from a password field
 	// onKey, when set, sees a key first and keeps it by returning true
 	// (Down in the search box goes to the table below it).
 	onKey func(k *fyne.KeyEvent) bool
@@ -30,20 +36,46 @@ func newEntry(onActivity, onEscape func()) *entry {
 	return e
 }
 
-// newPasswordEntry is a masked field with an eye to reveal it: Fyne adds
-// the eye to any entry with Password set and no ActionItem. Paste works, as
+// newPasswordEntry is a masked field with an eye to reveal it, a button
+// that Tab reaches after the field (Fyne's own eye takes only clicks);
+// show and hide name what the eye does, for its tooltip. Paste works, as
 // password managers need.
-func newPasswordEntry(onActivity, onEscape func()) *entry {
+func newPasswordEntry(onActivity, onEscape func(), show, hide string) *entry {
 	e := &entry{secret: true, onActivity: onActivity, onEscape: onEscape}
 	e.Password = true
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.eye = newButton("", e.onEye, onActivity, onEscape)
+	e.eye.Importance = widget.LowImportance
+	e.eye.tips = [2]string{show, hide}
+	e.ActionItem = e.eye
 	e.ExtendBaseWidget(e)
+	e.showEye()
 	return e
+}
+
+// onEye reveals the password, or masks it again.
+func (e *entry) onEye() {
+	e.Password = !e.Password
+	e.showEye()
+	e.Refresh()
+}
+
+// showEye gives the eye the icon of what it would do.
+func (e *entry) showEye() {
+	if e.Password {
+		e.eye.SetIcon(theme.VisibilityIcon())
+		e.eye.tip = e.eye.tips[0]
+	} else {
+		e.eye.SetIcon(theme.VisibilityOffIcon())
+		e.eye.tip = e.eye.tips[1]
+	}
 }
 
 // wipe empties the field and masks it again.
 func (e *entry) wipe() {
-	e.Password = e.secret
+	if e.secret && !e.Password {
+		e.onEye()
+	}
 	e.SetText("")
 }
 
@@ -95,15 +127,30 @@ func (e *entry) KeyDown(k *fyne.KeyEvent) {
 func (e *entry) FocusGained() {
 	e.onActivity()
 	e.Entry.FocusGained()
+	e.focused = true
+	e.Refresh()
 	revealFocus(e)
+}
+
+func (e *entry) FocusLost() {
+	e.Entry.FocusLost()
+	e.focused = false
+	e.Refresh()
+}
+
+func (e *entry) CreateRenderer() fyne.WidgetRenderer {
+	return e.ring(e.Entry.CreateRenderer())
 }
 
 // button is a button that Enter presses too, as Space does, and on which
 // Escape leaves the screen as it does in a field.
 type button struct {
 	widget.Button
+	focus
 	onActivity func() // the focus arriving, a key
 	onEscape   func()
+	tip        string    // said when the pointer rests on it, for a button with an icon alone
+	tips       [2]string // the eye's two tips: show, hide
 }
 
 func newButton(label string, onTapped, onActivity, onEscape func()) *button {
@@ -116,7 +163,19 @@ func newButton(label string, onTapped, onActivity, onEscape func()) *button {
 func (b *button) FocusGained() {
 	b.onActivity()
 	b.Button.FocusGained()
+	b.focused = true
+	b.Refresh()
 	revealFocus(b)
+}
+
+func (b *button) FocusLost() {
+	b.Button.FocusLost()
+	b.focused = false
+	b.Refresh()
+}
+
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
+	return b.ring(b.Button.CreateRenderer())
 }
 
 func (b *button) TypedKey(k *fyne.KeyEvent) {
@@ -157,6 +216,7 @@ func (a *activitySurface) MouseOut()                      {}
 // the screen, as in a field.
 type check struct {
 	widget.Check
+	focus
 	onActivity func()
 	onEscape   func()
 }
@@ -171,7 +231,19 @@ func newCheck(label string, onChanged func(bool), onActivity, onEscape func()) *
 func (c *check) FocusGained() {
 	c.onActivity()
 	c.Check.FocusGained()
+	c.focused = true
+	c.Refresh()
 	revealFocus(c)
+}
+
+func (c *check) FocusLost() {
+	c.Check.FocusLost()
+	c.focused = false
+	c.Refresh()
+}
+
+func (c *check) CreateRenderer() fyne.WidgetRenderer {
+	return c.ring(c.Check.CreateRenderer())
 }
 
 func (c *check) TypedKey(k *fyne.KeyEvent) {
@@ -192,6 +264,7 @@ func (c *check) Tapped(e *fyne.PointEvent) {
 // leaves the screen.
 type choice struct {
 	widget.Select
+	focus
 	onActivity func()
 	onEscape   func()
 }
@@ -206,7 +279,19 @@ func newChoice(options []string, onChanged func(string), onActivity, onEscape fu
 func (c *choice) FocusGained() {
 	c.onActivity()
 	c.Select.FocusGained()
+	c.focused = true
+	c.Refresh()
 	revealFocus(c)
+}
+
+func (c *choice) FocusLost() {
+	c.Select.FocusLost()
+	c.focused = false
+	c.Refresh()
+}
+
+func (c *choice) CreateRenderer() fyne.WidgetRenderer {
+	return c.ring(c.Select.CreateRenderer())
 }
 
 func (c *choice) TypedKey(k *fyne.KeyEvent) {
@@ -245,3 +330,51 @@ type tapLabel struct {
 }
 
 func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }
+
+// focus is the keyboard focus as every control of the window shows it: a
+// ring in the theme's focus colour around the control, outside its edge,
+// so that it shows the same on a button of any importance, a field or a
+// check box, against the page rather than the control (WCAG 2.4.7, and
+// 1.4.11: 3:1 against what surrounds it). Fyne's own signs of focus are
+// faint on some controls.
+type focus struct{ focused bool }
+
+// ringWidth is the ring's line, and ringGap its distance from the control.
+const ringWidth, ringGap = 2, 2
+
+// ring wraps a control's renderer with the ring.
+func (f *focus) ring(r fyne.WidgetRenderer) fyne.WidgetRenderer {
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeColor = color.Transparent
+	ring.StrokeWidth = ringWidth
+	ring.CornerRadius = theme.Size(theme.SizeNameInputRadius) + ringGap
+	return &ringRenderer{WidgetRenderer: r, f: f, ring: ring}
+}
+
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	f    *focus
+	ring *canvas.Rectangle
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	objs := r.WidgetRenderer.Objects()
+	return append(objs[:len(objs):len(objs)], r.ring)
+}
+
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	off := float32(ringWidth + ringGap)
+	r.ring.Move(fyne.NewPos(-off, -off))
+	r.ring.Resize(size.Add(fyne.NewSquareSize(2 * off)))
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	if r.f.focused {
+		r.ring.StrokeColor = focusRingColor()
+	} else {
+		r.ring.StrokeColor = color.Transparent
+	}
+	r.ring.Refresh()
+}

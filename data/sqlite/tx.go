@@ -13,9 +13,10 @@ import (
 
 // tx implements app.Tx on one SQL transaction.
 type tx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	wiped bool // a secret was wiped: see DB.run
+	ctx    context.Context
+	tx     *sql.Tx
+	wiped  bool // a secret was wiped: see DB.run
+	marked bool // another process wiped one, whose copies may remain: see markWAL
 }
 
 var _ app.Tx = (*tx)(nil)

@@ -210,21 +210,33 @@ func runUsersList(c *call) error {
 		users = append(users, page.Users...)
 		more = page.More && len(page.Users) > 0
 	}
+	recovery, err := c.svc().RecoveryLookAlikes(c.ctx, users)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
 		out := make([]userJSON, len(users))
 		for i, u := range users {
 			out[i] = toJSON(u, now)
+			out[i].RecoveryLookAlike = len(recovery[u.ID]) > 0
 		}
 		return writeJSON(c.env.Stdout, out)
 	}
 	tw := c.table()
 	c.header(tw, "NAME", "EMAIL", "ROLE", "STATE")
 	for _, u := range users {
+		// The marks come first; users show names the logins looked like.
 		state := c.stateWords(u, now)
-		if u.HasLookAlike {
-			state = c.t.L("look-alike login; {{.State}}", "State", state) // users show names the others
+		if len(recovery[u.ID]) > 0 {
+			state = c.t.L("recovery e-mail like a login; {{.State}}", "State", state)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, state)
+		if u.HasLookAlike {
+			state = c.t.L("look-alike login; {{.State}}", "State", state)
+		}
+		if atFault(u.Email) {
+			state = c.t.L("login at fault; {{.State}}", "State", state)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), login(oneLine(u.Email)), c.role(u.Role), state)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

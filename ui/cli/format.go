@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"io"
-	"maps"
 	"strings"
 	"time"
 
@@ -59,7 +58,9 @@ type userJSON struct {
 	Locked             bool    `json:"locked"`
 	LockedUntil        *string `json:"locked_until"` // null unless locked now
 	Disabled           bool    `json:"disabled"`
-	LookAlike          bool    `json:"look_alike"` // another login looks like this one
+	LookAlike          bool    `json:"look_alike"`          // another login looks like this one
+	RecoveryLookAlike  bool    `json:"recovery_look_alike"` // the recovery address looks like a login (confirmed)
+	LoginAtFault       bool    `json:"login_at_fault"`      // kept from an older version, it fails today's rules
 	LastSignInAt       *string `json:"last_signin_at"`
 	PasswordChangedAt  *string `json:"password_changed_at"`
 	CreatedAt          *string `json:"created_at"`
@@ -77,6 +78,7 @@ func toJSON(u app.User, now time.Time) userJSON {
 		Locked:            u.Locked(now),
 		Disabled:          u.Disabled,
 		LookAlike:         u.HasLookAlike,
+		LoginAtFault:      atFault(u.Email),
 		LastSignInAt:      jsonTime(u.LastSignInAt),
 		PasswordChangedAt: jsonTime(u.PasswordChangedAt),
 		CreatedAt:         jsonTime(u.CreatedAt),
@@ -88,6 +90,13 @@ func toJSON(u app.User, now time.Time) userJSON {
 		j.LockedUntil = jsonTime(u.LockedUntil)
 	}
 	return j
+}
+
+// atFault reports whether a login, kept from an older version, fails
+// today's rules (app.CheckEmail).
+func atFault(login string) bool {
+	_, err := app.CheckEmail(login)
+	return err != nil
 }
 
 // auditJSON is the shape of an event in `audit --json`.
@@ -121,7 +130,8 @@ func (c *call) passwordWords(u app.User, now time.Time) string {
 }
 
 // stateWords is the state column of `users list`: the status that takes
-// precedence (app's one rule) and, behind a lock, the password's own state.
+// precedence (app.User.Status) and, behind a lock, the password's own
+// state.
 func (c *call) stateWords(u app.User, now time.Time) string {
 	st := u.Status(now)
 	switch st.Kind {
@@ -135,6 +145,52 @@ func (c *call) stateWords(u app.User, now time.Time) string {
 		return lock + "; " + c.passwordWords(u, now)
 	}
 	return c.passwordWords(u, now)
+}
+
+// role names a role in the command line's language: "admin" and
+// "employee" in English, the words that users role takes.
+func (c *call) role(r app.Role) string {
+	switch r {
+	case app.RoleAdmin:
+		return c.t.L("admin")
+	case app.RoleEmployee:
+		return c.t.L("employee")
+	}
+	return string(r)
+}
+
+// mailState names the state of an outbox message in the command line's
+// language.
+func (c *call) mailState(s app.MailState) string {
+	switch s {
+	case app.MailQueued:
+		return c.t.L("queued")
+	case app.MailSending:
+		return c.t.L("sending")
+	case app.MailSent:
+		return c.t.L("sent")
+	case app.MailFailed:
+		return c.t.L("failed")
+	case app.MailExpired:
+		return c.t.L("expired")
+	}
+	return string(s)
+}
+
+// mailKind names the kind of an outbox message in the command line's
+// language.
+func (c *call) mailKind(kind string) string {
+	switch kind {
+	case app.MailRecoveryCode:
+		return c.t.L("recovery code")
+	case app.MailTemporaryPassword:
+		return c.t.L("temporary password")
+	case app.MailPasswordChanged:
+		return c.t.L("password change notice")
+	case app.MailTest:
+		return c.t.L("test message")
+	}
+	return kind
 }
 
 func (c *call) yesNo(b bool) string {
@@ -161,28 +217,21 @@ func message(t *i18n.Catalog, err error) string {
 	return s
 }
 
-// humanMessage writes the times of a message in the human layout rather
-// than Go's default, and its texts on one line, cut if long.
+// humanMessage writes the times of a message (and of the messages nested
+// in it) in the human layout rather than Go's default, and its texts on
+// one line, cut if long.
 func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
-	var data map[string]any
-	for k, v := range m.Data {
+	return m.WithData(func(v any) any {
 		switch v := v.(type) {
 		case time.Time:
-			if data == nil {
-				data = maps.Clone(m.Data)
-			}
-			data[k] = humanTime(t, v)
+			return humanTime(t, v)
 		case string:
-			if data == nil {
-				data = maps.Clone(m.Data)
-			}
-			data[k] = shown(v)
+			return shown(v)
+		case app.Message:
+			return humanMessage(t, v)
 		}
-	}
-	if data != nil {
-		m.Data = data
-	}
-	return m
+		return v
+	})
 }
 
 // oneLine keeps a value that a person typed on one row of a table.

@@ -1,23 +1,47 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 
 	"sesame/app"
 )
 
-// deliverTemporary tries to send the temporary password that an action
-// just queued, and says whether it left; a message that could not leave
-// stays in the outbox and is retried.
-func (c *call) deliverTemporary(to string) error {
-	r, err := c.flush()
+// Delivery delivers the outbox at once after an action, as the Service's
+// Deliver hook (the command's process ends soon after: nothing would
+// deliver it later), and keeps how that went over the command, for the
+// command to say.
+type Delivery struct {
+	Mailer app.Mailer
+	last   app.MailReport // every delivery of the command, added up
+	err    error
+}
+
+// Deliver is the Service's Deliver hook.
+func (d *Delivery) Deliver(ctx context.Context, s *app.Service) {
+	r, err := s.DeliverMail(ctx, d.Mailer)
+	d.last.Sent += r.Sent
+	d.last.Failed += r.Failed
+	d.last.Expired += r.Expired
+	d.last.NotConfigured = d.last.NotConfigured || r.NotConfigured
 	if err != nil {
-		return err
+		d.err = err
 	}
-	if r.Failed > 0 || r.NotConfigured {
+}
+
+// deliverTemporary says whether the temporary password that an action
+// just queued left at once (the Deliver hook sent it); a message that
+// could not leave stays in the outbox and is retried.
+func (c *call) deliverTemporary(to string) error {
+	d := c.env.Delivery
+	if d == nil {
+		return nil
+	}
+	if d.err != nil {
+		return d.err
+	}
+	if d.last.Failed > 0 || d.last.NotConfigured || d.last.Sent == 0 {
 		c.note("The temporary password to {{.Email}} is queued but not sent yet; see `sesame mail status`.", "Email", to)
 		return nil
 	}
@@ -25,12 +49,15 @@ func (c *call) deliverTemporary(to string) error {
 	return nil
 }
 
-// flush delivers what is due now.
+// flush delivers what is due now, and returns every delivery of the
+// command.
 func (c *call) flush() (app.MailReport, error) {
-	if c.env.Mailer == nil {
+	d := c.env.Delivery
+	if d == nil || d.Mailer == nil {
 		return app.MailReport{NotConfigured: true}, nil
 	}
-	return c.svc().DeliverMail(c.ctx, c.env.Mailer)
+	d.Deliver(c.ctx, c.svc())
+	return d.last, d.err
 }
 
 func runMailFlush(c *call) error {
@@ -62,9 +89,12 @@ func runMailTest(c *call) error {
 	if err := c.svc().SendTestMail(c.ctx, c.env.Actor, pos[0]); err != nil {
 		return err
 	}
-	r, err := c.flush()
-	if err != nil {
-		return err
+	var r app.MailReport // the Deliver hook sent it
+	if d := c.env.Delivery; d != nil {
+		if d.err != nil {
+			return d.err
+		}
+		r = d.last
 	}
 	if r.Failed > 0 {
 		list, _, err := c.svc().Outbox(c.ctx, app.MailQuery{State: app.MailFailed, Limit: 1})
@@ -102,11 +132,15 @@ func runMailStatus(c *call) error {
 	if *limit < 1 {
 		return usagef("--limit must be 1 or more.")
 	}
-	states := []string{"queued", "sending", "sent", "failed", "expired"}
-	if *state != "" && !slices.Contains(states, *state) {
-		return usagef("Unknown state \"{{.State}}\"; the states are: {{.States}}.", "State", *state, "States", fixed(strings.Join(states, ", ")))
+	var want app.MailState
+	if *state != "" {
+		st, err := app.ParseMailState(*state)
+		if err != nil {
+			return &usageError{msg: humanMessage(c.t, app.AsError(err).Message)}
+		}
+		want = st
 	}
-	list, counts, err := c.svc().Outbox(c.ctx, app.MailQuery{State: app.MailState(*state), Limit: *limit})
+	list, counts, err := c.svc().Outbox(c.ctx, app.MailQuery{State: want, Limit: *limit})
 	if err != nil {
 		return err
 	}
@@ -115,8 +149,8 @@ func runMailStatus(c *call) error {
 			Counts   map[string]int `json:"counts"`
 			Messages []mailJSON     `json:"messages"`
 		}{Counts: map[string]int{}, Messages: []mailJSON{}}
-		for _, s := range states {
-			out.Counts[s] = counts[app.MailState(s)]
+		for _, s := range app.MailStates() {
+			out.Counts[string(s)] = counts[s]
 		}
 		for _, m := range list {
 			j := mailJSON{ID: m.ID, Kind: m.Kind, To: m.To, User: m.UserEmail, Subject: m.Subject, State: string(m.State),
@@ -139,7 +173,8 @@ func runMailStatus(c *call) error {
 	tw := c.table()
 	c.header(tw, "#", "STATE", "KIND", "TO", "ATTEMPTS", "CREATED", "ANSWER")
 	for _, m := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Kind, oneLine(m.To), m.Attempts, c.when(m.CreatedAt), oneLine(m.LastError))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, c.mailState(m.State), c.mailKind(m.Kind), login(oneLine(m.To)), m.Attempts,
+			c.when(m.CreatedAt), oneLine(m.LastError))
 	}
 	return tw.Flush()
 }
@@ -150,9 +185,6 @@ func runRecoverRequest(c *call) error {
 		return err
 	}
 	if err := c.svc().RequestRecovery(c.ctx, pos[0]); err != nil {
-		return err
-	}
-	if _, err := c.flush(); err != nil {
 		return err
 	}
 	c.note("If an account with a recovery address exists for {{.Email}}, a code was sent to that address.", "Email", pos[0])
@@ -170,9 +202,6 @@ func runRecoverComplete(c *call) error {
 	}
 	u, err := c.svc().CompleteRecovery(c.ctx, pos[0], lines[0], lines[1])
 	if err != nil {
-		return err
-	}
-	if _, err := c.flush(); err != nil {
 		return err
 	}
 	c.say("password changed for {{.Email}}", "Email", u.Email)

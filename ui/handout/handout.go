@@ -42,13 +42,18 @@ func (s Sheet) company() string {
 	return s.Company
 }
 
+// validUntil writes a time as the window writes every time, in the
+// company's language: "Mar 12, 2026, 17:30", "12 mars 2026, 17:30".
 func (s Sheet) validUntil(t time.Time) string {
-	return t.Local().Format(say(s.Language, "Jan 2, 2006 at 15:04"))
+	t = t.Local()
+	return say(s.Language, "{{.Month}} {{.Day}}, {{.Year}}, {{.Time}}",
+		"Month", say(s.Language, t.Month().String()[:3]), "Day", t.Day(), "Year", t.Year(), "Time", t.Format("15:04"))
 }
 
 // WriteCSV writes the sheet as CSV: a header, then login, name, temporary
-// password and valid until, one employee a row, with the byte-order mark
-// and the delimiter that Excel expects in the company's language. Every
+// password and valid until (in ISO 8601, with the zone's offset, as every
+// CSV of Sésame), one employee a row, with the byte-order mark and the
+// delimiter that Excel expects in the company's language. Every
 // value that a spreadsheet would run as a formula is written after an
 // apostrophe (spreadsheet.Inert); a generated password never starts so.
 func WriteCSV(w io.Writer, s Sheet) error {
@@ -60,7 +65,7 @@ func WriteCSV(w io.Writer, s Sheet) error {
 		say(s.Language, "Valid until")})
 	for _, sl := range s.Slips {
 		cw.Write([]string{spreadsheet.Inert(sl.Login), spreadsheet.Inert(sl.Name), spreadsheet.Inert(sl.Password),
-			s.validUntil(sl.ValidUntil)})
+			sl.ValidUntil.Local().Format(time.RFC3339)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -79,7 +79,7 @@ func TestPDF(t *testing.T) {
 		}
 		sentence := map[string]string{"en": "You will choose your own password at the first sign-in.",
 			"fr": "Vous choisirez votre propre mot de passe à la première connexion."}[tc.language]
-		when := map[string]string{"en": "Valid until Mar 12, 2026 at 17:30", "fr": "Valable jusqu'au 12/03/2026 à 17:30"}[tc.language]
+		when := map[string]string{"en": "Valid until Mar 12, 2026, 17:30", "fr": "Valable jusqu'au 12 mars 2026, 17:30"}[tc.language]
 		flat := strings.Join(strings.Fields(text), " ")
 		if got := strings.Count(flat, strings.Join(strings.Fields(sentence), " ")); got != tc.n {
 			t.Errorf("%d slips: the sentence %q is there %d times\n%s", tc.n, sentence, got, text)
@@ -150,9 +150,10 @@ func TestCSV(t *testing.T) {
 	if err := WriteCSV(&b, s); err != nil {
 		t.Fatal(err)
 	}
+	at := until.Format(time.RFC3339) // ISO 8601 with the zone, as every CSV of Sésame
 	want := "\uFEFFAdresse e-mail;Nom;Mot de passe temporaire;Valable jusqu'au\r\n" +
-		"zoe@acme.example;\"Zoé Lœvenbruck; RH\";Hen7#3MCaN5@4QWx;12/03/2026 à 17:30\r\n" +
-		"'-moins@acme.example;\"'=HYPERLINK(\"\"x\"\")\";'=typed by hand;12/03/2026 à 17:30\r\n"
+		"zoe@acme.example;\"Zoé Lœvenbruck; RH\";Hen7#3MCaN5@4QWx;" + at + "\r\n" +
+		"'-moins@acme.example;\"'=HYPERLINK(\"\"x\"\")\";'=typed by hand;" + at + "\r\n"
 	if b.String() != want {
 		t.Errorf("fr:\n got %q\nwant %q", b.String(), want)
 	}
@@ -162,8 +163,8 @@ func TestCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = "\uFEFFE-mail,Name,Temporary password,Valid until\r\n" +
-		"zoe@acme.example,Zoé Lœvenbruck; RH,Hen7#3MCaN5@4QWx,\"Mar 12, 2026 at 17:30\"\r\n" +
-		"'-moins@acme.example,\"'=HYPERLINK(\"\"x\"\")\",'=typed by hand,\"Mar 12, 2026 at 17:30\"\r\n"
+		"zoe@acme.example,Zoé Lœvenbruck; RH,Hen7#3MCaN5@4QWx," + at + "\r\n" +
+		"'-moins@acme.example,\"'=HYPERLINK(\"\"x\"\")\",'=typed by hand," + at + "\r\n"
 	if b.String() != want {
 		t.Errorf("en:\n got %q\nwant %q", b.String(), want)
 	}

@@ -13,6 +13,10 @@
 # in with the new password.
 set -euo pipefail
 
+# SMOKE_SLOW stretches every wait and keystroke: a binary built with -race
+# runs several times slower, and keys typed faster than it reads them are lost.
+slow=${SMOKE_SLOW:-1}
+
 bin=$1 work=$2 shots=$3 smtp=$4 api=$5
 mkdir -p "$work" "$shots"
 export LANG=en_US.UTF-8
@@ -39,12 +43,13 @@ trap 'kill -KILL "$pid" 2>/dev/null || true' EXIT
 wid=$(timeout 30 xdotool search --sync --name '^Sésame$' | head -n 1)
 xdotool windowsize --sync "$wid" 520 720 || true
 xdotool windowfocus --sync "$wid" || true
-sleep 2
+sleep $((2 * slow))
 
-# The e-mail, then Forgot password? (after Sign in), then Send me a code.
-xdotool type --delay 20 "jeanne@acme.example"
-xdotool key Tab Tab Tab space
-sleep 1
+# The e-mail, then Forgot password? (after the password, its eye and Sign
+# in), then Send me a code.
+xdotool type --delay $((20 * slow)) "jeanne@acme.example"
+xdotool key Tab Tab Tab Tab space
+sleep $((1 * slow))
 xdotool key Return
 
 # The window asks mail to leave at once: wait for it in mailpit.
@@ -56,17 +61,28 @@ for _ in $(seq 1 50); do
 	sleep 0.2
 done
 [ -n "$code" ] || { echo "smoke: no recovery code reached the mailbox"; exit 1; }
+sleep $((1 * slow)) # the window goes on to the code once the request is done
 shot recovery-window-code-fr
 
-xdotool type --delay 30 "$code"
+xdotool type --delay $((30 * slow)) "$code"
 xdotool key Return
-sleep 2
-xdotool type --delay 20 "$good"
+sleep $((2 * slow))
+xdotool type --delay $((40 * slow)) "$good"
+sleep $((2 * slow))
 xdotool key Return
-xdotool type --delay 20 "$good"
+sleep $((1 * slow))
+xdotool type --delay $((40 * slow)) "$good"
+sleep $((3 * slow)) # every rule checked once the typing pauses
 xdotool key Return
-sleep 3
+sleep $((3 * slow))
 shot recovery-window-done-fr
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+if grep -q "DATA RACE" "$work/recovery-window.log"; then
+	cat "$work/recovery-window.log" >&2
+	echo "smoke: the window reported a data race" >&2
+	exit 1
+fi
 
 printf '%s\n' "$good" | "$bin" --db "$db" signin jeanne@acme.example >/dev/null 2>&1 || {
 	echo "smoke: the new password does not sign in"
