@@ -338,40 +338,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 			// be able to sign in once.
 			return optionOff()
 		}
-		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
-		if err := tx.CreateUser(&u); err != nil {
-			return err
-		}
-		similar, err := lookAlikes(tx, u.Email, u.ID, n.AllowSimilar)
-		if err != nil {
-			return err
-		}
-		if u.RecoveryEmail != "" {
-			// Its own login counts: mail meant for bob@acme.example must not
-			// go to bob@acrne.example.
-			if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, n.AllowSimilar, similar...); err != nil {
-				return err
-			}
-		}
-		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
-			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
-				return err
-			}
-		}
-		if _, err := clearThrottle(tx, EmailKey(email), now); err != nil {
-			return err
-		}
-		details := joinDetails(detail(detailRole, "Role", role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
-		if !u.HasMailbox {
-			details += "; " + detailNoMailbox
-		}
-		if n.SendToRecovery {
-			if err := sendTemporary(tx, st, u, plain, now); err != nil {
-				return err
-			}
-			details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
-		}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
+		return createUser(tx, st, actor, &u, plain, custom, n.SendToRecovery, n.AllowSimilar, now, "")
 	})
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
@@ -380,6 +347,51 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		s.deliverQueued(ctx)
 	}
 	return u, TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, nil
+}
+
+// createUser stores a new user u, whose temporary password (plain, typed
+// by the administrator when custom) is hashed already, with the rules of a
+// creation that need the directory (look-alike logins and recovery
+// address), and records it; note, when not empty, ends the audit details
+// (an import names itself there).
+func createUser(tx Tx, st Settings, actor Actor, u *User, plain string, custom, send, allowSimilar bool, now time.Time, note string) error {
+	u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+	if err := tx.CreateUser(u); err != nil {
+		return err
+	}
+	similar, err := lookAlikes(tx, u.Email, u.ID, allowSimilar)
+	if err != nil {
+		return err
+	}
+	if u.RecoveryEmail != "" {
+		// Its own login counts: mail meant for bob@acme.example must not
+		// go to bob@acrne.example.
+		if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, allowSimilar, similar...); err != nil {
+			return err
+		}
+	}
+	if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
+		if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
+			return err
+		}
+	}
+	if _, err := clearThrottle(tx, EmailKey(u.Email), now); err != nil {
+		return err
+	}
+	details := joinDetails(detail(detailRole, "Role", u.Role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
+	if !u.HasMailbox {
+		details += "; " + detailNoMailbox
+	}
+	if send {
+		if err := sendTemporary(tx, st, *u, plain, now); err != nil {
+			return err
+		}
+		details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
+	}
+	if note != "" {
+		details += "; " + note
+	}
+	return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
 }
 
 func temporaryDetails(custom bool, expires time.Time) string {

@@ -227,7 +227,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault, ActionBulk}
+		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault, ActionBulk, ActionImport}
 }
 
 // Audit actions.
@@ -263,4 +263,8 @@ const (
 	// ActionBulk sums up a bulk action; each user it changed has its own
 	// events, whose details name it.
 	ActionBulk = "bulk"
+	// ActionImport sums up an import of a file of users (its name, the
+	// counts); each user it created or changed has its own events, whose
+	// details name it.
+	ActionImport = "import"
 )
