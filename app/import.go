@@ -294,6 +294,9 @@ func (s *Service) PlanImport(ctx context.Context, actor Actor, r ImportRequest) 
 	return p, nil
 }
 
+// Name is the user's name after the import.
+func (row *ImportRow) Name() string { return row.name }
+
 // mailTo is the address to which the row's new temporary password would
 // be mailed, "" when none.
 func (row *ImportRow) mailTo() string {

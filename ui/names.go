@@ -102,6 +102,8 @@ func actionName(action string) string {
 		return lang.L("Recovery code refused")
 	case app.ActionMailTest:
 		return lang.L("Test message queued")
+	case app.ActionImport:
+		return lang.L("Users imported")
 	}
 	return action
 }
