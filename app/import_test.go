@@ -76,7 +76,7 @@ func TestImportPlanJudgesEveryRow(t *testing.T) {
 	read.Problems = []app.ImportProblem{{Row: 15, Column: "Password Hash Function [UPLOAD ONLY]", Message: app.Msg("hashed")}}
 	p := e.planImport(
 		rec(2, "new@acme.example", "New Person"),
-		rec(3, "BOB@Acme.Example", "Bob Martin"),    // the same login, typed otherwise: unchanged
+		rec(3, "BOB@Acme.Example", "Bob Martin"),     // the same login, typed otherwise: unchanged
 		rec(4, "carol@acme.example", "Carol Durand"), // renamed
 		rec(5, "not an address", "X"),
 		rec(6, "noname@acme.example", " "),
