@@ -42,7 +42,8 @@ type importView struct {
 	problem   *widget.Label
 	options   *fyne.Container
 
-	detected *widget.Label // format, encoding, delimiter, ignored columns, example rows
+	detected *widget.Label // format, encoding, delimiter, example rows
+	ignored  *widget.Label // the columns ignored, on one line
 	counts   *widget.Label
 	list     *widget.List
 	selected *widget.Label // the whole text of the row selected
@@ -69,6 +70,7 @@ type importView struct {
 	file    *userfile.File
 	plan    *app.ImportPlan
 	lines   []string       // the preview's rows, as shown
+	wrong   []bool         // whether each row has an error
 	slips   []handout.Slip // the new temporary passwords not mailed, until the panel closes
 	savedTo string         // where the hand-out was saved last
 	busy    bool
@@ -114,6 +116,9 @@ func (s *session) newImport(sc *scope, u *usersView) *importView {
 	)
 
 	v.detected = paragraph("")
+	v.ignored = widget.NewLabel("")
+	v.ignored.Truncation = fyne.TextTruncateEllipsis
+	v.ignored.SizeName = theme.SizeNameCaptionText
 	v.counts = paragraph("")
 	v.counts.TextStyle.Bold = true
 	v.list = widget.NewList(func() int { return len(v.lines) }, func() fyne.CanvasObject {
@@ -122,7 +127,12 @@ func (s *session) newImport(sc *scope, u *usersView) *importView {
 		return l
 	}, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id < len(v.lines) {
-			o.(*widget.Label).SetText(v.lines[id])
+			l := o.(*widget.Label)
+			l.Importance = widget.MediumImportance
+			if v.wrong[id] {
+				l.Importance = widget.DangerImportance
+			}
+			l.SetText(v.lines[id])
 		}
 	})
 	v.list.OnSelected = func(id widget.ListItemID) {
@@ -134,7 +144,7 @@ func (s *session) newImport(sc *scope, u *usersView) *importView {
 	v.confirm = s.newButton(lang.L("Import"), widget.HighImportance, v.onConfirm)
 	v.again = s.newButton(lang.L("Choose another file…"), widget.LowImportance, v.onChoose)
 	v.question = s.newQuestion(lang.L("Not now"))
-	v.preview = container.NewVBox(v.detected, v.counts)
+	v.preview = container.NewVBox(v.detected, v.ignored, v.counts)
 	v.preview.Hide()
 
 	v.progress = widget.NewProgressBar()
@@ -244,7 +254,7 @@ func (v *importView) onChoose() {
 
 // reset forgets the file on view.
 func (v *importView) reset() {
-	v.plan, v.file, v.lines = nil, nil, nil
+	v.plan, v.file, v.lines, v.wrong = nil, nil, nil, nil
 	v.list.UnselectAll()
 	v.list.Refresh()
 	showIf(v.list, false)
@@ -292,13 +302,16 @@ func (v *importView) showPlan(name string, f *userfile.File, p *app.ImportPlan) 
 	detected := lang.L("{{.Path}}: {{.Format}}, {{.Encoding}}, separated by {{.Delimiter}}; column names on row {{.Row}}.", map[string]any{
 		"Path": filepath.Base(name), "Format": tr(f.Format.Message()), "Encoding": tr(f.Encoding.Message()),
 		"Delimiter": tr(userfile.DelimiterMessage(f.Delimiter)), "Row": f.HeaderRow})
+	ignored := ""
 	if len(f.Ignored) > 0 {
-		detected += "\n" + lang.N("{{.N}} columns ignored: {{.Columns}}.", len(f.Ignored), map[string]any{"N": len(f.Ignored), "Columns": strings.Join(f.Ignored, ", ")})
+		ignored = lang.N("{{.N}} columns ignored: {{.Columns}}.", len(f.Ignored), map[string]any{"N": len(f.Ignored), "Columns": strings.Join(f.Ignored, ", ")})
 	}
 	for _, row := range f.ExampleRows {
 		detected += "\n" + lang.L("Row {{.Row}} is the template's example: skipped.", map[string]any{"Row": row})
 	}
 	v.detected.SetText(detected)
+	v.ignored.SetText(ignored)
+	showIf(v.ignored, ignored != "")
 	counts := lang.L("{{.Rows}} rows: {{.Create}} to create, {{.Update}} to update, {{.Unchanged}} unchanged, {{.Errors}} with errors.", map[string]any{
 		"Rows": len(p.Rows), "Create": p.Create, "Update": p.Update, "Unchanged": p.Unchanged, "Errors": p.ErrorRows})
 	if p.NewPasswords > 0 {
@@ -306,9 +319,9 @@ func (v *importView) showPlan(name string, f *userfile.File, p *app.ImportPlan) 
 			p.NewPasswords, map[string]any{"N": p.NewPasswords, "Time": dateTime(p.Expires), "Mailed": p.Mailed})
 	}
 	v.counts.SetText(counts)
-	v.lines = make([]string, len(p.Rows))
+	v.lines, v.wrong = make([]string, len(p.Rows)), make([]bool, len(p.Rows))
 	for i := range p.Rows {
-		v.lines[i] = rowText(&p.Rows[i])
+		v.lines[i], v.wrong[i] = rowText(&p.Rows[i]), p.Rows[i].Action == app.ImportError
 	}
 	v.list.Refresh()
 	showIf(v.preview, true)
@@ -429,6 +442,9 @@ func (v *importView) showResult(res app.ImportResult, err error, slips []handout
 	showIf(v.running, false)
 	enable(v.cancel, true)
 	showIf(v.finished, true)
+	// The result takes the place of the rows, which the file still holds.
+	showIf(v.list, false)
+	say(v.selected, "")
 	v.u.changed()
 	text := lang.L("{{.Created}} created, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Errors}} with errors; recorded in the audit log as {{.ID}}.", map[string]any{
 		"Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged, "Errors": res.ErrorRows + res.Refused, "ID": res.ID})
