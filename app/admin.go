@@ -317,16 +317,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 	u := User{Email: email, Name: name, Role: role, HasMailbox: n.HasMailbox, RecoveryEmail: recovery,
 		PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := requireAdmin(tx, actor); err != nil {
-			return err
-		}
-		if some, err := tx.HasUsers(); err != nil || !some {
-			if err != nil {
-				return err
-			}
-			return Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
-		}
-		st, err := loadSettings(tx)
+		st, err := setUpFor(tx, actor)
 		if err != nil {
 			return err
 		}
@@ -347,6 +338,21 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		s.deliverQueued(ctx)
 	}
 	return u, TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, nil
+}
+
+// setUpFor checks, in a transaction, that Sésame is set up and that
+// actor administers it, and returns the settings.
+func setUpFor(tx Tx, actor Actor) (Settings, error) {
+	if err := requireAdmin(tx, actor); err != nil {
+		return Settings{}, err
+	}
+	if some, err := tx.HasUsers(); err != nil || !some {
+		if err != nil {
+			return Settings{}, err
+		}
+		return Settings{}, Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
+	}
+	return loadSettings(tx)
 }
 
 // createUser stores a new user u, whose temporary password (plain, typed

@@ -218,16 +218,7 @@ func planWorkers(rows int) int { return max(1, min(runtime.GOMAXPROCS(0), rows/2
 func (s *Service) PlanImport(ctx context.Context, actor Actor, r ImportRequest) (ImportPlan, error) {
 	p := ImportPlan{Request: r, At: s.now(), Rows: make([]ImportRow, len(r.Records))}
 	err := s.store.Read(ctx, func(tx Tx) error {
-		if err := requireAdmin(tx, actor); err != nil {
-			return err
-		}
-		if some, err := tx.HasUsers(); err != nil || !some {
-			if err != nil {
-				return err
-			}
-			return Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
-		}
-		st, err := loadSettings(tx)
+		st, err := setUpFor(tx, actor)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"sesame/assets"
 	"sesame/data/breach"
 	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 // BenchmarkBulkReset resets the passwords of 10,000 users of a real file,
@@ -23,21 +24,11 @@ import (
 // ratios of the bulk to each ideal.
 func BenchmarkBulkReset(b *testing.B) {
 	const n, rounds = 10_000, 10
-	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words,
-		Keyboards: assets.Keyboards, Breached: breach.Load(assets.BreachedPasswords)})
-	bl.Prepare()
+	bl := benchBlocklist()
 	hasher := app.Hasher{}
 	for b.Loop() {
 		b.StopTimer()
-		db := openDB(b)
-		svc := app.NewService(app.Config{Store: db, Blocklist: bl})
-		if _, _, err := svc.Setup(b.Context(), app.Actor{}, app.SetupRequest{Company: "Acme", Email: "admin@acme.example",
-			Name: "Alice Admin", Password: "violet tramway umbrella 1987"}); err != nil {
-			b.Fatal(err)
-		}
-		if added, err := sample.Load(b.Context(), db, n, 7); err != nil || added != n {
-			b.Fatalf("loaded %d users: %v", added, err)
-		}
+		db, svc := benchDirectory(b, bl, n)
 		var logins []string
 		read(b, db, func(tx app.Tx) error {
 			users, err := tx.UsersAfter(app.UserFilter{Text: "company.example"}.Set(time.Now()), 0, n)
@@ -86,6 +77,29 @@ func BenchmarkBulkReset(b *testing.B) {
 			hash.Round(10*time.Microsecond), runtime.GOMAXPROCS(0), ideal.Round(time.Millisecond), float64(bulk)/float64(ideal))
 		b.StartTimer()
 	}
+}
+
+// benchBlocklist is the blocklist that Sésame ships, ready for use.
+func benchBlocklist() *app.Blocklist {
+	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words,
+		Keyboards: assets.Keyboards, Breached: breach.Load(assets.BreachedPasswords)})
+	bl.Prepare()
+	return bl
+}
+
+// benchDirectory is a service on a real file of n generated users and
+// their administrator, with the production argon2id parameters.
+func benchDirectory(b *testing.B, bl *app.Blocklist, n int) (*sqlite.DB, *app.Service) {
+	db := openDB(b)
+	svc := app.NewService(app.Config{Store: db, Blocklist: bl})
+	if _, _, err := svc.Setup(b.Context(), app.Actor{}, app.SetupRequest{Company: "Acme", Email: "admin@acme.example",
+		Name: "Alice Admin", Password: "violet tramway umbrella 1987"}); err != nil {
+		b.Fatal(err)
+	}
+	if added, err := sample.Load(b.Context(), db, n, 7); err != nil || added != n {
+		b.Fatalf("loaded %d users: %v", added, err)
+	}
+	return db, svc
 }
 
 // hashParallel hashes n passwords on every core, as many at once as there

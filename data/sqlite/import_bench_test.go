@@ -13,9 +13,6 @@ import (
 
 	"sesame/app"
 	"sesame/app/userfile"
-	"sesame/assets"
-	"sesame/data/breach"
-	"sesame/data/sample"
 )
 
 // BenchmarkImport measures the import of files of users into a real file
@@ -36,22 +33,12 @@ func BenchmarkImport(b *testing.B) {
 		size, _ = strconv.Atoi(v)
 	}
 	const n, rounds, previewRows = 10_000, 10, 150_000
-	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words,
-		Keyboards: assets.Keyboards, Breached: breach.Load(assets.BreachedPasswords)})
-	bl.Prepare()
+	bl := benchBlocklist()
 	hasher := app.Hasher{}
 	actor := app.SystemActor("bench")
 	for b.Loop() {
 		b.StopTimer()
-		db := openDB(b)
-		svc := app.NewService(app.Config{Store: db, Blocklist: bl})
-		if _, _, err := svc.Setup(b.Context(), app.Actor{}, app.SetupRequest{Company: "Acme", Email: "admin@acme.example",
-			Name: "Alice Admin", Password: "violet tramway umbrella 1987"}); err != nil {
-			b.Fatal(err)
-		}
-		if added, err := sample.Load(b.Context(), db, size, 7); err != nil || added != size {
-			b.Fatalf("loaded %d users: %v", added, err)
-		}
+		_, svc := benchDirectory(b, bl, size)
 
 		// The preview of Google's largest file.
 		google := googleFile(previewRows)

@@ -608,8 +608,9 @@ func (c *call) progress(text string, width int) int {
 	return n
 }
 
-// bulkStatus ends a bulk action: an error status when users were refused
-// or logins not found, which the output has said.
+// bulkStatus ends a bulk action or an import: an error status when users
+// were refused, logins not found or rows had errors, which the output has
+// said.
 func (c *call) bulkStatus(refused, notFound int) error {
 	if refused+notFound > 0 {
 		return exitStatus(exitError)
