@@ -289,3 +289,40 @@ func TestImportRefusalsEndToEnd(t *testing.T) {
 	}
 	s.expect(1, "", "not hr", "", "users", "export", "--format", "hr")
 }
+
+// TestImportSendEndToEnd: with --send, the new temporary passwords go to
+// the recovery e-mails through a real SMTP server, never to a login; the
+// users without one are in the hand-out.
+func TestImportSendEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	s.expect(1, "", "E-mail is not set up", "", "users", "import", fixture("okta.csv"), "--send", "--dry-run")
+	srv := mailSetUp(t, s)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "people.csv")
+	if err := os.WriteFile(file, []byte("login,name,recovery_email,mailbox\n"+
+		"jeanne@acme.example,Jeanne Martin,jeanne@home.example,yes\n"+
+		"kiosk@acme.example,Kiosk Accueil,,no\n"+
+		"paul@acme.example,Paul Durand,,yes\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := s.expect(0, "3 new temporary passwords", "3 created", "", "users", "import", file, "--send", "--yes", "--handout", filepath.Join(dir, "h.csv"))
+	if !strings.Contains(r.stdout, "1 mailed to recovery e-mails") {
+		t.Errorf("preview %q", r.stdout)
+	}
+	mailed := srv.To("jeanne@home.example")
+	if len(mailed) != 1 {
+		t.Fatalf("%d messages to the recovery address", len(mailed))
+	}
+	for _, m := range srv.Messages() {
+		for _, login := range []string{"kiosk@acme.example", "paul@acme.example"} {
+			if strings.Contains(fmt.Sprint(m), "To:"+login) || len(srv.To(login)) > 0 {
+				t.Errorf("a message to the login %s", login)
+			}
+		}
+	}
+	rows := s.handout(filepath.Join(dir, "h.csv"))
+	if len(rows) != 2 || rows[0][0] == "jeanne@acme.example" || rows[1][0] == "jeanne@acme.example" {
+		t.Errorf("hand-out %v", rows)
+	}
+}
