@@ -214,13 +214,19 @@ func similarLogins(tx Tx, email string, except int64, limit int) ([]User, error)
 	if err != nil {
 		return nil, err
 	}
+	return similarAmong(email, found, except), nil
+}
+
+// similarAmong keeps, of users found under the look-alike key of an
+// address, those other than except whose login is not the address itself.
+func similarAmong(email string, found []User, except int64) []User {
 	var others []User
 	for _, o := range found {
-		if o.Email != email {
+		if o.Email != email && o.ID != except {
 			others = append(others, o)
 		}
 	}
-	return others, nil
+	return others
 }
 
 // lookAlikes refuses an address (a new login, a recovery address) that
@@ -232,6 +238,12 @@ func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) 
 	if err != nil {
 		return nil, err
 	}
+	return confirmedLookAlikes(email, others, allow, known)
+}
+
+// confirmedLookAlikes is lookAlikes on the logins that an address looks
+// like, found already.
+func confirmedLookAlikes(email string, others []User, allow bool, known []string) ([]string, error) {
 	if len(others) == 0 {
 		return known, nil
 	}

@@ -245,15 +245,22 @@ func (s *Service) PlanImport(ctx context.Context, actor Actor, r ImportRequest) 
 		lo, hi := w*chunk, min(len(r.Records), (w+1)*chunk)
 		wg.Go(func() {
 			errs[w] = s.store.Read(ctx, func(tx Tx) error {
-				for i := lo; i < hi; i++ {
+				for from := lo; from < hi; from += lookChunk {
 					if err := ctx.Err(); err != nil {
 						return err
 					}
-					row, err := s.judgeRow(tx, actor, p.settings, r.Records[i], p.At)
+					recs := r.Records[from:min(hi, from+lookChunk)]
+					looks, err := lookUp(tx, recs)
 					if err != nil {
 						return err
 					}
-					p.Rows[i] = row
+					for k := range recs {
+						row, err := s.judgeRow(tx, actor, p.settings, recs[k], p.At, looks[k])
+						if err != nil {
+							return err
+						}
+						p.Rows[from+k] = row
+					}
 				}
 				return nil
 			})
@@ -297,9 +304,79 @@ func (row *ImportRow) mailTo() string {
 	return row.recovery
 }
 
+// lookChunk is how many rows' addresses a plan looks up at once.
+const lookChunk = 500
+
+// lookLimit is how many users a plan reads under one look-alike key: the
+// login itself and enough others to name one.
+const lookLimit = 5
+
+// rowLook is what the directory holds for a row's addresses: the users
+// found under the look-alike key of its login and of its recovery address.
+type rowLook struct {
+	login, recovery string // canonical; "" when not valid
+	loginErr        error
+	logins, similar []User
+}
+
+// lookUp finds the users under the look-alike keys of the addresses of
+// many rows at once, a few queries for them all.
+func lookUp(tx Tx, recs []ImportRecord) ([]rowLook, error) {
+	looks := make([]rowLook, len(recs))
+	var logins, recoveries []string
+	for i := range recs {
+		l := &looks[i]
+		if len(recs[i].Problems) > 0 {
+			continue
+		}
+		if l.login, l.loginErr = CheckEmail(recs[i].Login); l.loginErr != nil {
+			continue
+		}
+		logins = append(logins, l.login)
+		if recs[i].Has(ImportRecoveryEmail) {
+			if r, err := CheckRecoveryEmail(recs[i].RecoveryEmail, l.login); err == nil && r != "" {
+				l.recovery = r
+				recoveries = append(recoveries, r)
+			}
+		}
+	}
+	found, err := tx.LookAlikesOf(logins, lookLimit)
+	if err != nil {
+		return nil, err
+	}
+	similar, err := tx.LookAlikesOf(recoveries, lookLimit)
+	if err != nil {
+		return nil, err
+	}
+	for i := range looks {
+		l := &looks[i]
+		if l.login != "" {
+			l.logins, found = found[0], found[1:]
+		}
+		if l.recovery != "" {
+			l.similar, similar = similar[0], similar[1:]
+		}
+	}
+	return looks, nil
+}
+
+// user returns the user whose login is the row's, from those found under
+// its look-alike key (or, when they were too many to hold it, the store).
+func (l *rowLook) user(tx Tx) (User, error) {
+	for _, u := range l.logins {
+		if EmailKey(u.Email) == l.login {
+			return u, nil
+		}
+	}
+	if len(l.logins) < lookLimit {
+		return User{}, ErrNoLogin(l.login)
+	}
+	return tx.UserByEmail(l.login)
+}
+
 // judgeRow says what the import would do with one record, inside a read
-// transaction.
-func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, now time.Time) (ImportRow, error) {
+// transaction, with what the directory holds for its addresses.
+func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, now time.Time, look rowLook) (ImportRow, error) {
 	row := ImportRow{Record: rec, Action: ImportError}
 	problem := func(f ImportField, err error) {
 		e := AsError(err)
@@ -317,18 +394,18 @@ func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, no
 		row.Problems = append(row.Problems, rec.Problems...)
 		return row, nil
 	}
-	login, err := CheckEmail(rec.Login)
-	if err != nil {
-		problem(0, err)
+	if look.loginErr != nil {
+		problem(0, look.loginErr)
 		return row, nil
 	}
-	row.Login = login
-	u, err := tx.UserByEmail(login)
+	row.Login = look.login
+	u, err := look.user(tx)
 	switch {
 	case CodeOf(err) == ENotFound:
-		err = s.judgeCreate(tx, st, rec, &row, problem)
+		s.judgeCreate(st, rec, &row, look, problem)
+		err = nil
 	case err == nil:
-		err = s.judgeUpdate(tx, actor, st, rec, &row, u, now, problem)
+		err = s.judgeUpdate(tx, actor, st, rec, &row, u, now, look, problem)
 	}
 	if err != nil {
 		return row, err
@@ -340,7 +417,7 @@ func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, no
 }
 
 // judgeCreate judges a row whose login is new by the rules of CreateUser.
-func (s *Service) judgeCreate(tx Tx, st Settings, rec ImportRecord, row *ImportRow, problem func(ImportField, error)) error {
+func (s *Service) judgeCreate(st Settings, rec ImportRecord, row *ImportRow, look rowLook, problem func(ImportField, error)) {
 	row.Action, row.Changes = ImportCreate, rec.Given|ImportPassword
 	name, err := CheckName(rec.Name)
 	if err != nil {
@@ -360,21 +437,14 @@ func (s *Service) judgeCreate(tx Tx, st Settings, rec ImportRecord, row *ImportR
 	if rec.Password != "" {
 		s.judgePassword(st, rec, row, problem)
 	}
-	if _, err := lookAlikes(tx, row.Login, 0, false); err != nil {
-		if CodeOf(err) != ELookAlike {
-			return err
-		}
+	if _, err := confirmedLookAlikes(row.Login, similarAmong(row.Login, look.logins, 0), false, nil); err != nil {
 		problem(0, err)
 	}
 	if row.recovery != "" {
-		if _, err := lookAlikes(tx, row.recovery, 0, false); err != nil {
-			if CodeOf(err) != ELookAlike {
-				return err
-			}
+		if _, err := confirmedLookAlikes(row.recovery, similarAmong(row.recovery, look.similar, 0), false, nil); err != nil {
 			problem(ImportRecoveryEmail, err)
 		}
 	}
-	return nil
 }
 
 // judgePassword judges the temporary password that a row gives, by the
@@ -396,7 +466,7 @@ func (s *Service) judgePassword(st Settings, rec ImportRecord, row *ImportRow, p
 
 // judgeUpdate compares a row with the user who has its login, field by
 // field, by the rules of the user card.
-func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord, row *ImportRow, u User, now time.Time, problem func(ImportField, error)) error {
+func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord, row *ImportRow, u User, now time.Time, look rowLook, problem func(ImportField, error)) error {
 	row.Before, row.name, row.role, row.recovery = &u, u.Name, u.Role, u.RecoveryEmail
 	if rec.Has(ImportName) {
 		if name, err := CheckName(rec.Name); err != nil {
@@ -438,10 +508,7 @@ func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord,
 			problem(ImportRecoveryEmail, optionOff())
 		default:
 			row.recovery, row.Changes = r, row.Changes|ImportRecoveryEmail
-			if _, err := lookAlikes(tx, r, 0, false); err != nil {
-				if CodeOf(err) != ELookAlike {
-					return err
-				}
+			if _, err := confirmedLookAlikes(r, similarAmong(r, look.similar, 0), false, nil); err != nil {
 				problem(ImportRecoveryEmail, err)
 			}
 		}

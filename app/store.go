@@ -48,6 +48,11 @@ type Tx interface {
 	// LookAlikes lists up to limit users other than exceptID whose login
 	// has the LookAlikeKey of email, in name order.
 	LookAlikes(email string, exceptID int64, limit int) ([]User, error)
+	// LookAlikesOf is LookAlikes, no user excepted, for many addresses at
+	// once (an import's rows): for each address of emails, up to limit
+	// users whose login has its LookAlikeKey (its very login included), in
+	// name order, in a few queries whatever their number.
+	LookAlikesOf(emails []string, limit int) ([][]User, error)
 	// SearchUsers returns one page of the users whose SearchText contains
 	// SearchFragment(q.Text), in name order (SortKey, then ID).
 	SearchUsers(q UserQuery) (UserPage, error)
