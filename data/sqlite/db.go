@@ -269,6 +269,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 	}()
 	t := &tx{ctx: ctx, tx: sqlTx}
 	err = fn(t)
+	if err == nil {
+		err = t.countChanges()
+	}
 	finished = true
 	if err != nil {
 		_ = sqlTx.Rollback()

@@ -13,9 +13,10 @@ import (
 
 // tx implements app.Tx on one SQL transaction.
 type tx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	wiped bool // a secret was wiped: see DB.run
+	ctx     context.Context
+	tx      *sql.Tx
+	wiped   bool        // a secret was wiped: see DB.run
+	changed app.Changes // what the transaction changed, counted at its commit for the watches
 }
 
 var _ app.Tx = (*tx)(nil)
