@@ -24,9 +24,9 @@ type tx struct {
 
 	changed    app.Changes // what the transaction changed, told to the watches at its commit
 	began      bool        // BEGIN went through
-	committing bool // the failure came at COMMIT
-	conflict   bool // the server aborted the transaction for a conflict: run it again
-	lost       bool // the connection was lost
+	committing bool        // the failure came at COMMIT
+	conflict   bool        // the server aborted the transaction for a conflict: run it again
+	lost       bool        // the connection was lost
 }
 
 var _ app.Tx = (*tx)(nil)

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -153,7 +154,7 @@ func TestWatchReportsCommits(t *testing.T, newStore NewStore) {
 		if err := tx.CreateUser(&u); err != nil {
 			return err
 		}
-		return app.Errorf(app.EInvalid, "changed my mind")
+		return errors.New("changed my mind")
 	})
 	write(t, s, func(tx app.Tx) error { _, err := tx.HasUsers(); return err })
 	if e := r.Next(Seen / 2); len(e) > 0 {
