@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	"sesame/ui/display"
 	// ui/locale also keeps Fyne's lang package from logging on a
 	// command's output under LANG=C.UTF-8 while the packages start.
 	"sesame/ui/locale"
@@ -100,12 +102,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	config := app.Config{Blocklist: blocklist}
 
 	if len(rest) == 0 {
+		if err := display.Check(); err != nil {
+			cli.Report(stderr, lang, noDisplay(err))
+			return cli.ExitNoDisplay
+		}
 		db, err := openStore(path)
 		if err != nil {
 			return cli.Report(stderr, lang, err)
 		}
 		defer db.Close()
-		notes(stderr, db)
+		notes(stderr, lang, db)
 		// The window gives feedback at each keystroke: read the lists now.
 		go blocklist.Prepare()
 		// The outbox is delivered in the background while the window is
@@ -121,11 +127,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		})
 		defer delivery.Stop()
 		a := fyneapp.NewWithID("app.sesame.desktop")
-		ui.Start(a, svc, ui.Options{Language: *language, DatabasePath: shown(path)})
+		// The language is always given, so that Fyne reads a locale it
+		// understands (see ui/locale).
+		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path)})
 		a.Run()
 		return 0
 	}
-	db, err := openForCommand(path, cli.ReadOnly(rest))
+	db, err := openForCommand(path, access(rest))
 	if err != nil {
 		return cli.Report(stderr, lang, err)
 	}
@@ -139,16 +147,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return err
 	}
 	status := cli.Run(context.Background(), env, rest)
-	notes(stderr, db)
+	notes(stderr, lang, db)
 	return status
 }
 
+// noDisplay says in words why the window cannot open.
+func noDisplay(err error) error {
+	if errors.Is(err, display.ErrNone) {
+		return app.Errorf(app.EInvalid, "There is no display to open the window on ($DISPLAY is not set): run Sésame in a graphical session, or give it a command (sesame help lists them).")
+	}
+	e := app.Errorf(app.EInvalid, "The display {{.Display}} does not answer, so the window cannot open: run Sésame in a graphical session, or give it a command (sesame help lists them).",
+		"Display", os.Getenv("DISPLAY"))
+	e.Err = err
+	return e
+}
+
 // notes prints what opening the database found for a person to know.
-func notes(stderr io.Writer, db any) {
-	if n, ok := db.(interface{ Notes() []string }); ok {
-		for _, note := range n.Notes() {
-			fmt.Fprintln(stderr, "sesame: note:", note)
-		}
+func notes(stderr io.Writer, lang string, db any) {
+	if n, ok := db.(interface{ Notes() []app.Message }); ok {
+		cli.Notes(stderr, lang, n.Notes())
 	}
 }
 
@@ -177,12 +194,24 @@ func openStore(where string) (store, error) {
 
 // openForCommand opens the database of a command: a SQLite file when the
 // command first needs it (a usage error creates nothing; a command that
-// only reads takes no lock), a PostgreSQL server's at once.
-func openForCommand(where string, readOnly bool) (commandStore, error) {
+// only reads takes no lock; only init makes a database), a PostgreSQL
+// server's at once.
+func openForCommand(where string, access sqlite.Access) (commandStore, error) {
 	if postgres.IsURL(where) {
 		return postgres.Open(where)
 	}
-	return sqlite.OpenLazily(where, readOnly), nil
+	return sqlite.OpenLazily(where, access), nil
+}
+
+// access is what the command that args name may do with a database file.
+func access(args []string) sqlite.Access {
+	switch {
+	case cli.ReadOnly(args):
+		return sqlite.ReadOnly
+	case cli.Creates(args):
+		return sqlite.Create
+	}
+	return sqlite.ReadWrite
 }
 
 // shown is where, fit to show: without a password.

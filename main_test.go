@@ -17,12 +17,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"sesame/app"
 	"sesame/data/postgres"
 	"sesame/data/postgres/pgtest"
 	"sesame/data/smtp/mailpittest"
@@ -623,6 +625,11 @@ func TestNoFyneMessageWhateverTheLocale(t *testing.T) {
 	for _, env := range [][]string{
 		{"LANG=C.UTF-8"}, {"LANG=C.utf8"}, {"LANG=C"}, {"LANG=POSIX"}, {"LANG="}, {"LC_ALL=C.UTF-8"},
 		{"LANG=C.UTF-8", "LC_MESSAGES=C.UTF-8"}, {"LANG=fr_FR.UTF-8"}, {"LANG=de_DE.UTF-8"},
+		// Locales that are not BCP 47 tags once cut at their encoding: a
+		// modifier, a typing mistake, an encoding alone.
+		{"LANG=fr_FR@euro"}, {"LANG=de_DE@euro"}, {"LANG=sr_RS@latin"}, {"LANG=garbage"}, {"LANG=.UTF-8"},
+		{"LC_ALL=fr_FR@euro"}, {"LC_MESSAGES=sr_RS@latin", "LANG=en_US.UTF-8"}, {"LANGUAGE=fr_FR@euro:de_DE@euro", "LANG=fr_FR.UTF-8"},
+		{"LANGUAGE=garbage", "LANG=en_US.UTF-8"}, {"LC_ALL=C.UTF-8", "LANGUAGE=fr"},
 	} {
 		for _, args := range [][]string{{"users", "list"}, {"help"}, {"frobnicate"}, {"users", "show", "nobody@acme.test"}} {
 			r := s.exec(env, "", append([]string{"--db", s.db}, args...)...)
@@ -734,6 +741,37 @@ func TestTypedTemporaryPasswordsFollowThePolicy(t *testing.T) {
 		s.secret(pw)
 		s.expect(6, "", reason, pw+"\n", "users", "reset", "jo@acme.test", "--password-stdin")
 		s.expect(6, "", reason, pw+"\n", "users", "add", "new@acme.test", "--name", "New", "--password-stdin")
+	}
+}
+
+// The refusal says what was found, in the language asked, kind by kind,
+// without giving the password back: the French guessable passwords and
+// the spaced-out breached ones that were accepted before, through the
+// binary, as a typed temporary password and as the user's own.
+func TestPolicyRefusalSaysWhatWasFound(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	s.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Jo March")
+	for _, tt := range []struct{ pw, en, fr string }{
+		{"Bonjour-2024-!!!", "it is made of a common word and a year (“bonjour”)", "on y trouve un mot courant et une année («\u00a0bonjour\u00a0»)"},
+		{"Lyon69000Lyon69", "a place name, a postal code and a repeat (“lyon”, 69000)", "un nom de lieu, un code postal et une répétition («\u00a0lyon\u00a0», 69000)"},
+		{"Jean-Dupont-1970", "a first name, a last name and a year (“jean”, “dupont”)", "un prénom, un nom de famille et une année"},
+		{"NICOLAS-SARKOZY-2007", "a famous person's name and a year", "le nom d'une personne célèbre et une année"},
+		{"p4r1sj3t41m3!!!", "stolen from other sites, written with other spaces", "volées sur d'autres sites, écrit avec d'autres espaces"},
+		{"correct horse battery staple", "a well-known phrase", "une phrase connue"},
+		{"This.Is.My.Password", "stolen from other sites, written with other spaces", "écrit avec d'autres espaces, séparateurs, majuscules"},
+	} {
+		s.secret(tt.pw)
+		for _, lang := range []string{"en", "fr"} {
+			want := map[string]string{"en": tt.en, "fr": tt.fr}[lang]
+			r := s.exec(nil, tt.pw+"\n", "--db", s.db, "--lang", lang, "users", "reset", "jo@acme.test", "--password-stdin")
+			if r.code != 6 || !strings.Contains(r.stderr, want) {
+				t.Errorf("--lang %s users reset %q: exit %d, %q; want exit 6 and %q", lang, tt.pw, r.code, r.stderr, want)
+			}
+			if strings.Contains(r.stderr, tt.pw) {
+				t.Errorf("--lang %s: the refusal of %q gives it back: %q", lang, tt.pw, r.stderr)
+			}
+		}
 	}
 }
 
@@ -1009,5 +1047,640 @@ func TestFilesEndToEnd(t *testing.T) {
 	}
 	if _, err := conn.ExecContext(t.Context(), `ROLLBACK`); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// fileFacts are what a command must not change in a file it refuses.
+type fileFacts struct {
+	mode    os.FileMode
+	mtime   time.Time
+	content []byte
+}
+
+func factsOf(t *testing.T, path string) fileFacts {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fileFacts{mode: info.Mode(), mtime: info.ModTime(), content: b}
+}
+
+func sameFacts(t *testing.T, path string, before fileFacts, after string) {
+	t.Helper()
+	now := factsOf(t, path)
+	if now.mode != before.mode || !now.mtime.Equal(before.mtime) || !bytes.Equal(now.content, before.content) {
+		t.Errorf("%s changed after %s: mode %v → %v, %d → %d bytes", path, after, before.mode, now.mode, len(before.content), len(now.content))
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if _, err := os.Lstat(path + suffix); err == nil {
+			t.Errorf("%s%s made by %s", path, suffix, after)
+		}
+	}
+}
+
+// rawSQLite runs statements on a file with the plain driver, as another
+// program would, and gives it the mode 0644.
+func rawSQLite(t *testing.T, path string, statements ...string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range statements {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Files that are not Sésame's are left as they are by every command, read
+// or write, directly or through a symbolic link: another program's file
+// with a migrations table naming Sésame's first migration (the issue's
+// example: a read command made it 0600, WAL, and changed it), one with
+// Sésame's migrations table and nothing else, an empty file (the issue: it
+// was made 0600 and a database).
+func TestOtherFilesAreLeftAloneEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	mig := filepath.Join(dir, "mig2.db")
+	rawSQLite(t, mig, `CREATE TABLE migrations (name TEXT)`, `INSERT INTO migrations VALUES ('0001_init.sql')`)
+	onlyTable := filepath.Join(dir, "tools.db")
+	rawSQLite(t, onlyTable, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
+		`INSERT INTO migrations VALUES ('0001_init.sql', 0), ('0002_mail.sql', 0)`, `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)`)
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(empty, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{filepath.Join(dir, "to-mig.db"): mig, filepath.Join(dir, "to-empty.db"): empty}
+	for link, target := range links {
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := newSesame(t, "sqlite")
+	commands := [][]string{
+		{"users", "list"}, {"users", "show", "a@acme.example"}, {"audit"}, {"settings"},
+		{"users", "add", "b@acme.example", "--name", "B"}, {"init", "--company", "Acme", "--admin", "a@acme.example", "--name", "Ada"},
+		{"signin", "a@acme.example"}, {"recover", "request", "a@acme.example"}, {"mail", "flush"}, {"settings", "company.name", "X"},
+	}
+	for _, path := range []string{mig, onlyTable, empty, filepath.Join(dir, "to-mig.db"), filepath.Join(dir, "to-empty.db")} {
+		target := path
+		if to, ok := links[path]; ok {
+			target = to
+		}
+		before := factsOf(t, target)
+		want := "is not a Sésame database"
+		if target == empty {
+			want = "is an empty file, not a Sésame database"
+		}
+		for _, args := range commands {
+			r := s.exec(nil, "secret password\n", append([]string{"--db", path}, args...)...)
+			if r.code != 1 || !strings.Contains(r.stderr, want) {
+				t.Errorf("sesame --db %s %q: exit %d, %q; want %q", filepath.Base(path), args, r.code, r.stderr, want)
+			}
+			sameFacts(t, target, before, strings.Join(args, " "))
+		}
+	}
+}
+
+// Only init (and the window's first run) makes a database: every other
+// command on a path where there is none says so and makes no file and no
+// folder (the issue: signin answered "wrong password", recover request "a
+// code was sent", after making the folder and an empty database).
+func TestOnlyInitMakesADatabaseEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	config := filepath.Join(t.TempDir(), "config")
+	missing := filepath.Join(t.TempDir(), "nd2", "sub", "x.db")
+	for _, args := range [][]string{
+		{"signin", "a@b.example"}, {"passwd", "a@b.example"}, {"recover", "request", "a@b.example"},
+		{"recover", "complete", "a@b.example"}, {"mail", "flush"}, {"mail", "test", "a@b.example"},
+		{"users", "add", "a@b.example", "--name", "A"}, {"users", "reset", "a@b.example"}, {"users", "unlock", "a@b.example"},
+		{"users", "role", "a@b.example", "admin"}, {"settings", "company.name", "Acme"}, {"dev", "generate", "3"},
+	} {
+		for _, db := range [][]string{{"--db", missing}, nil} { // nil: the default database
+			r := s.exec([]string{"XDG_CONFIG_HOME=" + config}, "x\ny\n", append(db, args...)...)
+			if r.code != 1 || !strings.Contains(r.stderr, "no Sésame database") {
+				t.Errorf("%q %q: exit %d, %q; want that there is no Sésame database", db, args, r.code, r.stderr)
+			}
+		}
+		for _, p := range []string{filepath.Dir(filepath.Dir(missing)), config} {
+			if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("%q made %s", args, p)
+			}
+		}
+	}
+	s.db = missing
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
+	for path, want := range map[string]os.FileMode{filepath.Dir(missing): 0o700, missing: 0o600} {
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != want {
+			t.Errorf("%s: %v %v, want mode %v", path, info.Mode(), err, want)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(missing)); len(entries) != 1 {
+		t.Errorf("init left %d files in the folder, want the database alone", len(entries))
+	}
+}
+
+// An existing database keeps its mode: a read-only one is read without a
+// file left behind, refused for writing with that cause, and written again
+// once its owner makes it writable (the issue: a read left a 0400 -shm that
+// broke every later write with a wrong cause, and a write made the database
+// 0600 again); one open to others is said so, and left so.
+func TestDatabaseModesEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
+	mode := func() os.FileMode {
+		info, err := os.Stat(s.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Mode().Perm()
+	}
+	if err := os.Chmod(s.db, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	before := factsOf(t, s.db)
+	for _, args := range [][]string{{"users", "list"}, {"users", "show", "ada@acme.example"}, {"audit"}, {"settings"}, {"mail", "status"}} {
+		s.expect(0, "", "", "", args...)
+		sameFacts(t, s.db, before, strings.Join(args, " "))
+	}
+	r := s.expect(1, "", "is read-only (mode 0400)", "", "users", "add", "b@acme.example", "--name", "B")
+	if strings.Contains(r.stderr, "Permission denied") || mode() != 0o400 {
+		t.Errorf("a write on a read-only database: %q, mode %v", r.stderr, mode())
+	}
+	sameFacts(t, s.db, before, "users add")
+	if err := os.Chmod(s.db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.password(s.expect(0, "", "", "", "users", "add", "b@acme.example", "--name", "Bea Arthur"))
+	if err := os.Chmod(s.db, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.expect(0, "", "open to other users of this machine (mode 0644)", "", "users", "list")
+	s.password(s.expect(0, "", "chmod 600", "", "users", "add", "c@acme.example", "--name", "Cy Twombly"))
+	if mode() != 0o644 {
+		t.Errorf("the mode changed to %v", mode())
+	}
+}
+
+// Another operating-system user, who may read a database but not write
+// it, reads it without leaving a file and is refused writes with the
+// cause: permission denied, the file and the user named. Root passes
+// every mode check, so the binary runs as nobody.
+func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the binary as another user")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv is not installed")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{dir, filepath.Dir(dir)} { // the test's folders are 0700
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := newSesame(t, "sqlite")
+	s.db = filepath.Join(dir, "sesame.db")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
+	if err := os.Chmod(s.db, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := factsOf(t, s.db)
+	asNobody := func(args ...string) result {
+		t.Helper()
+		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", s.db}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody")
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		r := result{stdout: out.String(), stderr: errOut.String()}
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			r.code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := asNobody("users", "list"); r.code != 0 || !strings.Contains(r.stdout, "ada@acme.example") {
+		t.Errorf("another user's read: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	sameFacts(t, s.db, before, "another user's read")
+	r := asNobody("users", "add", "b@acme.example", "--name", "B")
+	if r.code != 1 || !strings.Contains(r.stderr, "Permission denied") || !strings.Contains(r.stderr, s.db) {
+		t.Errorf("another user's write: exit %d, %q", r.code, r.stderr)
+	}
+	sameFacts(t, s.db, before, "another user's write")
+}
+
+// Paths that cannot hold a database are refused with their cause, and the
+// messages give the limits that apply, exactly.
+func TestPathsAndLimitsNamedEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	s := newSesame(t, "sqlite")
+	dangling := filepath.Join(dir, "link.db")
+	if err := os.Symlink(filepath.Join(dir, "gone.db"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	init := []string{"init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada"}
+	s.db = dangling
+	s.expect(1, "", "is a symbolic link to "+filepath.Join(dir, "gone.db")+", which does not exist", "", init...)
+	s.db = filepath.Join(dir, strings.Repeat("d", 20000))
+	s.expect(1, "", "too long for the operating system", "", init...)
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder, want the link alone", len(entries))
+	}
+
+	s = newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", init...))
+	label := strings.Repeat("a", 61) + "."
+	domain := strings.Repeat(label, 5)[:250] + ".com" // 254 characters
+	s.expect(1, "", "(254 characters in its ASCII form, at most 253)", "", "users", "add", "x@"+domain, "--name", "X")
+	s.expect(1, "", "(64 characters in its ASCII form, at most 63)", "", "users", "add", "x@"+strings.Repeat("b", 64)+".example", "--name", "X")
+	s.expect(0, "[--allow-similar]", "", "", "users", "add", "--help")
+	s.expect(0, "[--allow-similar]", "", "", "users", "set-recovery", "--help")
+	if r := s.expect(0, "", "", "", "help"); strings.Count(r.stdout, "[--allow-similar]") != 2 || !strings.Contains(r.stdout, "8  the window cannot open") {
+		t.Errorf("help:\n%s", r.stdout)
+	}
+}
+
+// A value that starts with "-" is a value of settings, not an option (the
+// issue: "is open for reading only").
+func TestSettingsValuesThatLookLikeOptions(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada"))
+	s.expect(1, "", "lockout.threshold must be a whole number from 1 to 100", "", "settings", "lockout.threshold", "-1")
+	s.expect(1, "", "lockout.first must be a duration", "", "settings", "lockout.first", "-5m")
+	s.expect(1, "", "password.history must be a whole number", "", "settings", "--", "password.history", "-3")
+	s.expect(0, "company.name: Acme → -Acme", "", "", "settings", "--", "company.name", "-Acme")
+	s.expect(0, "-Acme", "", "", "settings", "company.name")
+}
+
+// No window, no database: without a display, sesame says so in words, in
+// the person's language, makes nothing, and exits with a status of its own.
+func TestNoDisplayEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	home := t.TempDir()
+	for _, tt := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"DISPLAY="}, "There is no display to open the window on"},
+		{[]string{"DISPLAY=", "LANG=fr_FR.UTF-8"}, "Il n'y a pas d'écran où ouvrir la fenêtre"},
+		{[]string{"DISPLAY=:77"}, "The display :77 does not answer"},
+	} {
+		r := s.exec(append(tt.env, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config")), "")
+		if r.code != 8 || !strings.Contains(r.stderr, tt.want) || strings.Contains(r.stderr, "panic") {
+			t.Errorf("%v: exit %d, %q; want 8 and %q", tt.env, r.code, r.stderr, tt.want)
+		}
+		if entries, _ := os.ReadDir(home); len(entries) != 0 {
+			t.Fatalf("%v made %d files", tt.env, len(entries))
+		}
+	}
+}
+
+// Logins that look alike are told apart wherever the command line shows
+// them: the characters that are not the usual ones are named beside the
+// login, in the list, the card and the audit; a confirmed look-alike
+// recovery address is marked in the list, the card and the JSON.
+func TestLookAlikesToldApartEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Plain"))
+	cyrillic := "b\u043eb@acme.example"
+	greek := "b\u03bfb@acme.example"
+	s.password(s.expect(0, "", "", "", "users", "add", cyrillic, "--name", "Bob Cyrillic", "--allow-similar"))
+	s.password(s.expect(0, "", "", "", "users", "add", greek, "--name", "Bob Greek", "--allow-similar"))
+	list := s.expect(0, "", "", "", "users", "list", "--query", "bob").stdout
+	for _, want := range []string{cyrillic + " (\u043e U+043E Cyrillic)", greek + " (\u03bf U+03BF Greek)"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("users list does not say %q:\n%s", want, list)
+		}
+	}
+	s.expect(0, "(\u043e U+043E Cyrillic)", "", "", "users", "show", cyrillic)
+	s.expect(0, "b\u03bfb@acme.example (\u03bf U+03BF Greek)", "", "", "users", "show", "bob@acme.example") // looks like
+	s.expect(0, cyrillic+" (\u043e U+043E Cyrillic)", "", "", "audit", "--action", "user.create")
+
+	s.password(s.expect(0, "", "", "", "users", "add", "vv@acme.example", "--name", "Vera Vale", "--no-mailbox"))
+	s.expect(1, "", "--allow-similar", "", "users", "set-recovery", "vv@acme.example", "vv@acrne.example")
+	s.expect(0, "", "", "", "users", "set-recovery", "vv@acme.example", "vv@acrne.example", "--allow-similar")
+	s.expect(0, "recovery e-mail like a login", "", "", "users", "list", "--query", "vera")
+	s.expect(0, "vv@acrne.example, which looks like the login vv@acme.example (confirmed)", "", "", "users", "show", "vv@acme.example")
+	if u := s.showJSON("vv@acme.example"); u["recovery_look_alike"] != true {
+		t.Errorf("users show --json: %v", u)
+	}
+	if u := s.showJSON("alice@acme.example"); u["recovery_look_alike"] != false || u["look_alike"] != false {
+		t.Errorf("users show --json of a plain login: %v", u)
+	}
+}
+
+// Characters that cannot be shown as they are are refused in logins,
+// recovery addresses and names alike, by one rule, each named by its code
+// point; stacks of marks are refused too.
+func TestHiddenCharactersEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	for _, login := range []string{"bo\u2800b@acme.example", "bo\u3164b@acme.example", "bo\u200bb@acme.example", "bob\ufe0f@acme.example", "bo\U0001D159b@acme.example"} {
+		r := s.expect(1, "", "cannot be shown as it is (U+", "", "users", "add", login, "--name", "Bob")
+		if !strings.Contains(r.stderr, fmt.Sprintf("U+%04X", []rune(strings.TrimPrefix(login, "bo"))[0])) {
+			t.Errorf("%q: the character is not named: %q", login, r.stderr)
+		}
+		s.expect(1, "", "cannot be shown as it is", "", "users", "add", "carl@acme.example", "--name", "Carl", "--recovery", login)
+	}
+	for _, name := range []string{"Zo\u200be", "\u3164", "Bo\u2800b", "Ann\u00adie", "Ze" + strings.Repeat("\u0301", 5)} {
+		s.expect(1, "", "The name", "", "users", "add", "carl@acme.example", "--name", name)
+	}
+	// Two combining marks (Vietnamese) and a joiner between two Persian
+	// letters are writing, not tricks.
+	s.password(s.expect(0, "", "", "", "users", "add", "thu@acme.example", "--name", "Nguy\u1ec5n Th\u1ecb Thu"))
+	s.password(s.expect(0, "", "", "", "users", "add", "mina@acme.example", "--name", "\u0645\u06cc\u200c\u0646\u0627 Rahimi"))
+}
+
+// The command line speaks the person's language for the values it shows:
+// roles, the states and kinds of outbox messages, audit actions.
+func TestClosedValuesTranslatedEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	fr := func(args ...string) result {
+		return s.exec(nil, "", append([]string{"--db", s.db, "--lang", "fr"}, args...)...)
+	}
+	if r := fr("users", "add", "marie@acme.example", "--name", "Marie Curie"); !strings.Contains(r.stderr, "(employé)") {
+		t.Errorf("users add: %q", r.stderr)
+	}
+	s.secret(strings.TrimSpace(fr("users", "reset", "marie@acme.example").stdout))
+	for args, want := range map[string]string{
+		"users list":                          "administrateur",
+		"users show marie@acme.example":       "employé",
+		"audit --action user.create":          "rôle\u00a0: employé",
+		"users role marie@acme.example admin": "administrateur",
+	} {
+		if r := fr(strings.Fields(args)...); r.code != 0 || !strings.Contains(r.stdout, want) || strings.Contains(r.stdout, "employee") {
+			t.Errorf("%s in French: %q; want %q", args, r.stdout, want)
+		}
+	}
+	if r := fr("audit", "--action", "user.role"); !strings.Contains(r.stdout, "employé → administrateur") || !strings.Contains(r.stdout, "(user.role)") {
+		t.Errorf("audit of a role change in French: %q", r.stdout)
+	}
+	s.expect(0, "", "", "", "settings", "smtp.host", "127.0.0.1")
+	s.expect(0, "", "", "", "settings", "smtp.port", "1") // nothing listens: the message stays queued
+	s.expect(0, "", "", "", "settings", "smtp.from", "sesame@acme.example")
+	s.expect(1, "", "", "", "mail", "test", "alice@acme.example")
+	if r := fr("mail", "status"); !strings.Contains(r.stdout, "en échec") || !strings.Contains(r.stdout, "message de test") || strings.Contains(r.stdout, "failed") {
+		t.Errorf("mail status in French: %q", r.stdout)
+	}
+}
+
+// A database of an older version tells what its migration found, whatever
+// the first command after the upgrade (the issue: users list migrated it
+// and said nothing); a login that fails today's rules is reported, marked
+// and found to look like the login it passes for.
+func TestOlderDatabaseNotesEndToEnd(t *testing.T) {
+	for _, first := range [][]string{{"users", "list"}, {"audit"}, {"settings"}, {"signin", "nobody@acme.example"}} {
+		s := newSesame(t, "sqlite")
+		older(t, s.db)
+		r := s.run("wrong password\n", first...)
+		for _, want := range []string{
+			"note: bob@acme\u3002example (user #2) is the same login as bob@acme.example (user #1)",
+			"note: bo\u200bb@acme.example (user #3) does not follow the rules for logins of this version",
+		} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("first command %q: stderr %q lacks %q", first, r.stderr, want)
+			}
+		}
+		if r := s.run("", "users", "list"); strings.Contains(r.stderr, "note:") {
+			t.Errorf("the notes are said again: %q", r.stderr)
+		}
+	}
+	s := newSesame(t, "sqlite")
+	older(t, s.db)
+	list := s.expect(0, "", "", "", "users", "list").stdout
+	var hidden string
+	for _, line := range strings.Split(list, "\n") {
+		if strings.Contains(line, "Bob Hidden") {
+			hidden = line
+		}
+	}
+	if !strings.Contains(hidden, "login at fault") || !strings.Contains(hidden, "look-alike login") || !strings.Contains(hidden, "U+200B") {
+		t.Errorf("the login with a zero-width space is not marked: %q", hidden)
+	}
+	s.expect(0, "at fault, kept from an older version", "", "", "users", "show", "bo\u200bb@acme.example")
+	s.expect(0, "does not follow the rules for logins", "", "", "audit", "--action", "user.login_at_fault")
+}
+
+// older makes a database as a version before canonical logins left it,
+// with two logins that are one today and one with a zero-width space.
+func older(t *testing.T, path string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	statements := []string{`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`}
+	for _, name := range []string{"0001_init.sql", "0002_mail.sql", "0003_throttle_purge.sql"} {
+		script, err := os.ReadFile(filepath.Join("data", "sqlite", "migrations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		statements = append(statements, string(script), fmt.Sprintf(`INSERT INTO migrations VALUES ('%s', 0)`, name))
+	}
+	for i, u := range []struct{ email, name string }{
+		{"bob@acme.example", "Bob Builder"}, {"bob@acme\u3002example", "Bob Impostor"}, {"bo\u200bb@acme.example", "Bob Hidden"},
+	} {
+		statements = append(statements, fmt.Sprintf(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
+			disabled, password_hash, password_temporary, sort_key, search_text, rank) VALUES (%d, '%s', '%s', '%s', 'employee', 1, '', 0, '', 0, '%s', '%s', %d)`,
+			i+1, u.email, strings.ToLower(u.email), u.name, strings.ToLower(u.name), strings.ToLower(u.name+" "+u.email), (i+1)*4096))
+	}
+	for _, q := range statements {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	raw.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mailSetUp points a database at a running mailpit.
+func mailSetUp(t *testing.T, s *sesame) *mailpittest.Server {
+	t.Helper()
+	srv := mailpittest.Start(t, 0)
+	for _, kv := range [][2]string{{"smtp.host", "127.0.0.1"}, {"smtp.port", strconv.Itoa(srv.SMTPPort)}, {"smtp.security", "none"}, {"smtp.from", "sesame@acme.example"}} {
+		s.expect(0, "", "", "", "settings", kv[0], kv[1])
+	}
+	return srv
+}
+
+// auditCount counts the events of the audit log.
+func (s *sesame) auditCount() int {
+	s.t.Helper()
+	var events []map[string]any
+	if err := json.Unmarshal([]byte(s.expect(0, "", "", "", "audit", "--json", "--limit", "100000").stdout), &events); err != nil {
+		s.t.Fatal(err)
+	}
+	return len(events)
+}
+
+// What strangers can repeat without end adds no audit row each time: a
+// recovery code for logins that have no account, asked for again too soon,
+// typed when none is pending, sign-ins with logins that have no account
+// (the issue: 60 tries, 60 rows); and one mailbox that many accounts share
+// gets one code a minute, not one for each (the issue: ten in seconds).
+func TestStrangersDoNotGrowTheAuditEndToEnd(t *testing.T) {
+	forEachStore(t, strangersDoNotGrowTheAudit)
+}
+
+func strangersDoNotGrowTheAudit(t *testing.T, s *sesame) {
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	srv := mailSetUp(t, s)
+	for i := range 4 {
+		s.password(s.expect(0, "", "", "", "users", "add", fmt.Sprintf("kiosk%d@acme.example", i), "--name", fmt.Sprintf("Kiosk %d", i),
+			"--no-mailbox", "--recovery", "manager@home.example"))
+	}
+	for i := range 4 {
+		s.expect(0, "", "If an account", "", "recover", "request", fmt.Sprintf("kiosk%d@acme.example", i))
+	}
+	if n := len(srv.To("manager@home.example")); n != 1 {
+		t.Errorf("%d codes to the mailbox that four accounts share, within a minute; want 1", n)
+	}
+	round := func(i int) {
+		s.expect(0, "", "If an account", "", "recover", "request", fmt.Sprintf("nobody%d@acme.example", i))
+		s.expect(0, "", "If an account", "", "recover", "request", "kiosk0@acme.example")
+		s.expect(0, "", "If an account", "", "recover", "request", "kiosk1@acme.example")
+		s.expect(2, "", "wrong or no longer valid", "1234 5678\nviolet tramway umbrella 1987\n", "recover", "complete", fmt.Sprintf("ghost%d@acme.example", i))
+		s.expect(2, "", "wrong or no longer valid", "1234 5678\nviolet tramway umbrella 1987\n", "recover", "complete", "kiosk1@acme.example")
+		s.expect(2, "", "", "wrong password\n", "signin", fmt.Sprintf("stranger%d@acme.example", i))
+	}
+	round(0)
+	after := s.auditCount()
+	for i := 1; i < 12; i++ {
+		round(i)
+	}
+	if grown := s.auditCount() - after; grown != 0 {
+		t.Errorf("11 more rounds of refused recoveries and sign-ins of strangers added %d events to the audit", grown)
+		t.Log(s.run("", "audit", "--limit", "20").stdout)
+	}
+}
+
+// A secret mailed and wiped while another program holds a read transaction
+// leaves the -wal file as soon as that reader is done and the next command
+// writes (the issue: four copies stayed until every connection closed).
+func TestWipedSecretLeavesTheLogEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	srv := mailSetUp(t, s)
+	s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Martin", "--recovery", "bob@home.example"))
+	reader, err := sql.Open("sqlite3", "file:"+s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	snapshot, err := reader.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := snapshot.QueryRow(`SELECT count(*) FROM users`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	s.expect(0, "", "was sent to bob@home.example", "", "users", "reset", "bob@acme.example", "--send")
+	mailed := srv.To("bob@home.example")
+	if len(mailed) != 1 {
+		t.Fatalf("%d messages", len(mailed))
+	}
+	secret := strings.TrimSpace(regexp.MustCompile(`(?m)^[A-Za-z0-9#%+=?@*]{16}\r?$`).FindString(mailed[0].Text))
+	s.secret(secret)
+	inLog := func() bool {
+		b, err := os.ReadFile(s.db + "-wal")
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		return secret != "" && bytes.Contains(b, []byte(secret))
+	}
+	if !inLog() {
+		t.Fatal("the reader did not keep the secret in the log: the test shows nothing")
+	}
+	if err := snapshot.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	s.expect(0, "", "", "", "users", "unlock", "bob@acme.example")
+	if inLog() {
+		t.Error("the -wal file still holds the mailed temporary password after the reader was done and a command wrote")
+	}
+}
+
+// Counts are said in the plural form that goes with them; simultaneous
+// wrong recovery codes are numbered by their own try, each once; an older
+// temporary password is refused as what it is.
+func TestCountsAndReasonsEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Martin", "--recovery", "bob@home.example"))
+	s.expect(0, "", "", "", "settings", "lockout.threshold", "1")
+	s.expect(4, "", "", "wrong password\n", "signin", "bob@acme.example")
+	s.expect(4, "", "locked until", "wrong password\n", "signin", "bob@acme.example")
+	s.expect(0, "", "", "", "users", "unlock", "bob@acme.example")
+	audit := s.expect(0, "", "", "", "audit").stdout
+	for _, want := range []string{"1 attempt refused while locked", "after 1 failure, until", "after 1 failed sign-in, was locked"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit does not say %q:\n%s", want, audit)
+		}
+	}
+	if fr := s.exec(nil, "", "--db", s.db, "--lang", "fr", "audit").stdout; !strings.Contains(fr, "1 tentative refusée") {
+		t.Errorf("in French:\n%s", fr)
+	}
+
+	// Two typed temporary passwords in a row: the first, older, comes back
+	// as the user's own.
+	first, second := "cobalt meadow lantern sparrow", "harbor pepper quartz violet"
+	s.secret(first, second)
+	s.expect(0, "", "", first+"\n", "users", "reset", "bob@acme.example", "--password-stdin")
+	s.expect(0, "", "", second+"\n", "users", "reset", "bob@acme.example", "--password-stdin")
+	r := s.expect(6, "", "It is a temporary password you were given", second+"\n"+first+"\n", "passwd", "bob@acme.example")
+	if strings.Contains(r.stderr, "recently") {
+		t.Errorf("an older temporary password refused as a password used recently: %q", r.stderr)
+	}
+
+	srv := mailSetUp(t, s)
+	s.expect(0, "", "", "", "recover", "request", "bob@acme.example")
+	if len(srv.To("bob@home.example")) != 1 {
+		t.Fatal("no code")
+	}
+	var wg sync.WaitGroup
+	for i := range app.RecoveryMaxTries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.exec(nil, fmt.Sprintf("%08d\nviolet tramway umbrella 1987\n", 11111111*(i+1)%100000000+1), "--db", s.db, "recover", "complete", "bob@acme.example")
+		}()
+	}
+	wg.Wait()
+	var events []map[string]any
+	if err := json.Unmarshal([]byte(s.expect(0, "", "", "", "audit", "--json", "--action", "recovery.code_refused").stdout), &events); err != nil {
+		t.Fatal(err)
+	}
+	var tries []string
+	for _, e := range events {
+		tries = append(tries, fmt.Sprint(e["details"]))
+	}
+	slices.Sort(tries)
+	want := []string{"wrong code, try 1 of 5", "wrong code, try 2 of 5", "wrong code, try 3 of 5", "wrong code, try 4 of 5", "wrong code, try 5 of 5: the code is ended"}
+	if !slices.Equal(tries, want) {
+		t.Errorf("simultaneous wrong codes audited as %q, want %q", tries, want)
 	}
 }

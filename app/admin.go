@@ -184,22 +184,58 @@ func (s *Service) LookAlikes(ctx context.Context, email string, limit int) ([]Us
 	return out, err
 }
 
-// lookAlikes refuses an address (a new login, a recovery address) that
-// looks like the login of a user other than except, unless allow says that
-// the administrator confirmed it; it returns the logins it looks like,
-// after those given.
-func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
-	found, err := tx.LookAlikes(email, except, 4)
+// RecoveryLookAlikes tells, for each of the users given that has a
+// recovery address, the logins (up to 4) that this address looks like
+// without being one of them: a person could take mail meant for one for
+// mail meant for the other. Users whose address looks like no login are
+// not in the map.
+func (s *Service) RecoveryLookAlikes(ctx context.Context, users []User) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	err := s.store.Read(ctx, func(tx Tx) error {
+		clear(out) // the store may run this again
+		for _, u := range users {
+			if u.RecoveryEmail == "" {
+				continue
+			}
+			others, err := similarLogins(tx, u.RecoveryEmail, 0, 4)
+			if err != nil {
+				return err
+			}
+			for _, o := range others {
+				out[u.ID] = append(out[u.ID], o.Email)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// similarLogins lists up to limit users other than except whose login
+// looks like an address without being it: the very same address is not a
+// look-alike, since a recovery address may be another user's login (a
+// manager's, for a fictitious login).
+func similarLogins(tx Tx, email string, except int64, limit int) ([]User, error) {
+	found, err := tx.LookAlikes(email, except, limit)
 	if err != nil {
 		return nil, err
 	}
-	// The very same address is not a look-alike: a recovery address may be
-	// another user's login (a manager's, for a fictitious login).
 	var others []User
 	for _, o := range found {
 		if o.Email != email {
 			others = append(others, o)
 		}
+	}
+	return others, nil
+}
+
+// lookAlikes refuses an address (a new login, a recovery address) that
+// looks like the login of a user other than except, unless allow says that
+// the administrator confirmed it; it returns the logins it looks like,
+// after those given.
+func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
+	others, err := similarLogins(tx, email, except, 4)
+	if err != nil {
+		return nil, err
 	}
 	if len(others) == 0 {
 		return known, nil

@@ -206,7 +206,7 @@ func TestCustomTemporaryPassword(t *testing.T) {
 	e.addUser("ned@acme.example", "Ned Stark")
 	_, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "too short", false)
 	wantCode(t, err, app.EPolicy)
-	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "Winter is coming 2026", false)
+	tp, err := e.svc.ResetPassword(e.ctx, e.actor(), "ned@acme.example", "Rivière cobalt lanterne 2026", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestCustomTemporaryPassword(t *testing.T) {
 	if !slices.Contains(e.auditActions(), app.ActionTemporaryCustom) {
 		t.Error("a typed temporary password is not audited as such")
 	}
-	e.secrets = append(e.secrets, "Winter is coming 2026")
+	e.secrets = append(e.secrets, "Rivière cobalt lanterne 2026")
 	e.assertNoSecretInAudit()
 }
 
@@ -318,7 +318,7 @@ func TestOptionOffAtCreation(t *testing.T) {
 }
 
 // The temporary password cannot come back as the user's own password two
-// changes later.
+// changes later, and the refusal says that it was a temporary password.
 func TestTemporaryPasswordJoinsTheHistory(t *testing.T) {
 	e := newEnv(t)
 	temp := e.addUser("una@acme.example", "Una Merkel")
@@ -326,7 +326,7 @@ func TestTemporaryPasswordJoinsTheHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.svc.ChangePassword(e.ctx, "una@acme.example", "violet tramway umbrella 1987", temp)
-	if !hasReason(err, "used this password recently") {
+	if !hasReason(err, "It is a temporary password you were given") {
 		t.Errorf("the temporary password came back: %v", err)
 	}
 }

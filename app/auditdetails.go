@@ -3,6 +3,7 @@ package app
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,7 @@ const (
 	detailDisabled           = "account disabled"
 	detailLocked             = "after {{.N}} failures, until {{.Until}}"
 	detailRefusedWhileLocked = "{{.N}} attempts refused while locked until {{.Until}}"
+	detailTally              = "{{.N}} more of the same kind until {{.Until}}, counted rather than recorded one by one"
 	detailByUser             = "by the user"
 	detailReplacingTemp      = "by the user, replacing a temporary password"
 	detailWithCode           = "by the user, with a recovery code sent to {{.Email}}"
@@ -42,6 +44,8 @@ const (
 	detailNoSuchAccount      = "no code sent: no such account"
 	detailTooSoon            = "no code sent: the previous one is less than a minute old"
 	detailTooMany            = "no code sent: {{.N}} codes sent in the last 24 hours (recovery.codes_per_day)"
+	detailMailboxTooSoon     = "no code sent: {{.Email}} received one less than a minute ago"
+	detailMailboxTooMany     = "no code sent: {{.N}} codes sent to {{.Email}} since {{.Since}} (recovery.codes_per_day)"
 	detailNoAddress          = "no code sent: no address may receive it"
 	detailMailOff            = "no code sent: e-mail is not set up"
 	detailCodeSent           = "code sent to {{.Email}}, valid until {{.Until}}"
@@ -53,6 +57,10 @@ const (
 	detailCodeReplaced       = "the code was replaced or ended meanwhile"
 	detailSetting            = "{{.Key}}: {{.Before}} → {{.After}}"
 	detailSecretSetting      = "{{.Key}}: changed"
+	detailLoginCollision     = "{{.Email}} (user #{{.ID}}) is the same login as {{.Other}} (user #{{.OtherID}}) under the rules of this " +
+		"version: not merged; #{{.ID}} keeps its login, is disabled and can no longer be found by it"
+	detailLoginAtFault = "{{.Email}} (user #{{.ID}}) does not follow the rules for logins of this version: kept, so that its owner " +
+		"can still sign in, and marked in the list of users; give the person a new account with a valid login if it is not right"
 	// detailText holds what no template matches (an event written by an
 	// older version): shown as it is.
 	detailText = "{{.Details}}"
@@ -73,14 +81,30 @@ var detailTemplates = map[string][]string{
 	ActionTemporaryCustom:   {detailTyped, detailSentTo},
 	ActionPasswordChange:    {detailWithCode, detailReplacingTemp, detailByUser},
 	ActionSignIn:            {detailMustChange},
-	ActionSignInFailure:     {detailRefusedLocked, detailInvalid, detailExpired, detailDisabled},
-	ActionSignInLocked:      {detailLocked},
-	ActionSignInRefused:     {detailRefusedWhileLocked},
+	ActionSignInFailure:     {detailRefusedLocked, detailInvalid, detailExpired, detailDisabled, detailTally},
+	ActionSignInLocked:      {detailLocked, detailTally},
+	ActionSignInRefused:     {detailRefusedWhileLocked, detailTally},
 	ActionSettingChange:     {detailSecretSetting, detailSetting},
-	ActionRecoveryRequest:   {detailNoSuchAccount, detailTooSoon, detailTooMany, detailNoAddress, detailMailOff, detailCodeSent},
+	ActionRecoveryRequest: {detailNoSuchAccount, detailTooSoon, detailTooMany, detailMailboxTooSoon, detailMailboxTooMany,
+		detailNoAddress, detailMailOff, detailCodeSent, detailTally},
 	ActionRecoveryFailure: {detailRefusedNoAccount, detailNoCode, detailCodeEnded, detailWrongCodeEnded, detailWrongCode,
-		detailCodeReplaced},
-	ActionMailTest: {detailTestTo},
+		detailCodeReplaced, detailTally},
+	ActionMailTest:       {detailTestTo},
+	ActionLoginCollision: {detailLoginCollision},
+	ActionLoginAtFault:   {detailLoginAtFault},
+}
+
+// LoginCollisionNote is the note, and the details of ActionLoginCollision,
+// on two logins of an older database that are one under the rules of
+// CheckEmail (user IDs as int64).
+func LoginCollisionNote(email string, id int64, other string, otherID int64) Message {
+	return Msg(detailLoginCollision, "Email", email, "ID", id, "Other", other, "OtherID", otherID)
+}
+
+// LoginAtFaultNote is the note, and the details of ActionLoginAtFault, on a
+// login of an older database that does not follow the rules of CheckEmail.
+func LoginAtFaultNote(email string, id int64) Message {
+	return Msg(detailLoginAtFault, "Email", email, "ID", id)
 }
 
 // detail writes the details of an audit event from one of the templates
@@ -100,7 +124,7 @@ func joinDetails(parts ...string) string { return strings.Join(parts, "; ") }
 var (
 	detailPatterns   = map[string]*regexp.Regexp{}
 	detailPatternsMu sync.Mutex
-	placeholderRE    = regexp.MustCompile(`{{\.(\w+)}}`)
+	placeholderRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`{{\.(\w+)}}`) })
 )
 
 // detailPattern is the regular expression that reads back what a
@@ -114,7 +138,7 @@ func detailPattern(text string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	last := 0
-	for _, m := range placeholderRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range placeholderRE().FindAllStringSubmatchIndex(text, -1) {
 		b.WriteString(regexp.QuoteMeta(text[last:m[0]]))
 		b.WriteString("(?P<" + text[m[2]:m[3]] + ">.*?)")
 		last = m[1]
@@ -199,11 +223,14 @@ func readDetail(action, text string) (Message, bool) {
 	return Message{}, false
 }
 
-// detailValue gives a value read back its type: a time, a setting, a
-// role.
+// detailValue gives a value read back its type: a time, a count (for the
+// plural forms of a translation), a setting, a role.
 func detailValue(action, name, v string) any {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t
+	}
+	if n, err := strconv.Atoi(v); err == nil && name == "N" {
+		return n
 	}
 	switch {
 	case name == "Key":

@@ -172,14 +172,8 @@ func (s *Service) reserveAttempt(ctx context.Context, email string, now time.Tim
 		// Failures a day old with no lock left are forgotten, so that the
 		// table stays as small as the logins tried of late, whatever a
 		// stranger types.
-		purged, err := tx.PurgeThrottle(now.Add(-throttleMemory))
-		if err != nil {
+		if err := purgeThrottle(tx, now); err != nil {
 			return err
-		}
-		for _, p := range purged {
-			if _, err := endLock(tx, p, now); err != nil {
-				return err
-			}
 		}
 		a.before = th
 		th.Failures++
@@ -214,39 +208,63 @@ func (s *Service) giveBack(ctx context.Context, a attempt) error {
 }
 
 // recordFailure audits a wrong password, whose failure was counted when the
-// check was reserved, and the lock that it started, if any.
+// check was reserved, and the lock that it started, if any. Those of a
+// login that names no account, which a stranger can type without end, are
+// audited once a day (auditOnce).
 func (s *Service) recordFailure(ctx context.Context, a attempt, typed string, now time.Time) (SignInResult, error) {
 	res := SignInResult{Outcome: OutcomeInvalid}
 	err := s.store.Write(ctx, func(tx Tx) error {
+		res = SignInResult{Outcome: OutcomeInvalid} // the store may run this again
 		actor, subject := typedLogin(typed), subjectOf(a.user, a.found)
-		if err := tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}); err != nil {
+		audit := func(ev AuditEvent, reason string) error {
+			if a.found {
+				return tx.AddAudit(ev)
+			}
+			return auditOnce(tx, ev, reason, "")
+		}
+		if err := audit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInFailure, Details: detailInvalid}, "invalid"); err != nil {
 			return err
 		}
 		if a.after.LockedUntil.Equal(a.before.LockedUntil) {
 			return nil
 		}
 		res = SignInResult{Outcome: OutcomeLocked, LockedUntil: a.after.LockedUntil}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInLocked,
-			Details: detail(detailLocked, "N", a.after.Failures, "Until", a.after.LockedUntil)})
+		return audit(AuditEvent{At: now, Actor: actor, Subject: subject, Action: ActionSignInLocked,
+			Details: detail(detailLocked, "N", a.after.Failures, "Until", a.after.LockedUntil)}, "locked")
 	})
 	return res, err
 }
 
 // endLock records, once a lock is over, how many attempts it refused: one
-// audit event for the whole lock, whatever their number. It returns th with
-// that count reset.
+// audit event for the whole lock, whatever their number (once a day for
+// the logins that name no account); for a tally, how many events it
+// counted. It returns th with that count reset.
 func endLock(tx Tx, th Throttle, now time.Time) (Throttle, error) {
 	if th.Refused == 0 {
 		return th, nil
+	}
+	if isTally(th) {
+		err := summariseTally(tx, th, now)
+		th.Refused = 0
+		return th, err
 	}
 	who, subject := throttleActor(th.Key), th.Key
 	if who != th.Key {
 		subject = ""
 	}
-	err := tx.AddAudit(AuditEvent{At: now, Actor: who, Subject: subject, Action: ActionSignInRefused,
-		Details: detail(detailRefusedWhileLocked, "N", th.Refused, "Until", th.LockedUntil)})
+	ev := AuditEvent{At: now, Actor: who, Subject: subject, Action: ActionSignInRefused,
+		Details: detail(detailRefusedWhileLocked, "N", th.Refused, "Until", th.LockedUntil)}
 	th.Refused = 0
-	return th, err
+	if subject != "" {
+		switch _, err := tx.UserByEmail(subject); {
+		case err == nil:
+			return th, tx.AddAudit(ev)
+		case CodeOf(err) != ENotFound:
+			return th, err
+		}
+	}
+	ev.Subject = ""
+	return th, auditOnce(tx, ev, "refused", "")
 }
 
 // clearThrottle forgets the failures of a login key, and returns the record
@@ -366,7 +384,7 @@ func (s *Service) AssessNewPassword(ctx context.Context, email, next string) (As
 func (s *Service) assessNewPassword(ctx context.Context, u User, next string) (Settings, Assessment, error) {
 	var (
 		st      Settings
-		history []string
+		history []PasswordHistoryEntry
 	)
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
@@ -390,10 +408,15 @@ func (s *Service) assessNewPassword(ctx context.Context, u User, next string) (S
 		a.Reasons = append(a.Reasons, Msg("It is your current password: choose a new one."))
 	default:
 		for _, h := range history {
-			if s.hasher.Verify(h, pw) {
-				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
-				break
+			if !s.hasher.Verify(h.Hash, pw) {
+				continue
 			}
+			if h.Temporary {
+				a.Reasons = append(a.Reasons, Msg("It is a temporary password you were given: choose your own."))
+			} else {
+				a.Reasons = append(a.Reasons, Msg("You used this password recently: choose one that is not among your last {{.N}}.", "N", st.HistoryDepth))
+			}
+			break
 		}
 	}
 	return st, a, nil

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,9 +30,12 @@ type BlocklistSources struct {
 	// Common holds common passwords, one a line, most common first: each
 	// is refused as it is, and looked for inside longer passwords.
 	Common []byte
-	// Words holds word lists (*.txt, one word a line, most common first; a
-	// line "# unranked" marks a list in no order of frequency): the words,
-	// names and places that the strength estimate looks for.
+	// Words holds word lists (*.txt, one word a line, most common first):
+	// the words, names, places and postal codes that the strength estimate
+	// looks for. The header of each, lines starting with #, names its kind
+	// ("# kind: word", first-name, last-name, place, postal-code or
+	// common-password) and, for a list in no order of frequency,
+	// "# order: none".
 	Words fs.FS
 	// Keyboards holds keyboard layouts as adjacency graphs, in the JSON of
 	// the npm package @zxcvbn-ts/language-common: for each key, its
@@ -103,6 +108,66 @@ func (b *Blocklist) Breached(password string) bool {
 	return b.breached.Contains(strings.ToLower(NormalizePassword(password)))
 }
 
+// knownAs is what the blocklist knows a password as.
+type knownAs uint8
+
+const (
+	unknown knownAs = iota
+	knownCommon
+	knownBreached
+)
+
+// known says whether a password is a common or a breached one, and whether
+// as it is (case aside) or written as people write a known password to
+// pass for a new one: padded with spaces or marks, its words joined by
+// separators ("correct horse battery staple", "This.Is.My.Password"), or
+// with look-alike characters ("p4ssw0rd"). Those are the first rules that
+// cracking tools apply to their lists.
+func (b *Blocklist) known(password string) (as knownAs, exact bool) {
+	if b == nil {
+		return unknown, false
+	}
+	for k, v := range knownVariants(strings.ToLower(NormalizePassword(password))) {
+		if _, ok := b.common()[v]; ok {
+			return knownCommon, k == 0
+		}
+		if b.breached != nil && b.breached.Contains(v) {
+			return knownBreached, k == 0
+		}
+	}
+	return unknown, false
+}
+
+// knownVariants are a password in lower case, then without padding, then
+// without separators, then with the first tables of look-alikes undone.
+func knownVariants(lower string) []string {
+	out := []string{lower}
+	add := func(v string) {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	trimmed := strings.TrimFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	add(trimmed)
+	joined := joinWord(trimmed)
+	add(joined)
+	// Each question to the filter may be a false yes (one in 65,536): the
+	// look-alikes are undone only where that leaves letters alone, as in
+	// a word or phrase written in l33t ("p4r1sj3t41m3"), and in the first
+	// tables only, so that a random password is seldom taken for a
+	// breached one.
+	for k, text := range l33tTexts([]rune(joined)) {
+		if k == maxKnownL33t || slices.ContainsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			break
+		}
+		add(string(text))
+	}
+	return out
+}
+
+// maxKnownL33t caps the tables of look-alikes undone in knownVariants.
+const maxKnownL33t = 4
+
 // listWords returns the words of a list, one a line, skipping blank lines
 // and comments (#).
 func listWords(text []byte) []string {
@@ -119,21 +184,21 @@ func listWords(text []byte) []string {
 // newGuesser reads the word lists and keyboards. A shipped list that does
 // not parse is a broken build, reported as such.
 func newGuesser(src BlocklistSources) (*guesser, error) {
-	g := &guesser{ranks: make(map[string]int, 1<<18)}
-	add := func(words []string, flat bool) {
+	g := &guesser{words: make(map[string]entry, 1<<18), breached: src.Breached}
+	add := func(words []string, kind partKind, flat bool) {
 		for i, w := range words {
-			rank := i + 1
+			rank := int32(i + 1)
 			if flat {
-				rank = len(words) // in no order: any of them costs the whole list
+				rank = int32(len(words)) // in no order: any of them costs the whole list
 			}
-			w = foldWord(w)
-			if old, ok := g.ranks[w]; !ok || rank < old {
-				g.ranks[w] = rank
+			w = joinWord(foldWord(w)) // as the joined text of a password holds it
+			if old, ok := g.words[w]; !ok || rank < old.rank {
+				g.words[w] = entry{rank: rank, kind: kind}
 			}
 			g.maxLen = max(g.maxLen, utf8.RuneCountInString(w))
 		}
 	}
-	add(listWords(src.Common), false)
+	add(listWords(src.Common), kindCommon, false)
 	if src.Words != nil {
 		err := fs.WalkDir(src.Words, ".", func(name string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || path.Ext(name) != ".txt" {
@@ -143,7 +208,11 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 			if err != nil {
 				return err
 			}
-			add(listWords(text), bytes.Contains(text, []byte("\n# unranked\n")))
+			kind, ok := listKinds[listHeader(text, "kind")]
+			if !ok {
+				return fmt.Errorf("%s: no known kind in its header (# kind: word, first-name, last-name, place, postal-code, common-password)", name)
+			}
+			add(listWords(text), kind, listHeader(text, "order") == "none")
 			return nil
 		})
 		if err != nil {
@@ -160,6 +229,21 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 		}
 	}
 	return g, nil
+}
+
+// listHeader is the value of a line "# key: value" of a list's header.
+func listHeader(text []byte, key string) string {
+	sc := bufio.NewScanner(bytes.NewReader(text))
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "#")
+		if !ok {
+			return ""
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == key {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 func newKeyboard(name string, keys map[string][]*string) *keyboard {
@@ -183,6 +267,17 @@ func newKeyboard(name string, keys map[string][]*string) *keyboard {
 	k.keys = float64(len(keys))
 	k.degree = float64(neighbours) / k.keys
 	return k
+}
+
+// joinWord leaves out the separators of a word ("saint-etienne",
+// "je t'aime").
+func joinWord(w string) string {
+	return strings.Map(func(r rune) rune {
+		if isSeparator(r) {
+			return -1
+		}
+		return r
+	}, w)
 }
 
 // foldWord folds each character of a word as foldRune does.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"text/template"
 )
@@ -67,7 +68,26 @@ func (m Message) WithData(f func(v any) any) Message {
 }
 
 // String renders the message in English.
-func (m Message) String() string { return Render(m.Text, m.Data) }
+func (m Message) String() string { return Render(m.Text, m.Filled(Message.String)) }
+
+// Filled returns the message's data with each nested message (a value of
+// type Message, as the parts of a longer sentence are) written by write,
+// which renders it in the language of the whole.
+func (m Message) Filled(write func(Message) string) map[string]any {
+	var data map[string]any
+	for k, v := range m.Data {
+		if nested, ok := v.(Message); ok {
+			if data == nil {
+				data = maps.Clone(m.Data)
+			}
+			data[k] = write(nested)
+		}
+	}
+	if data == nil {
+		return m.Data
+	}
+	return data
+}
 
 // Render fills an English (or translated) template with data. A template
 // that does not parse is returned as it is, so that a message is never lost.

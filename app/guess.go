@@ -5,36 +5,54 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/trustelem/zxcvbn/match"
-	"github.com/trustelem/zxcvbn/scoring"
 )
 
-// The strength estimate is zxcvbn's (D. L. Wheeler, "zxcvbn: Low-Budget
+// The strength estimate follows zxcvbn (D. L. Wheeler, "zxcvbn: Low-Budget
 // Password Strength Estimation", USENIX Security 2016): every part of a
-// password that an attacker's word lists and rules produce is found — words
-// and names (also reversed or with l33t substitutions), keyboard walks,
-// repeats, sequences, years and dates — and the cheapest sequence of parts
-// that covers it is its number of guesses. The matchers below follow the
-// reference implementation, fed with Sésame's lists (French and English
-// words, first and last names, places, common passwords; AZERTY, QWERTZ,
-// QWERTY and Dvorak keyboards and keypads); the search for the cheapest
-// sequence is github.com/trustelem/zxcvbn/scoring's.
+// password that an attacker's word lists and rules produce is found —
+// words, names, places and postal codes (also reversed or with l33t
+// substitutions), common and breached passwords, keyboard walks, repeats,
+// sequences, years and dates — and the cheapest way to put the password
+// together from such parts is its number of guesses. The matchers follow
+// the reference implementation, fed with Sésame's lists (French and English
+// words, first and last names, places, postal codes, common passwords;
+// AZERTY, QWERTZ, QWERTY and Dvorak keyboards and keypads).
 //
-// Unlike zxcvbn's score, the estimate leaves out the penalty that zxcvbn
-// adds for each extra part (10,000 to the power of parts less one): it
-// models an attacker who tries shorter patterns first, whereas the usual
-// cracking rules (a word, then digits, a year or a mark) try "Soleil2024!"
-// among the first. Kept, it made any word + year + mark "strong".
+// How parts combine is cover.go's: the product of their guesses, as a
+// cracking tool that joins dictionary words (PRINCE) and applies rules
+// (hashcat's best64: case, appended digits and marks, l33t) enumerates
+// them, rather than zxcvbn's factorial of the number of parts, which made
+// a few words joined by separators and decorated with a year "strong".
 
 // guessDelta is zxcvbn's margin when turning guesses into a score.
 const guessDelta = 5
 
 // maxL33tSubs caps the l33t substitution tables tried on one password.
 const maxL33tSubs = 64
+
+// The floors of zxcvbn for a part shorter than the password: one
+// character, several characters.
+const (
+	minGuessesOneChar   = 10
+	minGuessesManyChars = 50
+)
+
+// minYearSpace is zxcvbn's: a year or date is counted as at least this many
+// years away from now.
+const minYearSpace = 20
+
+// breachedGuesses counts a part found in the breached set (about 600,000
+// passwords, in no order of frequency) as the size of the set.
+const breachedGuesses = 6e5
+
+// minBreachedPart is the fewest characters of a part looked up in the
+// breached set (the set holds passwords of 8 characters or more).
+const minBreachedPart = 8
 
 // scoreOf turns a number of guesses into zxcvbn's score, 0 to 4.
 func scoreOf(guesses float64) int {
@@ -51,11 +69,62 @@ func scoreOf(guesses float64) int {
 	return 4
 }
 
+// partKind is what explains a part of a password.
+type partKind uint8
+
+const (
+	kindBruteforce partKind = iota // nothing: each character one of ten
+	kindSeparator                  // a space or mark between parts
+	kindCommon                     // a common password
+	kindBreached                   // a password of the breached set
+	kindWord
+	kindFirstName
+	kindLastName
+	kindPlace
+	kindPostalCode
+	kindFamous // a famous person's name
+	kindPhrase // a well-known phrase
+	kindOwn    // the person's login, name or company
+	kindYear
+	kindDate
+	kindKeyboard
+	kindRepeat
+	kindSequence
+)
+
+// listKinds are the kinds that a word list declares in its header
+// ("# kind: place").
+var listKinds = map[string]partKind{
+	"word": kindWord, "first-name": kindFirstName, "last-name": kindLastName,
+	"place": kindPlace, "postal-code": kindPostalCode, "common-password": kindCommon,
+	"famous-person": kindFamous, "phrase": kindPhrase,
+}
+
+// part is a piece of a password that one pattern explains.
+type part struct {
+	kind    partKind
+	i, j    int     // the characters it covers, i to j included
+	guesses float64 // as typed
+	// plain are the guesses with the part's capitals left out, when they
+	// follow a rule that the whole password may follow (all small, a
+	// capital first, all capitals): cover.go counts that rule once.
+	plain float64
+	found string // what was found, as a reason may quote it (a list's word, the digits)
+}
+
+// entry is a word of the lists: its best rank (1 = most common) and the
+// kind of the list that gives it.
+type entry struct {
+	rank int32
+	kind partKind
+}
+
 // guesser holds what the estimate looks for. Built once; read-only after.
 type guesser struct {
-	ranks  map[string]int // folded word → its best rank (1 = most common) in any list
-	maxLen int            // of the longest word, in characters
-	boards []*keyboard
+	words    map[string]entry // folded word → its best rank in any list
+	maxLen   int              // of the longest word, in characters
+	boards   []*keyboard
+	breached BreachedSet // nil: none
 }
 
 // keyboard is an adjacency graph: for each key, its neighbours in each
@@ -77,8 +146,8 @@ var l33tTable = map[rune][]rune{
 
 // password is one password being estimated: its characters, the folded
 // form in which words are looked up (lower case, no accents: one
-// character for one) and the projection given to the scorer (one byte
-// for one character, so that its indices are characters).
+// character for one) and an ASCII projection for the patterns of digits
+// (one byte for one character, so that its indices are characters).
 type password struct {
 	runes  []rune
 	folded []rune
@@ -93,7 +162,7 @@ func newPassword(pw string, inputs []string) *password {
 	for i, r := range p.runes {
 		p.folded[i] = foldRune(r)
 		proj[i] = '*'
-		if r < utf8RuneSelf {
+		if r < utf8.RuneSelf {
 			proj[i] = byte(r)
 		}
 	}
@@ -107,8 +176,6 @@ func newPassword(pw string, inputs []string) *password {
 	return p
 }
 
-const utf8RuneSelf = 0x80
-
 // foldRune is one character in lower case without its accent, or itself
 // when it does not decompose into a letter and marks.
 func foldRune(r rune) rune {
@@ -120,7 +187,7 @@ func foldRune(r rune) rune {
 
 func foldOne(r rune) rune {
 	r = unicode.ToLower(r)
-	if r < utf8RuneSelf {
+	if r < utf8.RuneSelf {
 		return r
 	}
 	if f := []rune(FoldForSearch(string(r))); len(f) == 1 {
@@ -143,64 +210,118 @@ var latinFolds = sync.OnceValue(func() []rune {
 // guesses estimates the number of guesses that find pw, given the person's
 // own words (login, name, company).
 func (g *guesser) guesses(pw string, inputs []string) float64 {
+	return g.estimate(pw, inputs).guesses
+}
+
+// estimate is the cheapest cover of pw by the parts that the matchers find.
+func (g *guesser) estimate(pw string, inputs []string) cover {
 	if pw == "" {
-		return 1
+		return cover{guesses: 1}
 	}
 	p := newPassword(pw, inputs)
-	return scoring.MostGuessableMatchSequence(p.proj, g.matches(p), true).Guesses
+	return cheapest(p, g.parts(p))
 }
 
-// matches are every part of p that a pattern explains, with its guesses.
-func (g *guesser) matches(p *password) []*match.Match {
-	var ms []*match.Match
-	ms = append(ms, g.dictionary(p, p.folded, false)...)
-	ms = append(ms, g.reversed(p)...)
-	ms = append(ms, g.l33t(p)...)
+// parts are every part of p that a pattern explains, with its guesses.
+func (g *guesser) parts(p *password) []part {
+	var ps []part
+	ps = append(ps, g.dictionary(p, p.folded, false)...)
+	ps = append(ps, g.joined(p)...)
+	ps = append(ps, g.reversed(p)...)
+	ps = append(ps, g.l33t(p)...)
+	ps = append(ps, g.breachedParts(p)...)
 	for _, k := range g.boards {
-		ms = append(ms, k.walks(p)...)
+		ps = append(ps, k.walks(p)...)
 	}
-	ms = append(ms, g.repeats(p)...)
-	ms = append(ms, sequences(p)...)
-	ms = append(ms, years(p)...)
-	ms = append(ms, dates(p)...)
-	for _, m := range ms {
-		if m.Guesses < minGuesses(m, p) {
-			m.Guesses = minGuesses(m, p)
+	ps = append(ps, g.repeats(p)...)
+	ps = append(ps, copies(p)...)
+	ps = append(ps, sequences(p)...)
+	ps = append(ps, years(p)...)
+	ps = append(ps, dates(p)...)
+	for k := range ps {
+		m := &ps[k]
+		if m.plain == 0 {
+			m.plain = m.guesses
 		}
+		floor := minGuesses(m.j-m.i+1, len(p.runes))
+		switch {
+		case m.kind >= kindCommon && m.kind <= kindOwn && delimited(p.runes, m.i, m.j):
+			floor = minGuessesOneChar // a word between separators is one, not chance (PRINCE's tokens)
+		case m.kind == kindYear:
+			floor = min(floor, minYearSpace) // zxcvbn's own floor for a year
+		case m.kind == kindRepeat && utf8.RuneCountInString(m.found) == 1:
+			floor = minGuessesOneChar // "!!!": a mark, and how many
+		}
+		m.guesses, m.plain = max(m.guesses, floor), max(m.plain, floor)
 	}
-	return ms
+	return ps
 }
 
-// minGuesses is zxcvbn's floor for a part shorter than the password.
-func minGuesses(m *match.Match, p *password) float64 {
-	switch n := m.J - m.I + 1; {
-	case n == len(p.runes):
+// minGuesses is zxcvbn's floor for a part of n characters in a password
+// of length characters.
+func minGuesses(n, length int) float64 {
+	switch {
+	case n == length:
 		return 1
 	case n == 1:
-		return scoring.MinSubmatchGuessesSingleChar
+		return minGuessesOneChar
 	}
-	return scoring.MinSubmatchGuessesMultiChar
+	return minGuessesManyChars
 }
 
-func (p *password) part(pattern string, i, j int) *match.Match {
-	return &match.Match{Pattern: pattern, I: i, J: j, Token: p.proj[i : j+1]}
+// delimited reports whether the characters i to j stand between
+// separators or the ends of the password.
+func delimited(rs []rune, i, j int) bool {
+	return (i == 0 || isSeparator(rs[i-1])) && (j == len(rs)-1 || isSeparator(rs[j+1]))
 }
 
-// rank is a word's best rank in the lists or the person's words, 0 if none.
-func (g *guesser) rank(p *password, word []byte) int {
-	r := g.ranks[string(word)] // no copy: the compiler looks up bytes as they are
-	if u, ok := p.inputs[string(word)]; ok && (r == 0 || u < r) {
-		r = u
+// joined finds the words and phrases of the lists typed with separators
+// inside ("mot-de-passe", "correct horse battery staple",
+// "Saint-Germain-en-Laye"): the dictionary of the text without its
+// separators, each part that spans one mapped back onto the password.
+func (g *guesser) joined(p *password) []part {
+	var at []int // where each character of the joined text is in p
+	var text []rune
+	for i, r := range p.runes {
+		if !isSeparator(r) {
+			at = append(at, i)
+			text = append(text, p.folded[i])
+		}
 	}
-	return r
+	if len(at) == len(p.runes) || len(at) == 0 {
+		return nil
+	}
+	q := &password{runes: make([]rune, len(at)), folded: text, inputs: p.inputs}
+	for k, i := range at {
+		q.runes[k] = p.runes[i]
+	}
+	var ps []part
+	for _, m := range g.dictionary(q, text, false) {
+		// A word that spans a separator must start and end where the
+		// password's runs do: "caché-zone" does not hold "cachez".
+		if i, j := at[m.i], at[m.j]; j-i != m.j-m.i && boundaryBefore(p.runes, i) && boundaryBefore(p.runes, j+1) {
+			m.i, m.j = i, j
+			ps = append(ps, m)
+		}
+	}
+	return ps
+}
+
+// lookup is a word's entry in the lists or the person's words, if any.
+func (g *guesser) lookup(p *password, word []byte) (entry, bool) {
+	e, ok := g.words[string(word)] // no copy: the compiler looks up bytes as they are
+	if u, own := p.inputs[string(word)]; own && (!ok || int32(u) < e.rank) {
+		return entry{rank: int32(u), kind: kindOwn}, true
+	}
+	return e, ok
 }
 
 // dictionary finds the words of the lists in text (p's folded characters,
 // or a transformation of them of the same length). With l33t, only the
 // parts that hold a substitution are looked up: the others are found as
 // they are.
-func (g *guesser) dictionary(p *password, text []rune, l33t bool) []*match.Match {
-	var ms []*match.Match
+func (g *guesser) dictionary(p *password, text []rune, l33t bool) []part {
+	var ps []part
 	// The text in UTF-8 and where each character starts, so that a part is
 	// looked up without making a string of it.
 	buf := make([]byte, 0, 4*len(text))
@@ -217,48 +338,62 @@ func (g *guesser) dictionary(p *password, text []rune, l33t bool) []*match.Match
 	at[len(text)] = len(buf)
 	for i := range text {
 		for j := i; j < len(text) && j-i < g.maxLen; j++ {
-			if l33t && (j == i || subbed[j+1] == subbed[i]) {
-				continue // one character (noise), or no substitution in this part
+			if l33t && (j == i || subbed[j+1] == subbed[i] || subbed[j+1]-subbed[i] == j-i+1) {
+				continue // one character (noise), no substitution, or no letter ("14" is not "la")
 			}
-			r := g.rank(p, buf[at[i]:at[j+1]])
-			if r == 0 {
+			e, ok := g.lookup(p, buf[at[i]:at[j+1]])
+			if !ok {
 				continue
 			}
-			m := p.part("dictionary", i, j)
-			m.MatchedWord, m.Rank = string(buf[at[i]:at[j+1]]), r
-			m.Guesses = float64(r) * upperVariations(p.runes[i:j+1])
+			m := part{kind: e.kind, i: i, j: j, found: string(buf[at[i]:at[j+1]])}
+			up, plain := upperVariations(p.runes[i : j+1])
+			m.guesses = float64(e.rank) * up
+			m.plain = float64(e.rank) * plain
 			if l33t {
 				v, _ := l33tVariations(p.folded[i:j+1], text[i:j+1])
-				m.L33t = true
-				m.Guesses *= v
+				m.guesses *= v
+				m.plain *= v
 			}
-			ms = append(ms, m)
+			ps = append(ps, m)
 		}
 	}
-	return ms
+	return ps
 }
 
 // reversed finds the words typed backwards ("ruojnob"), twice as costly.
-func (g *guesser) reversed(p *password) []*match.Match {
+func (g *guesser) reversed(p *password) []part {
 	n := len(p.folded)
 	rev := slices.Clone(p.folded)
 	slices.Reverse(rev)
-	var ms []*match.Match
-	for _, m := range g.dictionary(p, rev, false) {
-		i, j := n-1-m.J, n-1-m.I
-		r := p.part("dictionary", i, j)
-		r.MatchedWord, r.Rank, r.Reversed = m.MatchedWord, m.Rank, true
-		r.Guesses = float64(m.Rank) * upperVariations(p.runes[i:j+1]) * 2
-		ms = append(ms, r)
+	ps := g.dictionary(p, rev, false)
+	for k := range ps {
+		m := &ps[k]
+		m.i, m.j = n-1-m.j, n-1-m.i
+		up, plain := upperVariations(p.runes[m.i : m.j+1])
+		rank := float64(g.words[m.found].rank)
+		if m.kind == kindOwn {
+			rank = float64(p.inputs[m.found])
+		}
+		m.guesses, m.plain = rank*up*2, rank*plain*2
 	}
-	return ms
+	return ps
 }
 
 // l33t finds the words written with substitutes ("p@ssw0rd"): each table
 // of substitutes that the password's characters allow is tried.
-func (g *guesser) l33t(p *password) []*match.Match {
+func (g *guesser) l33t(p *password) []part {
+	var ps []part
+	for _, text := range l33tTexts(p.folded) {
+		ps = append(ps, g.dictionary(p, text, true)...)
+	}
+	return ps
+}
+
+// l33tTexts are the texts that folded stands for under each table of
+// substitutes that its characters allow (none when it holds none).
+func l33tTexts(folded []rune) [][]rune {
 	var subs []rune // the substitutes present, in a fixed order
-	for _, r := range p.folded {
+	for _, r := range folded {
 		if _, ok := l33tTable[r]; ok && !slices.Contains(subs, r) {
 			subs = append(subs, r)
 		}
@@ -266,7 +401,6 @@ func (g *guesser) l33t(p *password) []*match.Match {
 	if len(subs) == 0 {
 		return nil
 	}
-	var ms []*match.Match
 	tables := []map[rune]rune{{}}
 	for _, s := range subs {
 		var next []map[rune]rune
@@ -285,16 +419,17 @@ func (g *guesser) l33t(p *password) []*match.Match {
 		}
 		tables = next
 	}
-	for _, t := range tables {
-		text := slices.Clone(p.folded)
+	texts := make([][]rune, len(tables))
+	for k, t := range tables {
+		text := slices.Clone(folded)
 		for i, r := range text {
 			if l, ok := t[r]; ok {
 				text[i] = l
 			}
 		}
-		ms = append(ms, g.dictionary(p, text, true)...)
+		texts[k] = text
 	}
-	return ms
+	return texts
 }
 
 // l33tVariations is zxcvbn's count of the ways to write the word with
@@ -333,8 +468,10 @@ func l33tVariations(token, plain []rune) (float64, bool) {
 }
 
 // upperVariations is zxcvbn's count of the ways to capitalise a word as
-// typed: 1 all lower, 2 for a first or last capital or all capitals.
-func upperVariations(w []rune) float64 {
+// typed (1 all small, 2 for a first or last capital or all capitals, more
+// for capitals inside), and that count when the password's rule of case
+// is counted once instead (1 for those that follow such a rule).
+func upperVariations(w []rune) (typed, plain float64) {
 	var up, low int
 	for _, r := range w {
 		switch {
@@ -346,17 +483,17 @@ func upperVariations(w []rune) float64 {
 	}
 	switch {
 	case up == 0:
-		return 1
-	case low == 0,
-		up == 1 && unicode.IsUpper(w[0]),
-		up == 1 && unicode.IsUpper(w[len(w)-1]):
-		return 2
+		return 1, 1
+	case low == 0, up == 1 && unicode.IsUpper(w[0]):
+		return 2, 1
+	case up == 1 && unicode.IsUpper(w[len(w)-1]):
+		return 2, 2
 	}
 	var v float64
 	for i := 1; i <= min(up, low); i++ {
 		v += binomial(up+low, i)
 	}
-	return v
+	return v, v
 }
 
 func binomial(n, k int) float64 {
@@ -370,10 +507,102 @@ func binomial(n, k int) float64 {
 	return r
 }
 
+// breachedParts finds the passwords of the breached set inside a longer
+// password: "bestfriendsforever" in "   BestFriendsForever2024!", "this is
+// my password" with its spaces, dots or dashes. A part starts at the
+// password's first letter or digit, after a separator, or at a letter
+// with only digits and marks before it; it ends likewise. So few parts
+// are looked up (the filter says yes wrongly once in 65,536 questions)
+// and its separators are left out of what is looked up.
+func (g *guesser) breachedParts(p *password) []part {
+	if g.breached == nil {
+		return nil
+	}
+	rs := p.runes
+	n := len(rs)
+	first := slices.IndexFunc(rs, isLetterOrDigit)
+	if first < 0 {
+		return nil
+	}
+	last := n - 1
+	for !isLetterOrDigit(rs[last]) {
+		last--
+	}
+	lettersBefore := make([]int, n+1) // letters before each character
+	for i, r := range rs {
+		lettersBefore[i+1] = lettersBefore[i]
+		if unicode.IsLetter(r) {
+			lettersBefore[i+1]++
+		}
+	}
+	starts := func(i int) bool {
+		return i == first || i > first && !isSeparator(rs[i]) && (isSeparator(rs[i-1]) ||
+			unicode.IsLetter(rs[i]) && lettersBefore[i] == 0)
+	}
+	ends := func(j int) bool {
+		return j == last || j < last && !isSeparator(rs[j]) && (isSeparator(rs[j+1]) ||
+			unicode.IsLetter(rs[j]) && lettersBefore[n] == lettersBefore[j+1])
+	}
+	var ps []part
+	var key []rune
+	for i := range n {
+		if !starts(i) {
+			continue
+		}
+		key = key[:0]
+		for j := i; j < n && len(key) < maxBreachedPart; j++ {
+			if isSeparator(rs[j]) {
+				continue
+			}
+			key = append(key, unicode.ToLower(rs[j]))
+			if len(key) < minBreachedPart || !ends(j) || i == first && j == last {
+				continue // the whole password is the blocklist's to judge
+			}
+			if g.breached.Contains(string(key)) {
+				ps = append(ps, part{kind: kindBreached, i: i, j: j, guesses: breachedGuesses, found: string(key)})
+			}
+		}
+	}
+	return ps
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// maxBreachedPart is the most characters of a part looked up in the
+// breached set: longer breached passwords are rare and found whole.
+const maxBreachedPart = 40
+
+// boundaryBefore reports whether a run of letters, digits or other
+// characters starts at i (a separator counts as other characters).
+func boundaryBefore(rs []rune, i int) bool {
+	if i == 0 || i == len(rs) {
+		return true
+	}
+	return charClass(rs[i-1]) != charClass(rs[i])
+}
+
+func charClass(r rune) int {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsMark(r):
+		return 0
+	case unicode.IsDigit(r):
+		return 1
+	}
+	return 2
+}
+
+// separators are the characters that people put between the parts of a
+// password, as the cracking rules do ("Jean-Dupont-1970",
+// "This.Is.My.Password", "je t'aime"). Marks that the generator draws
+// (+ * = # …) are not among them: in a random password they are chance.
+const separators = " -._/,'’"
+
+func isSeparator(r rune) bool { return strings.ContainsRune(separators, r) }
+
 // walks finds runs of neighbouring keys ("azertyuiop", "&é\"'(-",
 // "wxcvbn"), counting the turns and the shifted keys as zxcvbn does.
-func (k *keyboard) walks(p *password) []*match.Match {
-	var ms []*match.Match
+func (k *keyboard) walks(p *password) []part {
+	var ps []part
 	pw := p.runes
 	for i := 0; i < len(pw)-1; {
 		j, turns, shifted, last := i+1, 0, 0, -1
@@ -395,14 +624,11 @@ func (k *keyboard) walks(p *password) []*match.Match {
 			j++
 		}
 		if j-i > 2 {
-			m := p.part("spatial", i, j-1)
-			m.Graph, m.Turns, m.ShiftedCount = k.name, turns, shifted
-			m.Guesses = k.walkGuesses(j-i, turns, shifted)
-			ms = append(ms, m)
+			ps = append(ps, part{kind: kindKeyboard, i: i, j: j - 1, guesses: k.walkGuesses(j-i, turns, shifted), found: string(p.folded[i:j])})
 		}
 		i = j
 	}
-	return ms
+	return ps
 }
 
 // neighbour returns the direction in which b lies next to a, or -1, and
@@ -441,8 +667,8 @@ func (k *keyboard) walkGuesses(n, turns, shifted int) float64 {
 
 // repeats finds a part repeated end to end ("aaaaaa", "abcabcabc",
 // "soleilsoleil"): the guesses of the part, times the repeats.
-func (g *guesser) repeats(p *password) []*match.Match {
-	var ms []*match.Match
+func (g *guesser) repeats(p *password) []part {
+	var ps []part
 	pw := p.runes
 	for i := 0; i < len(pw)-1; {
 		bestLen, bestCover := 0, 0
@@ -459,30 +685,60 @@ func (g *guesser) repeats(p *password) []*match.Match {
 			i++
 			continue
 		}
-		m := p.part("repeat", i, i+bestCover-1)
 		base := string(pw[i : i+bestLen])
-		m.BaseToken, m.RepeatCount = base, bestCover/bestLen
-		m.BaseGuesses = g.guesses(base, nil)
-		m.Guesses = m.BaseGuesses * float64(m.RepeatCount)
-		ms = append(ms, m)
+		ps = append(ps, part{kind: kindRepeat, i: i, j: i + bestCover - 1, guesses: g.guesses(base, nil) * float64(bestCover/bestLen), found: string(p.folded[i : i+bestLen])})
 		i += bestCover
 	}
-	return ms
+	return ps
+}
+
+// minCopy and maxCopy bound the characters of a copy that copies finds.
+const (
+	minCopy = 3
+	maxCopy = 40
+)
+
+// copies finds a part that repeats an earlier one, not end to end
+// ("Lyon69000Lyon69", "Paris-75000-Paris", "01/01/1990-01/01/1990"),
+// whatever its case: as many guesses as places where the copy may start.
+// Both start where a run of letters, digits or marks does: the end of a
+// word is not a copy of another's ("empêcher-cher").
+func copies(p *password) []part {
+	var ps []part
+	f := p.folded
+	for i := minCopy; i+minCopy <= len(f); i++ {
+		if !boundaryBefore(p.runes, i) {
+			continue
+		}
+		longest := 0
+		for s := range i {
+			if !boundaryBefore(p.runes, s) {
+				continue
+			}
+			n := 0
+			for i+n < len(f) && n < maxCopy && f[s+n] == f[i+n] {
+				n++
+			}
+			longest = max(longest, n)
+		}
+		for n := minCopy; n <= longest; n++ {
+			ps = append(ps, part{kind: kindRepeat, i: i, j: i + n - 1, guesses: float64(i), found: string(f[i : i+n])})
+		}
+	}
+	return ps
 }
 
 // sequences finds runs of characters at a steady step ("abcdef", "13579",
 // "zyxw"), as zxcvbn does.
-func sequences(p *password) []*match.Match {
+func sequences(p *password) []part {
 	const maxDelta = 5
 	pw := p.runes
 	if len(pw) < 2 {
 		return nil
 	}
-	var ms []*match.Match
+	var ps []part
 	add := func(i, j int, delta rune) {
 		if (j-i > 1 || delta == 1 || delta == -1) && delta != 0 && delta >= -maxDelta && delta <= maxDelta {
-			m := p.part("sequence", i, j)
-			m.Ascending = delta > 0
 			var base float64
 			switch first := pw[i]; {
 			case slices.Contains([]rune("aAzZ019"), first):
@@ -492,11 +748,10 @@ func sequences(p *password) []*match.Match {
 			default:
 				base = 26
 			}
-			if !m.Ascending {
+			if delta < 0 {
 				base *= 2
 			}
-			m.Guesses = base * float64(j-i+1)
-			ms = append(ms, m)
+			ps = append(ps, part{kind: kindSequence, i: i, j: j, guesses: base * float64(j-i+1), found: string(p.folded[i : j+1])})
 		}
 	}
 	i, last := 0, pw[1]-pw[0]
@@ -507,27 +762,31 @@ func sequences(p *password) []*match.Match {
 		}
 	}
 	add(i, len(pw)-1, last)
-	return ms
+	return ps
 }
 
-var yearPattern = regexp.MustCompile(`19\d\d|20\d\d`)
+// referenceYear is the year from which years and dates are counted.
+func referenceYear() int { return time.Now().Year() }
 
-// years finds recent years: as many guesses as years from now, at least 20.
-func years(p *password) []*match.Match {
-	var ms []*match.Match
-	for _, at := range yearPattern.FindAllStringIndex(p.proj, -1) {
-		m := p.part("regex", at[0], at[1]-1)
-		m.RegexName = "recent_year"
-		y, _ := strconv.Atoi(m.Token)
-		m.Guesses = float64(max(abs(y-scoring.ReferenceYear), scoring.MinYearSpace))
-		ms = append(ms, m)
+// yearPattern is a year from 1000 to 2099: recent ones, and those of
+// history that French passwords hold ("14juillet1789").
+var yearPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`1\d\d\d|20\d\d`) })
+
+// years finds years: as many guesses as years from now, at least 20.
+func years(p *password) []part {
+	var ps []part
+	for _, at := range yearPattern().FindAllStringIndex(p.proj, -1) {
+		y, _ := strconv.Atoi(p.proj[at[0]:at[1]])
+		ps = append(ps, part{kind: kindYear, i: at[0], j: at[1] - 1, guesses: float64(max(abs(y-referenceYear()), minYearSpace)), found: p.proj[at[0]:at[1]]})
 	}
-	return ms
+	return ps
 }
 
 var (
-	dateNoSeparator   = regexp.MustCompile(`^\d{4,8}$`)
-	dateWithSeparator = regexp.MustCompile(`^(\d{1,4})([\s/\\_.-])(\d{1,2})([\s/\\_.-])(\d{1,4})$`)
+	dateNoSeparator   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4,8}$`) })
+	dateWithSeparator = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{1,4})([\s/\\_.-])(\d{1,2})([\s/\\_.-])(\d{1,4})$`)
+	})
 )
 
 // dateSplits are zxcvbn's ways of cutting digits into day, month, year.
@@ -541,26 +800,27 @@ var dateSplits = map[int][][2]int{
 
 // dates finds dates such as 14071989, 14/07/89 or 1989-07-14, as zxcvbn
 // does: the guesses are the days of the years between it and now.
-func dates(p *password) []*match.Match {
-	var ms []*match.Match
+func dates(p *password) []part {
+	var ps []part
 	s := p.proj
+	ref := referenceYear()
 	for i := 0; i+4 <= len(s); i++ {
 		for j := i + 4; j <= i+10 && j <= len(s); j++ {
 			tok := s[i:j]
 			var y, sep int
 			var ok bool
 			switch {
-			case j-i <= 8 && dateNoSeparator.MatchString(tok):
+			case j-i <= 8 && dateNoSeparator().MatchString(tok):
 				best := -1
 				for _, sp := range dateSplits[len(tok)] {
 					if yy, okk := dayMonthYear(tok[:sp[0]], tok[sp[0]:sp[1]], tok[sp[1]:]); okk {
-						if best < 0 || abs(yy-scoring.ReferenceYear) < best {
-							best, y, ok = abs(yy-scoring.ReferenceYear), yy, true
+						if best < 0 || abs(yy-ref) < best {
+							best, y, ok = abs(yy-ref), yy, true
 						}
 					}
 				}
 			case j-i >= 6:
-				if g := dateWithSeparator.FindStringSubmatch(tok); g != nil && g[2] == g[4] {
+				if g := dateWithSeparator().FindStringSubmatch(tok); g != nil && g[2] == g[4] {
 					y, ok = dayMonthYear(g[1], g[3], g[5])
 					sep = 1
 				}
@@ -568,19 +828,17 @@ func dates(p *password) []*match.Match {
 			if !ok {
 				continue
 			}
-			m := p.part("date", i, j-1)
-			m.Year = y
-			m.Guesses = float64(max(abs(y-scoring.ReferenceYear), scoring.MinYearSpace) * 365)
+			m := part{kind: kindDate, i: i, j: j - 1, guesses: float64(max(abs(y-ref), minYearSpace) * 365), found: tok}
 			if sep > 0 {
-				m.Guesses *= 4
+				m.guesses *= 4
 			}
-			ms = append(ms, m)
+			ps = append(ps, m)
 		}
 	}
 	// A date inside another is noise ("2015" within "2015_06_04").
-	return slices.DeleteFunc(ms, func(m *match.Match) bool {
-		for _, o := range ms {
-			if o != m && o.I <= m.I && o.J >= m.J {
+	return slices.DeleteFunc(ps, func(m part) bool {
+		for _, o := range ps {
+			if (o.i != m.i || o.j != m.j) && o.i <= m.i && o.j >= m.j {
 				return true
 			}
 		}

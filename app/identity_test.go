@@ -349,7 +349,7 @@ func TestTemporaryPasswordsDoNotPushOwnOut(t *testing.T) {
 		t.Errorf("the current temporary password became the user's own: %v", err)
 	}
 	_, err = e.svc.ChangePassword(e.ctx, "fay@acme.example", last, temps[1])
-	if !hasReason(err, "used this password recently") {
+	if !hasReason(err, "It is a temporary password you were given") {
 		t.Errorf("an earlier temporary password became the user's own: %v", err)
 	}
 }

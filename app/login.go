@@ -22,18 +22,22 @@ import (
 //     ("xn--…") are decoded, and it is kept in its Unicode form, without the
 //     trailing dot of a fully qualified name;
 //   - the limits of RFC 5321 §4.5.3.1 hold: local part at most 64 octets,
-//     domain at most 255 (in its ASCII form), each label at most 63, and the
-//     whole address at most 254 (a path of 256 with its angle brackets);
-//   - control, format (zero-width), direction and other invisible
-//     characters, and spaces, are refused, as in names.
+//     each label of the domain at most 63, and the whole address at most
+//     254 (a path of 256 with its angle brackets); the domain, which RFC
+//     5321 bounds at 255 octets, is bounded as DNS names are, at 253
+//     characters in its ASCII form (RFC 1035 §2.3.4: 255 octets on the
+//     wire, its length bytes included);
+//   - characters that cannot be shown as they are (Hidden: control,
+//     format, zero-width, direction, blank…, and stacks of marks) are
+//     refused, as in names, and so are spaces.
 //
 // "Bob＠ACME.example." (with U+FF20 FULLWIDTH COMMERCIAL AT) is
 // "bob@acme.example"; "jo@xn--caf-dma.example" is "jo@café.example".
 
-// Limits of RFC 5321 §4.5.3.1, in octets.
+// Limits of RFC 5321 §4.5.3.1 and of DNS, in octets.
 const (
 	maxLocalPart = 64
-	maxDomain    = 255
+	maxDomain    = 253
 	maxLabel     = 63
 	maxAddress   = 254
 )
@@ -54,14 +58,21 @@ func CheckEmail(email string) (string, error) {
 	if email == "" {
 		return "", Errorf(EInvalid, "The e-mail address is empty.")
 	}
-	if !utf8.ValidString(email) || strings.IndexFunc(email, unseen) >= 0 {
+	if !utf8.ValidString(email) {
 		return "", Errorf(EInvalid, "The e-mail address holds invisible, control or text-direction characters: type it again without them.")
+	}
+	if r, stacked, ok := hiddenIn(email, false); ok {
+		if stacked {
+			return "", Errorf(EInvalid, "The e-mail address has more than {{.Max}} accents or marks stacked on one letter: type it again without them.", "Max", MaxStackedMarks)
+		}
+		return "", Errorf(EInvalid, "The e-mail address holds a character that cannot be shown as it is ({{.Code}}: invisible, blank, control or text-direction): type it again without it.",
+			"Code", codePoint(r))
 	}
 	// NFKC first, so that a full-width @ separates as the @ it looks like.
 	email = norm.NFKC.String(email)
 	bad := Errorf(EInvalid, "\"{{.Email}}\" is not a valid e-mail address (expected name@domain).", "Email", clip(email))
 	at := strings.LastIndexByte(email, '@')
-	if at < 0 || strings.IndexFunc(email, unicode.IsSpace) >= 0 || strings.IndexFunc(email, unseen) >= 0 {
+	if at < 0 || strings.IndexFunc(email, unicode.IsSpace) >= 0 || strings.IndexFunc(email, Hidden) >= 0 {
 		return "", bad
 	}
 	local, err := canonicalLocal(email[:at])
@@ -73,7 +84,7 @@ func CheckEmail(email string) (string, error) {
 		return "", withEmail(err, bad)
 	}
 	if n := len(local) + 1 + len(ascii); n > maxAddress {
-		return "", Errorf(EInvalid, "The e-mail address is too long ({{.N}} characters, at most {{.Max}}).", "N", n, "Max", maxAddress)
+		return "", Errorf(EInvalid, "The e-mail address is too long ({{.N}} bytes, with the domain in its ASCII form; at most {{.Max}}).", "N", n, "Max", maxAddress)
 	}
 	return local + "@" + domain, nil
 }
@@ -129,37 +140,26 @@ func canonicalDomain(domain string) (string, string, *Error) {
 	}
 	ascii, err := lengthProfile.ToASCII(u)
 	if err != nil {
-		if len(ascii) > maxDomain-2 || longLabel(ascii) { // DNS counts 253 without the root's dot
-			return "", "", Errorf(EInvalid, "The domain after @ is too long (at most {{.Max}} characters, and {{.N}} between two dots).",
-				"Max", maxDomain, "N", maxLabel)
+		if n := longestLabel(ascii); n > maxLabel {
+			return "", "", Errorf(EInvalid, "A part of the domain between two dots is too long ({{.N}} characters in its ASCII form, at most {{.Max}}).",
+				"N", n, "Max", maxLabel)
+		}
+		if len(ascii) > maxDomain {
+			return "", "", Errorf(EInvalid, "The domain after @ is too long ({{.N}} characters in its ASCII form, at most {{.Max}}).",
+				"N", len(ascii), "Max", maxDomain)
 		}
 		return "", "", &Error{Code: EInvalid}
 	}
 	return u, ascii, nil
 }
 
-func longLabel(domain string) bool {
+// longestLabel is the length of the longest label of a domain.
+func longestLabel(domain string) int {
+	n := 0
 	for l := range strings.SplitSeq(domain, ".") {
-		if len(l) > maxLabel {
-			return true
-		}
+		n = max(n, len(l))
 	}
-	return false
-}
-
-// unseen reports whether a character cannot stand in an address because it
-// shows as nothing or as something else: controls, format characters
-// (zero-width, direction marks and overrides), private use and unassigned
-// code points, variation selectors and the other default-ignorable code
-// points. Spaces (refused too) are not among them.
-func unseen(r rune) bool {
-	if unicode.IsSpace(r) {
-		return false
-	}
-	if !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S) {
-		return true
-	}
-	return unicode.In(r, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point, unicode.Bidi_Control)
+	return n
 }
 
 // EmailKey is the key under which a text is looked up as a login: the
@@ -180,6 +180,14 @@ func EmailKey(text string) string {
 // meets "l" as they do in upper case. skeleton maps a string to its
 // skeleton with the data of Unicode's confusables.txt, which this package
 // does not ship: the stores pass it, and compute this key for each login.
+// Characters that show as nothing are left out first: a login stored by
+// an older version with a zero-width space meets the login without it.
 func LookAlikeKey(skeleton func(string) string, email string) string {
-	return skeleton(strings.ToLower(skeleton(EmailKey(email))))
+	seen := strings.Map(func(r rune) rune {
+		if Hidden(r) {
+			return -1
+		}
+		return r
+	}, EmailKey(email))
+	return skeleton(strings.ToLower(skeleton(seen)))
 }

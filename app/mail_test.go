@@ -168,7 +168,9 @@ func TestRecoveryWhereTheCodeGoes(t *testing.T) {
 			reasons = append(reasons, ev.Details)
 		}
 	}
-	if len(reasons) != 5 || !strings.Contains(reasons[2], "no such account") {
+	// The second refusal for fict@acme.example, for the same reason, is
+	// counted, not recorded: a stranger could repeat it without end.
+	if len(reasons) != 4 || !strings.Contains(reasons[2], "no such account") {
 		t.Errorf("recovery requests audited: %q", reasons)
 	}
 }
@@ -458,5 +460,90 @@ func TestRecoveryTriesAreCountedBeforeTheCheck(t *testing.T) {
 	// place: what is bounded is the number of wrong guesses checked.
 	if wrong > app.RecoveryMaxTries || accepted.Load() > 1 {
 		t.Errorf("%d wrong guesses were checked and %d right ones accepted; at most %d wrong may be", wrong, accepted.Load(), app.RecoveryMaxTries)
+	}
+}
+
+// One recovery mailbox gets codes_per_day codes in 24 hours, and one a
+// minute, whatever the number of accounts that point at it (the issue: ten
+// accounts gave ten codes to one mailbox in seconds, fifty a day).
+func TestRecoveryMailboxHasItsOwnLimits(t *testing.T) {
+	e, m := mailEnv(t)
+	if _, err := e.svc.UpdateSettings(e.ctx, e.actor(), map[string]string{"recovery.codes_per_day": "3"}); err != nil {
+		t.Fatal(err)
+	}
+	var logins []string
+	for i := range 6 {
+		login := fmt.Sprintf("kiosk%d@acme.example", i)
+		_, tp, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: login, Name: fmt.Sprintf("Kiosk %d", i), RecoveryEmail: "Manager@Home.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.secrets = append(e.secrets, tp.Plaintext)
+		logins = append(logins, login)
+	}
+	request := func(login string) {
+		t.Helper()
+		if err := e.svc.RequestRecovery(e.ctx, login); err != nil {
+			t.Fatal(err)
+		}
+		e.deliver(m)
+	}
+	for _, l := range logins[:3] { // within a minute: one code
+		request(l)
+	}
+	if n := len(m.to("manager@home.example")); n != 1 {
+		t.Errorf("%d codes to one mailbox within a minute, want 1", n)
+	}
+	for _, l := range logins { // a minute apart: the day's cap
+		e.clock.Advance(61 * time.Second)
+		request(l)
+	}
+	if n := len(m.to("manager@home.example")); n != 3 {
+		t.Errorf("%d codes to one mailbox within a day, want 3 (recovery.codes_per_day)", n)
+	}
+	var refused []string
+	for _, ev := range e.store.Audit() {
+		if strings.Contains(ev.Details, "codes sent to manager@home.example since") {
+			refused = append(refused, ev.Details)
+		}
+	}
+	if len(refused) == 0 {
+		t.Error("the cap of the mailbox is not audited")
+	}
+	e.clock.Advance(24 * time.Hour)
+	request(logins[5])
+	if n := len(m.to("manager@home.example")); n != 4 {
+		t.Errorf("a day later: %d codes in all, want 4", n)
+	}
+}
+
+// What changes nothing and a stranger can repeat is audited once a day for
+// each kind, then counted; the count is audited when the day is over.
+func TestRefusalsAreAuditedOnceADay(t *testing.T) {
+	e, _ := mailEnv(t)
+	before := len(e.store.Audit())
+	for i := range 50 {
+		if err := e.svc.RequestRecovery(e.ctx, fmt.Sprintf("nobody%d@acme.example", i)); err != nil {
+			t.Fatal(err)
+		}
+		e.svc.CompleteRecovery(e.ctx, "paul@acme.example", "1234 5678", "harbor pepper quartz violet")
+		e.signIn(fmt.Sprintf("stranger%d@acme.example", i), "wrong")
+	}
+	// One of each kind: no such account, no code pending, a failed sign-in
+	// of a login that has no account.
+	if grown := len(e.store.Audit()) - before; grown != 3 {
+		t.Errorf("150 refusals of strangers added %d events, want 3", grown)
+	}
+	e.clock.Advance(25 * time.Hour)
+	if err := e.svc.RequestRecovery(e.ctx, "nobody@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	var summary, again bool
+	for _, ev := range e.store.Audit() {
+		summary = summary || ev.Action == app.ActionRecoveryRequest && strings.HasPrefix(ev.Details, "49 more of the same kind until")
+		again = again || ev.Actor == "nobody@acme.example"
+	}
+	if !summary || !again {
+		t.Errorf("a day later: the count of the day (%v) and the new refusal (%v) are not audited", summary, again)
 	}
 }

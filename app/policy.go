@@ -93,11 +93,16 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	if strings.IndexFunc(pw, unicode.IsControl) >= 0 {
 		a.Reasons = append(a.Reasons, Msg("It contains characters that cannot be used in a password."))
 	}
+	known, exact := p.Blocklist.known(pw)
 	switch {
-	case p.Blocklist.Contains(pw):
+	case known == knownCommon && exact:
 		a.Reasons = append(a.Reasons, Msg("It is a common password, one of the first that attackers try."))
-	case p.Blocklist.Breached(pw):
+	case known == knownCommon:
+		a.Reasons = append(a.Reasons, Msg("It is a common password written with other spaces, separators, capitals or look-alike characters, which attackers try as well."))
+	case known == knownBreached && exact:
 		a.Reasons = append(a.Reasons, Msg("It appears in lists of passwords stolen from other sites, which attackers try first."))
+	case known == knownBreached:
+		a.Reasons = append(a.Reasons, Msg("It is a password from lists stolen from other sites, written with other spaces, separators, capitals or look-alike characters, which attackers try as well."))
 	}
 	folded := FoldForSearch(pw)
 	if part := containedPart(folded, loginParts(c.Login)); part != "" {
@@ -109,10 +114,10 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 	if part := containedPart(folded, nameParts(c.Company)); part != "" {
 		a.Reasons = append(a.Reasons, Msg("It contains the company's name (\"{{.Part}}\").", "Part", part))
 	}
-	guesses := p.guesses(pw, c)
-	a.Strength = scoreOf(guesses)
-	if guesses < p.requiredGuesses() {
-		a.Reasons = append(a.Reasons, Msg("It is too easy to guess: common words, names, places, years and dates, repeats, sequences and keyboard rows are what attackers try first, even with digits, marks or look-alike letters added. Add words or make it less predictable."))
+	est := p.estimate(pw, c)
+	a.Strength = scoreOf(est.guesses)
+	if est.guesses < p.requiredGuesses() && known == unknown {
+		a.Reasons = append(a.Reasons, guessReason(est, []rune(pw)))
 	}
 	return a
 }
@@ -121,16 +126,16 @@ func (p Policy) Assess(password string, c PolicyContext) Assessment {
 // (zxcvbn's scale: 4 is at least StrongGuesses), with the person's own
 // words counted as known to an attacker.
 func (p Policy) Strength(password string, c PolicyContext) int {
-	return scoreOf(p.guesses(password, c))
+	return scoreOf(p.estimate(password, c).guesses)
 }
 
-func (p Policy) guesses(password string, c PolicyContext) float64 {
+func (p Policy) estimate(password string, c PolicyContext) cover {
 	pw := []rune(password)
 	if len(pw) > strengthWindow {
 		pw = pw[:strengthWindow]
 	}
 	inputs := append(append(loginParts(c.Login), nameParts(c.Name)...), nameParts(c.Company)...)
-	return p.Blocklist.guess().guesses(string(pw), inputs)
+	return p.Blocklist.guess().estimate(string(pw), inputs)
 }
 
 // requiredGuesses is the bar of StrongGuesses, lowered for a minimum

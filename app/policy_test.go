@@ -25,18 +25,18 @@ func TestPolicyAssess(t *testing.T) {
 		{"passphrase", "violet tramway umbrella 1987", nil},
 		{"no composition rule", "lowercase only words here please", nil},
 		{"exactly the minimum", "q7 vexing bard!", nil},
-		{"breached", "thisismypassword", []string{"stolen from other sites", "easy to guess"}},
+		{"breached", "thisismypassword", []string{"stolen from other sites"}},
 		{"empty", "", []string{"empty"}},
 		{"too short", "tramway 1987", []string{"too short", "easy to guess"}},
 		{"company and year", "Bienvenue@Acme2026", []string{"company's name", "easy to guess"}},
-		{"too short and common", "password", []string{"too short", "common password", "easy to guess"}},
+		{"too short and common", "password", []string{"too short", "common password"}},
 		{"French word and year", "Papillon2023!!!", []string{"easy to guess"}},
-		{"common and long", "1qaz2wsx3edc4rfv", []string{"common password", "easy to guess"}},
+		{"common and long", "1qaz2wsx3edc4rfv", []string{"common password"}},
 		{"repeats", "aaaaaaaaaaaaaaaaaaaaaa", []string{"easy to guess"}},
-		{"contains login and name", "jeanne.martin umbrella 42", []string{"your login", "your name"}},
-		{"contains name with accent removed", "dupre violet tramway 1987", []string{"your name"}},
-		{"contains company", "acme violet tramway 1987", []string{"company's name"}},
-		{"too long", strings.Repeat("violet tramway ", 18), []string{"too long"}},
+		{"contains login and name", "jeanne.martin umbrella 42", []string{"your login", "your name", "your own details"}},
+		{"contains name with accent removed", "dupre violet tramway quiver 1987", []string{"your name"}},
+		{"contains company", "acme violet tramway quiver 1987", []string{"company's name"}},
+		{"too long", strings.Repeat("violet tramway ", 18), []string{"too long", "made of repeats"}},
 		{"control character", "violet tramway\x00umbrella 1987", []string{"cannot be used"}},
 	}
 	for _, tt := range tests {
@@ -131,9 +131,10 @@ func TestPolicyRefusesWhatFrenchSpeakersPick(t *testing.T) {
 func TestPolicyAcceptsStrongPassphrases(t *testing.T) {
 	p := app.Policy{MinLength: 15, Blocklist: blocklist}
 	for _, pw := range []string{
-		"cheval agrafe batterie correct", "maison soleil jardin", "violet tramway umbrella 1987",
+		"cheval agrafe batterie correct", "violet tramway umbrella 1987",
 		"lowercase only words here please", "q7 vexing bard!", "Le chat de ma voisine mange des fraises",
-		"tortue-gravier-lampion-sabot", "correct horse battery staple", "Quatre citrons verts sur la table",
+		"tortue-gravier-lampion-sabot", "Quatre citrons verts sur la table", "fenouil.brouette.sauterelle.gazon",
+		"Marmotte Escabeau Pivoine Grelot", "orage_tisane_boussole_caramel", "rhubarbe cerf-volant clairon",
 		"ADEF4hjR#m9%+TxY", "J'aime les tartines au beurre salé le matin",
 	} {
 		if a := p.Assess(pw, app.PolicyContext{}); !a.OK() {

@@ -24,9 +24,16 @@ type RecoveryCode struct {
 const RecoveryMaxTries = 5
 
 // recoveryRequestGap is the least time between two codes for one account,
-// whatever ended the previous one, so that the form cannot be used to flood
-// a mailbox; recovery.codes_per_day caps them over a day.
+// and between two codes to one mailbox, whatever ended the previous one, so
+// that the form cannot be used to flood a mailbox; recovery.codes_per_day
+// caps them over a day, for each account and for each mailbox, however
+// many accounts point at it.
 const recoveryRequestGap = time.Minute
+
+// mailboxKey is the throttling key under which the recovery codes sent to
+// a mailbox are counted: Failures codes since LockedUntil less a day, the
+// last at LastFailure.
+func mailboxKey(address string) string { return "mailbox:" + EmailKey(address) }
 
 // newRecoveryCode draws 8 random digits, shown as "1234 5678".
 func newRecoveryCode() (string, error) {
@@ -85,16 +92,23 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
+		if err := purgeThrottle(tx, now); err != nil {
+			return err
+		}
 		ev := AuditEvent{At: now, Actor: typedLogin(email), Action: ActionRecoveryRequest}
 		u, err := tx.UserByEmail(email)
 		switch {
 		case CodeOf(err) == ENotFound:
 			ev.Details = detailNoSuchAccount
-			return tx.AddAudit(ev)
+			return auditOnce(tx, ev, "unknown", "")
 		case err != nil:
 			return err
 		}
 		ev.Actor, ev.Subject = u.Email, u.Email
+		refuse := func(reason, details string) error {
+			ev.Details = details
+			return auditOnce(tx, ev, reason, EmailKey(u.Email))
+		}
 		to := recoveryAddress(st, u)
 		sent, last, err := tx.RecoveryCodesSent(u.ID, now.Add(-24*time.Hour))
 		if err != nil {
@@ -102,19 +116,30 @@ func (s *Service) RequestRecovery(ctx context.Context, email string) error {
 		}
 		switch {
 		case !last.IsZero() && now.Sub(last) < recoveryRequestGap:
-			ev.Details = detailTooSoon
-			return tx.AddAudit(ev)
+			return refuse("soon", detailTooSoon)
 		case sent >= st.RecoveryCodesPerDay:
-			ev.Details = detail(detailTooMany, "N", sent)
-			return tx.AddAudit(ev)
+			return refuse("cap", detail(detailTooMany, "N", sent))
+		case to == "":
+			return refuse("nowhere", detailNoAddress)
+		case !st.SMTP.Configured():
+			return refuse("nomail", detailMailOff)
+		}
+		box, err := tx.Throttle(mailboxKey(to))
+		if err != nil {
+			return err
+		}
+		if !now.Before(box.LockedUntil) { // a new day for this mailbox
+			box = Throttle{LockedUntil: now.Add(24 * time.Hour)}
 		}
 		switch {
-		case to == "":
-			ev.Details = detailNoAddress
-			return tx.AddAudit(ev)
-		case !st.SMTP.Configured():
-			ev.Details = detailMailOff
-			return tx.AddAudit(ev)
+		case !box.LastFailure.IsZero() && now.Sub(box.LastFailure) < recoveryRequestGap:
+			return refuse("mailbox-soon", detail(detailMailboxTooSoon, "Email", to))
+		case box.Failures >= st.RecoveryCodesPerDay:
+			return refuse("mailbox-cap", detail(detailMailboxTooMany, "N", box.Failures, "Email", to, "Since", box.LockedUntil.Add(-24*time.Hour)))
+		}
+		box.Key, box.Failures, box.LastFailure = mailboxKey(to), box.Failures+1, now
+		if err := tx.PutThrottle(box); err != nil {
+			return err
 		}
 		rc := RecoveryCode{UserID: u.ID, Hash: hash, SentTo: to, ExpiresAt: now.Add(st.RecoveryCodeLifetime), CreatedAt: now}
 		if err := tx.PutRecoveryCode(rc); err != nil {
@@ -209,21 +234,31 @@ func (s *Service) checkRecoveryCode(ctx context.Context, email, code string) (Us
 			cur.Tries-- // a right code costs no try
 			return tx.PutRecoveryCode(cur)
 		}
-		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, u.ID != 0), Action: ActionRecoveryFailure, Details: refusal}
-		switch {
-		case ok || refusal != "":
-		case same && cur.Tries >= RecoveryMaxTries:
-			ev.Details = detail(detailWrongCodeEnded, "N", cur.Tries, "Max", RecoveryMaxTries)
-			if err := tx.DeleteRecoveryCode(u.ID); err != nil {
-				return err
-			}
-		default:
+		ev := AuditEvent{At: now, Actor: typedLogin(email), Subject: subjectOf(u, u.ID != 0), Action: ActionRecoveryFailure}
+		if !ok && usable {
+			// A wrong code, numbered by the try it reserved, whatever
+			// the order in which simultaneous tries end; the last try
+			// ends the code.
 			ev.Details = detail(detailWrongCode, "N", rc.Tries, "Max", RecoveryMaxTries)
+			if rc.Tries >= RecoveryMaxTries {
+				ev.Details = detail(detailWrongCodeEnded, "N", rc.Tries, "Max", RecoveryMaxTries)
+				if same {
+					if err := tx.DeleteRecoveryCode(u.ID); err != nil {
+						return err
+					}
+				}
+			}
+			return tx.AddAudit(ev)
 		}
-		if ev.Details == "" {
-			ev.Details = detailCodeReplaced
+		// What changes nothing, and a stranger may repeat without end, is
+		// audited once a day for each account (for every text that names
+		// none together).
+		reason := refusal
+		if reason == "" {
+			reason = detailCodeReplaced
 		}
-		return tx.AddAudit(ev)
+		ev.Details = reason
+		return auditOnce(tx, ev, reason, EmailKey(ev.Subject))
 	})
 	if err != nil {
 		return User{}, err

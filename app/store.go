@@ -60,7 +60,7 @@ type Tx interface {
 
 	// PasswordHistory returns the user's previous password hashes, own and
 	// temporary, newest first: up to limit of each kind.
-	PasswordHistory(userID int64, limit int) ([]string, error)
+	PasswordHistory(userID int64, limit int) ([]PasswordHistoryEntry, error)
 	// AddPasswordHistory records a hash, own or temporary, and keeps only
 	// the newest keep entries of that kind: temporary passwords never push
 	// the user's own out of the history.
@@ -174,7 +174,11 @@ func searchable(s string) string {
 
 // Throttle counts a login's consecutive failed sign-ins, whether or not an
 // account has that login. Failures include the password checks under way:
-// each is counted before the check and given back when right.
+// each is counted before the check and given back when right. Two other
+// kinds of count share the table, under keys that no login can have (a
+// colon is not allowed in one): the recovery codes sent to a mailbox
+// (mailboxKey), and the events counted rather than audited one by one
+// (tallyPrefix); stores keep them as they keep the others.
 type Throttle struct {
 	Key         string // the account's EmailKey; for text that names no account, see throttleKey
 	Failures    int
@@ -210,7 +214,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision}
+		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault}
 }
 
 // Audit actions.
@@ -240,4 +244,7 @@ const (
 	// ActionLoginCollision reports two logins of an older database that
 	// are one login under the rules of CheckEmail: neither is merged.
 	ActionLoginCollision = "user.login_collision"
+	// ActionLoginAtFault reports a login of an older database that does not
+	// follow the rules of CheckEmail: it is kept, and marked.
+	ActionLoginAtFault = "user.login_at_fault"
 )

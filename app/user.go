@@ -3,7 +3,6 @@ package app
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -100,12 +99,17 @@ func CheckName(name string) (string, error) {
 	if name == "" {
 		return "", Errorf(EInvalid, "The name is empty.")
 	}
-	// Control and direction-override characters would garble the windows,
-	// the audit and the terminal of whoever lists users.
-	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool {
-		return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
-	}) >= 0 {
+	// Hidden characters would garble the windows, the audit and the
+	// terminal of whoever lists users, or let two names pass for one.
+	if !utf8.ValidString(name) {
 		return "", Errorf(EInvalid, "The name holds characters that cannot be shown.")
+	}
+	if r, stacked, ok := hiddenIn(name, true); ok {
+		if stacked {
+			return "", Errorf(EInvalid, "The name has more than {{.Max}} accents or marks stacked on one letter: type it again without them.", "Max", MaxStackedMarks)
+		}
+		return "", Errorf(EInvalid, "The name holds a character that cannot be shown as it is ({{.Code}}: invisible, blank, control or text-direction): type it again without it.",
+			"Code", codePoint(r))
 	}
 	if n := len([]rune(name)); n > 200 {
 		return "", Errorf(EInvalid, "The name is too long ({{.N}} characters, at most 200).", "N", n)

@@ -132,3 +132,65 @@ func TestCheckNameRefusesWhatCannotBeShown(t *testing.T) {
 		t.Errorf("CheckName: %q %v", n, err)
 	}
 }
+
+// One rule refuses what cannot be shown as it is, in logins and names
+// alike: default-ignorable characters, blanks that are not spaces,
+// controls, direction marks, stacks of marks.
+func TestHiddenCharactersAreRefusedEverywhere(t *testing.T) {
+	hidden := []string{
+		"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4",
+		"\u180e", "\u2800", "\u3164", "\uffa0", "\ufe0f", "\U000e0041", "\U0001d159", "\U0001d173", "\u202e", "\u2066",
+		"\ue000", "\x1b",
+	}
+	for _, h := range hidden {
+		if _, err := app.CheckEmail("bo" + h + "b@acme.example"); app.CodeOf(err) != app.EInvalid {
+			t.Errorf("CheckEmail accepts %U", []rune(h)[0])
+		}
+		if _, err := app.CheckName("Bo" + h + "b"); app.CodeOf(err) != app.EInvalid {
+			t.Errorf("CheckName accepts %U", []rune(h)[0])
+		}
+	}
+	stack := "Ze" + strings.Repeat("\u0301", app.MaxStackedMarks+1)
+	for _, check := range []func(string) (string, error){app.CheckName, func(s string) (string, error) { return app.CheckEmail(s + "@acme.example") }} {
+		if _, err := check(stack); err == nil || !strings.Contains(err.Error(), "stacked") {
+			t.Errorf("a stack of %d marks: %v", app.MaxStackedMarks+1, err)
+		}
+	}
+	for _, name := range []string{
+		"Nguy\u1ec5n Th\u1ecb Thu",       // two marks on one letter, in NFD
+		"\u0645\u06cc\u200c\u0646\u0627", // a ZWNJ between two Persian letters
+		"\u0915\u094d\u200d\u0937",       // a ZWJ in a Devanagari conjunct
+		"Ze" + strings.Repeat("\u0301", app.MaxStackedMarks),
+	} {
+		if _, err := app.CheckName(name); err != nil {
+			t.Errorf("CheckName(%q): %v", name, err)
+		}
+	}
+	for _, name := range []string{"Ann\u200cie", "\u200c\u0645", "\u0645\u200d"} { // joiners elsewhere
+		if _, err := app.CheckName(name); err == nil {
+			t.Errorf("CheckName(%q) accepted", name)
+		}
+	}
+	if _, err := app.CheckEmail("\u0645\u06cc\u200c\u0646\u0627@acme.example"); err == nil {
+		t.Error("a joiner is accepted in a login")
+	}
+}
+
+// UnusualCharacters names what tells two look-alike logins apart.
+func TestUnusualCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		"bob@acme.example":             "",
+		"jo@café.example":              "",
+		"zoë.bœuf@acme.example":        "",
+		"b\u043eb@acme.example":        "\u043e U+043E Cyrillic",
+		"\u0430pple@\u0430cme.example": "\u0430 U+0430 Cyrillic",
+		"b\u03bfb@acme.\u0435xample":   "\u03bf U+03BF Greek, \u0435 U+0435 Cyrillic",
+		"\u0131nfo@acme.example":       "\u0131 U+0131 Latin",
+		"x\u0301@acme.example":         "\u25cc\u0301 U+0301 Inherited",
+		"\u0661\u0662@acme.example":    "\u0661 U+0661 Arabic, \u0662 U+0662 Arabic",
+	} {
+		if got := app.DescribeUnusual(in); got != want {
+			t.Errorf("DescribeUnusual(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

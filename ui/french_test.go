@@ -33,6 +33,16 @@ func TestFrench(t *testing.T) {
 		"Il contient votre nom («"+nbsp+"durand"+nbsp+"»).")
 	h.assertHides("It is", "Length")
 
+	// What the estimate found is named in French, while typing.
+	r.form.password.SetText("")
+	h.settle()
+	h.typeInto(r.form.password, "Bonjour-Soleil-2024-!!")
+	h.assertShows("Il est trop facile à deviner" + nbsp + ": on y trouve des mots courants et une année («" + nbsp + "bonjour" + nbsp + "», «" + nbsp + "soleil" + nbsp + "»)")
+	r.form.password.SetText("")
+	h.settle()
+	h.typeInto(r.form.password, "Lyon69000Lyon69")
+	h.assertShows("on y trouve un nom de lieu, un code postal et une répétition («" + nbsp + "lyon" + nbsp + "», 69000)")
+
 	r.form.password.SetText("")
 	h.settle()
 	h.typeInto(r.form.password, paulTemporary)
@@ -87,6 +97,8 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Lang", "de", "Command", "users", "Arg", "x", "What", "EMAIL", "Flag", "--name NAME",
 			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
 			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
+			"Mode", "0644", "Target", "t", "Since", "d", "Display", ":0", "OtherID", 2,
+			"Kinds", "k", "Found", "f", "A", "a", "B", "b", "Word", "w",
 			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
@@ -99,7 +111,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 }
 
 // sameInFrench are the texts written the same way in both languages.
-var sameInFrench = map[string]bool{"Administration": true, "1234 5678": true, "Google Workspace": true,
+var sameInFrench = map[string]bool{"Administration": true, "{{.A}}, {{.B}}": true, "1234 5678": true, "Google Workspace": true,
 	"{{.Before}} → {{.After}}": true, "{{.Email}}": true}
 
 func TestForcedLanguageBeatsTheSystemLocale(t *testing.T) {

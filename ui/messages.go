@@ -13,7 +13,8 @@ import (
 // translation, filled with the message's data, the values that the window
 // writes in its own way first: a time as every time in the window (rounded
 // up to the minute, so that a person told "locked until 9:05" is never
-// early), a setting by its label.
+// early), a setting by its label, a nested message (a part of a longer
+// sentence) translated as a whole.
 func tr(m app.Message) string {
 	if len(m.Data) == 0 {
 		return lang.L(m.Text)
@@ -29,6 +30,8 @@ func tr(m app.Message) string {
 			return lang.L("“{{.Text}}”", map[string]any{"Text": lang.L(v.Label)})
 		case app.Role:
 			return roleName(v)
+		case app.Message:
+			return tr(v)
 		}
 		return v
 	})

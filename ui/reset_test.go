@@ -98,10 +98,14 @@ func TestResetGivesLiveFeedback(t *testing.T) {
 		ready          bool
 	}{
 		{typed: "paris", shows: []string{"Length: 5 characters (at least 15)", "It is too short: at least 15 characters, this one has 5.",
-			"It is too easy to guess"}},
+			"It is a common password"}},
+		{typed: "Paris-75000-Paris", shows: []string{"It is too easy to guess: it is made of a common word, a postal code and a repeat (“paris”, 75000)"}},
+		{typed: "je t aime mon amour", shows: []string{"It is too easy to guess: it is made of a well-known phrase,"}},
+		{typed: "This.Is.My.Password", shows: []string{"It is a password from lists stolen from other sites, written with other spaces, separators, capitals or look-alike characters"}},
 		{typed: "paul durand paris 2026", shows: []string{"Length: 22 characters", "It contains your name (\"durand\")."}},
 		{typed: "acme acme acme acme", shows: []string{"It contains the company's name (\"acme\")."}},
-		{typed: "1234567890123456", shows: []string{"It is too easy to guess"}},
+		{typed: "1234567890123456", shows: []string{"It appears in lists of passwords stolen from other sites"}},
+		{typed: "azertyuiop-2024!!", shows: []string{"It is too easy to guess: it is made of", "and a year (“azertyuiop”)"}},
 		{typed: goodPassword, confirm: "violet tramway", shows: []string{"Strength: very strong", "The two passwords are not the same."}},
 		{typed: goodPassword, confirm: goodPassword, ready: true},
 	}
@@ -116,7 +120,7 @@ func TestResetGivesLiveFeedback(t *testing.T) {
 			t.Errorf("%q / %q: Update enabled %v, want %v", st.typed, st.confirm, got, st.ready)
 		}
 	}
-	h.assertHides("not the same", "It is too", "It contains")
+	h.assertHides("not the same", "It is too", "It contains", "It is a", "It appears")
 
 	// Enter submits from the confirmation.
 	h.canvas().Focus(v.form.confirm)

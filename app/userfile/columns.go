@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -162,17 +163,19 @@ func (l *layout) fold(s string) string {
 }
 
 var (
-	googleTag     = regexp.MustCompile(`\s*\[(?i:required|upload only|read only|must be in the e\.164 format)\]`)
-	entraProperty = regexp.MustCompile(`\[([A-Za-z]+)\]`)
+	googleTag = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\s*\[(?i:required|upload only|read only|must be in the e\.164 format)\]`)
+	})
+	entraProperty = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[([A-Za-z]+)\]`) })
 )
 
 // keyOf returns the form in which a format looks up a column name.
 func keyOf(f Format, name string) string {
 	switch f {
 	case Google:
-		return fold(googleTag.ReplaceAllString(name, ""))
+		return fold(googleTag().ReplaceAllString(name, ""))
 	case Entra:
-		if m := entraProperty.FindStringSubmatch(name); m != nil {
+		if m := entraProperty().FindStringSubmatch(name); m != nil {
 			return strings.ToLower(m[1])
 		}
 	}
@@ -236,7 +239,7 @@ func detect(header []string) (layout, bool) {
 	switch {
 	case has(func(h string) bool { return strings.Contains(strings.ToLower(h), "[userprincipalname]") }):
 		return layoutOf(Entra, header)
-	case has(func(h string) bool { return googleTag.MatchString(h) && keyOf(Google, h) == "emailaddress" }):
+	case has(func(h string) bool { return googleTag().MatchString(h) && keyOf(Google, h) == "emailaddress" }):
 		return layoutOf(Google, header)
 	case has(func(h string) bool { return strings.TrimSpace(h) == colLogin }) &&
 		has(func(h string) bool {

@@ -54,18 +54,20 @@ func main() {
 
 	fr, com := pkgs[languageFR], pkgs[languageCom]
 	src := func(pkg string) string { return "npm " + pkg + ", MIT licence" }
-	writeList(words, "fr-common.txt", src(languageFR)+" (commonWords: French subtitles, most frequent first)", false, jsonList(fr, "package/src/commonWords.json"))
-	writeList(words, "fr-wikipedia.txt", src(languageFR)+" (wikipedia: French Wikipedia, most frequent first)", false, jsonList(fr, "package/src/wikipedia.json"))
+	writeList(words, "fr-common.txt", src(languageFR)+" (commonWords: French subtitles, most frequent first)", "word", false, jsonList(fr, "package/src/commonWords.json"))
+	writeList(words, "fr-wikipedia.txt", src(languageFR)+" (wikipedia: French Wikipedia, most frequent first)", "word", false, jsonList(fr, "package/src/wikipedia.json"))
 	// The package's firstnames.json holds last names and lastnames.json first names.
-	writeList(words, "fr-first-names.txt", src(languageFR)+" (lastnames.json, which holds first names; alphabetical)", true, jsonList(fr, "package/src/lastnames.json"))
-	writeList(words, "fr-last-names.txt", src(languageFR)+" (firstnames.json, which holds last names; alphabetical)", true, jsonList(fr, "package/src/firstnames.json"))
-	writeList(words, "fr-sequences.txt", src(languageFR)+" (wordSequences: numbers, days, months, seasons, colours…)", true, sequences(fr))
-	writeList(words, "fr-places.txt", "npm "+communes+" (INSEE's Code officiel géographique: regions, départements, then communes by population), data under Licence Ouverte 2.0", false, places(pkgs[communes]))
-	for name, file := range map[string]string{
-		"english_wikipedia": "en-wikipedia.txt", "us_tv_and_film": "en-tv-and-film.txt",
-		"surnames": "en-surnames.txt", "female_names": "en-female-names.txt", "male_names": "en-male-names.txt",
+	writeList(words, "fr-first-names.txt", src(languageFR)+" (lastnames.json, which holds first names; alphabetical)", "first-name", true, jsonList(fr, "package/src/lastnames.json"))
+	writeList(words, "fr-last-names.txt", src(languageFR)+" (firstnames.json, which holds last names; alphabetical)", "last-name", true, jsonList(fr, "package/src/firstnames.json"))
+	writeList(words, "fr-sequences.txt", src(languageFR)+" (wordSequences: numbers, days, months, seasons, colours…)", "word", true, sequences(fr))
+	cog := "npm " + communes + " (INSEE's Code officiel géographique"
+	writeList(words, "fr-places.txt", cog+": regions, départements, then communes by population), data under Licence Ouverte 2.0", "place", false, places(pkgs[communes]))
+	writeList(words, "fr-postal-codes.txt", cog+": each département's code ending in 000 as people write it, then the communes' postal codes by population), data under Licence Ouverte 2.0", "postal-code", false, postalCodes(pkgs[communes]))
+	for name, file := range map[string][2]string{
+		"english_wikipedia": {"en-wikipedia.txt", "word"}, "us_tv_and_film": {"en-tv-and-film.txt", "word"},
+		"surnames": {"en-surnames.txt", "last-name"}, "female_names": {"en-female-names.txt", "first-name"}, "male_names": {"en-male-names.txt", "first-name"},
 	} {
-		writeList(words, file, "Go module "+enModule+", MIT licence (frequency list "+name+", most frequent first)", false, frequency.FrequencyLists[name])
+		writeList(words, file[0], "Go module "+enModule+", MIT licence (frequency list "+name+", most frequent first)", file[1], false, frequency.FrequencyLists[name])
 	}
 	check(os.WriteFile(filepath.Join(*out, "keyboards.json"), keyboards(com["package/src/adjacencyGraphs.json"]), 0o644))
 
@@ -205,16 +207,48 @@ func places(files map[string][]byte) []string {
 	return out
 }
 
-// writeList writes one word a line under a header naming the source; an
-// unranked list (alphabetical) says so, for its order means nothing.
-func writeList(dir, name, source string, unranked bool, words []string) {
+// postalCodes are the postal codes of the communes, from the most
+// populated down, after each département's number followed by 000
+// ("75000", "69000", "97100"), which people write for the whole city.
+func postalCodes(files map[string][]byte) []string {
+	type commune struct {
+		Type         string   `json:"type"`
+		Population   int      `json:"population"`
+		CodesPostaux []string `json:"codesPostaux"`
+	}
+	var departements []struct {
+		Code string `json:"code"`
+	}
+	var communes []commune
+	check(json.Unmarshal(files["package/data/departements.json"], &departements))
+	check(json.Unmarshal(files["package/data/communes.json"], &communes))
+	sort.SliceStable(communes, func(i, j int) bool { return communes[i].Population > communes[j].Population })
+	var out []string
+	for _, d := range departements {
+		code := strings.NewReplacer("2A", "20", "2B", "20").Replace(d.Code)
+		out = append(out, (code + "000")[:5])
+	}
+	for _, c := range communes {
+		if c.Type == "commune-actuelle" {
+			out = append(out, c.CodesPostaux...)
+		}
+	}
+	return out
+}
+
+// writeList writes one word a line under a header naming the source and
+// the kind of the words (as app reads it: word, first-name, last-name,
+// place, postal-code); an unranked list (alphabetical) says so, for its
+// order means nothing.
+func writeList(dir, name, source, kind string, unranked bool, words []string) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s\n# Source: %s.\n# Made by assets/gen; one word a line", name, source)
 	if unranked {
-		b.WriteString(".\n# unranked\n")
+		b.WriteString(".\n# order: none\n")
 	} else {
 		b.WriteString(", most common first.\n")
 	}
+	fmt.Fprintf(&b, "# kind: %s\n", kind)
 	seen := map[string]bool{}
 	for _, w := range words {
 		w = strings.ToLower(strings.TrimSpace(w))

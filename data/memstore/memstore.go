@@ -412,18 +412,14 @@ func newestFirst(a, b app.PasswordHistoryEntry) int {
 	return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
 }
 
-func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
+func (t *tx) PasswordHistory(userID int64, limit int) ([]app.PasswordHistoryEntry, error) {
 	var both []app.PasswordHistoryEntry
 	for _, temporary := range []bool{false, true} {
 		h := t.historyOf(userID, temporary)
 		both = append(both, h[:min(max(limit, 0), len(h))]...)
 	}
 	slices.SortFunc(both, newestFirst)
-	var out []string
-	for _, h := range both {
-		out = append(out, h.Hash)
-	}
-	return out, nil
+	return both, nil
 }
 
 func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error {

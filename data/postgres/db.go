@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -60,7 +61,9 @@ func IsURL(s string) bool {
 
 // passwordPair matches a password in the key=value form of a connection
 // string, quoted or not.
-var passwordPair = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+var passwordPair = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+})
 
 // Redact returns a connection string fit to show: its password, in the
 // URL's user part, in a password= parameter or a key=value pair, replaced.
@@ -76,7 +79,7 @@ func Redact(conn string) string {
 		}
 		return u.String()
 	}
-	return passwordPair.ReplaceAllString(conn, "${1}xxxxx")
+	return passwordPair().ReplaceAllString(conn, "${1}xxxxx")
 }
 
 // secretsOf returns the passwords that a connection string holds, to be

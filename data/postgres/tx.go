@@ -345,25 +345,33 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 
 // PasswordHistory returns up to limit previous hashes of each kind (own,
 // temporary) of the user, newest first; none when limit is 0 or less.
-func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
+func (t *tx) PasswordHistory(userID int64, limit int) ([]app.PasswordHistoryEntry, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT hash FROM (
-			(SELECT hash, created_at, id FROM password_history WHERE user_id = $1 AND NOT temporary
+	rows, err := t.tx.Query(t.ctx, `SELECT id, hash, created_at, temporary FROM (
+			(SELECT id, hash, created_at, temporary FROM password_history WHERE user_id = $1 AND NOT temporary
 				ORDER BY created_at DESC, id DESC LIMIT $2)
 			UNION ALL
-			(SELECT hash, created_at, id FROM password_history WHERE user_id = $1 AND temporary
+			(SELECT id, hash, created_at, temporary FROM password_history WHERE user_id = $1 AND temporary
 				ORDER BY created_at DESC, id DESC LIMIT $2)
 		) h ORDER BY created_at DESC, id DESC`, userID, limit)
 	if err != nil {
 		return nil, t.fail(err)
 	}
-	hashes, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
+	var out []app.PasswordHistoryEntry
+	for rows.Next() {
+		h := app.PasswordHistoryEntry{UserID: userID}
+		if err := rows.Scan(&h.ID, &h.Hash, timeCol{&h.At}, &h.Temporary); err != nil {
+			rows.Close()
+			return nil, t.fail(err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, t.fail(err)
 	}
-	return hashes, nil
+	return out, nil
 }
 
 // AddPasswordHistory records a hash, own or temporary, and keeps only the

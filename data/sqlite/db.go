@@ -8,8 +8,10 @@
 // connections that, thanks to WAL, never wait for a writer.
 //
 // A file is opened only once it is known to be Sésame's (see inspect.go):
-// another program's file, a device or a pipe is refused untouched. A
-// database opened for reading only (OpenReadOnly) takes no lock and runs no
+// another program's file, an empty file, a device or a pipe is refused
+// untouched. Only Open makes a database, whole, where there is none (see
+// create); an existing one keeps its mode. A database opened for reading
+// only (OpenReadOnly) takes no lock, leaves no file behind and runs no
 // migration unless its schema is behind this version.
 //
 // Times are stored as INTEGER nanoseconds since the Unix epoch, UTC; the zero
@@ -29,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -79,10 +82,20 @@ type DB struct {
 	path  string
 	write *sql.DB // one connection: writes are serialized anyway; nil when read-only
 	read  *sql.DB // query-only connections
-	notes []string
+	notes []app.Message
+	// walSecret says that the -wal file may still hold a copy of a secret
+	// wiped since: see emptyWAL.
+	walSecret atomic.Bool
 }
 
 var _ app.Store = (*DB)(nil)
+
+// writeParams are the settings of the connection that writes.
+var writeParams = []string{
+	"_foreign_keys", "on",
+	"_synchronous", "FULL", // a password change survives a power cut
+	"_txlock", "immediate",
+}
 
 // DefaultPath returns where the database lives by default:
 // <user config dir>/sesame/sesame.db.
@@ -94,29 +107,52 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "sesame", "sesame.db"), nil
 }
 
-// Open opens the database at path for reading and writing, creating it (and
-// its folder) if it does not exist, readable by its owner only, and brings
-// its schema up to date: the write lock is taken only when it is behind.
-// A file that is not a Sésame database is refused and left as it is.
-func Open(path string) (*DB, error) {
-	db, err := open(path, true)
-	if err != nil {
-		return nil, explain(path, err)
+// Open opens the database at path for reading and writing, making it
+// first, with its folder, if there is no file there (see create): what
+// sesame init and the window's first run do. Its schema is brought up to
+// date: the write lock is taken only when it is behind. A file that is not
+// a Sésame database is refused and left as it is; an existing database
+// keeps its mode.
+func Open(path string) (*DB, error) { return openWrite(path, true) }
+
+// OpenExisting opens an existing database for reading and writing, as
+// Open does, but makes nothing: when there is no file at path, it says so
+// (app.ENotFound).
+func OpenExisting(path string) (*DB, error) { return openWrite(path, false) }
+
+func openWrite(path string, mayCreate bool) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		var db *DB
+		if db, err = open(abs, true, mayCreate); err == nil {
+			return db, nil
+		}
 	}
-	return db, nil
+	return nil, explain(path, err)
 }
 
 // OpenReadOnly opens an existing database for reading: nothing is created,
-// no lock is taken and no migration runs, unless the schema is behind this
-// version (then it is brought up to date first, as Open would). Write on it
-// fails.
+// no lock is taken, and no -wal or -shm file stays behind that was not
+// there, unless the schema is behind this version (then it is brought up
+// to date first, as Open would, and what the migration found is in Notes).
+// Write on it fails.
 func OpenReadOnly(path string) (*DB, error) {
-	db, err := open(path, false)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, explain(path, err)
+	}
+	db, err := open(abs, false, false)
 	if errors.Is(err, errBehind) {
+		if werr := writable(abs); werr != nil {
+			return nil, explain(path, errors.Join(errOlderReadOnly, werr))
+		}
 		var rw *DB
-		if rw, err = open(path, true); err == nil {
+		if rw, err = open(abs, true, false); err == nil {
+			notes := rw.notes
 			rw.Close()
-			db, err = open(path, false)
+			if db, err = open(abs, false, false); err == nil {
+				db.notes = append(notes, db.notes...)
+			}
 		}
 	}
 	if err != nil {
@@ -126,39 +162,54 @@ func OpenReadOnly(path string) (*DB, error) {
 }
 
 // Notes returns what opening the database found for a person to know: the
-// logins that a migration could not bring to their canonical form.
-func (db *DB) Notes() []string { return db.notes }
+// logins that a migration found at fault, a file open to other users.
+func (db *DB) Notes() []app.Message { return db.notes }
 
-func open(path string, write bool) (*DB, error) {
-	path, err := filepath.Abs(path)
+// open opens the database at the absolute path, for writing or only for
+// reading, once inspect has found it to be Sésame's; a missing file is
+// made first when mayCreate is set.
+func open(path string, write, mayCreate bool) (*DB, error) {
+	what, err := inspect(path)
 	if err != nil {
 		return nil, err
 	}
-	fresh, err := inspect(path, write)
-	if err != nil {
-		return nil, err
+	if what == foundNothing {
+		if !mayCreate {
+			return nil, errNoDatabase
+		}
+		if err := create(context.Background(), path); err != nil && !errors.Is(err, errExists) {
+			return nil, err
+		}
+		// Made, or made meanwhile by another process: look again.
+		if what, err = inspect(path); err != nil {
+			return nil, err
+		}
+		if what == foundNothing {
+			return nil, errNoDatabase
+		}
 	}
 	db := &DB{path: path}
+	if mode := openToOthers(path); mode != 0 {
+		db.notes = append(db.notes, app.Msg("The database {{.Path}} is open to other users of this machine (mode {{.Mode}}): it holds the password hashes and the audit log. To keep it to its owner: chmod 600 {{.Path}}",
+			"Path", path, "Mode", fmt.Sprintf("%04o", mode)))
+	}
 	if write {
-		db.write, err = sql.Open(driverName, dsn(path,
-			"_foreign_keys", "on",
-			"_synchronous", "FULL", // a password change survives a power cut
-			"_txlock", "immediate"))
-		if err != nil {
+		if err := writable(path); err != nil {
+			return nil, err
+		}
+		if db.write, err = sql.Open(driverName, dsn(path, writeParams...)); err != nil {
 			return nil, err
 		}
 		db.write.SetMaxOpenConns(1)
 		db.write.SetMaxIdleConns(1)
-		if err := db.prepare(context.Background(), fresh); err != nil {
+		if err := db.prepare(context.Background(), false); err != nil {
 			db.write.Close()
 			return nil, err
 		}
+	} else if what == foundOlder {
+		return nil, errBehind
 	}
-	params := []string{"_query_only", "on", "_txlock", "deferred"}
-	if !write {
-		params = append(params, "mode", "ro")
-	}
-	db.read, err = sql.Open(driverName, dsn(path, params...))
+	db.read, err = sql.Open(driverName, dsn(path, readParams(path, write)...))
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -175,7 +226,31 @@ func open(path string, write bool) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.write != nil {
+		db.secretMayRemain(context.Background())
+	}
 	return db, nil
+}
+
+// readParams are the settings of the read connections. Those of a
+// read-only opening leave no -wal and -shm files behind that were not
+// there: while another process has the database open (its -wal file is
+// there) they share its files, read-only; otherwise, they open the file
+// for writing but query only, so that the last to close removes the files
+// that reading made, as SQLite does; a file that this process may not
+// write, which nobody should be writing, is read as immutable, making no
+// file at all (SQLite would otherwise make a -shm file of the database's
+// read-only mode, which breaks later writes).
+func readParams(path string, write bool) []string {
+	params := []string{"_query_only", "on", "_txlock", "deferred"}
+	switch {
+	case write:
+	case exists(path + "-wal"):
+		params = append(params, "mode", "ro")
+	case writable(path) != nil:
+		params = append(params, "mode", "ro", "immutable", "1")
+	}
+	return params
 }
 
 // prepare marks a new file as Sésame's before anything else is written in
@@ -216,8 +291,12 @@ func dsn(path string, kv ...string) string {
 	return u.String()
 }
 
-// Close closes the database.
+// Close closes the database, after a last try to empty the -wal file of a
+// wiped secret (see emptyWAL).
 func (db *DB) Close() error {
+	if db.walSecret.Load() {
+		db.emptyWAL(context.Background())
+	}
 	var errs []error
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
@@ -251,8 +330,9 @@ func (db *DB) writeTx(ctx context.Context, fn func(*tx) error) error {
 }
 
 // run runs fn in a transaction of pool. After a transaction that wiped a
-// secret, the write-ahead log is folded back into the database and emptied,
-// so that no earlier copy of the secret stays in the -wal file.
+// secret, and after every later one until it succeeds, the write-ahead log
+// is folded back into the database and emptied (emptyWAL), so that no
+// earlier copy of the secret stays in the -wal file.
 func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 	if pool == nil {
 		return app.Errorf(app.EInternal, "The database {{.Path}} is open for reading only.", "Path", db.path)
@@ -272,6 +352,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 	if err == nil {
 		err = t.countChanges()
 	}
+	if err == nil && pool == db.write {
+		err = t.markWAL()
+	}
 	finished = true
 	if err != nil {
 		_ = sqlTx.Rollback()
@@ -280,10 +363,72 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return explainUse(db.path, app.Internal(err))
 	}
-	if t.wiped {
-		// Best effort: with readers holding an older snapshot the log
-		// cannot be emptied now; the next wipe tries again.
-		_, _ = pool.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	if t.wiped || t.marked {
+		db.walSecret.Store(true)
+	}
+	if db.walSecret.Load() {
+		db.emptyWAL(ctx)
 	}
 	return nil
+}
+
+// walSecretMark is the user_version of a database whose -wal file may hold
+// a copy of a secret wiped since, so that every process that writes to it
+// knows it must empty the -wal file, whichever process wiped the secret.
+const walSecretMark = 1
+
+// markWAL sets the mark of a transaction that wiped a secret, and notes a
+// mark that another process left.
+func (t *tx) markWAL() error {
+	if t.wiped {
+		_, err := t.exec(fmt.Sprintf("PRAGMA user_version = %d", walSecretMark))
+		return err
+	}
+	v, _, err := t.queryInt64(`PRAGMA user_version`)
+	t.marked = v == walSecretMark
+	return err
+}
+
+// secretMayRemain empties the -wal file at once if another process left
+// the mark of a secret in it.
+func (db *DB) secretMayRemain(ctx context.Context) {
+	var v int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err == nil && v == walSecretMark {
+		db.walSecret.Store(true)
+		db.emptyWAL(ctx)
+	}
+}
+
+// emptyWAL folds the write-ahead log into the database and truncates it,
+// then clears the mark. A reader that holds an older snapshot, in this
+// process or another, keeps older pages in the log: then nothing is done
+// and nobody waits; the end of the next transaction (the window's delivery
+// of the outbox makes one at each round), the next opening for writing or
+// the closing tries again.
+func (db *DB) emptyWAL(ctx context.Context) {
+	if db.write == nil {
+		return
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return
+	}
+	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()))
+	truncate := func() bool {
+		var busy, log, done int
+		err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done)
+		return err == nil && busy == 0
+	}
+	if !truncate() {
+		return
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA user_version = 0`); err != nil {
+		return
+	}
+	truncate() // the log now holds the cleared mark alone: no secret
+	db.walSecret.Store(false)
 }

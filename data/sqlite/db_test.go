@@ -28,20 +28,45 @@ func TestOpenCreatesPrivateFolderAndFile(t *testing.T) {
 	}
 }
 
-func TestOpenMakesAnExistingFilePrivate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sesame.db")
-	if err := os.WriteFile(path, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, 0o644); err != nil { // whatever the umask
+// TestOpenKeepsTheModeOfADatabase: an existing database keeps the mode its
+// owner gave it (the issue: a write command made a 0400 database 0600
+// again); one open to others is said so, one that is read-only is refused
+// for writing, in those words, and can still be read.
+func TestOpenKeepsTheModeOfADatabase(t *testing.T) {
+	path := closedDatabase(t)
+	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	checkMode(t, path, 0o600)
+	if notes := db.Notes(); len(notes) != 1 || !strings.Contains(notes[0].String(), "open to other users of this machine (mode 0644)") {
+		t.Errorf("notes: %q", notes)
+	}
+	db.Close()
+	checkMode(t, path, 0o644)
+
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	before := stateOf(t, path)
+	for name, open := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenExisting": sqlite.OpenExisting} {
+		_, err := open(path)
+		if err == nil || !strings.Contains(err.Error(), "is read-only (mode 0400)") || strings.Contains(err.Error(), "Permission denied") {
+			t.Errorf("%s of a read-only database: %v", name, err)
+		}
+		sameState(t, path, before)
+	}
+	ro, err := sqlite.OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countUsers(t, ro); n != 1 {
+		t.Errorf("%d users", n)
+	}
+	ro.Close()
+	sameState(t, path, before)
 }
 
 func checkMode(t *testing.T, path string, want fs.FileMode) {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -159,25 +161,232 @@ func TestDevicesAreLeftAlone(t *testing.T) {
 	}
 }
 
-// TestEmptyFileBecomesADatabase: an empty file (made by touch or mktemp)
-// is taken as a new database.
-func TestEmptyFileBecomesADatabase(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "new.db")
-	if err := os.WriteFile(path, nil, 0o600); err != nil {
+// TestEmptyFileIsNotSesames: an empty file (another program's, made by
+// touch or mktemp), or a symbolic link to one, is not Sésame's: every way
+// of opening refuses it, in words, and leaves it as it was (the issue: it
+// was made 0600 and given Sésame's tables).
+func TestEmptyFileIsNotSesames(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "new.db")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(path)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	before := stateOf(t, path)
+	for _, p := range []string{path, link} {
+		for name, open := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenExisting": sqlite.OpenExisting, "OpenReadOnly": sqlite.OpenReadOnly} {
+			_, err := open(p)
+			if err == nil || !strings.Contains(err.Error(), "is an empty file, not a Sésame database") {
+				t.Errorf("%s(%s): %v", name, p, err)
+			}
+			sameState(t, path, before)
+		}
+	}
+}
+
+// TestOnlyOpenMakesADatabase: OpenExisting and OpenReadOnly make no file and
+// no folder where there is none (the issue: signin, recover request, mail
+// flush… made one); Open makes the folder (0700) and the database (0600),
+// whole, and several processes doing so at once get one database.
+func TestOnlyOpenMakesADatabase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "config", "sesame")
+	path := filepath.Join(dir, "sesame.db")
+	for name, open := range map[string]func(string) (*sqlite.DB, error){"OpenExisting": sqlite.OpenExisting, "OpenReadOnly": sqlite.OpenReadOnly} {
+		_, err := open(path)
+		wantCode(t, err, app.ENotFound)
+		if !strings.Contains(err.Error(), "no Sésame database") {
+			t.Errorf("%s: %q", name, err)
+		}
+		if _, err := os.Stat(filepath.Dir(dir)); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%s made a folder", name)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := sqlite.Open(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			errs <- db.Write(t.Context(), func(tx app.Tx) error {
+				u := storetest.Employee("Ana", fmt.Sprintf("ana%d@example.com", i))
+				return tx.CreateUser(&u)
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	checkMode(t, dir, 0o700)
+	checkMode(t, path, 0o600)
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	createUsers(t, db, storetest.Employee("Ana", "ana@example.com"))
-	db.Close()
-	if db, err = sqlite.OpenReadOnly(path); err != nil {
+	for _, e := range entries {
+		if e.Name() != "sesame.db" {
+			t.Errorf("%s left in the folder", e.Name())
+		}
+	}
+	db, err := sqlite.OpenReadOnly(path)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if n := countUsers(t, db); n != 1 {
-		t.Errorf("%d users", n)
+	if n := countUsers(t, db); n != 8 {
+		t.Errorf("%d users in the database that 8 openings made at once, want 8", n)
+	}
+}
+
+// TestOlderLookingFilesAreLeftAlone: a file is taken for one of an older
+// Sésame only when it has exactly the tables and columns that Sésame's
+// recorded migrations make; a migrations table naming Sésame's first
+// migration is not enough (the issue: such a file was made 0600, given WAL
+// mode and changed, even by a read command).
+func TestOlderLookingFilesAreLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	older := filepath.Join(dir, "older.db")
+	olderDatabase(t, older, nil, nil)
+	schema := func(path string, statements ...string) {
+		raw, err := sql.Open("sqlite3", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		for _, q := range statements {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := map[string]func(path string){
+		"a migrations table of another program": func(p string) {
+			schema(p, `CREATE TABLE migrations (name TEXT)`, `INSERT INTO migrations VALUES ('0001_init.sql')`)
+		},
+		"Sésame's migrations table, no other table": func(p string) {
+			schema(p, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+				`INSERT INTO migrations VALUES ('0001_init.sql', 0)`)
+		},
+		"a users table with other columns": func(p string) {
+			copyFile(t, older, p)
+			schema(p, `ALTER TABLE users ADD COLUMN shoe_size INTEGER`)
+		},
+		"a migration that Sésame never had": func(p string) {
+			copyFile(t, older, p)
+			schema(p, `INSERT INTO migrations VALUES ('0002_other_app.sql', 0)`)
+		},
+		"a table of Sésame's missing": func(p string) {
+			copyFile(t, older, p)
+			schema(p, `DROP TABLE throttle`)
+		},
+	}
+	for name, setUp := range cases {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
+		setUp(path)
+		before := stateOf(t, path)
+		for open, fn := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenReadOnly": sqlite.OpenReadOnly} {
+			_, err := fn(path)
+			if err == nil || !strings.Contains(err.Error(), "not a Sésame database") {
+				t.Errorf("%s of %s: %v", open, name, err)
+			}
+			sameState(t, path, before)
+		}
+	}
+	db, err := sqlite.OpenReadOnly(older) // the real older file is taken, and brought up to date
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+}
+
+// copyFile copies a closed database file.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReadingLeavesNoFileBehind: a read-only opening leaves no -wal or -shm
+// file that was not there, whether the database may be written or not (the
+// issue: a 0400 database got a 0400 -shm file that broke every later
+// write).
+func TestReadingLeavesNoFileBehind(t *testing.T) {
+	for _, mode := range []fs.FileMode{0o600, 0o400} {
+		path := closedDatabase(t)
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		before := stateOf(t, path)
+		db, err := sqlite.OpenReadOnly(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := countUsers(t, db); n != 1 {
+			t.Errorf("%d users", n)
+		}
+		db.Close()
+		sameState(t, path, before)
+		if err := os.Chmod(path, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err = sqlite.OpenExisting(path) // and a write works after it
+		if err != nil {
+			t.Fatal(err)
+		}
+		createUsers(t, db, storetest.Employee("Bo", "bo@example.com"))
+		db.Close()
+	}
+}
+
+// TestPathsThatCannotHoldADatabase: a symbolic link to nothing, a path too
+// long for the system and a path through a file are refused with their
+// cause, and nothing is made (the issue: "cannot be opened").
+func TestPathsThatCannotHoldADatabase(t *testing.T) {
+	dir := t.TempDir()
+	dangling := filepath.Join(dir, "link.db")
+	if err := os.Symlink(filepath.Join(dir, "gone", "sesame.db"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		dangling: "is a symbolic link to " + filepath.Join(dir, "gone", "sesame.db") + ", which does not exist",
+		filepath.Join(dir, strings.Repeat("long", 5000), "x.db"): "too long for the operating system",
+		filepath.Join(file, "sesame.db"):                         "is a file, not a folder",
+	} {
+		_, err := sqlite.Open(path)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Open(%.60s…): %v, want %q", path, err, want)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d entries in the folder, want the link and the file", len(entries))
 	}
 }
 
@@ -194,13 +403,6 @@ func TestReadOnlyCreatesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Dir(dir)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a folder was created: %v", err)
 	}
-	empty := filepath.Join(t.TempDir(), "empty.db")
-	if err := os.WriteFile(empty, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err = sqlite.OpenReadOnly(empty)
-	wantCode(t, err, app.ENotFound)
-	sameState(t, empty, stateOf(t, empty))
 }
 
 // closedDatabase makes a database with one user, Ana, and closes it.

@@ -8,33 +8,33 @@ import (
 
 // PasswordHistory returns up to limit previous hashes of each kind (own,
 // temporary) of the user, newest first; none when limit is 0 or less.
-func (t *tx) PasswordHistory(userID int64, limit int) ([]string, error) {
+func (t *tx) PasswordHistory(userID int64, limit int) ([]app.PasswordHistoryEntry, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT hash FROM (
-			SELECT hash, created_at, id FROM (SELECT * FROM password_history WHERE user_id = ?1 AND temporary = 0
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, hash, created_at, temporary FROM (
+			SELECT id, hash, created_at, temporary FROM (SELECT * FROM password_history WHERE user_id = ?1 AND temporary = 0
 				ORDER BY created_at DESC, id DESC LIMIT ?2)
 			UNION ALL
-			SELECT hash, created_at, id FROM (SELECT * FROM password_history WHERE user_id = ?1 AND temporary = 1
+			SELECT id, hash, created_at, temporary FROM (SELECT * FROM password_history WHERE user_id = ?1 AND temporary = 1
 				ORDER BY created_at DESC, id DESC LIMIT ?2))
 		ORDER BY created_at DESC, id DESC`, userID, limit)
 	if err != nil {
 		return nil, app.Internal(err)
 	}
 	defer rows.Close()
-	var hashes []string
+	var out []app.PasswordHistoryEntry
 	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
+		h := app.PasswordHistoryEntry{UserID: userID}
+		if err := rows.Scan(&h.ID, &h.Hash, timeCol{&h.At}, &h.Temporary); err != nil {
 			return nil, app.Internal(err)
 		}
-		hashes = append(hashes, h)
+		out = append(out, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, app.Internal(err)
 	}
-	return hashes, nil
+	return out, nil
 }
 
 // AddPasswordHistory records a hash, own or temporary, and keeps only the

@@ -58,6 +58,9 @@ func olderDatabase(t *testing.T, path string, users []app.User, throttle map[str
 			t.Fatal(err)
 		}
 	}
+	if err := os.Chmod(path, 0o600); err != nil { // as Sésame made its files
+		t.Fatal(err)
+	}
 }
 
 func oldKey(email string) string {
@@ -76,7 +79,8 @@ func TestOlderLoginsAreMadeCanonical(t *testing.T) {
 		{ID: 2, Email: "bob@acme。example", Name: "Bob Impostor"}, // the same login, canonical
 		{ID: 3, Email: "jo@xn--caf-dma.example", Name: "Jo Café", RecoveryEmail: "JO@HOME.example"},
 		{ID: 4, Email: "zed@acme.example", Name: "Zed Zero"},
-		{ID: 5, Email: "odd\u200b@acme.example", Name: "Odd One"}, // no longer a valid login
+		{ID: 5, Email: "odd\u200b@acme.example", Name: "Odd One"},    // no longer a valid login
+		{ID: 6, Email: "bo\u200bb@acme.example", Name: "Bob Hidden"}, // nor this one, which passes for bob@acme.example
 	}, map[string]int{"bob@acme.example": 2, "bob@acme。example": 2, "not-an-address:00ff": 1})
 
 	db, err := sqlite.Open(path)
@@ -84,7 +88,9 @@ func TestOlderLoginsAreMadeCanonical(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := db.Notes()
-	if len(notes) != 1 || !strings.Contains(notes[0], "bob@acme。example (user #2) is the same login as bob@acme.example (user #1)") {
+	if len(notes) != 3 || !strings.Contains(notes[0].String(), "bob@acme。example (user #2) is the same login as bob@acme.example (user #1)") ||
+		!strings.Contains(notes[1].String(), "odd\u200b@acme.example (user #5) does not follow the rules for logins") ||
+		!strings.Contains(notes[2].String(), "bo\u200bb@acme.example (user #6) does not follow the rules for logins") {
 		t.Errorf("notes: %q", notes)
 	}
 	read(t, db, func(tx app.Tx) error {
@@ -105,6 +111,13 @@ func TestOlderLoginsAreMadeCanonical(t *testing.T) {
 		impostor, err := tx.UserByID(2)
 		if err != nil || !impostor.Disabled || impostor.Email != "bob@acme。example" || !impostor.HasLookAlike {
 			t.Errorf("the colliding account: %+v %v", impostor, err)
+		}
+		hidden, err := tx.UserByID(6)
+		if err != nil || !hidden.HasLookAlike || hidden.Disabled {
+			t.Errorf("the login with a zero-width space is not marked as looking like bob@acme.example: %+v %v", hidden, err)
+		}
+		if faulty, _ := tx.ListAudit(app.AuditQuery{Action: app.ActionLoginAtFault}); len(faulty) != 2 {
+			t.Errorf("%d events of logins at fault, want 2", len(faulty))
 		}
 		jo, _ := tx.UserByID(3)
 		if jo.RecoveryEmail != "jo@home.example" {

@@ -2,32 +2,41 @@ package sqlite
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"iter"
-	"os"
-	"path/filepath"
 	"sync"
 
 	"sesame/app"
 )
 
+// Access is what a command may do with its database file.
+type Access int
+
+const (
+	// ReadOnly: read an existing database (OpenReadOnly).
+	ReadOnly Access = iota
+	// ReadWrite: read and write an existing database (OpenExisting).
+	ReadWrite
+	// Create: read and write, making the database at the first write if
+	// there is none (Open): sesame init.
+	Create
+)
+
 // Lazy is a Store that opens its database at its first use, so that a
 // command that fails before it needs the database (a usage error, an
-// unknown command, bad input) creates and opens nothing. A read-only Lazy
-// opens with OpenReadOnly. Otherwise reads of a database that is not there
-// yet fail as OpenReadOnly's do, and the first write creates it.
+// unknown command, bad input) creates and opens nothing. Only a Lazy that
+// may Create makes a database, and only for a write: otherwise a missing
+// database is an error that says there is none.
 type Lazy struct {
-	path     string
-	readOnly bool
-	mu       sync.Mutex
-	db       *DB
+	path   string
+	access Access
+	mu     sync.Mutex
+	db     *DB
 }
 
 var _ app.Store = (*Lazy)(nil)
 
 // OpenLazily returns a Lazy store for the database at path.
-func OpenLazily(path string, readOnly bool) *Lazy { return &Lazy{path: path, readOnly: readOnly} }
+func OpenLazily(path string, access Access) *Lazy { return &Lazy{path: path, access: access} }
 
 // open opens the database once; for a read, a missing file is not created.
 func (l *Lazy) open(write bool) (*DB, error) {
@@ -38,24 +47,14 @@ func (l *Lazy) open(write bool) (*DB, error) {
 	}
 	var err error
 	switch {
-	case l.readOnly:
+	case l.access == ReadOnly:
 		l.db, err = OpenReadOnly(l.path)
-	case !write && missing(l.path):
-		return nil, explain(l.path, errNoDatabase)
-	default:
+	case l.access == Create && write:
 		l.db, err = Open(l.path)
+	default:
+		l.db, err = OpenExisting(l.path)
 	}
 	return l.db, err
-}
-
-// missing reports whether there is no file at path yet.
-func missing(path string) bool {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	_, err = os.Stat(abs)
-	return errors.Is(err, fs.ErrNotExist)
 }
 
 // Read runs fn in a read-only transaction (DB.Read).
@@ -87,7 +86,7 @@ func (l *Lazy) LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (
 
 // Notes returns what opening the database found (DB.Notes), none when it
 // was not opened.
-func (l *Lazy) Notes() []string {
+func (l *Lazy) Notes() []app.Message {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.db == nil {

@@ -22,6 +22,7 @@ var migrations embed.FS
 // record, so that a crash leaves it undone, and they are idempotent.
 var goSteps = map[string]func(db *DB, t *tx) error{
 	"0005_canonical_logins": canonicalLogins,
+	"0006_logins_at_fault":  loginsAtFault,
 }
 
 // applicationID marks Sésame's files in the SQLite header ("Sesa").
@@ -33,6 +34,12 @@ var (
 	// errNewer marks a database migrated by a newer version of Sésame.
 	errNewer = errors.New("database from a newer version")
 )
+
+// migrationsTable records the migrations applied to a database.
+const migrationsTable = `CREATE TABLE IF NOT EXISTS migrations (
+	name TEXT PRIMARY KEY,
+	applied_at INTEGER NOT NULL
+) STRICT`
 
 // steps lists every migration's name, in order.
 func steps() ([]string, error) {
@@ -102,10 +109,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	for _, name := range names {
 		err := db.writeTx(ctx, func(t *tx) error {
-			if _, err := t.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-				name TEXT PRIMARY KEY,
-				applied_at INTEGER NOT NULL
-			) STRICT`); err != nil {
+			if _, err := t.tx.ExecContext(ctx, migrationsTable); err != nil {
 				return err
 			}
 			var n int
@@ -147,7 +151,7 @@ func (db *DB) migrate(ctx context.Context) error {
 // gives every user its look-alike key. Two logins that become one are not
 // merged: the older account takes the canonical login, the other keeps its
 // login and key, is disabled, and both the audit log and Notes report it.
-// Logins that no longer validate keep theirs. Throttling records follow
+// Logins that no longer validate keep theirs (loginsAtFault reports them). Throttling records follow
 // their logins; two that become one are added up.
 func canonicalLogins(db *DB, t *tx) error {
 	if _, err := t.exec(`CREATE TEMP TABLE rekey (id INTEGER PRIMARY KEY, key TEXT NOT NULL, email TEXT NOT NULL,
@@ -286,15 +290,66 @@ func (t *tx) collisions(db *DB) (map[int64]string, error) {
 			return nil, err
 		}
 		losers[c.id] = c.key
-		details := fmt.Sprintf("%s (user #%d) is the same login as %s (user #%d) under the rules of this version: "+
-			"not merged; #%d keeps its login, is disabled and can no longer be found by it", c.email, c.id, c.w, c.winner, c.id)
+		note := app.LoginCollisionNote(c.email, c.id, c.w, c.winner)
 		if err := t.AddAudit(app.AuditEvent{At: time.Now(), Actor: "system:sesame", Subject: c.email,
-			Action: app.ActionLoginCollision, Details: details}); err != nil {
+			Action: app.ActionLoginCollision, Details: note.String()}); err != nil {
 			return nil, err
 		}
-		db.notes = append(db.notes, details)
+		db.notes = append(db.notes, note)
 	}
 	return losers, nil
+}
+
+// loginsAtFault reports the logins, stored by an older version, that do
+// not follow the rules of this one (app.CheckEmail: a zero-width space, a
+// blank that is not a space…). They are kept, since their owners sign in
+// with them, but not silently: each is audited (ActionLoginAtFault) and
+// noted, and takes the look-alike key of today's rule, which leaves out
+// the characters that show as nothing, so that it is marked as looking like
+// the login it passes for.
+func loginsAtFault(db *DB, t *tx) error {
+	const batch = 1000
+	for after := int64(0); ; {
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT id, email FROM users WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+		if err != nil {
+			return app.Internal(err)
+		}
+		type user struct {
+			id    int64
+			email string
+		}
+		var faulty []user
+		n := 0
+		for rows.Next() {
+			var u user
+			if err := rows.Scan(&u.id, &u.email); err != nil {
+				rows.Close()
+				return app.Internal(err)
+			}
+			if _, err := app.CheckEmail(u.email); err != nil {
+				faulty = append(faulty, u)
+			}
+			after, n = u.id, n+1
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return app.Internal(err)
+		}
+		for _, u := range faulty {
+			if _, err := t.exec(`UPDATE users SET look_alike_key = ? WHERE id = ?`, lookAlikeKey(u.email), u.id); err != nil {
+				return err
+			}
+			note := app.LoginAtFaultNote(u.email, u.id)
+			if err := t.AddAudit(app.AuditEvent{At: time.Now(), Actor: "system:sesame", Subject: u.email,
+				Action: app.ActionLoginAtFault, Details: note.String()}); err != nil {
+				return err
+			}
+			db.notes = append(db.notes, note)
+		}
+		if n < batch {
+			return nil
+		}
+	}
 }
 
 // rekeyThrottle moves each throttling record to the key of its login,

@@ -16,6 +16,7 @@ type tx struct {
 	ctx     context.Context
 	tx      *sql.Tx
 	wiped   bool        // a secret was wiped: see DB.run
+	marked  bool        // another process wiped one, whose copies may remain: see markWAL
 	changed app.Changes // what the transaction changed, counted at its commit for the watches
 }
 

@@ -411,10 +411,11 @@ func TestPasswordHistory(t *testing.T, newStore NewStore) {
 			{bob, 10, []string{"b1", "b0"}},
 			{999, 10, nil},
 		} {
-			got, err := tx.PasswordHistory(c.user, c.limit)
+			entries, err := tx.PasswordHistory(c.user, c.limit)
 			if err != nil {
 				return err
 			}
+			got := hashesOf(entries)
 			if len(got) != len(c.want) || (len(got) > 0 && !reflect.DeepEqual(got, c.want)) {
 				t.Errorf("PasswordHistory(%d, %d) = %q, want %q", c.user, c.limit, got, c.want)
 			}
@@ -425,12 +426,21 @@ func TestPasswordHistory(t *testing.T, newStore NewStore) {
 	read(t, s, func(tx app.Tx) error {
 		got, err := tx.PasswordHistory(ana, 10)
 		if len(got) != 0 {
-			t.Errorf("keep 0 left %q", got)
+			t.Errorf("keep 0 left %q", hashesOf(got))
 		}
 		return err
 	})
 	err := s.Write(t.Context(), func(tx app.Tx) error { return tx.AddPasswordHistory(999, "x", base, false, 5) })
 	wantCode(t, err, app.ENotFound)
+}
+
+// hashesOf lists the hashes of history entries, in order.
+func hashesOf(entries []app.PasswordHistoryEntry) []string {
+	var out []string
+	for _, h := range entries {
+		out = append(out, h.Hash)
+	}
+	return out
 }
 
 // TestTemporaryPasswordsKeepToThemselves: temporary passwords in a row do
@@ -459,12 +469,17 @@ func TestTemporaryPasswordsKeepToThemselves(t *testing.T, newStore NewStore) {
 			5: {"own3", "temp6", "temp5", "temp4", "temp3", "temp2", "own2", "own1"},
 			1: {"own3", "temp6"},
 		} {
-			got, err := tx.PasswordHistory(ana, limit)
+			entries, err := tx.PasswordHistory(ana, limit)
 			if err != nil {
 				return err
 			}
-			if !reflect.DeepEqual(got, want) {
+			if got := hashesOf(entries); !reflect.DeepEqual(got, want) {
 				t.Errorf("PasswordHistory(%d) = %q, want %q", limit, got, want)
+			}
+			for _, h := range entries {
+				if h.Temporary != strings.HasPrefix(h.Hash, "temp") || h.UserID != ana || h.At.IsZero() || h.ID == 0 {
+					t.Errorf("PasswordHistory(%d): %+v", limit, h)
+				}
 			}
 		}
 		return nil

@@ -66,7 +66,7 @@ func runSignIn(c *call) error {
 	}
 	switch res.Outcome {
 	case app.OutcomeSignedIn:
-		c.say("signed in as {{.Name}} ({{.Role}})", "Name", res.User.Name, "Role", string(res.User.Role))
+		c.say("signed in as {{.Name}} ({{.Role}})", "Name", res.User.Name, "Role", c.role(res.User.Role))
 		return nil
 	case app.OutcomeMustChange:
 		c.say("must change password")

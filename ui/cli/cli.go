@@ -52,6 +52,8 @@ const (
 	exitExpired    = 5 // the temporary password has expired
 	exitPolicy     = 6 // the password policy rejected a password
 	exitDisabled   = 7 // the account is disabled
+	// ExitNoDisplay: the window cannot open, for want of a display.
+	ExitNoDisplay = 8
 )
 
 // command is one action of the command line.
@@ -77,7 +79,7 @@ var commands = []*command{
 		"create the company and its first administrator; print the administrator's temporary password", runInit,
 	},
 	{
-		"users add", "EMAIL --name NAME [--admin] [--no-mailbox] [--recovery ADDR] [--password-stdin] [--send]",
+		"users add", "EMAIL --name NAME [--admin] [--no-mailbox] [--recovery ADDR] [--password-stdin] [--send] [--allow-similar]",
 		"create a user; print the generated temporary password, unless --password-stdin gives one or --send mails it to ADDR", runUsersAdd,
 	},
 	{
@@ -89,7 +91,7 @@ var commands = []*command{
 		"users reset", "EMAIL [--password-stdin] [--send]",
 		"give a new temporary password, generated (printed, or mailed to the recovery address with --send) or read from stdin; to be changed at the next sign-in", runUsersReset,
 	},
-	{"users set-recovery", "EMAIL (ADDR | --clear)", "set or clear the recovery e-mail", runUsersSetRecovery},
+	{"users set-recovery", "EMAIL (ADDR | --clear) [--allow-similar]", "set or clear the recovery e-mail", runUsersSetRecovery},
 	{"users unlock", "EMAIL", "lift a lock after too many failed sign-ins", runUsersUnlock},
 	{"users disable", "EMAIL", "forbid sign-in to an account", runUsersDisable},
 	{"users enable", "EMAIL", "allow sign-in again", runUsersEnable},
@@ -132,15 +134,17 @@ func ReadOnly(args []string) bool {
 		return true
 	}
 	if cmd.name == "settings" {
-		n := 0
-		for _, a := range rest {
-			if !strings.HasPrefix(a, "-") || a == "-" {
-				n++
-			}
-		}
-		return n < 2
+		values, help := settingsArgs(rest)
+		return help || len(values) < 2
 	}
 	return readCommands[cmd.name]
+}
+
+// Creates reports whether a command line makes a database where there is
+// none: sesame init alone (and the window, which runs no command).
+func Creates(args []string) bool {
+	cmd, _, err := lookup(args)
+	return len(args) > 0 && err == nil && cmd.name == "init"
 }
 
 // IsHelp reports whether an argument asks for the usage.
@@ -187,7 +191,8 @@ Exit status:
   4  locked after too many failed attempts
   5  the temporary password has expired
   6  password rejected by the policy
-  7  account disabled`))
+  7  account disabled
+  8  the window cannot open: no display`))
 }
 
 // catalog returns the translations of a language, English when it has
@@ -274,6 +279,17 @@ func Report(stderr io.Writer, lang string, err error) int {
 	}
 	fmt.Fprintf(w, "sesame: %s\n", message(t, err))
 	return exitCode(err)
+}
+
+// Notes prints notes for the person (what opening the database found), in
+// a language, on standard error.
+func Notes(stderr io.Writer, lang string, notes []app.Message) {
+	w := Visible(stderr)
+	defer w.Flush()
+	t := catalog(lang)
+	for _, n := range notes {
+		fmt.Fprintf(w, "sesame: %s %s\n", t.L("note:"), t.Message(humanMessage(t, n)))
+	}
 }
 
 // FlagError turns an error of the flag package into a usage error, said

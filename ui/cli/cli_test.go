@@ -323,8 +323,8 @@ func TestUserJSON(t *testing.T) {
 		},
 	}
 	keys := []string{
-		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "look_alike", "mailbox", "name",
-		"password_changed_at", "recovery_email", "role", "state", "temporary_expires_at",
+		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "login_at_fault", "look_alike", "mailbox", "name",
+		"password_changed_at", "recovery_email", "recovery_look_alike", "role", "state", "temporary_expires_at",
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

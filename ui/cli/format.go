@@ -57,7 +57,9 @@ type userJSON struct {
 	Locked             bool    `json:"locked"`
 	LockedUntil        *string `json:"locked_until"` // null unless locked now
 	Disabled           bool    `json:"disabled"`
-	LookAlike          bool    `json:"look_alike"` // another login looks like this one
+	LookAlike          bool    `json:"look_alike"`          // another login looks like this one
+	RecoveryLookAlike  bool    `json:"recovery_look_alike"` // the recovery address looks like a login (confirmed)
+	LoginAtFault       bool    `json:"login_at_fault"`      // kept from an older version, it fails today's rules
 	LastSignInAt       *string `json:"last_signin_at"`
 	PasswordChangedAt  *string `json:"password_changed_at"`
 	CreatedAt          *string `json:"created_at"`
@@ -74,6 +76,7 @@ func toJSON(u app.User, now time.Time) userJSON {
 		Locked:            u.Locked(now),
 		Disabled:          u.Disabled,
 		LookAlike:         u.HasLookAlike,
+		LoginAtFault:      atFault(u.Email),
 		LastSignInAt:      jsonTime(u.LastSignInAt),
 		PasswordChangedAt: jsonTime(u.PasswordChangedAt),
 		CreatedAt:         jsonTime(u.CreatedAt),
@@ -85,6 +88,13 @@ func toJSON(u app.User, now time.Time) userJSON {
 		j.LockedUntil = jsonTime(u.LockedUntil)
 	}
 	return j
+}
+
+// atFault reports whether a login, kept from an older version, fails
+// today's rules (app.CheckEmail).
+func atFault(login string) bool {
+	_, err := app.CheckEmail(login)
+	return err != nil
 }
 
 // auditJSON is the shape of an event in `audit --json`.
@@ -135,6 +145,52 @@ func (c *call) stateWords(u app.User, now time.Time) string {
 	return c.passwordWords(u, now)
 }
 
+// role names a role in the command line's language: "admin" and
+// "employee" in English, the words that users role takes.
+func (c *call) role(r app.Role) string {
+	switch r {
+	case app.RoleAdmin:
+		return c.t.L("admin")
+	case app.RoleEmployee:
+		return c.t.L("employee")
+	}
+	return string(r)
+}
+
+// mailState names the state of an outbox message in the command line's
+// language.
+func (c *call) mailState(s app.MailState) string {
+	switch s {
+	case app.MailQueued:
+		return c.t.L("queued")
+	case app.MailSending:
+		return c.t.L("sending")
+	case app.MailSent:
+		return c.t.L("sent")
+	case app.MailFailed:
+		return c.t.L("failed")
+	case app.MailExpired:
+		return c.t.L("expired")
+	}
+	return string(s)
+}
+
+// mailKind names the kind of an outbox message in the command line's
+// language.
+func (c *call) mailKind(kind string) string {
+	switch kind {
+	case app.MailRecoveryCode:
+		return c.t.L("recovery code")
+	case app.MailTemporaryPassword:
+		return c.t.L("temporary password")
+	case app.MailPasswordChanged:
+		return c.t.L("password change notice")
+	case app.MailTest:
+		return c.t.L("test message")
+	}
+	return kind
+}
+
 func (c *call) yesNo(b bool) string {
 	if b {
 		return c.t.L("yes")
@@ -159,8 +215,9 @@ func message(t *i18n.Catalog, err error) string {
 	return s
 }
 
-// humanMessage writes the times of a message in the human layout rather
-// than Go's default, and its texts on one line, cut if long.
+// humanMessage writes the times of a message (and of the messages nested
+// in it) in the human layout rather than Go's default, and its texts on
+// one line, cut if long.
 func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 	return m.WithData(func(v any) any {
 		switch v := v.(type) {
@@ -168,6 +225,8 @@ func humanMessage(t *i18n.Catalog, m app.Message) app.Message {
 			return humanTime(t, v)
 		case string:
 			return shown(v)
+		case app.Message:
+			return humanMessage(t, v)
 		}
 		return v
 	})

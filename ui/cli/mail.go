@@ -173,7 +173,8 @@ func runMailStatus(c *call) error {
 	tw := c.table()
 	c.header(tw, "#", "STATE", "KIND", "TO", "ATTEMPTS", "CREATED", "ANSWER")
 	for _, m := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Kind, oneLine(m.To), m.Attempts, c.when(m.CreatedAt), oneLine(m.LastError))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, c.mailState(m.State), c.mailKind(m.Kind), login(oneLine(m.To)), m.Attempts,
+			c.when(m.CreatedAt), oneLine(m.LastError))
 	}
 	return tw.Flush()
 }

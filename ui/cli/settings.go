@@ -11,10 +11,8 @@ import (
 // that a value such as "-1" reaches the range check rather than the flag
 // parser; "--" before the key lets a value be "--help".
 func runSettings(c *call) error {
-	args := c.args
-	if len(args) > 0 && args[0] == "--" {
-		args = args[1:]
-	} else if slices.ContainsFunc(args, func(a string) bool { return a != "help" && IsHelp(a) }) {
+	args, help := settingsArgs(c.args)
+	if help {
 		c.help(c.flags())
 		return errHelp
 	}
@@ -62,6 +60,16 @@ func runSettings(c *call) error {
 	}
 	c.say("{{.Key}}: {{.Before}} → {{.After}}", "Key", key, "Before", quoteEmpty(before), "After", quoteEmpty(after))
 	return nil
+}
+
+// settingsArgs are the key and value of a settings command line, after a
+// "--" that ends its options, and whether it asks for help instead. A
+// value may start with "-": "-1" is a value, not an option.
+func settingsArgs(args []string) ([]string, bool) {
+	if len(args) > 0 && args[0] == "--" {
+		return args[1:], false
+	}
+	return args, slices.ContainsFunc(args, func(a string) bool { return a != "help" && IsHelp(a) })
 }
 
 func (c *call) showSettings(st app.Settings) error {

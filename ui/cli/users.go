@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"sesame/app"
 )
@@ -48,7 +49,7 @@ func runUsersAdd(c *call) error {
 		c.printRaw(temp.Plaintext)
 	}
 	c.note("Created {{.Email}} ({{.Role}}). The temporary password expires {{.Time}}; it must be changed at the first sign-in.",
-		"Email", u.Email, "Role", string(u.Role), "Time", c.when(temp.ExpiresAt))
+		"Email", u.Email, "Role", c.role(u.Role), "Time", c.when(temp.ExpiresAt))
 	if *send {
 		return c.deliverTemporary(u.RecoveryEmail)
 	}
@@ -84,21 +85,33 @@ func runUsersList(c *call) error {
 		after, more = page.Next, page.More && len(page.Users) > 0
 	}
 	now := c.svc().Now()
+	recovery, err := c.svc().RecoveryLookAlikes(c.ctx, users)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
 		out := make([]userJSON, len(users))
 		for i, u := range users {
 			out[i] = toJSON(u, now)
+			out[i].RecoveryLookAlike = len(recovery[u.ID]) > 0
 		}
 		return writeJSON(c.env.Stdout, out)
 	}
 	tw := c.table()
 	c.header(tw, "NAME", "EMAIL", "ROLE", "STATE")
 	for _, u := range users {
+		// The marks come first; users show names the logins looked like.
 		state := c.stateWords(u, now)
-		if u.HasLookAlike {
-			state = c.t.L("look-alike login; {{.State}}", "State", state) // users show names the others
+		if len(recovery[u.ID]) > 0 {
+			state = c.t.L("recovery e-mail like a login; {{.State}}", "State", state)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), oneLine(u.Email), u.Role, state)
+		if u.HasLookAlike {
+			state = c.t.L("look-alike login; {{.State}}", "State", state)
+		}
+		if atFault(u.Email) {
+			state = c.t.L("login at fault; {{.State}}", "State", state)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), login(oneLine(u.Email)), c.role(u.Role), state)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -124,8 +137,14 @@ func runUsersShow(c *call) error {
 		return err
 	}
 	now := c.svc().Now()
+	similar, err := c.svc().RecoveryLookAlikes(c.ctx, []app.User{u})
+	if err != nil {
+		return err
+	}
 	if *asJSON {
-		return writeJSON(c.env.Stdout, toJSON(u, now))
+		j := toJSON(u, now)
+		j.RecoveryLookAlike = len(similar[u.ID]) > 0
+		return writeJSON(c.env.Stdout, j)
 	}
 	locked := c.t.L("no")
 	if u.Locked(now) {
@@ -147,12 +166,19 @@ func runUsersShow(c *call) error {
 		}
 		looks = emails(others)
 	}
+	if others := similar[u.ID]; len(others) > 0 {
+		recovery = c.t.L("{{.Recovery}}, which looks like the login {{.Logins}} (confirmed)", "Recovery", login(u.RecoveryEmail), "Logins", strings.Join(others, ", "))
+	}
+	email := login(u.Email)
+	if _, err := app.CheckEmail(u.Email); err != nil {
+		email = c.t.L("{{.Email}}: at fault, kept from an older version ({{.Reason}})", "Email", email, "Reason", message(c.t, err))
+	}
 	tw := c.table()
 	for _, row := range [][2]string{
-		{c.t.L("email"), u.Email},
+		{c.t.L("email"), email},
 		{c.t.L("looks like"), looks},
 		{c.t.L("name"), u.Name},
-		{c.t.L("role"), string(u.Role)},
+		{c.t.L("role"), c.role(u.Role)},
 		{c.t.L("mailbox"), mailbox},
 		{c.t.L("recovery e-mail"), recovery},
 		{c.t.L("password"), c.passwordWords(u, now)},
@@ -300,10 +326,10 @@ func runUsersRole(c *call) error {
 		return err
 	}
 	if len(res.Changed) == 0 {
-		c.say("{{.Email}} is already {{.Role}}", "Email", res.User.Email, "Role", string(role))
+		c.say("{{.Email}} is already {{.Role}}", "Email", res.User.Email, "Role", c.role(role))
 		return nil
 	}
-	c.say("{{.Email}} is now {{.Role}}", "Email", res.User.Email, "Role", string(role))
+	c.say("{{.Email}} is now {{.Role}}", "Email", res.User.Email, "Role", c.role(role))
 	return nil
 }
 
@@ -317,16 +343,14 @@ func (c *call) similarHint(err error) error {
 	return exitStatus(exitError)
 }
 
-// emails lists the logins of users, comma-separated.
+// emails lists the logins of users, comma-separated, each with its
+// unusual characters.
 func emails(users []app.User) string {
-	out := ""
+	out := make([]string, len(users))
 	for i, u := range users {
-		if i > 0 {
-			out += ", "
-		}
-		out += u.Email
+		out[i] = login(u.Email)
 	}
-	return out
+	return strings.Join(out, ", ")
 }
 
 // update saves a change of one user as the command line's actor.

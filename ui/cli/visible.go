@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"sesame/app"
 )
 
 // Visible returns a writer that passes text on with every character that a
@@ -91,14 +93,28 @@ func isBidiControl(r rune) bool {
 const maxShown = 80
 
 // shown is a value as a message quotes it: on one line, cut to maxShown
-// characters with an ellipsis.
+// characters with an ellipsis, an address followed by its unusual
+// characters (see login).
 func shown(s string) string {
 	s = oneLine(s)
-	if utf8.RuneCountInString(s) <= maxShown {
+	if utf8.RuneCountInString(s) > maxShown {
+		s = string([]rune(s)[:maxShown-1]) + "…"
+	}
+	return login(s)
+}
+
+// login is an address (or text holding addresses) followed by the
+// characters in it that are not the usual ones of Latin-script addresses
+// (app.DescribeUnusual), so that a person can tell apart two logins that
+// look alike: "bоb@acme.example (о U+043E Cyrillic)".
+func login(s string) string {
+	if !strings.Contains(s, "@") {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:maxShown-1]) + "…"
+	if d := app.DescribeUnusual(s); d != "" {
+		return s + " (" + d + ")"
+	}
+	return s
 }
 
 // cutMessage cuts a message of the flag package, which quotes whole

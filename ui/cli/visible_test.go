@@ -173,7 +173,10 @@ func TestCommandLineInFrench(t *testing.T) {
 		{[]string{"frobnicate"}, "", "Commande inconnue « frobnicate »."},
 		{[]string{"help"}, "Commandes :", ""},
 		{[]string{"users", "add", "--help"}, "le NAME complet de l'utilisateur", ""},
-		{[]string{"audit"}, "rôle\u00a0: employee; mot de passe temporaire généré, expire le", ""},
+		{[]string{"audit"}, "rôle\u00a0: employé; mot de passe temporaire généré, expire le", ""},
+		{[]string{"audit"}, "Utilisateur créé (user.create)", ""},
+		{[]string{"users", "list"}, "employé", ""},
+		{[]string{"users", "show", "zoe@acme.test"}, "employé", ""},
 		{[]string{"users", "reset", "zoe@acme.test", "--password-stdin"}, "", "Ce mot de passe ne peut pas être utilisé"},
 	} {
 		r := h.run("               \n", tt.args...)

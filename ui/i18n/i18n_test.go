@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"encoding/json"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,8 +14,43 @@ import (
 )
 
 var files = fstest.MapFS{
-	"translations/en.json": {Data: []byte(`{"{{.N}} users": {"one": "{{.N}} user", "other": "{{.N}} users"}, "Hello {{.Name}}": "Hello {{.Name}}"}`)},
-	"translations/fr.json": {Data: []byte(`{"{{.N}} users": {"one": "{{.N}} utilisateur", "other": "{{.N}} utilisateurs"}, "Hello {{.Name}}": "Bonjour {{.Name}}"}`)},
+	"translations/en.json": {Data: []byte("{\n  \"{{.N}} users\": {\n    \"one\": \"{{.N}} user\",\n    \"other\": \"{{.N}} users\"\n  },\n  \"Hello {{.Name}}\": \"Hello {{.Name}}\"\n}\n")},
+	"translations/fr.json": {Data: []byte("{\n  \"{{.N}} users\": {\n    \"one\": \"{{.N}} utilisateur\",\n    \"other\": \"{{.N}} utilisateurs\"\n  },\n  \"Hello {{.Name}}\": \"Bonjour {{.Name}}\"\n}\n")},
+}
+
+// Every text of the shipped files is found, as a full decoding of the
+// file reads it: the catalog looks a text up in the file on demand.
+func TestShippedFilesAreFoundTextByText(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		b, err := fs.ReadFile(assets.Translations, "translations/"+lang+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all map[string]json.RawMessage
+		if err := json.Unmarshal(b, &all); err != nil {
+			t.Fatalf("%s.json: %v", lang, err)
+		}
+		c, err := i18n.Load(assets.Translations, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key, raw := range all {
+			var want string
+			var plural struct{ One, Other string }
+			if json.Unmarshal(raw, &want) != nil {
+				if err := json.Unmarshal(raw, &plural); err != nil {
+					t.Fatalf("%s.json: %q: %v", lang, key, err)
+				}
+				want = plural.Other
+			}
+			if got := c.N(key, 2); got != app.Render(want, map[string]any{"N": 2}) {
+				t.Errorf("%s.json: %q reads %q, want %q", lang, key, got, want)
+			}
+		}
+	}
+	if c, _ := i18n.Load(assets.Translations, "fr"); c.L("No such text") != "No such text" {
+		t.Error("a text that is not in the file is not said as it is")
+	}
 }
 
 // CLDR: "one" is n = 1 in English, n = 0 or 1 in French.

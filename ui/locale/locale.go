@@ -1,13 +1,16 @@
 // Package locale reads the process's language from its environment, and
-// keeps Fyne's lang package quiet when it starts under the C locale with an
-// encoding (LANG=C.UTF-8, the default of many containers and services).
+// keeps Fyne's lang package quiet while the packages start.
 //
 // Fyne's lang reads the locale in a package initialiser, before main, and
-// for "C.UTF-8" logs three lines of "Error parsing user locale C" on
-// standard error: on every command of the command line. So, in that case
-// alone, this package sends the standard logger's output nowhere while the
-// packages start, and main gives it back (Started) before anything else.
-// The environment is left as it is, for the process and its children.
+// for any locale that is not a well-formed BCP 47 tag once cut at its
+// encoding ("C.UTF-8", "fr_FR@euro", "sr_RS@latin", ".UTF-8", a typing
+// mistake…), from $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG, logs three
+// lines of "Error parsing user locale" on standard error: on every command
+// of the command line. So this package sends the standard logger's output
+// nowhere while the packages start, whatever the locale, and main gives it
+// back (Started) before anything else. The environment is left as it is,
+// for the process and its children; the window gives Fyne a locale it reads
+// (see ui.useLanguage).
 //
 // It must start before Fyne's lang: it imports only os, io and log, and
 // the Go specification initialises packages in import-path order among
@@ -22,14 +25,9 @@ import (
 )
 
 // quiet says that the standard logger is silenced until Started.
-var quiet bool
+var quiet = true
 
-func init() {
-	if loc := Current(); os.Getenv("LANGUAGE") == "" && IsC(loc) && loc != "C" && loc != "POSIX" {
-		log.SetOutput(io.Discard)
-		quiet = true
-	}
-}
+func init() { log.SetOutput(io.Discard) }
 
 // Started gives the standard logger its output back, once every package
 // has started. main calls it first.
