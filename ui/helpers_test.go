@@ -181,11 +181,18 @@ func newHarness(t *testing.T) *harness {
 // the database.
 func newHarnessIn(t *testing.T, language string, prepare func(h *harness)) *harness {
 	t.Helper()
+	return newHarnessOn(t, language, newStore(t), prepare)
+}
+
+// newHarnessOn opens the window in a language on store, after prepare has
+// filled it.
+func newHarnessOn(t *testing.T, language string, store app.Store, prepare func(h *harness)) *harness {
+	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), clock: newFakeClock()}
 	h.app = test.NewTempApp(t)
 	useLanguage(language, t.Setenv) // every test says its language: lang's choice outlives the test
 
-	h.store = newStore(t)
+	h.store = store
 	h.svc = app.NewService(app.Config{Store: h.store, Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash,
 		Deliver: h.deliver})
 	if prepare != nil {
