@@ -94,3 +94,18 @@ func TestWatchAcrossRestart(t *testing.T) {
 		t.Errorf("a change after the restart was not seen (reported %+v)", seen)
 	}
 }
+
+// BenchmarkWatchDelay: from a change on one workstation to the report of
+// another's watch (LISTEN/NOTIFY), on the local server (docs/BENCHMARKS.md).
+func BenchmarkWatchDelay(b *testing.B) {
+	conn := newURL(b)
+	open := func() *postgres.DB {
+		db, err := postgres.Open(conn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	}
+	storetest.BenchWatchDelay(b, open(), open())
+}

@@ -44,3 +44,19 @@ func TestTwoProcessesSeeChanges(t *testing.T) {
 	cmd.Env = append(os.Environ(), watcherEnv+"="+path)
 	storetest.WatchWithChild(t, db, cmd)
 }
+
+// BenchmarkWatchDelay: from a change through one opening of a file to the
+// report of another opening's watch (its counter polled), as between two
+// processes (docs/BENCHMARKS.md).
+func BenchmarkWatchDelay(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "sesame.db")
+	open := func() *sqlite.DB {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	}
+	storetest.BenchWatchDelay(b, open(), open())
+}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -332,4 +334,37 @@ func WatchWithChild(t *testing.T, s app.Store, cmd *exec.Cmd) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("second process: %v\n%s", err, stderr.String())
 	}
+}
+
+// BenchWatchDelay measures how long a change committed through writer
+// takes to be reported by the watch of watched, another store on the same
+// database (as another process or workstation opens it): b.N changes, one
+// at a time, each after a random pause of up to 300 ms, so that changes
+// fall anywhere in a poll's period. It reports the median and the 90th
+// percentile in milliseconds, from the start of the writing transaction
+// to the report.
+func BenchWatchDelay(b *testing.B, writer, watched app.Store) {
+	r := Watch(b, watched)
+	r.Ready(writer)
+	delays := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		time.Sleep(time.Duration(rand.Int64N(int64(300 * time.Millisecond))))
+		b.StartTimer()
+		start := time.Now()
+		write(b, writer, func(tx app.Tx) error { return tx.PutSetting("test.bench", fmt.Sprint(i)) })
+		if _, ok := r.WaitFor(Seen, Changed(app.ChangedSettings)); !ok {
+			b.Fatalf("change %d not reported within %v", i, Seen)
+		}
+		delays = append(delays, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(delays)
+	ms := func(q float64) float64 {
+		return float64(delays[int(q*float64(len(delays)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(ms(0.5), "median-ms")
+	b.ReportMetric(ms(0.9), "p90-ms")
+	b.ReportMetric(0, "ns/op")
 }
