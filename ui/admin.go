@@ -53,6 +53,9 @@ type adminScreen struct {
 	body     *fyne.Container
 	content  fyne.CanvasObject
 	live     *live // the changes of every workstation
+
+	kioskNote  *widget.Label // that the workstation is a kiosk; nil when it is not
+	leaveKiosk *button       // ends the kiosk mode
 }
 
 // findShortcut is Ctrl+F (Cmd+F on macOS): the search of users.
@@ -107,6 +110,9 @@ func (s *session) newAdmin(sc *scope, u app.User, account fyne.CanvasObject, not
 	var bar fyne.CanvasObject
 	bar, a.signOut = s.signedInBar(u, title)
 	top := container.NewVBox(bar, nav, widget.NewSeparator(), a.link, a.note)
+	if k := a.kioskBar(); k != nil {
+		top.Add(k)
+	}
 	a.content = stacked(top, a.body, nil)
 	a.choose(sectionUsers)
 	s.win.Canvas().AddShortcut(findShortcut, func(fyne.Shortcut) { a.onFind() })
