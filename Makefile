@@ -23,7 +23,8 @@ PACKAGE := bin/sesame_$(VERSION)_$(ARCH).deb
 # xclip for the clipboard; the smoke run of the real window needs Xvfb,
 # xdotool (keyboard) and ImageMagick (screenshots); the tests of the printed
 # hand-out read it back with poppler's pdftotext; the tests of the
-# PostgreSQL store start throwaway servers of Debian's PostgreSQL.
+# PostgreSQL store start throwaway servers of Debian's PostgreSQL; the
+# package's test validates its desktop entries (desktop-file-utils).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils \
 	postgresql postgresql-contrib desktop-file-utils
