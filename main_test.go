@@ -204,7 +204,7 @@ func TestCommandLine(t *testing.T) { forEachStore(t, commandLine) }
 func commandLine(t *testing.T, s *sesame) {
 	var (
 		joTemp     string
-		joPassword = "correct horse battery staple 42"
+		joPassword = "quokka marmelade zeppelin 42"
 	)
 	s.secret(joPassword)
 
@@ -865,7 +865,7 @@ func TestDBCopy(t *testing.T) {
 	}
 	storetest.SameDirectory(t, storetest.Export(t, db), original)
 	db.Close()
-	if c := original.Counts(); c.Users != 3 || c.Throttle != 2 || c.Outbox != 1 || c.PasswordHistory == 0 || c.Settings < 5 {
+	if c := original.Counts(); c.Users != 3 || c.Throttle < 2 || c.Outbox != 1 || c.PasswordHistory == 0 || c.Settings < 5 {
 		t.Errorf("the directory copied lacks rows of some kind: %+v", c)
 	}
 
@@ -1397,7 +1397,8 @@ func TestHiddenCharactersEndToEnd(t *testing.T) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
 	for _, login := range []string{"bo\u2800b@acme.example", "bo\u3164b@acme.example", "bo\u200bb@acme.example", "bob\ufe0f@acme.example", "bo\U0001D159b@acme.example"} {
 		r := s.expect(1, "", "cannot be shown as it is (U+", "", "users", "add", login, "--name", "Bob")
-		if !strings.Contains(r.stderr, fmt.Sprintf("U+%04X", []rune(strings.TrimPrefix(login, "bo"))[0])) {
+		hidden := []rune(strings.Trim(login, "bo@acme.example"))[0]
+		if !strings.Contains(r.stderr, fmt.Sprintf("U+%04X", hidden)) {
 			t.Errorf("%q: the character is not named: %q", login, r.stderr)
 		}
 		s.expect(1, "", "cannot be shown as it is", "", "users", "add", "carl@acme.example", "--name", "Carl", "--recovery", login)
@@ -1423,12 +1424,13 @@ func TestClosedValuesTranslatedEndToEnd(t *testing.T) {
 		t.Errorf("users add: %q", r.stderr)
 	}
 	s.secret(strings.TrimSpace(fr("users", "reset", "marie@acme.example").stdout))
-	for args, want := range map[string]string{
-		"users list":                          "administrateur",
-		"users show marie@acme.example":       "employé",
-		"audit --action user.create":          "rôle\u00a0: employé",
-		"users role marie@acme.example admin": "administrateur",
+	for _, c := range [][2]string{ // in this order: the last one changes the role
+		{"users list", "administrateur"},
+		{"users show marie@acme.example", "employé"},
+		{"audit --action user.create", "rôle\u00a0: employé"},
+		{"users role marie@acme.example admin", "administrateur"},
 	} {
+		args, want := c[0], c[1]
 		if r := fr(strings.Fields(args)...); r.code != 0 || !strings.Contains(r.stdout, want) || strings.Contains(r.stdout, "employee") {
 			t.Errorf("%s in French: %q; want %q", args, r.stdout, want)
 		}
@@ -1440,7 +1442,7 @@ func TestClosedValuesTranslatedEndToEnd(t *testing.T) {
 	s.expect(0, "", "", "", "settings", "smtp.port", "1") // nothing listens: the message stays queued
 	s.expect(0, "", "", "", "settings", "smtp.from", "sesame@acme.example")
 	s.expect(1, "", "", "", "mail", "test", "alice@acme.example")
-	if r := fr("mail", "status"); !strings.Contains(r.stdout, "en échec") || !strings.Contains(r.stdout, "message de test") || strings.Contains(r.stdout, "failed") {
+	if r := fr("mail", "status"); !strings.Contains(r.stdout, "en échec") || !strings.Contains(r.stdout, "message de test") || strings.Contains(r.stdout, " failed ") || strings.Contains(r.stdout, "test message") {
 		t.Errorf("mail status in French: %q", r.stdout)
 	}
 }
@@ -1455,8 +1457,8 @@ func TestOlderDatabaseNotesEndToEnd(t *testing.T) {
 		older(t, s.db)
 		r := s.run("wrong password\n", first...)
 		for _, want := range []string{
-			"note: bob@acme\u3002example (user #2) is the same login as bob@acme.example (user #1)",
-			"note: bo\u200bb@acme.example (user #3) does not follow the rules for logins of this version",
+			"note: bob@acme\u3002example (\u3002 U+3002 Common) (user #2) is the same login as bob@acme.example (user #1)",
+			"note: bo\u200bb@acme.example (\u200b U+200B Common) (user #3) does not follow the rules for logins of this version",
 		} {
 			if !strings.Contains(r.stderr, want) {
 				t.Errorf("first command %q: stderr %q lacks %q", first, r.stderr, want)
