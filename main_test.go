@@ -1264,7 +1264,10 @@ func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
 	asNobody := func(args ...string) result {
 		t.Helper()
 		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", s.db}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody")
+		// Configuration files where nobody may look (a workstation's
+		// unreadable file stops every command, rightly).
+		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody", "XDG_CONFIG_HOME="+dir,
+			"SESAME_SYSTEM_CONFIG="+filepath.Join(dir, "none.toml"))
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		err := cmd.Run()
