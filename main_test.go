@@ -71,6 +71,7 @@ type sesame struct {
 	t       *testing.T
 	db      string   // a file, or a postgres:// URL
 	secrets []string // every plaintext password given or printed
+	mu      sync.Mutex // commands may run at once
 	stderrs []string
 }
 
@@ -148,7 +149,9 @@ func (s *sesame) exec(env []string, stdin string, args ...string) result {
 	case err != nil:
 		s.t.Fatalf("running sesame %q: %v", args, err)
 	}
+	s.mu.Lock()
 	s.stderrs = append(s.stderrs, r.stderr)
+	s.mu.Unlock()
 	return r
 }
 
