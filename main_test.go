@@ -69,8 +69,8 @@ func testMain(m *testing.M) int {
 // saw and everything the binary wrote on standard error.
 type sesame struct {
 	t       *testing.T
-	db      string   // a file, or a postgres:// URL
-	secrets []string // every plaintext password given or printed
+	db      string     // a file, or a postgres:// URL
+	secrets []string   // every plaintext password given or printed
 	mu      sync.Mutex // commands may run at once
 	stderrs []string
 }
