@@ -11,8 +11,10 @@ import (
 	"io"
 	"iter"
 	"os"
+	"os/signal"
 	"os/user"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -159,7 +161,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		_, err := sample.Load(ctx, db, n, seed)
 		return err
 	}
-	status := cli.Run(context.Background(), env, rest)
+	// Ctrl+C stops a long command between two of its transactions: a bulk
+	// action keeps what it finished and says so.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	status := cli.Run(ctx, env, rest)
 	notes(stderr, lang, db)
 	return status
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,8 +70,9 @@ func testMain(m *testing.M) int {
 // saw and everything the binary wrote on standard error.
 type sesame struct {
 	t       *testing.T
-	db      string   // a file, or a postgres:// URL
-	secrets []string // every plaintext password given or printed
+	db      string     // a file, or a postgres:// URL
+	secrets []string   // every plaintext password given or printed
+	mu      sync.Mutex // commands may run at once
 	stderrs []string
 }
 
@@ -148,7 +150,9 @@ func (s *sesame) exec(env []string, stdin string, args ...string) result {
 	case err != nil:
 		s.t.Fatalf("running sesame %q: %v", args, err)
 	}
+	s.mu.Lock()
 	s.stderrs = append(s.stderrs, r.stderr)
+	s.mu.Unlock()
 	return r
 }
 
@@ -510,6 +514,136 @@ func generate(t *testing.T, s *sesame) {
 		t.Errorf("%d users after generating 50, want 51", len(list))
 	}
 	s.expect(1, "", "N must be a whole number", "", "dev", "generate", "0")
+}
+
+// TestDirectoryCommandLine lists, counts and sorts a generated directory,
+// and acts on many users at once, through the real binary, on each kind
+// of database.
+func TestDirectoryCommandLine(t *testing.T) { forEachStore(t, testDirectoryCommandLine) }
+
+func testDirectoryCommandLine(t *testing.T, s *sesame) {
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	s.expect(0, "added 300 fake users", "", "", "dev", "generate", "300", "--seed", "5")
+	list := func(args ...string) []map[string]any {
+		t.Helper()
+		r := s.run("", append([]string{"users", "list", "--json"}, args...)...)
+		var out []map[string]any
+		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &out) != nil {
+			t.Fatalf("users list %q: exit %d, %s%s", args, r.code, r.stdout, r.stderr)
+		}
+		return out
+	}
+	count := func(args ...string) int {
+		t.Helper()
+		r := s.expect(0, "", "", "", append([]string{"users", "list", "--count"}, args...)...)
+		n, err := strconv.Atoi(strings.TrimSpace(r.stdout))
+		if err != nil {
+			t.Fatalf("users list --count %q: %q", args, r.stdout)
+		}
+		return n
+	}
+	// Lock three employees by failed sign-ins.
+	all := list("--role", "employee", "--sort", "login")
+	var locked []string
+	for _, u := range all[:3] {
+		login := fmt.Sprint(u["email"])
+		locked = append(locked, login)
+		for range 5 {
+			s.run("wrong password\n", "signin", login)
+		}
+	}
+	if n := count(); n != 301 {
+		t.Errorf("count: %d, want 301", n)
+	}
+	if n := count("--status", "locked"); n != 3 {
+		t.Errorf("locked: %d, want 3", n)
+	}
+	for _, u := range list("--status", "disabled,locked") {
+		if u["disabled"] != true && u["locked"] != true {
+			t.Errorf("--status disabled,locked lists %v", u)
+		}
+	}
+	if a, b := count("--mailbox"), count("--no-mailbox"); a+b != 301 || b == 0 {
+		t.Errorf("mailbox %d + no mailbox %d", a, b)
+	}
+	s.expect(1, "", "Give --mailbox or --no-mailbox, not both.", "", "users", "list", "--mailbox", "--no-mailbox")
+	s.expect(1, "", "Unknown status \"happy\"", "", "users", "list", "--status", "happy")
+	s.expect(1, "", "Unknown column", "", "users", "list", "--sort", "shoe-size")
+	// Newest first, and any position of that order.
+	newest := list("--sort", "created", "--desc")
+	for i := 1; i < len(newest); i++ {
+		if fmt.Sprint(newest[i-1]["created_at"]) < fmt.Sprint(newest[i]["created_at"]) {
+			t.Fatalf("--sort created --desc: %v before %v", newest[i-1]["created_at"], newest[i]["created_at"])
+		}
+	}
+	for _, at := range []int{0, 1, 150, 300} {
+		page := list("--sort", "created", "--desc", "--offset", strconv.Itoa(at), "--limit", "1")
+		if len(page) != 1 || page[0]["email"] != newest[at]["email"] {
+			t.Errorf("--offset %d: %v, want %v", at, page, newest[at]["email"])
+		}
+	}
+	var counts map[string]any
+	if err := json.Unmarshal([]byte(s.run("", "users", "list", "--count", "--json", "--status", "locked").stdout), &counts); err != nil {
+		t.Fatal(err)
+	}
+	if counts["total"] != 3.0 || counts["status"].(map[string]any)["locked"] != 3.0 {
+		t.Errorf("counts: %v", counts)
+	}
+
+	// A bulk reset asks to confirm; without a terminal it refuses.
+	s.expect(1, "", "standard input is not a terminal", "", "users", "reset", "--status", "locked")
+	s.expect(1, "", "Select the users: an EMAIL", "", "users", "reset", "--yes")
+	if n := count("--status", "locked"); n != 3 {
+		t.Fatalf("refused bulk reset changed something: %d locked", n)
+	}
+	r := s.expect(0, "", "3 reset; recorded in the audit log as bulk ", "", "users", "reset", "--status", "locked", "--yes")
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil || len(rows) != 4 || !slices.Equal(rows[0], []string{"login", "name", "temporary_password", "valid_until"}) ||
+		!strings.Contains(r.stdout, "\r\n") {
+		t.Fatalf("CSV %q: %v", r.stdout, err)
+	}
+	for _, row := range rows[1:] {
+		s.secret(row[2])
+		if !slices.Contains(locked, row[0]) {
+			t.Errorf("reset %s, which was not locked", row[0])
+		}
+		if _, err := time.Parse(time.RFC3339, row[3]); err != nil {
+			t.Errorf("valid until %q: %v", row[3], err)
+		}
+		s.expect(3, "must change password", "", row[2]+"\n", "signin", row[0])
+	}
+	if n := count("--status", "locked"); n != 0 {
+		t.Errorf("locked after the reset: %d", n)
+	}
+
+	// A file of logins, one unknown: the others are reset, the status says
+	// that not all were.
+	file := filepath.Join(t.TempDir(), "logins.txt")
+	if err := os.WriteFile(file, []byte("# to reset\n"+locked[0]+"\nnobody@acme.test\n\n"+strings.ToUpper(locked[1])+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = s.expect(1, "", "1 login names no user: nobody@acme.test", "", "users", "reset", "--from", file, "--yes")
+	if rows, _ := csv.NewReader(strings.NewReader(r.stdout)).ReadAll(); len(rows) != 3 {
+		t.Errorf("reset from a file: %q", r.stdout)
+	} else {
+		s.secret(rows[1][2], rows[2][2])
+	}
+	// Logins on standard input: --yes is needed, stdin being taken.
+	s.expect(1, "", "standard input holds the logins", locked[2]+"\n", "users", "disable", "--from", "-")
+	s.expect(0, "", "1 disabled", locked[2]+"\n", "users", "disable", "--from", "-", "--yes")
+	if u := s.showJSON(locked[2]); u["disabled"] != true {
+		t.Errorf("%s not disabled", locked[2])
+	}
+	// Every administrator made an employee: the last active one stays.
+	admins := count("--role", "admin", "--status", "active,must_change,expired,no_password,locked")
+	r = s.expect(1, "", "1 refused", "", "users", "role", "employee", "--role", "admin", "--yes")
+	if n := count("--role", "admin", "--status", "active,must_change,expired,no_password,locked"); n != 1 || admins < 2 {
+		t.Errorf("active administrators: %d left of %d\n%s", n, admins, r.stderr)
+	}
+	// One user, as before.
+	one := s.password(s.expect(0, "", "New temporary password for "+locked[0], "", "users", "reset", locked[0]))
+	s.expect(3, "must change password", "", one+"\n", "signin", locked[0])
+	s.expect(1, "", "Unexpected argument", "", "users", "reset", locked[0], locked[1])
 }
 
 // TestMailEndToEnd runs the e-mail features of the real binary against a

@@ -423,40 +423,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 		if ch.Version != 0 && ch.Version != u.Version {
 			return ChangedElsewhere(u)
 		}
-		e := &userEdit{tx: tx, st: st, actor: actor, now: s.now(), u: u, before: u}
-		var events []AuditEvent
-		for _, step := range []func() ([]AuditEvent, error){
-			func() ([]AuditEvent, error) { return e.rename(in.name), nil },
-			func() ([]AuditEvent, error) { return e.mailbox(ch.HasMailbox), nil },
-			func() ([]AuditEvent, error) { return e.role(in.role) },
-			func() ([]AuditEvent, error) { return e.disable(ch.Disabled) },
-			func() ([]AuditEvent, error) { return e.recovery(ch.RecoveryEmail, ch.AllowSimilar) },
-			func() ([]AuditEvent, error) { return e.temporary(in, ch) },
-			func() ([]AuditEvent, error) { return e.endRecoveryCode() },
-			func() ([]AuditEvent, error) { return e.unlock(ch.Unlock || in.hash != "") },
-		} {
-			more, err := step()
-			if err != nil {
-				return err
-			}
-			events = append(events, more...)
-		}
-		res.User, res.Temporary = e.u, e.temp
-		if len(events) == 0 {
-			return nil
-		}
-		e.u.UpdatedAt, e.u.UpdatedBy = e.now, actor.Name
-		if err := tx.UpdateUser(&e.u); err != nil {
-			return err
-		}
-		for _, ev := range events {
-			if err := tx.AddAudit(ev); err != nil {
-				return err
-			}
-			res.Changed = append(res.Changed, ev.Action)
-		}
-		res.User = e.u
-		return nil
+		res, err = applyChange(tx, st, actor, u, in, ch, s.now(), "")
+		return err
 	})
 	if err != nil {
 		return UpdateResult{}, err
@@ -475,6 +443,51 @@ func ChangedElsewhere(u User) *Error {
 	}
 	return Errorf(EStale, "{{.Name}} was changed elsewhere by {{.Actor}} on {{.Time}}: nothing was saved.",
 		"Name", u.Name, "Actor", u.UpdatedBy, "Time", u.UpdatedAt)
+}
+
+// applyChange applies a checked change to u inside a transaction, each
+// step with the rules of the card, and records it; note, when not empty, is
+// added to the details of each audit event (a bulk action names itself
+// there).
+func applyChange(tx Tx, st Settings, actor Actor, u User, in checkedChange, ch UserChange, now time.Time, note string) (UpdateResult, error) {
+	var res UpdateResult
+	e := &userEdit{tx: tx, st: st, actor: actor, now: now, u: u, before: u}
+	var events []AuditEvent
+	for _, step := range []func() ([]AuditEvent, error){
+		func() ([]AuditEvent, error) { return e.rename(in.name), nil },
+		func() ([]AuditEvent, error) { return e.mailbox(ch.HasMailbox), nil },
+		func() ([]AuditEvent, error) { return e.role(in.role) },
+		func() ([]AuditEvent, error) { return e.disable(ch.Disabled) },
+		func() ([]AuditEvent, error) { return e.recovery(ch.RecoveryEmail, ch.AllowSimilar) },
+		func() ([]AuditEvent, error) { return e.temporary(in, ch) },
+		func() ([]AuditEvent, error) { return e.endRecoveryCode() },
+		func() ([]AuditEvent, error) { return e.unlock(ch.Unlock || in.hash != "") },
+	} {
+		more, err := step()
+		if err != nil {
+			return res, err
+		}
+		events = append(events, more...)
+	}
+	res.User, res.Temporary = e.u, e.temp
+	if len(events) == 0 {
+		return res, nil
+	}
+	e.u.UpdatedAt, e.u.UpdatedBy = e.now, actor.Name
+	if err := tx.UpdateUser(&e.u); err != nil {
+		return res, err
+	}
+	for _, ev := range events {
+		if note != "" {
+			ev.Details = strings.TrimPrefix(ev.Details+"; "+note, "; ")
+		}
+		if err := tx.AddAudit(ev); err != nil {
+			return res, err
+		}
+		res.Changed = append(res.Changed, ev.Action)
+	}
+	res.User = e.u
+	return res, nil
 }
 
 // checkedChange is a UserChange checked outside the transaction: the name

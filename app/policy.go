@@ -168,17 +168,19 @@ var noLists = sync.OnceValue(func() *guesser {
 
 // loginParts are the pieces of a login's local part that a password must
 // not contain: the whole local part and its words ("jeanne.martin" gives
-// "jeanne.martin", "jeanne", "martin").
+// "jeannemartin", "jeanne", "martin"), folded.
 func loginParts(login string) []string {
-	local, _, _ := strings.Cut(FoldForSearch(login), "@")
-	parts := []string{local}
-	parts = append(parts, strings.FieldsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
+	local := login
+	if at := strings.LastIndexByte(login, '@'); at >= 0 {
+		local = login[:at]
+	}
+	parts := append([]string{FoldForSearch(local)}, strings.Fields(Fold(local))...)
 	return keepLong(parts)
 }
 
 // nameParts are the words of a name, folded.
 func nameParts(name string) []string {
-	return keepLong(strings.FieldsFunc(FoldForSearch(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	return keepLong(strings.Fields(Fold(name)))
 }
 
 // keepLong drops pieces under three characters: "Li" or "Jo" inside a

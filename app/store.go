@@ -58,6 +58,21 @@ type Tx interface {
 	// text, stopping at atMost.
 	CountMatching(text string, atMost int) (int, error)
 
+	// The directory (see userlist.go). Each holds to UserSet.Holds and
+	// CompareUsers, whatever the size of the directory: the window calls
+	// them on every keystroke and scroll.
+
+	// ListUsers returns up to limit users of the set, from position offset
+	// (0 is the first) of the order, whose column is a key column
+	// (SortColumn.IsKey).
+	ListUsers(s UserSet, o UserSort, offset, limit int) ([]User, error)
+	// CountCells counts the users of the set in each cell; the cells
+	// outside s.Cells count 0.
+	CountCells(s UserSet) (CellCounts, error)
+	// UsersAfter returns up to limit users of the set whose ID is above
+	// after, by ID: a walk through a set that the walker changes.
+	UsersAfter(s UserSet, after int64, limit int) ([]User, error)
+
 	// PasswordHistory returns the user's previous password hashes, own and
 	// temporary, newest first: up to limit of each kind.
 	PasswordHistory(userID int64, limit int) ([]PasswordHistoryEntry, error)
@@ -146,16 +161,17 @@ func PageOf(users []User, sortKeys []string, limit int) UserPage {
 	return page
 }
 
-// SortKey is the key by which users are listed: folded name, then login.
-// Stores compare sort keys byte by byte.
-func SortKey(u *User) string { return FoldForSearch(u.Name) + "\x00" + EmailKey(u.Email) }
+// SortKey is the key by which users are listed: folded name (words kept
+// apart), then login. Stores compare sort keys byte by byte.
+func SortKey(u *User) string { return Fold(u.Name) + "\x00" + EmailKey(u.Email) }
 
-// SearchText is what a user search looks in: the folded name, login and
-// recovery e-mail, with what no index can hold (NUL, invalid UTF-8) taken
-// out. A user matches a query when SearchFragment(query) is a substring of
-// it.
+// SearchText is what a user search looks in: the name, login and recovery
+// e-mail, each folded by FoldForSearch, separated by spaces (which a folded
+// query never holds, so that a match never spans two of them), with what no
+// index can hold (NUL, invalid UTF-8) taken out. A user matches a query
+// when SearchFragment(query) is a substring of it.
 func SearchText(u *User) string {
-	return searchable(FoldForSearch(u.Name + " " + u.Email + " " + u.RecoveryEmail))
+	return searchable(FoldForSearch(u.Name) + " " + FoldForSearch(u.Email) + " " + FoldForSearch(u.RecoveryEmail))
 }
 
 // SearchFragment is the form of a query that SearchText is searched for;
@@ -214,7 +230,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault}
+		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault, ActionBulk}
 }
 
 // Audit actions.
@@ -247,4 +263,7 @@ const (
 	// ActionLoginAtFault reports a login of an older database that does not
 	// follow the rules of CheckEmail: it is kept, and marked.
 	ActionLoginAtFault = "user.login_at_fault"
+	// ActionBulk sums up a bulk action; each user it changed has its own
+	// events, whose details name it.
+	ActionBulk = "bulk"
 )

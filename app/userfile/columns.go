@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"sesame/app"
 )
@@ -119,28 +117,7 @@ func foldedTable(names map[target][]string) map[string]target {
 // fold turns a column name into the form in which names are compared:
 // without accents, case, spaces or punctuation ("E-mail de récupération"
 // and "email de recuperation" fold alike).
-func fold(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return strings.Map(func(r rune) rune {
-				if unicode.IsLetter(r) || unicode.IsDigit(r) {
-					return r
-				}
-				return -1
-			}, app.FoldForSearch(s))
-		}
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			b = append(b, c)
-		case 'A' <= c && c <= 'Z':
-			b = append(b, c+'a'-'A')
-		}
-	}
-	return string(b)
-}
+func fold(s string) string { return app.FoldForSearch(s) }
 
 // maxFolds bounds the memory of the folds that a layout remembers.
 const maxFolds = 1024

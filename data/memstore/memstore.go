@@ -2,7 +2,8 @@
 // above the store: the domain's rules and the windows' behaviour. It keeps
 // the whole contract of the store (data/storetest runs against it as
 // against SQLite and PostgreSQL) but none of its speed: search scans every
-// user.
+// user. Its directory (ListUsers, CountCells, UsersAfter) is the brute
+// force that the other stores are checked against.
 package memstore
 
 import (
@@ -41,8 +42,9 @@ type state struct {
 	keys     map[int64]userKeys // user ID → what search compares
 }
 
-// userKeys are what a search compares of a user, made once a write.
-type userKeys struct{ sort, text string }
+// userKeys are what a search and the orders compare of a user, and the
+// key of its login, made once a write.
+type userKeys struct{ sort, text, login string }
 
 var (
 	_ app.Store   = (*Store)(nil)
@@ -251,7 +253,7 @@ func (t *tx) putUser(u app.User) error {
 	utc(&u.TemporaryExpiresAt, &u.PasswordChangedAt, &u.LastSignInAt, &u.CreatedAt, &u.UpdatedAt)
 	t.st.users[u.ID] = u
 	t.st.looks[u.ID] = lookAlikeKey(u.Email)
-	t.st.keys[u.ID] = userKeys{sort: app.SortKey(&u), text: app.SearchText(&u)}
+	t.st.keys[u.ID] = userKeys{sort: app.SortKey(&u), text: app.SearchText(&u), login: app.EmailKey(u.Email)}
 	t.st.nextID = max(t.st.nextID, u.ID+1)
 	return nil
 }
@@ -318,7 +320,7 @@ func (t *tx) sorted() []app.User {
 	out := make([]app.User, len(all))
 	for i, k := range all {
 		u := k.u
-		u.LockedUntil = t.st.throttle[app.EmailKey(u.Email)].LockedUntil
+		u.LockedUntil = t.st.throttle[t.st.keys[u.ID].login].LockedUntil
 		u.HasLookAlike = holders[t.st.looks[u.ID]] > 1
 		out[i] = u
 	}
@@ -383,6 +385,63 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 		page.Next = app.Cursor{SortKey: t.st.keys[u.ID].sort, ID: u.ID}
 	}
 	return page, nil
+}
+
+// inSet returns the users of the set, with their locks, in name order: the
+// meaning of app.UserSet.Holds, checked user by user.
+func (t *tx) inSet(s app.UserSet) []app.User {
+	var out []app.User
+	for u := range t.matching(s.Text, app.Cursor{}) {
+		if s.Cells.Has(u.Cell(s.Now, s.IdleBefore)) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (t *tx) ListUsers(s app.UserSet, o app.UserSort, offset, limit int) ([]app.User, error) {
+	if !o.By.IsKey() {
+		return nil, app.Errorf(app.EInvalid, "This sort order is not valid.")
+	}
+	users := t.inSet(s)
+	slices.SortFunc(users, func(a, b app.User) int {
+		var c int
+		switch o.By { // app.CompareUsers, with the keys made once a write
+		case app.SortName:
+			c = cmp.Or(strings.Compare(t.st.keys[a.ID].sort, t.st.keys[b.ID].sort), cmp.Compare(a.ID, b.ID))
+		case app.SortLogin:
+			c = cmp.Or(strings.Compare(t.st.keys[a.ID].login, t.st.keys[b.ID].login), cmp.Compare(a.ID, b.ID))
+		default:
+			c = app.CompareUsers(&a, &b, o.By)
+		}
+		if o.Desc {
+			return -c
+		}
+		return c
+	})
+	if offset >= len(users) || limit <= 0 {
+		return nil, nil
+	}
+	return users[offset:min(len(users), offset+limit)], nil
+}
+
+func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
+	var n app.CellCounts
+	for _, u := range t.inSet(s) {
+		n[u.Cell(s.Now, s.IdleBefore)]++
+	}
+	return n, nil
+}
+
+func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, error) {
+	var out []app.User
+	for _, u := range t.inSet(s) {
+		if u.ID > after {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b app.User) int { return cmp.Compare(a.ID, b.ID) })
+	return out[:min(len(out), max(limit, 0))], nil
 }
 
 func (t *tx) CountMatching(text string, atMost int) (int, error) {

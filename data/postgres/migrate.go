@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"sesame/app"
 )
 
 //go:embed migrations/*.sql
@@ -23,6 +25,45 @@ const migrateLock = 0x5e5a3e_0001
 
 // errNewer marks a database migrated by a newer version of Sésame.
 var errNewer = errors.New("database from a newer version")
+
+// beforeScript holds the work in Go of a migration, done before its
+// script: what SQL cannot compute, as the folding of names.
+var beforeScript = map[string]func(ctx context.Context, tx pgx.Tx) error{
+	"0002_refold.sql": refold,
+}
+
+// refold stores again every user's sort key and search text, whose folding
+// changed (every Latin letter to the base letter typed, separators left
+// out, each field apart); its script then counts the pieces again.
+func refold(ctx context.Context, tx pgx.Tx) error {
+	for after := int64(0); ; {
+		rows, err := tx.Query(ctx, `SELECT id, email, name, recovery_email FROM users WHERE id > $1 ORDER BY id LIMIT 10000`, after)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		var keys [][]byte
+		var texts []string
+		for rows.Next() {
+			var u app.User
+			if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.RecoveryEmail); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, keys, texts = append(ids, u.ID), append(keys, []byte(app.SortKey(&u))), append(texts, app.SearchText(&u))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users u SET sort_key = n.k, search_text = n.t
+			FROM unnest($1::bigint[], $2::bytea[], $3::text[]) AS n(id, k, t)
+			WHERE u.id = n.id AND (u.sort_key, u.search_text) IS DISTINCT FROM (n.k, n.t)`, ids, keys, texts); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
+}
 
 // migrate applies, in name order and in one transaction, each migration not
 // yet recorded in the migrations table, then refuses a database that a
@@ -64,6 +105,11 @@ func (db *DB) migrate(ctx context.Context) error {
 			script, err := migrations.ReadFile(file)
 			if err != nil {
 				return err
+			}
+			if step := beforeScript[name]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", name, err)
+				}
 			}
 			if _, err := tx.Exec(ctx, string(script)); err != nil {
 				return fmt.Errorf("migration %s: %w", name, err)

@@ -62,8 +62,8 @@ func (t *tx) loadUsers(ctx context.Context, users iter.Seq[app.User], n int) (in
 	// them all at once, far faster than placing each one.
 	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO users (id, email, email_key, name, role, has_mailbox,
 		recovery_email, disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at,
-		last_signin_at, created_at, updated_at, sort_key, search_text, rank, look_alike_key)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1, ?18)
+		last_signin_at, created_at, updated_at, sort_key, search_text, rank, look_alike_key, `+storedCols+`)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
 		ON CONFLICT (email_key) DO NOTHING`)
 	if err != nil {
 		return 0, app.Internal(err)
@@ -81,10 +81,10 @@ insert:
 			if err := checkTimes(u.TemporaryExpiresAt, u.PasswordChangedAt, u.LastSignInAt, u.CreatedAt, u.UpdatedAt); err != nil {
 				return 0, err
 			}
-			r, err := stmt.ExecContext(ctx, id, u.Email, u.key, u.Name, string(u.Role), u.HasMailbox,
+			r, err := stmt.ExecContext(ctx, append([]any{id, u.Email, u.key, u.Name, string(u.Role), u.HasMailbox,
 				u.RecoveryEmail, u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt),
 				timeArg(u.PasswordChangedAt), timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt),
-				u.sortKey, u.text, u.look)
+				u.sortKey, u.text, u.look}, u.stored.args()...)...)
 			if err != nil {
 				return 0, app.Internal(err)
 			}
@@ -98,6 +98,9 @@ insert:
 		}
 	}
 	if err := t.relabelAll(); err != nil {
+		return 0, err
+	}
+	if err := t.rebuildBlocks(); err != nil {
 		return 0, err
 	}
 	t.changed |= app.ChangedUsers
@@ -116,6 +119,7 @@ insert:
 type keyedUser struct {
 	app.User
 	key, sortKey, text, look string
+	stored                   stored
 }
 
 // keyedBatches reads users in batches whose keys are computed on every
@@ -155,6 +159,7 @@ func keyedBatches(users iter.Seq[app.User]) (batches <-chan []keyedUser, stop fu
 					u := &b.users[i]
 					u.key, u.sortKey, u.text = app.EmailKey(u.Email), app.SortKey(&u.User), app.SearchText(&u.User)
 					u.look = lookAlikeKey(u.Email)
+					u.stored = storedOf(&u.User)
 				}
 				close(b.done)
 			}
@@ -184,7 +189,8 @@ func keyedBatches(users iter.Seq[app.User]) (batches <-chan []keyedUser, stop fu
 // file alike. Caches of generated files are keyed by it.
 func Fingerprint() (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "index %s\n", gramDoc("ab"))
+	const probe = "Jean-Noël Łukasz Ødegaard Þóra Straße"
+	fmt.Fprintf(h, "index %s %d\nfold %s %s\n", gramDoc("ab cd"), ftsRowid(1, 2, 3), app.FoldForSearch(probe), app.Fold(probe))
 	names, err := steps()
 	if err != nil {
 		return "", err

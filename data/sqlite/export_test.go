@@ -11,8 +11,56 @@ var (
 	GramMatch = gramMatch
 )
 
+// SetBlockSize sets the size of the directory's blocks for a test, so that
+// a few hundred users split and merge many blocks.
+func SetBlockSize(t interface{ Cleanup(func()) }, n int64) {
+	old := blockSize
+	blockSize = n
+	t.Cleanup(func() { blockSize = old })
+}
+
+// SetPlanner sets the thresholds of the directory's planner for a test, so
+// that a small directory takes the paths of a large one.
+func SetPlanner(t interface{ Cleanup(func()) }, candidates, gather int64) {
+	oldC, oldG := candidateCap, gatherMax
+	candidateCap, gatherMax = candidates, gather
+	t.Cleanup(func() { candidateCap, gatherMax = oldC, oldG })
+}
+
+// OpenUpTo opens a database migrated only up to the migration of that
+// name, as an older version of Sésame left it.
+func OpenUpTo(path, last string) (*DB, error) {
+	migrateUpTo = last
+	defer func() { migrateUpTo = "" }()
+	return Open(path)
+}
+
+// SetCellsChunk sets how many users a count by cell reads at once, for a
+// test.
+func SetCellsChunk(t interface{ Cleanup(func()) }, n int64) {
+	old := cellsChunk
+	cellsChunk = n
+	t.Cleanup(func() { cellsChunk = old })
+}
+
+// SetAnyPlan makes listText choose its plans at random, for a test.
+func SetAnyPlan(t interface{ Cleanup(func()) }, r interface{ IntN(int) int }) {
+	anyPlan = r.IntN
+	t.Cleanup(func() { anyPlan = nil })
+}
+
 // CheckIndex is DB.CheckIndex, for the tests that call it as a function.
 func CheckIndex(ctx context.Context, db *DB) error { return db.CheckIndex(ctx) }
+
+// Path is the file of the database, for the benchmarks' plain SQL.
+func (db *DB) Path() string {
+	var seq int
+	var name, file string
+	if err := db.read.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		return ""
+	}
+	return file
+}
 
 // Explain is the wording of the errors of opening and using a database.
 var Explain = explain

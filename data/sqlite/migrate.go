@@ -23,7 +23,24 @@ var migrations embed.FS
 var goSteps = map[string]func(db *DB, t *tx) error{
 	"0005_canonical_logins": canonicalLogins,
 	"0006_logins_at_fault":  loginsAtFault,
+	// Search folds more letters and drops separators (app.FoldForSearch),
+	// names sort by their words (app.Fold), and the directory keeps
+	// columns of its own (0007_directory_columns.sql): every user's are
+	// computed anew.
+	"0008_directory_values": func(_ *DB, t *tx) error { return restoreUsers(t) },
+	// With the directory's indexes made (0009_directory_indexes.sql):
+	// ranks, the search index with cells in its rowid, and the blocks.
+	"0010_directory_orders": func(_ *DB, t *tx) error {
+		if err := t.relabelAll(); err != nil {
+			return err
+		}
+		return t.rebuildBlocks()
+	},
 }
+
+// migrateUpTo, when set (by tests), stops the migrations after the one of
+// that name: a database as an older version left it.
+var migrateUpTo string
 
 // applicationID marks Sésame's files in the SQLite header ("Sesa").
 const applicationID = 0x53657361
@@ -108,6 +125,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	for _, name := range names {
+		if migrateUpTo != "" && name > migrateUpTo {
+			return nil
+		}
 		err := db.writeTx(ctx, func(t *tx) error {
 			if _, err := t.tx.ExecContext(ctx, migrationsTable); err != nil {
 				return err
@@ -195,15 +215,8 @@ func canonicalLogins(db *DB, t *tx) error {
 			return err
 		}
 	}
-	changed, _, err := t.queryInt64(`SELECT count(*) FROM temp.rekey`)
-	if err != nil {
-		return err
-	}
-	if changed > 0 {
-		if err := t.relabelAll(); err != nil {
-			return err
-		}
-	}
+	// The ranks and the search index follow the new sort keys and texts
+	// in the step 0009_directory_orders, which makes them all anew.
 	return t.rekeyThrottle()
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"sesame/app"
@@ -13,13 +14,16 @@ import (
 
 // Search.
 //
-// A user matches a query when the folded query is a substring of the user's
-// search_text. Two structures make this fast at a million users:
+// A user matches a query when the folded query (app.FoldForSearch) is a
+// substring of the user's search_text (app.SearchText). Two structures make
+// this fast at a million users:
 //
 //   - users.rank, a sparse integer whose order is exactly that of
 //     (sort_key, id), kept so by every write (place, relabel);
-//   - users_grams, an FTS5 index whose rowid is the rank and whose terms are
-//     the characters, pairs and trigrams of search_text (see gramDoc).
+//   - users_grams, an FTS5 index whose terms are the characters, pairs and
+//     trigrams of each part of search_text (see gramDoc) and whose rowid is
+//     the rank, shifted left, with the user's static cell and idle day in
+//     the low bits (see ftsRowid).
 //
 // FTS5 yields matches in rowid order, which is name order: a page is the
 // first Limit+1 matches from the cursor's rank on, found without reading or
@@ -27,7 +31,10 @@ import (
 // length of the fragment. A fragment of one to three characters is one term
 // of the index, matched exactly; a longer one is the AND of its trigrams,
 // which a user may hold without holding the fragment, so the search text of
-// each candidate is checked as well.
+// each candidate is checked as well. The low bits of the rowid tell each
+// match's cell (role, mailbox, recovery, disabled, kind of password, and
+// whether it is stale) without reading the user: the directory's filters
+// are applied inside the index (see directory.go).
 
 const (
 	defaultLimit = 50
@@ -36,30 +43,61 @@ const (
 	// for a dozen users inserted at the same place before the neighbourhood
 	// must be renumbered, while keeping the gaps between the rowids of the
 	// index, which FTS5 stores as varints, short. Users appended in name
-	// order (an import of a sorted list) are rankSpacing apart too.
-	rankLimit   int64 = 1 << 62
+	// order (an import of a sorted list) are rankSpacing apart too. The
+	// limit leaves ftsRankShift bits of the index's rowid to the cell.
+	rankLimit   int64 = 1 << (63 - ftsRankShift)
 	rankSpacing int64 = 1 << 12
 
 	// minGap is the smallest spacing that a renumbering leaves between ranks.
 	minGap int64 = 1 << 6
 )
 
-// gramDoc returns the document indexed for a search text: each character,
-// pair of characters and trigram, written as the hex of its UTF-8 bytes,
-// separated by spaces ("abc" gives "61 6162 616263 62 6263 63"). Hex keeps
-// every term a plain word for FTS5's ascii tokenizer, whatever the text
-// holds; UTF-8 being self-synchronizing, a term names one n-gram only. The
-// index keeps no positions (detail=none) and each term once per user.
+// The rowid of a user in users_grams: rank << ftsRankShift | static cell <<
+// ftsCellShift | idle day. The idle day (days since 1970, UTC, clamped to
+// 16 bits) tells whether the user is stale for any cut-off but one on the
+// same day, which is checked on the row.
+const (
+	ftsRankShift = 22
+	ftsCellShift = 16
+	ftsDayMask   = 1<<ftsCellShift - 1
+	dayNanos     = int64(24 * time.Hour)
+)
+
+// idleDay is the idle day of the index's rowid: it grows with the idle
+// time (SQL: the same expression, in ftsRowidSQL).
+func idleDay(idle int64) int64 { return max(0, min(ftsDayMask, idle/dayNanos)) }
+
+// ftsRowid is a user's rowid in users_grams.
+func ftsRowid(rank, attrs, idle int64) int64 {
+	return rank<<ftsRankShift | attrs<<ftsCellShift | idleDay(idle)
+}
+
+// ftsRowidSQL is ftsRowid of the columns of users.
+const ftsRowidSQL = `((rank << 22) | (attrs << 16) | max(0, min(65535, idle_key / 86400000000000)))`
+
+// everyone is a term of every document of the index, which no n-gram is
+// (hex has no "l"): the users who do not match a fragment are "everyone NOT
+// fragment".
+const everyone = "all"
+
+// gramDoc returns the document indexed for a search text: everyone, and
+// each character, pair of characters and trigram of each of its
+// space-separated parts, written as the hex of its UTF-8 bytes, separated
+// by spaces ("abc" gives "all 61 6162 616263 62 6263 63"). Hex keeps every
+// term a plain word for FTS5's ascii tokenizer, whatever the text holds;
+// UTF-8 being self-synchronizing, a term names one n-gram only. The index
+// keeps no positions (detail=none) and each term once per user.
 func gramDoc(text string) string {
-	r := []rune(text)
 	var b strings.Builder
-	b.Grow(len(r) * 20)
-	for i := range r {
-		for n := 1; n <= 3 && i+n <= len(r); n++ {
-			if b.Len() > 0 {
+	b.Grow(len(text) * 20)
+	b.WriteString(everyone)
+	for part := range strings.FieldsSeq(text) {
+		r := []rune(part)
+		for i := range r {
+			for n := 1; n <= 3 && i+n <= len(r); n++ {
 				b.WriteByte(' ')
+				writeHex(&b, r[i:i+n])
 			}
-			writeHex(&b, r[i:i+n])
 		}
 	}
 	return b.String()
@@ -119,11 +157,11 @@ func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
 		// are checked against users_search, which holds their search text,
 		// and only the matches are read from the table.
 		users, keys, err = t.queryUsers(`SELECT `+userCols+` FROM (
-				SELECT g.rowid AS rank FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid
+				SELECT g.rowid >> 22 AS rank FROM users_grams g CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
 				WHERE users_grams MATCH ? AND g.rowid >= ? AND instr(c.search_text, ?) > 0
 				ORDER BY g.rowid LIMIT ?
 			) AS m CROSS JOIN users u ON u.rank = m.rank LEFT JOIN throttle t ON t.key = u.email_key
-			ORDER BY m.rank`, gramMatch(text), from, text, limit+1)
+			ORDER BY m.rank`, gramMatch(text), from<<ftsRankShift, text, limit+1)
 	}
 	if err != nil {
 		return app.UserPage{}, err
@@ -160,7 +198,7 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 			WHERE users_grams MATCH ? LIMIT ?)`, gramMatch(text), atMost)
 	default:
 		n, _, err = t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams g
-			CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid
+			CROSS JOIN users c INDEXED BY users_search ON c.rank = g.rowid >> 22
 			WHERE users_grams MATCH ? AND instr(c.search_text, ?) > 0 LIMIT ?)`, gramMatch(text), text, atMost)
 	}
 	return int(n), err
@@ -168,13 +206,14 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 
 // Keeping the index and the ranks.
 
-func (t *tx) indexUser(rank int64, text string) error {
-	_, err := t.exec(`INSERT INTO users_grams (rowid, doc) VALUES (?, ?)`, rank, gramDoc(text))
+// indexUser adds a user's search text to the index at its rowid (ftsRowid).
+func (t *tx) indexUser(rowid int64, text string) error {
+	_, err := t.exec(`INSERT INTO users_grams (rowid, doc) VALUES (?, ?)`, rowid, gramDoc(text))
 	return err
 }
 
-func (t *tx) unindexUser(rank int64) error {
-	_, err := t.exec(`DELETE FROM users_grams WHERE rowid = ?`, rank)
+func (t *tx) unindexUser(rowid int64) error {
+	_, err := t.exec(`DELETE FROM users_grams WHERE rowid = ?`, rowid)
 	return err
 }
 
@@ -208,17 +247,17 @@ func (t *tx) place(sortKey string, id int64) (int64, error) {
 
 // member is a user renumbered by relabel.
 type member struct {
-	id, rank int64
-	text     string
+	id, rank, attrs, idle int64
+	text                  string
 }
 
 // neighbours returns up to n users just before (or after) (sortKey, id) in
 // name order, nearest first.
 func (t *tx) neighbours(sortKey string, id int64, before bool, n int) ([]member, error) {
-	query := `SELECT id, rank, search_text FROM users WHERE (sort_key, id) > (?, ?) AND rank > 0
+	query := `SELECT id, rank, attrs, idle_key, search_text FROM users WHERE (sort_key, id) > (?, ?) AND rank > 0
 		ORDER BY sort_key, id LIMIT ?`
 	if before {
-		query = `SELECT id, rank, search_text FROM users WHERE (sort_key, id) < (?, ?) AND rank > 0
+		query = `SELECT id, rank, attrs, idle_key, search_text FROM users WHERE (sort_key, id) < (?, ?) AND rank > 0
 			ORDER BY sort_key DESC, id DESC LIMIT ?`
 	}
 	rows, err := t.tx.QueryContext(t.ctx, query, sortKey, id, n)
@@ -229,7 +268,7 @@ func (t *tx) neighbours(sortKey string, id int64, before bool, n int) ([]member,
 	var ms []member
 	for rows.Next() {
 		var m member
-		if err := rows.Scan(&m.id, &m.rank, &m.text); err != nil {
+		if err := rows.Scan(&m.id, &m.rank, &m.attrs, &m.idle, &m.text); err != nil {
 			return nil, app.Internal(err)
 		}
 		ms = append(ms, m)
@@ -279,7 +318,7 @@ func (t *tx) relabel(sortKey string, id int64) (int64, error) {
 			if _, err := t.exec(`UPDATE users SET rank = -id WHERE id = ?`, w.id); err != nil {
 				return 0, err
 			}
-			if err := t.unindexUser(w.rank); err != nil {
+			if err := t.unindexUser(ftsRowid(w.rank, w.attrs, w.idle)); err != nil {
 				return 0, err
 			}
 		}
@@ -293,11 +332,31 @@ func (t *tx) relabel(sortKey string, id int64) (int64, error) {
 			if _, err := t.exec(`UPDATE users SET rank = ? WHERE id = ?`, rank, w.id); err != nil {
 				return 0, err
 			}
-			if err := t.indexUser(rank, w.text); err != nil {
+			if err := t.indexUser(ftsRowid(rank, w.attrs, w.idle), w.text); err != nil {
 				return 0, err
 			}
 		}
 		return mine, nil
+	}
+}
+
+// restoreUsers computes anew, for every user, the forms that sorting and
+// search compare (sort_key, search_text) and the directory's columns
+// (stored), a page of users at a time.
+func restoreUsers(t *tx) error {
+	for after := int64(0); ; {
+		users, _, err := t.queryUsers(`SELECT `+userCols+` FROM `+userJoin+` WHERE u.id > ? ORDER BY u.id LIMIT 10000`, after)
+		if err != nil || len(users) == 0 {
+			return err
+		}
+		for _, u := range users {
+			args := append([]any{app.SortKey(&u), app.SearchText(&u)}, storedOf(&u).args()...)
+			if _, err := t.exec(`UPDATE users SET sort_key = ?, search_text = ?, attrs = ?, signin_key = ?,
+				changed_key = ?, created_key = ?, idle_key = ?, expiry_key = ? WHERE id = ?`, append(args, u.ID)...); err != nil {
+				return err
+			}
+		}
+		after = users[len(users)-1].ID
 	}
 }
 
@@ -322,7 +381,7 @@ func (t *tx) relabelAll() error {
 		{`DROP TABLE temp.ranked`, nil},
 		{`INSERT INTO users_grams (users_grams) VALUES ('delete-all')`, nil},
 		// In rank order, which FTS5 ingests fastest.
-		{`INSERT INTO users_grams (rowid, doc) SELECT rank, sesame_grams(search_text) FROM users ORDER BY rank`, nil},
+		{`INSERT INTO users_grams (rowid, doc) SELECT ` + ftsRowidSQL + `, sesame_grams(search_text) FROM users ORDER BY rank`, nil},
 		{`INSERT INTO users_grams (users_grams) VALUES ('optimize')`, nil},
 	} {
 		if _, err := t.exec(s.query, s.args...); err != nil {
@@ -332,10 +391,10 @@ func (t *tx) relabelAll() error {
 	return nil
 }
 
-// CheckIndex verifies what search relies on (a consistency check for
-// tests and repairs): every user has a positive rank,
-// ranks follow (sort_key, id), and the search index holds one row per user,
-// at its rank.
+// CheckIndex verifies what search and the directory rely on (a
+// consistency check for tests and repairs): every user has a positive rank,
+// ranks follow (sort_key, id), the search index holds one row per user, at
+// its rowid, and the blocks of every order count the users they hold.
 func (db *DB) CheckIndex(ctx context.Context) error {
 	return db.readTx(ctx, func(t *tx) error {
 		checks := []struct{ name, query string }{
@@ -343,7 +402,7 @@ func (db *DB) CheckIndex(ctx context.Context) error {
 			{"ranks out of name order", `SELECT count(*) FROM (
 				SELECT rank, lag(rank) OVER (ORDER BY sort_key, id) AS prev FROM users) WHERE prev >= rank`},
 			{"index rows without a user", `SELECT count(*) FROM users_grams g WHERE NOT EXISTS (
-				SELECT 1 FROM users u WHERE u.rank = g.rowid)`},
+				SELECT 1 FROM users u WHERE ` + ftsRowidSQL + ` = g.rowid)`},
 			{"users missing from the index", `SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users_grams)`},
 		}
 		for _, c := range checks {
@@ -355,6 +414,6 @@ func (db *DB) CheckIndex(ctx context.Context) error {
 				return fmt.Errorf("%s: %d", c.name, n)
 			}
 		}
-		return nil
+		return t.checkBlocks()
 	})
 }

@@ -108,15 +108,23 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	_, err = t.exec(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
 		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
-		created_at, updated_at, updated_by, version, sort_key, search_text, rank, look_alike_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
-		id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
-		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.UpdatedBy, sortKey, text, rank, lookAlikeKey(u.Email))
+		created_at, updated_at, sort_key, search_text, rank, look_alike_key, `+storedCols+`, updated_by, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		append([]any{id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
+			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
+			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email)},
+			append(storedOf(u).args(), u.UpdatedBy)...)...)
 	if err != nil {
 		return err
 	}
-	if err := t.indexUser(rank, text); err != nil {
+	keys, _, err := t.keysOf(id)
+	if err != nil {
+		return err
+	}
+	if err := t.indexUser(keys.ftsRowid(rank), text); err != nil {
+		return err
+	}
+	if err := t.moveInBlocks(id, nil, &keys); err != nil {
 		return err
 	}
 	t.changed |= app.ChangedUsers
@@ -151,10 +159,18 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if owner != 0 && owner != u.ID {
 		return app.ErrLoginTaken(u.Email)
 	}
+	before, _, err := t.keysOf(u.ID)
+	if err != nil {
+		return err
+	}
+	oldRowid := before.ftsRowid(oldRank)
 	sortKey, text := app.SortKey(u), app.SearchText(u)
 	rank := oldRank
-	if text != oldText || sortKey != oldSortKey {
-		if err := t.unindexUser(oldRank); err != nil {
+	// The index row goes before the user leaves its place in the order:
+	// the renumbering of its neighbours may give its rank to another.
+	unindexed := text != oldText || sortKey != oldSortKey
+	if unindexed {
+		if err := t.unindexUser(oldRowid); err != nil {
 			return err
 		}
 	}
@@ -170,20 +186,32 @@ func (t *tx) UpdateUser(u *app.User) error {
 	}
 	_, err = t.exec(`UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, has_mailbox = ?, recovery_email = ?,
 		disabled = ?, password_hash = ?, password_temporary = ?, temporary_expires_at = ?, password_changed_at = ?,
-		last_signin_at = ?, created_at = ?, updated_at = ?, updated_by = ?, version = version + 1, sort_key = ?,
-		search_text = ?, rank = ?, look_alike_key = ?
-		WHERE id = ?`,
-		u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
-		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.UpdatedBy, sortKey, text, rank,
-		lookAlikeKey(u.Email), u.ID)
+		last_signin_at = ?, created_at = ?, updated_at = ?, updated_by = ?, version = version + 1, sort_key = ?, search_text = ?, rank = ?, look_alike_key = ?,
+		attrs = ?, signin_key = ?, changed_key = ?, created_key = ?, idle_key = ?, expiry_key = ? WHERE id = ?`,
+		append(append([]any{u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
+			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
+			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.UpdatedBy, sortKey, text, rank, lookAlikeKey(u.Email)},
+			storedOf(u).args()...), u.ID)...)
 	if err != nil {
 		return err
 	}
-	if text != oldText || sortKey != oldSortKey {
-		if err := t.indexUser(rank, text); err != nil {
+	after, _, err := t.keysOf(u.ID)
+	if err != nil {
+		return err
+	}
+	// A new cell or idle day moves the user's row of the index too.
+	if newRowid := after.ftsRowid(rank); unindexed || newRowid != oldRowid {
+		if !unindexed {
+			if err := t.unindexUser(oldRowid); err != nil {
+				return err
+			}
+		}
+		if err := t.indexUser(newRowid, text); err != nil {
 			return err
 		}
+	}
+	if err := t.moveInBlocks(u.ID, &before, &after); err != nil {
+		return err
 	}
 	t.changed |= app.ChangedUsers
 	u.Version++

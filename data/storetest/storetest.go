@@ -61,6 +61,8 @@ var tests = []struct {
 	{"SearchSpecialCharacters", TestSearchSpecialCharacters},
 	{"SearchAgainstModel", TestSearchAgainstModel},
 	{"CountMatching", TestCountMatching},
+	{"SearchSeparatorsAndLetters", TestSearchSeparatorsAndLetters},
+	{"DirectoryAgainstBruteForce", TestDirectoryAgainstBruteForce},
 	{"ConcurrentWritesAreSerializable", TestConcurrentWritesAreSerializable},
 	{"ConcurrentLastAdministrator", TestConcurrentLastAdministrator},
 	{"ConcurrentOutboxClaims", TestConcurrentOutboxClaims},

@@ -41,8 +41,9 @@ func (c *call) readSecrets(prompts ...string) ([]string, error) {
 	return out, nil
 }
 
-// isTerminal reports whether r is a character device, such as a terminal.
-func isTerminal(r io.Reader) bool {
+// isTerminal reports whether r (a reader or a writer) is a character
+// device, such as a terminal.
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

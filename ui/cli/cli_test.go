@@ -299,19 +299,19 @@ func TestUserJSON(t *testing.T) {
 			u.LastSignInAt = start.Add(-time.Minute)
 			u.RecoveryEmail = "ann@home.test"
 		}, map[string]any{
-			"state": "active", "recovery_email": "ann@home.test", "password_changed_at": "2026-11-25T13:00:00Z",
+			"state": "active", "status": "active", "recovery_email": "ann@home.test", "password_changed_at": "2026-11-25T13:00:00Z",
 			"last_signin_at": "2026-11-25T13:59:00Z", "temporary_expires_at": nil,
 		}},
 		{"temporary", func(u *app.User) {
 			u.PasswordTemporary, u.TemporaryExpiresAt = true, start.Add(24*time.Hour)
-		}, map[string]any{"state": "temporary", "temporary_expires_at": "2026-11-26T14:00:00Z", "recovery_email": nil}},
+		}, map[string]any{"state": "temporary", "status": "must_change", "temporary_expires_at": "2026-11-26T14:00:00Z", "recovery_email": nil}},
 		{"expired", func(u *app.User) {
 			u.PasswordTemporary, u.TemporaryExpiresAt = true, start
-		}, map[string]any{"state": "expired", "temporary_expires_at": "2026-11-25T14:00:00Z"}},
-		{"none", func(u *app.User) { u.PasswordHash = "" }, map[string]any{"state": "none", "password_changed_at": nil}},
+		}, map[string]any{"state": "expired", "status": "expired", "temporary_expires_at": "2026-11-25T14:00:00Z"}},
+		{"none", func(u *app.User) { u.PasswordHash = "" }, map[string]any{"state": "none", "status": "no_password", "password_changed_at": nil}},
 		{
 			"locked", func(u *app.User) { u.LockedUntil = start.Add(time.Minute) },
-			map[string]any{"locked": true, "locked_until": "2026-11-25T14:01:00Z"},
+			map[string]any{"locked": true, "status": "locked", "locked_until": "2026-11-25T14:01:00Z"},
 		},
 		{
 			"lock over", func(u *app.User) { u.LockedUntil = start.Add(-time.Minute) },
@@ -319,12 +319,12 @@ func TestUserJSON(t *testing.T) {
 		},
 		{
 			"disabled admin without mailbox", func(u *app.User) { u.Disabled, u.Role, u.HasMailbox = true, app.RoleAdmin, false },
-			map[string]any{"disabled": true, "role": "admin", "mailbox": false},
+			map[string]any{"disabled": true, "status": "disabled", "role": "admin", "mailbox": false},
 		},
 	}
 	keys := []string{
 		"created_at", "disabled", "email", "last_signin_at", "locked", "locked_until", "login_at_fault", "look_alike", "mailbox", "name",
-		"password_changed_at", "recovery_email", "recovery_look_alike", "role", "state", "temporary_expires_at",
+		"password_changed_at", "recovery_email", "recovery_look_alike", "role", "state", "status", "temporary_expires_at",
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -600,6 +600,8 @@ func TestShowJSON(t *testing.T) {
 func TestListPages(t *testing.T) {
 	h := newHarness(t)
 	h.setUp()
+	defer func(n int) { listPage = n }(listPage)
+	listPage = 200
 	for i := range listPage + 5 {
 		u := app.NewUser{Email: fmt.Sprintf("u%03d@acme.test", i), Name: fmt.Sprintf("User %03d", i), TemporaryPassword: "a long enough temporary"}
 		if _, _, err := h.svc.CreateUser(context.Background(), app.SystemActor("t"), u); err != nil {
@@ -613,7 +615,9 @@ func TestListPages(t *testing.T) {
 		{[]string{"users", "list"}, listPage + 6},
 		{[]string{"users", "list", "--limit", "3"}, 3},
 		{[]string{"users", "list", "--limit", "203"}, 203},
-		{[]string{"users", "list", "--query", "user 20"}, 5},
+		{[]string{"users", "list", "--offset", "200"}, 6},
+		{[]string{"users", "list", "--offset", "190", "--limit", "30"}, 16},
+		{[]string{"users", "list", "--query", "user 20"}, 5}, // User 200 to 204
 	}
 	for _, tt := range tests {
 		out := h.must("", tt.args...)

@@ -52,7 +52,8 @@ type userJSON struct {
 	Role               string  `json:"role"`
 	Mailbox            bool    `json:"mailbox"`
 	RecoveryEmail      *string `json:"recovery_email"`
-	State              string  `json:"state"` // none | temporary | expired | active
+	State              string  `json:"state"`  // none | temporary | expired | active
+	Status             string  `json:"status"` // as --status names it: the one that takes precedence
 	TemporaryExpiresAt *string `json:"temporary_expires_at"`
 	Locked             bool    `json:"locked"`
 	LockedUntil        *string `json:"locked_until"` // null unless locked now
@@ -73,6 +74,7 @@ func toJSON(u app.User, now time.Time) userJSON {
 		Mailbox:           u.HasMailbox,
 		RecoveryEmail:     nullable(u.RecoveryEmail),
 		State:             string(u.State(now)),
+		Status:            string(u.Status(now).Kind),
 		Locked:            u.Locked(now),
 		Disabled:          u.Disabled,
 		LookAlike:         u.HasLookAlike,

@@ -7,9 +7,6 @@ import (
 	"sesame/app"
 )
 
-// listPage is how many users `users list` asks the store for at a time.
-const listPage = 200
-
 func runUsersAdd(c *call) error {
 	fs := c.flags()
 	name := fs.String("name", "", "the user's full `NAME` (required)")
@@ -52,75 +49,6 @@ func runUsersAdd(c *call) error {
 		"Email", u.Email, "Role", c.role(u.Role), "Time", c.when(temp.ExpiresAt))
 	if *send {
 		return c.deliverTemporary(u.RecoveryEmail)
-	}
-	return nil
-}
-
-func runUsersList(c *call) error {
-	fs := c.flags()
-	query := fs.String("query", "", "only users whose name, login or recovery e-mail contains `TEXT`")
-	limit := fs.Int("limit", 0, "at most `N` users (0: all)")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	if _, err := c.parse(fs); err != nil {
-		return err
-	}
-	if *limit < 0 {
-		return usagef("--limit must be 0 (all) or more.")
-	}
-	var (
-		users []app.User
-		after app.Cursor
-		more  = true
-	)
-	for more && (*limit == 0 || len(users) < *limit) {
-		size := listPage
-		if *limit > 0 {
-			size = min(size, *limit-len(users))
-		}
-		page, err := c.svc().SearchUsers(c.ctx, app.UserQuery{Text: *query, Limit: size, After: after})
-		if err != nil {
-			return err
-		}
-		users = append(users, page.Users...)
-		after, more = page.Next, page.More && len(page.Users) > 0
-	}
-	now := c.svc().Now()
-	recovery, err := c.svc().RecoveryLookAlikes(c.ctx, users)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		out := make([]userJSON, len(users))
-		for i, u := range users {
-			out[i] = toJSON(u, now)
-			out[i].RecoveryLookAlike = len(recovery[u.ID]) > 0
-		}
-		return writeJSON(c.env.Stdout, out)
-	}
-	tw := c.table()
-	c.header(tw, "NAME", "EMAIL", "ROLE", "STATE")
-	for _, u := range users {
-		// The marks come first; users show names the logins looked like.
-		state := c.stateWords(u, now)
-		if len(recovery[u.ID]) > 0 {
-			state = c.t.L("recovery e-mail like a login; {{.State}}", "State", state)
-		}
-		if u.HasLookAlike {
-			state = c.t.L("look-alike login; {{.State}}", "State", state)
-		}
-		if atFault(u.Email) {
-			state = c.t.L("login at fault; {{.State}}", "State", state)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", oneLine(u.Name), login(oneLine(u.Email)), c.role(u.Role), state)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	switch {
-	case more:
-		c.noteN("Showing the first {{.N}}; more match (raise --limit).", len(users))
-	case len(users) == 0:
-		c.note("No user matches.")
 	}
 	return nil
 }

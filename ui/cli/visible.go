@@ -11,7 +11,8 @@ import (
 
 // Visible returns a writer that passes text on with every character that a
 // terminal would act on made visible: C0 controls other than newline and
-// tab, DEL and invalid bytes as \xHH, C1 controls (U+0080–U+009F, which
+// tab (and carriage return before a newline: CSV's line end), DEL and
+// invalid bytes as \xHH, C1 controls (U+0080–U+009F, which
 // some terminals read as escape sequences) and the bidirectional and line
 // separator characters (which reorder or break what is shown, Trojan
 // Source's CVE-2021-42574) as \uHHHH. No value from the database or the
@@ -51,6 +52,11 @@ func (v *VisibleWriter) Write(p []byte) (int, error) {
 		switch {
 		case r == '\n' || r == '\t':
 			out.WriteRune(r)
+		case r == '\r' && len(buf) == 1:
+			v.pending = append([]byte(nil), buf...) // a line's end, if a newline follows
+		case r == '\r' && buf[1] == '\n':
+			out.WriteString("\r\n") // the line end of CSV (RFC 4180), as a terminal shows it
+			size = 2
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&out, `\x%02x`, r)
 		case r >= 0x80 && r <= 0x9f, isBidiControl(r):

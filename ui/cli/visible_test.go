@@ -14,6 +14,7 @@ func TestVisible(t *testing.T) {
 		"\x1b[31mred\x1b[0m":                         `\x1b[31mred\x1b[0m`,
 		"\x1b]0;title\x07":                           `\x1b]0;title\x07`,
 		"bell\x07 nul\x00 del\x7f cr\r":              `bell\x07 nul\x00 del\x7f cr\x0d`,
+		"cr\rback, crlf\r\nnext":                     "cr\\x0dback, crlf\r\nnext",
 		"csi\u009b31m nel\u0085":                     `csi\u009b31m nel\u0085`,
 		"abc\u202edcba\u2066x\u2069 \u200f \u061c":   `abc\u202edcba\u2066x\u2069 \u200f \u061c`,
 		"line\u2028sep":                              `line\u2028sep`,
@@ -46,6 +47,14 @@ func TestVisibleAcrossWrites(t *testing.T) {
 	w.Flush()
 	if got, want := b.String(), `é\u009b🔑\xe2\x80`; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+	b.Reset()
+	w.Write([]byte("csv\r"))
+	w.Write([]byte("\nrow\r"))
+	w.Write([]byte("x\r"))
+	w.Flush()
+	if got, want := b.String(), "csv\r\nrow\\x0dx\\x0d"; got != want {
+		t.Errorf("CR across writes: got %q, want %q", got, want)
 	}
 	if Visible(w) != w {
 		t.Error("Visible of a VisibleWriter wraps it again")

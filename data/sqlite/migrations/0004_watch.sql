@@ -1,3 +1,5 @@
+-- Before the steps in Go that read users whole (0005 on): they read these
+-- columns too.
 -- Who changed each user last, and how many times it changed: an update made
 -- from a user read before another change is refused (app.User.Version).
 ALTER TABLE users ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';
