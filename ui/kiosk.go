@@ -58,3 +58,12 @@ func (a *adminScreen) onLeaveKiosk() {
 	a.leaveKiosk.Hide()
 	a.kioskNote.SetText(lang.L("The kiosk was left: the window can be closed, and stays a kiosk no more until Sésame starts again."))
 }
+
+// showNotSetUp is what a kiosk shows on an empty database: that an
+// administrator sets Sésame up first, elsewhere, and a way to look again.
+func (s *session) showNotSetUp() {
+	again := s.newButton(lang.L("Check again"), widget.HighImportance, s.begin)
+	s.show(nil, page(heading(lang.L("Sésame")),
+		paragraph(lang.L("This workstation is not set up yet. An administrator sets Sésame up first: with the window started without the kiosk, or with \"sesame init\".")),
+		again), again)
+}

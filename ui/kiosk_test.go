@@ -109,3 +109,19 @@ func TestNoKioskCloses(t *testing.T) {
 		t.Fatal("the close button does not close")
 	}
 }
+
+// TestKioskNeverSetsUpTheCompany: on an empty database a kiosk does not
+// offer the setup, whose author would become the administrator; once the
+// company is set up elsewhere, "Check again" shows the sign-in.
+func TestKioskNeverSetsUpTheCompany(t *testing.T) {
+	h := newHarnessWith(t, "en", newStore(t), Options{DatabasePath: "/tmp/sesame-test.db", Kiosk: true}, nil)
+	h.assertShows("This workstation is not set up yet.")
+	h.assertHides("Create the company")
+	withStaff(h)
+	again, ok := h.focused().(*button)
+	if !ok || again.Text != "Check again" {
+		t.Fatalf("the focus is on %T, not on Check again", h.focused())
+	}
+	h.tap(again)
+	screen[*signInScreen](h)
+}

@@ -82,7 +82,9 @@ func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock)
 	return s
 }
 
-// begin shows the setup on an empty database, the sign-in otherwise.
+// begin shows the setup on an empty database, the sign-in otherwise. A
+// kiosk never shows the setup: whoever set the company up would be its
+// administrator, and a kiosk is where employees are.
 func (s *session) begin() {
 	var (
 		empty bool
@@ -98,6 +100,8 @@ func (s *session) begin() {
 		switch {
 		case err != nil:
 			s.showFailure(err)
+		case empty && s.kiosk:
+			s.showNotSetUp()
 		case empty:
 			s.showSetup()
 		default:
