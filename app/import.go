@@ -727,7 +727,7 @@ func (r *importRun) writeRow(tx Tx, st Settings, row *ImportRow, b *batch, k int
 		}
 		u := User{Email: row.Login, Name: row.name, Role: row.role, HasMailbox: !rec.Has(ImportMailbox) || rec.HasMailbox,
 			RecoveryEmail: row.recovery, Disabled: rec.Has(ImportDisabled) && rec.Disabled,
-			PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now}
+			PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now, UpdatedBy: r.actor.Name}
 		send, note := r.send(u.RecoveryEmail), r.note
 		if u.Disabled {
 			note = joinDetails(detailDisabled, note)
@@ -741,6 +741,11 @@ func (r *importRun) writeRow(tx Tx, st Settings, row *ImportRow, b *batch, k int
 	u, err := tx.UserByID(row.Before.ID)
 	if err != nil {
 		return err
+	}
+	if u.Version != row.Before.Version {
+		// Changed since the preview: what the preview said is no longer
+		// what the import would do.
+		return ChangedElsewhere(u)
 	}
 	var in checkedChange
 	var ch UserChange

@@ -342,6 +342,25 @@ func TestImportRefusedAtWriteKeepsTheRest(t *testing.T) {
 	e.user("c@acme.example")
 }
 
+// TestImportStaleRowRefused: a user changed between the preview and the
+// writes is left as the other change made it.
+func TestImportStaleRowRefused(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("bob@acme.example", "Bob Martin")
+	p := e.planImport(rec(2, "bob@acme.example", "Robert Martin"), rec(3, "new@acme.example", "New Person"))
+	name := "Bobby Martin"
+	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), "bob@acme.example", app.UserChange{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	res, out := e.applyImport(e.ctx, p, nil)
+	if res.Refused != 1 || res.Created != 1 || out[0].Action != app.ImportError || !strings.Contains(out[0].Reason.String(), "was changed elsewhere") {
+		t.Fatalf("result %+v %+v", res, out)
+	}
+	if u := e.user("bob@acme.example"); u.Name != name {
+		t.Errorf("the other change was overwritten: %q", u.Name)
+	}
+}
+
 // TestImportSendsWhereItCan: with Send, new passwords go to recovery
 // addresses; the users without one get theirs back to hand out.
 func TestImportSendsWhereItCan(t *testing.T) {
