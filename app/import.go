@@ -364,7 +364,12 @@ func lookUp(tx Tx, recs []ImportRecord) ([]rowLook, error) {
 // its look-alike key (or, when they were too many to hold it, the store).
 func (l *rowLook) user(tx Tx) (User, error) {
 	for _, u := range l.logins {
-		if EmailKey(u.Email) == l.login {
+		if u.Email == l.login { // stored in canonical form
+			return u, nil
+		}
+	}
+	for _, u := range l.logins {
+		if EmailKey(u.Email) == l.login { // kept from an older version
 			return u, nil
 		}
 	}
@@ -430,8 +435,10 @@ func (s *Service) judgeCreate(st Settings, rec ImportRecord, row *ImportRow, loo
 	if rec.Has(ImportRecoveryEmail) {
 		if !st.AdminPasswordManagement {
 			problem(ImportRecoveryEmail, optionOff())
-		} else if row.recovery, err = CheckRecoveryEmail(rec.RecoveryEmail, row.Login); err != nil {
-			problem(ImportRecoveryEmail, err)
+		} else if row.recovery = look.recovery; row.recovery == "" { // not valid: why
+			if _, err := CheckRecoveryEmail(rec.RecoveryEmail, row.Login); err != nil {
+				problem(ImportRecoveryEmail, err)
+			}
 		}
 	}
 	if rec.Password != "" {
