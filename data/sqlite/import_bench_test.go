@@ -64,14 +64,7 @@ func BenchmarkImport(b *testing.B) {
 		var hashes []time.Duration
 		for r := range rounds {
 			chunk := f.Records[r*n/rounds : (r+1)*n/rounds]
-			for range 4 {
-				start := time.Now()
-				if _, err := hasher.Hash("violet tramway umbrella 1987"); err != nil {
-					b.Fatal(err)
-				}
-				hashes = append(hashes, time.Since(start))
-			}
-			peer += hashParallel(b, hasher, len(chunk))
+			peer += measurePeer(b, hasher, len(chunk), &hashes)
 			b.StartTimer()
 			start := time.Now()
 			plan, err := svc.PlanImport(b.Context(), actor, app.ImportRequest{FileName: "people.csv", Records: chunk})

@@ -201,11 +201,9 @@ func (c *call) applyImport(p app.ImportPlan, handoutPath string) error {
 		c.note("Interrupted: the rows not reached are unchanged; run the same import again to finish.")
 	}
 	if p.Mailed > 0 {
-		r, err := c.flush()
-		if err != nil {
+		if err := c.sendQueued(); err != nil {
 			return err
 		}
-		c.noteN("{{.N}} messages sent now; the others stay queued (see `sesame mail status`).", r.Sent)
 	}
 	if res.Cancelled {
 		return exitStatus(exitError)
