@@ -1519,6 +1519,39 @@ func TestLookAlikesToldApartEndToEnd(t *testing.T) {
 	}
 }
 
+// An IP address or a number given as the domain of a login or a recovery
+// e-mail is refused, saying so, in the person's language, and nothing is
+// made; a recovery address that is a user's login and looks like another's
+// names both users.
+func TestDomainsAndLoginsNamedEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	s.password(s.expect(0, "", "", "", "users", "add", "rn@acme.example", "--name", "Ron Newman"))
+	for _, domain := range []string{"1.2.3.4", "10.0.0.1", "192.168.1.254.", "１２７.０.０.１", "acme.2024"} {
+		s.expect(1, "", "is a number or an IP address, not a domain name", "", "users", "add", "jo@"+domain, "--name", "Jo")
+		s.expect(1, "", "is a number or an IP address", "", "users", "add", "carl@acme.example", "--name", "Carl", "--recovery", "jo@"+domain)
+		s.expect(1, "", "is a number or an IP address", "", "users", "set-recovery", "rn@acme.example", "jo@"+domain)
+		r := s.exec(nil, "", "--db", s.db, "--lang", "fr", "users", "set-recovery", "rn@acme.example", "jo@"+domain)
+		if r.code != 1 || !strings.Contains(r.stderr, "adresse IP, pas un nom de domaine") {
+			t.Errorf("--lang fr set-recovery jo@%s: exit %d, %q", domain, r.code, r.stderr)
+		}
+	}
+	s.expect(1, "", "", "", "users", "show", "carl@acme.example")
+	s.expect(0, "recovery e-mail:   none", "", "", "users", "show", "rn@acme.example")
+
+	s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Martin"))
+	s.password(s.expect(0, "", "", "", "users", "add", "b\u043eb@acme.example", "--name", "Bob Cyrillic", "--allow-similar"))
+	s.expect(1, "", "bob@acme.example is the login of Bob Martin, and it looks like the login b\u043eb@acme.example (\u043e U+043E Cyrillic) of Bob Cyrillic", "",
+		"users", "set-recovery", "rn@acme.example", "bob@acme.example")
+	s.expect(1, "", "is the login of Bob Cyrillic, and it looks like the login bob@acme.example of Bob Martin", "",
+		"users", "set-recovery", "rn@acme.example", "b\u043eb@acme.example")
+	r := s.exec(nil, "", "--db", s.db, "--lang", "fr", "users", "set-recovery", "rn@acme.example", "bob@acme.example")
+	if r.code != 1 || !strings.Contains(r.stderr, "bob@acme.example est l'identifiant de Bob Martin") {
+		t.Errorf("--lang fr: exit %d, %q", r.code, r.stderr)
+	}
+	s.expect(0, "", "", "", "users", "set-recovery", "rn@acme.example", "bob@acme.example", "--allow-similar")
+}
+
 // Characters that cannot be shown as they are are refused in logins,
 // recovery addresses and names alike, by one rule, each named by its code
 // point; stacks of marks are refused too.
