@@ -199,6 +199,11 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 		}
 	}
 	add(listWords(src.Common), kindCommon, false)
+	g.common = make(map[string]int32, len(g.words))
+	for w, e := range g.words {
+		g.common[w] = e.rank
+		g.commonMaxLen = max(g.commonMaxLen, utf8.RuneCountInString(w))
+	}
 	if src.Words != nil {
 		err := fs.WalkDir(src.Words, ".", func(name string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || path.Ext(name) != ".txt" {
@@ -271,7 +276,11 @@ func keyPlaces(keys map[string][]*string) map[[2]int][]rune {
 	return places
 }
 
-// twinTables map, for each typewriter keyboard other than QWERTY, each
+// twinBoards are the keyboards whose twins of QWERTY walks are looked for:
+// those of France, Belgium and Switzerland.
+var twinBoards = []string{"azerty", "qwertz"}
+
+// twinTables map, for each keyboard of twinBoards, each
 // character to the one that the same key types on QWERTY: "a1z2e3r4"
 // typed on AZERTY is "q1w2e3r4" on QWERTY, "&é\"'(-" is "123456". A
 // character of the key that QWERTY's key also types stays itself (the
@@ -288,7 +297,7 @@ func twinTables(boards []*keyboard) []map[rune]rune {
 	}
 	var tables []map[rune]rune
 	for _, k := range boards {
-		if k == qwerty || k.places == nil {
+		if !slices.Contains(twinBoards, k.name) || k.places == nil {
 			continue
 		}
 		t := map[rune]rune{}

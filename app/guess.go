@@ -121,11 +121,16 @@ type entry struct {
 
 // guesser holds what the estimate looks for. Built once; read-only after.
 type guesser struct {
-	words    map[string]entry // folded word → its best rank in any list
-	maxLen   int              // of the longest word, in characters
-	boards   []*keyboard
-	twins    []map[rune]rune // twinTables: other keyboards to QWERTY
-	breached BreachedSet     // nil: none
+	words  map[string]entry // folded word → its best rank in any list
+	maxLen int              // of the longest word, in characters
+	boards []*keyboard
+	twins  []map[rune]rune // twinTables: other keyboards to QWERTY
+	// common are the common passwords (their rank), as the words hold
+	// them, and commonMaxLen the characters of the longest: the twins are
+	// looked up among them only.
+	common       map[string]int32
+	commonMaxLen int
+	breached     BreachedSet // nil: none
 }
 
 // keyboard is an adjacency graph: for each key, its neighbours in each
@@ -249,8 +254,11 @@ func (g *guesser) parts(p *password) []part {
 		}
 		floor := minGuesses(m.j-m.i+1, len(p.runes))
 		switch {
-		case m.kind >= kindCommon && m.kind <= kindOwn && delimited(p.runes, m.i, m.j):
-			floor = minGuessesOneChar // a word between separators is one, not chance (PRINCE's tokens)
+		case m.kind >= kindCommon && m.kind <= kindOwn:
+			// A word of the lists is one, not chance, between separators
+			// or not: PRINCE chains words as they are, the most common
+			// first ("jesuislaplusbelle", "on va tout déchirer").
+			floor = minGuessesOneChar
 		case m.kind == kindYear:
 			floor = min(floor, minYearSpace) // zxcvbn's own floor for a year
 		case m.kind == kindRepeat && utf8.RuneCountInString(m.found) == 1:
@@ -271,12 +279,6 @@ func minGuesses(n, length int) float64 {
 		return minGuessesOneChar
 	}
 	return minGuessesManyChars
-}
-
-// delimited reports whether the characters i to j stand between
-// separators or the ends of the password.
-func delimited(rs []rune, i, j int) bool {
-	return (i == 0 || isSeparator(rs[i-1])) && (j == len(rs)-1 || isSeparator(rs[j+1]))
 }
 
 // joined finds the words and phrases of the lists typed with separators
@@ -612,8 +614,10 @@ func (k *keyboard) walks(p *password) []part {
 	var ps []part
 	pw := p.runes
 	var runs []walkRun
+	dirs := make([]int, 0, len(pw)) // the runs' directions, one after the other
 	for i := 0; i < len(pw)-1; {
 		r := walkRun{i: i, j: i + 1, last: -1}
+		from := len(dirs)
 		if k.shifted[pw[i]] {
 			r.shifted = 1
 		}
@@ -629,9 +633,10 @@ func (k *keyboard) walks(p *password) []part {
 				r.turns++
 				r.last = dir
 			}
-			r.dirs = append(r.dirs, dir)
+			dirs = append(dirs, dir)
 			r.j++
 		}
+		r.dirs = dirs[from:len(dirs):len(dirs)]
 		r.j-- // the run's last character
 		if r.j-r.i >= 2 {
 			ps = append(ps, part{kind: kindKeyboard, i: r.i, j: r.j, guesses: k.walkGuesses(r.j-r.i+1, r.turns, r.shifted), found: string(p.folded[r.i : r.j+1])})
@@ -742,27 +747,43 @@ const minTwin = 4
 // its "123456". Twice the guesses of the password: which keyboard.
 func (g *guesser) twinParts(p *password) []part {
 	var ps []part
+	text := make([]rune, len(p.runes))
+	changed := make([]int, len(p.runes)+1) // characters changed before each
+	var buf []byte
 	for _, t := range g.twins {
-		text := make([]rune, len(p.runes))
 		for i, r := range p.runes {
 			if tr, ok := t[r]; ok {
 				r = tr
 			}
 			text[i] = foldRune(r)
+			changed[i+1] = changed[i]
+			if text[i] != p.folded[i] {
+				changed[i+1]++
+			}
 		}
-		if slices.Equal(text, p.folded) {
+		if changed[len(text)] == 0 {
 			continue
 		}
-		for _, m := range g.dictionary(p, text, false) {
-			if m.kind != kindCommon || m.j-m.i+1 < minTwin || slices.Equal(text[m.i:m.j+1], p.folded[m.i:m.j+1]) {
-				continue
+		for i := range text {
+			for j := i + minTwin - 1; j < len(text) && j-i < g.commonMaxLen; j++ {
+				if changed[j+1] == changed[i] {
+					continue
+				}
+				buf = buf[:0]
+				for _, r := range text[i : j+1] {
+					buf = utf8.AppendRune(buf, r)
+				}
+				rank, ok := g.common[string(buf)]
+				if !ok {
+					continue
+				}
+				if _, known := g.words[string(p.folded[i:j+1])]; known {
+					continue // a password of its own there ("azerty"), found as such
+				}
+				up, plain := upperVariations(p.runes[i : j+1])
+				// Twice the guesses: which keyboard. Quoted as typed, not as its twin.
+				ps = append(ps, part{kind: kindKeyboard, i: i, j: j, guesses: float64(rank) * up * 2, plain: float64(rank) * plain * 2, found: string(p.folded[i : j+1])})
 			}
-			if _, known := g.words[string(p.folded[m.i:m.j+1])]; known {
-				continue // a password of its own there ("azerty"), found as such
-			}
-			m.kind, m.found = kindKeyboard, string(p.folded[m.i:m.j+1]) // as typed, not its twin
-			m.guesses, m.plain = m.guesses*2, m.plain*2
-			ps = append(ps, m)
 		}
 	}
 	return ps

@@ -154,6 +154,19 @@ func TestPolicyRefusesKeyboardWalksOfEveryShape(t *testing.T) {
 	}
 }
 
+// Common French phrases typed without spaces are chains of the most common
+// words, which PRINCE tries first: refused as they are with spaces. The
+// first two are the examples that were accepted before.
+func TestPolicyRefusesCommonPhrasesWithoutSpaces(t *testing.T) {
+	p := app.Policy{MinLength: 15, Blocklist: blocklist}
+	for _, pw := range []string{"jesuislaplusbelle", "jesuisleplusbeau", "ilfaitbeauaujourdhui", "onvatoutdechirer",
+		"jaimelesvacances", "quelbeautemps2024", "Doudou&Titi2020", "JeSuisLaPlusBelle", "onestlesmeilleurs"} {
+		if a := p.Assess(pw, app.PolicyContext{}); a.OK() {
+			t.Errorf("%q accepted (strength %d)", pw, a.Strength)
+		}
+	}
+}
+
 // Strong passwords must still pass: French and English passphrases of
 // words drawn at random (diceware), a sentence, generated passwords.
 func TestPolicyAcceptsStrongPassphrases(t *testing.T) {
