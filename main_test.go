@@ -875,6 +875,36 @@ func TestTypedTemporaryPasswordsFollowThePolicy(t *testing.T) {
 	}
 }
 
+// Keyboard walks of every shape on AZERTY, QWERTZ and QWERTY, and common
+// phrases typed without spaces, are refused through the binary as a typed
+// temporary password and as the user's own, saying so in English and
+// French; the first two are the examples that were accepted before.
+func TestKeyboardWalksRefusedEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	s.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Jo March")
+	for pw, why := range map[string][2]string{
+		"a1z2e3r4t5y6u7i8":     {"keyboard walk", "suite de touches voisines"},
+		"wqaxszcdevfrbgtnhy":   {"keyboard walk", "suite de touches voisines"},
+		"1a2z3e4r5t6y7u8i":     {"keyboard walk", "suite de touches voisines"},
+		"qaywsxedcrfvtgbzhn":   {"keyboard walk", "suite de touches voisines"},
+		"Wqa-Xsz-Cde-Vfr-2024": {"keyboard walk", "suite de touches voisines"},
+		"wqa12zsx-2024!!":      {"keyboard walk", "suite de touches voisines"},
+		"jesuislaplusbelle":    {"common words", "mots courants"},
+		"ilfaitbeauaujourdhui": {"common words", "mots courants"},
+	} {
+		s.secret(pw)
+		for k, lang := range []string{"en", "fr"} {
+			r := s.exec(nil, pw+"\n", "--db", s.db, "--lang", lang, "users", "reset", "jo@acme.test", "--password-stdin")
+			if r.code != 6 || !strings.Contains(r.stderr, why[k]) {
+				t.Errorf("--lang %s users reset %q: exit %d, %q; want exit 6 and %q", lang, pw, r.code, r.stderr, why[k])
+			}
+		}
+		temp := s.password(s.expect(0, "", "", "", "users", "reset", "jo@acme.test"))
+		s.expect(6, "", why[0], temp+"\n"+pw+"\n", "passwd", "jo@acme.test")
+	}
+}
+
 // The refusal says what was found, in the language asked, kind by kind,
 // without giving the password back: the French guessable passwords and
 // the spaced-out breached ones that were accepted before, through the
