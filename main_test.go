@@ -1277,6 +1277,13 @@ func TestOtherFilesAreLeftAloneEndToEnd(t *testing.T) {
 	onlyTable := filepath.Join(dir, "tools.db")
 	rawSQLite(t, onlyTable, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
 		`INSERT INTO migrations VALUES ('0001_init.sql', 0), ('0002_mail.sql', 0)`, `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)`)
+	// Sésame's application ID in the header is not enough (the review's
+	// example: a read command gave such a file Sésame's tables and WAL).
+	marked := filepath.Join(dir, "marked.db")
+	rawSQLite(t, marked, `CREATE TABLE foo (x)`, `PRAGMA application_id = 1399157601`)
+	markedMig := filepath.Join(dir, "marked-mig.db")
+	rawSQLite(t, markedMig, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
+		`INSERT INTO migrations VALUES ('0001_init.sql', 0)`, `CREATE TABLE notes (body TEXT)`, `PRAGMA application_id = 1399157601`)
 	empty := filepath.Join(dir, "empty.db")
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -1296,7 +1303,7 @@ func TestOtherFilesAreLeftAloneEndToEnd(t *testing.T) {
 		{"users", "add", "b@acme.example", "--name", "B"}, {"init", "--company", "Acme", "--admin", "a@acme.example", "--name", "Ada"},
 		{"signin", "a@acme.example"}, {"recover", "request", "a@acme.example"}, {"mail", "flush"}, {"settings", "company.name", "X"},
 	}
-	for _, path := range []string{mig, onlyTable, empty, filepath.Join(dir, "to-mig.db"), filepath.Join(dir, "to-empty.db")} {
+	for _, path := range []string{mig, onlyTable, marked, markedMig, empty, filepath.Join(dir, "to-mig.db"), filepath.Join(dir, "to-empty.db")} {
 		target := path
 		if to, ok := links[path]; ok {
 			target = to
