@@ -1403,6 +1403,62 @@ func TestDatabaseModesEndToEnd(t *testing.T) {
 	}
 }
 
+// A folder in which the operating-system user may not make files is named
+// as such, never the temporary name under which a database is made: init
+// in it, init in a folder to be made inside it, and a write to a database
+// there that needs its -wal file made.
+func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the binary as another user")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv is not installed")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{dir, filepath.Dir(dir)} { // the test's folders are 0700
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asNobody := func(db string, args ...string) result {
+		t.Helper()
+		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", db}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody")
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		r := result{stdout: out.String(), stderr: errOut.String()}
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			r.code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	want := "may not create files in the folder " + dir + "."
+	initArgs := []string{"init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada"}
+	for _, db := range []string{filepath.Join(dir, "x.db"), filepath.Join(dir, "sub", "deeper", "x.db")} {
+		r := asNobody(db, initArgs...)
+		if r.code != 1 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, ".sesame-new") {
+			t.Errorf("init --db %s as nobody: exit %d, %q; want %q", db, r.code, r.stderr, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left in %s: %v", dir, entries)
+	}
+	s := newSesame(t, "sqlite")
+	s.db = filepath.Join(dir, "sesame.db")
+	s.password(s.expect(0, "", "", "", initArgs...))
+	if err := os.Chmod(s.db, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if r := asNobody(s.db, "users", "add", "b@acme.example", "--name", "B"); r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("a write that needs a -wal file: exit %d, %q; want %q", r.code, r.stderr, want)
+	}
+}
+
 // Another operating-system user, who may read a database but not write
 // it, reads it without leaving a file and is refused writes with the
 // cause: permission denied, the file and the user named. Root passes

@@ -279,7 +279,7 @@ func create(ctx context.Context, path string) error {
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
+			return inFolder(err)
 		}
 		if err := os.Chmod(dir, 0o700); err != nil { // whatever the umask
 			return err
@@ -287,7 +287,7 @@ func create(ctx context.Context, path string) error {
 	}
 	f, err := os.CreateTemp(dir, ".sesame-new-*.db")
 	if err != nil {
-		return err
+		return inFolder(err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -323,6 +323,17 @@ func create(ctx context.Context, path string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// inFolder names, in a failure to make a file or folder, the folder in
+// which it was to be made: what the person gave or can act on, never the
+// temporary name of a database being made.
+func inFolder(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: filepath.Dir(pe.Path), Err: pe.Err}
+	}
+	return err
 }
 
 // errExists says that a file appeared where create was making a database.
@@ -394,7 +405,11 @@ func explain(path string, err error) error {
 	case isSQLite && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked):
 		return msg(app.Msg("Another program is writing to {{.Path}}: try again in a moment.", "Path", path))
 	case errors.Is(cause, fs.ErrPermission), isSQLite && (se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrPerm || se.Code == sqlite3.ErrCantOpen):
-		return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not read or write {{.File}}.", "Path", path, "File", unwritable(path, cause), "Name", osUser()))
+		f := unwritable(path, cause)
+		if info, err := os.Stat(f); err == nil && info.IsDir() {
+			return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not create files in the folder {{.Folder}}.", "Path", path, "Folder", f, "Name", osUser()))
+		}
+		return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not read or write {{.File}}.", "Path", path, "File", f, "Name", osUser()))
 	}
 	return msg(app.Msg("The database {{.Path}} cannot be opened.", "Path", path))
 }
