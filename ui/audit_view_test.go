@@ -87,7 +87,7 @@ func TestAuditDetailsInFrench(t *testing.T) {
 	h := newHarnessIn(t, "fr", withStaff)
 	h.signInAdmin()
 	h.auditOf()
-	h.assertShows("rôle\u00a0: Collaborateur\u00a0; mot de passe te", "par l'utilisateur, en remplacement d'", "entreprise\u00a0: Acme")
+	h.assertShows("rôle\u00a0: Employé\u00a0; mot de passe te", "par l'utilisateur, en remplacement d'", "entreprise\u00a0: Acme")
 }
 
 // failedSignIns writes n events of failed sign-ins into the audit log,
@@ -236,7 +236,7 @@ func TestAuditInFrench(t *testing.T) {
 	h.press(fyne.KeyEnd)
 	h.press(fyne.KeyUp)
 	h.press(fyne.KeyReturn) // a user created
-	h.assertShows("rôle\u00a0: Collaborateur\u00a0; mot de passe temporaire généré, expire le 26 nov. 2026, 09:00")
+	h.assertShows("rôle\u00a0: Employé\u00a0; mot de passe temporaire généré, expire le 26 nov. 2026, 09:00")
 	h.assertHides("temporary password generated", "2026-11-26T09:00:00Z")
 	for i, name := range v.action.Options {
 		if i > 0 && strings.HasSuffix(name, "…") {

@@ -15,10 +15,13 @@ import (
 
 // roleName names a role.
 func roleName(r app.Role) string {
-	if r == app.RoleAdmin {
+	switch r {
+	case app.RoleAdmin:
 		return lang.L("Administrator")
+	case app.RoleEmployee:
+		return lang.L("Employee")
 	}
-	return lang.L("Employee")
+	return string(r)
 }
 
 // roleNames names the roles, in app.Roles' order.
@@ -131,7 +134,7 @@ func mailKindName(kind string) string {
 	case app.MailTemporaryPassword:
 		return lang.L("Temporary password")
 	case app.MailPasswordChanged:
-		return lang.L("Password changed")
+		return lang.L("Password change notice")
 	case app.MailTest:
 		return lang.L("Test message")
 	}

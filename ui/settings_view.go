@@ -365,7 +365,7 @@ func (v *settingsView) leave() {
 func settingHelp(d app.SettingDef) string {
 	switch d.Key {
 	case "company.admin_password_management":
-		return lang.L("When on, administrators give temporary passwords and recovery e-mails on the user card (section Others), and an employee who forgot a password asks them. When off, these actions are gone.")
+		return lang.L("When on, administrators give temporary passwords and recovery e-mails on the user card (section Password and recovery), and an employee who forgot a password asks them. When off, these actions are gone.")
 	case "temporary.custom_allowed":
 		return lang.L("When off, temporary passwords are always generated.")
 	}
