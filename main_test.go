@@ -1738,6 +1738,18 @@ func TestOlderDatabaseNotesEndToEnd(t *testing.T) {
 	}
 	s.expect(0, "at fault, kept from an older version", "", "", "users", "show", "bo\u200bb@acme.example")
 	s.expect(0, "does not follow the rules for logins", "", "", "audit", "--action", "user.login_at_fault")
+	// The audit details of the migration are read back and said in the
+	// language asked, as every other detail.
+	for _, tt := range []struct{ lang, action, want string }{
+		{"en", "user.login_collision", "bob@acme\u3002example (\u3002 U+3002 Common) (user #2) is the same login as bob@acme.example (user #1) under the rules of this version: not merged; #2 keeps its login"},
+		{"fr", "user.login_collision", "(utilisateur n° 2) est le même identifiant que bob@acme.example (utilisateur n° 1)"},
+		{"fr", "user.login_at_fault", "(utilisateur n° 3) ne suit pas les règles"},
+	} {
+		r := s.exec(nil, "", "--db", s.db, "--lang", tt.lang, "audit", "--action", tt.action)
+		if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("--lang %s audit --action %s: exit %d, %q; want %q", tt.lang, tt.action, r.code, r.stdout, tt.want)
+		}
+	}
 }
 
 // older makes a database as a version before canonical logins left it,

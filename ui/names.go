@@ -105,6 +105,12 @@ func actionName(action string) string {
 		return lang.L("Recovery code refused")
 	case app.ActionMailTest:
 		return lang.L("Test message queued")
+	case app.ActionSignInRefused:
+		return lang.L("Sign-ins refused while locked")
+	case app.ActionLoginCollision:
+		return lang.L("Logins that became one")
+	case app.ActionLoginAtFault:
+		return lang.L("Login at fault kept")
 	}
 	return action
 }
