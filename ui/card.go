@@ -165,7 +165,7 @@ func (s *session) newCard(sc *scope, u *usersView, card app.UserCard) *cardView 
 // temporary password, shown only where the company's option is on.
 func (c *cardView) buildOthers() {
 	s, st, user := c.s, c.card.Settings, c.user
-	c.recovery = s.newEntry(lang.L("name@example.com"))
+	c.recovery = s.newEmailEntry(lang.L("name@example.com"))
 	c.recovery.SetText(user.RecoveryEmail)
 	c.recovery.OnChanged = func(string) { c.onChanged() }
 	c.recovery.OnSubmitted = func(string) { c.onUpdate() }

@@ -75,7 +75,7 @@ func (s *session) newSettingsView(sc *scope, a *adminScreen) *settingsView {
 		v.fields = append(v.fields, f)
 		parts = append(parts, f.object()...)
 	}
-	v.testTo = s.newEntry(lang.L("name@company.com"))
+	v.testTo = s.newEmailEntry(lang.L("name@company.com"))
 	v.testTo.SetText(a.user.Email)
 	v.testTo.OnSubmitted = func(string) { v.onTest() }
 	v.test = s.newButton(lang.L("Send a test message"), widget.MediumImportance, v.onTest)

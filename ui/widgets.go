@@ -29,6 +29,8 @@ type entry struct {
 	// onShortcut receives the shortcuts that a field does not use (Ctrl+F),
 	// which the window would not see while the field has the focus.
 	onShortcut func(s fyne.Shortcut)
+	// email says that the field holds e-mail addresses (glyphs.go).
+	email bool
 }
 
 func newEntry(onActivity, onEscape func()) *entry {
@@ -82,7 +84,13 @@ func (e *entry) wipe() {
 
 func (e *entry) TypedRune(r rune) {
 	e.onActivity()
-	e.Entry.TypedRune(r)
+	if e.secret {
+		e.Entry.TypedRune(r)
+		return
+	}
+	for _, s := range showable(string(r), e.email) {
+		e.Entry.TypedRune(s)
+	}
 }
 
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
@@ -99,6 +107,9 @@ func (e *entry) TypedKey(k *fyne.KeyEvent) {
 
 func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.onActivity()
+	if p, ok := s.(*fyne.ShortcutPaste); ok && !e.secret && p.Clipboard != nil {
+		s = &fyne.ShortcutPaste{Clipboard: showableClipboard{Clipboard: p.Clipboard, email: e.email}}
+	}
 	e.Entry.TypedShortcut(s)
 	if _, custom := s.(*desktop.CustomShortcut); custom && e.onShortcut != nil {
 		e.onShortcut(s)
