@@ -1407,11 +1407,14 @@ func TestDatabaseModesEndToEnd(t *testing.T) {
 	}
 }
 
-// A folder in which the operating-system user may not make files is named
-// as such, never the temporary name under which a database is made: init
-// in it, init in a folder to be made inside it, and a write to a database
-// there that needs its -wal file made.
-func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
+// nobody returns a runner of the binary, on a database, as the
+// operating-system user nobody, its home in dir (made 0755 with its
+// parent, as the test's folders are 0700) and its configuration files
+// where nobody may look (a workstation's unreadable file stops every
+// command, rightly). It needs root and setpriv: the test is skipped
+// without them.
+func nobody(t *testing.T, dir string) func(db string, args ...string) result {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run the binary as another user")
 	}
@@ -1419,16 +1422,16 @@ func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Skip("setpriv is not installed")
 	}
-	dir := t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} { // the test's folders are 0700
+	for _, d := range []string{dir, filepath.Dir(dir)} {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	asNobody := func(db string, args ...string) result {
+	return func(db string, args ...string) result {
 		t.Helper()
 		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", db}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody")
+		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody", "XDG_CONFIG_HOME="+dir,
+			"SESAME_SYSTEM_CONFIG="+filepath.Join(dir, "none.toml"))
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		err := cmd.Run()
@@ -1441,6 +1444,15 @@ func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
 		}
 		return r
 	}
+}
+
+// A folder in which the operating-system user may not make files is named
+// as such, never the temporary name under which a database is made: init
+// in it, init in a folder to be made inside it, and a write to a database
+// there that needs its -wal file made.
+func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	asNobody := nobody(t, dir)
 	want := "may not create files in the folder " + dir + "."
 	initArgs := []string{"init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada"}
 	for _, db := range []string{filepath.Join(dir, "x.db"), filepath.Join(dir, "sub", "deeper", "x.db")} {
@@ -1468,19 +1480,8 @@ func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
 // cause: permission denied, the file and the user named. Root passes
 // every mode check, so the binary runs as nobody.
 func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to run the binary as another user")
-	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Skip("setpriv is not installed")
-	}
 	dir := t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} { // the test's folders are 0700
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	run := nobody(t, dir)
 	s := newSesame(t, "sqlite")
 	s.db = filepath.Join(dir, "sesame.db")
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
@@ -1488,25 +1489,7 @@ func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := factsOf(t, s.db)
-	asNobody := func(args ...string) result {
-		t.Helper()
-		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", s.db}, args...)...)
-		// Configuration files where nobody may look (a workstation's
-		// unreadable file stops every command, rightly).
-		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody", "XDG_CONFIG_HOME="+dir,
-			"SESAME_SYSTEM_CONFIG="+filepath.Join(dir, "none.toml"))
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		r := result{stdout: out.String(), stderr: errOut.String()}
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			r.code = exit.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	asNobody := func(args ...string) result { t.Helper(); return run(s.db, args...) }
 	if r := asNobody("users", "list"); r.code != 0 || !strings.Contains(r.stdout, "ada@acme.example") {
 		t.Errorf("another user's read: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}

@@ -262,21 +262,7 @@ func TestOlderLookingFilesAreLeftAlone(t *testing.T) {
 	dir := t.TempDir()
 	older := filepath.Join(dir, "older.db")
 	olderDatabase(t, older, nil, nil)
-	schema := func(path string, statements ...string) {
-		raw, err := sql.Open("sqlite3", "file:"+path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		for _, q := range statements {
-			if _, err := raw.Exec(q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		if err := os.Chmod(path, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	schema := func(path string, statements ...string) { rawStatements(t, path, statements...) }
 	cases := map[string]func(path string){
 		"a migrations table of another program": func(p string) {
 			schema(p, `CREATE TABLE migrations (name TEXT)`, `INSERT INTO migrations VALUES ('0001_init.sql')`)
@@ -298,18 +284,7 @@ func TestOlderLookingFilesAreLeftAlone(t *testing.T) {
 			schema(p, `DROP TABLE throttle`)
 		},
 	}
-	for name, setUp := range cases {
-		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
-		setUp(path)
-		before := stateOf(t, path)
-		for open, fn := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenReadOnly": sqlite.OpenReadOnly} {
-			_, err := fn(path)
-			if err == nil || !strings.Contains(err.Error(), "not a Sésame database") {
-				t.Errorf("%s of %s: %v", open, name, err)
-			}
-			sameState(t, path, before)
-		}
-	}
+	refusedUntouched(t, dir, cases)
 	db, err := sqlite.OpenReadOnly(older) // the real older file is taken, and brought up to date
 	if err != nil {
 		t.Fatal(err)
@@ -332,21 +307,7 @@ func TestMarkedFilesWithoutSesamesSchemaAreLeftAlone(t *testing.T) {
 	older := filepath.Join(dir, "older.db")
 	olderDatabase(t, older, nil, nil)
 	mark := fmt.Sprintf(`PRAGMA application_id = %d`, sesameMark)
-	schema := func(path string, statements ...string) {
-		raw, err := sql.Open("sqlite3", "file:"+path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		for _, q := range append(statements, mark) {
-			if _, err := raw.Exec(q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		if err := os.Chmod(path, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	schema := func(path string, statements ...string) { rawStatements(t, path, append(statements, mark)...) }
 	cases := map[string]func(path string){
 		"another program's table": func(p string) { schema(p, `CREATE TABLE foo (x)`) },
 		"a migrations table of another program": func(p string) {
@@ -368,6 +329,20 @@ func TestMarkedFilesWithoutSesamesSchemaAreLeftAlone(t *testing.T) {
 			schema(p, `DROP TABLE throttle`)
 		},
 	}
+	refusedUntouched(t, dir, cases)
+	schema(older)
+	db, err := sqlite.OpenReadOnly(older)
+	if err != nil {
+		t.Fatalf("a marked older Sésame file: %v", err)
+	}
+	db.Close()
+}
+
+// refusedUntouched makes a file in dir for each case and checks that
+// Open, OpenExisting and OpenReadOnly refuse it as not a Sésame database
+// without a byte or the mode changed.
+func refusedUntouched(t *testing.T, dir string, cases map[string]func(path string)) {
+	t.Helper()
 	for name, setUp := range cases {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
 		setUp(path)
@@ -375,17 +350,30 @@ func TestMarkedFilesWithoutSesamesSchemaAreLeftAlone(t *testing.T) {
 		for open, fn := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenReadOnly": sqlite.OpenReadOnly, "OpenExisting": sqlite.OpenExisting} {
 			_, err := fn(path)
 			if err == nil || !strings.Contains(err.Error(), "not a Sésame database") {
-				t.Errorf("%s of a marked file with %s: %v", open, name, err)
+				t.Errorf("%s of %s: %v", open, name, err)
 			}
 			sameState(t, path, before)
 		}
 	}
-	schema(older)
-	db, err := sqlite.OpenReadOnly(older)
+}
+
+// rawStatements runs statements on a file with the plain driver, as
+// another program would, and gives it the mode 0644.
+func rawStatements(t *testing.T, path string, statements ...string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
-		t.Fatalf("a marked older Sésame file: %v", err)
+		t.Fatal(err)
 	}
-	db.Close()
+	defer raw.Close()
+	for _, q := range statements {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // copyFile copies a closed database file.
