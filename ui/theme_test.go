@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // luminance is a colour's relative luminance (WCAG 2.2, 1.4.3).
@@ -219,4 +220,24 @@ func TestDisabledControlsLookDisabled(t *testing.T) {
 	check("Add user without e-mail", 2)
 	h.tap(a.nav[sectionMail])
 	check("the outbox without e-mail", 1)
+}
+
+// A caption takes the room of a label of the same text, wrapped in a
+// narrow window, with no scroll bar of its own (the first captions were
+// cut at 360 px, a scroll bar beside them).
+func TestCaptionsWrapAsLabels(t *testing.T) {
+	newHarnessIn(t, "en", nil)
+	text := "No mailbox behind this address (a login only)"
+	for _, width := range []float32{120, 200, 600} {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		c := newCaption(text, nil, false)
+		for _, o := range []fyne.CanvasObject{l, c} {
+			o.Resize(fyne.NewSize(width, o.MinSize().Height))
+			o.Resize(fyne.NewSize(width, o.MinSize().Height))
+		}
+		if lh, ch := l.MinSize().Height, c.MinSize().Height; lh != ch {
+			t.Errorf("at %.0f px: the caption is %.0f px high, a label %.0f", width, ch, lh)
+		}
+	}
 }

@@ -365,6 +365,7 @@ func (l *caption) init(text string, of fyne.Disableable, bold bool) {
 	}
 	l.of = of
 	l.Wrapping = fyne.TextWrapWord
+	l.Scroll = fyne.ScrollNone // as a label: its whole text, wrapped
 	l.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: text, Style: style}}
 	l.follow()
 }
