@@ -122,7 +122,7 @@ func TestAdminInFrench(t *testing.T) {
 		"Ajouter un utilisateur", "4 utilisateurs", "Nom", "E-mail de connexion", "État du mot de passe",
 		"À changer — expire 26 nov. 2026, 09:00", "helene.lefevre@acme.example · sans boîte")
 	c := h.openCard("jeanne")
-	h.assertShows("Autres", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
+	h.assertShows("Mot de passe et récupération", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
 	h.tapEnabled(c.generate)
 	h.tap(c.secret.copy)
 	h.assertShows("Copié. Le presse-papiers sera vidé dans 30 secondes.")
