@@ -219,13 +219,19 @@ func similarLogins(tx Tx, email string, except int64, limit int) ([]User, error)
 	if err != nil {
 		return nil, err
 	}
+	return similarAmong(email, found, except), nil
+}
+
+// similarAmong keeps, of users found under the look-alike key of an
+// address, those other than except whose login is not the address itself.
+func similarAmong(email string, found []User, except int64) []User {
 	var others []User
 	for _, o := range found {
-		if o.Email != email {
+		if o.Email != email && o.ID != except {
 			others = append(others, o)
 		}
 	}
-	return others, nil
+	return others
 }
 
 // lookAlikes refuses an address (a new login, a recovery address) that
@@ -239,10 +245,17 @@ func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) 
 	if err != nil {
 		return nil, err
 	}
+	return confirmedLookAlikes(email, found, except, allow, known)
+}
+
+// confirmedLookAlikes is lookAlikes on the users found already under the
+// look-alike key of the address (a preview looks many up at once).
+func confirmedLookAlikes(email string, found []User, except int64, allow bool, known []string) ([]string, error) {
 	var owner *User
 	var others []User
 	for k := range found {
 		switch {
+		case found[k].ID == except && except != 0:
 		case found[k].Email == email:
 			owner = &found[k]
 		case len(others) < maxLookAlikes:
@@ -341,16 +354,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 	u := User{Email: email, Name: name, Role: role, HasMailbox: n.HasMailbox, RecoveryEmail: recovery,
 		PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now, UpdatedBy: actor.Name}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := requireAdmin(tx, actor); err != nil {
-			return err
-		}
-		if some, err := tx.HasUsers(); err != nil || !some {
-			if err != nil {
-				return err
-			}
-			return Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
-		}
-		st, err := loadSettings(tx)
+		st, err := setUpFor(tx, actor)
 		if err != nil {
 			return err
 		}
@@ -362,40 +366,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 			// be able to sign in once.
 			return optionOff()
 		}
-		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
-		if err := tx.CreateUser(&u); err != nil {
-			return err
-		}
-		similar, err := lookAlikes(tx, u.Email, u.ID, n.AllowSimilar)
-		if err != nil {
-			return err
-		}
-		if u.RecoveryEmail != "" {
-			// Its own login counts: mail meant for bob@acme.example must not
-			// go to bob@acrne.example.
-			if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, n.AllowSimilar, similar...); err != nil {
-				return err
-			}
-		}
-		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
-			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
-				return err
-			}
-		}
-		if _, err := clearThrottle(tx, EmailKey(email), now); err != nil {
-			return err
-		}
-		details := joinDetails(detail(detailRole, "Role", role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
-		if !u.HasMailbox {
-			details += "; " + detailNoMailbox
-		}
-		if n.SendToRecovery {
-			if err := sendTemporary(tx, st, u, plain, now); err != nil {
-				return err
-			}
-			details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
-		}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
+		return createUser(tx, st, actor, &u, plain, custom, n.SendToRecovery, n.AllowSimilar, now, "")
 	})
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
@@ -404,6 +375,66 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		s.deliverQueued(ctx)
 	}
 	return u, TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, nil
+}
+
+// setUpFor checks, in a transaction, that Sésame is set up and that
+// actor administers it, and returns the settings.
+func setUpFor(tx Tx, actor Actor) (Settings, error) {
+	if err := requireAdmin(tx, actor); err != nil {
+		return Settings{}, err
+	}
+	if some, err := tx.HasUsers(); err != nil || !some {
+		if err != nil {
+			return Settings{}, err
+		}
+		return Settings{}, Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
+	}
+	return loadSettings(tx)
+}
+
+// createUser stores a new user u, whose temporary password (plain, typed
+// by the administrator when custom) is hashed already, with the rules of a
+// creation that need the directory (look-alike logins and recovery
+// address), and records it; note, when not empty, ends the audit details
+// (an import names itself there).
+func createUser(tx Tx, st Settings, actor Actor, u *User, plain string, custom, send, allowSimilar bool, now time.Time, note string) error {
+	u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+	if err := tx.CreateUser(u); err != nil {
+		return err
+	}
+	similar, err := lookAlikes(tx, u.Email, u.ID, allowSimilar)
+	if err != nil {
+		return err
+	}
+	if u.RecoveryEmail != "" {
+		// Its own login counts: mail meant for bob@acme.example must not
+		// go to bob@acrne.example.
+		if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, allowSimilar, similar...); err != nil {
+			return err
+		}
+	}
+	if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
+		if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
+			return err
+		}
+	}
+	if _, err := clearThrottle(tx, EmailKey(u.Email), now); err != nil {
+		return err
+	}
+	details := joinDetails(detail(detailRole, "Role", u.Role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
+	if !u.HasMailbox {
+		details += "; " + detailNoMailbox
+	}
+	if send {
+		if err := sendTemporary(tx, st, *u, plain, now); err != nil {
+			return err
+		}
+		details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
+	}
+	if note != "" {
+		details += "; " + note
+	}
+	return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
 }
 
 func temporaryDetails(custom bool, expires time.Time) string {

@@ -48,10 +48,14 @@ func TestAdminKeyboard(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	a := h.signInAdmin()
 	u := a.users
-	// Search, then Add user, then the table.
+	// Search, then Import…, Add user, then the table.
+	h.press(fyne.KeyTab)
+	if h.focused() != u.importB {
+		t.Fatalf("Tab from the search: focus on %T", h.focused())
+	}
 	h.press(fyne.KeyTab)
 	if h.focused() != u.add {
-		t.Fatalf("Tab from the search: focus on %T", h.focused())
+		t.Fatalf("Tab from Import…: focus on %T", h.focused())
 	}
 	h.press(fyne.KeyTab)
 	if h.focused() != u.table {
@@ -66,6 +70,7 @@ func TestAdminKeyboard(t *testing.T) {
 	// Add user with the keyboard; Escape closes the form.
 	h.canvas().Focus(a.nav[sectionUsers])
 	h.press(fyne.KeySpace)
+	h.press(fyne.KeyTab)
 	h.press(fyne.KeyTab)
 	h.press(fyne.KeyReturn)
 	if _, ok := u.panel.(*addUserView); !ok {

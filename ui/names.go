@@ -111,6 +111,8 @@ func actionName(action string) string {
 		return lang.L("Logins that became one")
 	case app.ActionLoginAtFault:
 		return lang.L("Login at fault kept")
+	case app.ActionImport:
+		return lang.L("Users imported")
 	}
 	return action
 }

@@ -55,6 +55,7 @@ type usersView struct {
 	search   *entry
 	count    *widget.Label
 	add      *button
+	importB  *button // Import…: see import.go
 	table    *table
 	list     *pager[app.User, app.Cursor]
 	text     string   // the search whose results are on view
@@ -84,6 +85,8 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.count.Wrapping = fyne.TextWrapWord
 	u.add = s.newButton(lang.L("Add user"), widget.MediumImportance, u.onAdd)
 	u.add.Icon = theme.ContentAddIcon()
+	u.importB = s.newButton(lang.L("Import…"), widget.MediumImportance, u.onImport)
+	u.importB.Icon = theme.UploadIcon()
 
 	u.list = newPager[app.User, app.Cursor](sc, usersPage, usersKept, u.onListChanged)
 	u.table = newTable(sc, []tableColumn{
@@ -99,7 +102,7 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.table.onActivity = s.touch
 	u.table.onEscape = s.escape
 
-	u.master = stacked(container.NewVBox(u.search, container.NewBorder(nil, nil, nil, u.add, u.count)), u.table, nil)
+	u.master = stacked(container.NewVBox(u.search, container.NewBorder(nil, nil, nil, container.NewHBox(u.importB, u.add), u.count)), u.table, nil)
 	u.detail = container.NewStack()
 	u.detail.Hide()
 	u.split = container.New(masterDetail{minMaster: 520, detailWidth: 480}, u.master, u.detail)
