@@ -34,7 +34,7 @@ func (s *session) saveDialog(name string, save func(w io.WriteCloser, path strin
 		save(f, path)
 	}, s.win)
 	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{filepath.Ext(name)}))
 	if s.lastDir != nil {
 		d.SetLocation(s.lastDir)
 	}
