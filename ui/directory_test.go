@@ -428,11 +428,16 @@ func TestBulkPasswordsAreHandedOutOnce(t *testing.T) {
 	if len(p.passes) != 3 || !p.copyAll.Visible() {
 		t.Fatalf("%d passwords", len(p.passes))
 	}
-	shownText := h.visibleText()
+	if p.list.Length() != 3 {
+		t.Errorf("the result lists %d users", p.list.Length())
+	}
 	for _, o := range p.passes {
-		if !strings.Contains(shownText, o.Temporary.Plaintext) {
+		if !strings.Contains(p.outcomeText(o), o.Temporary.Plaintext) {
 			t.Errorf("the password of %s is not shown", o.Login)
 		}
+	}
+	if shownText := h.visibleText(); !strings.Contains(shownText, p.passes[0].Temporary.Plaintext) {
+		t.Errorf("the first password is not on view:\n%s", shownText)
 	}
 	if !p.dirty() {
 		t.Error("closing before the passwords are handed out does not ask")

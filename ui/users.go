@@ -106,8 +106,8 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.colsButton = s.newButton(lang.L("Columns"), widget.LowImportance, u.onColumns)
 	u.colsButton.Icon = theme.ListIcon()
 
-	u.master = stacked(container.NewVBox(u.search, u.filters.content,
-		container.NewBorder(nil, nil, nil, buttons(u.colsButton, u.add), u.count), u.picks.content), u.table, nil)
+	u.master = stacked(container.NewVBox(container.NewBorder(nil, nil, nil, u.add, u.search), u.filters.content,
+		container.NewBorder(nil, nil, nil, u.colsButton, u.count), u.picks.content), u.table, nil)
 	u.detail = container.NewStack()
 	u.detail.Hide()
 	u.split = container.New(masterDetail{minMaster: 520, detailWidth: 480}, u.master, u.detail)

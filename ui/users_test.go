@@ -175,16 +175,23 @@ func TestUsersOpenCardByClickAndKeyboard(t *testing.T) {
 		t.Fatalf("Space opened %T", u.panel)
 	}
 
-	// From the search box, Down goes to the table; a letter typed on the
-	// table goes back to the search.
+	// From the search box, Down goes to the table; letters typed on the
+	// table, sorted by name, go to the first name that starts with them.
 	h.canvas().Focus(u.search)
 	h.press(fyne.KeyDown)
 	if h.focused() != u.table {
 		t.Errorf("Down from the search: focus on %T", h.focused())
 	}
 	h.typeText("j")
-	if h.focused() != u.search || u.search.Text != "j" {
-		t.Errorf("typing on the table: focus on %T, search %q", h.focused(), u.search.Text)
+	if got, _ := u.list.at(u.table.cursor); h.focused() != u.table || got.Name != "Jeanne Martin" {
+		t.Errorf("typing on the table: focus on %T, cursor on %q", h.focused(), got.Name)
+	}
+	// Sorted by another column, they go to the search box.
+	tapTitle(u, 1)
+	h.canvas().Focus(u.table)
+	h.typeText("p")
+	if h.focused() != u.search || u.search.Text != "p" {
+		t.Errorf("typing on the table sorted by login: focus on %T, search %q", h.focused(), u.search.Text)
 	}
 }
 
