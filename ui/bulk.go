@@ -240,11 +240,18 @@ func (s *session) newBulkPanel(sc *scope, u *usersView, a app.BulkAction) *bulkP
 	}
 	p.said = notice(widget.SuccessImportance)
 	p.list = widget.NewList(func() int { return len(p.shown.outcomes) }, func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
+		who := widget.NewLabel("")
+		who.Truncation = fyne.TextTruncateEllipsis
+		what := widget.NewLabel("")
+		what.Wrapping = fyne.TextWrapBreak
+		return container.NewVBox(who, what)
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(p.outcomeText(p.shown.outcomes[i]))
+		lines := o.(*fyne.Container).Objects
+		who, what := lines[0].(*widget.Label), lines[1].(*widget.Label)
+		text, secret := p.outcomeText(p.shown.outcomes[i])
+		who.SetText(p.shown.outcomes[i].Name + " · " + p.shown.outcomes[i].Login)
+		what.TextStyle.Monospace = secret
+		what.SetText(text)
 	})
 	p.list.Hide()
 	p.question = s.newQuestion(lang.L("Keep them"))
@@ -506,16 +513,16 @@ func (p *bulkPanel) finished(res app.BulkResult, err error) {
 	p.u.list.refresh()
 }
 
-// outcomeText is one user's line of the result.
-func (p *bulkPanel) outcomeText(o app.BulkOutcome) string {
-	who := o.Name + " · " + o.Login
+// outcomeText says what the action did to one user: the new password
+// (secret), done, or why not.
+func (p *bulkPanel) outcomeText(o app.BulkOutcome) (text string, secret bool) {
 	switch {
 	case o.Temporary != nil:
-		return who + " — " + o.Temporary.Plaintext
+		return o.Temporary.Plaintext, true
 	case o.Status == app.BulkDone:
-		return who + " — " + lang.L("done")
+		return lang.L("done"), false
 	}
-	return who + " — " + tr(o.Reason)
+	return tr(o.Reason), false
 }
 
 // onCopyAll puts every new password on the clipboard, one user a line

@@ -432,7 +432,7 @@ func TestBulkPasswordsAreHandedOutOnce(t *testing.T) {
 		t.Errorf("the result lists %d users", p.list.Length())
 	}
 	for _, o := range p.passes {
-		if !strings.Contains(p.outcomeText(o), o.Temporary.Plaintext) {
+		if text, secret := p.outcomeText(o); text != o.Temporary.Plaintext || !secret {
 			t.Errorf("the password of %s is not shown", o.Login)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -26,6 +27,7 @@ type userFilters struct {
 	mailbox  *choice
 	recovery *choice
 	stale    *choice
+	widths   map[*choice]*atLeast // each as wide as its choice
 	content  *fyne.Container
 }
 
@@ -41,8 +43,13 @@ func (s *session) newUserFilters(onChange func()) *userFilters {
 	f.mailbox = s.newChoice(nil, nil)
 	f.recovery = s.newChoice(nil, nil)
 	f.stale = s.newChoice(nil, nil)
+	f.widths = map[*choice]*atLeast{}
+	wide := func(c *choice) fyne.CanvasObject {
+		f.widths[c] = &atLeast{}
+		return container.New(f.widths[c], c)
+	}
 	f.update()
-	f.content = buttons(f.status, f.role, f.mailbox, f.recovery, f.stale)
+	f.content = buttons(f.status, wide(f.role), wide(f.mailbox), wide(f.recovery), wide(f.stale))
 	return f
 }
 
@@ -106,6 +113,9 @@ func (f *userFilters) update() {
 		}
 		f.filter.Stale, f.filter.StaleAfter = app.OnlyYes, time.Duration(staleDays[i-1])*24*time.Hour
 	})
+	if f.content != nil {
+		f.content.Refresh()
+	}
 }
 
 // setChoice gives a drop-down list its options and selects one, quietly;
@@ -114,6 +124,9 @@ func (f *userFilters) setChoice(c *choice, options []string, selected int, set f
 	c.OnChanged = nil
 	c.Options = options
 	c.SetSelectedIndex(selected)
+	if w := f.widths[c]; w != nil {
+		w.width = widestText([]string{c.Selected}) + theme.IconInlineSize() + 4*theme.InnerPadding()
+	}
 	c.OnChanged = func(string) {
 		set(c.SelectedIndex())
 		f.changed()
