@@ -38,7 +38,8 @@ func withSample(h *harness) {
 }
 
 // tapTitle clicks the title of a column of the table.
-func tapTitle(u *usersView, col int) {
+func tapTitle(h *harness, u *usersView, col int) {
+	defer h.settle()
 	r := test.WidgetRenderer(u.table).(*tableRenderer)
 	x := float32(0)
 	for i := range col {
@@ -49,13 +50,26 @@ func tapTitle(u *usersView, col int) {
 
 // click clicks row (on screen, 0 the first under the titles) with the
 // modifiers held.
-func click(u *usersView, line int, mods fyne.KeyModifier) {
+func click(h *harness, u *usersView, line int, mods fyne.KeyModifier) {
+	defer h.settle()
 	at := fyne.NewPos(10, u.table.rowHeight*(float32(line)+1.5))
 	u.table.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at}, Modifier: mods})
 	u.table.Tapped(&fyne.PointEvent{Position: at})
 }
 
-// shown is the names on the rows in view.
+// choose picks option i of a drop-down list.
+func (h *harness) choose(c *choice, i int) {
+	c.SetSelectedIndex(i)
+	h.settle()
+}
+
+// shortcut types a shortcut on the table.
+func (h *harness) shortcut(u *usersView, s fyne.Shortcut) {
+	u.table.TypedShortcut(s)
+	h.settle()
+}
+
+// namesInView is the names on the rows in view.
 func namesInView(u *usersView) []string {
 	var out []string
 	for i := u.table.top; i < min(u.table.top+u.table.visible, u.list.len()); i++ {
@@ -78,7 +92,7 @@ func TestDirectorySortsByTheColumnClicked(t *testing.T) {
 		t.Errorf("the title of the column sorted by: %q", got)
 	}
 
-	tapTitle(u, 0) // Name again: the other way
+	tapTitle(h, u, 0) // Name again: the other way
 	if got := rows(u); strings.Join(got, "|") != "Paul Durand|Jeanne Martin|Hélène Lefèvre|Alice Admin" {
 		t.Errorf("by name, descending: %v", got)
 	}
@@ -86,7 +100,7 @@ func TestDirectorySortsByTheColumnClicked(t *testing.T) {
 		t.Errorf("title %q", got)
 	}
 
-	tapTitle(u, 1) // login
+	tapTitle(h, u, 1) // login
 	if got := rows(u); strings.Join(got, "|") != "Alice Admin|Hélène Lefèvre|Jeanne Martin|Paul Durand" {
 		t.Errorf("by login: %v", got)
 	}
@@ -94,15 +108,15 @@ func TestDirectorySortsByTheColumnClicked(t *testing.T) {
 		t.Errorf("titles %q %q", r.titles[0].full, r.titles[1].full)
 	}
 
-	tapTitle(u, 3) // status: active first, then must change (by name)
+	tapTitle(h, u, 3) // status: active first, then must change (by name)
 	if got := rows(u); strings.Join(got, "|") != "Alice Admin|Paul Durand|Hélène Lefèvre|Jeanne Martin" {
 		t.Errorf("by status: %v", got)
 	}
-	tapTitle(u, 2) // role: administrators first
+	tapTitle(h, u, 2) // role: administrators first
 	if got := rows(u); got[0] != "Alice Admin" {
 		t.Errorf("by role: %v", got)
 	}
-	tapTitle(u, 2)
+	tapTitle(h, u, 2)
 	if got := rows(u); got[len(got)-1] != "Alice Admin" {
 		t.Errorf("by role, descending: %v", got)
 	}
@@ -119,7 +133,7 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 		t.Errorf("mailbox choice %q", got)
 	}
 
-	f.role.SetSelectedIndex(2) // employees
+	h.choose(f.role, 2) // employees
 	if got := u.count.Text; got != "3 matches" {
 		t.Errorf("employees: %q", got)
 	}
@@ -135,6 +149,7 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 	// passwords).
 	f.filter.Statuses = app.Statuses(app.StatusMustChange)
 	f.changed()
+	h.settle()
 	if got := u.count.Text; got != "2 matches" {
 		t.Errorf("employees who must change: %q", got)
 	}
@@ -155,7 +170,7 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 	// Stale accounts: nobody signed in; the staff was made now.
 	f.filter = app.UserFilter{}
 	u = h.search("")
-	f.stale.SetSelectedIndex(1)
+	h.choose(f.stale, 1)
 	if got := u.count.Text; got != "No user matches these filters." {
 		t.Errorf("stale for 30 days: %q", got)
 	}
@@ -167,14 +182,14 @@ func TestDirectoryFindsStaleAccounts(t *testing.T) {
 		h.clock.Advance(100 * 24 * time.Hour)
 	})
 	u := h.signInAdmin().users // Alice signs in now; the others made 100 days ago never did
-	u.filters.stale.SetSelectedIndex(2)
+	h.choose(u.filters.stale, 2)
 	if got := u.count.Text; got != "3 matches" {
 		t.Errorf("no sign-in for 90 days: %q", got)
 	}
 	if got := u.filters.stale.Selected; got != "No sign-in for 90 days (3)" {
 		t.Errorf("the choice says %q", got)
 	}
-	u.filters.stale.SetSelectedIndex(3)
+	h.choose(u.filters.stale, 3)
 	if got := u.count.Text; got != "No user matches these filters." {
 		t.Errorf("no sign-in for 180 days: %q", got)
 	}
@@ -196,6 +211,7 @@ func TestDirectoryGoesAnywhere(t *testing.T) {
 	free := bar.Size().Height - thumb
 	bar.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DY: free / 2}})
 	bar.DragEnd()
+	h.settle()
 	top := u.table.top
 	if top < 250 || top > 350 {
 		t.Fatalf("half way down: row %d", top)
@@ -217,7 +233,7 @@ func TestDirectoryGoesAnywhere(t *testing.T) {
 
 	// End: the last by name; Ctrl+Home: the first.
 	h.canvas().Focus(u.table)
-	u.table.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnd, Modifier: fyne.KeyModifierControl})
+	h.shortcut(u, &desktop.CustomShortcut{KeyName: fyne.KeyEnd, Modifier: fyne.KeyModifierControl})
 	last := lastByName(t, h, app.UserFilter{})
 	if got, ok := u.list.at(600); !ok || got.ID != last.ID || u.table.cursor != 600 {
 		t.Errorf("Ctrl+End: %q, cursor %d; want %q", got.Name, u.table.cursor, last.Name)
@@ -226,13 +242,13 @@ func TestDirectoryGoesAnywhere(t *testing.T) {
 	if u.table.cursor != 600-max(u.table.visible-1, 1) {
 		t.Errorf("Page Up: cursor %d", u.table.cursor)
 	}
-	u.table.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierControl})
+	h.shortcut(u, &desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierControl})
 	if first, _ := u.list.at(0); u.table.cursor != 0 || first.Name != "Alice Admin" && !strings.Contains(h.visibleText(), first.Name) {
 		t.Errorf("Ctrl+Home: cursor %d", u.table.cursor)
 	}
 
 	// With a filter on: End is the last of the match.
-	u.filters.mailbox.SetSelectedIndex(2)
+	h.choose(u.filters.mailbox, 2)
 	f := app.UserFilter{Mailbox: app.OnlyNo}
 	h.canvas().Focus(u.table)
 	h.press(fyne.KeyEnd)
@@ -242,13 +258,14 @@ func TestDirectoryGoesAnywhere(t *testing.T) {
 	}
 
 	// Letters typed on the table jump to the first name that starts so.
-	u.filters.mailbox.SetSelectedIndex(0)
+	h.choose(u.filters.mailbox, 0)
 	h.canvas().Focus(u.table)
 	at400, _ := h.svc.ListUsers(h.ctx, app.UserListQuery{Offset: 400, Limit: 1})
 	target := at400.Users[0]
 	for _, r := range strings.ToLower(target.Name)[:3] {
 		u.table.TypedRune(r)
 	}
+	h.settle()
 	got, _ := u.list.at(u.table.cursor)
 	if !strings.HasPrefix(app.Fold(got.Name), app.Fold(target.Name[:3])) || u.table.cursor > 400 {
 		t.Errorf("typing %q went to %q at %d", target.Name[:3], got.Name, u.table.cursor)
@@ -264,7 +281,7 @@ func TestDirectoryGoesAnywhere(t *testing.T) {
 func TestDirectorySelectionGestures(t *testing.T) {
 	h := newHarnessIn(t, "en", withSample)
 	u := h.signInAdmin().users
-	click(u, 2, 0)
+	click(h, u, 2, 0)
 	if u.picked.count(601) != 1 || !u.picked.has(2) {
 		t.Fatalf("a click picks its row: %+v", u.picked)
 	}
@@ -272,17 +289,17 @@ func TestDirectorySelectionGestures(t *testing.T) {
 		t.Errorf("a click opens the card")
 	}
 	u.closePanel()
-	click(u, 2, 0)
-	click(u, 5, fyne.KeyModifierControl)
-	click(u, 7, fyne.KeyModifierControl)
+	click(h, u, 2, 0)
+	click(h, u, 5, fyne.KeyModifierControl)
+	click(h, u, 7, fyne.KeyModifierControl)
 	if u.picked.count(601) != 3 || !u.picked.has(5) || !u.picked.has(7) || u.picked.has(6) {
 		t.Errorf("Ctrl-clicks: %+v", u.picked)
 	}
-	click(u, 5, fyne.KeyModifierControl)
+	click(h, u, 5, fyne.KeyModifierControl)
 	if u.picked.count(601) != 2 || u.picked.has(5) {
 		t.Errorf("Ctrl-click again leaves the row: %+v", u.picked)
 	}
-	click(u, 8, fyne.KeyModifierShift) // from 5, the last one clicked
+	click(h, u, 8, fyne.KeyModifierShift) // from 5, the last one clicked
 	if u.picked.count(601) != 4 || !u.picked.has(5) || !u.picked.has(8) || u.picked.has(2) {
 		t.Errorf("Shift-click: %+v", u.picked)
 	}
@@ -304,14 +321,14 @@ func TestDirectorySelectionGestures(t *testing.T) {
 	}
 
 	// Ctrl+A: every one that matches, a filter rather than rows.
-	u.table.TypedShortcut(&fyne.ShortcutSelectAll{})
+	h.shortcut(u, &fyne.ShortcutSelectAll{})
 	if !u.picked.all || u.picks.said.Text != "601 selected" || u.picks.all.Visible() {
 		t.Errorf("Ctrl+A: %+v, %q", u.picked, u.picks.said.Text)
 	}
 	if !u.picked.has(600) {
 		t.Error("the last row is not picked")
 	}
-	click(u, 0, fyne.KeyModifierControl)
+	click(h, u, 0, fyne.KeyModifierControl)
 	if u.picked.all || u.picked.count(601) != 600 || u.picked.has(u.table.top) {
 		t.Errorf("Ctrl-click after Ctrl+A: %+v", u.picked)
 	}
@@ -320,8 +337,8 @@ func TestDirectorySelectionGestures(t *testing.T) {
 		t.Errorf("cleared: %+v", u.picked)
 	}
 	// A new filter starts a new selection.
-	u.table.TypedShortcut(&fyne.ShortcutSelectAll{})
-	u.filters.role.SetSelectedIndex(1)
+	h.shortcut(u, &fyne.ShortcutSelectAll{})
+	h.choose(u.filters.role, 1)
 	if u.picked.count(u.list.len()) != 0 {
 		t.Errorf("kept across filters: %+v", u.picked)
 	}
@@ -331,9 +348,10 @@ func TestDirectorySelectionGestures(t *testing.T) {
 // their passwords, planned.
 func resetAll(h *harness, u *usersView) *bulkPanel {
 	h.t.Helper()
-	u.filters.role.SetSelectedIndex(2) // employees: the administrator is left alone
-	u.table.TypedShortcut(&fyne.ShortcutSelectAll{})
+	h.choose(u.filters.role, 2) // employees: the administrator is left alone
+	h.shortcut(u, &fyne.ShortcutSelectAll{})
 	u.startBulk(app.BulkAction{Kind: app.BulkReset})
+	h.settle()
 	p, ok := u.panel.(*bulkPanel)
 	if !ok {
 		h.t.Fatalf("the panel is %T", u.panel)
@@ -362,11 +380,12 @@ func TestBulkResetCancelledHalfway(t *testing.T) {
 	bulkProgressed = func(bp *bulkPanel, pr app.BulkProgress) {
 		batches++
 		if batches == 2 {
-			bp.cancel.OnTapped() // on the UI goroutine: the runner is inline
+			bp.stop() // what Cancel does, from the action's goroutine
 		}
 	}
 	defer func() { bulkProgressed = nil }()
 	h.tapEnabled(p.go_)
+	h.settle()
 
 	if p.running {
 		t.Fatal("still running")
@@ -425,6 +444,7 @@ func TestBulkPasswordsAreHandedOutOnce(t *testing.T) {
 	u := h.signInAdmin().users
 	p := resetAll(h, u)
 	h.tapEnabled(p.go_)
+	h.settle()
 	if len(p.passes) != 3 || !p.copyAll.Visible() {
 		t.Fatalf("%d passwords", len(p.passes))
 	}
@@ -491,8 +511,9 @@ func TestBulkPasswordsAreHandedOutOnce(t *testing.T) {
 func TestBulkPlanRefusesTheLastAdministrator(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	u := h.signInAdmin().users
-	u.table.TypedShortcut(&fyne.ShortcutSelectAll{})
+	h.shortcut(u, &fyne.ShortcutSelectAll{})
 	u.startBulk(app.BulkAction{Kind: app.BulkDisable})
+	h.settle()
 	p := u.panel.(*bulkPanel)
 	got := p.text.Text
 	for _, want := range []string{"4 users selected.", "3 will be disabled.", "1 refused: You cannot disable your own account"} {
@@ -501,6 +522,7 @@ func TestBulkPlanRefusesTheLastAdministrator(t *testing.T) {
 		}
 	}
 	h.tapEnabled(p.go_)
+	h.settle()
 	if !h.user("paul.durand@acme.example").Disabled || h.user("admin@acme.example").Disabled {
 		t.Error("not applied as planned")
 	}
@@ -512,12 +534,13 @@ func TestBulkPlanRefusesTheLastAdministrator(t *testing.T) {
 func TestExportPickedUsers(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	u := h.signInAdmin().users
-	click(u, 1, 0)
+	click(h, u, 1, 0)
 	u.closePanel()
-	click(u, 1, 0)
-	click(u, 3, fyne.KeyModifierControl)
+	click(h, u, 1, 0)
+	click(h, u, 3, fyne.KeyModifierControl)
 	u.closePanel()
 	u.exportPicked()
+	h.settle()
 	if h.saved == nil {
 		t.Fatal("nothing saved")
 	}

@@ -187,7 +187,7 @@ func TestUsersOpenCardByClickAndKeyboard(t *testing.T) {
 		t.Errorf("typing on the table: focus on %T, cursor on %q", h.focused(), got.Name)
 	}
 	// Sorted by another column, they go to the search box.
-	tapTitle(u, 1)
+	tapTitle(h, u, 1)
 	h.canvas().Focus(u.table)
 	h.typeText("p")
 	if h.focused() != u.search || u.search.Text != "p" {
