@@ -553,3 +553,67 @@ func TestExportPickedUsers(t *testing.T) {
 		t.Errorf("said %q", u.count.Text)
 	}
 }
+
+// TestDirectoryNarrow: at 360 px, in English and French, the filters, the
+// selection's bar and the action on many fit the window, the table keeps
+// the names, and the result of an action takes the table's place.
+func TestDirectoryNarrow(t *testing.T) {
+	for _, language := range []string{"en", "fr"} {
+		h := newHarnessIn(t, language, withStaff)
+		u := h.signInAdmin().users
+		h.s.win.Resize(fyne.NewSize(360, 640))
+		h.settle()
+		fits := func(what string) {
+			t.Helper()
+			if w := h.s.win.Content().MinSize().Width; w > 360 {
+				t.Errorf("%s: %s needs %.0f px", language, what, w)
+			}
+		}
+		fits("the table with its filters")
+		h.shortcut(u, &fyne.ShortcutSelectAll{})
+		fits("the selection")
+		for _, o := range []fyne.CanvasObject{u.filters.stale, u.picks.act} {
+			if pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o); pos.X+o.Size().Width > 360 {
+				t.Errorf("%s: %T ends at %.0f px", language, o, pos.X+o.Size().Width)
+			}
+		}
+		r := test.WidgetRenderer(u.table).(*tableRenderer)
+		if !r.shown[0] || !r.shown[3] || r.shown[1] {
+			t.Errorf("%s: columns shown %v", language, r.shown)
+		}
+		u.startBulk(app.BulkAction{Kind: app.BulkUnlock})
+		h.settle()
+		fits("the action on many")
+		if u.master.Visible() {
+			t.Errorf("%s: the table stays beside the action", language)
+		}
+	}
+}
+
+// TestDirectoryColumnsAreRemembered: the optional columns and the widths
+// given are kept in the preferences, for the next time.
+func TestDirectoryColumnsAreRemembered(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+	if !u.table.columns[5].hidden || u.cols[5].key != "recovery" {
+		t.Fatal("the recovery e-mail shows by default")
+	}
+	u.showColumn(5, true)
+	u.table.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(test.WidgetRenderer(u.table).(*tableRenderer).widths[0]+30, 10)},
+		Dragged: fyne.Delta{DX: 30}})
+	u.table.DragEnd()
+	width := u.table.columns[0].width
+
+	// The next administration reads them back.
+	again := h.s.newUsers(h.s.view.child(), h.s.admin)
+	if again.table.columns[5].hidden {
+		t.Error("the recovery e-mail column was forgotten")
+	}
+	if got := again.table.columns[0].width; got != width || got < 100 {
+		t.Errorf("the name's width %v, want %v", got, width)
+	}
+	u.defaultWidths()
+	if got := u.table.columns[0].width; got != u.cols[0].width {
+		t.Errorf("default width %v", got)
+	}
+}
