@@ -106,7 +106,7 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.colsButton = s.newButton(lang.L("Columns"), widget.LowImportance, u.onColumns)
 	u.colsButton.Icon = theme.ListIcon()
 
-	u.master = stacked(container.NewVBox(container.NewBorder(nil, nil, nil, u.add, u.search), u.filters.content,
+	u.master = stacked(container.NewVBox(container.New(&rowOrColumn{}, u.search, u.add), u.filters.content,
 		container.NewBorder(nil, nil, nil, u.colsButton, u.count), u.picks.content), u.table, nil)
 	u.detail = container.NewStack()
 	u.detail.Hide()
