@@ -88,7 +88,7 @@ func TestDirectorySortsByTheColumnClicked(t *testing.T) {
 		t.Fatalf("by name: %v", byName)
 	}
 	r := test.WidgetRenderer(u.table).(*tableRenderer)
-	if got := r.titles[0].full; got != "Name ↑" {
+	if got := r.titles[0].full; got != "↑ Name" {
 		t.Errorf("the title of the column sorted by: %q", got)
 	}
 
@@ -96,7 +96,7 @@ func TestDirectorySortsByTheColumnClicked(t *testing.T) {
 	if got := rows(u); strings.Join(got, "|") != "Paul Durand|Jeanne Martin|Hélène Lefèvre|Alice Admin" {
 		t.Errorf("by name, descending: %v", got)
 	}
-	if got := r.titles[0].full; got != "Name ↓" {
+	if got := r.titles[0].full; got != "↓ Name" {
 		t.Errorf("title %q", got)
 	}
 
@@ -104,7 +104,7 @@ func TestDirectorySortsByTheColumnClicked(t *testing.T) {
 	if got := rows(u); strings.Join(got, "|") != "Alice Admin|Hélène Lefèvre|Jeanne Martin|Paul Durand" {
 		t.Errorf("by login: %v", got)
 	}
-	if r.titles[0].full != "Name" || r.titles[1].full != "Login e-mail ↑" {
+	if r.titles[0].full != "Name" || r.titles[1].full != "↑ Login e-mail" {
 		t.Errorf("titles %q %q", r.titles[0].full, r.titles[1].full)
 	}
 

@@ -676,7 +676,7 @@ func (r *tableRenderer) draw() {
 	for i, c := range r.titles {
 		title := t.columns[i].title
 		if i == t.sortCol {
-			title += map[bool]string{false: " ↑", true: " ↓"}[t.sortDesc]
+			title = map[bool]string{false: "↑ ", true: "↓ "}[t.sortDesc] + title // before it, where a cut keeps it
 		}
 		c.set(title, widget.MediumImportance)
 		c.fit()
