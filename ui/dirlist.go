@@ -157,11 +157,24 @@ func (l *dirList) ensure() {
 	read := make([]app.UserListPage, len(need))
 	var err error
 	l.view.do(l.reads, func(ctx context.Context) {
-		for i, k := range need {
-			q.Offset, q.Limit = k*size, size
-			if read[i], err = svc.ListUsers(ctx, q); err != nil {
+		// Pages next to one another are read at once: one position found
+		// in the store, not one a page.
+		for i := 0; i < len(need); {
+			run := 1
+			for i+run < len(need) && need[i+run] == need[i]+run && (run+1)*size <= app.MaxPage {
+				run++
+			}
+			q.Offset, q.Limit = need[i]*size, run*size
+			var page app.UserListPage
+			if page, err = svc.ListUsers(ctx, q); err != nil {
 				return
 			}
+			for j := range run {
+				lo, hi := min(j*size, len(page.Users)), min((j+1)*size, len(page.Users))
+				read[i+j] = app.UserListPage{Users: page.Users[lo:hi:hi], Offset: q.Offset + lo,
+					More: len(page.Users) > hi || page.More}
+			}
+			i += run
 		}
 	}, func() { l.loaded(need, read, err) })
 }
