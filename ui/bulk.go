@@ -29,6 +29,7 @@ type selectionBar struct {
 	none    *button
 	act     *button
 	content *fyne.Container
+	said_   [4]int // what the bar says: picked, all, total, counted; not laid out again when the same
 }
 
 func (s *session) newSelectionBar(u *usersView) *selectionBar {
@@ -57,7 +58,15 @@ func (s *session) newSelectionBar(u *usersView) *selectionBar {
 func (b *selectionBar) update() {
 	u := b.u
 	n := u.picked.count(u.list.len())
-	if n == 0 || (n == 1 && !u.picked.all && u.panel != nil) {
+	if n == 1 && !u.picked.all && u.panel != nil {
+		n = 0 // the card says who
+	}
+	said := [4]int{n, boolInt(u.picked.all), u.list.len(), boolInt(u.list.counted())}
+	if said == b.said_ {
+		return
+	}
+	b.said_ = said
+	if n == 0 {
 		showIf(b.content, false)
 		return
 	}
@@ -70,6 +79,13 @@ func (b *selectionBar) update() {
 	b.all.SetText(lang.N("Select all {{.N}} matching", total, map[string]any{"N": groupDigits(total)}))
 	showIf(b.all, !u.picked.all && u.list.counted() && total > n)
 	showIf(b.content, true)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // onActions opens the list of the actions on the users picked.

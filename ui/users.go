@@ -191,8 +191,10 @@ func (u *usersView) requery() {
 func (u *usersView) onListChanged() {
 	u.table.Refresh()
 	u.count.Importance = widget.MediumImportance
-	u.count.SetText(u.countText())
-	if u.list.total >= 0 {
+	if text := u.countText(); text != u.count.Text || u.count.Importance != widget.MediumImportance {
+		u.count.SetText(text)
+	}
+	if u.list.total >= 0 && (u.filters.counts == nil || *u.filters.counts != u.list.counts) {
 		c := u.list.counts
 		u.filters.setCounts(&c)
 	}
