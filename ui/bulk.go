@@ -67,7 +67,9 @@ func (b *selectionBar) update() {
 	}
 	b.said_ = said
 	if n == 0 {
-		showIf(b.content, false)
+		if b.content.Visible() {
+			showIf(b.content, false)
+		}
 		return
 	}
 	if u.picked.all && !u.list.counted() {
