@@ -12,17 +12,24 @@ RACE_BIN := bin/sesame-race
 MAILPIT := bin/mailpit
 MAILPIT_VERSION := v1.27.11
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The Debian package: FyneApp.toml's version, this machine's architecture,
+# built by nfpm (run from the Go module proxy at a pinned version).
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+ARCH := $(shell dpkg --print-architecture 2>/dev/null || $(GO) env GOARCH)
+NFPM_VERSION := v2.45.2
+PACKAGE := bin/sesame_$(VERSION)_$(ARCH).deb
 
 # Build needs cgo (SQLite, GLFW); the window needs X and GL headers and
 # xclip for the clipboard; the smoke run of the real window needs Xvfb,
 # xdotool (keyboard) and ImageMagick (screenshots); the tests of the printed
 # hand-out read it back with poppler's pdftotext; the tests of the
-# PostgreSQL store start throwaway servers of Debian's PostgreSQL.
+# PostgreSQL store start throwaway servers of Debian's PostgreSQL; the
+# package's test validates its desktop entries (desktop-file-utils).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xclip xdotool imagemagick curl poppler-utils \
-	postgresql postgresql-contrib
+	postgresql postgresql-contrib desktop-file-utils
 
-.PHONY: run test bench bench-ldap bench-policy build deps vet clean
+.PHONY: run test bench bench-ldap bench-policy build deps vet clean package install uninstall test-package
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -60,6 +67,24 @@ test: vet build $(RACE_BIN) $(MAILPIT)
 		SESAME_MAILPIT=$(CURDIR)/$(MAILPIT) SESAME_SMOKE=1 SESAME_UI_ASYNC=goroutines \
 		SESAME_POSTGRES="$$(pg_config --bindir 2>/dev/null || echo 'not installed')" \
 		$(GO) test $(GOFLAGS_TAGS) -race -count=1 -timeout 30m ./...
+
+# package builds the Debian package of the desktop app into bin/; install
+# installs it with its dependencies (apt-get, with sudo when not root);
+# uninstall removes it, and leaves nothing but the users' own data.
+package: build
+	VERSION=$(VERSION) ARCH=$(ARCH) $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION) \
+		package --config assets/package/nfpm.yaml --packager deb --target $(PACKAGE)
+
+install: package
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y ./$(PACKAGE)
+
+uninstall:
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get purge -y sesame
+
+# test-package checks the package's files and fields (not part of make
+# test: building nfpm the first time takes a minute).
+test-package: package
+	SESAME_PACKAGE=$(CURDIR)/$(PACKAGE) $(GO) test $(GOFLAGS_TAGS) -count=1 -run '^TestDebianPackage$$' .
 
 bench: build
 	$(GO) test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./...

@@ -28,6 +28,7 @@ import (
 	"sesame/data/sqlite"
 	"sesame/ui"
 	"sesame/ui/cli"
+	"sesame/ui/config"
 	"sesame/ui/display"
 	// ui/locale also keeps Fyne's lang package from logging on a
 	// command's output under LANG=C.UTF-8 while the packages start.
@@ -50,6 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	dbPath := fs.String("db", "", "database file or postgres:// URL (default $SESAME_DB, else a file in the user's config folder)")
 	language := fs.String("lang", "", "language of the window and the command line: en or fr (default: the system's)")
+	kiosk := fs.Bool("kiosk", false, "open the sign-in full screen for a shared workstation, which an employee cannot close")
 	fs.Usage = func() {} // printed below: on stdout when asked for, on stderr after a mistake
 	lang := locale.Language()
 	if err := fs.Parse(args); err != nil {
@@ -73,6 +75,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cli.Usage(stdout, lang)
 		return 0
 	}
+	// The configuration files come under the flags and the environment.
+	cfg, err := config.Load(config.Paths())
+	if err != nil {
+		return cli.Report(stderr, lang, err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if cfg.Language != "" && !given["lang"] {
+		lang = cfg.Language
+	}
+	if !given["kiosk"] {
+		*kiosk = cfg.Kiosk
+	}
 	if buildProblem != nil {
 		return cli.Report(stderr, lang, buildProblem)
 	}
@@ -81,14 +96,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !cli.NeedsStore(rest) {
 		return cli.Run(context.Background(), env, rest)
 	}
-	dbGiven := false
-	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
-	if dbGiven && *dbPath == "" {
+	if given["db"] && *dbPath == "" {
 		cli.Report(stderr, lang, app.Errorf(app.EInvalid, "--db needs the path of a database file or a postgres:// URL."))
 		cli.Usage(stderr, lang)
 		return 1
 	}
-	path, err := databasePath(*dbPath)
+	path, err := databasePath(*dbPath, cfg.Database)
 	if err != nil {
 		fmt.Fprintln(stderr, "sesame:", err)
 		return 1
@@ -131,7 +144,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a := fyneapp.NewWithID("app.sesame.desktop")
 		// The language is always given, so that Fyne reads a locale it
 		// understands (see ui/locale).
-		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path)})
+		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path), Kiosk: *kiosk})
 		a.Run()
 		return 0
 	}
@@ -264,13 +277,17 @@ func sameDatabase(a, b string) bool {
 	return errA == nil && errB == nil && absA == absB
 }
 
-// databasePath is --db, else $SESAME_DB (when not empty), else the default file.
-func databasePath(flagValue string) (string, error) {
+// databasePath is --db, else $SESAME_DB (when not empty), else the
+// configuration files' database, else the default file.
+func databasePath(flagValue, configured string) (string, error) {
 	if flagValue != "" {
 		return flagValue, nil
 	}
 	if env := os.Getenv("SESAME_DB"); env != "" {
 		return env, nil
+	}
+	if configured != "" {
+		return configured, nil
 	}
 	return sqlite.DefaultPath()
 }

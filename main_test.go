@@ -58,7 +58,8 @@ func testMain(m *testing.M) int {
 	}
 	// Whatever a test forgets, it must never reach the real database of
 	// the person who runs the tests.
-	for k, v := range map[string]string{"HOME": dir, "XDG_CONFIG_HOME": dir, "LANG": "en_US.UTF-8", "TZ": "UTC"} {
+	for k, v := range map[string]string{"HOME": dir, "XDG_CONFIG_HOME": dir, "LANG": "en_US.UTF-8", "TZ": "UTC",
+		"SESAME_SYSTEM_CONFIG": filepath.Join(dir, "no-system-config.toml")} {
 		os.Setenv(k, v)
 	}
 	os.Unsetenv("SESAME_DB")
@@ -69,8 +70,9 @@ func testMain(m *testing.M) int {
 // saw and everything the binary wrote on standard error.
 type sesame struct {
 	t       *testing.T
-	db      string   // a file, or a postgres:// URL
-	secrets []string // every plaintext password given or printed
+	db      string     // a file, or a postgres:// URL
+	secrets []string   // every plaintext password given or printed
+	mu      sync.Mutex // commands may run at once
 	stderrs []string
 }
 
@@ -148,7 +150,9 @@ func (s *sesame) exec(env []string, stdin string, args ...string) result {
 	case err != nil:
 		s.t.Fatalf("running sesame %q: %v", args, err)
 	}
+	s.mu.Lock()
 	s.stderrs = append(s.stderrs, r.stderr)
+	s.mu.Unlock()
 	return r
 }
 
@@ -1394,7 +1398,10 @@ func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
 	asNobody := func(args ...string) result {
 		t.Helper()
 		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", s.db}, args...)...)
-		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody")
+		// Configuration files where nobody may look (a workstation's
+		// unreadable file stops every command, rightly).
+		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody", "XDG_CONFIG_HOME="+dir,
+			"SESAME_SYSTEM_CONFIG="+filepath.Join(dir, "none.toml"))
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		err := cmd.Run()
@@ -1815,5 +1822,99 @@ func TestCountsAndReasonsEndToEnd(t *testing.T) {
 	want := []string{"wrong code, try 1 of 5", "wrong code, try 2 of 5", "wrong code, try 3 of 5", "wrong code, try 4 of 5", "wrong code, try 5 of 5: the code is ended"}
 	if !slices.Equal(tries, want) {
 		t.Errorf("simultaneous wrong codes audited as %q, want %q", tries, want)
+	}
+}
+
+// TestConfigFilesEndToEnd: the workstation's file, then the user's, then
+// the environment, then the flags choose the database and the language;
+// a bad file stops every command with its path, line and key, in the
+// user's language, and makes no database.
+func TestConfigFilesEndToEnd(t *testing.T) {
+	home := t.TempDir()
+	system := filepath.Join(home, "etc", "sesame.toml")
+	userFile := filepath.Join(home, "config", "sesame", "sesame.toml")
+	for _, d := range []string{filepath.Dir(system), filepath.Dir(userFile)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put := func(path, text string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &sesame{t: t}
+	env := []string{"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "SESAME_SYSTEM_CONFIG=" + system}
+	initDB := func(extraEnv []string, wantErr string, args ...string) {
+		t.Helper()
+		args = append(args, "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+		r := s.exec(append(env, extraEnv...), "", args...)
+		if r.code != 0 || !strings.Contains(r.stderr, wantErr) {
+			t.Errorf("sesame %q: exit %d, stderr %q, want %q", args, r.code, r.stderr, wantErr)
+		}
+	}
+	exists := func(path string) bool {
+		_, err := os.Stat(path)
+		return err == nil
+	}
+
+	// The workstation's file: a database next to it, in French.
+	put(system, "# set up by the administrator\ndatabase = \"shared.db\"\nlanguage = \"fr\"\nkiosk = false\n")
+	initDB(nil, "Sésame est prêt pour Acme")
+	if !exists(filepath.Join(home, "etc", "shared.db")) {
+		t.Fatal("the workstation's database was not made where its file says")
+	}
+	// The user's file wins over it, key by key.
+	mine := filepath.Join(home, "mine.db")
+	put(userFile, "database = \""+mine+"\"\n")
+	initDB(nil, "Sésame est prêt pour Acme")
+	if !exists(mine) {
+		t.Fatal("the user's database was not made")
+	}
+	put(userFile, "database = \""+mine+"\"\nlanguage = \"en\"\n")
+	r := s.exec(env, "", "users", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "ada@acme.test") {
+		t.Errorf("users list on the user's database: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// The environment wins over the files, and the flags over both.
+	fromEnv := filepath.Join(home, "env.db")
+	initDB([]string{"SESAME_DB=" + fromEnv}, "Sésame is set up for Acme")
+	fromFlag := filepath.Join(home, "flag.db")
+	initDB([]string{"SESAME_DB=" + fromEnv}, "Sésame est prêt pour Acme", "--db", fromFlag, "--lang", "fr")
+	if !exists(fromEnv) || !exists(fromFlag) {
+		t.Errorf("made by the environment %v, by the flag %v", exists(fromEnv), exists(fromFlag))
+	}
+
+	// Bad files: the command stops, nothing is made.
+	bad := filepath.Join(home, "bad.db")
+	cases := []struct{ file, text, want, wantFr string }{
+		{userFile, "database = \"" + bad + "\"\n\ncolour = \"blue\"\n", userFile + ", line 3: unknown setting “colour”: the settings are database, language, kiosk.",
+			userFile + ", ligne 3 : réglage inconnu « colour »"},
+		{userFile, "database = \"" + bad + "\"\n[kiosk]\nscreen = 1\n", userFile + ", line 2: unknown setting “kiosk”", "ligne 2 : réglage inconnu « kiosk »"},
+		{system, "kiosk = \"yes\"\n", system + ", line 1: “kiosk” must be true or false", "ligne 1 : « kiosk » doit valoir true ou false"},
+		{system, "language = \"de\"\n", system + ", line 1: the language “de” is not one Sésame speaks", "Sésame ne parle pas la langue « de »"},
+		{userFile, "database = \"" + bad + "\"\nlanguage = en\n", userFile + ", line 2, column", "ligne 2, colonne"},
+	}
+	for _, c := range cases {
+		put(system, "")
+		put(userFile, "")
+		put(c.file, c.text)
+		for _, run := range []struct {
+			args []string
+			want string
+		}{{[]string{"users", "list"}, c.want}, {[]string{"--lang", "fr", "users", "list"}, c.wantFr}} {
+			r := s.exec(env, "", run.args...)
+			if r.code != 1 || !strings.Contains(r.stderr, run.want) || r.stdout != "" {
+				t.Errorf("%q with %q: exit %d, stderr %q, want %q", c.text, run.args, r.code, r.stderr, run.want)
+			}
+		}
+		if exists(bad) {
+			t.Fatalf("a bad configuration made a database")
+		}
+	}
+	// Help still helps.
+	if r := s.exec(env, "", "--help"); r.code != 0 || !strings.Contains(r.stdout, "/etc/sesame/sesame.toml") {
+		t.Errorf("help with a bad configuration: %d %q", r.code, r.stderr)
 	}
 }

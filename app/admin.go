@@ -51,6 +51,11 @@ type UserChange struct {
 	// AllowSimilar saves a recovery address that looks like a login
 	// (ELookAlike), as confirmed by the administrator.
 	AllowSimilar bool
+	// Version is the User.Version that the change was made from (the card
+	// as read): when the stored user has changed since, nothing is saved
+	// and the error is EStale. 0 applies the change to the user as stored,
+	// whatever changed before (the command line).
+	Version int64
 }
 
 // UpdateResult says what UpdateUser did.
@@ -315,7 +320,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 	}
 	now := s.now()
 	u := User{Email: email, Name: name, Role: role, HasMailbox: n.HasMailbox, RecoveryEmail: recovery,
-		PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now}
+		PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now, UpdatedBy: actor.Name}
 	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := requireAdmin(tx, actor); err != nil {
 			return err
@@ -415,6 +420,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 		if err != nil {
 			return err
 		}
+		if ch.Version != 0 && ch.Version != u.Version {
+			return ChangedElsewhere(u)
+		}
 		res, err = applyChange(tx, st, actor, u, in, ch, s.now(), "")
 		return err
 	})
@@ -425,6 +433,16 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, email string, ch 
 		s.deliverQueued(ctx)
 	}
 	return res, nil
+}
+
+// ChangedElsewhere is the error of a change made from a user as it was
+// before its last change, u: who made that change, and when.
+func ChangedElsewhere(u User) *Error {
+	if u.UpdatedBy == "" {
+		return Errorf(EStale, "{{.Name}} was changed elsewhere on {{.Time}}: nothing was saved.", "Name", u.Name, "Time", u.UpdatedAt)
+	}
+	return Errorf(EStale, "{{.Name}} was changed elsewhere by {{.Actor}} on {{.Time}}: nothing was saved.",
+		"Name", u.Name, "Actor", u.UpdatedBy, "Time", u.UpdatedAt)
 }
 
 // applyChange applies a checked change to u inside a transaction, each
@@ -455,7 +473,7 @@ func applyChange(tx Tx, st Settings, actor Actor, u User, in checkedChange, ch U
 	if len(events) == 0 {
 		return res, nil
 	}
-	e.u.UpdatedAt = e.now
+	e.u.UpdatedAt, e.u.UpdatedBy = e.now, actor.Name
 	if err := tx.UpdateUser(&e.u); err != nil {
 		return res, err
 	}

@@ -61,7 +61,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (SignInRes
 		if rehash != "" {
 			u.PasswordHash = rehash
 		}
-		u.LastSignInAt, u.UpdatedAt = now, now
+		u.LastSignInAt, u.UpdatedAt, u.UpdatedBy = now, now, u.Email
 		if err := tx.UpdateUser(&u); err != nil {
 			return err
 		}
@@ -426,7 +426,7 @@ func (s *Service) assessNewPassword(ctx context.Context, u User, next string) (S
 // state active, history, lock cleared, audit, and the user told by e-mail.
 func (s *Service) setOwnPassword(tx Tx, st Settings, u *User, hash string, now time.Time, details string) error {
 	u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt = hash, false, time.Time{}
-	u.PasswordChangedAt, u.UpdatedAt = now, now
+	u.PasswordChangedAt, u.UpdatedAt, u.UpdatedBy = now, now, u.Email
 	if err := tx.UpdateUser(u); err != nil {
 		return err
 	}

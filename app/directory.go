@@ -130,6 +130,12 @@ func ErrLoginTaken(email string) *Error {
 	return Errorf(EConflict, "A user with the login {{.Email}} already exists.", "Email", strings.TrimSpace(email))
 }
 
+// ErrStale is a store's error for an UpdateUser whose Version is no
+// longer the stored one.
+func ErrStale(email string) *Error {
+	return Errorf(EStale, "The user {{.Email}} was changed meanwhile: nothing was saved. Read it again before changing it.", "Email", strings.TrimSpace(email))
+}
+
 // CheckStoredUser refuses, as invalid, a user that no store keeps: an
 // empty login, a time out of range (CheckStoredTimes).
 func CheckStoredUser(u *User) error {

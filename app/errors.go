@@ -26,6 +26,9 @@ const (
 	// ELookAlike: a new login or recovery address looks like an existing
 	// login (UTS #39); allowed only when the administrator confirms it.
 	ELookAlike ErrorCode = "look_alike"
+	// EStale: the record was changed (on another workstation, say) since
+	// it was read; nothing was saved. Read it again, or confirm.
+	EStale ErrorCode = "stale"
 )
 
 // Message is a sentence fit to show a person: an English template (which is

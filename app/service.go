@@ -236,6 +236,7 @@ func (s *Service) Setup(ctx context.Context, actor Actor, r SetupRequest) (User,
 	if actor.Name == "" {
 		actor.Name = email
 	}
+	u.UpdatedBy = actor.Name
 	err = s.store.Write(ctx, func(tx Tx) error {
 		some, err := tx.HasUsers()
 		if err != nil {

@@ -32,9 +32,12 @@ type Store interface {
 type Tx interface {
 	UserByEmail(email string) (User, error) // compared by EmailKey
 	UserByID(id int64) (User, error)
-	// CreateUser stores u and sets its ID; a login already taken gives EConflict.
+	// CreateUser stores u and sets its ID, and its Version to 1; a login
+	// already taken gives EConflict.
 	CreateUser(u *User) error
-	// UpdateUser stores every field of u (found by ID).
+	// UpdateUser stores every field of u (found by ID) and adds one to its
+	// Version, in u too. A u whose Version is not the stored one (read
+	// before another change) gives EStale and changes nothing.
 	UpdateUser(u *User) error
 	// HasUsers reports whether there is any user, at a cost that does
 	// not grow with their number.

@@ -56,6 +56,15 @@ type User struct {
 	LastSignInAt time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// UpdatedBy names who made the last change (an Actor's Name: a login,
+	// or "system:<os user>"); "" when it is not known.
+	UpdatedBy string
+	// Version counts the stored changes of the user: 1 once created, one
+	// more at each Tx.UpdateUser, which refuses a user whose Version is no
+	// longer the stored one (EStale). A change made from what was read
+	// before another workstation's change can then never overwrite it
+	// unseen.
+	Version int64
 
 	// LockedUntil is filled by reads that join the throttling state of the
 	// login; it is not stored with the user.

@@ -480,3 +480,57 @@ func TestEveryAuditDetailReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// TestChangesFromAnOlderCardAreRefused: two administrators open the same
+// card; the second Update, made from the card as it was before the first,
+// is refused with who changed it and when, and saves nothing; confirmed
+// (the version read again), it goes through and keeps what the first one
+// changed that the second did not touch. Every change says who made it.
+func TestChangesFromAnOlderCardAreRefused(t *testing.T) {
+	e := newEnv(t)
+	temp := e.addUser("jeanne@acme.example", "Jeanne Martin")
+	other, _, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "bob@acme.example", Name: "Bob Admin", Role: app.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := e.user("jeanne@acme.example")
+	if card.UpdatedBy != e.admin.Email || card.Version != 1 {
+		t.Errorf("created by %q, version %d", card.UpdatedBy, card.Version)
+	}
+
+	e.clock.Advance(time.Minute)
+	name, off := "Jeanne Dupont", true
+	if _, err := e.svc.UpdateUser(e.ctx, app.UserActor(other), card.Email, app.UserChange{Name: &name, Version: card.Version}); err != nil {
+		t.Fatal(err)
+	}
+	audits := len(e.store.Audit())
+	_, err = e.svc.UpdateUser(e.ctx, e.actor(), card.Email, app.UserChange{Disabled: &off, Version: card.Version})
+	if app.CodeOf(err) != app.EStale {
+		t.Fatalf("an update from an older card: %v, want EStale", err)
+	}
+	m := app.AsError(err).Message
+	if m.Data["Actor"] != "bob@acme.example" || !m.Data["Time"].(time.Time).Equal(e.clock.Now()) || m.Data["Name"] != "Jeanne Dupont" {
+		t.Errorf("the refusal says %v", m)
+	}
+	if u := e.user(card.Email); u.Disabled || len(e.store.Audit()) != audits {
+		t.Errorf("a refused update saved something: disabled %v, %d audit events", u.Disabled, len(e.store.Audit())-audits)
+	}
+
+	fresh := e.user(card.Email)
+	res, err := e.svc.UpdateUser(e.ctx, e.actor(), card.Email, app.UserChange{Disabled: &off, Version: fresh.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := res.User; !u.Disabled || u.Name != "Jeanne Dupont" || u.UpdatedBy != e.admin.Email || u.Version != fresh.Version+1 {
+		t.Errorf("after the confirmed update: %+v", u)
+	}
+
+	// The user's own actions count as changes by them.
+	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), card.Email, app.UserChange{Disabled: new(bool)}); err != nil {
+		t.Fatal(err)
+	}
+	e.signIn(card.Email, temp)
+	if u := e.user(card.Email); u.UpdatedBy != card.Email {
+		t.Errorf("after signing in, changed by %q", u.UpdatedBy)
+	}
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -36,6 +38,8 @@ type adminScreen struct {
 	actor app.Actor
 
 	note     *widget.Label // what the session has to say (a password just set)
+	link     *widget.Label // whether the database can be reached, when it matters
+	linkNote debounce      // hides the note that the database is back
 	signOut  *button
 	nav      []*button       // one per section
 	navBar   *fyne.Container // of nav, where there is room
@@ -48,6 +52,10 @@ type adminScreen struct {
 	account  fyne.CanvasObject
 	body     *fyne.Container
 	content  fyne.CanvasObject
+	live     *live // the changes of every workstation
+
+	kioskNote  *widget.Label // that the workstation is a kiosk; nil when it is not
+	leaveKiosk *button       // ends the kiosk mode
 }
 
 // findShortcut is Ctrl+F (Cmd+F on macOS): the search of users.
@@ -67,6 +75,7 @@ func (s *session) newAdmin(sc *scope, u app.User, account fyne.CanvasObject, not
 	s.admin = a
 	a.note = notice(widget.SuccessImportance)
 	say(a.note, note)
+	a.link = notice(widget.DangerImportance)
 	titles := []struct {
 		text string
 		icon fyne.Resource
@@ -100,12 +109,51 @@ func (s *session) newAdmin(sc *scope, u app.User, account fyne.CanvasObject, not
 	nav := container.New(either{}, a.navBar, a.navList)
 	var bar fyne.CanvasObject
 	bar, a.signOut = s.signedInBar(u, title)
-	top := container.NewVBox(bar, nav, widget.NewSeparator(), a.note)
+	top := container.NewVBox(bar, nav, widget.NewSeparator(), a.link, a.note)
+	if k := a.kioskBar(); k != nil {
+		top.Add(k)
+	}
 	a.content = stacked(top, a.body, nil)
 	a.choose(sectionUsers)
 	s.win.Canvas().AddShortcut(findShortcut, func(fyne.Shortcut) { a.onFind() })
 	s.win.Canvas().AddShortcut(saveShortcut, func(fyne.Shortcut) { a.onSave() })
+	a.live = s.follow(sc, a.onStoreEvent)
 	return a
+}
+
+// backShown is how long the note that the database is back stays.
+const backShown = 10 * time.Second
+
+// onStoreEvent brings what the administration shows up to date with what
+// was changed, on any workstation, and says when the database is lost and
+// when it is back. What is on view stays while the database is lost.
+func (a *adminScreen) onStoreEvent(e app.StoreEvent) {
+	switch {
+	case e.Lost:
+		a.linkNote.cancel()
+		a.link.Importance = widget.DangerImportance
+		say(a.link, lang.L("The database cannot be reached: what you see may be out of date, and nothing can be saved. Sésame connects again by itself."))
+	case e.Back:
+		a.link.Importance = widget.SuccessImportance
+		say(a.link, lang.L("The database can be reached again: what you see is up to date."))
+		a.linkNote.after(a.sc, backShown, func() { say(a.link, "") })
+	}
+	if e.Changed&app.ChangedSettings != 0 {
+		a.s.readSettings(a.sc, func(st app.Settings, err error) {
+			if err == nil && a.settings != nil {
+				a.settings.changedElsewhere(st)
+			}
+		})
+	}
+	switch {
+	case e.Changed&app.ChangedUsers != 0:
+		a.users.reload()
+	case e.Changed&app.ChangedSettings != 0:
+		a.users.checkCard()
+	}
+	if e.Changed&app.ChangedMail != 0 && a.current == sectionMail {
+		a.mail.load()
+	}
 }
 
 // sectionObject returns a section's content, building it the first time.
@@ -238,7 +286,7 @@ func (a *adminScreen) leaveAsking(then func()) {
 }
 
 // settingsChanged tells the sections that the company's settings changed.
-func (a *adminScreen) settingsChanged() { a.users.settingsChanged() }
+func (a *adminScreen) settingsChanged() { a.users.checkCard() }
 
 // leave drops what the sections hold.
 func (a *adminScreen) leave() {

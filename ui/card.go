@@ -31,6 +31,8 @@ type cardView struct {
 	status    *widget.Label
 	result    *widget.Label // what Update did
 	problem   *widget.Label // why it did not
+	elsewhere *widget.Label // the user was changed elsewhere since the card was read
+	newer     *app.UserCard // the card as stored now, when newer than the one on view
 	name      *entry
 	nameIssue *widget.Label
 	role      *choice
@@ -98,6 +100,7 @@ func (s *session) newCard(sc *scope, u *usersView, card app.UserCard) *cardView 
 	c.status = paragraph("")
 	c.result = notice(widget.SuccessImportance)
 	c.problem = notice(widget.DangerImportance)
+	c.elsewhere = notice(widget.WarningImportance)
 
 	c.name = s.newEntry(lang.L("First and last name"))
 	c.name.SetText(user.Name)
@@ -154,7 +157,7 @@ func (s *session) newCard(sc *scope, u *usersView, card app.UserCard) *cardView 
 	header := container.NewBorder(nil, nil, nil, c.closeBtn, c.title)
 	footer := container.NewVBox(widget.NewSeparator(), c.problem, c.result, buttons(c.update, c.activity))
 	c.scroll = vscroll(container.NewPadded(body))
-	c.content = stacked(container.NewVBox(header, c.question.box), c.scroll, footer)
+	c.content = stacked(container.NewVBox(header, c.elsewhere, c.question.box), c.scroll, footer)
 	c.built = true
 	c.showStatus()
 	c.refresh()
@@ -220,6 +223,80 @@ func subheading(text string) *widget.Label {
 func (c *cardView) object() fyne.CanvasObject { return c.content }
 
 func (c *cardView) first() fyne.Focusable { return c.name }
+
+// focusables are the card's fields and buttons, in order.
+func (c *cardView) focusables() []fyne.Focusable {
+	return []fyne.Focusable{c.closeBtn, c.name, c.role, c.noMailbox, c.disabled, c.unlock, c.recovery,
+		c.generate, c.typeOwn, c.secret.eye, c.secret.copy, c.custom, c.send, c.update}
+}
+
+// storeChanged takes the card as stored now, read again after a change on
+// some workstation. A card without unsaved changes shows it at once; one
+// with changes keeps them and says that the user was changed elsewhere,
+// and Update then asks before saving over it.
+func (c *cardView) storeChanged(card app.UserCard, err error) {
+	if err != nil {
+		say(c.problem, c.s.errorText(err))
+		return
+	}
+	say(c.problem, "")
+	now := card.User
+	changed := now.Version != c.user.Version
+	if !changed && now.LockedUntil.Equal(c.user.LockedUntil) && card.Settings == c.card.Settings &&
+		(card.KeepRole == nil) == (c.card.KeepRole == nil) && (card.KeepEnabled == nil) == (c.card.KeepEnabled == nil) {
+		return
+	}
+	if !c.dirty() && !c.busy && !c.question.open() {
+		note := ""
+		if changed {
+			note = changedText(c.user, now)
+		}
+		c.u.replaceCard(c, card, note)
+		return
+	}
+	if changed {
+		c.newer = &card
+		say(c.elsewhere, changedText(c.user, now)+"\n"+lang.L("Update will ask before saving over it."))
+	}
+}
+
+// changedText says who changed a user elsewhere, when, and what, from
+// before to now.
+func changedText(before, now app.User) string {
+	data := map[string]any{"Actor": now.UpdatedBy, "Time": pastTime(now.UpdatedAt), "What": differences(before, now)}
+	switch {
+	case now.UpdatedBy == "" && data["What"] == "":
+		return lang.L("Changed elsewhere on {{.Time}}.", data)
+	case now.UpdatedBy == "":
+		return lang.L("Changed elsewhere on {{.Time}}: {{.What}}.", data)
+	case data["What"] == "":
+		return lang.L("Changed elsewhere by {{.Actor}} on {{.Time}}.", data)
+	}
+	return lang.L("Changed elsewhere by {{.Actor}} on {{.Time}}: {{.What}}.", data)
+}
+
+// differences says in a few words what changed from one state of a user to
+// the next.
+func differences(before, now app.User) string {
+	var parts []string
+	add := func(changed bool, text string) {
+		if changed {
+			parts = append(parts, text)
+		}
+	}
+	add(before.Name != now.Name, lang.L("name “{{.Name}}”", map[string]any{"Name": now.Name}))
+	add(before.Role != now.Role, lang.L("role {{.Role}}", map[string]any{"Role": roleName(now.Role)}))
+	add(before.HasMailbox && !now.HasMailbox, lang.L("no mailbox"))
+	add(!before.HasMailbox && now.HasMailbox, lang.L("a mailbox"))
+	add(!before.Disabled && now.Disabled, lang.L("disabled"))
+	add(before.Disabled && !now.Disabled, lang.L("enabled"))
+	add(before.RecoveryEmail != now.RecoveryEmail && now.RecoveryEmail == "", lang.L("no recovery e-mail"))
+	add(before.RecoveryEmail != now.RecoveryEmail && now.RecoveryEmail != "",
+		lang.L("recovery e-mail {{.Email}}", map[string]any{"Email": now.RecoveryEmail}))
+	add(before.PasswordHash != now.PasswordHash, lang.L("a new password"))
+	add(!before.LastSignInAt.Equal(now.LastSignInAt), lang.L("signed in"))
+	return strings.Join(parts, ", ")
+}
 
 // showStatus says where the account and its password stand.
 func (c *cardView) showStatus() {
@@ -412,6 +489,22 @@ func (c *cardView) onUpdate() {
 	if !some || c.busy || !c.update.Visible() || c.update.Disabled() {
 		return
 	}
+	ch.Version = c.user.Version
+	c.confirm(ch)
+}
+
+// confirm saves ch once the questions it raises are answered: saving over
+// a change made elsewhere since the card was read, stepping down from
+// administrator on one's own card (the session then ends).
+func (c *cardView) confirm(ch app.UserChange) {
+	if n := c.newer; n != nil && ch.Version != n.User.Version {
+		c.question.ask(lang.L("{{.Name}} was changed elsewhere since you opened the card. Save your changes over it? What you did not change here stays as it is now.",
+			map[string]any{"Name": c.user.Name}), lang.L("Save over it"), func() {
+			ch.Version = n.User.Version
+			c.confirm(ch)
+		})
+		return
+	}
 	if me := c.s.user; me != nil && me.ID == c.user.ID && ch.Role != nil && *ch.Role != app.RoleAdmin {
 		c.question.ask(lang.L("You will no longer be an administrator: your session ends once this is saved."),
 			lang.L("Step down and sign out"), func() { c.save(ch) })
@@ -439,10 +532,30 @@ func (c *cardView) save(ch app.UserChange) {
 // login (one letter for another a person would not see) is asked about,
 // and saved once confirmed.
 func (c *cardView) onUpdated(res app.UpdateResult, err error, ch app.UserChange) {
-	if app.CodeOf(err) == app.ELookAlike && !ch.AllowSimilar {
-		c.question.ask(c.s.errorText(err), lang.L("Save it as it is"), func() {
-			ch.AllowSimilar = true
-			c.save(ch)
+	switch app.CodeOf(err) {
+	case app.ELookAlike:
+		if !ch.AllowSimilar {
+			c.question.ask(c.s.errorText(err), lang.L("Save it as it is"), func() {
+				ch.AllowSimilar = true
+				c.save(ch)
+			})
+			return
+		}
+	case app.EStale: // changed elsewhere, and not yet seen here: read it, then ask
+		var (
+			card app.UserCard
+			rerr error
+		)
+		svc, actor, email := c.s.svc, c.u.admin.actor, c.user.Email
+		c.sc.busy(c.setBusy, func(ctx context.Context) {
+			card, rerr = svc.UserCard(ctx, actor, email)
+		}, func() {
+			if rerr != nil {
+				say(c.problem, c.s.errorText(rerr))
+				return
+			}
+			c.storeChanged(card, nil)
+			c.confirm(ch)
 		})
 		return
 	}

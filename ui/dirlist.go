@@ -41,7 +41,8 @@ type dirList struct {
 
 // dirPage is one page of rows, at position k*size.
 type dirPage struct {
-	rows []app.User
+	rows  []app.User
+	stale bool // shown until it is read again (refresh)
 }
 
 func newDirList(sc *scope, svc *app.Service, size, keep int, onChange func()) *dirList {
@@ -60,14 +61,23 @@ func (l *dirList) reset(q app.UserListQuery) {
 }
 
 // refresh reads again the pages in view and the count, after a change in
-// the store: the list keeps its place.
+// the store (this workstation's or another's): the list keeps its place,
+// and shows the rows and the count it had until the new ones come.
 func (l *dirList) refresh() {
 	if l.pages == nil {
 		return
 	}
 	l.reads.end()
 	l.reads = l.sc.child()
-	l.pages, l.err, l.asked = map[int]*dirPage{}, nil, nil
+	l.err, l.asked = nil, nil
+	first, last := l.first/l.size, (l.first+max(l.count, 1)-1)/l.size
+	for k, pg := range l.pages {
+		if k < first || k > last {
+			delete(l.pages, k)
+		} else {
+			pg.stale = true
+		}
+	}
 	l.ensure()
 	l.recount()
 }
@@ -145,7 +155,7 @@ func (l *dirList) ensure() {
 	}
 	var need []int
 	for k := from; k <= to; k++ {
-		if pg := l.pages[k]; pg == nil || pg.rows == nil {
+		if pg := l.pages[k]; pg == nil || pg.rows == nil || pg.stale {
 			need = append(need, k)
 		}
 	}

@@ -98,7 +98,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
 			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
 			"Mode", "0644", "Target", "t", "Since", "d", "Display", ":0", "OtherID", 2,
-			"Kinds", "k", "Found", "f", "Choice", "c", "A", "a", "B", "b", "Word", "w",
+			"Kinds", "k", "Found", "f", "Choice", "c", "A", "a", "B", "b", "Word", "w", "Column", 7,
 			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {

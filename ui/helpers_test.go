@@ -181,11 +181,25 @@ func newHarness(t *testing.T) *harness {
 // the database.
 func newHarnessIn(t *testing.T, language string, prepare func(h *harness)) *harness {
 	t.Helper()
+	return newHarnessOn(t, language, newStore(t), prepare)
+}
+
+// newHarnessOn opens the window in a language on store, after prepare has
+// filled it.
+func newHarnessOn(t *testing.T, language string, store app.Store, prepare func(h *harness)) *harness {
+	t.Helper()
+	return newHarnessWith(t, language, store, Options{DatabasePath: "/tmp/sesame-test.db"}, prepare)
+}
+
+// newHarnessWith opens the window with opts in a language on store, after
+// prepare has filled it.
+func newHarnessWith(t *testing.T, language string, store app.Store, opts Options, prepare func(h *harness)) *harness {
+	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), clock: newFakeClock()}
 	h.app = test.NewTempApp(t)
 	useLanguage(language, t.Setenv) // every test says its language: lang's choice outlives the test
 
-	h.store = newStore(t)
+	h.store = store
 	h.svc = app.NewService(app.Config{Store: h.store, Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash,
 		Deliver: h.deliver})
 	if prepare != nil {
@@ -194,7 +208,7 @@ func newHarnessIn(t *testing.T, language string, prepare func(h *harness)) *harn
 	h.goroutines = os.Getenv("SESAME_UI_ASYNC") == "goroutines"
 	h.idle = sync.NewCond(&h.mu)
 	h.ui.Lock()
-	h.s = newSession(h.app, h.svc, Options{DatabasePath: "/tmp/sesame-test.db"}, h.run, h.clock)
+	h.s = newSession(h.app, h.svc, opts, h.run, h.clock)
 	h.clip = &fakeClipboard{}
 	h.s.clip = h.clip
 	h.s.saveFile = func(name string, save func(w io.WriteCloser, path string), _ func()) {

@@ -17,7 +17,7 @@ import (
 //
 // Every method runs on the UI goroutine; reads run off it, in a scope of
 // the pager's owner, and a new list or a refresh drops those under way.
-type pager[T, K any] struct {
+type pager[T any, K comparable] struct {
 	sc    *scope // the owner's
 	reads *scope // the reads of the list on view
 	fetch func(ctx context.Context, after K, limit int) (rows []T, next K, more bool, err error)
@@ -34,16 +34,17 @@ type pager[T, K any] struct {
 }
 
 // pagerPage is one page of rows, which starts after a cursor.
-type pagerPage[T, K any] struct {
+type pagerPage[T any, K comparable] struct {
 	after   K
-	next    K   // the cursor of its last row
-	n       int // its rows, known once read
-	rows    []T // nil while not held
+	next    K    // the cursor of its last row
+	n       int  // its rows, known once read
+	rows    []T  // nil while not held
+	stale   bool // rows held until they are read again (refresh)
 	reading bool
 	failed  bool
 }
 
-func newPager[T, K any](sc *scope, size, keep int, onChange func()) *pager[T, K] {
+func newPager[T any, K comparable](sc *scope, size, keep int, onChange func()) *pager[T, K] {
 	return &pager[T, K]{sc: sc, reads: sc.child(), size: size, keep: keep, onChange: onChange}
 }
 
@@ -57,20 +58,32 @@ func (p *pager[T, K]) reset(fetch func(ctx context.Context, after K, limit int) 
 }
 
 // refresh reads again the pages in view, where they start, after a change
-// in the store, and drops the others: the list keeps its place.
+// in the store, and drops the others: the list keeps its place, and shows
+// the rows it had until the new ones come (or for good, if they cannot be
+// read).
 func (p *pager[T, K]) refresh() {
 	if p.fetch == nil {
 		return
 	}
 	p.stop()
 	p.err = nil
-	for _, pg := range p.pages {
-		pg.rows, pg.reading, pg.failed = nil, false, false
+	first, last := p.inView()
+	for k, pg := range p.pages {
+		pg.reading, pg.failed = false, false
+		if k < first || k > last {
+			pg.rows = nil
+		}
+		pg.stale = pg.rows != nil
 	}
 	if len(p.pages) == 0 {
 		p.more = true
 	}
 	p.ensure()
+}
+
+// inView returns the first and last pages in view.
+func (p *pager[T, K]) inView() (first, last int) {
+	return p.first / p.size, (p.first + max(p.count, 1) - 1) / p.size
 }
 
 // stop cancels the reads under way and drops their results.
@@ -131,11 +144,11 @@ func (p *pager[T, K]) ensure() {
 	if p.fetch == nil || p.size <= 0 {
 		return
 	}
-	last := p.first + max(p.count, 1) - 1
-	for k := p.first / p.size; k <= last/p.size; k++ {
+	first, last := p.inView()
+	for k := first; k <= last; k++ {
 		switch {
 		case k < len(p.pages):
-			if pg := p.pages[k]; pg.rows == nil && !pg.reading && !pg.failed {
+			if pg := p.pages[k]; (pg.rows == nil || pg.stale) && !pg.reading && !pg.failed {
 				p.load(k)
 			}
 		case k == len(p.pages) && p.more && p.err == nil:
@@ -175,10 +188,9 @@ func (p *pager[T, K]) load(k int) {
 func (p *pager[T, K]) loaded(k int, rows []T, next K, more bool, err error) {
 	pg := p.pages[k]
 	pg.reading = false
-	last := k == len(p.pages)-1
 	if err != nil {
 		pg.failed, p.err = true, err
-		if last && pg.n == 0 {
+		if k == len(p.pages)-1 && pg.n == 0 {
 			p.pages = p.pages[:k]
 		}
 		p.onChange()
@@ -187,8 +199,14 @@ func (p *pager[T, K]) loaded(k int, rows []T, next K, more bool, err error) {
 	if rows == nil {
 		rows = []T{}
 	}
-	pg.rows, pg.n, pg.next = rows, len(rows), next
-	if last {
+	pg.rows, pg.n, pg.next, pg.stale = rows, len(rows), next, false
+	// Rows added or removed before the end of this page (by another
+	// workstation) move the start of the next one: the pages after it are
+	// read again from here.
+	if k+1 < len(p.pages) && p.pages[k+1].after != next {
+		p.pages = p.pages[:k+1]
+	}
+	if k == len(p.pages)-1 {
 		p.more = more
 		if len(rows) == 0 && k > 0 {
 			p.pages = p.pages[:k]

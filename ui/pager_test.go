@@ -137,3 +137,68 @@ func TestPagerFailure(t *testing.T) {
 		t.Errorf("after refresh: err %v, known %d", p.err, p.known())
 	}
 }
+
+// sortedSource serves its values, which are above 0, in order: a page
+// starts after the value given, as the store's cursors do.
+type sortedSource struct{ values []int }
+
+func (s *sortedSource) fetch(_ context.Context, after int, limit int) ([]int, int, bool, error) {
+	var rows []int
+	for _, v := range s.values {
+		if v > after && len(rows) < limit+1 {
+			rows = append(rows, v)
+		}
+	}
+	more := len(rows) > limit
+	rows = rows[:min(len(rows), limit)]
+	next := after
+	if len(rows) > 0 {
+		next = rows[len(rows)-1]
+	}
+	return rows, next, more, nil
+}
+
+// TestPagerRefreshKeepsRowsAndFollowsInsertions: while a refresh reads,
+// the rows on view stay; a row added to an earlier page (by another
+// workstation) moves the later pages, and no row falls between two pages.
+func TestPagerRefreshKeepsRowsAndFollowsInsertions(t *testing.T) {
+	var held []func()
+	hold := func(work, done func()) { held = append(held, func() { work(); done() }) }
+	release := func() {
+		for len(held) > 0 {
+			jobs := held
+			held = nil
+			for _, j := range jobs {
+				j()
+			}
+		}
+	}
+	src := &sortedSource{}
+	for v := 10; v <= 250; v += 10 { // 25 values
+		src.values = append(src.values, v)
+	}
+	p := newPager[int, int](newScope(hold, newFakeClock()), 10, 5, func() {})
+	p.reset(src.fetch)
+	p.view(0, 25)
+	release()
+	if p.known() != 25 {
+		t.Fatalf("known %d", p.known())
+	}
+	src.values = append([]int{5}, src.values...) // a user who sorts first
+	p.refresh()
+	if v, ok := p.at(0); !ok || v != 10 {
+		t.Errorf("while the refresh reads, row 0 is %d %v: the rows on view went away", v, ok)
+	}
+	release()
+	var got []int
+	for i := range p.len() {
+		v, ok := p.at(i)
+		if !ok {
+			t.Fatalf("row %d is not held after the refresh", i)
+		}
+		got = append(got, v)
+	}
+	if len(got) != 26 || got[0] != 5 || got[10] != 100 || got[25] != 250 {
+		t.Errorf("after an insertion, the rows are %v", got)
+	}
+}

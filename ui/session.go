@@ -47,6 +47,8 @@ type session struct {
 
 	clipText  string   // a password put on the clipboard by a copy button, until it is cleared
 	clipTimer debounce // clears it
+
+	kiosk bool // the window is a kiosk's (kiosk.go)
 }
 
 // icon is Sésame's keyhole.
@@ -65,6 +67,10 @@ func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock)
 	s.win.SetIcon(icon)
 	s.win.Resize(fyne.NewSize(480, 640))
 	s.win.SetOnClosed(s.onClosed)
+	s.win.SetCloseIntercept(s.onCloseAsked)
+	if opts.Kiosk {
+		s.startKiosk()
+	}
 	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		s.touch()
 		if k.Name == fyne.KeyEscape {
@@ -76,7 +82,9 @@ func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock)
 	return s
 }
 
-// begin shows the setup on an empty database, the sign-in otherwise.
+// begin shows the setup on an empty database, the sign-in otherwise. A
+// kiosk never shows the setup: whoever set the company up would be its
+// administrator, and a kiosk is where employees are.
 func (s *session) begin() {
 	var (
 		empty bool
@@ -92,6 +100,8 @@ func (s *session) begin() {
 		switch {
 		case err != nil:
 			s.showFailure(err)
+		case empty && s.kiosk:
+			s.showNotSetUp()
 		case empty:
 			s.showSetup()
 		default:
@@ -256,9 +266,13 @@ func (s *session) settingsRead(st app.Settings) {
 	}
 }
 
-// signOut ends the session and shows an empty sign-in, with a note.
+// signOut ends the session and shows an empty sign-in, with a note; a
+// kiosk's shows it without one, for the next person.
 func (s *session) signOut(note string) {
 	s.forget()
+	if s.kiosk {
+		note = ""
+	}
 	s.showSignIn("", note)
 }
 

@@ -24,17 +24,18 @@ type settingsView struct {
 	sc    *scope
 	admin *adminScreen
 
-	current  app.Settings
-	loaded   bool // current was read from the store
-	fields   []*settingField
-	save     *button
-	undo     *button
-	problem  *widget.Label
-	result   *widget.Label
-	activity *widget.Activity
-	busy     bool
-	question *question // whether to drop changes not saved
-	content  fyne.CanvasObject
+	current   app.Settings
+	loaded    bool // current was read from the store
+	fields    []*settingField
+	save      *button
+	undo      *button
+	problem   *widget.Label
+	result    *widget.Label
+	elsewhere *widget.Label // settings edited here were changed elsewhere too
+	activity  *widget.Activity
+	busy      bool
+	question  *question // whether to drop changes not saved
+	content   fyne.CanvasObject
 
 	testTo   *entry // where the test message goes
 	test     *button
@@ -56,6 +57,7 @@ func (s *session) newSettingsView(sc *scope, a *adminScreen) *settingsView {
 	v := &settingsView{s: s, sc: sc, admin: a}
 	v.problem = notice(widget.DangerImportance)
 	v.result = notice(widget.SuccessImportance)
+	v.elsewhere = notice(widget.WarningImportance)
 	v.save = s.newButton(lang.L("Save"), widget.HighImportance, v.onSave)
 	v.undo = s.newButton(lang.L("Undo the changes"), widget.LowImportance, v.onUndo)
 	v.activity = newActivity()
@@ -88,7 +90,8 @@ func (s *session) newSettingsView(sc *scope, a *adminScreen) *settingsView {
 	parts = append(parts, widget.NewSeparator(), field(lang.L("Send a test message to"), v.testTo), help,
 		container.NewHBox(v.test), v.testWhy, v.testSaid)
 	// Save stays in view below the page, which scrolls.
-	v.content = pageWithFooter(container.NewVBox(v.question.box, v.problem, v.result, buttons(v.save, v.undo, v.activity)), parts...)
+	v.content = pageWithFooter(container.NewVBox(v.question.box, v.elsewhere, v.problem, v.result,
+		buttons(v.save, v.undo, v.activity)), parts...)
 	return v
 }
 
@@ -217,6 +220,7 @@ func (v *settingsView) load() {
 }
 
 func (v *settingsView) showSettings(st app.Settings) {
+	say(v.elsewhere, "")
 	v.current, v.loaded = st, true
 	v.s.settingsRead(st)
 	for _, f := range v.fields {
@@ -230,6 +234,39 @@ func (v *settingsView) showSettings(st app.Settings) {
 		v.test.Disable()
 		say(v.testWhy, lang.L("Save an SMTP server and a sender address first."))
 	}
+}
+
+// changedElsewhere takes the settings as saved elsewhere (another
+// workstation, the command line). Without changes here they are shown as
+// they are now. With changes, the settings not edited here take their new
+// values, those edited keep what was typed, and the view says which of
+// them were changed there too: Save then saves only what was edited here.
+func (v *settingsView) changedElsewhere(st app.Settings) {
+	if !v.loaded || st == v.current || v.busy {
+		return
+	}
+	if !v.dirty() {
+		v.showSettings(st)
+		return
+	}
+	before := v.current
+	var both []string
+	for _, f := range v.fields {
+		if !f.changed(&before) {
+			f.show(&st)
+			continue
+		}
+		was, _ := before.Get(f.def.Key)
+		if now, _ := st.Get(f.def.Key); now != was {
+			both = append(both, lang.L("“{{.Text}}”", map[string]any{"Text": lang.L(f.def.Label)}))
+		}
+	}
+	v.current = st
+	if len(both) > 0 {
+		say(v.elsewhere, lang.L("Changed elsewhere meanwhile, and here too: {{.Settings}}. Save keeps what you typed; Undo the changes shows theirs.",
+			map[string]any{"Settings": strings.Join(both, ", ")}))
+	}
+	v.onChanged()
 }
 
 // ask shows the question about changes not saved; then goes on when they

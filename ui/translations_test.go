@@ -97,6 +97,7 @@ func translationKeys(t *testing.T) map[string]string {
 		return nil
 	}
 	scan("../app/*/*.go", domainMessages)
+	scan("config/*.go", domainMessages)
 	scan("../data/[^m]*/*.go", domainMessages)
 	// The hand-out, which speaks the company's language: say(language, text).
 	scan("handout/*.go", func(call *ast.CallExpr) ast.Expr {

@@ -27,6 +27,10 @@ import (
 type Options struct {
 	Language     string // "en", "fr" or "" for the system's
 	DatabasePath string // shown to the administrator
+	// Kiosk opens the sign-in full screen for a shared workstation: an
+	// employee cannot close the window; an administrator signed in can
+	// leave the kiosk.
+	Kiosk bool
 }
 
 // Start opens Sésame's window on a: the first-run setup on an empty

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +72,7 @@ type usersView struct {
 	panelSc  *scope          // the panel's
 	panelRow int             // the row of the user whose card is open, -1 when none or unknown
 	opening  latest          // the card asked for last
+	checking latest          // the card on view, read again
 	master   *fyne.Container // the search and the table
 	detail   *fyne.Container // the panel
 	split    *fyne.Container
@@ -184,6 +187,14 @@ func (u *usersView) requery() {
 	u.jump.stop()
 	u.list.reset(u.query())
 	u.onListChanged()
+}
+
+// reload reads again what the users show, where it stands: the rows on
+// view, the count and the card open. It is the one way in for the changes
+// that a workstation made (this one, or another one).
+func (u *usersView) reload() {
+	u.list.refresh()
+	u.checkCard()
 }
 
 // onListChanged redraws the table, the counts and the selection when rows
@@ -390,11 +401,35 @@ func (u *usersView) onSort(col int) {
 	u.requery()
 }
 
-// settingsChanged opens the card on view again, unless it has unsaved
-// changes, so that it follows the company's options.
-func (u *usersView) settingsChanged() {
-	if c, ok := u.panel.(*cardView); ok && !c.dirty() {
-		u.openCard(c.user, u.panelRow, "")
+// checkCard reads the card on view again, for the card to follow what is
+// stored now (the user, the company's options).
+func (u *usersView) checkCard() {
+	c, ok := u.panel.(*cardView)
+	if !ok {
+		return
+	}
+	var (
+		card app.UserCard
+		err  error
+	)
+	email, svc, actor := c.user.Email, u.s.svc, u.admin.actor
+	u.checking.do(c.sc, func(ctx context.Context) {
+		card, err = svc.UserCard(ctx, actor, email)
+	}, func() { c.storeChanged(card, err) })
+}
+
+// replaceCard shows card in place of old, the card on view, as it is
+// stored now, with a note; the focus stays where it was.
+func (u *usersView) replaceCard(old *cardView, card app.UserCard, note string) {
+	at := slices.Index(old.focusables(), u.s.win.Canvas().Focused())
+	c := u.s.newCard(u.newPanelScope(), u, card)
+	say(c.result, note)
+	old.close()
+	u.panel = c
+	u.detail.Objects = []fyne.CanvasObject{c.object()}
+	u.detail.Refresh()
+	if at >= 0 {
+		u.s.win.Canvas().Focus(c.focusables()[at])
 	}
 }
 

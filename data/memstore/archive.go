@@ -106,6 +106,7 @@ func (im importer) User(u app.User) error {
 	if _, ok := im.t.st.users[u.ID]; ok || u.ID <= 0 {
 		return app.ErrDuplicateRow("user", u.ID)
 	}
+	im.t.changed |= app.ChangedUsers
 	return im.t.putUser(u)
 }
 

@@ -23,8 +23,9 @@ import (
 
 // Store is an in-memory app.Store. The zero value is not usable: use New.
 type Store struct {
-	mu    sync.Mutex
-	state state
+	mu       sync.Mutex
+	state    state
+	watchers map[*watcher]bool // guarded by mu
 }
 
 type state struct {
@@ -48,6 +49,7 @@ type userKeys struct{ sort, text, login string }
 var (
 	_ app.Store   = (*Store)(nil)
 	_ app.Archive = (*Store)(nil)
+	_ app.Watcher = (*Store)(nil)
 )
 
 // New returns an empty store.
@@ -94,11 +96,71 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state.clone()
-	if err := fn(&tx{st: &st}); err != nil {
+	t := &tx{st: &st}
+	if err := fn(t); err != nil {
 		return err
 	}
 	s.state = st
+	for w := range s.watchers {
+		w.add(t.changed)
+	}
 	return nil
+}
+
+// watcher is one Watch under way: what was changed since it last
+// reported, and a signal that there is some.
+type watcher struct {
+	mu      sync.Mutex
+	pending app.Changes
+	wake    chan struct{}
+}
+
+func (w *watcher) add(c app.Changes) {
+	if c == 0 {
+		return
+	}
+	w.mu.Lock()
+	w.pending |= c
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (w *watcher) take() app.Changes {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c := w.pending
+	w.pending = 0
+	return c
+}
+
+// Watch reports what committed writes change, as soon as they commit,
+// until ctx ends (app.Watcher). Only this process sees the store.
+func (s *Store) Watch(ctx context.Context, notify func(app.StoreEvent)) error {
+	w := &watcher{wake: make(chan struct{}, 1)}
+	s.mu.Lock()
+	if s.watchers == nil {
+		s.watchers = map[*watcher]bool{}
+	}
+	s.watchers[w] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.watchers, w)
+		s.mu.Unlock()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.wake:
+			if c := w.take(); c != 0 {
+				notify(app.StoreEvent{Changed: c})
+			}
+		}
+	}
 }
 
 // Mail returns every outbox message, oldest first (for assertions).
@@ -118,13 +180,16 @@ func (s *Store) Audit() []app.AuditEvent {
 type tx struct {
 	st       *state
 	readOnly bool
+	changed  app.Changes // what the transaction changed, for the watches
 }
 
-// change refuses a change in a read transaction, as the other stores do.
-func (t *tx) change() error {
+// change refuses a change in a read transaction, as the other stores do,
+// and notes the kind of change for the watches.
+func (t *tx) change(kind app.Changes) error {
 	if t.readOnly {
 		return app.Internal(errReadOnly)
 	}
+	t.changed |= kind
 	return nil
 }
 
@@ -194,26 +259,36 @@ func (t *tx) putUser(u app.User) error {
 }
 
 func (t *tx) CreateUser(u *app.User) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedUsers); err != nil {
 		return err
 	}
 	stored := *u
-	stored.ID = t.st.nextID
+	stored.ID, stored.Version = t.st.nextID, 1
 	if err := t.putUser(stored); err != nil {
 		return err
 	}
-	u.ID = stored.ID
+	u.ID, u.Version = stored.ID, stored.Version
 	return nil
 }
 
 func (t *tx) UpdateUser(u *app.User) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedUsers); err != nil {
 		return err
 	}
-	if _, ok := t.st.users[u.ID]; !ok {
+	old, ok := t.st.users[u.ID]
+	switch {
+	case !ok:
 		return app.ErrNoUser(u.ID)
+	case old.Version != u.Version:
+		return app.ErrStale(old.Email)
 	}
-	return t.putUser(*u)
+	stored := *u
+	stored.Version++
+	if err := t.putUser(stored); err != nil {
+		return err
+	}
+	u.Version = stored.Version
+	return nil
 }
 
 func (t *tx) HasUsers() (bool, error) { return len(t.st.users) > 0, nil }
@@ -407,7 +482,7 @@ func (t *tx) PasswordHistory(userID int64, limit int) ([]app.PasswordHistoryEntr
 }
 
 func (t *tx) AddPasswordHistory(userID int64, hash string, at time.Time, temporary bool, keep int) error {
-	if err := t.change(); err != nil {
+	if err := t.change(0); err != nil {
 		return err
 	}
 	if _, ok := t.st.users[userID]; !ok {
@@ -438,7 +513,7 @@ func (t *tx) Throttle(key string) (app.Throttle, error) {
 }
 
 func (t *tx) PutThrottle(th app.Throttle) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedUsers); err != nil {
 		return err
 	}
 	if th.Key == "" {
@@ -453,7 +528,7 @@ func (t *tx) PutThrottle(th app.Throttle) error {
 }
 
 func (t *tx) ClearThrottle(key string) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedUsers); err != nil {
 		return err
 	}
 	delete(t.st.throttle, key)
@@ -461,7 +536,7 @@ func (t *tx) ClearThrottle(key string) error {
 }
 
 func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedUsers); err != nil {
 		return nil, err
 	}
 	var refused []app.Throttle
@@ -480,7 +555,7 @@ func (t *tx) PurgeThrottle(before time.Time) ([]app.Throttle, error) {
 func (t *tx) SettingValues() (map[string]string, error) { return maps.Clone(t.st.settings), nil }
 
 func (t *tx) PutSetting(key, value string) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedSettings); err != nil {
 		return err
 	}
 	t.st.settings[key] = value
@@ -501,7 +576,7 @@ func mailID(m app.OutboxMessage) int64           { return m.ID }
 func sendID(r app.RecoverySend) int64            { return r.ID }
 
 func (t *tx) AddAudit(e app.AuditEvent) error {
-	if err := t.change(); err != nil {
+	if err := t.change(0); err != nil {
 		return err
 	}
 	if err := app.CheckStoredTimes(e.At); err != nil {
@@ -543,7 +618,7 @@ func checkMail(m *app.OutboxMessage) error {
 }
 
 func (t *tx) EnqueueMail(m *app.OutboxMessage) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedMail); err != nil {
 		return err
 	}
 	if err := checkMail(m); err != nil {
@@ -567,7 +642,7 @@ func (t *tx) DueMail(now time.Time, limit int) ([]app.OutboxMessage, error) {
 }
 
 func (t *tx) UpdateMail(m *app.OutboxMessage) error {
-	if err := t.change(); err != nil {
+	if err := t.change(app.ChangedMail); err != nil {
 		return err
 	}
 	if err := checkMail(m); err != nil {
@@ -612,7 +687,7 @@ func (t *tx) RecoveryCode(userID int64) (app.RecoveryCode, error) {
 }
 
 func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
-	if err := t.change(); err != nil {
+	if err := t.change(0); err != nil {
 		return err
 	}
 	if _, ok := t.st.users[c.UserID]; !ok {
@@ -627,7 +702,7 @@ func (t *tx) PutRecoveryCode(c app.RecoveryCode) error {
 }
 
 func (t *tx) DeleteRecoveryCode(userID int64) error {
-	if err := t.change(); err != nil {
+	if err := t.change(0); err != nil {
 		return err
 	}
 	delete(t.st.codes, userID)
@@ -651,7 +726,7 @@ func (t *tx) RecoveryCodesSent(userID int64, since time.Time) (int, time.Time, e
 }
 
 func (t *tx) NoteRecoveryCodeSent(userID int64, at time.Time) error {
-	if err := t.change(); err != nil {
+	if err := t.change(0); err != nil {
 		return err
 	}
 	if _, ok := t.st.users[userID]; !ok {

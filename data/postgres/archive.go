@@ -161,6 +161,7 @@ func (t *tx) counts() (app.DirectoryCounts, error) {
 // goes on after its copied IDs.
 func (db *DB) Import(ctx context.Context, fill func(app.DirectoryWriter) (app.DirectoryCounts, error)) error {
 	err := db.run(ctx, true, func(t *tx) error {
+		t.changed = app.AllChanges
 		for _, table := range tables {
 			// One row is enough to refuse: no need to count them.
 			if _, found, err := t.queryInt64(`SELECT 1 FROM ` + table + ` LIMIT 1`); err != nil || found {
@@ -281,7 +282,7 @@ func (im *importer) Setting(k, v string) error {
 
 var userColumnList = []string{"id", "email", "email_key", "name", "role", "has_mailbox", "recovery_email", "disabled",
 	"password_hash", "password_temporary", "temporary_expires_at", "password_changed_at", "last_signin_at",
-	"created_at", "updated_at", "sort_key", "search_text", "look_alike_key"}
+	"created_at", "updated_at", "sort_key", "search_text", "look_alike_key", "updated_by", "version"}
 
 func (im *importer) User(u app.User) error {
 	if err := app.CheckStoredUser(&u); err != nil {

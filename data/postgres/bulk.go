@@ -107,6 +107,7 @@ func (t *tx) loadUsers(users iter.Seq[app.User], n int) (int, error) {
 	if err := t.addGrams(counts); err != nil {
 		return 0, err
 	}
+	t.changed |= app.ChangedUsers
 	if large {
 		for _, ix := range loadIndexes {
 			if _, err := t.exec(ix.create); err != nil {
@@ -135,4 +136,5 @@ func (t *tx) cluster() error {
 const userColumnTypes = `email text, email_key text COLLATE "C", name text, role text, has_mailbox boolean,
 	recovery_email text, disabled boolean, password_hash text, password_temporary boolean,
 	temporary_expires_at bigint, password_changed_at bigint, last_signin_at bigint, created_at bigint,
-	updated_at bigint, sort_key bytea, search_text text COLLATE "C", look_alike_key text COLLATE "C"`
+	updated_at bigint, sort_key bytea, search_text text COLLATE "C", look_alike_key text COLLATE "C", updated_by text,
+	version bigint`

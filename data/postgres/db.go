@@ -42,10 +42,15 @@ import (
 // app.Store and is safe for concurrent use.
 type DB struct {
 	pool    *pgxpool.Pool
-	display string // the connection string without its password
+	listen  *pgx.ConnConfig // a watch's connection (watch.go)
+	display string          // the connection string without its password
+	secrets []string        // what to scrub from the errors of a watch
 }
 
-var _ app.Store = (*DB)(nil)
+var (
+	_ app.Store   = (*DB)(nil)
+	_ app.Watcher = (*DB)(nil)
+)
 
 // IsURL reports whether a --db value names a PostgreSQL server rather than
 // a file: postgres:// or postgresql://.
@@ -117,6 +122,7 @@ func Open(conn string) (*DB, error) {
 	if err != nil {
 		return nil, openError(Redact(conn), err, secretsOf(conn))
 	}
+	db.secrets = secretsOf(conn)
 	return db, nil
 }
 
@@ -178,7 +184,7 @@ func open(conn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{pool: pool, display: Redact(conn)}
+	db := &DB{pool: pool, listen: cfg.ConnConfig.Copy(), display: Redact(conn)}
 	if err := db.checkEncoding(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -276,6 +282,9 @@ func (db *DB) attempt(ctx context.Context, opts pgx.TxOptions, fn func(*tx) erro
 		}
 	}()
 	err = fn(t)
+	if err == nil {
+		err = t.tellChanges()
+	}
 	finished = true
 	if err != nil {
 		_ = pgTx.Rollback(context.WithoutCancel(ctx))

@@ -62,6 +62,7 @@ func (t *tx) EnqueueMail(m *app.OutboxMessage) error {
 	if err != nil {
 		return t.fail(err)
 	}
+	t.changed |= app.ChangedMail
 	return nil
 }
 
@@ -86,6 +87,7 @@ func (t *tx) UpdateMail(m *app.OutboxMessage) error {
 	if tag.RowsAffected() == 0 {
 		return app.Errorf(app.ENotFound, "No such message in the outbox.")
 	}
+	t.changed |= app.ChangedMail
 	return nil
 }
 

@@ -22,10 +22,11 @@ type tx struct {
 	ctx context.Context
 	tx  pgx.Tx
 
-	began      bool // BEGIN went through
-	committing bool // the failure came at COMMIT
-	conflict   bool // the server aborted the transaction for a conflict: run it again
-	lost       bool // the connection was lost
+	changed    app.Changes // what the transaction changed, told to the watches at its commit
+	began      bool        // BEGIN went through
+	committing bool        // the failure came at COMMIT
+	conflict   bool        // the server aborted the transaction for a conflict: run it again
+	lost       bool        // the connection was lost
 }
 
 var _ app.Tx = (*tx)(nil)
@@ -152,7 +153,7 @@ func (c timeCol) ScanInt64(v pgtype.Int8) error {
 const (
 	userCols = `u.id, u.email, u.name, u.role, u.has_mailbox, u.recovery_email, u.disabled,
 		u.password_hash, u.password_temporary, u.temporary_expires_at, u.password_changed_at,
-		u.last_signin_at, u.created_at, u.updated_at, t.locked_until,
+		u.last_signin_at, u.created_at, u.updated_at, u.updated_by, u.version, t.locked_until,
 		EXISTS (SELECT 1 FROM users o WHERE o.look_alike_key = u.look_alike_key AND o.id <> u.id), u.sort_key`
 	userJoin = `users u LEFT JOIN throttle t ON t.key = u.email_key`
 )
@@ -164,7 +165,7 @@ func scanUser(s pgx.Row) (app.User, string, error) {
 	var role string
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.HasMailbox, &u.RecoveryEmail, &u.Disabled,
 		&u.PasswordHash, &u.PasswordTemporary, timeCol{&u.TemporaryExpiresAt}, timeCol{&u.PasswordChangedAt},
-		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
+		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.UpdatedBy, &u.Version, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
 	u.Role = app.Role(role)
 	return u, string(sortKey), err
 }
@@ -218,12 +219,12 @@ func (t *tx) loginOwner(key string) (int64, error) {
 }
 
 // userArgs are the stored columns of u after its ID, in the order of
-// insertUser.
+// userColumns. A version below 1 (a user not yet stored) is stored as 1.
 func userArgs(u *app.User) []any {
 	return []any{u.Email, app.EmailKey(u.Email), u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 		u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
 		timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), []byte(app.SortKey(u)), app.SearchText(u),
-		lookAlikeKey(u.Email)}
+		lookAlikeKey(u.Email), u.UpdatedBy, max(u.Version, 1)}
 }
 
 // lookAlikeKey is the key under which logins that look alike meet, with the
@@ -232,7 +233,7 @@ func lookAlikeKey(email string) string { return app.LookAlikeKey(confusables.Ske
 
 const userColumns = `email, email_key, name, role, has_mailbox, recovery_email, disabled, password_hash,
 	password_temporary, temporary_expires_at, password_changed_at, last_signin_at, created_at, updated_at,
-	sort_key, search_text, look_alike_key`
+	sort_key, search_text, look_alike_key, updated_by, version`
 
 // CreateUser stores u with a new ID, which it sets in u.
 func (t *tx) CreateUser(u *app.User) error {
@@ -247,8 +248,11 @@ func (t *tx) CreateUser(u *app.User) error {
 		return app.ErrLoginTaken(u.Email)
 	}
 	var id int64
+	created := *u
+	created.Version = 1
 	err = t.tx.QueryRow(t.ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`, userArgs(u)...).Scan(&id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+		userArgs(&created)...).Scan(&id)
 	if constraint(err, "23505") == "users_email_key_key" {
 		return app.ErrLoginTaken(u.Email)
 	}
@@ -258,23 +262,31 @@ func (t *tx) CreateUser(u *app.User) error {
 	if err := t.countGrams("", app.SearchText(u), true); err != nil {
 		return err
 	}
-	u.ID = id
+	t.changed |= app.ChangedUsers
+	u.ID, u.Version = id, 1
 	return nil
 }
 
-// UpdateUser stores every field of u, found by its ID.
+// UpdateUser stores every field of u, found by its ID, if u.Version is the
+// stored one, and counts the change in both.
 func (t *tx) UpdateUser(u *app.User) error {
 	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
-	var oldText string
-	err := t.tx.QueryRow(t.ctx, `SELECT search_text FROM users WHERE id = $1`, u.ID).Scan(&oldText)
+	var oldText, oldEmail string
+	var version int64
+	err := t.tx.QueryRow(t.ctx, `SELECT search_text, email, version FROM users WHERE id = $1`, u.ID).Scan(&oldText, &oldEmail, &version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return app.ErrNoUser(u.ID)
 	}
 	if err != nil {
 		return t.fail(err)
 	}
+	if version != u.Version {
+		return app.ErrStale(oldEmail)
+	}
+	next := *u
+	next.Version++
 	owner, err := t.loginOwner(app.EmailKey(u.Email))
 	if err != nil {
 		return err
@@ -283,14 +295,20 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return app.ErrLoginTaken(u.Email)
 	}
 	_, err = t.tx.Exec(t.ctx, `UPDATE users SET (`+userColumns+`) =
-		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) WHERE id = $1`, append([]any{u.ID}, userArgs(u)...)...)
+		($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) WHERE id = $1`,
+		append([]any{u.ID}, userArgs(&next)...)...)
 	if constraint(err, "23505") == "users_email_key_key" {
 		return app.ErrLoginTaken(u.Email)
 	}
 	if err != nil {
 		return t.fail(err)
 	}
-	return t.countGrams(oldText, app.SearchText(u), false)
+	if err := t.countGrams(oldText, app.SearchText(u), false); err != nil {
+		return err
+	}
+	t.changed |= app.ChangedUsers
+	u.Version = next.Version
+	return nil
 }
 
 // HasUsers reports whether there is any user: one row read, however many.
@@ -405,13 +423,20 @@ func (t *tx) PutThrottle(th app.Throttle) error {
 		ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
 		last_failure = excluded.last_failure, refused = excluded.refused`,
 		th.Key, th.Failures, timeArg(th.LockedUntil), timeArg(th.LastFailure), th.Refused)
+	t.changed |= app.ChangedUsers // a lock shows on the user
 	return err
 }
 
 // ClearThrottle forgets the failures of a login key.
 func (t *tx) ClearThrottle(key string) error {
-	_, err := t.exec(`DELETE FROM throttle WHERE key = $1`, key)
-	return err
+	tag, err := t.exec(`DELETE FROM throttle WHERE key = $1`, key)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() > 0 {
+		t.changed |= app.ChangedUsers
+	}
+	return nil
 }
 
 // PurgeThrottle deletes the failure records whose last failure is before
@@ -472,5 +497,6 @@ func (t *tx) SettingValues() (map[string]string, error) {
 func (t *tx) PutSetting(key, value string) error {
 	_, err := t.exec(`INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	t.changed |= app.ChangedSettings
 	return err
 }

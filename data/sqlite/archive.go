@@ -163,6 +163,7 @@ func (t *tx) counts() (app.DirectoryCounts, error) {
 // the directory's orders at once, as LoadUsers does.
 func (db *DB) Import(ctx context.Context, fill func(app.DirectoryWriter) (app.DirectoryCounts, error)) error {
 	err := db.writeTx(ctx, func(t *tx) error {
+		t.changed = app.AllChanges
 		for _, table := range tables {
 			// One row is enough to refuse: no need to count them.
 			if _, found, err := t.queryInt64(`SELECT 1 FROM ` + table + ` LIMIT 1`); err != nil || found {
@@ -235,12 +236,12 @@ func (im importer) User(u app.User) error {
 	}
 	return im.insert("users", u.ID, `INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
 		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
-		created_at, updated_at, sort_key, search_text, rank, look_alike_key, `+storedCols+`)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1, ?18, ?19, ?20, ?21, ?22, ?23, ?24)`,
+		created_at, updated_at, sort_key, search_text, rank, look_alike_key, `+storedCols+`, updated_by, version)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, -?1, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)`,
 		append([]any{u.ID, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
 			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), app.SortKey(&u), app.SearchText(&u),
-			lookAlikeKey(u.Email)}, storedOf(&u).args()...)...)
+			lookAlikeKey(u.Email)}, append(storedOf(&u).args(), u.UpdatedBy, max(u.Version, 1))...)...)
 }
 
 func (im importer) PasswordHistory(h app.PasswordHistoryEntry) error {

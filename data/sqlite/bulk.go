@@ -103,6 +103,7 @@ insert:
 	if err := t.rebuildBlocks(); err != nil {
 		return 0, err
 	}
+	t.changed |= app.ChangedUsers
 	for _, q := range []string{
 		`INSERT INTO users_grams (users_grams, rank) VALUES ('hashsize', 1048576)`,
 		`INSERT INTO users_grams (users_grams, rank) VALUES ('automerge', 4)`,

@@ -84,8 +84,9 @@ func TestBlocksSplitAndMerge(t *testing.T) {
 			w.User[i] = u
 			changed = append(changed, u)
 		}
-		for _, u := range changed { // one transaction each: blocks change between them
-			w.Write(func(tx app.Tx) error { return tx.UpdateUser(&u) })
+		for k, u := range changed { // one transaction each: blocks change between them
+			w.Write(func(tx app.Tx) error { c := u; return tx.UpdateUser(&c) }) // in each store
+			w.User[round*20+k].Version = u.Version + 1
 		}
 		checkIndex(t, db)
 		w.Compare(w.T0, []app.UserFilter{{}, {Statuses: app.Statuses(app.StatusDisabled)}, {Statuses: app.Statuses(app.StatusActive)}}, 3)

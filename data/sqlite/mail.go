@@ -55,6 +55,7 @@ func (t *tx) EnqueueMail(m *app.OutboxMessage) error {
 	if m.ID, err = r.LastInsertId(); err != nil {
 		return app.Internal(err)
 	}
+	t.changed |= app.ChangedMail
 	return nil
 }
 
@@ -81,6 +82,7 @@ func (t *tx) UpdateMail(m *app.OutboxMessage) error {
 	if n, _ := r.RowsAffected(); n == 0 {
 		return app.Errorf(app.ENotFound, "No such message in the outbox.")
 	}
+	t.changed |= app.ChangedMail
 	// A message that held a secret is wiped once sent or expired.
 	t.wiped = t.wiped || !m.SecretUntil.IsZero() && (m.State == app.MailSent || m.State == app.MailExpired)
 	return nil

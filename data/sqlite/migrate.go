@@ -149,6 +149,9 @@ func (db *DB) migrate(ctx context.Context) error {
 					return fmt.Errorf("migration %s: %w", name, err)
 				}
 			}
+			// Migrations run before any watch, and perhaps before the
+			// table that counts changes is made.
+			t.changed = 0
 			_, err := t.tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().UnixNano())
 			return err
 		})

@@ -29,5 +29,6 @@ func (t *tx) SettingValues() (map[string]string, error) {
 func (t *tx) PutSetting(key, value string) error {
 	_, err := t.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	t.changed |= app.ChangedSettings
 	return err
 }

@@ -35,13 +35,20 @@ func (t *tx) PutThrottle(th app.Throttle) error {
 		ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
 		last_failure = excluded.last_failure, refused = excluded.refused`,
 		th.Key, th.Failures, timeArg(th.LockedUntil), timeArg(th.LastFailure), th.Refused)
+	t.changed |= app.ChangedUsers // a lock shows on the user
 	return err
 }
 
 // ClearThrottle forgets the failures of a login key.
 func (t *tx) ClearThrottle(key string) error {
-	_, err := t.exec(`DELETE FROM throttle WHERE key = ?`, key)
-	return err
+	r, err := t.exec(`DELETE FROM throttle WHERE key = ?`, key)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n > 0 {
+		t.changed |= app.ChangedUsers
+	}
+	return nil
 }
 
 // PurgeThrottle deletes the failure records whose last failure is before

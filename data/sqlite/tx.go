@@ -13,10 +13,11 @@ import (
 
 // tx implements app.Tx on one SQL transaction.
 type tx struct {
-	ctx    context.Context
-	tx     *sql.Tx
-	wiped  bool // a secret was wiped: see DB.run
-	marked bool // another process wiped one, whose copies may remain: see markWAL
+	ctx     context.Context
+	tx      *sql.Tx
+	wiped   bool        // a secret was wiped: see DB.run
+	marked  bool        // another process wiped one, whose copies may remain: see markWAL
+	changed app.Changes // what the transaction changed, counted at its commit for the watches
 }
 
 var _ app.Tx = (*tx)(nil)

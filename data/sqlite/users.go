@@ -15,7 +15,7 @@ import (
 const (
 	userCols = `u.id, u.email, u.name, u.role, u.has_mailbox, u.recovery_email, u.disabled,
 		u.password_hash, u.password_temporary, u.temporary_expires_at, u.password_changed_at,
-		u.last_signin_at, u.created_at, u.updated_at, t.locked_until,
+		u.last_signin_at, u.created_at, u.updated_at, u.updated_by, u.version, t.locked_until,
 		EXISTS (SELECT 1 FROM users o WHERE o.look_alike_key = u.look_alike_key AND o.id <> u.id), u.sort_key`
 	userJoin = `users u LEFT JOIN throttle t ON t.key = u.email_key`
 )
@@ -30,7 +30,7 @@ func scanUser(s interface{ Scan(...any) error }) (app.User, string, error) {
 	var sortKey string
 	err := s.Scan(&u.ID, &u.Email, &u.Name, (*string)(&u.Role), &u.HasMailbox, &u.RecoveryEmail, &u.Disabled,
 		&u.PasswordHash, &u.PasswordTemporary, timeCol{&u.TemporaryExpiresAt}, timeCol{&u.PasswordChangedAt},
-		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
+		timeCol{&u.LastSignInAt}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.UpdatedBy, &u.Version, timeCol{&u.LockedUntil}, &u.HasLookAlike, &sortKey)
 	return u, sortKey, err
 }
 
@@ -108,12 +108,12 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	_, err = t.exec(`INSERT INTO users (id, email, email_key, name, role, has_mailbox, recovery_email,
 		disabled, password_hash, password_temporary, temporary_expires_at, password_changed_at, last_signin_at,
-		created_at, updated_at, sort_key, search_text, rank, look_alike_key, `+storedCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_at, updated_at, sort_key, search_text, rank, look_alike_key, `+storedCols+`, updated_by, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 		append([]any{id, u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
 			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email)},
-			storedOf(u).args()...)...)
+			append(storedOf(u).args(), u.UpdatedBy)...)...)
 	if err != nil {
 		return err
 	}
@@ -127,24 +127,29 @@ func (t *tx) CreateUser(u *app.User) error {
 	if err := t.moveInBlocks(id, nil, &keys); err != nil {
 		return err
 	}
-	u.ID = id
+	t.changed |= app.ChangedUsers
+	u.ID, u.Version = id, 1
 	return nil
 }
 
-// UpdateUser stores every field of u, found by its ID.
+// UpdateUser stores every field of u, found by its ID, if u.Version is the
+// stored one, and counts the change in both.
 func (t *tx) UpdateUser(u *app.User) error {
 	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
-	var oldSortKey, oldText string
-	var oldRank int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT sort_key, search_text, rank FROM users WHERE id = ?`, u.ID).
-		Scan(&oldSortKey, &oldText, &oldRank)
+	var oldSortKey, oldText, oldEmail string
+	var oldRank, version int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT sort_key, search_text, rank, email, version FROM users WHERE id = ?`, u.ID).
+		Scan(&oldSortKey, &oldText, &oldRank, &oldEmail, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.ErrNoUser(u.ID)
 	}
 	if err != nil {
 		return app.Internal(err)
+	}
+	if version != u.Version {
+		return app.ErrStale(oldEmail)
 	}
 	key := app.EmailKey(u.Email)
 	owner, err := t.loginOwner(key)
@@ -181,11 +186,11 @@ func (t *tx) UpdateUser(u *app.User) error {
 	}
 	_, err = t.exec(`UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, has_mailbox = ?, recovery_email = ?,
 		disabled = ?, password_hash = ?, password_temporary = ?, temporary_expires_at = ?, password_changed_at = ?,
-		last_signin_at = ?, created_at = ?, updated_at = ?, sort_key = ?, search_text = ?, rank = ?, look_alike_key = ?,
+		last_signin_at = ?, created_at = ?, updated_at = ?, updated_by = ?, version = version + 1, sort_key = ?, search_text = ?, rank = ?, look_alike_key = ?,
 		attrs = ?, signin_key = ?, changed_key = ?, created_key = ?, idle_key = ?, expiry_key = ? WHERE id = ?`,
 		append(append([]any{u.Email, key, u.Name, string(u.Role), u.HasMailbox, u.RecoveryEmail,
 			u.Disabled, u.PasswordHash, u.PasswordTemporary, timeArg(u.TemporaryExpiresAt), timeArg(u.PasswordChangedAt),
-			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), sortKey, text, rank, lookAlikeKey(u.Email)},
+			timeArg(u.LastSignInAt), timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.UpdatedBy, sortKey, text, rank, lookAlikeKey(u.Email)},
 			storedOf(u).args()...), u.ID)...)
 	if err != nil {
 		return err
@@ -205,7 +210,12 @@ func (t *tx) UpdateUser(u *app.User) error {
 			return err
 		}
 	}
-	return t.moveInBlocks(u.ID, &before, &after)
+	if err := t.moveInBlocks(u.ID, &before, &after); err != nil {
+		return err
+	}
+	t.changed |= app.ChangedUsers
+	u.Version++
+	return nil
 }
 
 // HasUsers reports whether there is any user: one row read, however many.

@@ -150,12 +150,13 @@ func SampleDirectory() *Directory {
 	at := time.Date(2026, 3, 4, 5, 6, 7, 891011121, time.UTC)
 	admin := app.User{ID: 3, Email: "Admin@Acme.example", Name: "Alice Admin", Role: app.RoleAdmin, HasMailbox: true,
 		PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$YWJj$ZGVm", PasswordChangedAt: at, LastSignInAt: at.Add(time.Nanosecond),
-		CreatedAt: at.Add(-time.Hour), UpdatedAt: at}
+		CreatedAt: at.Add(-time.Hour), UpdatedAt: at, UpdatedBy: "system:root", Version: 5}
 	hélène := app.User{ID: 7, Email: "helene.dupre@acme.example", Name: "Hélène Dupré", Role: app.RoleEmployee, HasMailbox: true,
 		RecoveryEmail: "helene@perso.example", PasswordHash: "$argon2id$temp", PasswordTemporary: true,
-		TemporaryExpiresAt: at.Add(24 * time.Hour), PasswordChangedAt: at, CreatedAt: at, UpdatedAt: at}
+		TemporaryExpiresAt: at.Add(24 * time.Hour), PasswordChangedAt: at, CreatedAt: at, UpdatedAt: at,
+		UpdatedBy: "Admin@Acme.example", Version: 2}
 	kiosk := app.User{ID: 8, Email: "kiosk@nomail.acme.example", Name: "Kiosk Ωmega", Role: app.RoleEmployee,
-		Disabled: true, CreatedAt: time.Unix(0, 1<<63-1), UpdatedAt: time.Unix(0, -1<<63)}
+		Disabled: true, CreatedAt: time.Unix(0, 1<<63-1), UpdatedAt: time.Unix(0, -1<<63), Version: 1}
 	return &Directory{
 		SettingRows: [][2]string{{"company.name", "ACME « Sésame »"}, {"lockout.threshold", "7"}, {"smtp.password", ""}},
 		UserRows:    []app.User{admin, hélène, kiosk},

@@ -69,6 +69,8 @@ var tests = []struct {
 	{"ExportImportRoundTrip", TestExportImportRoundTrip},
 	{"ImportRefusesNonEmptyStore", TestImportRefusesNonEmptyStore},
 	{"ImportChangesNothingOnError", TestImportChangesNothingOnError},
+	{"StaleUpdateRefused", TestStaleUpdateRefused},
+	{"WatchReportsCommits", TestWatchReportsCommits},
 }
 
 // Run runs the whole contract, each test on new stores from newStore.

@@ -91,7 +91,7 @@ func (w *Twin) Create(batch []app.User) {
 		return nil
 	})
 	for _, u := range batch {
-		u.ID = int64(len(w.User) + 1)
+		u.ID, u.Version = int64(len(w.User)+1), 1
 		w.User = append(w.User, u)
 	}
 }
@@ -133,6 +133,13 @@ func (w *Twin) Change(n int) {
 	locks = append(locks, app.Throttle{Key: "nobody@company.example", Failures: 9, LastFailure: w.T0, LockedUntil: w.T0.Add(time.Hour)})
 	w.Write(func(tx app.Tx) error {
 		for _, u := range changed {
+			// The model does not follow versions: the stored one is
+			// taken (a user may be changed twice here).
+			cur, err := tx.UserByID(u.ID)
+			if err != nil {
+				return err
+			}
+			u.Version = cur.Version
 			if err := tx.UpdateUser(&u); err != nil {
 				return err
 			}

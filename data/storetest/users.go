@@ -24,7 +24,7 @@ func TestUserRoundTrip(t *testing.T, newStore NewStore) {
 			RecoveryEmail: "helene@perso.example", Disabled: true,
 			PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", PasswordTemporary: true,
 			TemporaryExpiresAt: at.Add(24 * time.Hour), PasswordChangedAt: at, LastSignInAt: at.Add(time.Nanosecond),
-			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Minute),
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Minute), UpdatedBy: "system:root",
 		},
 		"zero times and empty strings": {Email: "bob@example.com", Name: "Bob", Role: app.RoleEmployee},
 		"times at the edges": {
@@ -42,8 +42,8 @@ func TestUserRoundTrip(t *testing.T, newStore NewStore) {
 		t.Run(name, func(t *testing.T) {
 			s := newStore(t)
 			want := createUsers(t, s, u)[0]
-			if want.ID == 0 {
-				t.Fatal("CreateUser did not set the ID")
+			if want.ID == 0 || want.Version != 1 {
+				t.Fatalf("CreateUser set the ID %d and the version %d, want an ID and version 1", want.ID, want.Version)
 			}
 			var byID, byEmail app.User
 			read(t, s, func(tx app.Tx) error {
@@ -75,8 +75,12 @@ func TestUpdateUserStoresEveryField(t *testing.T, newStore NewStore) {
 		ID: u.ID, Email: "ana.lima@example.org", Name: "Ana Lima Souza", Role: app.RoleAdmin, HasMailbox: false,
 		RecoveryEmail: "ana@perso.example", Disabled: true, PasswordHash: "hash", PasswordTemporary: true,
 		TemporaryExpiresAt: at, PasswordChangedAt: at, LastSignInAt: at, CreatedAt: at, UpdatedAt: at,
+		UpdatedBy: "admin@example.com", Version: u.Version,
 	}
 	write(t, s, func(tx app.Tx) error { return tx.UpdateUser(&u) })
+	if u.Version != 2 {
+		t.Errorf("version %d after one update, want 2", u.Version)
+	}
 	read(t, s, func(tx app.Tx) error {
 		got, err := tx.UserByID(u.ID)
 		if err != nil {

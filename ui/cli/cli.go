@@ -167,13 +167,23 @@ func usage(w io.Writer, t *i18n.Catalog) {
 	}
 	fmt.Fprintf(w, "  help\n        %s\n\n", t.L("show this text; \"sesame COMMAND --help\" tells more about one command"))
 	fmt.Fprintln(w, t.L(`Options (before the command):
-  --db PATH|URL  the database: a file (default: $SESAME_DB, else sesame/sesame.db
-                 in your configuration folder: ~/.config on Linux), or a
-                 PostgreSQL server's database shared by several workstations,
+  --db PATH|URL  the database: a file (default: $SESAME_DB, else the
+                 configuration's, else sesame/sesame.db in your configuration
+                 folder: ~/.config on Linux), or a PostgreSQL server's database
+                 shared by several workstations,
                  postgres://USER@HOST/DATABASE?sslmode=verify-full (the
                  password from ~/.pgpass or PGPASSFILE rather than the URL)
   --lang en|fr   the language of the window and of the command line (default:
-                 the system's, from $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG)
+                 the configuration's, else the system's, from $LANGUAGE,
+                 $LC_ALL, $LC_MESSAGES or $LANG)
+  --kiosk        open the window full screen for a shared workstation: an
+                 employee cannot close it (--kiosk=false overrides the
+                 configuration)
+
+Configuration files (TOML; the second wins, flags and environment win over
+both): /etc/sesame/sesame.toml, then sesame/sesame.toml in your
+configuration folder. Keys: database = "PATH|URL", language = "en|fr",
+kiosk = true|false.
 
 Passwords are read from standard input, one a line, and are not hidden as you
 type: pipe them in. A password that Sésame makes is printed alone on one line
@@ -182,6 +192,8 @@ command line's actions as done by system:<your login>.
 
 Environment:
   SESAME_DB      the database file or URL, when --db is not given
+  SESAME_SYSTEM_CONFIG  the workstation's configuration file, instead of
+                 /etc/sesame/sesame.toml
 
 Exit status:
   0  success
