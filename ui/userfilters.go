@@ -162,20 +162,3 @@ func (f *userFilters) onStatus() {
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.status).Add(fyne.NewPos(0, f.status.Size().Height))
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, at)
 }
-
-// statusKindName names a kind of status, as a filter offers it.
-func statusKindName(k app.StatusKind) string {
-	switch k {
-	case app.StatusDisabled:
-		return lang.L("Disabled")
-	case app.StatusLocked:
-		return lang.L("Locked")
-	case app.StatusExpired:
-		return lang.L("Temporary expired")
-	case app.StatusNoPassword:
-		return lang.L("No password")
-	case app.StatusMustChange:
-		return lang.L("Must change")
-	}
-	return lang.L("Active")
-}

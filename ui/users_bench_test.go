@@ -37,6 +37,26 @@ func benchUsers(b *testing.B, n int) *sqlite.DB {
 	return db
 }
 
+// benchAdmin opens Administration → Users on the sample directory of
+// 1,000,000 users, its work run by run, the search without its pause.
+func benchAdmin(b *testing.B, run runner) *usersView {
+	b.Helper()
+	db := benchUsers(b, 1_000_000)
+	b.Cleanup(func() { db.Close() })
+	test.NewTempApp(b)
+	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist(), Hasher: fastHash})
+	s := newSession(fyne.CurrentApp(), svc, Options{}, run, realClock{})
+	page, err := svc.SearchUsers(context.Background(), app.UserQuery{Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := s.newAdmin(s.enter(), page.Users[0], widget.NewLabel(""), "")
+	s.win.SetContent(a.content)
+	s.win.Resize(adminWindow)
+	a.users.wait.delay = 0
+	return a.users
+}
+
 // BenchmarkSearchAsYouType times the search box at 1,000,000 users, from
 // a keystroke to the table redrawn with the first page of results: the
 // letter typed, the search (without the pause that waits for the typing
@@ -46,20 +66,7 @@ func BenchmarkSearchAsYouType(b *testing.B) {
 	if testing.Short() {
 		b.Skip("1,000,000 users: not under -short")
 	}
-	db := benchUsers(b, 1_000_000)
-	defer db.Close()
-	test.NewTempApp(b)
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist(), Hasher: fastHash})
-	s := newSession(fyne.CurrentApp(), svc, Options{}, inline, realClock{})
-	page, err := svc.SearchUsers(context.Background(), app.UserQuery{Limit: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := s.newAdmin(s.enter(), page.Users[0], widget.NewLabel(""), "")
-	s.win.SetContent(a.content)
-	s.win.Resize(adminWindow)
-	u := a.users
-	u.wait.delay = 0
+	u := benchAdmin(b, inline)
 
 	typeAll := func(record func(time.Duration)) {
 		for _, q := range typedQueries {
@@ -127,21 +134,8 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 	if testing.Short() {
 		b.Skip("1,000,000 users: not under -short")
 	}
-	db := benchUsers(b, 1_000_000)
-	defer db.Close()
-	test.NewTempApp(b)
-	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist(), Hasher: fastHash})
 	q := &queued{}
-	s := newSession(fyne.CurrentApp(), svc, Options{}, q.run, realClock{})
-	page, err := svc.SearchUsers(context.Background(), app.UserQuery{Limit: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := s.newAdmin(s.enter(), page.Users[0], widget.NewLabel(""), "")
-	s.win.SetContent(a.content)
-	s.win.Resize(adminWindow)
-	u := a.users
-	u.wait.delay = 0
+	u := benchAdmin(b, q.run)
 	q.until(func() bool { return u.list.total >= 0 })
 	if u.list.total != 1_000_000 {
 		b.Fatalf("%d users", u.list.total)
