@@ -617,3 +617,35 @@ func TestDirectoryColumnsAreRemembered(t *testing.T) {
 		t.Errorf("default width %v", got)
 	}
 }
+
+// TestBulkSendMailsTheRecoveryAddresses: the temporary passwords go to the
+// recovery e-mails, at once (the service's delivery hook), none shown; a
+// user without a recovery e-mail is refused, as the plan said.
+func TestBulkSendMailsTheRecoveryAddresses(t *testing.T) {
+	h := newHarnessIn(t, "en", withRecovery)
+	m := &fakeMailer{}
+	h.withDelivery(m)
+	u := h.signInAdmin().users
+	h.choose(u.filters.role, 2)
+	h.shortcut(u, &fyne.ShortcutSelectAll{})
+	u.startBulk(app.BulkAction{Kind: app.BulkSend})
+	h.settle()
+	p := u.panel.(*bulkPanel)
+	for _, want := range []string{"2 users selected.", "1 will get a new temporary password, mailed to their recovery e-mail",
+		"1 refused: No recovery e-mail to send the password to."} {
+		if !strings.Contains(p.text.Text, want) {
+			t.Errorf("the plan lacks %q: %q", want, p.text.Text)
+		}
+	}
+	h.tapEnabled(p.go_)
+	h.settle()
+	if got := m.to("jeanne@home.example", app.MailTemporaryPassword); len(got) != 1 {
+		t.Errorf("%d messages to Jeanne's recovery address", len(got))
+	}
+	if len(p.passes) != 0 || p.copyAll.Visible() {
+		t.Error("a password sent is shown too")
+	}
+	if !h.user("jeanne@acme.example").PasswordTemporary || h.user("marc@acme.example").PasswordTemporary {
+		t.Error("not applied as planned")
+	}
+}
