@@ -336,6 +336,27 @@ func TestDirectorySelectionGestures(t *testing.T) {
 	if u.picked.count(601) != 0 || u.picks.content.Visible() {
 		t.Errorf("cleared: %+v", u.picked)
 	}
+	// From the keyboard alone: Shift+Down twice from the cursor, then
+	// Shift+End: from the row where it started to the last.
+	u.picks.none.OnTapped()
+	h.canvas().Focus(u.table)
+	h.press(fyne.KeyHome)
+	h.press(fyne.KeyDown)
+	h.press(fyne.KeyDown)
+	u.table.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	h.press(fyne.KeyDown)
+	h.press(fyne.KeyDown)
+	if u.picked.count(601) != 3 || !u.picked.has(2) || !u.picked.has(4) || u.picked.has(1) {
+		t.Errorf("Shift+Down from row 2: %+v", u.picked)
+	}
+	h.press(fyne.KeyEnd)
+	u.table.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	if u.picked.count(601) != 599 || !u.picked.has(600) || u.picked.has(1) {
+		t.Errorf("Shift+End: %d picked, %+v", u.picked.count(601), u.picked)
+	}
+	if got := u.picks.said.Text; got != "599 selected" {
+		t.Errorf("said %q", got)
+	}
 	// A new filter starts a new selection.
 	h.shortcut(u, &fyne.ShortcutSelectAll{})
 	h.choose(u.filters.role, 1)
@@ -647,5 +668,29 @@ func TestBulkSendMailsTheRecoveryAddresses(t *testing.T) {
 	}
 	if !h.user("jeanne@acme.example").PasswordTemporary || h.user("marc@acme.example").PasswordTemporary {
 		t.Error("not applied as planned")
+	}
+}
+
+// TestBulkOnRowsPicked: rows picked one by one are acted on by their
+// logins, the others left alone.
+func TestBulkOnRowsPicked(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+	click(h, u, 1, fyne.KeyModifierControl) // Hélène
+	click(h, u, 3, fyne.KeyModifierControl) // Paul
+	u.startBulk(app.BulkAction{Kind: app.BulkDisable})
+	h.settle()
+	p := u.panel.(*bulkPanel)
+	if !strings.Contains(p.text.Text, "2 users selected.") || !strings.Contains(p.text.Text, "2 will be disabled.") {
+		t.Fatalf("plan %q", p.text.Text)
+	}
+	h.tapEnabled(p.go_)
+	h.settle()
+	if !h.user("helene.lefevre@acme.example").Disabled || !h.user("paul.durand@acme.example").Disabled ||
+		h.user("jeanne.martin@acme.example").Disabled {
+		t.Error("not the rows picked")
+	}
+	if p.list.Length() != 2 || u.picked.count(u.list.len()) != 0 {
+		t.Errorf("%d outcomes listed; %d still picked", p.list.Length(), u.picked.count(u.list.len()))
 	}
 }

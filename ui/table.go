@@ -100,6 +100,7 @@ const (
 	pickToggle tablePick = iota // Ctrl-click: picked or not, the others kept
 	pickRange                   // Shift-click, Shift+keys: from the last one picked to this one
 	pickAll                     // Ctrl+A
+	pickFrom                    // where Shift+keys start from, when nothing is picked yet
 )
 
 // edgeGrip is how near the edge of a title a drag resizes its column.
@@ -224,6 +225,7 @@ func (t *table) TypedRune(r rune) {
 func (t *table) TypedKey(k *fyne.KeyEvent) {
 	t.onActivity()
 	page := max(t.visible-1, 1)
+	from := t.cursor
 	switch k.Name {
 	case fyne.KeyUp:
 		t.moveCursor(t.cursor - 1)
@@ -247,6 +249,7 @@ func (t *table) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	if t.shift && t.onPick != nil {
+		t.onPick(from, pickFrom)
 		t.onPick(t.cursor, pickRange)
 	}
 }

@@ -384,6 +384,10 @@ func (u *usersView) onPick(row int, how tablePick) {
 		u.picked.extend(row)
 	case pickAll:
 		u.picked.selectAll()
+	case pickFrom:
+		if u.picked.count(u.list.len()) == 0 {
+			u.picked.anchor = row
+		}
 	}
 	u.picks.update()
 }
