@@ -29,7 +29,7 @@ type selectionBar struct {
 	none    *button
 	act     *button
 	content *fyne.Container
-	said_   [4]int // what the bar says: picked, all, total, counted; not laid out again when the same
+	shown   [4]int // what the bar says: picked, all, total, counted; not laid out again when the same
 }
 
 func (s *session) newSelectionBar(u *usersView) *selectionBar {
@@ -62,10 +62,10 @@ func (b *selectionBar) update() {
 		n = 0 // the card says who
 	}
 	said := [4]int{n, boolInt(u.picked.all), u.list.len(), boolInt(u.list.counted())}
-	if said == b.said_ {
+	if said == b.shown {
 		return
 	}
-	b.said_ = said
+	b.shown = said
 	if n == 0 {
 		if b.content.Visible() {
 			showIf(b.content, false)
@@ -207,14 +207,14 @@ type bulkPanel struct {
 	sc     *scope
 	u      *usersView
 	action app.BulkAction
-	plan_  app.BulkPlan
+	planned  app.BulkPlan
 
 	title    *widget.Label
 	text     *widget.Label
 	progress *widget.ProgressBar
-	go_      *button
+	start      *button
 	cancel   *button
-	close_   *button
+	done   *button
 	copyAll  *button
 	savePDF  *button
 	saveCSV  *button
@@ -244,11 +244,11 @@ func (s *session) newBulkPanel(sc *scope, u *usersView, a app.BulkAction) *bulkP
 	p.text = paragraph(lang.L("Counting the users selected…"))
 	p.progress = widget.NewProgressBar()
 	p.progress.Hide()
-	p.go_ = s.newButton(bulkTitle(a), widget.DangerImportance, p.run)
-	p.go_.Disable()
+	p.start = s.newButton(bulkTitle(a), widget.DangerImportance, p.run)
+	p.start.Disable()
 	p.cancel = s.newButton(lang.L("Cancel"), widget.MediumImportance, p.onCancel)
-	p.close_ = s.newButton(lang.L("Close"), widget.MediumImportance, u.onPanelClosed)
-	p.close_.Hide()
+	p.done = s.newButton(lang.L("Close"), widget.MediumImportance, u.onPanelClosed)
+	p.done.Hide()
 	p.copyAll = s.newButton(lang.L("Copy all"), widget.MediumImportance, p.onCopyAll)
 	p.copyAll.Icon = theme.ContentCopyIcon()
 	p.savePDF = s.newButton(lang.L("Save as PDF slips…"), widget.MediumImportance, func() { p.onSave(".pdf") })
@@ -274,7 +274,7 @@ func (s *session) newBulkPanel(sc *scope, u *usersView, a app.BulkAction) *bulkP
 	p.list.Hide()
 	p.question = s.newQuestion(lang.L("Keep them"))
 	top := container.NewVBox(p.title, p.text, p.progress, p.question.box,
-		buttons(p.cancel, p.go_, p.copyAll, p.savePDF, p.saveCSV, p.close_), p.said)
+		buttons(p.cancel, p.start, p.copyAll, p.savePDF, p.saveCSV, p.done), p.said)
 	p.content = container.NewBorder(top, nil, nil, nil, p.list)
 	return p
 }
@@ -373,11 +373,11 @@ func (p *bulkPanel) plan() {
 			say(p.text, p.s.errorText(err))
 			return
 		}
-		p.plan_ = plan
+		p.planned = plan
 		say(p.text, p.planText(plan))
 		if plan.Change > 0 {
-			p.go_.Enable()
-			p.s.win.Canvas().Focus(p.go_)
+			p.start.Enable()
+			p.s.win.Canvas().Focus(p.start)
 		}
 	})
 }
@@ -418,10 +418,10 @@ func (p *bulkPanel) planText(pl app.BulkPlan) string {
 
 // run runs the action: its progress shows while the window stays free.
 func (p *bulkPanel) run() {
-	svc, actor, plan := p.s.svc, p.u.admin.actor, p.plan_
+	svc, actor, plan := p.s.svc, p.u.admin.actor, p.planned
 	ctx, stop := context.WithCancel(context.Background())
 	p.stop, p.running = stop, true
-	p.go_.Hide()
+	p.start.Hide()
 	p.progress.Show()
 	p.progress.SetValue(0)
 	say(p.text, lang.L("Running…"))
@@ -499,7 +499,7 @@ func (p *bulkPanel) onCancel() {
 func (p *bulkPanel) finished(res app.BulkResult, err error) {
 	p.progress.Hide()
 	p.cancel.Hide()
-	p.close_.Show()
+	p.done.Show()
 	var lines []string
 	if err != nil {
 		p.text.Importance = widget.DangerImportance

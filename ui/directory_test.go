@@ -405,7 +405,7 @@ func TestBulkResetCancelledHalfway(t *testing.T) {
 		}
 	}
 	defer func() { bulkProgressed = nil }()
-	h.tapEnabled(p.go_)
+	h.tapEnabled(p.start)
 	h.settle()
 
 	if p.running {
@@ -464,7 +464,7 @@ func TestBulkPasswordsAreHandedOutOnce(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	u := h.signInAdmin().users
 	p := resetAll(h, u)
-	h.tapEnabled(p.go_)
+	h.tapEnabled(p.start)
 	h.settle()
 	if len(p.passes) != 3 || !p.copyAll.Visible() {
 		t.Fatalf("%d passwords", len(p.passes))
@@ -509,7 +509,7 @@ func TestBulkPasswordsAreHandedOutOnce(t *testing.T) {
 	for _, o := range p.passes {
 		passwords = append(passwords, o.Temporary.Plaintext)
 	}
-	h.tap(p.close_)
+	h.tap(p.done)
 	if u.panel != nil {
 		t.Fatal("the panel is still open")
 	}
@@ -542,7 +542,7 @@ func TestBulkPlanRefusesTheLastAdministrator(t *testing.T) {
 			t.Errorf("the plan lacks %q: %q", want, got)
 		}
 	}
-	h.tapEnabled(p.go_)
+	h.tapEnabled(p.start)
 	h.settle()
 	if !h.user("paul.durand@acme.example").Disabled || h.user("admin@acme.example").Disabled {
 		t.Error("not applied as planned")
@@ -658,7 +658,7 @@ func TestBulkSendMailsTheRecoveryAddresses(t *testing.T) {
 			t.Errorf("the plan lacks %q: %q", want, p.text.Text)
 		}
 	}
-	h.tapEnabled(p.go_)
+	h.tapEnabled(p.start)
 	h.settle()
 	if got := m.to("jeanne@home.example", app.MailTemporaryPassword); len(got) != 1 {
 		t.Errorf("%d messages to Jeanne's recovery address", len(got))
@@ -684,7 +684,7 @@ func TestBulkOnRowsPicked(t *testing.T) {
 	if !strings.Contains(p.text.Text, "2 users selected.") || !strings.Contains(p.text.Text, "2 will be disabled.") {
 		t.Fatalf("plan %q", p.text.Text)
 	}
-	h.tapEnabled(p.go_)
+	h.tapEnabled(p.start)
 	h.settle()
 	if !h.user("helene.lefevre@acme.example").Disabled || !h.user("paul.durand@acme.example").Disabled ||
 		h.user("jeanne.martin@acme.example").Disabled {
