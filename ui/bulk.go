@@ -203,18 +203,18 @@ const bulkTick = 100 * time.Millisecond
 // to be confirmed; its progress, with Cancel; then each user's outcome and
 // the new temporary passwords, shown once.
 type bulkPanel struct {
-	s      *session
-	sc     *scope
-	u      *usersView
-	action app.BulkAction
-	planned  app.BulkPlan
+	s       *session
+	sc      *scope
+	u       *usersView
+	action  app.BulkAction
+	planned app.BulkPlan
 
 	title    *widget.Label
 	text     *widget.Label
 	progress *widget.ProgressBar
-	start      *button
+	start    *button
 	cancel   *button
-	done   *button
+	done     *button
 	copyAll  *button
 	savePDF  *button
 	saveCSV  *button
