@@ -74,8 +74,15 @@ func (u *usersView) onResize(col int, width float32) {
 	u.s.app.Preferences().SetFloat(columnWidthKey(u.cols[col].key), float64(width))
 }
 
-// onColumns opens the list of the columns that may be shown or hidden.
+// onColumns opens the list of the columns that may be shown or hidden,
+// and of the sorts.
 func (u *usersView) onColumns() {
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(u.colsButton).Add(fyne.NewPos(0, u.colsButton.Size().Height))
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", u.columnsMenu()...), u.s.win.Canvas(), at)
+}
+
+// columnsMenu is the list that Columns opens.
+func (u *usersView) columnsMenu() []*fyne.MenuItem {
 	var items []*fyne.MenuItem
 	for i, c := range u.cols {
 		if !c.optional {
@@ -86,8 +93,17 @@ func (u *usersView) onColumns() {
 		items = append(items, item)
 	}
 	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Default widths"), u.defaultWidths))
-	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(u.colsButton).Add(fyne.NewPos(0, u.colsButton.Size().Height))
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), u.s.win.Canvas(), at)
+	// The sorts, for the keyboard: a click on a title does the same.
+	items = append(items, fyne.NewMenuItemSeparator())
+	for i, c := range u.table.columns {
+		if !c.sortable || c.hidden {
+			continue
+		}
+		item := fyne.NewMenuItem(lang.L("Sort by {{.Column}}", map[string]any{"Column": c.title}), func() { u.onSort(i) })
+		item.Checked = u.table.sortCol == i
+		items = append(items, item)
+	}
+	return items
 }
 
 // showColumn shows or hides an optional column, and remembers it.

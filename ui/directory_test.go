@@ -694,3 +694,34 @@ func TestBulkOnRowsPicked(t *testing.T) {
 		t.Errorf("%d outcomes listed; %d still picked", p.list.Length(), u.picked.count(u.list.len()))
 	}
 }
+
+// TestDirectorySortFromTheKeyboard: the Columns list offers the sorts too,
+// for whoever cannot click a title.
+func TestDirectorySortFromTheKeyboard(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+	h.canvas().Focus(u.colsButton)
+	h.press(fyne.KeySpace)
+	menu := h.canvas().Overlays().Top()
+	if menu == nil {
+		t.Fatal("Space on Columns opens nothing")
+	}
+	var byLogin *fyne.MenuItem
+	for _, item := range u.columnsMenu() {
+		if item.Label == "Sort by Login e-mail" {
+			byLogin = item
+		}
+		if item.Label == "Sort by Name" && !item.Checked {
+			t.Error("the sort on view is not ticked")
+		}
+	}
+	if byLogin == nil {
+		t.Fatal("no sort by login")
+	}
+	menu.Hide()
+	byLogin.Action()
+	h.settle()
+	if u.sort.By != app.SortLogin || u.table.sortCol != 1 {
+		t.Errorf("sorted by %v, arrow on %d", u.sort.By, u.table.sortCol)
+	}
+}
