@@ -237,22 +237,39 @@ func similarAmong(email string, found []User, except int64) []User {
 // lookAlikes refuses an address (a new login, a recovery address) that
 // looks like the login of a user other than except, unless allow says that
 // the administrator confirmed it; it returns the logins it looks like,
-// after those given.
+// after those given. An address that is a user's very login and looks
+// like another's is refused naming both users, so that the administrator
+// sees whose login was typed.
 func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
-	others, err := similarLogins(tx, email, except, 4)
+	found, err := tx.LookAlikes(email, except, maxLookAlikes+1)
 	if err != nil {
 		return nil, err
 	}
-	return confirmedLookAlikes(email, others, allow, known)
+	return confirmedLookAlikes(email, found, except, allow, known)
 }
 
-// confirmedLookAlikes is lookAlikes on the logins that an address looks
-// like, found already.
-func confirmedLookAlikes(email string, others []User, allow bool, known []string) ([]string, error) {
+// confirmedLookAlikes is lookAlikes on the users found already under the
+// look-alike key of the address (a preview looks many up at once).
+func confirmedLookAlikes(email string, found []User, except int64, allow bool, known []string) ([]string, error) {
+	var owner *User
+	var others []User
+	for k := range found {
+		switch {
+		case found[k].ID == except && except != 0:
+		case found[k].Email == email:
+			owner = &found[k]
+		case len(others) < maxLookAlikes:
+			others = append(others, found[k])
+		}
+	}
 	if len(others) == 0 {
 		return known, nil
 	}
 	if !allow {
+		if owner != nil {
+			return nil, &Error{Code: ELookAlike, Message: Msg("{{.Email}} is the login of {{.Name}}, and it looks like the login {{.Other}} of {{.OtherName}}: a person could not tell them apart. Check the address, or confirm that it is right.",
+				"Email", email, "Name", owner.Name, "Other", others[0].Email, "OtherName", others[0].Name)}
+		}
 		return nil, &Error{Code: ELookAlike, Message: Msg("{{.Email}} looks like the login {{.Other}}: a person could not tell them apart. Check the address, or confirm that it is right.",
 			"Email", email, "Other", others[0].Email)}
 	}
@@ -261,6 +278,9 @@ func confirmedLookAlikes(email string, others []User, allow bool, known []string
 	}
 	return known, nil
 }
+
+// maxLookAlikes is the most look-alike logins named for one address.
+const maxLookAlikes = 4
 
 // similarDetails tells the audit log which logins a confirmed address looks like.
 func similarDetails(logins []string) string {

@@ -449,6 +449,9 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	}); err != nil && runErr == nil {
 		runErr = err
 	}
+	if res.Done > 0 { // the passwords sent, the notices of changes
+		s.deliverQueued(context.WithoutCancel(ctx))
+	}
 	return res, runErr
 }
 

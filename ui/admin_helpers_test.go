@@ -52,7 +52,7 @@ func (h *harness) search(text string) *usersView {
 // rows are the names in the table of users, as the table holds them.
 func rows(u *usersView) []string {
 	var names []string
-	for i := 0; i < u.list.known(); i++ {
+	for i := 0; i < u.list.len(); i++ {
 		if user, ok := u.list.at(i); ok {
 			names = append(names, user.Name)
 		}
@@ -64,7 +64,7 @@ func rows(u *usersView) []string {
 func (h *harness) openCard(text string) *cardView {
 	h.t.Helper()
 	u := h.search(text)
-	if u.list.known() == 0 {
+	if u.list.len() == 0 {
 		h.t.Fatalf("no user matches %q", text)
 	}
 	h.canvas().Focus(u.table)

@@ -48,7 +48,7 @@ func TestAdminKeyboard(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	a := h.signInAdmin()
 	u := a.users
-	// Search, then Import…, Add user, then the table.
+	// Search, then Import…, Add user, the filters and Columns, then the table.
 	h.press(fyne.KeyTab)
 	if h.focused() != u.importB {
 		t.Fatalf("Tab from the search: focus on %T", h.focused())
@@ -58,8 +58,18 @@ func TestAdminKeyboard(t *testing.T) {
 		t.Fatalf("Tab from Import…: focus on %T", h.focused())
 	}
 	h.press(fyne.KeyTab)
-	if h.focused() != u.table {
+	if h.focused() != u.filters.status {
 		t.Fatalf("Tab from Add user: focus on %T", h.focused())
+	}
+	for range 5 {
+		h.press(fyne.KeyTab)
+	}
+	if h.focused() != u.colsButton {
+		t.Fatalf("Tab after the filters: focus on %T", h.focused())
+	}
+	h.press(fyne.KeyTab)
+	if h.focused() != u.table {
+		t.Fatalf("Tab from Columns: focus on %T", h.focused())
 	}
 	// The section buttons are reached by Tab too, and Enter chooses one.
 	h.canvas().Focus(a.nav[sectionAudit])
@@ -127,7 +137,7 @@ func TestAdminInFrench(t *testing.T) {
 		"Ajouter un utilisateur", "4 utilisateurs", "Nom", "E-mail de connexion", "État du mot de passe",
 		"À changer — expire 26 nov. 2026, 09:00", "helene.lefevre@acme.example · sans boîte")
 	c := h.openCard("jeanne")
-	h.assertShows("Autres", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
+	h.assertShows("Mot de passe et récupération", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
 	h.tapEnabled(c.generate)
 	h.tap(c.secret.copy)
 	h.assertShows("Copié. Le presse-papiers sera vidé dans 30 secondes.")

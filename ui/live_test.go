@@ -100,11 +100,11 @@ func TestLiveTableAndCardFollowAnotherWorkstation(t *testing.T) {
 
 	// A user added elsewhere shows in the table and its count.
 	u = h.search("acme")
-	before := u.total
+	before := u.list.total
 	if _, _, err := other.svc.CreateUser(h.ctx, other.actor, app.NewUser{Email: "zoe@acme.example", Name: "Zoé Zola"}); err != nil {
 		t.Fatal(err)
 	}
-	h.awaitLive("a user added elsewhere", func() bool { return u.total == before+1 })
+	h.awaitLive("a user added elsewhere", func() bool { return u.list.total == before+1 })
 	if got := rows(u); len(got) != before+1 || !strings.Contains(strings.Join(got, ","), "Zoé Zola") {
 		t.Errorf("after a user was added elsewhere, the table lists %v", got)
 	}

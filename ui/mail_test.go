@@ -539,15 +539,13 @@ func TestAuditNamesTheMailActions(t *testing.T) {
 	}
 }
 
-func TestUsersCountBeyondTheLimit(t *testing.T) {
-	defer func(n int) { countLimit = n }(countLimit)
-	countLimit = 1000
+func TestUsersCountIsExactBeyondTenThousand(t *testing.T) {
 	h := newHarnessIn(t, "en", withCompany)
-	if _, err := sample.Load(h.ctx, h.store.(*sqlite.DB), 1500, 3); err != nil {
+	if _, err := sample.Load(h.ctx, h.store.(*sqlite.DB), 10_500, 3); err != nil {
 		t.Fatal(err)
 	}
 	u := h.signInAdmin().users
-	if got := u.count.Text; got != "1,000+ users" {
+	if got := u.count.Text; got != "10,501 users" {
 		t.Errorf("count %q", got)
 	}
 	u = h.search("admin")

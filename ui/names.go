@@ -15,10 +15,13 @@ import (
 
 // roleName names a role.
 func roleName(r app.Role) string {
-	if r == app.RoleAdmin {
+	switch r {
+	case app.RoleAdmin:
 		return lang.L("Administrator")
+	case app.RoleEmployee:
+		return lang.L("Employee")
 	}
-	return lang.L("Employee")
+	return string(r)
 }
 
 // roleNames names the roles, in app.Roles' order.
@@ -36,18 +39,33 @@ func roleNames() []string {
 func statusText(u app.User, now time.Time) (string, widget.Importance) {
 	st := u.Status(now)
 	switch st.Kind {
-	case app.StatusDisabled:
-		return lang.L("Disabled"), widget.WarningImportance
 	case app.StatusLocked:
 		return lang.L("Locked until {{.Time}}", map[string]any{"Time": dateTime(st.LockedUntil)}), widget.DangerImportance
-	case app.StatusExpired:
-		return lang.L("Temporary expired"), widget.DangerImportance
-	case app.StatusNoPassword:
-		return lang.L("No password"), widget.WarningImportance
 	case app.StatusMustChange:
 		return lang.L("Must change — expires {{.Time}}", map[string]any{"Time": dateTime(st.TemporaryExpiresAt)}), widget.WarningImportance
+	case app.StatusExpired:
+		return statusKindName(st.Kind), widget.DangerImportance
+	case app.StatusDisabled, app.StatusNoPassword:
+		return statusKindName(st.Kind), widget.WarningImportance
 	}
-	return lang.L("Active"), widget.MediumImportance
+	return statusKindName(st.Kind), widget.MediumImportance
+}
+
+// statusKindName names a kind of status, as a filter offers it.
+func statusKindName(k app.StatusKind) string {
+	switch k {
+	case app.StatusDisabled:
+		return lang.L("Disabled")
+	case app.StatusLocked:
+		return lang.L("Locked")
+	case app.StatusExpired:
+		return lang.L("Temporary expired")
+	case app.StatusNoPassword:
+		return lang.L("No password")
+	case app.StatusMustChange:
+		return lang.L("Must change")
+	}
+	return lang.L("Active")
 }
 
 // loginText is a login as the window shows it, marked when the address
@@ -102,6 +120,12 @@ func actionName(action string) string {
 		return lang.L("Recovery code refused")
 	case app.ActionMailTest:
 		return lang.L("Test message queued")
+	case app.ActionSignInRefused:
+		return lang.L("Sign-ins refused while locked")
+	case app.ActionLoginCollision:
+		return lang.L("Logins that became one")
+	case app.ActionLoginAtFault:
+		return lang.L("Login at fault kept")
 	case app.ActionImport:
 		return lang.L("Users imported")
 	}
@@ -133,7 +157,7 @@ func mailKindName(kind string) string {
 	case app.MailTemporaryPassword:
 		return lang.L("Temporary password")
 	case app.MailPasswordChanged:
-		return lang.L("Password changed")
+		return lang.L("Password change notice")
 	case app.MailTest:
 		return lang.L("Test message")
 	}

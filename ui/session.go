@@ -172,6 +172,13 @@ func (s *session) newEntry(placeholder string) *entry {
 	return e
 }
 
+// newEmailEntry is a field of e-mail addresses (glyphs.go).
+func (s *session) newEmailEntry(placeholder string) *entry {
+	e := s.newEntry(placeholder)
+	e.email = true
+	return e
+}
+
 func (s *session) newPasswordEntry(placeholder string) *entry {
 	e := s.newSecretEntry(placeholder)
 	s.created = append(s.created, e)

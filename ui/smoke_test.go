@@ -35,7 +35,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("the %s run did not finish", lang)
 		}
 		for _, name := range []string{"signin", "reset", "reset-ready", "account", "signin-narrow", "forgot", "admin",
-			"admin-users", "admin-card", "admin-card-narrow", "admin-narrow", "admin-settings", "admin-audit", "admin-mail"} {
+			"admin-users", "admin-users-end", "admin-card", "admin-card-narrow", "admin-narrow", "admin-settings", "admin-audit", "admin-mail"} {
 			checkScreenshot(t, filepath.Join(shots, name+"-"+lang+".png"))
 		}
 	}

@@ -17,10 +17,15 @@ import (
 // view. It scrolls by whole rows, so that its position is a row number and
 // not a pixel offset: at a million rows a float32 offset would lose rows.
 //
-// The keyboard moves a cursor (Up, Down, Page Up, Page Down, Home, End),
-// Enter or Space opens the row under it, a click opens the row clicked.
-// Narrow, the columns that matter least are left out; a text cut short
-// shows whole when the pointer rests on it.
+// The keyboard moves a cursor (Up, Down, Page Up, Page Down, Home, End,
+// Ctrl+Home, Ctrl+End), Enter or Space opens the row under it, a click
+// opens the row clicked. With onPick set, rows can be picked as well:
+// Ctrl-click picks or leaves a row, Shift-click and Shift with the keys
+// that move pick the rows from the last one picked, Ctrl+A picks them all.
+// A click on the title of a sortable column sorts by it (again: the other
+// way), an arrow showing which; dragging the edge of a title widens or
+// narrows its column. Narrow, the columns that matter least are left out;
+// a text cut short shows whole when the pointer rests on it.
 type table struct {
 	widget.BaseWidget
 	sc *scope // of the view that shows it: the tooltip's timer
@@ -38,6 +43,21 @@ type table struct {
 	onRune     func(r rune)
 	onActivity func()
 	onEscape   func()
+	// onPick picks rows (see tablePick); nil: rows are only opened.
+	onPick func(row int, how tablePick)
+	// picked reports whether a row is picked, to mark it.
+	picked func(row int) bool
+	// onSort sorts by a column whose title was clicked.
+	onSort func(col int)
+	// onResize is told that the person set a column's width.
+	onResize func(col int, width float32)
+
+	sortCol  int // the column sorted by, -1 for none
+	sortDesc bool
+	mods     fyne.KeyModifier // of the last press of a button of the mouse
+	shift    bool             // Shift is held down
+	ctrl     bool             // Control (or Command) is held down
+	sizing   int              // the column whose edge is dragged, -1 for none
 
 	top      int // first row in view
 	cursor   int // the keyboard's row
@@ -67,7 +87,24 @@ type tableColumn struct {
 	width  float32
 	weight float32
 	drop   int
+	// sortable: a click on the title sorts by the column.
+	sortable bool
+	// hidden: the person chose not to show the column.
+	hidden bool
 }
+
+// tablePick is how a row is picked.
+type tablePick int
+
+const (
+	pickToggle tablePick = iota // Ctrl-click: picked or not, the others kept
+	pickRange                   // Shift-click, Shift+keys: from the last one picked to this one
+	pickAll                     // Ctrl+A
+	pickFrom                    // where Shift+keys start from, when nothing is picked yet
+)
+
+// edgeGrip is how near the edge of a title a drag resizes its column.
+const edgeGrip = 6
 
 // rowsPerNotch is how many rows one notch of a mouse wheel scrolls.
 const rowsPerNotch = 3
@@ -79,7 +116,7 @@ const tipDelay = 400 * time.Millisecond
 func newTable(sc *scope, columns []tableColumn, rows func() int, fill func(int, []*tableCell)) *table {
 	t := &table{sc: sc, columns: columns, rows: rows, fill: fill, selected: -1, hovered: -1,
 		onView: func(int, int) {}, onOpen: func(int) {}, onRune: func(rune) {},
-		onActivity: func() {}, onEscape: func() {}, lastView: [3]int{-1, -1, -1},
+		onActivity: func() {}, onEscape: func() {}, lastView: [3]int{-1, -1, -1}, sortCol: -1, sizing: -1,
 		tipWait: debounce{delay: tipDelay}}
 	t.bar = newTableScrollBar(t)
 	t.ExtendBaseWidget(t)
@@ -188,6 +225,7 @@ func (t *table) TypedRune(r rune) {
 func (t *table) TypedKey(k *fyne.KeyEvent) {
 	t.onActivity()
 	page := max(t.visible-1, 1)
+	from := t.cursor
 	switch k.Name {
 	case fyne.KeyUp:
 		t.moveCursor(t.cursor - 1)
@@ -203,19 +241,146 @@ func (t *table) TypedKey(k *fyne.KeyEvent) {
 		t.moveCursor(t.rowCount() - 1)
 	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
 		t.open(t.cursor)
+		return
 	case fyne.KeyEscape:
 		t.onEscape()
+		return
+	default:
+		return
+	}
+	if t.shift && t.onPick != nil {
+		t.onPick(from, pickFrom)
+		t.onPick(t.cursor, pickRange)
 	}
 }
+
+// KeyDown follows Shift and Control, which TypedKey does not tell.
+func (t *table) KeyDown(k *fyne.KeyEvent) { t.modifier(k.Name, true) }
+
+func (t *table) KeyUp(k *fyne.KeyEvent) { t.modifier(k.Name, false) }
+
+func (t *table) modifier(name fyne.KeyName, down bool) {
+	switch name {
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		t.shift = down
+	case desktop.KeyControlLeft, desktop.KeyControlRight, desktop.KeySuperLeft, desktop.KeySuperRight:
+		t.ctrl = down
+	}
+}
+
+// TypedShortcut picks every row on Ctrl+A; Ctrl+Home and Ctrl+End go to the
+// first and the last row; the other shortcuts are the window's.
+func (t *table) TypedShortcut(s fyne.Shortcut) {
+	t.onActivity()
+	if _, all := s.(*fyne.ShortcutSelectAll); all && t.onPick != nil {
+		t.onPick(0, pickAll)
+		t.Refresh()
+		return
+	}
+	if c, ok := s.(*desktop.CustomShortcut); ok && c.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 &&
+		(c.KeyName == fyne.KeyHome || c.KeyName == fyne.KeyEnd) {
+		t.TypedKey(&fyne.KeyEvent{Name: c.KeyName})
+		return
+	}
+	if h, ok := fyne.CurrentApp().Driver().CanvasForObject(t).(fyne.Shortcutable); ok {
+		h.TypedShortcut(s)
+	}
+}
+
+// MouseDown keeps the modifiers of a click, which Tapped does not tell.
+func (t *table) MouseDown(e *desktop.MouseEvent) { t.mods = e.Modifier }
+
+func (t *table) MouseUp(*desktop.MouseEvent) {}
 
 func (t *table) Tapped(e *fyne.PointEvent) {
 	t.onActivity()
 	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
 		c.Focus(t)
 	}
-	if row := t.rowAt(e.Position.Y); row >= 0 {
+	mods := t.mods
+	t.mods = 0
+	if e.Position.Y < t.rowHeight {
+		if col := t.columnAt(e.Position.X); col >= 0 && t.columns[col].sortable && t.onSort != nil {
+			t.onSort(col)
+		}
+		return
+	}
+	row := t.rowAt(e.Position.Y)
+	if row < 0 {
+		return
+	}
+	switch {
+	case t.onPick != nil && mods&fyne.KeyModifierShift != 0:
+		t.cursor = row
+		t.onPick(row, pickRange)
+		t.Refresh()
+	case t.onPick != nil && mods&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0:
+		t.cursor = row
+		t.onPick(row, pickToggle)
+		t.Refresh()
+	default:
 		t.open(row)
 	}
+}
+
+// columnAt returns the column at x, -1 for none.
+func (t *table) columnAt(x float32) int {
+	if t.r == nil {
+		return -1
+	}
+	at := float32(0)
+	for i, w := range t.r.widths {
+		if t.r.shown[i] && x >= at && x < at+w {
+			return i
+		}
+		at += w
+	}
+	return -1
+}
+
+// edgeAt returns the column whose right edge is at x, -1 for none.
+func (t *table) edgeAt(x float32) int {
+	if t.r == nil {
+		return -1
+	}
+	at := float32(0)
+	for i, w := range t.r.widths {
+		at += w
+		if t.r.shown[i] && x >= at-edgeGrip && x <= at+edgeGrip {
+			return i
+		}
+	}
+	return -1
+}
+
+// Dragged on the edge of a title sets its column's width.
+func (t *table) Dragged(e *fyne.DragEvent) {
+	if t.sizing < 0 {
+		start := e.Position.Subtract(e.Dragged)
+		if start.Y >= t.rowHeight {
+			return
+		}
+		if t.sizing = t.edgeAt(start.X); t.sizing < 0 {
+			return
+		}
+	}
+	c := &t.columns[t.sizing]
+	c.width = max(t.r.widths[t.sizing]+e.Dragged.DX, 40)
+	c.weight = 0
+	t.Refresh()
+}
+
+func (t *table) DragEnd() {
+	if t.sizing >= 0 && t.onResize != nil {
+		t.onResize(t.sizing, t.columns[t.sizing].width)
+	}
+	t.sizing = -1
+}
+
+// sortBy shows the arrow of a sort by col (-1 for none).
+func (t *table) sortBy(col int, desc bool) {
+	t.sortCol, t.sortDesc = col, desc
+	t.Refresh()
 }
 
 func (t *table) Scrolled(e *fyne.ScrollEvent) {
@@ -370,8 +535,10 @@ func (r *tableRenderer) fitColumns(width float32) {
 	r.widths = make([]float32, len(cols))
 	need := float32(0)
 	for i, c := range cols {
-		r.shown[i] = true
-		need += c.width
+		if !c.hidden {
+			r.shown[i] = true
+			need += c.width
+		}
 	}
 	for need > width {
 		worst := -1
@@ -496,7 +663,7 @@ func (r *tableRenderer) draw() {
 			t.fill(row, line.cells)
 			line.bg.FillColor = color.Transparent
 			switch {
-			case row == t.selected:
+			case row == t.selected, t.picked != nil && t.picked(row):
 				line.bg.FillColor = theme.Color(theme.ColorNameSelection)
 			case row == t.cursor && t.focused:
 				line.bg.FillColor = theme.Color(theme.ColorNameFocus)
@@ -509,7 +676,12 @@ func (r *tableRenderer) draw() {
 		}
 		line.bg.Refresh()
 	}
-	for _, c := range r.titles {
+	for i, c := range r.titles {
+		title := t.columns[i].title
+		if i == t.sortCol {
+			title = map[bool]string{false: "↑ ", true: "↓ "}[t.sortDesc] + title // before it, where a cut keeps it
+		}
+		c.set(title, widget.MediumImportance)
 		c.fit()
 	}
 	r.header.FillColor = theme.Color(theme.ColorNameHeaderBackground)

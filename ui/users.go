@@ -22,9 +22,9 @@ const (
 	searchDelay = 150 * time.Millisecond
 	// usersPage is the number of users read at a time: a few screens.
 	usersPage = 100
-	// usersKept bounds the pages of users held in memory, some 4,000
-	// users, whatever the size of the directory.
-	usersKept = 40
+	// usersKept bounds the pages of users held in memory, some 1,200
+	// users around the view, whatever the size of the directory.
+	usersKept = 12
 )
 
 // panel is what opens beside the table of users: a user's card or the
@@ -43,25 +43,31 @@ type panel interface {
 	close()
 }
 
-// usersView is Administration → Users: a search box over the table of
-// users, read from the store a page at a time as the table scrolls, and
-// beside it (in its place when narrow) the card of the user opened, or
-// the form that adds one.
+// usersView is Administration → Users: a search box and filters over the
+// table of users, read from the store a page at a time wherever the table
+// is scrolled to, sorted by the column chosen, and beside it (in its place
+// when narrow) the card of the user opened, the form that adds one, or an
+// action on the users picked.
 type usersView struct {
 	s     *session
 	sc    *scope
 	admin *adminScreen
 
-	search   *entry
-	count    *widget.Label
-	add      *button
-	importB  *button // Import…: see import.go
-	table    *table
-	list     *pager[app.User, app.Cursor]
-	text     string   // the search whose results are on view
-	total    int      // how many users match text, up to countLimit+1; -1 while counted
-	counting latest   // the count of the search on view
-	wait     debounce // the search, once the typing pauses
+	search     *entry
+	filters    *userFilters
+	count      *widget.Label
+	add        *button
+	importB    *button // Import…: see import.go
+	table      *table
+	list       *dirList
+	text       string // the search whose results are on view
+	sort       app.UserSort
+	wait       debounce // the search, once the typing pauses
+	cols       []userColumn
+	picked     selection
+	picks      *selectionBar
+	jump       jumper
+	colsButton *button
 
 	panel    panel           // on view beside the table, nil when none
 	panelSc  *scope          // the panel's
@@ -88,21 +94,26 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.importB = s.newButton(lang.L("Import…"), widget.MediumImportance, u.onImport)
 	u.importB.Icon = theme.UploadIcon()
 
-	u.list = newPager[app.User, app.Cursor](sc, usersPage, usersKept, u.onListChanged)
-	u.table = newTable(sc, []tableColumn{
-		{title: lang.L("Name"), width: 140, weight: 0.5},
-		{title: lang.L("Login e-mail"), width: 200, weight: 2.5, drop: 2},
-		{title: lang.L("Role"), width: 110, weight: 0.3, drop: 3},
-		{title: lang.L("Password status"), width: 200, weight: 2.5},
-		{title: lang.L("Last sign-in"), width: 150, weight: 0.3, drop: 4},
-	}, u.list.len, u.fillRow)
-	u.table.onView = u.list.view
+	u.list = newDirList(sc, s.svc, usersPage, usersKept, u.onListChanged)
+	u.filters = s.newUserFilters(u.requery)
+	u.cols = userColumns()
+	u.table = newTable(sc, u.tableColumns(), u.list.len, u.fillRow)
+	u.table.onView = u.list.setView
 	u.table.onOpen = u.onOpen
 	u.table.onRune = u.onTableRune
 	u.table.onActivity = s.touch
 	u.table.onEscape = s.escape
+	u.table.onPick = u.onPick
+	u.table.picked = u.picked.has
+	u.table.onSort = u.onSort
+	u.table.onResize = u.onResize
+	u.table.sortBy(0, false)
+	u.picks = s.newSelectionBar(u)
+	u.colsButton = s.newButton(lang.L("Columns"), widget.LowImportance, u.onColumns)
+	u.colsButton.Icon = theme.ListIcon()
 
-	u.master = stacked(container.NewVBox(u.search, container.NewBorder(nil, nil, nil, container.NewHBox(u.importB, u.add), u.count)), u.table, nil)
+	u.master = stacked(container.NewVBox(container.New(&rowOrColumn{}, u.search, u.importB, u.add), u.filters.content,
+		container.NewBorder(nil, nil, nil, u.colsButton, u.count), u.picks.content), u.table, nil)
 	u.detail = container.NewStack()
 	u.detail.Hide()
 	u.split = container.New(masterDetail{minMaster: 520, detailWidth: 480}, u.master, u.detail)
@@ -145,44 +156,40 @@ func (u *usersView) onSearchKey(k *fyne.KeyEvent) bool {
 	return true
 }
 
-// onTableRune sends what is typed on the table to the search box.
+// onTableRune is what is typed on the table: sorted by name, the first
+// letters of a name jump to it; otherwise they go to the search box.
 func (u *usersView) onTableRune(r rune) {
+	if u.sort.By == app.SortName {
+		u.jump.typed(u, r)
+		return
+	}
 	u.s.win.Canvas().Focus(u.search)
 	u.search.TypedRune(r)
 }
 
-// runSearch shows the users that match text, from the first.
+// runSearch shows the users that match text and the filters, from the
+// first.
 func (u *usersView) runSearch(text string) {
 	u.text = text
-	svc := u.s.svc
-	u.table.reset()
-	u.panelRow = -1 // the card stays open, its row is gone
-	u.list.reset(func(ctx context.Context, after app.Cursor, limit int) ([]app.User, app.Cursor, bool, error) {
-		p, err := svc.SearchUsers(ctx, app.UserQuery{Text: text, Limit: limit, After: after})
-		return p.Users, p.Next, p.More, err
-	})
-	u.total = -1
-	u.recount()
-	u.onListChanged()
+	u.requery()
 }
 
-// recount counts the users that match the search on view; the count
-// shown stays until the new one comes.
-func (u *usersView) recount() {
-	var (
-		n   int
-		err error
-	)
-	text, svc := u.text, u.s.svc
-	u.counting.do(u.sc, func(ctx context.Context) {
-		n, err = svc.CountUsers(ctx, text, countLimit+1)
-	}, func() {
-		if err != nil { // without a count, the table's pages say what they know
-			return
-		}
-		u.total = n
-		u.onListChanged()
-	})
+// query is the directory's query on view.
+func (u *usersView) query() app.UserListQuery {
+	f := u.filters.filter
+	f.Text = u.text
+	return app.UserListQuery{Filter: f, Sort: u.sort}
+}
+
+// requery shows the users of the search, filters and sort chosen, from the
+// first, with nothing picked.
+func (u *usersView) requery() {
+	u.table.reset()
+	u.panelRow = -1 // the card stays open, its row is gone
+	u.picked.clear()
+	u.jump.stop()
+	u.list.reset(u.query())
+	u.onListChanged()
 }
 
 // reload reads again what the users show, where it stands: the rows on
@@ -190,49 +197,43 @@ func (u *usersView) recount() {
 // that a workstation made (this one, or another one).
 func (u *usersView) reload() {
 	u.list.refresh()
-	u.recount()
 	u.checkCard()
 }
 
-// countLimit is the most users counted: past it the count says "10,000+",
-// which is enough to know that the search should be narrower.
-var countLimit = 10_000
-
-// onListChanged redraws the table and the count when rows arrive.
+// onListChanged redraws the table, the counts and the selection when rows
+// or counts arrive.
 func (u *usersView) onListChanged() {
 	u.table.Refresh()
 	u.count.Importance = widget.MediumImportance
-	u.count.SetText(u.countText())
+	if text := u.countText(); text != u.count.Text || u.count.Importance != widget.MediumImportance {
+		u.count.SetText(text)
+	}
+	if u.list.total >= 0 && (u.filters.counts == nil || *u.filters.counts != u.list.counts) {
+		c := u.list.counts
+		u.filters.setCounts(&c)
+	}
+	u.picks.update()
 }
 
-// countText says how many users match. The store pages by key, so the
-// number is exact once the last page is read; before that it says how
-// many are known and that more follow.
+// countText says how many users match, exactly: the count arrives after
+// the first page.
 func (u *usersView) countText() string {
 	l := u.list
 	if l.err != nil {
 		u.count.Importance = widget.DangerImportance
 		return u.s.errorText(l.err)
 	}
-	n := l.known()
-	if !l.complete() && u.total >= 0 {
-		n = u.total
-	}
-	searching := strings.TrimSpace(u.text) != ""
-	counted := l.complete() || u.total >= 0
+	searching := strings.TrimSpace(u.text) != "" || u.filters.filter != (app.UserFilter{})
+	n := l.total
 	switch {
-	case len(l.pages) == 1 && l.pages[0].reading:
+	case l.head < 0:
 		return lang.L("Searching…")
-	case n == 0 && searching:
+	case n < 0:
+		return lang.L("Counting…")
+	case n == 0 && strings.TrimSpace(u.text) != "":
 		return lang.L("No user matches “{{.Text}}”.", map[string]any{"Text": strings.TrimSpace(u.text)})
-	case !counted && searching:
-		return lang.L("More than {{.N}} matches", map[string]any{"N": groupDigits(n)})
-	case !counted:
-		return lang.L("More than {{.N}} users", map[string]any{"N": groupDigits(n)})
-	case n > countLimit && searching:
-		return lang.L("{{.N}}+ matches", map[string]any{"N": groupDigits(countLimit)})
-	case n > countLimit:
-		return lang.L("{{.N}}+ users", map[string]any{"N": groupDigits(countLimit)})
+	case n == 0 && searching:
+		return lang.L("No user matches these filters.")
 	case searching:
 		return lang.N("{{.N}} matches", n, map[string]any{"N": groupDigits(n)})
 	}
@@ -267,12 +268,11 @@ func (u *usersView) fillRow(row int, cells []*tableCell) {
 		}
 		return
 	}
-	status, importance := statusText(user, u.s.svc.Now())
-	cells[0].set(user.Name, widget.MediumImportance)
-	cells[1].set(loginText(user), widget.MediumImportance)
-	cells[2].set(roleName(user.Role), widget.MediumImportance)
-	cells[3].set(status, importance)
-	cells[4].set(pastTime(user.LastSignInAt), widget.MediumImportance)
+	now := u.s.svc.Now()
+	for i, c := range u.cols {
+		text, importance := c.text(user, now)
+		cells[i].set(text, importance)
+	}
 }
 
 // The panel beside the table.
@@ -284,6 +284,8 @@ func (u *usersView) onOpen(row int) {
 	if !ok {
 		return
 	}
+	u.picked.one(row)
+	u.picks.update()
 	if c, ok := u.panel.(*cardView); ok && c.user.ID == user.ID {
 		u.panelRow = row
 		u.s.win.Canvas().Focus(c.first())
@@ -375,6 +377,36 @@ func (u *usersView) escape() {
 // changed is told that a user was saved: the table reads the rows in view
 // again, where they are.
 func (u *usersView) changed() { u.list.refresh() }
+
+// onPick picks rows of the table for an action on many.
+func (u *usersView) onPick(row int, how tablePick) {
+	switch how {
+	case pickToggle:
+		u.picked.toggle(row, u.list.len())
+	case pickRange:
+		u.picked.extend(row)
+	case pickAll:
+		u.picked.selectAll()
+	case pickFrom:
+		if u.picked.count(u.list.len()) == 0 {
+			u.picked.anchor = row
+		}
+	}
+	u.picks.update()
+}
+
+// onSort sorts by the column whose title was clicked: by it, or the other
+// way when it was already.
+func (u *usersView) onSort(col int) {
+	by := u.cols[col].sort
+	desc := false
+	if u.sort.By == by {
+		desc = !u.sort.Desc
+	}
+	u.sort = app.UserSort{By: by, Desc: desc}
+	u.table.sortBy(col, desc)
+	u.requery()
+}
 
 // checkCard reads the card on view again, for the card to follow what is
 // stored now (the user, the company's options).

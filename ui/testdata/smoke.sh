@@ -10,13 +10,14 @@
 # to show the feedback), the account page, Sign out at the top; then
 # "Forgot password?"; then the administrator's own reset and the
 # administration, on a directory of 100,000 generated users: a search in
-# the table of users, Jeanne's card where a new password is generated,
+# the table of users, Ctrl+End to the last user by name (checked against
+# the command line's list), Jeanne's card where a new password is generated,
 # shown, copied (through the real clipboard) and saved with Update, the
 # card and the table at 360 px (the sections then a list), the settings,
 # the audit log and the e-mails. It saves screenshots of the window
 # (ImageMagick's import) in SHOTS: signin-LANG, reset-LANG,
 # reset-ready-LANG, account-LANG, signin-narrow-LANG, forgot-LANG,
-# admin-LANG, admin-users-LANG, admin-card-LANG, admin-card-narrow-LANG,
+# admin-LANG, admin-users-LANG, admin-users-end-LANG, admin-card-LANG, admin-card-narrow-LANG,
 # admin-narrow-LANG, admin-settings-LANG, admin-audit-LANG and
 # admin-mail-LANG (.png), and prints "smoke: LANG ok" when, at the end,
 # the administrator's password is their own, Jeanne signs in with the
@@ -128,6 +129,30 @@ for lang in en fr; do
 	xdotool type --delay $((60 * slow)) "marie mar"
 	settle
 	shot "admin-users-$lang"
+
+	# The whole directory: Ctrl+End on the table goes to the last user by
+	# name; Enter opens the card, whose name field (focused) is copied and
+	# compared with the command line's last user by name.
+	xdotool key ctrl+a BackSpace
+	settle
+	xdotool key Down ctrl+End
+	settle 2
+	shot "admin-users-end-$lang"
+	xdotool key Return
+	settle
+	xdotool key ctrl+a ctrl+c
+	settle
+	shownLast=$(xclip -o -selection clipboard 2>/dev/null || true)
+	wantLast=$("$bin" --db "$db" users list --sort name --desc --limit 1 --json 2>/dev/null |
+		sed -n 's/^ *"name": "\(.*\)",$/\1/p' | head -n 1)
+	if [ -z "$wantLast" ] || [ "$shownLast" != "$wantLast" ]; then
+		echo "smoke: $lang: Ctrl+End shows \"$shownLast\", want the last by name, \"$wantLast\"" >&2
+		exit 1
+	fi
+	xdotool key Escape
+	settle
+	xdotool key ctrl+f
+	settle
 
 	# Jeanne's card: Enter goes to the results, Enter opens the first; Tab
 	# five times reaches Generate a new password (name, role, no mailbox,
