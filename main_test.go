@@ -879,6 +879,36 @@ func TestTypedTemporaryPasswordsFollowThePolicy(t *testing.T) {
 	}
 }
 
+// Keyboard walks of every shape on AZERTY, QWERTZ and QWERTY, and common
+// phrases typed without spaces, are refused through the binary as a typed
+// temporary password and as the user's own, saying so in English and
+// French; the first two are the examples that were accepted before.
+func TestKeyboardWalksRefusedEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace")
+	s.expect(0, "", "", "", "users", "add", "jo@acme.test", "--name", "Jo March")
+	for pw, why := range map[string][2]string{
+		"a1z2e3r4t5y6u7i8":     {"keyboard walk", "suite de touches voisines"},
+		"wqaxszcdevfrbgtnhy":   {"keyboard walk", "suite de touches voisines"},
+		"1a2z3e4r5t6y7u8i":     {"keyboard walk", "suite de touches voisines"},
+		"qaywsxedcrfvtgbzhn":   {"keyboard walk", "suite de touches voisines"},
+		"Wqa-Xsz-Cde-Vfr-2024": {"keyboard walk", "suite de touches voisines"},
+		"wqa12zsx-2024!!":      {"keyboard walk", "suite de touches voisines"},
+		"jesuislaplusbelle":    {"common words", "mots courants"},
+		"ilfaitbeauaujourdhui": {"common words", "mots courants"},
+	} {
+		s.secret(pw)
+		for k, lang := range []string{"en", "fr"} {
+			r := s.exec(nil, pw+"\n", "--db", s.db, "--lang", lang, "users", "reset", "jo@acme.test", "--password-stdin")
+			if r.code != 6 || !strings.Contains(r.stderr, why[k]) {
+				t.Errorf("--lang %s users reset %q: exit %d, %q; want exit 6 and %q", lang, pw, r.code, r.stderr, why[k])
+			}
+		}
+		temp := s.password(s.expect(0, "", "", "", "users", "reset", "jo@acme.test"))
+		s.expect(6, "", why[0], temp+"\n"+pw+"\n", "passwd", "jo@acme.test")
+	}
+}
+
 // The refusal says what was found, in the language asked, kind by kind,
 // without giving the password back: the French guessable passwords and
 // the spaced-out breached ones that were accepted before, through the
@@ -1251,6 +1281,13 @@ func TestOtherFilesAreLeftAloneEndToEnd(t *testing.T) {
 	onlyTable := filepath.Join(dir, "tools.db")
 	rawSQLite(t, onlyTable, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
 		`INSERT INTO migrations VALUES ('0001_init.sql', 0), ('0002_mail.sql', 0)`, `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)`)
+	// Sésame's application ID in the header is not enough (the review's
+	// example: a read command gave such a file Sésame's tables and WAL).
+	marked := filepath.Join(dir, "marked.db")
+	rawSQLite(t, marked, `CREATE TABLE foo (x)`, `PRAGMA application_id = 1399157601`)
+	markedMig := filepath.Join(dir, "marked-mig.db")
+	rawSQLite(t, markedMig, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`,
+		`INSERT INTO migrations VALUES ('0001_init.sql', 0)`, `CREATE TABLE notes (body TEXT)`, `PRAGMA application_id = 1399157601`)
 	empty := filepath.Join(dir, "empty.db")
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -1270,7 +1307,7 @@ func TestOtherFilesAreLeftAloneEndToEnd(t *testing.T) {
 		{"users", "add", "b@acme.example", "--name", "B"}, {"init", "--company", "Acme", "--admin", "a@acme.example", "--name", "Ada"},
 		{"signin", "a@acme.example"}, {"recover", "request", "a@acme.example"}, {"mail", "flush"}, {"settings", "company.name", "X"},
 	}
-	for _, path := range []string{mig, onlyTable, empty, filepath.Join(dir, "to-mig.db"), filepath.Join(dir, "to-empty.db")} {
+	for _, path := range []string{mig, onlyTable, marked, markedMig, empty, filepath.Join(dir, "to-mig.db"), filepath.Join(dir, "to-empty.db")} {
 		target := path
 		if to, ok := links[path]; ok {
 			target = to
@@ -1370,11 +1407,14 @@ func TestDatabaseModesEndToEnd(t *testing.T) {
 	}
 }
 
-// Another operating-system user, who may read a database but not write
-// it, reads it without leaving a file and is refused writes with the
-// cause: permission denied, the file and the user named. Root passes
-// every mode check, so the binary runs as nobody.
-func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
+// nobody returns a runner of the binary, on a database, as the
+// operating-system user nobody, its home in dir (made 0755 with its
+// parent, as the test's folders are 0700) and its configuration files
+// where nobody may look (a workstation's unreadable file stops every
+// command, rightly). It needs root and setpriv: the test is skipped
+// without them.
+func nobody(t *testing.T, dir string) func(db string, args ...string) result {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run the binary as another user")
 	}
@@ -1382,24 +1422,14 @@ func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Skip("setpriv is not installed")
 	}
-	dir := t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} { // the test's folders are 0700
+	for _, d := range []string{dir, filepath.Dir(dir)} {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s := newSesame(t, "sqlite")
-	s.db = filepath.Join(dir, "sesame.db")
-	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
-	if err := os.Chmod(s.db, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	before := factsOf(t, s.db)
-	asNobody := func(args ...string) result {
+	return func(db string, args ...string) result {
 		t.Helper()
-		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", s.db}, args...)...)
-		// Configuration files where nobody may look (a workstation's
-		// unreadable file stops every command, rightly).
+		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", sesameBin, "--db", db}, args...)...)
 		cmd.Env = append(os.Environ(), "HOME="+dir, "USER=nobody", "XDG_CONFIG_HOME="+dir,
 			"SESAME_SYSTEM_CONFIG="+filepath.Join(dir, "none.toml"))
 		var out, errOut bytes.Buffer
@@ -1414,6 +1444,52 @@ func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
 		}
 		return r
 	}
+}
+
+// A folder in which the operating-system user may not make files is named
+// as such, never the temporary name under which a database is made: init
+// in it, init in a folder to be made inside it, and a write to a database
+// there that needs its -wal file made.
+func TestFolderNamedWhenFilesCannotBeMadeEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	asNobody := nobody(t, dir)
+	want := "may not create files in the folder " + dir + "."
+	initArgs := []string{"init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada"}
+	for _, db := range []string{filepath.Join(dir, "x.db"), filepath.Join(dir, "sub", "deeper", "x.db")} {
+		r := asNobody(db, initArgs...)
+		if r.code != 1 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, ".sesame-new") {
+			t.Errorf("init --db %s as nobody: exit %d, %q; want %q", db, r.code, r.stderr, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left in %s: %v", dir, entries)
+	}
+	s := newSesame(t, "sqlite")
+	s.db = filepath.Join(dir, "sesame.db")
+	s.password(s.expect(0, "", "", "", initArgs...))
+	if err := os.Chmod(s.db, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if r := asNobody(s.db, "users", "add", "b@acme.example", "--name", "B"); r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("a write that needs a -wal file: exit %d, %q; want %q", r.code, r.stderr, want)
+	}
+}
+
+// Another operating-system user, who may read a database but not write
+// it, reads it without leaving a file and is refused writes with the
+// cause: permission denied, the file and the user named. Root passes
+// every mode check, so the binary runs as nobody.
+func TestAnotherUsersDatabaseEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	run := nobody(t, dir)
+	s := newSesame(t, "sqlite")
+	s.db = filepath.Join(dir, "sesame.db")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.example", "--name", "Ada Lovelace"))
+	if err := os.Chmod(s.db, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := factsOf(t, s.db)
+	asNobody := func(args ...string) result { t.Helper(); return run(s.db, args...) }
 	if r := asNobody("users", "list"); r.code != 0 || !strings.Contains(r.stdout, "ada@acme.example") {
 		t.Errorf("another user's read: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
@@ -1526,6 +1602,39 @@ func TestLookAlikesToldApartEndToEnd(t *testing.T) {
 	}
 }
 
+// An IP address or a number given as the domain of a login or a recovery
+// e-mail is refused, saying so, in the person's language, and nothing is
+// made; a recovery address that is a user's login and looks like another's
+// names both users.
+func TestDomainsAndLoginsNamedEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "alice@acme.example", "--name", "Alice Admin"))
+	s.password(s.expect(0, "", "", "", "users", "add", "rn@acme.example", "--name", "Ron Newman"))
+	for _, domain := range []string{"1.2.3.4", "10.0.0.1", "192.168.1.254.", "１２７.０.０.１", "acme.2024"} {
+		s.expect(1, "", "is a number or an IP address, not a domain name", "", "users", "add", "jo@"+domain, "--name", "Jo")
+		s.expect(1, "", "is a number or an IP address", "", "users", "add", "carl@acme.example", "--name", "Carl", "--recovery", "jo@"+domain)
+		s.expect(1, "", "is a number or an IP address", "", "users", "set-recovery", "rn@acme.example", "jo@"+domain)
+		r := s.exec(nil, "", "--db", s.db, "--lang", "fr", "users", "set-recovery", "rn@acme.example", "jo@"+domain)
+		if r.code != 1 || !strings.Contains(r.stderr, "adresse IP, pas un nom de domaine") {
+			t.Errorf("--lang fr set-recovery jo@%s: exit %d, %q", domain, r.code, r.stderr)
+		}
+	}
+	s.expect(1, "", "", "", "users", "show", "carl@acme.example")
+	s.expect(0, "recovery e-mail:   none", "", "", "users", "show", "rn@acme.example")
+
+	s.password(s.expect(0, "", "", "", "users", "add", "bob@acme.example", "--name", "Bob Martin"))
+	s.password(s.expect(0, "", "", "", "users", "add", "b\u043eb@acme.example", "--name", "Bob Cyrillic", "--allow-similar"))
+	s.expect(1, "", "bob@acme.example is the login of Bob Martin, and it looks like the login b\u043eb@acme.example (\u043e U+043E Cyrillic) of Bob Cyrillic", "",
+		"users", "set-recovery", "rn@acme.example", "bob@acme.example")
+	s.expect(1, "", "is the login of Bob Cyrillic, and it looks like the login bob@acme.example of Bob Martin", "",
+		"users", "set-recovery", "rn@acme.example", "b\u043eb@acme.example")
+	r := s.exec(nil, "", "--db", s.db, "--lang", "fr", "users", "set-recovery", "rn@acme.example", "bob@acme.example")
+	if r.code != 1 || !strings.Contains(r.stderr, "bob@acme.example est l'identifiant de Bob Martin") {
+		t.Errorf("--lang fr: exit %d, %q", r.code, r.stderr)
+	}
+	s.expect(0, "", "", "", "users", "set-recovery", "rn@acme.example", "bob@acme.example", "--allow-similar")
+}
+
 // Characters that cannot be shown as they are are refused in logins,
 // recovery addresses and names alike, by one rule, each named by its code
 // point; stacks of marks are refused too.
@@ -1619,6 +1728,18 @@ func TestOlderDatabaseNotesEndToEnd(t *testing.T) {
 	}
 	s.expect(0, "at fault, kept from an older version", "", "", "users", "show", "bo\u200bb@acme.example")
 	s.expect(0, "does not follow the rules for logins", "", "", "audit", "--action", "user.login_at_fault")
+	// The audit details of the migration are read back and said in the
+	// language asked, as every other detail.
+	for _, tt := range []struct{ lang, action, want string }{
+		{"en", "user.login_collision", "bob@acme\u3002example (\u3002 U+3002 Common) (user #2) is the same login as bob@acme.example (user #1) under the rules of this version: not merged; #2 keeps its login"},
+		{"fr", "user.login_collision", "(utilisateur n° 2) est le même identifiant que bob@acme.example (utilisateur n° 1)"},
+		{"fr", "user.login_at_fault", "(utilisateur n° 3) ne suit pas les règles"},
+	} {
+		r := s.exec(nil, "", "--db", s.db, "--lang", tt.lang, "audit", "--action", tt.action)
+		if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("--lang %s audit --action %s: exit %d, %q; want %q", tt.lang, tt.action, r.code, r.stdout, tt.want)
+		}
+	}
 }
 
 // older makes a database as a version before canonical logins left it,

@@ -219,28 +219,57 @@ func similarLogins(tx Tx, email string, except int64, limit int) ([]User, error)
 	if err != nil {
 		return nil, err
 	}
+	return similarAmong(email, found, except), nil
+}
+
+// similarAmong keeps, of users found under the look-alike key of an
+// address, those other than except whose login is not the address itself.
+func similarAmong(email string, found []User, except int64) []User {
 	var others []User
 	for _, o := range found {
-		if o.Email != email {
+		if o.Email != email && o.ID != except {
 			others = append(others, o)
 		}
 	}
-	return others, nil
+	return others
 }
 
 // lookAlikes refuses an address (a new login, a recovery address) that
 // looks like the login of a user other than except, unless allow says that
 // the administrator confirmed it; it returns the logins it looks like,
-// after those given.
+// after those given. An address that is a user's very login and looks
+// like another's is refused naming both users, so that the administrator
+// sees whose login was typed.
 func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) ([]string, error) {
-	others, err := similarLogins(tx, email, except, 4)
+	found, err := tx.LookAlikes(email, except, maxLookAlikes+1)
 	if err != nil {
 		return nil, err
+	}
+	return confirmedLookAlikes(email, found, except, allow, known)
+}
+
+// confirmedLookAlikes is lookAlikes on the users found already under the
+// look-alike key of the address (a preview looks many up at once).
+func confirmedLookAlikes(email string, found []User, except int64, allow bool, known []string) ([]string, error) {
+	var owner *User
+	var others []User
+	for k := range found {
+		switch {
+		case found[k].ID == except && except != 0:
+		case found[k].Email == email:
+			owner = &found[k]
+		case len(others) < maxLookAlikes:
+			others = append(others, found[k])
+		}
 	}
 	if len(others) == 0 {
 		return known, nil
 	}
 	if !allow {
+		if owner != nil {
+			return nil, &Error{Code: ELookAlike, Message: Msg("{{.Email}} is the login of {{.Name}}, and it looks like the login {{.Other}} of {{.OtherName}}: a person could not tell them apart. Check the address, or confirm that it is right.",
+				"Email", email, "Name", owner.Name, "Other", others[0].Email, "OtherName", others[0].Name)}
+		}
 		return nil, &Error{Code: ELookAlike, Message: Msg("{{.Email}} looks like the login {{.Other}}: a person could not tell them apart. Check the address, or confirm that it is right.",
 			"Email", email, "Other", others[0].Email)}
 	}
@@ -249,6 +278,9 @@ func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) 
 	}
 	return known, nil
 }
+
+// maxLookAlikes is the most look-alike logins named for one address.
+const maxLookAlikes = 4
 
 // similarDetails tells the audit log which logins a confirmed address looks like.
 func similarDetails(logins []string) string {
@@ -322,16 +354,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 	u := User{Email: email, Name: name, Role: role, HasMailbox: n.HasMailbox, RecoveryEmail: recovery,
 		PasswordHash: hash, PasswordTemporary: true, CreatedAt: now, UpdatedAt: now, UpdatedBy: actor.Name}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := requireAdmin(tx, actor); err != nil {
-			return err
-		}
-		if some, err := tx.HasUsers(); err != nil || !some {
-			if err != nil {
-				return err
-			}
-			return Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
-		}
-		st, err := loadSettings(tx)
+		st, err := setUpFor(tx, actor)
 		if err != nil {
 			return err
 		}
@@ -343,40 +366,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 			// be able to sign in once.
 			return optionOff()
 		}
-		u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
-		if err := tx.CreateUser(&u); err != nil {
-			return err
-		}
-		similar, err := lookAlikes(tx, u.Email, u.ID, n.AllowSimilar)
-		if err != nil {
-			return err
-		}
-		if u.RecoveryEmail != "" {
-			// Its own login counts: mail meant for bob@acme.example must not
-			// go to bob@acrne.example.
-			if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, n.AllowSimilar, similar...); err != nil {
-				return err
-			}
-		}
-		if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
-			if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
-				return err
-			}
-		}
-		if _, err := clearThrottle(tx, EmailKey(email), now); err != nil {
-			return err
-		}
-		details := joinDetails(detail(detailRole, "Role", role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
-		if !u.HasMailbox {
-			details += "; " + detailNoMailbox
-		}
-		if n.SendToRecovery {
-			if err := sendTemporary(tx, st, u, plain, now); err != nil {
-				return err
-			}
-			details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
-		}
-		return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
+		return createUser(tx, st, actor, &u, plain, custom, n.SendToRecovery, n.AllowSimilar, now, "")
 	})
 	if err != nil {
 		return User{}, TemporaryPassword{}, err
@@ -385,6 +375,66 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, n NewUser) (User,
 		s.deliverQueued(ctx)
 	}
 	return u, TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, nil
+}
+
+// setUpFor checks, in a transaction, that Sésame is set up and that
+// actor administers it, and returns the settings.
+func setUpFor(tx Tx, actor Actor) (Settings, error) {
+	if err := requireAdmin(tx, actor); err != nil {
+		return Settings{}, err
+	}
+	if some, err := tx.HasUsers(); err != nil || !some {
+		if err != nil {
+			return Settings{}, err
+		}
+		return Settings{}, Errorf(EInvalid, "Sésame is not set up yet: create the company and its first administrator first.")
+	}
+	return loadSettings(tx)
+}
+
+// createUser stores a new user u, whose temporary password (plain, typed
+// by the administrator when custom) is hashed already, with the rules of a
+// creation that need the directory (look-alike logins and recovery
+// address), and records it; note, when not empty, ends the audit details
+// (an import names itself there).
+func createUser(tx Tx, st Settings, actor Actor, u *User, plain string, custom, send, allowSimilar bool, now time.Time, note string) error {
+	u.TemporaryExpiresAt = now.Add(st.TemporaryLifetime)
+	if err := tx.CreateUser(u); err != nil {
+		return err
+	}
+	similar, err := lookAlikes(tx, u.Email, u.ID, allowSimilar)
+	if err != nil {
+		return err
+	}
+	if u.RecoveryEmail != "" {
+		// Its own login counts: mail meant for bob@acme.example must not
+		// go to bob@acrne.example.
+		if similar, err = lookAlikes(tx, u.RecoveryEmail, 0, allowSimilar, similar...); err != nil {
+			return err
+		}
+	}
+	if st.HistoryDepth > 0 { // see UpdateUser: a temporary password never becomes the user's own
+		if err := tx.AddPasswordHistory(u.ID, u.PasswordHash, now, true, st.HistoryDepth); err != nil {
+			return err
+		}
+	}
+	if _, err := clearThrottle(tx, EmailKey(u.Email), now); err != nil {
+		return err
+	}
+	details := joinDetails(detail(detailRole, "Role", u.Role), temporaryDetails(custom, u.TemporaryExpiresAt)) + similarDetails(similar)
+	if !u.HasMailbox {
+		details += "; " + detailNoMailbox
+	}
+	if send {
+		if err := sendTemporary(tx, st, *u, plain, now); err != nil {
+			return err
+		}
+		details += "; " + detail(detailSentTo, "Email", u.RecoveryEmail)
+	}
+	if note != "" {
+		details += "; " + note
+	}
+	return tx.AddAudit(AuditEvent{At: now, Actor: actor.Name, Subject: u.Email, Action: ActionUserCreate, Details: details})
 }
 
 func temporaryDetails(custom bool, expires time.Time) string {

@@ -199,6 +199,11 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 		}
 	}
 	add(listWords(src.Common), kindCommon, false)
+	g.common = make(map[string]int32, len(g.words))
+	for w, e := range g.words {
+		g.common[w] = e.rank
+		g.commonMaxLen = max(g.commonMaxLen, utf8.RuneCountInString(w))
+	}
 	if src.Words != nil {
 		err := fs.WalkDir(src.Words, ".", func(name string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || path.Ext(name) != ".txt" {
@@ -227,8 +232,89 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 		for name, keys := range graphs {
 			g.boards = append(g.boards, newKeyboard(path.Base(name), keys))
 		}
+		g.twins = twinTables(g.boards)
 	}
 	return g, nil
+}
+
+// slantedSteps are the moves, in columns and rows, of the six directions
+// of zxcvbn's graphs of typewriter keyboards, in their order: left, up
+// left, up right, right, down right, down left.
+var slantedSteps = [6][2]int{{-1, 0}, {0, -1}, {1, -1}, {1, 0}, {0, 1}, {-1, 1}}
+
+// keyPlaces places the keys of a typewriter keyboard, relative to the key
+// that types 1: each key's text (unshifted, shifted) by place. Nil for a
+// keypad.
+func keyPlaces(keys map[string][]*string) map[[2]int][]rune {
+	places := map[[2]int][]rune{}
+	placed := map[rune][2]int{'1': {0, 0}}
+	queue := []rune{'1'}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		dirs, ok := keys[string(c)]
+		switch {
+		case !ok:
+			continue // a character that only a neighbour names ("~" of "²~")
+		case len(dirs) != len(slantedSteps):
+			return nil
+		}
+		for d, n := range dirs {
+			if n == nil {
+				continue
+			}
+			at := [2]int{placed[c][0] + slantedSteps[d][0], placed[c][1] + slantedSteps[d][1]}
+			places[at] = []rune(*n)
+			for _, r := range *n {
+				if _, ok := placed[r]; !ok {
+					placed[r] = at
+					queue = append(queue, r)
+				}
+			}
+		}
+	}
+	return places
+}
+
+// twinBoards are the keyboards whose twins of QWERTY walks are looked for:
+// those of France, Belgium and Switzerland.
+var twinBoards = []string{"azerty", "qwertz"}
+
+// twinTables map, for each keyboard of twinBoards, each
+// character to the one that the same key types on QWERTY: "a1z2e3r4"
+// typed on AZERTY is "q1w2e3r4" on QWERTY, "&é\"'(-" is "123456". A
+// character of the key that QWERTY's key also types stays itself (the
+// digits of AZERTY's top row); the others take the same Shift.
+func twinTables(boards []*keyboard) []map[rune]rune {
+	var qwerty *keyboard
+	for _, k := range boards {
+		if k.name == "qwerty" {
+			qwerty = k
+		}
+	}
+	if qwerty == nil || qwerty.places == nil {
+		return nil
+	}
+	var tables []map[rune]rune
+	for _, k := range boards {
+		if !slices.Contains(twinBoards, k.name) || k.places == nil {
+			continue
+		}
+		t := map[rune]rune{}
+		for at, key := range k.places {
+			twin := qwerty.places[at]
+			for s, r := range key {
+				switch {
+				case slices.Contains(twin, r):
+					t[r] = r
+				case s < len(twin):
+					t[r] = twin[s]
+				}
+			}
+		}
+		tables = append(tables, t)
+	}
+	return tables
 }
 
 // listHeader is the value of a line "# key: value" of a list's header.
@@ -266,6 +352,7 @@ func newKeyboard(name string, keys map[string][]*string) *keyboard {
 	}
 	k.keys = float64(len(keys))
 	k.degree = float64(neighbours) / k.keys
+	k.places = keyPlaces(keys)
 	return k
 }
 

@@ -407,25 +407,13 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	} else {
 		run.ids = plan.ids
 	}
-	batches := run.prepare(ctx, bulkBatch(r.Action.Kind))
+	hashing := r.Action.Kind == BulkReset || r.Action.Kind == BulkSend
+	size := bulkBatch(r.Action.Kind)
 	done := 0
-	var runErr error
-	for b := range batches {
-		if b.err != nil {
-			if ctx.Err() == nil { // else: cancelled while it was read or hashed
-				runErr = b.err
-			}
-			break
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		// A batch whose passwords are hashed is written whole, even if
-		// ctx ends meanwhile: the transaction is short.
-		outcomes, err := run.write(context.WithoutCancel(ctx), b)
+	runErr := run.drain(ctx, s, hashing, func(ctx context.Context) (*batch, error) { return run.next(ctx, size) }, func(ctx context.Context, b *batch) error {
+		outcomes, err := run.write(ctx, b)
 		if err != nil {
-			runErr = err
-			break
+			return err
 		}
 		for _, o := range outcomes {
 			switch o.Status {
@@ -441,8 +429,8 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 		if progress != nil {
 			progress(BulkProgress{Done: done, Total: plan.Selected, Outcomes: outcomes})
 		}
-	}
-	run.stop()
+		return nil
+	})
 	res.Cancelled = runErr == nil && ctx.Err() != nil
 	// The batch is audited as a whole too, even when it stopped early.
 	details := fmt.Sprintf("%s %s: %d selected; %d done, %d unchanged, %d refused", res.ID, r.Action.describe(),
@@ -477,23 +465,54 @@ func (a BulkAction) describe() string {
 
 // bulkRun is a bulk action under way.
 type bulkRun struct {
-	s       *Service
-	actor   Actor
-	action  BulkAction
-	note    string
-	at      time.Time
-	set     *UserSet // the filter's users, walked by ID
-	ids     []int64  // or the list's
+	pipeline
+	s      *Service
+	actor  Actor
+	action BulkAction
+	note   string
+	at     time.Time
+	set    *UserSet // the filter's users, walked by ID
+	ids    []int64  // or the list's
+	after  int64    // the last ID read of the filter's users
+	pos    int      // the next position of the list
+}
+
+// next reads the next batch of users and marks those that get a new
+// password.
+func (r *bulkRun) next(ctx context.Context, size int) (*batch, error) {
+	users, err := r.read(ctx, size)
+	b := &batch{users: users}
+	if err != nil || r.action.Kind != BulkReset && r.action.Kind != BulkSend {
+		return b, err
+	}
+	for i := range b.users {
+		if status, _ := r.action.judge(r.actor, &b.users[i], r.at); status == BulkDone {
+			b.todo = append(b.todo, i)
+		}
+	}
+	return b, nil
+}
+
+// pipeline runs the writes of a bulk action or an import in batches of
+// one transaction each: it reads (or builds) batches ahead of the writes
+// on other goroutines and makes their new passwords (generated, or given
+// and hashed) with argon2id on every core, outside any transaction.
+type pipeline struct {
 	quit    chan struct{}
 	wg      sync.WaitGroup // the goroutines of prepare
 	feeders sync.WaitGroup // those that hand out hashing jobs
 }
 
-// batch is a batch of users read and, for a reset, given new passwords
-// (hashed) outside any transaction.
+// batch is a batch of users, read or to be created, with the new passwords
+// of those that get one, made outside any transaction.
 type batch struct {
-	users   []User
-	plain   []string // by user; "" when the user needs none
+	users []User
+	todo  []int // the users that get a new password
+	// given holds, by user, a password that an import's row gives ("" to
+	// generate one); nil when every new password is generated.
+	given   []string
+	rows    []int    // an import's: the plan's row of each user
+	plain   []string // by user; "" when the user gets none
 	hashes  []string
 	err     error
 	done    sync.WaitGroup // the hashes under way
@@ -515,43 +534,67 @@ func (b *batch) firstErr() error {
 	return b.hashErr
 }
 
-// prepare reads and hashes batches ahead of the writes, on other
-// goroutines, until the users run out or stop is called. New passwords are
-// hashed by one worker a core, fed from two batches at a time, so that no
-// core waits at the end of a batch for the last hash of another.
-func (r *bulkRun) prepare(ctx context.Context, size int) <-chan *batch {
+// drain prepares batches with next (an empty batch ends them) and writes
+// each with write, on the caller's goroutine, until they run out, write
+// fails or ctx is cancelled: then the batch under way is written whole (its
+// context no longer cancels), the others are not. It returns the error that
+// stopped it; a cancellation is not one.
+func (p *pipeline) drain(ctx context.Context, s *Service, hashing bool, next func(context.Context) (*batch, error), write func(context.Context, *batch) error) error {
+	batches := p.prepare(ctx, s, hashing, next)
+	defer p.stop()
+	for b := range batches {
+		if b.err != nil {
+			if ctx.Err() == nil { // else: cancelled while it was read or hashed
+				return b.err
+			}
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		// A batch whose passwords are made is written whole, even if ctx
+		// ends meanwhile: the transaction is short.
+		if err := write(context.WithoutCancel(ctx), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare makes batches ahead of the writes, on other goroutines, until
+// next returns an empty one or stop is called. New passwords are made by
+// one worker a core, fed from two batches at a time, so that no core
+// waits at the end of a batch for the last hash of another.
+func (p *pipeline) prepare(ctx context.Context, s *Service, hashing bool, next func(context.Context) (*batch, error)) <-chan *batch {
 	out := make(chan *batch, 1)
-	r.quit = make(chan struct{})
-	hashing := r.action.Kind == BulkReset || r.action.Kind == BulkSend
+	p.quit = make(chan struct{})
 	var st Settings
 	jobs := make(chan hashJob)
 	if hashing {
 		var err error
-		if st, err = r.s.Settings(ctx); err != nil {
+		if st, err = s.Settings(ctx); err != nil {
 			out <- &batch{err: err}
 			close(out)
 			return out
 		}
 		for range runtime.GOMAXPROCS(0) {
-			r.wg.Add(1)
+			p.wg.Add(1)
 			go func() {
-				defer r.wg.Done()
+				defer p.wg.Done()
 				for j := range jobs {
-					j.run(ctx, r.s, st)
+					j.run(ctx, s, st)
 				}
 			}()
 		}
 	}
-	r.wg.Add(1)
+	p.wg.Add(1)
 	go func() {
-		defer r.wg.Done()
+		defer p.wg.Done()
 		defer close(out)
 		defer func() {
-			r.feeders.Wait() // no feeder sends any more
+			p.feeders.Wait() // no feeder sends any more
 			close(jobs)
 		}()
-		var after int64
-		next := 0
 		var queue []*batch // hashing, oldest first
 		send := func(b *batch) bool {
 			b.done.Wait()
@@ -564,18 +607,21 @@ func (r *bulkRun) prepare(ctx context.Context, size int) <-chan *batch {
 			select {
 			case out <- b:
 				return b.err == nil
-			case <-r.quit:
+			case <-p.quit:
 				return false
 			}
 		}
 		for ctx.Err() == nil {
-			b := &batch{}
-			b.users, after, next, b.err = r.read(ctx, size, after, next)
+			b, err := next(ctx)
+			if b == nil {
+				b = &batch{}
+			}
+			b.err = err
 			if b.err == nil && len(b.users) == 0 {
 				break
 			}
 			if b.err == nil && hashing {
-				r.feed(ctx, b, jobs)
+				p.feed(ctx, b, jobs)
 			}
 			queue = append(queue, b)
 			if b.err != nil || len(queue) == 2 {
@@ -606,10 +652,16 @@ func (j hashJob) run(ctx context.Context, s *Service, st Settings) {
 		return
 	}
 	u := &j.b.users[j.i]
-	c := PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName}
-	// A generated password has passed the policy: hashTemporary would
-	// assess it again.
-	plain, err := s.generateTemporary(st, c)
+	plain := ""
+	if j.b.given != nil {
+		plain = j.b.given[j.i] // judged by the policy when the import was planned
+	}
+	var err error
+	if plain == "" {
+		// A generated password has passed the policy: hashTemporary would
+		// assess it again.
+		plain, err = s.generateTemporary(st, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
+	}
 	if err == nil {
 		j.b.hashes[j.i], err = s.hasher.Hash(NormalizePassword(plain))
 	}
@@ -620,27 +672,22 @@ func (j hashJob) run(ctx context.Context, s *Service, st Settings) {
 	j.b.plain[j.i] = plain
 }
 
-// feed hands the workers a job for each user of the batch that the action
-// may change, from a goroutine of its own.
-func (r *bulkRun) feed(ctx context.Context, b *batch, jobs chan<- hashJob) {
+// feed hands the workers a job for each user of the batch that gets a new
+// password, from a goroutine of its own.
+func (p *pipeline) feed(ctx context.Context, b *batch, jobs chan<- hashJob) {
 	b.plain, b.hashes = make([]string, len(b.users)), make([]string, len(b.users))
-	var todo []int
-	for i := range b.users {
-		if status, _ := r.action.judge(r.actor, &b.users[i], r.at); status == BulkDone {
-			todo = append(todo, i)
-		}
-	}
+	todo := b.todo
 	b.done.Add(len(todo))
-	r.feeders.Add(1)
+	p.feeders.Add(1)
 	go func() {
-		defer r.feeders.Done()
+		defer p.feeders.Done()
 		for k, i := range todo {
 			select {
 			case jobs <- hashJob{b, i}:
 			case <-ctx.Done():
 				b.done.Add(-(len(todo) - k))
 				return
-			case <-r.quit:
+			case <-p.quit:
 				b.done.Add(-(len(todo) - k))
 				return
 			}
@@ -649,23 +696,23 @@ func (r *bulkRun) feed(ctx context.Context, b *batch, jobs chan<- hashJob) {
 }
 
 // stop ends the preparation of batches and waits for it.
-func (r *bulkRun) stop() {
-	close(r.quit)
-	r.wg.Wait()
+func (p *pipeline) stop() {
+	close(p.quit)
+	p.wg.Wait()
 }
 
-// read reads the next batch of users: of the filter, after the ID after;
-// of the list, from position next.
-func (r *bulkRun) read(ctx context.Context, size int, after int64, next int) ([]User, int64, int, error) {
+// read reads the next batch of users: of the filter, after the last ID
+// read; of the list, from the next position.
+func (r *bulkRun) read(ctx context.Context, size int) ([]User, error) {
 	var users []User
 	err := r.s.store.Read(ctx, func(tx Tx) error {
 		users = users[:0]
 		if r.set != nil {
 			var err error
-			users, err = tx.UsersAfter(*r.set, after, size)
+			users, err = tx.UsersAfter(*r.set, r.after, size)
 			return err
 		}
-		for _, id := range r.ids[next:min(len(r.ids), next+size)] {
+		for _, id := range r.ids[r.pos:min(len(r.ids), r.pos+size)] {
 			u, err := tx.UserByID(id)
 			if CodeOf(err) == ENotFound { // gone since the plan
 				continue
@@ -678,9 +725,10 @@ func (r *bulkRun) read(ctx context.Context, size int, after int64, next int) ([]
 		return nil
 	})
 	if r.set != nil && len(users) > 0 {
-		after = users[len(users)-1].ID
+		r.after = users[len(users)-1].ID
 	}
-	return users, after, min(len(r.ids), next+size), err
+	r.pos = min(len(r.ids), r.pos+size)
+	return users, err
 }
 
 // write applies the action to a batch in one transaction, each user's rules

@@ -11,7 +11,7 @@ import (
 //   - the parts multiply: PRINCE joins two, three or four words of a list,
 //     hashcat's rules append a year to a word, so that "soleil" then "2024"
 //     is the guesses of the word times those of the year;
-//   - each word, keyboard row or sequence after the first, and each run
+//   - each word, keyboard walk or sequence after the first, and each run
 //     of characters that nothing explains, multiplies them by partFactor,
 //     for the attacker does not know how many of them there are nor of
 //     which kinds; the decorations that rules add to them (a year, a date,

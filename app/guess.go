@@ -121,10 +121,16 @@ type entry struct {
 
 // guesser holds what the estimate looks for. Built once; read-only after.
 type guesser struct {
-	words    map[string]entry // folded word → its best rank in any list
-	maxLen   int              // of the longest word, in characters
-	boards   []*keyboard
-	breached BreachedSet // nil: none
+	words  map[string]entry // folded word → its best rank in any list
+	maxLen int              // of the longest word, in characters
+	boards []*keyboard
+	twins  []map[rune]rune // twinTables: other keyboards to QWERTY
+	// common are the common passwords (their rank), as the words hold
+	// them, and commonMaxLen the characters of the longest: the twins are
+	// looked up among them only.
+	common       map[string]int32
+	commonMaxLen int
+	breached     BreachedSet // nil: none
 }
 
 // keyboard is an adjacency graph: for each key, its neighbours in each
@@ -132,9 +138,10 @@ type guesser struct {
 type keyboard struct {
 	name    string
 	adj     map[rune][][]rune
-	shifted map[rune]bool // characters typed with Shift
-	keys    float64       // starting positions
-	degree  float64       // average number of neighbours
+	shifted map[rune]bool     // characters typed with Shift
+	keys    float64           // starting positions
+	degree  float64           // average number of neighbours
+	places  map[[2]int][]rune // keyPlaces: nil for a keypad
 }
 
 // l33tTable is zxcvbn's: the letters that each substitute stands for.
@@ -233,6 +240,8 @@ func (g *guesser) parts(p *password) []part {
 	for _, k := range g.boards {
 		ps = append(ps, k.walks(p)...)
 	}
+	ps = append(ps, g.twinParts(p)...)
+	ps = append(ps, g.interleaved(p)...)
 	ps = append(ps, g.repeats(p)...)
 	ps = append(ps, copies(p)...)
 	ps = append(ps, sequences(p)...)
@@ -245,8 +254,11 @@ func (g *guesser) parts(p *password) []part {
 		}
 		floor := minGuesses(m.j-m.i+1, len(p.runes))
 		switch {
-		case m.kind >= kindCommon && m.kind <= kindOwn && delimited(p.runes, m.i, m.j):
-			floor = minGuessesOneChar // a word between separators is one, not chance (PRINCE's tokens)
+		case m.kind >= kindCommon && m.kind <= kindOwn:
+			// A word of the lists is one, not chance, between separators
+			// or not: PRINCE chains words as they are, the most common
+			// first ("jesuislaplusbelle", "on va tout déchirer").
+			floor = minGuessesOneChar
 		case m.kind == kindYear:
 			floor = min(floor, minYearSpace) // zxcvbn's own floor for a year
 		case m.kind == kindRepeat && utf8.RuneCountInString(m.found) == 1:
@@ -267,12 +279,6 @@ func minGuesses(n, length int) float64 {
 		return minGuessesOneChar
 	}
 	return minGuessesManyChars
-}
-
-// delimited reports whether the characters i to j stand between
-// separators or the ends of the password.
-func delimited(rs []rune, i, j int) bool {
-	return (i == 0 || isSeparator(rs[i-1])) && (j == len(rs)-1 || isSeparator(rs[j+1]))
 }
 
 // joined finds the words and phrases of the lists typed with separators
@@ -600,33 +606,95 @@ const separators = " -._/,'’"
 func isSeparator(r rune) bool { return strings.ContainsRune(separators, r) }
 
 // walks finds runs of neighbouring keys ("azertyuiop", "&é\"'(-",
-// "wxcvbn"), counting the turns and the shifted keys as zxcvbn does.
+// "wxcvbn"), counting the turns and the shifted keys as zxcvbn does, and
+// chains of such runs of one shape, each starting next to where the
+// previous one started: the columns typed one after the other of
+// "wqaxszcde" (AZERTY) or "1qaz2wsx3edc" (QWERTY).
 func (k *keyboard) walks(p *password) []part {
 	var ps []part
 	pw := p.runes
+	var runs []walkRun
+	dirs := make([]int, 0, len(pw)) // the runs' directions, one after the other
 	for i := 0; i < len(pw)-1; {
-		j, turns, shifted, last := i+1, 0, 0, -1
+		r := walkRun{i: i, j: i + 1, last: -1}
+		from := len(dirs)
 		if k.shifted[pw[i]] {
-			shifted = 1
+			r.shifted = 1
 		}
-		for j < len(pw) {
-			dir, isShifted := k.neighbour(pw[j-1], pw[j])
+		for r.j < len(pw) {
+			dir, isShifted := k.neighbour(pw[r.j-1], pw[r.j])
 			if dir < 0 {
 				break
 			}
 			if isShifted {
-				shifted++
+				r.shifted++
 			}
-			if dir != last {
-				turns++
-				last = dir
+			if dir != r.last {
+				r.turns++
+				r.last = dir
 			}
-			j++
+			dirs = append(dirs, dir)
+			r.j++
 		}
-		if j-i > 2 {
-			ps = append(ps, part{kind: kindKeyboard, i: i, j: j - 1, guesses: k.walkGuesses(j-i, turns, shifted), found: string(p.folded[i:j])})
+		r.dirs = dirs[from:len(dirs):len(dirs)]
+		r.j-- // the run's last character
+		if r.j-r.i >= 2 {
+			ps = append(ps, part{kind: kindKeyboard, i: r.i, j: r.j, guesses: k.walkGuesses(r.j-r.i+1, r.turns, r.shifted), found: string(p.folded[r.i : r.j+1])})
 		}
-		i = j
+		runs = append(runs, r)
+		i = r.j + 1
+	}
+	return append(ps, k.chains(p, runs)...)
+}
+
+// walkRun is a run of neighbouring keys, i to j included: the direction
+// of each step, the turns and the shifted keys.
+type walkRun struct {
+	i, j           int
+	dirs           []int
+	turns, shifted int
+	last           int
+}
+
+// chains finds runs of one shape (same length, same directions, two keys
+// or more) that follow one another, each one's first key next to the
+// previous one's first key in one direction, with the same separator
+// between them or none: a cracking tool's keyboard walk generator
+// (kwprocessor) makes them from a base walk, a direction to move it in and
+// how many times ("wqaxszcde", "1qaz2wsx3edc", "Wqa-Xsz-Cde").
+func (k *keyboard) chains(p *password, runs []walkRun) []part {
+	var ps []part
+	pw := p.runes
+	for a := 0; a < len(runs); a++ {
+		first := runs[a]
+		if first.j == first.i {
+			continue
+		}
+		move, shifted, links, end := -1, first.shifted, 1, first
+		var sep rune
+		for b := a + 1; b < len(runs); b++ {
+			r := runs[b]
+			if r.i == r.j && isSeparator(pw[r.i]) && b+1 < len(runs) && (sep == 0 || sep == pw[r.i]) && (links == 1 || sep != 0) {
+				sep, r = pw[r.i], runs[b+1]
+				b++
+			} else if sep != 0 {
+				break // separators between all links or none
+			}
+			if !slices.Equal(r.dirs, first.dirs) {
+				break
+			}
+			dir, _ := k.neighbour(pw[end.i], pw[r.i])
+			if dir < 0 || move >= 0 && dir != move {
+				break
+			}
+			move, shifted, links, end = dir, shifted+r.shifted, links+1, r
+		}
+		if links < 2 {
+			continue
+		}
+		n := end.j - first.i + 1
+		g := k.walkGuesses(first.j-first.i+1, first.turns, 0) * k.degree * float64(links) * k.shiftVariations(n, shifted)
+		ps = append(ps, part{kind: kindKeyboard, i: first.i, j: end.j, guesses: g, found: string(p.folded[first.i : end.j+1])})
 	}
 	return ps
 }
@@ -651,18 +719,124 @@ func (k *keyboard) walkGuesses(n, turns, shifted int) float64 {
 			g += binomial(i-1, j-1) * k.keys * math.Pow(k.degree, float64(j))
 		}
 	}
-	if shifted > 0 {
-		unshifted := n - shifted
-		if unshifted == 0 {
-			return g * 2
-		}
-		var v float64
-		for i := 1; i <= min(shifted, unshifted); i++ {
-			v += binomial(shifted+unshifted, i)
-		}
-		g *= v
+	return g * k.shiftVariations(n, shifted)
+}
+
+// shiftVariations is zxcvbn's count of the ways to press Shift on some of
+// n keys, shifted of them pressed so.
+func (k *keyboard) shiftVariations(n, shifted int) float64 {
+	if shifted == 0 {
+		return 1
 	}
-	return g
+	unshifted := n - shifted
+	if unshifted <= 0 {
+		return 2
+	}
+	var v float64
+	for i := 1; i <= min(shifted, unshifted); i++ {
+		v += binomial(shifted+unshifted, i)
+	}
+	return v
+}
+
+// minTwin is the fewest characters of a part looked up as its QWERTY twin.
+const minTwin = 4
+
+// twinParts finds the common passwords typed with the same keys on another
+// keyboard: "a1z2e3r4t5y6" on AZERTY is QWERTY's "q1w2e3r4t5y6", "&é\"'(-"
+// its "123456". Twice the guesses of the password: which keyboard.
+func (g *guesser) twinParts(p *password) []part {
+	var ps []part
+	text := make([]rune, len(p.runes))
+	changed := make([]int, len(p.runes)+1) // characters changed before each
+	var buf []byte
+	for _, t := range g.twins {
+		for i, r := range p.runes {
+			if tr, ok := t[r]; ok {
+				r = tr
+			}
+			text[i] = foldRune(r)
+			changed[i+1] = changed[i]
+			if text[i] != p.folded[i] {
+				changed[i+1]++
+			}
+		}
+		if changed[len(text)] == 0 {
+			continue
+		}
+		for i := range text {
+			for j := i + minTwin - 1; j < len(text) && j-i < g.commonMaxLen; j++ {
+				if changed[j+1] == changed[i] {
+					continue
+				}
+				buf = buf[:0]
+				for _, r := range text[i : j+1] {
+					buf = utf8.AppendRune(buf, r)
+				}
+				rank, ok := g.common[string(buf)]
+				if !ok {
+					continue
+				}
+				if _, known := g.words[string(p.folded[i:j+1])]; known {
+					continue // a password of its own there ("azerty"), found as such
+				}
+				up, plain := upperVariations(p.runes[i : j+1])
+				// Twice the guesses: which keyboard. Quoted as typed, not as its twin.
+				ps = append(ps, part{kind: kindKeyboard, i: i, j: j, guesses: float64(rank) * up * 2, plain: float64(rank) * plain * 2, found: string(p.folded[i : j+1])})
+			}
+		}
+	}
+	return ps
+}
+
+// minInterleaved is the fewest characters of an interleaved part: three of
+// each stream.
+const minInterleaved = 6
+
+// interleaved finds two easy runs typed in turns, one character of each
+// ("a1z2e3r4t5y6": a keyboard row and the digits; "1a2b3c4d"): each
+// character is a neighbour on a keyboard, the next in the alphabet or the
+// same as the one two places before. The guesses of the two runs, each
+// estimated on its own, times two (which comes first).
+func (g *guesser) interleaved(p *password) []part {
+	var ps []part
+	rs := p.runes
+	prevEnd := -1
+	for i := 0; i+minInterleaved <= len(rs); i++ {
+		k := i + 2
+		for k < len(rs) && g.step(rs[k-2], rs[k], p.folded[k-2], p.folded[k]) {
+			k++
+		}
+		if k-i < minInterleaved || k-1 == prevEnd {
+			continue
+		}
+		prevEnd = k - 1
+		var a, b []rune
+		for x := i; x < k; x++ {
+			if (x-i)%2 == 0 {
+				a = append(a, rs[x])
+			} else {
+				b = append(b, rs[x])
+			}
+		}
+		guesses := g.guesses(string(a), nil) * g.guesses(string(b), nil) * 2
+		ps = append(ps, part{kind: kindKeyboard, i: i, j: k - 1, guesses: guesses, found: string(p.folded[i:k])})
+	}
+	return ps
+}
+
+// step reports whether b may follow a in an easy run: the same character,
+// the next or previous one, or a neighbouring key on some keyboard.
+func (g *guesser) step(a, b, foldedA, foldedB rune) bool {
+	if foldedA == foldedB || foldedA-foldedB == 1 || foldedB-foldedA == 1 {
+		return true
+	}
+	for _, k := range g.boards {
+		if dir, _ := k.neighbour(a, b); dir >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // repeats finds a part repeated end to end ("aaaaaa", "abcabcabc",

@@ -204,6 +204,46 @@ func TestLookAlikeRecoveryAddresses(t *testing.T) {
 	}
 }
 
+// A recovery address that is one user's very login and looks like
+// another's is refused naming both users: whose login was typed, and whose
+// it could be taken for; on creation and on a change alike. Confirmed, it
+// is saved. A user's login that looks like no other stays accepted.
+func TestRecoveryAddressThatIsALoginSaysWhose(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("bob@acme.example", "Bob Martin")
+	_, tp, err := e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "b\u043eb@acme.example", Name: "Bob Cyrillic", AllowSimilar: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.secrets = append(e.secrets, tp.Plaintext)
+	e.addUser("rn@acme.example", "Ron Newman")
+	e.addUser("manager@acme.example", "Manny Ager")
+	for _, recovery := range []string{"bob@acme.example", "b\u043eb@acme.example", "BOB@ACME.example"} {
+		r := recovery
+		_, err := e.svc.UpdateUser(e.ctx, e.actor(), "rn@acme.example", app.UserChange{RecoveryEmail: &r})
+		wantCode(t, err, app.ELookAlike)
+		owner, other := "Bob Martin", "Bob Cyrillic"
+		if strings.Contains(recovery, "\u043e") {
+			owner, other = other, owner
+		}
+		if msg := err.Error(); !strings.Contains(msg, "is the login of "+owner) || !strings.Contains(msg, "of "+other) {
+			t.Errorf("recovery %q: %q, want it to name %s's login and %s's", recovery, msg, owner, other)
+		}
+		_, _, err = e.svc.CreateUser(e.ctx, e.actor(), app.NewUser{Email: "new@acme.example", Name: "New", RecoveryEmail: recovery})
+		if err == nil || !strings.Contains(err.Error(), "is the login of "+owner) {
+			t.Errorf("new user with recovery %q: %v", recovery, err)
+		}
+	}
+	r := "bob@acme.example"
+	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), "rn@acme.example", app.UserChange{RecoveryEmail: &r, AllowSimilar: true}); err != nil {
+		t.Errorf("confirmed: %v", err)
+	}
+	m := "manager@acme.example"
+	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), "rn@acme.example", app.UserChange{RecoveryEmail: &m}); err != nil {
+		t.Errorf("another user's login that looks like no other: %v", err)
+	}
+}
+
 // TestLockoutHoldsUnderConcurrency: twelve sign-ins at the same moment
 // check at most lockout.threshold passwords (each wrong check is one
 // failure in the audit log).

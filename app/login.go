@@ -27,6 +27,10 @@ import (
 //     5321 bounds at 255 octets, is bounded as DNS names are, at 253
 //     characters in its ASCII form (RFC 1035 §2.3.4: 255 octets on the
 //     wire, its length bytes included);
+//   - the domain is a name, not a number: its last label is never all
+//     digits (RFC 3696 §2), so that an IP address written without the
+//     brackets of an address literal (RFC 5321 §4.1.3) is refused, as
+//     literals are;
 //   - characters that cannot be shown as they are (Hidden: control,
 //     format, zero-width, direction, blank…, and stacks of marks) are
 //     refused, as in names, and so are spaces.
@@ -137,6 +141,10 @@ func canonicalDomain(domain string) (string, string, *Error) {
 	u = strings.TrimSuffix(u, ".")
 	if u == "" || strings.HasPrefix(u, ".") || strings.HasSuffix(u, ".") || strings.Contains(u, "..") {
 		return "", "", &Error{Code: EInvalid} // an empty label
+	}
+	if tld := u[strings.LastIndexByte(u, '.')+1:]; strings.Trim(tld, "0123456789") == "" {
+		return "", "", Errorf(EInvalid, "\"{{.Domain}}\" is a number or an IP address, not a domain name: no top-level domain is made of digits. Type the domain of the address, as in name@example.com.",
+			"Domain", clip(u))
 	}
 	ascii, err := lengthProfile.ToASCII(u)
 	if err != nil {

@@ -65,7 +65,7 @@ func TestPolicyRefusesWhatRulesBuild(t *testing.T) {
 		}},
 		{"repeats, padding, keyboard rows", map[string]string{
 			"   bestfriendsforever   ": "stolen", "!!!Soleil2024!!!": "a year", "    azerty2024    ": "a year",
-			"qsdfghjklm-2024!": "a keyboard row", "SoleilSoleil2024": "a repeat", "abcdef-abcdef-123": "sequence",
+			"qsdfghjklm-2024!": "a keyboard walk", "SoleilSoleil2024": "a repeat", "abcdef-abcdef-123": "sequence",
 		}},
 		{"known phrases and breached passwords written with separators", map[string]string{
 			"this is my password": "stolen", "this-is-my-password": "stolen", "This.Is.My.Password": "stolen",
@@ -112,7 +112,7 @@ func TestRefusalSaysWhatWasFound(t *testing.T) {
 		"Soleil-Jardin-2024-!!":     "It is too easy to guess: it is made of common words and a year (“soleil”, “jardin”), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
 		"Jean-Dupont-1970":          "It is too easy to guess: it is made of a first name, a last name and a year (“jean”, “dupont”), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
 		"Lyon69000Lyon69":           "It is too easy to guess: it is made of a place name, a postal code and a repeat (“lyon”, 69000), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
-		"azertyuiop...2024":         "It is too easy to guess: it is made of a keyboard row and a year (“azertyuiop”), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
+		"azertyuiop...2024":         "It is too easy to guess: it is made of a keyboard walk and a year (“azertyuiop”), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
 		"Victor-Hugo-1802!!!":       "It is too easy to guess: it is made of a famous person's name and a year (“victorhugo”), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
 		"14/07/1989-abcdefgh":       "It is too easy to guess: it is made of a date and a sequence (14/07/1989), which attackers try first, whatever digits, marks or capitals are added. Add a few uncommon words.",
 		"this is my password":       "It is a password from lists stolen from other sites, written with other spaces, separators, capitals or look-alike characters, which attackers try as well.",

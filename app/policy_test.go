@@ -126,6 +126,47 @@ func TestPolicyRefusesWhatFrenchSpeakersPick(t *testing.T) {
 	}
 }
 
+// Keyboard walks beyond rows, on AZERTY, QWERTZ and QWERTY alike: columns
+// typed one after the other, two runs typed in turns (a row and the
+// digits), and the twin on another keyboard of a known QWERTY walk. Each is
+// refused as a keyboard walk, chosen or typed as a temporary password. The
+// first of each kind is the example that was accepted before.
+func TestPolicyRefusesKeyboardWalksOfEveryShape(t *testing.T) {
+	p := app.Policy{MinLength: 15, Blocklist: blocklist}
+	kinds := map[string][]string{
+		"columns": {"wqaxszcdevfrbgtnhy", "yaqxswcdevfrbgtnhz", "zaqxswcdevfrbgtnhy",
+			"nhybgtvfrcdexsz", "aqwzsxedcrfvtgb", "qaywsxedcrfvtgbzhn", "WQAXSZCDEVFRBGT", "1aqw2zsx3edc4rfv", "Wqa-Xsz-Cde-Vfr-2024"},
+		"interleaved": {"a1z2e3r4t5y6u7i8", "A1Z2E3R4T5Y6U7I8", "&a1z2e3r4t5y6u7i8",
+			"1a2z3e4r5t6y7u8i", "q1w2e3r4t5z6u7i8", "a9z8e7r6t5y4u3i2", "m1l2k3j4h5g6f7d8", "Y1X2C3V4B5N6M7!!"},
+		"twins of QWERTY walks": {"wqa12zsx-2024!!", "yaq12wsx-2024!!", "aqwzsx-Soleil-2024", "&é\"'(-azerty!!", "poiuytreza&é\"'("},
+	}
+	for kind, list := range kinds {
+		for _, pw := range list {
+			a := p.Assess(pw, app.PolicyContext{})
+			if a.OK() {
+				t.Errorf("%s: %q accepted (strength %d)", kind, pw, a.Strength)
+				continue
+			}
+			if got := fmt.Sprint(a.Reasons); !strings.Contains(got, "keyboard walk") && !strings.Contains(got, "common password") {
+				t.Errorf("%s: %q refused for another reason: %s", kind, pw, got)
+			}
+		}
+	}
+}
+
+// Common French phrases typed without spaces are chains of the most common
+// words, which PRINCE tries first: refused as they are with spaces. The
+// first two are the examples that were accepted before.
+func TestPolicyRefusesCommonPhrasesWithoutSpaces(t *testing.T) {
+	p := app.Policy{MinLength: 15, Blocklist: blocklist}
+	for _, pw := range []string{"jesuislaplusbelle", "jesuisleplusbeau", "ilfaitbeauaujourdhui", "onvatoutdechirer",
+		"jaimelesvacances", "quelbeautemps2024", "Doudou&Titi2020", "JeSuisLaPlusBelle", "onestlesmeilleurs"} {
+		if a := p.Assess(pw, app.PolicyContext{}); a.OK() {
+			t.Errorf("%q accepted (strength %d)", pw, a.Strength)
+		}
+	}
+}
+
 // Strong passwords must still pass: French and English passphrases of
 // words drawn at random (diceware), a sentence, generated passwords.
 func TestPolicyAcceptsStrongPassphrases(t *testing.T) {

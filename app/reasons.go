@@ -14,7 +14,7 @@ var kindNames = map[partKind][2]Message{
 	kindOwn:        {Msg("your own details (login, name, company)"), Msg("your own details (login, name, company)")},
 	kindYear:       {Msg("a year"), Msg("years")},
 	kindDate:       {Msg("a date"), Msg("dates")},
-	kindKeyboard:   {Msg("a keyboard row"), Msg("keyboard rows")},
+	kindKeyboard:   {Msg("a keyboard walk"), Msg("keyboard walks")},
 	kindRepeat:     {Msg("a repeat"), Msg("repeats")},
 	kindSequence:   {Msg("a sequence"), Msg("sequences")},
 }

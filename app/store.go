@@ -51,6 +51,11 @@ type Tx interface {
 	// LookAlikes lists up to limit users other than exceptID whose login
 	// has the LookAlikeKey of email, in name order.
 	LookAlikes(email string, exceptID int64, limit int) ([]User, error)
+	// LookAlikesOf is LookAlikes, no user excepted, for many addresses at
+	// once (an import's rows): for each address of emails, up to limit
+	// users whose login has its LookAlikeKey (its very login included), in
+	// name order, in a few queries whatever their number.
+	LookAlikesOf(emails []string, limit int) ([][]User, error)
 	// SearchUsers returns one page of the users whose SearchText contains
 	// SearchFragment(q.Text), in name order (SortKey, then ID).
 	SearchUsers(q UserQuery) (UserPage, error)
@@ -230,7 +235,7 @@ func AuditActions() []string {
 		ActionUserDisable, ActionUserEnable, ActionUserUnlock, ActionRecoverySet, ActionRecoveryClear,
 		ActionTemporaryGenerate, ActionTemporaryCustom, ActionPasswordChange, ActionSignIn,
 		ActionSignInFailure, ActionSignInLocked, ActionSettingChange, ActionRecoveryRequest,
-		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault, ActionBulk}
+		ActionRecoveryFailure, ActionMailTest, ActionSignInRefused, ActionLoginCollision, ActionLoginAtFault, ActionBulk, ActionImport}
 }
 
 // Audit actions.
@@ -266,4 +271,8 @@ const (
 	// ActionBulk sums up a bulk action; each user it changed has its own
 	// events, whose details name it.
 	ActionBulk = "bulk"
+	// ActionImport sums up an import of a file of users (its name, the
+	// counts); each user it created or changed has its own events, whose
+	// details name it.
+	ActionImport = "import"
 )

@@ -64,6 +64,26 @@ func TestCheckEmail(t *testing.T) {
 	}
 }
 
+// TestNumericDomainsAreRefused: a domain whose last label is all digits is
+// an IP address written without the brackets of an address literal (RFC
+// 5321 §4.1.3) or a number; no top-level domain is (RFC 3696 §2). It is
+// refused, saying so, however its digits and dots are typed; a domain with
+// digits in a name is not.
+func TestNumericDomainsAreRefused(t *testing.T) {
+	for _, in := range []string{"jo@1.2.3.4", "jo@10.0.0.1", "jo@192.168.1.254.", "jo@１.２.３.４", "jo@192。168。0。1",
+		"jo@127", "jo@acme.123", "jo@0x7f.0.0.1", "Jo@8.8.8.8"} {
+		_, err := app.CheckEmail(in)
+		if app.CodeOf(err) != app.EInvalid || !strings.Contains(err.Error(), "IP address") {
+			t.Errorf("CheckEmail(%q): %v, want it refused as a number or an IP address", in, err)
+		}
+	}
+	for _, in := range []string{"jo@123.example", "jo@1and1.fr", "jo@3com.com", "jo@acme.example2", "jo@xn--80ak6aa92e.com"} {
+		if _, err := app.CheckEmail(in); err != nil {
+			t.Errorf("CheckEmail(%q): %v", in, err)
+		}
+	}
+}
+
 // TestLimitsAreNamed: an address too long says which part and the limit.
 func TestLimitsAreNamed(t *testing.T) {
 	for in, want := range map[string]string{

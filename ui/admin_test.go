@@ -48,10 +48,14 @@ func TestAdminKeyboard(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
 	a := h.signInAdmin()
 	u := a.users
-	// Search, then Add user, the filters and Columns, then the table.
+	// Search, then Import…, Add user, the filters and Columns, then the table.
+	h.press(fyne.KeyTab)
+	if h.focused() != u.importB {
+		t.Fatalf("Tab from the search: focus on %T", h.focused())
+	}
 	h.press(fyne.KeyTab)
 	if h.focused() != u.add {
-		t.Fatalf("Tab from the search: focus on %T", h.focused())
+		t.Fatalf("Tab from Import…: focus on %T", h.focused())
 	}
 	h.press(fyne.KeyTab)
 	if h.focused() != u.filters.status {
@@ -76,6 +80,7 @@ func TestAdminKeyboard(t *testing.T) {
 	// Add user with the keyboard; Escape closes the form.
 	h.canvas().Focus(a.nav[sectionUsers])
 	h.press(fyne.KeySpace)
+	h.press(fyne.KeyTab)
 	h.press(fyne.KeyTab)
 	h.press(fyne.KeyReturn)
 	if _, ok := u.panel.(*addUserView); !ok {
@@ -132,7 +137,7 @@ func TestAdminInFrench(t *testing.T) {
 		"Ajouter un utilisateur", "4 utilisateurs", "Nom", "E-mail de connexion", "État du mot de passe",
 		"À changer — expire 26 nov. 2026, 09:00", "helene.lefevre@acme.example · sans boîte")
 	c := h.openCard("jeanne")
-	h.assertShows("Autres", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
+	h.assertShows("Mot de passe et récupération", "E-mail de récupération", "Générer un nouveau mot de passe", "Saisir un mot de passe personnalisé", "Mettre à jour")
 	h.tapEnabled(c.generate)
 	h.tap(c.secret.copy)
 	h.assertShows("Copié. Le presse-papiers sera vidé dans 30 secondes.")

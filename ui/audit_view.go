@@ -43,7 +43,7 @@ type auditView struct {
 
 func (s *session) newAuditView(sc *scope, a *adminScreen) *auditView {
 	v := &auditView{s: s, sc: sc, admin: a, actions: app.AuditActions(), wait: debounce{delay: searchDelay}}
-	v.who = s.newEntry(lang.L("Filter by e-mail"))
+	v.who = s.newEmailEntry(lang.L("Filter by e-mail"))
 	v.who.OnChanged = v.onFilterTyped
 	v.who.OnSubmitted = func(string) {
 		v.wait.cancel()

@@ -87,7 +87,46 @@ func TestAuditDetailsInFrench(t *testing.T) {
 	h := newHarnessIn(t, "fr", withStaff)
 	h.signInAdmin()
 	h.auditOf()
-	h.assertShows("rôle\u00a0: Collaborateur\u00a0; mot de passe te", "par l'utilisateur, en remplacement d'", "entreprise\u00a0: Acme")
+	h.assertShows("rôle\u00a0: Employé\u00a0; mot de passe te", "par l'utilisateur, en remplacement d'", "entreprise\u00a0: Acme")
+}
+
+// The events that the migration of logins writes (two logins that became
+// one, a login at fault kept) are named and their details read back and
+// said in the window's language, as every other event's.
+func TestMigrationEventsInFrench(t *testing.T) {
+	h := newHarnessIn(t, "fr", func(h *harness) {
+		withStaff(h)
+		err := h.store.Write(h.ctx, func(tx app.Tx) error {
+			for _, e := range []app.AuditEvent{
+				{Action: app.ActionLoginCollision, Details: app.LoginCollisionNote("bob@acme\u3002example", 2, "bob@acme.example", 1).String()},
+				{Action: app.ActionLoginAtFault, Details: app.LoginAtFaultNote("bo\u200bb@acme.example", 3).String()},
+			} {
+				e.At, e.Actor = h.clock.Now(), "system:sesame"
+				if err := tx.AddAudit(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInAdmin()
+	v := h.auditOf()
+	h.assertShows("Identifiants devenus un s", "Identifiant fautif conservé") // the first cut, whole in its tooltip
+	h.assertHides(app.ActionLoginCollision, app.ActionLoginAtFault)
+	// The newest first: the administrator's sign-in, then the two.
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyHome)
+	h.press(fyne.KeyDown)
+	h.press(fyne.KeyReturn)
+	h.assertShows("ne suit pas les règles des identifiants de cette version : conservé")
+	h.press(fyne.KeyEscape)
+	h.canvas().Focus(v.table)
+	h.press(fyne.KeyDown)
+	h.press(fyne.KeyReturn)
+	h.assertShows("est le même identifiant que bob@acme.example", "selon les règles de cette version : pas de fusion")
 }
 
 // failedSignIns writes n events of failed sign-ins into the audit log,
@@ -236,7 +275,7 @@ func TestAuditInFrench(t *testing.T) {
 	h.press(fyne.KeyEnd)
 	h.press(fyne.KeyUp)
 	h.press(fyne.KeyReturn) // a user created
-	h.assertShows("rôle\u00a0: Collaborateur\u00a0; mot de passe temporaire généré, expire le 26 nov. 2026, 09:00")
+	h.assertShows("rôle\u00a0: Employé\u00a0; mot de passe temporaire généré, expire le 26 nov. 2026, 09:00")
 	h.assertHides("temporary password generated", "2026-11-26T09:00:00Z")
 	for i, name := range v.action.Options {
 		if i > 0 && strings.HasSuffix(name, "…") {

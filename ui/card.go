@@ -164,11 +164,11 @@ func (s *session) newCard(sc *scope, u *usersView, card app.UserCard) *cardView 
 	return c
 }
 
-// buildOthers builds the section Others: the recovery e-mail and the
+// buildOthers builds the section Password and recovery: the recovery e-mail and the
 // temporary password, shown only where the company's option is on.
 func (c *cardView) buildOthers() {
 	s, st, user := c.s, c.card.Settings, c.user
-	c.recovery = s.newEntry(lang.L("name@example.com"))
+	c.recovery = s.newEmailEntry(lang.L("name@example.com"))
 	c.recovery.SetText(user.RecoveryEmail)
 	c.recovery.OnChanged = func(string) { c.onChanged() }
 	c.recovery.OnSubmitted = func(string) { c.onUpdate() }
@@ -194,7 +194,7 @@ func (c *cardView) buildOthers() {
 	data := map[string]any{"Name": user.Name, "Lifetime": lifetime(st.TemporaryLifetime)}
 	c.others = container.NewVBox(
 		widget.NewSeparator(),
-		subheading(lang.L("Others")),
+		subheading(lang.L("Password and recovery")),
 		field(lang.L("Recovery e-mail"), c.recovery),
 		c.recoveryIssue,
 		paragraph(lang.L("A secondary address that belongs to {{.Name}}: a forgotten password can then be recovered securely through it.", data)),

@@ -35,7 +35,7 @@ func TestCardShowsTheUser(t *testing.T) {
 	h.assertShows("Jeanne Martin", "jeanne.martin@acme.example", "Status: Must change — expires Nov 26, 2026, 09:00",
 		"Last sign-in: Never · Password changed: Never", "Role", "Employee",
 		"No mailbox behind this address (a login only)", "Disabled: cannot sign in",
-		"Others", "Recovery e-mail", "Generate a new password", "Type a password instead", "Update")
+		"Password and recovery", "Recovery e-mail", "Generate a new password", "Type a password instead", "Update")
 	if c.name.Text != "Jeanne Martin" || c.role.Selected != "Employee" || c.noMailbox.Checked || c.disabled.Checked {
 		t.Errorf("fields: %q %q %v %v", c.name.Text, c.role.Selected, c.noMailbox.Checked, c.disabled.Checked)
 	}
@@ -492,7 +492,7 @@ func TestCardOthersFollowTheCompanyOption(t *testing.T) {
 	if c.others.Visible() {
 		t.Error("Others shown with the option off")
 	}
-	h.assertHides("Others", "Generate a new password", "Recovery e-mail")
+	h.assertHides("Password and recovery", "Generate a new password", "Recovery e-mail")
 	c.name.SetText("Jeanne M.")
 	h.settle()
 	h.tapEnabled(c.update)

@@ -81,7 +81,7 @@ func (v *forgotScreen) offer(st app.Settings) {
 		s.win.Canvas().Focus(v.back)
 		return
 	}
-	v.address = s.newEntry(lang.L("name@company.com"))
+	v.address = s.newEmailEntry(lang.L("name@company.com"))
 	v.address.SetText(v.email)
 	v.address.OnSubmitted = func(string) { v.onSend() }
 	v.problem = notice(widget.DangerImportance)

@@ -56,7 +56,7 @@ func TestFrench(t *testing.T) {
 	h.settle()
 	h.tap(r.submit)
 	screen[*accountScreen](h)
-	h.assertShows("Votre compte", "Collaborateur", "Dernier changement du mot de passe", "25 nov. 2026, 09:00",
+	h.assertShows("Votre compte", "Employé", "Dernier changement du mot de passe", "25 nov. 2026, 09:00",
 		"Changer le mot de passe", "Se déconnecter")
 }
 
@@ -97,8 +97,10 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Lang", "de", "Command", "users", "Arg", "x", "What", "EMAIL", "Flag", "--name NAME",
 			"Action", "a", "Actions", "a, b", "States", "a, b", "Seed", 1, "Recovery", "a@b.c",
 			"Expires", "10:00", "Details", "d", "Before", "b", "After", "a", "Problem", "p", "Other", "a@b.c", "State", "s", "Logins", "a@b.c",
-			"Mode", "0644", "Target", "t", "Since", "d", "Display", ":0", "OtherID", 2,
+			"Mode", "0644", "Target", "t", "Since", "d", "Display", ":0", "OtherID", 2, "Domain", "1.2.3.4", "Folder", "/tmp", "OtherName", "o",
 			"Kinds", "k", "Found", "f", "Choice", "c", "A", "a", "B", "b", "Word", "w", "Column", 7,
+			"Delimiter", ";", "Create", 2, "Update", 1, "Login", "a@b.c", "Fields", "nom", "Reasons", "r", "Rows", 4,
+			"Unchanged", 1, "Errors", 0, "Mailed", 1, "Message", "m", "Created", 2, "Updated", 1,
 			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {

@@ -165,10 +165,16 @@ func info(caption, value string) *widget.RichText {
 
 // field puts a caption above an input: above rather than beside, so that a
 // narrow window still has room for what is typed.
-func field(caption string, input fyne.CanvasObject) fyne.CanvasObject {
-	l := widget.NewLabel(caption)
-	l.TextStyle.Bold = true
-	l.Wrapping = fyne.TextWrapWord
+func field(text string, input fyne.CanvasObject) fyne.CanvasObject {
+	c, ok := input.(interface {
+		fyne.Disableable
+		addCaption(*caption)
+	})
+	if !ok {
+		return container.NewVBox(newCaption(text, nil, true), input)
+	}
+	l := newCaption(text, c, true)
+	c.addCaption(l)
 	return container.NewVBox(l, input)
 }
 

@@ -15,10 +15,13 @@ import (
 
 // roleName names a role.
 func roleName(r app.Role) string {
-	if r == app.RoleAdmin {
+	switch r {
+	case app.RoleAdmin:
 		return lang.L("Administrator")
+	case app.RoleEmployee:
+		return lang.L("Employee")
 	}
-	return lang.L("Employee")
+	return string(r)
 }
 
 // roleNames names the roles, in app.Roles' order.
@@ -117,6 +120,14 @@ func actionName(action string) string {
 		return lang.L("Recovery code refused")
 	case app.ActionMailTest:
 		return lang.L("Test message queued")
+	case app.ActionSignInRefused:
+		return lang.L("Sign-ins refused while locked")
+	case app.ActionLoginCollision:
+		return lang.L("Logins that became one")
+	case app.ActionLoginAtFault:
+		return lang.L("Login at fault kept")
+	case app.ActionImport:
+		return lang.L("Users imported")
 	}
 	return action
 }
@@ -146,7 +157,7 @@ func mailKindName(kind string) string {
 	case app.MailTemporaryPassword:
 		return lang.L("Temporary password")
 	case app.MailPasswordChanged:
-		return lang.L("Password changed")
+		return lang.L("Password change notice")
 	case app.MailTest:
 		return lang.L("Test message")
 	}

@@ -37,6 +37,9 @@ type session struct {
 	// it open for writing (save closes it) and the file's full path;
 	// tests write to memory instead.
 	saveFile func(name string, save func(w io.WriteCloser, path string), cancelled func())
+	// openFile asks which file to read, then calls open with it open for
+	// reading (open closes it) and its path; tests read from memory.
+	openFile func(open func(r io.ReadCloser, path string), cancelled func())
 	lastDir  fyne.ListableURI // the folder where the last file was saved
 
 	user    *app.User // who is signed in; nil when nobody is
@@ -62,6 +65,7 @@ func newSession(a fyne.App, svc *app.Service, opts Options, run runner, c clock)
 	s.view = s.root.child()
 	s.clip = systemClipboard{fallback: a.Clipboard()}
 	s.saveFile = s.saveDialog
+	s.openFile = s.openDialog
 	s.idle = newIdleWatch(s)
 	s.win = a.NewWindow(lang.L("Sésame"))
 	s.win.SetIcon(icon)
@@ -165,6 +169,13 @@ func (s *session) newEntry(placeholder string) *entry {
 	e := newEntry(s.touch, s.escape)
 	e.PlaceHolder = placeholder
 	e.onShortcut = s.shortcut
+	return e
+}
+
+// newEmailEntry is a field of e-mail addresses (glyphs.go).
+func (s *session) newEmailEntry(placeholder string) *entry {
+	e := s.newEntry(placeholder)
+	e.email = true
 	return e
 }
 

@@ -77,7 +77,7 @@ func (s *session) newSettingsView(sc *scope, a *adminScreen) *settingsView {
 		v.fields = append(v.fields, f)
 		parts = append(parts, f.object()...)
 	}
-	v.testTo = s.newEntry(lang.L("name@company.com"))
+	v.testTo = s.newEmailEntry(lang.L("name@company.com"))
 	v.testTo.SetText(a.user.Email)
 	v.testTo.OnSubmitted = func(string) { v.onTest() }
 	v.test = s.newButton(lang.L("Send a test message"), widget.MediumImportance, v.onTest)
@@ -402,7 +402,7 @@ func (v *settingsView) leave() {
 func settingHelp(d app.SettingDef) string {
 	switch d.Key {
 	case "company.admin_password_management":
-		return lang.L("When on, administrators give temporary passwords and recovery e-mails on the user card (section Others), and an employee who forgot a password asks them. When off, these actions are gone.")
+		return lang.L("When on, administrators give temporary passwords and recovery e-mails on the user card (section Password and recovery), and an employee who forgot a password asks them. When off, these actions are gone.")
 	case "temporary.custom_allowed":
 		return lang.L("When off, temporary passwords are always generated.")
 	}

@@ -19,7 +19,7 @@ var setupWindow = fyne.NewSize(520, 780)
 func (s *session) showSetup() *passwordPage {
 	sc := s.enter()
 	company := s.newEntry(lang.L("Company name"))
-	email := s.newEntry(lang.L("name@company.com"))
+	email := s.newEmailEntry(lang.L("name@company.com"))
 	name := s.newEntry(lang.L("First and last name"))
 	var p *passwordPage
 	for _, e := range []*entry{company, email, name} {

@@ -51,7 +51,7 @@ func (s *session) newSignIn(sc *scope, email, note string) *signInScreen {
 	say(v.note, note)
 	v.problem = notice(widget.DangerImportance)
 
-	v.email = s.newEntry(lang.L("name@company.com"))
+	v.email = s.newEmailEntry(lang.L("name@company.com"))
 	v.email.SetText(email)
 	v.password = s.newPasswordEntry(lang.L("Password"))
 	v.email.OnSubmitted = func(string) { v.onSubmit() }

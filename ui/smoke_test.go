@@ -135,3 +135,24 @@ func checkScreenshot(t *testing.T, path string) {
 		t.Errorf("%s has %d colours: a blank window?", path, len(colours))
 	}
 }
+
+// TestSmokeImport runs ui/testdata/smoke-import.sh: Administration → Users
+// → Import… in the real window, in English and French, with the file dialog
+// of the system, the preview, the confirmation, the result and the
+// hand-out saved as PDF.
+func TestSmokeImport(t *testing.T) {
+	bin, shots := smokeSetup(t, "pdftotext")
+	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "bash", "testdata/smoke-import.sh",
+		bin, t.TempDir(), shots, filepath.Join("..", "app", "userfile", "testdata", "google-upload.csv"))
+	cmd.Env = smokeEnv(bin)
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	for _, lang := range []string{"en", "fr"} {
+		if err != nil || !strings.Contains(string(out), "smoke: import "+lang+" ok") {
+			t.Fatalf("import smoke run (%s): %v", lang, err)
+		}
+		for _, name := range []string{"import", "import-preview", "import-confirm", "import-result"} {
+			checkScreenshot(t, filepath.Join(shots, name+"-"+lang+".png"))
+		}
+	}
+}

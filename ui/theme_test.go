@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // luminance is a colour's relative luminance (WCAG 2.2, 1.4.3).
@@ -111,4 +115,129 @@ func contrastProblems(th fyne.Theme) []string {
 		}
 	}
 	return problems
+}
+
+// disabledLooks lists what on view breaks the rule that a control that
+// cannot be used looks so: every text inside a disabled control, and every
+// caption of one (the text of a check box's row, a field's title), is
+// drawn in the theme's disabled colour; the captions of enabled controls
+// are not. It also counts the disabled controls and captions seen.
+func disabledLooks(h *harness) (faults []string, seen int) {
+	h.settle()
+	disabled := theme.Color(theme.ColorNameDisabled)
+	same := func(a, b color.Color) bool {
+		r1, g1, b1, a1 := a.RGBA()
+		r2, g2, b2, a2 := b.RGBA()
+		return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
+	}
+	var walk func(o fyne.CanvasObject, off bool, whose string)
+	walk = func(o fyne.CanvasObject, off bool, whose string) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		if d, ok := o.(fyne.Disableable); ok && d.Disabled() && !off {
+			off, whose = true, fmt.Sprintf("%T", o)
+			seen++
+		}
+		var l *caption
+		switch x := o.(type) {
+		case *caption:
+			l = x
+		case *tapCaption:
+			l = &x.caption
+		}
+		if l != nil && l.of != nil {
+			off, whose = l.of.Disabled(), "the caption of a "+fmt.Sprintf("%T", l.of)
+			if off {
+				seen++
+			}
+		}
+		switch x := o.(type) {
+		case *canvas.Text:
+			if strings.TrimSpace(x.Text) == "" {
+				return
+			}
+			if off && !same(x.Color, disabled) {
+				faults = append(faults, fmt.Sprintf("%q in %s is drawn as enabled", x.Text, whose))
+			}
+			if !off && l == nil && strings.HasPrefix(whose, "the caption") && same(x.Color, disabled) {
+				faults = append(faults, fmt.Sprintf("%q in %s is drawn as disabled", x.Text, whose))
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c, off, whose)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c, off, whose)
+			}
+		}
+	}
+	walk(h.s.win.Content(), false, "")
+	return faults, seen
+}
+
+// Controls that cannot be used look so, wherever they are: the last
+// administrator's role and Disabled box, the card's and Add user's "send
+// to the recovery e-mail" while e-mail is not set up (the review: its text
+// was drawn as the enabled box's), Retry on the outbox; their texts and
+// captions in the disabled colour, which TestThemeContrast keeps legible.
+// Once enabled, they look so again.
+func TestDisabledControlsLookDisabled(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	a := h.signInAdmin()
+	check := func(where string, atLeast int) {
+		t.Helper()
+		faults, seen := disabledLooks(h)
+		for _, f := range faults {
+			t.Errorf("%s: %s", where, f)
+		}
+		if seen < atLeast {
+			t.Errorf("%s: %d disabled controls or captions seen, want %d or more", where, seen, atLeast)
+		}
+	}
+	c := h.openCard("alice")
+	if !c.role.Disabled() || !c.disabled.Disabled() {
+		t.Fatal("the last administrator's role and Disabled box are enabled")
+	}
+	check("the last administrator's card", 4)
+	c = h.openCard("jeanne")
+	c.recovery.SetText("jeanne@home.example")
+	h.settle()
+	h.tapEnabled(c.generate)
+	if !c.send.Disabled() {
+		t.Fatal("send enabled without e-mail")
+	}
+	check("a card without e-mail", 2)
+	c.send.Enable()
+	h.settle()
+	if faults, _ := disabledLooks(h); len(faults) != 0 {
+		t.Errorf("enabled again: %v", faults)
+	}
+	c.send.Disable()
+	h.settle()
+	h.tap(a.users.add)
+	check("Add user without e-mail", 2)
+	h.tap(a.nav[sectionMail])
+	check("the outbox without e-mail", 1)
+}
+
+// A caption takes the room of a label of the same text, wrapped in a
+// narrow window, with no scroll bar of its own (the first captions were
+// cut at 360 px, a scroll bar beside them).
+func TestCaptionsWrapAsLabels(t *testing.T) {
+	newHarnessIn(t, "en", nil)
+	text := "No mailbox behind this address (a login only)"
+	for _, width := range []float32{120, 200, 600} {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		c := newCaption(text, nil, false)
+		for _, o := range []fyne.CanvasObject{l, c} {
+			o.Resize(fyne.NewSize(width, o.MinSize().Height))
+			o.Resize(fyne.NewSize(width, o.MinSize().Height))
+		}
+		if lh, ch := l.MinSize().Height, c.MinSize().Height; lh != ch {
+			t.Errorf("at %.0f px: the caption is %.0f px high, a label %.0f", width, ch, lh)
+		}
+	}
 }

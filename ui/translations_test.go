@@ -284,3 +284,86 @@ func TestTranslationsAreComplete(t *testing.T) {
 		}
 	}
 }
+
+// namedCases reads, in the functions of the files matching pattern named
+// funcName, each case of a closed value (app.X) and the translation key
+// that it returns: how a window or the command line names that value.
+func namedCases(t *testing.T, pattern, funcName string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	inspectGo(t, pattern, func(_ *token.FileSet, n ast.Node) {
+		fn, ok := n.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != funcName {
+			return
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			cc, ok := n.(*ast.CaseClause)
+			if !ok || len(cc.Body) == 0 {
+				return true
+			}
+			ret, ok := cc.Body[0].(*ast.ReturnStmt)
+			if !ok || len(ret.Results) == 0 {
+				return true
+			}
+			call, ok := ret.Results[0].(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			for _, e := range cc.List {
+				if sel, ok := e.(*ast.SelectorExpr); ok {
+					out[sel.Sel.Name] = key
+				}
+			}
+			return true
+		})
+	})
+	return out
+}
+
+// Each closed value (a role, an outbox message's state and kind, a user's
+// status) is named with one term in each language, in the window and on
+// the command line alike: the window's label is the command line's word
+// with a capital (the review: "Collaborateur" in the window, "employé" on
+// the command line). Values whose names hold a time are phrased by each
+// for its place and are left out.
+func TestClosedValuesOneTermEverywhere(t *testing.T) {
+	pairs := []struct{ window, cli string }{
+		{"roleName", "role"}, {"mailStateName", "mailState"}, {"mailKindName", "mailKind"}, {"statusText", "stateWords"},
+	}
+	for _, code := range []string{"en", "fr"} {
+		data, err := assets.Translations.ReadFile("translations/" + code + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tr map[string]any // a plural's forms are an object
+		if err := json.Unmarshal(data, &tr); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pairs {
+			window := namedCases(t, "*.go", p.window)
+			cli := namedCases(t, "cli/*.go", p.cli)
+			if len(window) == 0 || len(cli) == 0 {
+				t.Fatalf("%s / %s: no cases read", p.window, p.cli)
+			}
+			for value, wkey := range window {
+				ckey, ok := cli[value]
+				if !ok || strings.Contains(wkey, "{{") || strings.Contains(ckey, "{{") {
+					continue
+				}
+				if code == "en" && value == "RoleAdmin" {
+					continue // "admin", the word that users role takes in English
+				}
+				w, _ := tr[wkey].(string)
+				c, _ := tr[ckey].(string)
+				if w == "" || !strings.EqualFold(w, c) {
+					t.Errorf("%s: %s is %q in the window (%q) and %q on the command line (%q)", code, value, w, wkey, c, ckey)
+				}
+			}
+		}
+	}
+}

@@ -3,7 +3,7 @@
 // password enforces, the first-run setup and the signed-in account page;
 // and, for an administrator, the administration: the users (a search over
 // a table read from the store a page at a time, the user card with its
-// section Others where temporary passwords are generated, shown, copied
+// section Password and recovery where temporary passwords are generated, shown, copied
 // and saved, or sent to the recovery e-mail), the company's settings (with
 // a test message), the audit log and the outbox of e-mails. A forgotten
 // password is recovered with a one-time code sent by e-mail, when e-mail is

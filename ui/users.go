@@ -57,6 +57,7 @@ type usersView struct {
 	filters    *userFilters
 	count      *widget.Label
 	add        *button
+	importB    *button // Import…: see import.go
 	table      *table
 	list       *dirList
 	text       string // the search whose results are on view
@@ -90,6 +91,8 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.count.Wrapping = fyne.TextWrapWord
 	u.add = s.newButton(lang.L("Add user"), widget.MediumImportance, u.onAdd)
 	u.add.Icon = theme.ContentAddIcon()
+	u.importB = s.newButton(lang.L("Import…"), widget.MediumImportance, u.onImport)
+	u.importB.Icon = theme.UploadIcon()
 
 	u.list = newDirList(sc, s.svc, usersPage, usersKept, u.onListChanged)
 	u.filters = s.newUserFilters(u.requery)
@@ -109,7 +112,7 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.colsButton = s.newButton(lang.L("Columns"), widget.LowImportance, u.onColumns)
 	u.colsButton.Icon = theme.ListIcon()
 
-	u.master = stacked(container.NewVBox(container.New(&rowOrColumn{}, u.search, u.add), u.filters.content,
+	u.master = stacked(container.NewVBox(container.New(&rowOrColumn{}, u.search, u.importB, u.add), u.filters.content,
 		container.NewBorder(nil, nil, nil, u.colsButton, u.count), u.picks.content), u.table, nil)
 	u.detail = container.NewStack()
 	u.detail.Hide()

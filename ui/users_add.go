@@ -58,7 +58,7 @@ func (s *session) newAddUser(sc *scope, u *usersView) *addUserView {
 	st := v.st
 	v.closeBtn = s.newButton(lang.L("Close"), widget.LowImportance, u.onPanelClosed)
 	v.closeBtn.Icon = theme.CancelIcon()
-	v.email = s.newEntry(lang.L("name@company.com"))
+	v.email = s.newEmailEntry(lang.L("name@company.com"))
 	v.email.OnChanged = func(string) { v.onChanged() }
 	v.emailIssue = notice(widget.DangerImportance)
 	v.name = s.newEntry(lang.L("First and last name"))
@@ -67,7 +67,7 @@ func (s *session) newAddUser(sc *scope, u *usersView) *addUserView {
 	v.role = s.newChoice(roleNames(), func(string) {})
 	v.role.SetSelectedIndex(0)
 	v.noMailbox = s.newCheck("", func(bool) {})
-	v.recovery = s.newEntry(lang.L("name@example.com"))
+	v.recovery = s.newEmailEntry(lang.L("name@example.com"))
 	v.recovery.OnChanged = func(string) { v.onChanged() }
 	v.recoveryIssue = notice(widget.DangerImportance)
 	v.send = s.newCheck("", func(bool) {})

@@ -17,6 +17,7 @@ import (
 type entry struct {
 	widget.Entry
 	focus
+	captioned
 	secret     bool    // a password field, whether or not its text is revealed
 	eye        *button // reveals a password field's text; reached with Tab
 	onActivity func()  // any key or click in the field
@@ -28,6 +29,8 @@ type entry struct {
 	// onShortcut receives the shortcuts that a field does not use (Ctrl+F),
 	// which the window would not see while the field has the focus.
 	onShortcut func(s fyne.Shortcut)
+	// email says that the field holds e-mail addresses (glyphs.go).
+	email bool
 }
 
 func newEntry(onActivity, onEscape func()) *entry {
@@ -81,7 +84,13 @@ func (e *entry) wipe() {
 
 func (e *entry) TypedRune(r rune) {
 	e.onActivity()
-	e.Entry.TypedRune(r)
+	if e.secret {
+		e.Entry.TypedRune(r)
+		return
+	}
+	for _, s := range showable(string(r), e.email) {
+		e.Entry.TypedRune(s)
+	}
 }
 
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
@@ -98,6 +107,9 @@ func (e *entry) TypedKey(k *fyne.KeyEvent) {
 
 func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.onActivity()
+	if p, ok := s.(*fyne.ShortcutPaste); ok && !e.secret && p.Clipboard != nil {
+		s = &fyne.ShortcutPaste{Clipboard: showableClipboard{Clipboard: p.Clipboard, email: e.email}}
+	}
 	e.Entry.TypedShortcut(s)
 	if _, custom := s.(*desktop.CustomShortcut); custom && e.onShortcut != nil {
 		e.onShortcut(s)
@@ -137,6 +149,9 @@ func (e *entry) FocusLost() {
 	e.focused = false
 	e.Refresh()
 }
+
+func (e *entry) Disable() { e.Entry.Disable(); e.refreshCaptions() }
+func (e *entry) Enable()  { e.Entry.Enable(); e.refreshCaptions() }
 
 func (e *entry) CreateRenderer() fyne.WidgetRenderer {
 	return e.ring(e.Entry.CreateRenderer())
@@ -217,6 +232,7 @@ func (a *activitySurface) MouseOut()                      {}
 type check struct {
 	widget.Check
 	focus
+	captioned
 	onActivity func()
 	onEscape   func()
 }
@@ -242,6 +258,9 @@ func (c *check) FocusLost() {
 	c.Refresh()
 }
 
+func (c *check) Disable() { c.Check.Disable(); c.refreshCaptions() }
+func (c *check) Enable()  { c.Check.Enable(); c.refreshCaptions() }
+
 func (c *check) CreateRenderer() fyne.WidgetRenderer {
 	return c.ring(c.Check.CreateRenderer())
 }
@@ -265,6 +284,7 @@ func (c *check) Tapped(e *fyne.PointEvent) {
 type choice struct {
 	widget.Select
 	focus
+	captioned
 	onActivity func()
 	onEscape   func()
 }
@@ -290,6 +310,9 @@ func (c *choice) FocusLost() {
 	c.Refresh()
 }
 
+func (c *choice) Disable() { c.Select.Disable(); c.refreshCaptions() }
+func (c *choice) Enable()  { c.Select.Enable(); c.refreshCaptions() }
+
 func (c *choice) CreateRenderer() fyne.WidgetRenderer {
 	return c.ring(c.Select.CreateRenderer())
 }
@@ -309,27 +332,85 @@ func (c *choice) Tapped(e *fyne.PointEvent) {
 }
 
 // checkRow puts a check box before its text, which wraps when narrow (a
-// check box's own text does not) and which a click on ticks too.
+// check box's own text does not) and, clicked, ticks the box as its own
+// would; the text looks disabled while the box is.
 func checkRow(c *check, text string) fyne.CanvasObject {
 	c.Text = ""
-	l := &tapLabel{onTap: func() {
+	l := &tapCaption{onTap: func() {
 		c.onActivity()
 		if !c.Disabled() {
 			c.SetChecked(!c.Checked)
 		}
 	}}
-	l.Text, l.Wrapping = text, fyne.TextWrapWord
+	l.init(text, c, false)
 	l.ExtendBaseWidget(l)
+	c.addCaption(&l.caption)
 	return container.NewBorder(nil, nil, c, nil, l)
 }
 
-// tapLabel is a label that does something when clicked.
-type tapLabel struct {
-	widget.Label
+// caption is the text of a control set beside or above it (checkRow,
+// field), drawn in the theme's disabled colour while the control is
+// disabled, as Fyne draws a control's own text: what cannot be used looks
+// so everywhere in the window, still legible (the theme keeps the disabled
+// colour at 4.5:1, WCAG 1.4.3).
+type caption struct {
+	widget.RichText
+	of fyne.Disableable // nil: a caption of nothing that can be disabled
+}
+
+func (l *caption) init(text string, of fyne.Disableable, bold bool) {
+	style := widget.RichTextStyleInline
+	if bold {
+		style = widget.RichTextStyleStrong
+	}
+	l.of = of
+	l.Wrapping = fyne.TextWrapWord
+	l.Scroll = fyne.ScrollNone // as a label: its whole text, wrapped
+	l.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: text, Style: style}}
+	l.follow()
+}
+
+// newCaption returns the caption of a control, above it.
+func newCaption(text string, of fyne.Disableable, bold bool) *caption {
+	l := &caption{}
+	l.init(text, of, bold)
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// follow takes the colour of the control's state.
+func (l *caption) follow() {
+	seg := l.Segments[0].(*widget.TextSegment)
+	seg.Style.ColorName = theme.ColorNameForeground
+	if l.of != nil && l.of.Disabled() {
+		seg.Style.ColorName = theme.ColorNameDisabled
+	}
+}
+
+func (l *caption) Refresh() {
+	l.follow()
+	l.RichText.Refresh()
+}
+
+// tapCaption is a caption that does something when clicked.
+type tapCaption struct {
+	caption
 	onTap func()
 }
 
-func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }
+func (l *tapCaption) Tapped(*fyne.PointEvent) { l.onTap() }
+
+// captioned is a control's captions, refreshed when it is disabled or
+// enabled.
+type captioned struct{ captions []*caption }
+
+func (c *captioned) addCaption(l *caption) { c.captions = append(c.captions, l) }
+
+func (c *captioned) refreshCaptions() {
+	for _, l := range c.captions {
+		l.Refresh()
+	}
+}
 
 // focus is the keyboard focus as every control of the window shows it: a
 // ring in the theme's focus colour around the control, outside its edge,

@@ -1,6 +1,7 @@
 package userfile
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -181,6 +182,7 @@ type layout struct {
 	ignored []string
 	width   int // the number of columns of the header
 	folds   map[string]string
+	columns *Columns // the names that the import's problems give, shared by every record
 }
 
 // layoutOf maps a header to the targets of format f: the first column of
@@ -203,6 +205,13 @@ func layoutOf(f Format, header []string) (l layout, ok bool) {
 		}
 		l.index[t] = i
 		l.names[t] = strings.TrimSpace(name)
+	}
+	l.columns = &Columns{Login: l.loginColumn(), Name: l.names[tName], Recovery: l.names[tRecovery],
+		Role: l.names[tRole], Mailbox: cmp.Or(l.names[tMailbox], l.names[tFictitious]),
+		Disabled: cmp.Or(l.names[tDisabled], l.names[tEnabled], l.names[tStatus], l.names[tReadStatus]),
+		Password: cmp.Or(l.names[tPassword], l.names[tChangePassword])}
+	if l.columns.Name == "" {
+		l.columns.Name = strings.TrimSpace(l.names[tFirst] + " " + l.names[tLast])
 	}
 	return l, l.index[tLogin] >= 0 || l.index[tEmail] >= 0
 }

@@ -2,9 +2,9 @@ package userfile
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"sesame/app"
@@ -38,7 +38,7 @@ func FuzzRead(f *testing.F) {
 			return
 		}
 		again, err := Read(bytes.NewReader(data), Options{})
-		if err != nil || fmt.Sprintf("%+v", again) != fmt.Sprintf("%+v", file) {
+		if err != nil || !reflect.DeepEqual(again, file) {
 			t.Fatalf("a second read differs: %v", err)
 		}
 		switch file.Delimiter {

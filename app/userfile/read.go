@@ -122,7 +122,7 @@ func Read(r io.Reader, opts Options) (*File, error) {
 		}
 		if key := app.EmailKey(rec.Login); key != "" {
 			if first, ok := seen[key]; ok {
-				rec.problem(lay.loginColumn(), app.Msg("The same login is already on row {{.Row}}.", "Row", first))
+				addProblem(&rec, lay.loginColumn(), app.Msg("The same login is already on row {{.Row}}.", "Row", first))
 			} else {
 				seen[key] = row
 			}
@@ -215,7 +215,7 @@ func noLoginColumn(format Format, firstRow []string) error {
 
 // record maps the cells of a data row.
 func (l *layout) record(cells []string, row, line int, opts Options) Record {
-	r := Record{Row: row, Line: line}
+	r := Record{Row: row, Line: line, Columns: l.columns}
 	cell := func(t target) string {
 		i := l.index[t]
 		if i < 0 || i >= len(cells) {
@@ -230,7 +230,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 		r.Login = cell(tEmail)
 	}
 	if r.Login == "" {
-		r.problem(l.loginColumn(), app.Msg("The login is empty."))
+		addProblem(&r, l.loginColumn(), app.Msg("The login is empty."))
 	}
 
 	name := cell(tName)
@@ -245,7 +245,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 	}
 	if v := cell(tRole); v != "" {
 		if role, err := parseRole(v, l.fold(v)); err != nil {
-			r.problem(at(tRole), err.Message)
+			addProblem(&r, at(tRole), err.Message)
 		} else {
 			r.Role, r.Given = role, r.Given|FieldRole
 		}
@@ -260,7 +260,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 			set(yes)
 			r.Given |= field
 		} else {
-			r.problem(at(t), app.Msg("\"{{.Value}}\" is neither yes nor no.", "Value", v))
+			addProblem(&r, at(t), app.Msg("\"{{.Value}}\" is neither yes nor no.", "Value", v))
 		}
 	}
 	yesNo(tMailbox, FieldMailbox, func(yes bool) { r.HasMailbox = yes })
@@ -275,7 +275,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 		if disabled, ok := parseStatus(v); ok {
 			r.Disabled, r.Given = disabled, r.Given|FieldDisabled
 		} else {
-			r.problem(at(tStatus), app.Msg("\"{{.Value}}\" is not a status: use Active or Suspended.", "Value", v))
+			addProblem(&r, at(tStatus), app.Msg("\"{{.Value}}\" is not a status: use Active or Suspended.", "Value", v))
 		}
 	} else if disabled, ok := parseStatus(cell(tReadStatus)); ok {
 		r.Disabled, r.Given = disabled, r.Given|FieldDisabled
@@ -287,7 +287,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 	}
 	switch hash := cell(tHashFunction); {
 	case pw != "" && hash != "":
-		r.problem(at(tHashFunction), app.Msg("The password is given as a {{.Function}} hash, which Sésame cannot use: give it in clear, or leave it empty to have a temporary password generated.",
+		addProblem(&r, at(tHashFunction), app.Msg("The password is given as a {{.Function}} hash, which Sésame cannot use: give it in clear, or leave it empty to have a temporary password generated.",
 			"Function", hash))
 	case pw != "":
 		r.Password, r.Given = pw, r.Given|FieldPassword
@@ -299,12 +299,12 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 	})
 
 	if l.width < len(cells) && !isBlank(cells[l.width:]) {
-		r.problem("", app.Msg("This row has more values than there are column names: a value that holds the delimiter must be in quotes."))
+		addProblem(&r, "", app.Msg("This row has more values than there are column names: a value that holds the delimiter must be in quotes."))
 	}
 	return r
 }
 
-func (r *Record) problem(column string, m app.Message) {
+func addProblem(r *Record, column string, m app.Message) {
 	r.Problems = append(r.Problems, Problem{Row: r.Row, Column: column, Message: m})
 }
 

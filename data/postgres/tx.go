@@ -341,6 +341,55 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 	return users, err
 }
 
+// LookAlikesOf looks the look-alike keys of many addresses up in one query,
+// through the index, up to limit users a key.
+func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(emails))
+	at := map[string][]int{}
+	var keys []string
+	for i, e := range emails {
+		k := lookAlikeKey(e)
+		if _, ok := at[k]; !ok {
+			keys = append(keys, k)
+		}
+		at[k] = append(at[k], i)
+	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT `+userCols+`, u.look_alike_key
+		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY look_alike_key ORDER BY sort_key, id) AS n
+			FROM users WHERE look_alike_key = ANY($1)) w
+		JOIN users u ON u.id = w.id LEFT JOIN throttle t ON t.key = u.email_key
+		WHERE w.n <= $2 ORDER BY u.sort_key, u.id`, keys, max(limit, 0))
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		u, _, err := scanUser(withKey{rows, &key})
+		if err != nil {
+			return nil, t.fail(err)
+		}
+		for _, i := range at[key] {
+			out[i] = append(out[i], u)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err)
+	}
+	return out, nil
+}
+
+// withKey scans a user's columns followed by the look-alike key.
+type withKey struct {
+	rows pgx.Rows
+	key  *string
+}
+
+func (w withKey) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.key)...) }
+
 // Password history.
 
 // PasswordHistory returns up to limit previous hashes of each kind (own,

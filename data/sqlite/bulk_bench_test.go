@@ -11,6 +11,7 @@ import (
 	"sesame/assets"
 	"sesame/data/breach"
 	"sesame/data/sample"
+	"sesame/data/sqlite"
 )
 
 // BenchmarkBulkReset resets the passwords of 10,000 users of a real file,
@@ -23,21 +24,11 @@ import (
 // ratios of the bulk to each ideal.
 func BenchmarkBulkReset(b *testing.B) {
 	const n, rounds = 10_000, 10
-	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words,
-		Keyboards: assets.Keyboards, Breached: breach.Load(assets.BreachedPasswords)})
-	bl.Prepare()
+	bl := benchBlocklist()
 	hasher := app.Hasher{}
 	for b.Loop() {
 		b.StopTimer()
-		db := openDB(b)
-		svc := app.NewService(app.Config{Store: db, Blocklist: bl})
-		if _, _, err := svc.Setup(b.Context(), app.Actor{}, app.SetupRequest{Company: "Acme", Email: "admin@acme.example",
-			Name: "Alice Admin", Password: "violet tramway umbrella 1987"}); err != nil {
-			b.Fatal(err)
-		}
-		if added, err := sample.Load(b.Context(), db, n, 7); err != nil || added != n {
-			b.Fatalf("loaded %d users: %v", added, err)
-		}
+		db, svc := benchDirectory(b, bl, n)
 		var logins []string
 		read(b, db, func(tx app.Tx) error {
 			users, err := tx.UsersAfter(app.UserFilter{Text: "company.example"}.Set(time.Now()), 0, n)
@@ -56,14 +47,7 @@ func BenchmarkBulkReset(b *testing.B) {
 			if err != nil || plan.Change != len(chunk) {
 				b.Fatalf("plan of %d changes: %v", plan.Change, err)
 			}
-			for range 4 {
-				start := time.Now()
-				if _, err := hasher.Hash("violet tramway umbrella 1987"); err != nil {
-					b.Fatal(err)
-				}
-				hashes = append(hashes, time.Since(start))
-			}
-			peer += hashParallel(b, hasher, len(chunk))
+			peer += measurePeer(b, hasher, len(chunk), &hashes)
 			b.StartTimer()
 			start := time.Now()
 			res, err := svc.RunBulk(b.Context(), actor, plan, nil)
@@ -86,6 +70,43 @@ func BenchmarkBulkReset(b *testing.B) {
 			hash.Round(10*time.Microsecond), runtime.GOMAXPROCS(0), ideal.Round(time.Millisecond), float64(bulk)/float64(ideal))
 		b.StartTimer()
 	}
+}
+
+// benchBlocklist is the blocklist that Sésame ships, ready for use.
+func benchBlocklist() *app.Blocklist {
+	bl := app.NewBlocklist(app.BlocklistSources{Common: assets.CommonPasswords, Words: assets.Words,
+		Keyboards: assets.Keyboards, Breached: breach.Load(assets.BreachedPasswords)})
+	bl.Prepare()
+	return bl
+}
+
+// benchDirectory is a service on a real file of n generated users and
+// their administrator, with the production argon2id parameters.
+func benchDirectory(b *testing.B, bl *app.Blocklist, n int) (*sqlite.DB, *app.Service) {
+	db := openDB(b)
+	svc := app.NewService(app.Config{Store: db, Blocklist: bl})
+	if _, _, err := svc.Setup(b.Context(), app.Actor{}, app.SetupRequest{Company: "Acme", Email: "admin@acme.example",
+		Name: "Alice Admin", Password: "violet tramway umbrella 1987"}); err != nil {
+		b.Fatal(err)
+	}
+	if added, err := sample.Load(b.Context(), db, n, 7); err != nil || added != n {
+		b.Fatalf("loaded %d users: %v", added, err)
+	}
+	return db, svc
+}
+
+// measurePeer measures the peer of a round of n new passwords: four
+// single hashes (added to hashes), then n hashes on every core, whose time
+// it returns.
+func measurePeer(b *testing.B, h app.Hasher, n int, hashes *[]time.Duration) time.Duration {
+	for range 4 {
+		start := time.Now()
+		if _, err := h.Hash("violet tramway umbrella 1987"); err != nil {
+			b.Fatal(err)
+		}
+		*hashes = append(*hashes, time.Since(start))
+	}
+	return hashParallel(b, h, n)
 }
 
 // hashParallel hashes n passwords on every core, as many at once as there

@@ -262,21 +262,7 @@ func TestOlderLookingFilesAreLeftAlone(t *testing.T) {
 	dir := t.TempDir()
 	older := filepath.Join(dir, "older.db")
 	olderDatabase(t, older, nil, nil)
-	schema := func(path string, statements ...string) {
-		raw, err := sql.Open("sqlite3", "file:"+path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		for _, q := range statements {
-			if _, err := raw.Exec(q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		if err := os.Chmod(path, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	schema := func(path string, statements ...string) { rawStatements(t, path, statements...) }
 	cases := map[string]func(path string){
 		"a migrations table of another program": func(p string) {
 			schema(p, `CREATE TABLE migrations (name TEXT)`, `INSERT INTO migrations VALUES ('0001_init.sql')`)
@@ -298,11 +284,70 @@ func TestOlderLookingFilesAreLeftAlone(t *testing.T) {
 			schema(p, `DROP TABLE throttle`)
 		},
 	}
+	refusedUntouched(t, dir, cases)
+	db, err := sqlite.OpenReadOnly(older) // the real older file is taken, and brought up to date
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+}
+
+// sesameMark is Sésame's application ID ("Sesa"), which four bytes of any
+// SQLite file may carry.
+const sesameMark = 0x53657361
+
+// TestMarkedFilesWithoutSesamesSchemaAreLeftAlone: a file that carries
+// Sésame's application ID but not Sésame's schema is not Sésame's: refused
+// in words by Open and OpenReadOnly, without a byte or the mode changed
+// (the example: a table of another program and the mark; a read command
+// gave it Sésame's tables and WAL mode). A marked file whose schema is an
+// older Sésame's is brought up to date, as before.
+func TestMarkedFilesWithoutSesamesSchemaAreLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	older := filepath.Join(dir, "older.db")
+	olderDatabase(t, older, nil, nil)
+	mark := fmt.Sprintf(`PRAGMA application_id = %d`, sesameMark)
+	schema := func(path string, statements ...string) { rawStatements(t, path, append(statements, mark)...) }
+	cases := map[string]func(path string){
+		"another program's table": func(p string) { schema(p, `CREATE TABLE foo (x)`) },
+		"a migrations table of another program": func(p string) {
+			schema(p, `CREATE TABLE migrations (name TEXT)`, `INSERT INTO migrations VALUES ('0001_init.sql')`)
+		},
+		"Sésame's migrations table, no other table": func(p string) {
+			schema(p, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`, `INSERT INTO migrations VALUES ('0001_init.sql', 0)`)
+		},
+		"an older Sésame's tables and another program's": func(p string) {
+			copyFile(t, older, p)
+			schema(p, `CREATE TABLE bookmarks (url TEXT)`)
+		},
+		"an older Sésame's tables with other columns": func(p string) {
+			copyFile(t, older, p)
+			schema(p, `ALTER TABLE users ADD COLUMN shoe_size INTEGER`)
+		},
+		"an older Sésame's tables, one missing": func(p string) {
+			copyFile(t, older, p)
+			schema(p, `DROP TABLE throttle`)
+		},
+	}
+	refusedUntouched(t, dir, cases)
+	schema(older)
+	db, err := sqlite.OpenReadOnly(older)
+	if err != nil {
+		t.Fatalf("a marked older Sésame file: %v", err)
+	}
+	db.Close()
+}
+
+// refusedUntouched makes a file in dir for each case and checks that
+// Open, OpenExisting and OpenReadOnly refuse it as not a Sésame database
+// without a byte or the mode changed.
+func refusedUntouched(t *testing.T, dir string, cases map[string]func(path string)) {
+	t.Helper()
 	for name, setUp := range cases {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
 		setUp(path)
 		before := stateOf(t, path)
-		for open, fn := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenReadOnly": sqlite.OpenReadOnly} {
+		for open, fn := range map[string]func(string) (*sqlite.DB, error){"Open": sqlite.Open, "OpenReadOnly": sqlite.OpenReadOnly, "OpenExisting": sqlite.OpenExisting} {
 			_, err := fn(path)
 			if err == nil || !strings.Contains(err.Error(), "not a Sésame database") {
 				t.Errorf("%s of %s: %v", open, name, err)
@@ -310,11 +355,25 @@ func TestOlderLookingFilesAreLeftAlone(t *testing.T) {
 			sameState(t, path, before)
 		}
 	}
-	db, err := sqlite.OpenReadOnly(older) // the real older file is taken, and brought up to date
+}
+
+// rawStatements runs statements on a file with the plain driver, as
+// another program would, and gives it the mode 0644.
+func rawStatements(t *testing.T, path string, statements ...string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
+	defer raw.Close()
+	for _, q := range statements {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // copyFile copies a closed database file.

@@ -13,6 +13,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/mattn/go-sqlite3"
@@ -89,23 +90,29 @@ func inspect(path string) (found, error) {
 	case err != nil:
 		return foundNothing, err
 	}
-	if binary.BigEndian.Uint32(header[68:72]) == applicationID {
-		return foundSesame, nil
-	}
-	if err := olderSesame(path); err != nil {
+	marked := binary.BigEndian.Uint32(header[68:72]) == applicationID
+	if err := sesameSchema(path, marked); err != nil {
 		return foundNothing, err
+	}
+	if marked {
+		return foundSesame, nil
 	}
 	return foundOlder, nil
 }
 
-// olderSesame accepts a SQLite file written by a version of Sésame that did
-// not mark its files: its migrations table records only migrations of
-// Sésame's, the first among them, and every table that those migrations
-// make is there with exactly their columns. A table named "migrations", or
-// "users", is not enough: other programs have them too. The file is read
-// as immutable (no lock, no -shm made) unless the -wal and -shm files of a
-// running program are there, which may hold its schema.
-func olderSesame(path string) error {
+// sesameSchema accepts a SQLite file whose schema is Sésame's: its
+// migrations table records migrations of Sésame's, the first among them,
+// and when some are still to be applied, every table that those recorded
+// make is there with exactly their columns, and no other table (a file
+// that is up to date is not read further: each command opens the database
+// once). A table named "migrations", or "users", is not enough: other
+// programs have them too; nor is the mark of Sésame's application ID,
+// which four bytes of any file may carry. A marked file that records a
+// migration that this version does not know was written by a newer one
+// (checkVersion says so); an unmarked one is not Sésame's. The file is
+// read as immutable (no lock, no -shm made) unless the -wal and -shm files
+// of a running program are there, which may hold its schema.
+func sesameSchema(path string, marked bool) error {
 	params := []string{"mode", "ro", "immutable", "1"}
 	if exists(path+"-wal") && exists(path+"-shm") {
 		params = []string{"mode", "ro"}
@@ -133,8 +140,14 @@ func olderSesame(path string) error {
 	}
 	for _, name := range recorded {
 		if !slices.Contains(known, name) {
+			if marked {
+				return nil // a newer version's
+			}
 			return errNotSesame
 		}
+	}
+	if marked && len(recorded) == len(known) {
+		return nil
 	}
 	want, err := schemaAfter(ctx, recorded)
 	if err != nil {
@@ -147,6 +160,11 @@ func olderSesame(path string) error {
 	for table, cols := range want {
 		if !slices.Equal(got[table], cols) {
 			return errNotSesame
+		}
+	}
+	for table := range got {
+		if _, ok := want[table]; !ok && !strings.HasPrefix(table, "sqlite_") {
+			return errNotSesame // another program's table
 		}
 	}
 	return nil
@@ -261,7 +279,7 @@ func create(ctx context.Context, path string) error {
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
+			return inFolder(err)
 		}
 		if err := os.Chmod(dir, 0o700); err != nil { // whatever the umask
 			return err
@@ -269,7 +287,7 @@ func create(ctx context.Context, path string) error {
 	}
 	f, err := os.CreateTemp(dir, ".sesame-new-*.db")
 	if err != nil {
-		return err
+		return inFolder(err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -305,6 +323,17 @@ func create(ctx context.Context, path string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// inFolder names, in a failure to make a file or folder, the folder in
+// which it was to be made: what the person gave or can act on, never the
+// temporary name of a database being made.
+func inFolder(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: filepath.Dir(pe.Path), Err: pe.Err}
+	}
+	return err
 }
 
 // errExists says that a file appeared where create was making a database.
@@ -376,7 +405,11 @@ func explain(path string, err error) error {
 	case isSQLite && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked):
 		return msg(app.Msg("Another program is writing to {{.Path}}: try again in a moment.", "Path", path))
 	case errors.Is(cause, fs.ErrPermission), isSQLite && (se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrPerm || se.Code == sqlite3.ErrCantOpen):
-		return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not read or write {{.File}}.", "Path", path, "File", unwritable(path, cause), "Name", osUser()))
+		f := unwritable(path, cause)
+		if info, err := os.Stat(f); err == nil && info.IsDir() {
+			return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not create files in the folder {{.Folder}}.", "Path", path, "Folder", f, "Name", osUser()))
+		}
+		return msg(app.Msg("Permission denied: the operating-system user {{.Name}} may not read or write {{.File}}.", "Path", path, "File", f, "Name", osUser()))
 	}
 	return msg(app.Msg("The database {{.Path}} cannot be opened.", "Path", path))
 }

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/mtibben/confusables"
 
@@ -248,3 +250,69 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 		WHERE u.look_alike_key = ? AND u.id <> ? ORDER BY u.sort_key, u.id LIMIT ?`, lookAlikeKey(email), exceptID, limit)
 	return users, err
 }
+
+// LookAlikesOf looks the look-alike keys of many addresses up in queries of
+// lookAlikeChunk keys each, through the index, up to limit users a key.
+func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(emails))
+	at, keys := lookAlikeKeys(emails)
+	for chunk := range slices.Chunk(keys, lookAlikeChunk) {
+		args := make([]any, 0, len(chunk)+1)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		args = append(args, limit)
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT `+userCols+`, u.look_alike_key
+			FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY look_alike_key ORDER BY sort_key, id) AS n
+				FROM users WHERE look_alike_key IN (?`+strings.Repeat(",?", len(chunk)-1)+`)) w
+			JOIN users u ON u.id = w.id LEFT JOIN throttle t ON t.key = u.email_key
+			WHERE w.n <= ? ORDER BY u.sort_key, u.id`, args...)
+		if err != nil {
+			return nil, app.Internal(err)
+		}
+		for rows.Next() {
+			var key string
+			u, _, err := scanUser(withKey{rows, &key})
+			if err != nil {
+				rows.Close()
+				return nil, app.Internal(err)
+			}
+			for _, i := range at[key] {
+				out[i] = append(out[i], u)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, app.Internal(err)
+		}
+	}
+	return out, nil
+}
+
+// lookAlikeChunk is how many keys one query of LookAlikesOf asks for,
+// well below SQLite's limit of bound parameters.
+const lookAlikeChunk = 500
+
+// lookAlikeKeys returns the look-alike key of each address: the addresses
+// of each key, and the keys in the order first met.
+func lookAlikeKeys(emails []string) (map[string][]int, []string) {
+	at := map[string][]int{}
+	var keys []string
+	for i, e := range emails {
+		k := lookAlikeKey(e)
+		if _, ok := at[k]; !ok {
+			keys = append(keys, k)
+		}
+		at[k] = append(at[k], i)
+	}
+	return at, keys
+}
+
+// withKey scans a user's columns followed by the look-alike key.
+type withKey struct {
+	rows *sql.Rows
+	key  *string
+}
+
+func (w withKey) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.key)...) }

@@ -295,6 +295,22 @@ func TestLookAlikes(t *testing.T, newStore NewStore) {
 				t.Errorf("LookAlikes(%q, %d) = %q, want %q (in name order)", c.email, c.limit, emails, c.want)
 			}
 		}
+		// Many at once: the same users, the address's own login included,
+		// each address on its own (twice the same key too).
+		emails := []string{"b0b.rnartin@acme.example", "nobody@acme.example", "a1ice@acme.example", "carl@acme.example", "BOB.MARTIN@acme.example"}
+		many, err := tx.LookAlikesOf(emails, 1)
+		if err != nil {
+			return err
+		}
+		for i, want := range [][]string{{"bob.martin@acme.example"}, nil, {"alice@acme.example"}, {"carl@acme.example"}, {"bob.martin@acme.example"}} {
+			if got := logins(many[i]); len(many) != len(emails) || !slices.Equal(got, want) {
+				t.Errorf("LookAlikesOf(%q, 1)[%d] = %q, want %q", emails[i], i, got, want)
+			}
+		}
+		if many, err = tx.LookAlikesOf(emails[:1], 10); err != nil || !slices.Equal(logins(many[0]), []string{"bob.martin@acme.example", "bob.rnartin@acme.example"}) ||
+			!many[0][0].HasLookAlike || many[0][0].ID != users[0].ID {
+			t.Errorf("LookAlikesOf(%q, 10) = %+v, %v", emails[0], many, err)
+		}
 		page, err := tx.SearchUsers(app.UserQuery{})
 		for _, u := range page.Users {
 			if want := u.Email != "carl@acme.example"; u.HasLookAlike != want {

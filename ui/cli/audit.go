@@ -143,6 +143,8 @@ func (c *call) actionName(action string) string {
 		return c.t.L("Logins that became one")
 	case app.ActionLoginAtFault:
 		return c.t.L("Login at fault kept")
+	case app.ActionImport:
+		return c.t.L("Users imported")
 	}
 	return action
 }

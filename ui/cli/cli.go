@@ -86,6 +86,14 @@ var commands = []*command{
 		"users list", "[FILTERS] [--sort COLUMN] [--desc] [--offset N] [--limit N] [--count] [--json]",
 		"list the users (or count them) in any order, from any position; FILTERS: --query TEXT, --status S (repeatable), --role R, --mailbox | --no-mailbox, --recovery | --no-recovery, --stale 90d", runUsersList,
 	},
+	{
+		"users import", "FILE [--format F] [--dry-run] [--send] [--handout FILE] [--yes] [--no-mailbox]",
+		"create and update users from a CSV file (Sésame's export, Google Workspace, Microsoft Entra, Okta, a spreadsheet from HR): a preview of every row, then, once confirmed (or --yes), the writes; the new temporary passwords are mailed (--send) or saved as a hand-out (--handout: .pdf, .csv, or - for standard output)", runUsersImport,
+	},
+	{
+		"users export", "[--format sesame|google|entra|okta] [FILTERS] [FILE|-]",
+		"write the users (those that FILTERS select, as in users list) as CSV for a spreadsheet or another directory, without any secret; FILE is made readable by you only", runUsersExport,
+	},
 	{"users show", "EMAIL [--json]", "show a user and the state of the password", runUsersShow},
 	{
 		"users reset", "(EMAIL [--password-stdin] | FILTERS | --from FILE | --all) [--send] [--yes]",
@@ -119,7 +127,7 @@ var commands = []*command{
 var groups = map[string]bool{"users": true, "dev": true, "mail": true, "recover": true, "db": true}
 
 // readCommands only read the database (settings does too, without a value).
-var readCommands = map[string]bool{"users list": true, "users show": true, "audit": true, "mail status": true}
+var readCommands = map[string]bool{"users list": true, "users export": true, "users show": true, "audit": true, "mail status": true}
 
 // ReadOnly reports whether a command line (without the program's own
 // flags) only reads the database, so that it can be opened without the

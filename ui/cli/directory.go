@@ -578,16 +578,25 @@ func (c *call) runBulk(p app.BulkPlan) error {
 		c.note("The temporary passwords are on standard output, once: hand them out, then delete any copy.")
 	}
 	if p.Request.Action.Kind == app.BulkSend && res.Done > 0 {
-		r, err := c.flush()
-		if err != nil {
+		if err := c.sendQueued(); err != nil {
 			return err
 		}
-		c.noteN("{{.N}} messages sent now; the others stay queued (see `sesame mail status`).", r.Sent)
 	}
 	if res.Cancelled {
 		return exitStatus(exitError)
 	}
 	return c.bulkStatus(res.Refused, res.NotFound)
+}
+
+// sendQueued delivers the messages that an action queued and says how
+// many went now.
+func (c *call) sendQueued() error {
+	r, err := c.flush()
+	if err != nil {
+		return err
+	}
+	c.noteN("{{.N}} messages sent now; the others stay queued (see `sesame mail status`).", r.Sent)
+	return nil
 }
 
 // progress writes text over the line of progress on the terminal, whose
@@ -608,8 +617,9 @@ func (c *call) progress(text string, width int) int {
 	return n
 }
 
-// bulkStatus ends a bulk action: an error status when users were refused
-// or logins not found, which the output has said.
+// bulkStatus ends a bulk action or an import: an error status when users
+// were refused, logins not found or rows had errors, which the output has
+// said.
 func (c *call) bulkStatus(refused, notFound int) error {
 	if refused+notFound > 0 {
 		return exitStatus(exitError)

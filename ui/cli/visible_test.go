@@ -176,7 +176,7 @@ func TestCommandLineInFrench(t *testing.T) {
 		out, inErr string
 	}{
 		{[]string{"users", "list"}, "NOM", ""},
-		{[]string{"users", "show", "zoe@acme.test"}, "doit le changer, expire le", ""},
+		{[]string{"users", "show", "zoe@acme.test"}, "à changer, expire le", ""},
 		{[]string{"users", "show", "nobody@acme.test"}, "", "Aucun utilisateur"},
 		{[]string{"users", "list", "--limit", "-1"}, "", "--limit doit valoir 0 (tout) ou plus."},
 		{[]string{"frobnicate"}, "", "Commande inconnue « frobnicate »."},
