@@ -22,10 +22,7 @@ import (
 // temporary folder.
 func TestSmoke(t *testing.T) {
 	bin, shots := smokeSetup(t)
-	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-		"bash", "testdata/smoke.sh", bin, t.TempDir(), shots)
-	cmd.Env = smokeEnv(bin)
-	out, err := cmd.CombinedOutput()
+	out, err := xvfbRun(t, 0, bin, "testdata/smoke.sh", bin, t.TempDir(), shots)
 	t.Logf("%s", out)
 	if err != nil {
 		t.Fatalf("smoke run: %v", err)
@@ -83,10 +80,8 @@ func smokeSetup(t *testing.T, extra ...string) (bin, shots string) {
 func TestSmokeRecovery(t *testing.T) {
 	bin, shots := smokeSetup(t, "curl")
 	srv := mailpittest.Start(t, 0)
-	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "bash", "testdata/smoke-recovery.sh",
+	out, err := xvfbRun(t, 1, bin, "testdata/smoke-recovery.sh",
 		bin, t.TempDir(), shots, strconv.Itoa(srv.SMTPPort), strconv.Itoa(srv.HTTPPort))
-	cmd.Env = smokeEnv(bin)
-	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
 	if err != nil || !strings.Contains(string(out), "smoke: recovery ok") {
 		t.Fatalf("recovery smoke run: %v", err)
@@ -96,14 +91,21 @@ func TestSmokeRecovery(t *testing.T) {
 	}
 }
 
-// smokeEnv is the environment of a smoke run of bin: one built with -race
-// runs several times slower, so the run waits and types slower too.
-func smokeEnv(bin string) []string {
-	env := os.Environ()
+// xvfbRun runs a smoke script under a display of its own and returns what
+// it printed. The smoke runs mostly wait for the window (all the more with
+// a binary built with -race, which runs several times slower, so the run
+// waits and types slower too): they run at once, each from its own server
+// number (slot), so that two never take the same display.
+func xvfbRun(t *testing.T, slot int, bin, script string, args ...string) ([]byte, error) {
+	t.Helper()
+	t.Parallel()
+	xvfb := []string{"-a", "-n", strconv.Itoa(150 + 40*slot + os.Getpid()%20), "-s", "-screen 0 1280x800x24", "bash", script}
+	cmd := exec.Command("xvfb-run", append(xvfb, args...)...)
+	cmd.Env = os.Environ()
 	if bin == os.Getenv("SESAME_RACE_BIN") {
-		env = append(env, "SMOKE_SLOW=4")
+		cmd.Env = append(cmd.Env, "SMOKE_SLOW=4")
 	}
-	return env
+	return cmd.CombinedOutput()
 }
 
 // checkScreenshot fails unless path is a PNG of a window, not a blank one.
@@ -142,10 +144,8 @@ func checkScreenshot(t *testing.T, path string) {
 // hand-out saved as PDF.
 func TestSmokeImport(t *testing.T) {
 	bin, shots := smokeSetup(t, "pdftotext")
-	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "bash", "testdata/smoke-import.sh",
+	out, err := xvfbRun(t, 2, bin, "testdata/smoke-import.sh",
 		bin, t.TempDir(), shots, filepath.Join("..", "app", "userfile", "testdata", "google-upload.csv"))
-	cmd.Env = smokeEnv(bin)
-	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
 	for _, lang := range []string{"en", "fr"} {
 		if err != nil || !strings.Contains(string(out), "smoke: import "+lang+" ok") {
