@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -577,16 +576,7 @@ func (p *bulkPanel) onSave(ext string) {
 		sheet.Slips = append(sheet.Slips, handout.Slip{Login: o.Login, Name: o.Name, Password: o.Temporary.Plaintext, ValidUntil: o.Temporary.ExpiresAt})
 	}
 	p.s.saveFile("temporary-passwords"+ext, func(w io.WriteCloser, path string) {
-		var err error
-		if strings.EqualFold(filepath.Ext(path), ".pdf") {
-			err = handout.WritePDF(w, sheet)
-		} else {
-			err = handout.WriteCSV(w, sheet)
-		}
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := writeHandout(w, path, sheet); err != nil {
 			p.said.Importance = widget.DangerImportance
 			say(p.said, lang.L("The hand-out could not be saved: {{.Reason}}", map[string]any{"Reason": err.Error()}))
 			return

@@ -475,16 +475,7 @@ func (v *importView) onSaveHandout(ext string) {
 	sheet := handout.Sheet{Company: v.s.st.CompanyName, Language: v.s.st.Language, Slips: v.slips}
 	name := lang.L("handout") + ext
 	v.s.saveFile(name, func(w io.WriteCloser, path string) {
-		var err error
-		if strings.EqualFold(filepath.Ext(path), ".pdf") {
-			err = handout.WritePDF(w, sheet)
-		} else {
-			err = handout.WriteCSV(w, sheet)
-		}
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := writeHandout(w, path, sheet); err != nil {
 			say(v.problem, lang.L("The hand-out could not be saved: {{.Reason}}", map[string]any{"Reason": err.Error()}))
 			showIf(v.problem, true)
 			return

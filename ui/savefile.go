@@ -4,10 +4,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+
+	"sesame/ui/handout"
 )
 
 // saveDialog is the session's saveFile: the system's way of choosing where
@@ -51,4 +54,19 @@ func openPrivate(path string) (*os.File, error) {
 		return nil, err
 	}
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
+// writeHandout writes a hand-out of temporary passwords into w in the
+// format that path names (PDF slips, else CSV) and closes w.
+func writeHandout(w io.WriteCloser, path string, sheet handout.Sheet) error {
+	var err error
+	if strings.EqualFold(filepath.Ext(path), ".pdf") {
+		err = handout.WritePDF(w, sheet)
+	} else {
+		err = handout.WriteCSV(w, sheet)
+	}
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
