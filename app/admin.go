@@ -219,19 +219,13 @@ func similarLogins(tx Tx, email string, except int64, limit int) ([]User, error)
 	if err != nil {
 		return nil, err
 	}
-	return similarAmong(email, found, except), nil
-}
-
-// similarAmong keeps, of users found under the look-alike key of an
-// address, those other than except whose login is not the address itself.
-func similarAmong(email string, found []User, except int64) []User {
 	var others []User
 	for _, o := range found {
-		if o.Email != email && o.ID != except {
+		if o.Email != email {
 			others = append(others, o)
 		}
 	}
-	return others
+	return others, nil
 }
 
 // lookAlikes refuses an address (a new login, a recovery address) that
@@ -245,17 +239,17 @@ func lookAlikes(tx Tx, email string, except int64, allow bool, known ...string) 
 	if err != nil {
 		return nil, err
 	}
-	return confirmedLookAlikes(email, found, except, allow, known)
+	return confirmedLookAlikes(email, found, allow, known)
 }
 
 // confirmedLookAlikes is lookAlikes on the users found already under the
-// look-alike key of the address (a preview looks many up at once).
-func confirmedLookAlikes(email string, found []User, except int64, allow bool, known []string) ([]string, error) {
+// look-alike key of the address, the excepted user left out (a preview
+// looks many up at once).
+func confirmedLookAlikes(email string, found []User, allow bool, known []string) ([]string, error) {
 	var owner *User
 	var others []User
 	for k := range found {
 		switch {
-		case found[k].ID == except && except != 0:
 		case found[k].Email == email:
 			owner = &found[k]
 		case len(others) < maxLookAlikes:

@@ -444,11 +444,11 @@ func (s *Service) judgeCreate(st Settings, rec ImportRecord, row *ImportRow, loo
 	if rec.Password != "" {
 		s.judgePassword(st, rec, row, problem)
 	}
-	if _, err := confirmedLookAlikes(row.Login, look.logins, 0, false, nil); err != nil {
+	if _, err := confirmedLookAlikes(row.Login, look.logins, false, nil); err != nil {
 		problem(0, err)
 	}
 	if row.recovery != "" {
-		if _, err := confirmedLookAlikes(row.recovery, look.similar, 0, false, nil); err != nil {
+		if _, err := confirmedLookAlikes(row.recovery, look.similar, false, nil); err != nil {
 			problem(ImportRecoveryEmail, err)
 		}
 	}
@@ -515,7 +515,7 @@ func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord,
 			problem(ImportRecoveryEmail, optionOff())
 		default:
 			row.recovery, row.Changes = r, row.Changes|ImportRecoveryEmail
-			if _, err := confirmedLookAlikes(r, look.similar, 0, false, nil); err != nil {
+			if _, err := confirmedLookAlikes(r, look.similar, false, nil); err != nil {
 				problem(ImportRecoveryEmail, err)
 			}
 		}
