@@ -143,6 +143,11 @@ type ImportRequest struct {
 	// Send mails each new temporary password to the user's recovery
 	// address, where there is one; the others are to be handed out.
 	Send bool
+	// AllowSimilar imports the rows whose login or recovery address looks
+	// like another login (of the directory, or of a row before it in the
+	// file), as NewUser.AllowSimilar creates one user: each user's audit
+	// names the logins it looks like, confirmed.
+	AllowSimilar bool
 }
 
 // ImportRow is what an import will do with one row of the file.
@@ -155,10 +160,18 @@ type ImportRow struct {
 	Changes  ImportField
 	Problems []ImportProblem // when Action is ImportError
 	Before   *User           // the user as stored, for an update
+	// LooksLike are the logins that the row's login or recovery address
+	// looks like (UTS #39), imported so because of AllowSimilar.
+	LooksLike []string
 
 	name, recovery string // checked
 	role           Role
 	custom         bool // the row gives the temporary password
+	creates        bool // the row's login is new (the row may have errors)
+	// lookLogin, lookRecovery: the address was refused as a look-alike;
+	// lookProblems counts those refusals among Problems.
+	lookLogin, lookRecovery bool
+	lookProblems            int
 }
 
 // ImportPlan says what an import will do, before it runs: ApplyImport takes
@@ -168,7 +181,10 @@ type ImportPlan struct {
 	At                                   time.Time
 	Rows                                 []ImportRow // in file order
 	Create, Update, Unchanged, ErrorRows int
-	NewPasswords                         int // rows that get a new temporary password
+	// LookAlike counts the rows that look like other logins: refused for
+	// that alone, or, with AllowSimilar, imported nevertheless.
+	LookAlike    int
+	NewPasswords int // rows that get a new temporary password
 	Mailed                               int // of which, with Send, mailed to a recovery address
 	// Expires is until when the new temporary passwords of an import run
 	// now would be valid.
@@ -255,7 +271,7 @@ func (s *Service) PlanImport(ctx context.Context, actor Actor, r ImportRequest) 
 						return err
 					}
 					for k := range recs {
-						row, err := s.judgeRow(tx, actor, p.settings, recs[k], p.At, looks[k])
+						row, err := s.judgeRow(tx, actor, p.settings, recs[k], p.At, looks[k], r.AllowSimilar)
 						if err != nil {
 							return err
 						}
@@ -270,8 +286,15 @@ func (s *Service) PlanImport(ctx context.Context, actor Actor, r ImportRequest) 
 	if err := errors.Join(errs...); err != nil {
 		return p, err
 	}
+	if err := s.judgeFile(ctx, &p); err != nil {
+		return p, err
+	}
 	for i := range p.Rows {
 		row := &p.Rows[i]
+		if row.Action == ImportError && row.lookProblems == len(row.Problems) ||
+			row.Action != ImportError && len(row.LooksLike) > 0 {
+			p.LookAlike++
+		}
 		switch row.Action {
 		case ImportCreate:
 			p.Create++
@@ -381,7 +404,7 @@ func (l *rowLook) user(tx Tx) (User, error) {
 
 // judgeRow says what the import would do with one record, inside a read
 // transaction, with what the directory holds for its addresses.
-func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, now time.Time, look rowLook) (ImportRow, error) {
+func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, now time.Time, look rowLook, allow bool) (ImportRow, error) {
 	row := ImportRow{Record: rec, Action: ImportError}
 	problem := func(f ImportField, err error) {
 		e := AsError(err)
@@ -407,10 +430,10 @@ func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, no
 	u, err := look.user(tx)
 	switch {
 	case CodeOf(err) == ENotFound:
-		s.judgeCreate(st, rec, &row, look, problem)
+		s.judgeCreate(st, rec, &row, look, allow, problem)
 		err = nil
 	case err == nil:
-		err = s.judgeUpdate(tx, actor, st, rec, &row, u, now, look, problem)
+		err = s.judgeUpdate(tx, actor, st, rec, &row, u, now, look, allow, problem)
 	}
 	if err != nil {
 		return row, err
@@ -422,8 +445,8 @@ func (s *Service) judgeRow(tx Tx, actor Actor, st Settings, rec ImportRecord, no
 }
 
 // judgeCreate judges a row whose login is new by the rules of CreateUser.
-func (s *Service) judgeCreate(st Settings, rec ImportRecord, row *ImportRow, look rowLook, problem func(ImportField, error)) {
-	row.Action, row.Changes = ImportCreate, rec.Given|ImportPassword
+func (s *Service) judgeCreate(st Settings, rec ImportRecord, row *ImportRow, look rowLook, allow bool, problem func(ImportField, error)) {
+	row.Action, row.Changes, row.creates = ImportCreate, rec.Given|ImportPassword, true
 	name, err := CheckName(rec.Name)
 	if err != nil {
 		problem(ImportName, err)
@@ -444,14 +467,105 @@ func (s *Service) judgeCreate(st Settings, rec ImportRecord, row *ImportRow, loo
 	if rec.Password != "" {
 		s.judgePassword(st, rec, row, problem)
 	}
-	if _, err := confirmedLookAlikes(row.Login, look.logins, false, nil); err != nil {
-		problem(0, err)
-	}
+	row.lookAlike(0, row.Login, look.logins, allow)
 	if row.recovery != "" {
-		if _, err := confirmedLookAlikes(row.recovery, look.similar, false, nil); err != nil {
-			problem(ImportRecoveryEmail, err)
+		row.lookAlike(ImportRecoveryEmail, row.recovery, look.similar, allow)
+	}
+}
+
+// lookAlike judges the row's login (f 0) or recovery address against the
+// users found under its look-alike key (confirmedLookAlikes).
+func (row *ImportRow) lookAlike(f ImportField, addr string, found []User, allow bool) {
+	logins, err := confirmedLookAlikes(addr, found, allow, nil)
+	if err == nil {
+		row.LooksLike = append(row.LooksLike, logins...)
+		return
+	}
+	row.refuseLookAlike(f, err)
+}
+
+// refuseLookAlike adds the refusal of the row's login (f 0) or recovery
+// address as a look-alike.
+func (row *ImportRow) refuseLookAlike(f ImportField, err error) {
+	if f == 0 {
+		row.lookLogin = true
+	} else {
+		row.lookRecovery = true
+	}
+	row.lookProblems++
+	row.Problems = append(row.Problems, ImportProblem{Row: row.Record.Row, Column: row.Record.Columns.of(f), Message: AsError(err).Message})
+}
+
+// judgeFile compares the rows of the file with each other as creating them
+// one after another does (createUser, then the user card): a new login, or
+// a new recovery address, that looks like the login of a user that a row
+// before it creates is refused, naming that row, unless AllowSimilar; so is
+// a recovery address that looks like the row's own new login. Logins are
+// compared by the store's LookAlikeKey (UTS #39 skeletons).
+func (s *Service) judgeFile(ctx context.Context, p *ImportPlan) error {
+	allow := p.Request.AllowSimilar
+	return s.store.Read(ctx, func(tx Tx) error {
+		created := map[string][]int{} // look-alike key → the rows that create a login under it, in file order
+		for i := range p.Rows {
+			if i%lookChunk == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			row := &p.Rows[i]
+			if row.Login == "" || !row.creates && !row.Changes.Has(ImportRecoveryEmail) {
+				continue
+			}
+			key := tx.LookAlikeKey(row.Login)
+			if row.creates && !row.lookLogin {
+				if j := firstOther(p.Rows, created[key], row.Login); j >= 0 {
+					row.fileLookAlike(0, row.Login, &p.Rows[j], allow)
+				}
+			}
+			if r := row.recovery; r != "" && !row.lookRecovery && (row.creates || row.Changes.Has(ImportRecoveryEmail)) {
+				rkey := tx.LookAlikeKey(r)
+				if j := firstOther(p.Rows, created[rkey], r); j >= 0 {
+					row.fileLookAlike(ImportRecoveryEmail, r, &p.Rows[j], allow)
+				} else if row.creates && rkey == key && r != row.Login {
+					row.fileLookAlike(ImportRecoveryEmail, r, row, allow)
+				}
+			}
+			if len(row.Problems) > 0 {
+				row.Action = ImportError
+			} else if row.creates {
+				created[key] = append(created[key], i)
+			}
+		}
+		return nil
+	})
+}
+
+// firstOther returns the first of the rows whose login is not addr, -1
+// when none.
+func firstOther(rows []ImportRow, of []int, addr string) int {
+	for _, j := range of {
+		if rows[j].Login != addr {
+			return j
 		}
 	}
+	return -1
+}
+
+// fileLookAlike refuses an address of the row (its login, f 0, or its
+// recovery address) that looks like the new login of row other (of the
+// same file, or itself), unless allow: then it notes the login.
+func (row *ImportRow) fileLookAlike(f ImportField, addr string, other *ImportRow, allow bool) {
+	if allow {
+		row.LooksLike = append(row.LooksLike, other.Login)
+		return
+	}
+	m := Msg("{{.Email}} looks like the login {{.Other}} of row {{.Row}}: a person could not tell them apart. Check the address, or confirm that it is right.",
+		"Email", addr, "Other", other.Login, "Row", other.Record.Row)
+	if other == row {
+		m = Msg("{{.Email}} looks like the row's own login {{.Other}}: a person could not tell them apart. Check the address, or confirm that it is right.",
+			"Email", addr, "Other", other.Login)
+	}
+	row.refuseLookAlike(f, &Error{Code: ELookAlike, Message: m})
 }
 
 // judgePassword judges the temporary password that a row gives, by the
@@ -473,7 +587,7 @@ func (s *Service) judgePassword(st Settings, rec ImportRecord, row *ImportRow, p
 
 // judgeUpdate compares a row with the user who has its login, field by
 // field, by the rules of the user card.
-func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord, row *ImportRow, u User, now time.Time, look rowLook, problem func(ImportField, error)) error {
+func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord, row *ImportRow, u User, now time.Time, look rowLook, allow bool, problem func(ImportField, error)) error {
 	row.Before, row.name, row.role, row.recovery = &u, u.Name, u.Role, u.RecoveryEmail
 	if rec.Has(ImportName) {
 		if name, err := CheckName(rec.Name); err != nil {
@@ -515,9 +629,7 @@ func (s *Service) judgeUpdate(tx Tx, actor Actor, st Settings, rec ImportRecord,
 			problem(ImportRecoveryEmail, optionOff())
 		default:
 			row.recovery, row.Changes = r, row.Changes|ImportRecoveryEmail
-			if _, err := confirmedLookAlikes(r, look.similar, false, nil); err != nil {
-				problem(ImportRecoveryEmail, err)
-			}
+			row.lookAlike(ImportRecoveryEmail, r, look.similar, allow)
 		}
 	}
 	if rec.Has(ImportPassword) && !s.samePassword(rec, u, now) {
@@ -739,7 +851,7 @@ func (r *importRun) writeRow(tx Tx, st Settings, row *ImportRow, b *batch, k int
 		if u.Disabled {
 			note = joinDetails(detailDisabled, note)
 		}
-		if err := createUser(tx, st, r.actor, &u, plain, row.custom, send, false, now, note); err != nil {
+		if err := createUser(tx, st, r.actor, &u, plain, row.custom, send, r.plan.Request.AllowSimilar, now, note); err != nil {
 			return err
 		}
 		o.Temporary, o.Sent, o.HasMailbox = &TemporaryPassword{Plaintext: plain, ExpiresAt: u.TemporaryExpiresAt}, send, u.HasMailbox
@@ -769,7 +881,7 @@ func (r *importRun) writeRow(tx Tx, st Settings, row *ImportRow, b *batch, k int
 		ch.Disabled = &rec.Disabled
 	}
 	if row.Changes.Has(ImportRecoveryEmail) {
-		ch.RecoveryEmail = &row.recovery
+		ch.RecoveryEmail, ch.AllowSimilar = &row.recovery, r.plan.Request.AllowSimilar
 	}
 	if row.Changes.Has(ImportPassword) {
 		if !st.AdminPasswordManagement || row.custom && !st.CustomTemporaryAllowed {

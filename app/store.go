@@ -51,6 +51,10 @@ type Tx interface {
 	// LookAlikes lists up to limit users other than exceptID whose login
 	// has the LookAlikeKey of email, in name order.
 	LookAlikes(email string, exceptID int64, limit int) ([]User, error)
+	// LookAlikeKey is the key under which the store files the login email
+	// (LookAlikeKey with the data of Unicode's confusables.txt): the rows
+	// of one file are compared with each other by it.
+	LookAlikeKey(email string) string
 	// LookAlikesOf is LookAlikes, no user excepted, for many addresses at
 	// once (an import's rows): for each address of emails, up to limit
 	// users whose login has its LookAlikeKey (its very login included), in

@@ -342,6 +342,9 @@ func (t *tx) CountActiveAdmins(atMost int) (int, error) {
 	return len(admins), err
 }
 
+// LookAlikeKey is the key under which the login email is filed.
+func (t *tx) LookAlikeKey(email string) string { return lookAlikeKey(email) }
+
 func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
 	key := lookAlikeKey(email)
 	var out []app.User

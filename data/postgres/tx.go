@@ -333,6 +333,9 @@ func (t *tx) CountActiveAdmins(atMost int) (int, error) {
 	return int(n), err
 }
 
+// LookAlikeKey is the key under which the login email is filed.
+func (t *tx) LookAlikeKey(email string) string { return lookAlikeKey(email) }
+
 // LookAlikes lists up to limit users other than exceptID whose login has
 // the look-alike key of email, by name, through its index.
 func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {

@@ -311,6 +311,11 @@ func TestLookAlikes(t *testing.T, newStore NewStore) {
 			!many[0][0].HasLookAlike || many[0][0].ID != users[0].ID {
 			t.Errorf("LookAlikesOf(%q, 10) = %+v, %v", emails[0], many, err)
 		}
+		// The key itself, by which an import compares its rows.
+		if k := tx.LookAlikeKey("b0b.rnartin@acme.example"); k == "" || k != tx.LookAlikeKey("BOB.MARTIN@acme.example") ||
+			k == tx.LookAlikeKey("carl@acme.example") {
+			t.Errorf("LookAlikeKey(b0b.rnartin@acme.example) = %q: not bob.martin's, or carl's", k)
+		}
 		page, err := tx.SearchUsers(app.UserQuery{})
 		for _, u := range page.Users {
 			if want := u.Email != "carl@acme.example"; u.HasLookAlike != want {
