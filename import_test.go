@@ -326,3 +326,50 @@ func TestImportSendEndToEnd(t *testing.T) {
 		t.Errorf("hand-out %v", rows)
 	}
 }
+
+// TestImportLookAlikesEndToEnd: rows of one file whose addresses look
+// alike each other are refused by the preview, naming the row they look
+// like, as creating them one by one would; --allow-similar imports them,
+// audited as confirmed.
+func TestImportLookAlikesEndToEnd(t *testing.T) { forEachStore(t, importLookAlikes) }
+
+func importLookAlikes(t *testing.T, s *sesame) {
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	dir := t.TempDir()
+	file := filepath.Join(dir, "people.csv")
+	if err := os.WriteFile(file, []byte("login,name,recovery_email,mailbox\n"+
+		"claire.leroy@acme.example,Claire Leroy,,yes\n"+
+		"paul@acme.example,Paul Blanc,,yes\n"+
+		"c1aire.leroy@acme.example,Claire Bis,,yes\n"+ // like row 2's login
+		"marc@acme.example,Marc Vert,pau1@acme.example,yes\n"), 0o600); err != nil { // like row 3's login
+		t.Fatal(err)
+	}
+	dry := s.expect(1, "", "2 rows are refused only because an address looks like another login", "", "users", "import", file, "--dry-run")
+	for _, want := range []string{"c1aire.leroy@acme.example looks like the login claire.leroy@acme.example of row 2",
+		"recovery_email: pau1@acme.example looks like the login paul@acme.example of row 3", "2 to create, 0 to update, 0 unchanged, 2 with errors"} {
+		if !strings.Contains(dry.stdout, want) {
+			t.Errorf("preview without %q:\n%s", want, dry.stdout)
+		}
+	}
+	// What the preview accepts is written; the others are not refused
+	// midway but before.
+	s.expect(1, "", "2 created, 0 updated, 0 unchanged, 2 with errors", "", "users", "import", file, "--yes", "--handout", filepath.Join(dir, "h1.csv"))
+	s.expect(1, "", "", "", "users", "show", "c1aire.leroy@acme.example")
+	r := s.expect(0, "looks like claire.leroy@acme.example (confirmed)", "2 created, 0 updated, 2 unchanged, 0 with errors", "",
+		"users", "import", file, "--yes", "--allow-similar", "--handout", filepath.Join(dir, "h2.csv"))
+	if !strings.Contains(r.stdout, "looks like paul@acme.example (confirmed)") {
+		t.Errorf("preview with --allow-similar:\n%s", r.stdout)
+	}
+	if rows := s.handout(filepath.Join(dir, "h2.csv")); len(rows) != 2 {
+		t.Errorf("hand-out: %v", rows)
+	}
+	for login, like := range map[string]string{"c1aire.leroy@acme.example": "claire.leroy@acme.example", "marc@acme.example": "paul@acme.example"} {
+		var events []map[string]any
+		if err := json.Unmarshal([]byte(s.expect(0, "", "", "", "audit", "--json", "--user", login, "--action", "user.create").stdout), &events); err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 || !strings.Contains(fmt.Sprint(events[0]["details"]), "looks like "+like+" (confirmed)") {
+			t.Errorf("audit of %s: %v", login, events)
+		}
+	}
+}
