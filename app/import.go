@@ -185,7 +185,7 @@ type ImportPlan struct {
 	// that alone, or, with AllowSimilar, imported nevertheless.
 	LookAlike    int
 	NewPasswords int // rows that get a new temporary password
-	Mailed                               int // of which, with Send, mailed to a recovery address
+	Mailed       int // of which, with Send, mailed to a recovery address
 	// Expires is until when the new temporary passwords of an import run
 	// now would be valid.
 	Expires  time.Time

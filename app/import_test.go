@@ -411,7 +411,7 @@ func TestImportRowsLookAlikeEachOther(t *testing.T) {
 			rec(3, "paul@acme.example", "Paul Blanc"),
 			rec(4, "claire.1eroy@acme.example", "Claire Other"),                         // 1 for l: like row 2
 			withRecovery(rec(5, "marc@acme.example", "Marc Vert"), "pau1@acme.example"), // like row 3's login
-			withRecovery(rec(6, "zoe@acme.example", "Zoé Noir"), "z0e@acme.example"),   // like its own login
+			withRecovery(rec(6, "zoe@acme.example", "Zoé Noir"), "z0e@acme.example"),    // like its own login
 			rec(7, "nina@acme.example", " "),                                            // refused: never created
 			rec(8, "n1na@acme.example", "Nina Rose"),                                    // so no look-alike
 			withRecovery(rec(9, "mia@acme.example", "Mia Gris"), "paul@acme.example"),   // row 3's very login

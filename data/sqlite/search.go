@@ -213,11 +213,12 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 // Keeping the index and the ranks.
 
 // The index's changes wait until the transaction commits or searches
-// (flushGrams). FTS5 writes what it holds in memory as a new segment, and
-// merges segments, whenever a statement that may need undoing starts: one
-// user written at a time, an import of 10,000 into a million would make
-// 10,000 segments and merge them again and again, the whole index among
-// them (seconds each time). Held back, a transaction makes one segment.
+// (flushGrams), and so do the audit log's (audit_grams). FTS5 writes what
+// it holds in memory as a new segment, and merges segments, whenever a
+// statement that may need undoing starts: one user written at a time, an
+// import of 10,000 into a million would make 10,000 segments and merge
+// them again and again, the whole index among them (seconds each time).
+// Held back, a transaction makes one segment.
 
 // gramWrite is what a transaction did to the index's row at one rowid.
 type gramWrite struct {
@@ -256,8 +257,14 @@ func (t *tx) unindexUser(rowid int64) error {
 }
 
 // flushGrams writes the index's changes held back: the rows removed first,
-// then those added, each rowid's net change once.
+// then those added, each rowid's net change once; then the audit log's.
 func (t *tx) flushGrams() error {
+	for _, g := range t.auditGrams {
+		if _, err := t.exec(`INSERT INTO audit_grams (rowid, doc) VALUES (?, ?)`, g.id, g.doc); err != nil {
+			return err
+		}
+	}
+	t.auditGrams = nil
 	if len(t.gramOrder) == 0 {
 		return nil
 	}

@@ -20,8 +20,9 @@ type tx struct {
 	changed app.Changes // what the transaction changed, counted at its commit for the watches
 	// The search index's changes held back (see flushGrams); gramOrder
 	// keeps the order of their rowids.
-	grams     map[int64]*gramWrite
-	gramOrder []int64
+	grams      map[int64]*gramWrite
+	gramOrder  []int64
+	auditGrams []auditGram
 }
 
 var _ app.Tx = (*tx)(nil)
