@@ -312,13 +312,39 @@ func TestImportCancelledThenCompleted(t *testing.T) {
 			t.Errorf("%s: stored %v, reported %v", r.Login, err == nil, created[r.Login])
 		}
 	}
+	// The hand-out of the first run was not saved: its users, their
+	// passwords unused, get new ones; one whose password the
+	// administrator reset meanwhile keeps it.
+	reset := out[0].Login
+	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), reset, app.UserChange{TemporaryPassword: ptr("orbit lantern cactus 4417"), Custom: true}); err != nil {
+		t.Fatal(err)
+	}
 	rest := e.planImport(recs...)
+	if rest.Create != 200-res.Created || rest.Update != res.Created-1 || rest.Unchanged != 1 || rest.NewPasswords != 199 {
+		t.Fatalf("second plan: %d create, %d update, %d unchanged", rest.Create, rest.Update, rest.Unchanged)
+	}
+	for _, row := range rest.Rows {
+		if want := created[row.Login] && row.Login != reset; row.Reissue != want || want && row.Changes != app.ImportPassword {
+			t.Errorf("%s: reissue %v, changes %v", row.Login, row.Reissue, row.Changes)
+		}
+	}
+	// Saved, the hand-out is not reissued.
+	if err := e.svc.HandoutSaved(e.ctx, e.actor(), res.ID); err != nil {
+		t.Fatal(err)
+	}
+	rest = e.planImport(recs...)
 	if rest.Create != 200-res.Created || rest.Unchanged != res.Created {
 		t.Fatalf("second plan: %d create, %d unchanged", rest.Create, rest.Unchanged)
 	}
-	res2, _ := e.applyImport(e.ctx, rest, nil)
-	if res2.Created != rest.Create || res2.Cancelled {
+	res2, out2 := e.applyImport(e.ctx, rest, nil)
+	if res2.Created != rest.Create || res2.Cancelled || len(out2) != rest.Create {
 		t.Fatalf("second run %+v", res2)
+	}
+	if err := e.svc.HandoutSaved(e.ctx, e.actor(), res2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if again := e.planImport(recs...); again.Unchanged != 200 {
+		t.Errorf("third plan: %+v", again)
 	}
 }
 

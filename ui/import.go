@@ -74,6 +74,7 @@ type importView struct {
 	lines   []string       // the preview's rows, as shown
 	wrong   []bool         // whether each row has an error
 	slips   []handout.Slip // the new temporary passwords not mailed, until the panel closes
+	ran     string         // the ID of the import that made them
 	savedTo string         // where the hand-out was saved last
 	busy    bool
 
@@ -390,6 +391,9 @@ func rowText(row *app.ImportRow) string {
 		return lang.L("Row {{.Row}} · create · {{.Login}} · {{.Name}}", data) + looksLike(row)
 	case app.ImportUpdate:
 		data["Fields"] = app.ImportDetail(row.Changes, tr)
+		if row.Reissue {
+			data["Fields"] = data["Fields"].(string) + " (" + lang.L("the last one, from an interrupted import, is in no hand-out") + ")"
+		}
 		return lang.L("Row {{.Row}} · update · {{.Login}} · {{.Fields}}", data) + looksLike(row)
 	case app.ImportUnchanged:
 		return lang.L("Row {{.Row}} · unchanged · {{.Login}}", data)
@@ -510,7 +514,7 @@ func (v *importView) showResult(res app.ImportResult, err error, slips []handout
 	}
 	say(v.result, text)
 	say(v.refused, strings.Join(refused, "\n"))
-	v.slips = slips
+	v.slips, v.ran = slips, res.ID
 	v.savedTo = ""
 	if len(slips) > 0 {
 		say(v.saved, lang.N("{{.N}} new temporary passwords to hand out: save them now, they are not kept.", len(slips), map[string]any{"N": len(slips)}))
@@ -536,11 +540,24 @@ func (v *importView) onSaveHandout(ext string) {
 		}
 		v.savedTo = path
 		say(v.saved, lang.L("Saved in {{.Path}}, readable by you only. Delete it once the passwords are handed out.", map[string]any{"Path": path}))
+		v.handedOutTo()
 	}, func() {})
 }
 
 // openDialog is the session's openFile: the system's way of choosing a
 // file to read, CSV or text.
+// handedOutTo records that the import's new temporary passwords are in a
+// hand-out: importing the file again no longer gives those users new ones.
+func (v *importView) handedOutTo() {
+	svc, actor, id := v.s.svc, v.u.admin.actor, v.ran
+	var err error
+	v.sc.do(func(ctx context.Context) { err = svc.HandoutSaved(ctx, actor, id) }, func() {
+		if err != nil {
+			say(v.problem, v.s.errorText(err))
+		}
+	})
+}
+
 func (s *session) openDialog(open func(r io.ReadCloser, name string), cancelled func()) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {

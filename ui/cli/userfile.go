@@ -148,7 +148,7 @@ func (c *call) preview(w io.Writer, name string, f *userfile.File, p app.ImportP
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", row.Record.Row, c.t.L("create"), shown(login), oneLine(row.Name())+c.looksLike(row))
 		case app.ImportUpdate:
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", row.Record.Row, c.t.L("update"), shown(login),
-				app.ImportDetail(row.Changes, c.t.Message)+c.looksLike(row))
+				app.ImportDetail(row.Changes, c.t.Message)+c.reissued(row)+c.looksLike(row))
 		default:
 			fmt.Fprintf(tw, "%d\t%s\t%s\t\n", row.Record.Row, c.t.L("unchanged"), shown(login))
 		}
@@ -160,6 +160,15 @@ func (c *call) preview(w io.Writer, name string, f *userfile.File, p app.ImportP
 		fmt.Fprintln(w, c.t.N("{{.N}} new temporary passwords, valid until {{.Time}}; {{.Mailed}} mailed to recovery e-mails, the others to hand out.",
 			p.NewPasswords, "Time", c.when(p.Expires), "Mailed", p.Mailed))
 	}
+}
+
+// reissued says why a row gives a new temporary password, when the last
+// one is in no hand-out.
+func (c *call) reissued(row app.ImportRow) string {
+	if !row.Reissue {
+		return ""
+	}
+	return " (" + c.t.L("the last one, from an interrupted import, is in no hand-out") + ")"
 }
 
 // looksLike is what the preview says of a row imported although it looks
@@ -197,8 +206,13 @@ func (c *call) applyImport(p app.ImportPlan, handoutPath string) error {
 	if tty {
 		c.progress("", width)
 	}
-	// The passwords made are handed out even when the import stopped.
-	if herr := c.saveHandout(handoutPath, slips); herr != nil && err == nil {
+	// The passwords made are handed out even when the import stopped;
+	// once they are, importing the file again does not make new ones.
+	herr := c.saveHandout(handoutPath, slips)
+	if herr == nil && len(slips) > 0 {
+		herr = c.svc().HandoutSaved(c.ctx, c.env.Actor, res.ID)
+	}
+	if herr != nil && err == nil {
 		err = herr
 	}
 	for i, o := range refused {
