@@ -179,6 +179,7 @@ type ImportRow struct {
 	// lookProblems counts those refusals among Problems.
 	lookLogin, lookRecovery bool
 	lookProblems            int
+	look                    *rowLook // what judgeRow had of the directory: its keys serve judgeFile
 }
 
 // ImportPlan says what an import will do, before it runs: ApplyImport takes
@@ -350,13 +351,16 @@ type rowLook struct {
 	login, recovery string // canonical; "" when not valid
 	loginErr        error
 	logins, similar []User
+	// The look-alike keys of login and recovery, by which judgeFile
+	// compares the rows with each other.
+	loginKey, recoveryKey string
 }
 
 // lookUp finds the users under the look-alike keys of the addresses of
 // many rows at once, a few queries for them all.
 func lookUp(tx Tx, recs []ImportRecord) ([]rowLook, error) {
 	looks := make([]rowLook, len(recs))
-	var logins, recoveries []string
+	var logins, recoveries []string // their look-alike keys
 	for i := range recs {
 		l := &looks[i]
 		if len(recs[i].Problems) > 0 {
@@ -365,11 +369,12 @@ func lookUp(tx Tx, recs []ImportRecord) ([]rowLook, error) {
 		if l.login, l.loginErr = CheckEmail(recs[i].Login); l.loginErr != nil {
 			continue
 		}
-		logins = append(logins, l.login)
+		l.loginKey = tx.LookAlikeKey(l.login)
+		logins = append(logins, l.loginKey)
 		if recs[i].Has(ImportRecoveryEmail) {
 			if r, err := CheckRecoveryEmail(recs[i].RecoveryEmail, l.login); err == nil && r != "" {
-				l.recovery = r
-				recoveries = append(recoveries, r)
+				l.recovery, l.recoveryKey = r, tx.LookAlikeKey(r)
+				recoveries = append(recoveries, l.recoveryKey)
 			}
 		}
 	}
@@ -437,7 +442,7 @@ func (s *Service) judgeRow(tx Tx, actor Actor, p *ImportPlan, rec ImportRecord, 
 		problem(0, look.loginErr)
 		return row, nil
 	}
-	row.Login = look.login
+	row.Login, row.look = look.login, &rowLook{loginKey: look.loginKey, recovery: look.recovery, recoveryKey: look.recoveryKey}
 	u, err := look.user(tx)
 	switch {
 	case CodeOf(err) == ENotFound:
@@ -527,14 +532,17 @@ func (s *Service) judgeFile(ctx context.Context, p *ImportPlan) error {
 			if row.Login == "" || !row.creates && !row.Changes.Has(ImportRecoveryEmail) {
 				continue
 			}
-			key := tx.LookAlikeKey(row.Login)
+			key := row.look.loginKey
 			if row.creates && !row.lookLogin {
 				if j := firstOther(p.Rows, created[key], row.Login); j >= 0 {
 					row.fileLookAlike(0, row.Login, &p.Rows[j], allow)
 				}
 			}
 			if r := row.recovery; r != "" && !row.lookRecovery && (row.creates || row.Changes.Has(ImportRecoveryEmail)) {
-				rkey := tx.LookAlikeKey(r)
+				rkey := row.look.recoveryKey
+				if r != row.look.recovery {
+					rkey = tx.LookAlikeKey(r)
+				}
 				if j := firstOther(p.Rows, created[rkey], r); j >= 0 {
 					row.fileLookAlike(ImportRecoveryEmail, r, &p.Rows[j], allow)
 				} else if row.creates && rkey == key && r != row.Login {

@@ -344,14 +344,13 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 	return users, err
 }
 
-// LookAlikesOf looks the look-alike keys of many addresses up in one query,
-// through the index, up to limit users a key.
-func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
-	out := make([][]app.User, len(emails))
+// LookAlikesOf looks many look-alike keys up in one query, through the
+// index, up to limit users a key.
+func (t *tx) LookAlikesOf(wanted []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(wanted))
 	at := map[string][]int{}
 	var keys []string
-	for i, e := range emails {
-		k := lookAlikeKey(e)
+	for i, k := range wanted {
 		if _, ok := at[k]; !ok {
 			keys = append(keys, k)
 		}
