@@ -366,6 +366,10 @@ func (v *importView) showPlan(name string, f *userfile.File, p *app.ImportPlan) 
 	for i := range p.Rows {
 		v.lines[i], v.wrong[i] = rowText(&p.Rows[i]), p.Rows[i].Action == app.ImportError
 	}
+	// Judged again (the look-alikes' check box): the row selected before
+	// may read otherwise now.
+	v.list.UnselectAll()
+	say(v.selected, "")
 	v.list.Refresh()
 	showIf(v.preview, true)
 	showIf(v.list, true)
