@@ -601,8 +601,9 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 		t.Fatalf("refused bulk reset changed something: %d locked", n)
 	}
 	r := s.expect(0, "", "3 reset; recorded in the audit log as bulk ", "", "users", "reset", "--status", "locked", "--yes")
-	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-	if err != nil || len(rows) != 4 || !slices.Equal(rows[0], []string{"login", "name", "temporary_password", "valid_until"}) ||
+	body, bom := strings.CutPrefix(r.stdout, "\uFEFF") // for a spreadsheet
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || !bom || len(rows) != 4 || !slices.Equal(rows[0], []string{"login", "name", "temporary_password", "valid_until"}) ||
 		!strings.Contains(r.stdout, "\r\n") {
 		t.Fatalf("CSV %q: %v", r.stdout, err)
 	}
@@ -618,6 +619,17 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 	}
 	if n := count("--status", "locked"); n != 0 {
 		t.Errorf("locked after the reset: %d", n)
+	}
+	// A name that a spreadsheet would run as a formula is written inert.
+	s.run("", "users", "add", "formula@acme.test", "--name", "=HYPERLINK(\"http://x\",\"y\")")
+	r = s.expect(0, "", "1 reset", "", "users", "reset", "--query", "formula@acme", "--yes")
+	if !strings.Contains(r.stdout, "formula@acme.test,\"'=HYPERLINK(") {
+		t.Errorf("a formula in the reset's CSV: %q", r.stdout)
+	}
+	for _, line := range strings.Split(r.stdout, "\r\n")[1:] {
+		if f := strings.SplitN(line, ",", 3); len(f) == 3 && f[2] != "" {
+			s.secret(strings.SplitN(f[2], ",", 2)[0])
+		}
 	}
 
 	// A file of logins, one unknown: the others are reset, the status says

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"sesame/app"
+	"sesame/app/spreadsheet"
 )
 
 // The directory on the command line: users list with filters, sort and
@@ -504,8 +505,12 @@ func (c *call) confirm(stdinUsed bool) error {
 func (c *call) runBulk(p app.BulkPlan) error {
 	var out *csv.Writer
 	if p.Request.Action.Kind == app.BulkReset {
-		out = csv.NewWriter(c.env.Stdout)
-		out.UseCRLF = true
+		// Often saved for a spreadsheet (> handout.csv): the byte-order
+		// mark, and no cell that it would run as a formula.
+		var err error
+		if out, err = spreadsheet.NewWriter(c.env.Stdout, ','); err != nil {
+			return app.Internal(err)
+		}
 		if err := out.Write([]string{"login", "name", "temporary_password", "valid_until"}); err != nil {
 			return err
 		}
@@ -520,7 +525,8 @@ func (c *call) runBulk(p app.BulkPlan) error {
 				refused = append(refused, o)
 			}
 			if out != nil && o.Temporary != nil && writeErr == nil {
-				writeErr = out.Write([]string{o.Login, o.Name, o.Temporary.Plaintext, o.Temporary.ExpiresAt.Local().Format(time.RFC3339)})
+				writeErr = out.Write([]string{spreadsheet.Inert(o.Login), spreadsheet.Inert(o.Name), spreadsheet.Inert(o.Temporary.Plaintext),
+					o.Temporary.ExpiresAt.Local().Format(time.RFC3339)})
 			}
 		}
 		if out != nil {
