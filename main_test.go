@@ -546,6 +546,15 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 		}
 		return n
 	}
+	// Stale accounts: days or weeks; what could be misread, or is no
+	// time at all, is refused naming why.
+	if a, b, c := count("--stale", "14d"), count("--stale", "2w"), count("--stale", "36500d"); a != b || c >= a {
+		t.Errorf("stale for 14 days: %d, for 2 weeks: %d, for a century: %d", a, b, c)
+	}
+	for v, why := range map[string]string{"6m": "days (90d) or weeks (12w)", "12h": "days (90d) or weeks (12w)", "0d": "one day at least",
+		"99999999999d": "too long", "36501d": "too long", "ninety": "days (90d) or weeks (12w)", "-3d": "one day at least"} {
+		s.expect(1, "", why, "", "users", "list", "--count", "--stale", v)
+	}
 	// Lock three employees by failed sign-ins.
 	all := list("--role", "employee", "--sort", "login")
 	var locked []string

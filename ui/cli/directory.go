@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,7 +55,7 @@ func addSelectFlags(fs *flag.FlagSet, bulk bool) *selectFlags {
 	s.noMailbox = fs.Bool("no-mailbox", false, "only users whose login is fictitious (no mailbox)")
 	s.recovery = fs.Bool("recovery", false, "only users with a recovery e-mail")
 	s.noRecovery = fs.Bool("no-recovery", false, "only users without a recovery e-mail")
-	s.stale = fs.String("stale", "", "only users with no sign-in (or, never signed in, created) for `DURATION` or longer, as 90d")
+	s.stale = fs.String("stale", "", "only users with no sign-in (or, never signed in, created) for `DAYS` or longer, as 90d (or weeks: 12w)")
 	if bulk {
 		s.fromFile = fs.String("from", "", "the users whose logins `FILE` lists, one a line (- for standard input; # starts a comment)")
 		s.all = fs.Bool("all", false, "every user")
@@ -99,13 +100,44 @@ func (s *selectFlags) filter() (app.UserFilter, bool, error) {
 		return f, false, err
 	}
 	if *s.stale != "" {
-		d, err := app.ParseDuration(*s.stale)
-		if err != nil || d <= 0 {
-			return f, false, usagef("--stale wants a duration such as 90d or 12h, not \"{{.Value}}\".", "Value", *s.stale)
+		d, err := parseStale(*s.stale)
+		if err != nil {
+			return f, false, err
 		}
 		f.Stale, f.StaleAfter = app.OnlyYes, d
 	}
 	return f, f != (app.UserFilter{}), nil
+}
+
+// maxStaleDays is the longest idle time --stale takes: a century.
+const maxStaleDays = 36_500
+
+// parseStale reads the idle time of --stale: whole days (90d) or weeks
+// (12w), which is how staleness is counted; "6m" would read as minutes
+// where an administrator may mean months, so other units are refused.
+func parseStale(v string) (time.Duration, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if v == "" {
+		v = "?"
+	}
+	unit, days := v[len(v)-1:], 1
+	switch unit {
+	case "d":
+	case "w":
+		days = 7
+	default:
+		return 0, usagef("--stale counts in days (90d) or weeks (12w), not \"{{.Value}}\".", "Value", v)
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, unit))
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange), err == nil && n > maxStaleDays/days:
+		return 0, usagef("--stale {{.Value}} is too long: at most {{.Max}}d, a century.", "Value", v, "Max", maxStaleDays)
+	case err != nil:
+		return 0, usagef("--stale counts in days (90d) or weeks (12w), not \"{{.Value}}\".", "Value", v)
+	case n < 1:
+		return 0, usagef("--stale {{.Value}}: an account is stale after one day at least.", "Value", v)
+	}
+	return time.Duration(n*days) * 24 * time.Hour, nil
 }
 
 // describeFilter says in words what a filter selects.
