@@ -653,6 +653,14 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 	} else {
 		s.secret(rows[1][2], rows[2][2])
 	}
+	// A line that cannot be one login stops the action before anything
+	// is done, whether it holds a space, a comma or a tab.
+	for _, bad := range []string{"not an email", locked[2] + ",extra", locked[2] + "\tJeanne", "Jeanne\u00a0Martin"} {
+		s.expect(1, "", "Line 2 of standard input is not one login", locked[2]+"\n"+bad+"\n", "users", "disable", "--from", "-", "--yes")
+	}
+	if u := s.showJSON(locked[2]); u["disabled"] == true {
+		t.Errorf("%s disabled by a refused list", locked[2])
+	}
 	// Logins on standard input: --yes is needed, stdin being taken.
 	s.expect(1, "", "standard input holds the logins", locked[2]+"\n", "users", "disable", "--from", "-")
 	s.expect(0, "", "1 disabled", locked[2]+"\n", "users", "disable", "--from", "-", "--yes")

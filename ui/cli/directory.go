@@ -7,10 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"sesame/app"
@@ -444,13 +447,15 @@ func (c *call) bulk(action app.BulkAction, takesRole bool) error {
 }
 
 // readLogins reads a file of logins, one a line; blank lines and lines that
-// start with # are left out.
+// start with # are left out. A line that cannot be one login (a space, a
+// comma, a semicolon, a tab inside) stops it: a list with names or
+// several columns is not what the administrator meant to give.
 func (c *call) readLogins(name string) ([]string, error) {
 	var r io.Reader = c.env.Stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
+			return nil, c.cannotRead(name, err)
 		}
 		defer f.Close()
 		r = f
@@ -462,18 +467,39 @@ func (c *call) readLogins(name string) ([]string, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		if strings.ContainsAny(s, ",;\t") {
-			return nil, c.failed(c.t.L("Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", shown(name)))
+		if strings.ContainsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+			return nil, c.failed(c.t.L("Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", c.fileName(name)))
 		}
 		logins = append(logins, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
+		return nil, c.cannotRead(name, err)
 	}
 	if len(logins) == 0 {
-		return nil, c.failed(c.t.L("{{.Path}} lists no login.", "Path", shown(name)))
+		return nil, c.failed(c.t.L("{{.Path}} lists no login.", "Path", c.fileName(name)))
 	}
 	return logins, nil
+}
+
+// fileName names a file given on the command line, - being standard input.
+func (c *call) fileName(name string) string {
+	if name == "-" {
+		return c.t.L("standard input")
+	}
+	return shown(name)
+}
+
+// cannotRead says why the file name cannot be read, in words.
+func (c *call) cannotRead(name string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return c.failed(c.t.L("There is no file {{.Path}}.", "Path", c.fileName(name)))
+	case errors.Is(err, fs.ErrPermission):
+		return c.failed(c.t.L("You may not read {{.Path}}.", "Path", c.fileName(name)))
+	case errors.Is(err, syscall.EISDIR):
+		return c.failed(c.t.L("{{.Path}} is a folder, not a file.", "Path", c.fileName(name)))
+	}
+	return c.failed(c.t.L("The file {{.Path}} cannot be read: {{.Reason}}", "Path", c.fileName(name), "Reason", err.Error()))
 }
 
 // describePlan says on standard error what the action will do.

@@ -93,7 +93,7 @@ func (c *call) readUserFile(name string, opts userfile.Options) (*userfile.File,
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
+			return nil, c.cannotRead(name, err)
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
