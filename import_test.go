@@ -287,7 +287,8 @@ func TestImportRefusalsEndToEnd(t *testing.T) {
 	if n := s.auditCount(); n != 1 {
 		t.Errorf("refusals wrote %d audit rows", n-1)
 	}
-	s.expect(1, "", "not hr", "", "users", "export", "--format", "hr")
+	s.expect(1, "", "not \"hr\"", "", "users", "export", "--format", "hr")
+	s.expect(1, "", "writes the formats sesame, google, entra and okta, not \"xml\"", "", "users", "export", "--format", "xml")
 }
 
 // TestImportSendEndToEnd: with --send, the new temporary passwords go to

@@ -267,11 +267,8 @@ func runUsersExport(c *call) error {
 		return usagef("Give one FILE at most (- or none for standard output).")
 	}
 	f, err := userfile.ParseFormat(*format)
-	if err != nil {
-		return err
-	}
-	if f == userfile.HR {
-		return usagef("Sésame writes the formats sesame, google, entra and okta, not hr.")
+	if err != nil || f == userfile.HR {
+		return usagef("Sésame writes the formats sesame, google, entra and okta, not \"{{.Format}}\".", "Format", *format)
 	}
 	filter, _, err := sel.filter()
 	if err != nil {
