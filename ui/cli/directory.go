@@ -152,7 +152,7 @@ func (c *call) describeFilter(f app.UserFilter) string {
 	if ks := f.Statuses.List(); len(ks) > 0 {
 		names := make([]string, len(ks))
 		for i, k := range ks {
-			names[i] = string(k)
+			names[i] = c.statusKind(k)
 		}
 		if len(ks) == 1 {
 			parts = append(parts, c.t.L("whose status is {{.Status}}", "Status", names[0]))
@@ -161,7 +161,7 @@ func (c *call) describeFilter(f app.UserFilter) string {
 		}
 	}
 	if f.Role != "" {
-		parts = append(parts, c.t.L("with the role {{.Role}}", "Role", string(f.Role)))
+		parts = append(parts, c.t.L("with the role {{.Role}}", "Role", c.role(f.Role)))
 	}
 	switch f.Mailbox {
 	case app.OnlyYes:
