@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"runtime"
 	"sync"
 	"time"
@@ -119,6 +118,8 @@ type BulkResult struct {
 // Reasons of refusals and of unchanged users.
 var (
 	msgOwnAccount  = Msg("You cannot disable your own account: another administrator can.")
+	msgOwnRole     = Msg("You cannot change your own role: another administrator can.")
+	msgOwnPassword = Msg("Your own password is not reset with the others: change it from your account.")
 	msgLastAdmin   = Msg("The last active administrator cannot lose the role or be disabled: make another user an administrator first.")
 	msgNoRecovery  = Msg("No recovery e-mail to send the password to.")
 	msgNotLocked   = Msg("Not locked.")
@@ -157,17 +158,32 @@ func checkBulk(r BulkRequest) (BulkRequest, error) {
 // on the other users. Settings apply to the whole selection (see
 // PlanBulk).
 func (a BulkAction) refusal(actor Actor, u *User) *Message {
+	if a.Kind == BulkSend && u.RecoveryEmail == "" {
+		return &msgNoRecovery
+	}
+	if actor.UserID == 0 || actor.UserID != u.ID {
+		return nil
+	}
+	// One's own account: the administrator acting would lose the right
+	// to finish the action, or a password only its owner should know.
 	switch a.Kind {
 	case BulkDisable:
-		if actor.UserID != 0 && actor.UserID == u.ID && !u.Disabled {
+		if !u.Disabled {
 			return &msgOwnAccount
 		}
-	case BulkSend:
-		if u.RecoveryEmail == "" {
-			return &msgNoRecovery
+	case BulkRole:
+		if u.Role != a.Role {
+			return &msgOwnRole
 		}
+	case BulkReset, BulkSend:
+		return &msgOwnPassword
 	}
 	return nil
+}
+
+// ownAccount reports whether m refuses an action on one's own account.
+func ownAccount(m *Message) bool {
+	return m == &msgOwnAccount || m == &msgOwnRole || m == &msgOwnPassword
 }
 
 // unchanged says why the action would leave u as it is, at time now (nil
@@ -301,7 +317,7 @@ func (p *BulkPlan) planFilter(tx Tx, actor Actor, self *User, f UserFilter) erro
 	}
 	// One's own account is refused rather than changed.
 	if self != nil && set.Holds(self) && a.unchanged(self, p.At) == nil {
-		if m := a.refusal(actor, self); m != nil && m == &msgOwnAccount {
+		if m := a.refusal(actor, self); ownAccount(m) {
 			p.Change--
 			refused[m]++
 			if a.removesAdmin(self) {
@@ -367,7 +383,7 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 			refused[&msgLastAdmin]++
 		}
 	}
-	for _, m := range []*Message{&msgOwnAccount, &msgLastAdmin, &msgNoRecovery} {
+	for _, m := range []*Message{&msgOwnAccount, &msgOwnRole, &msgOwnPassword, &msgLastAdmin, &msgNoRecovery} {
 		if refused[m] > 0 {
 			p.Refused = append(p.Refused, BulkRefusal{Reason: *m, Count: refused[m]})
 		}
@@ -407,7 +423,8 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	if _, err := rand.Read(id); err != nil {
 		return BulkResult{}, Internal(err)
 	}
-	res := BulkResult{ID: "bulk " + hex.EncodeToString(id), NotFound: len(plan.NotFound)}
+	hexID := hex.EncodeToString(id)
+	res := BulkResult{ID: detail(detailBulkNote, "ID", hexID), NotFound: len(plan.NotFound)}
 	run := bulkRun{s: s, actor: actor, action: r.Action, note: res.ID, at: plan.At}
 	if f := r.Selection.Filter; f != nil {
 		set := f.Set(plan.At)
@@ -441,17 +458,13 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	})
 	res.Cancelled = runErr == nil && ctx.Err() != nil
 	// The batch is audited as a whole too, even when it stopped early.
-	details := fmt.Sprintf("%s %s: %d selected; %d done, %d unchanged, %d refused", res.ID, r.Action.describe(),
-		plan.Selected, res.Done, res.Unchanged, res.Refused)
+	parts := []string{r.Action.detail(hexID, plan.Selected)}
 	if res.NotFound > 0 {
-		details += fmt.Sprintf(", %d logins not found", res.NotFound)
+		parts = append(parts, detail(detailBulkNotFound, "Done", res.Done, "Unchanged", res.Unchanged, "Refused", res.Refused, "NotFound", res.NotFound))
+	} else {
+		parts = append(parts, detail(detailBulkOutcome, "Done", res.Done, "Unchanged", res.Unchanged, "Refused", res.Refused))
 	}
-	if res.Cancelled {
-		details += "; cancelled"
-	}
-	if runErr != nil {
-		details += "; stopped by an error"
-	}
+	details := joinDetails(append(parts, stopDetails(res.Cancelled, runErr != nil)...)...)
 	if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
 		return tx.AddAudit(AuditEvent{At: s.now(), Actor: actor.Name, Action: ActionBulk, Details: details})
 	}); err != nil && runErr == nil {
@@ -463,12 +476,28 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	return res, runErr
 }
 
-// describe names an action in the audit log.
-func (a BulkAction) describe() string {
+// detail writes the first part of the audit details of a batch: its ID
+// (hex), the action and how many users were selected.
+func (a BulkAction) detail(id string, selected int) string {
+	t := map[BulkKind]string{BulkReset: detailBulkReset, BulkSend: detailBulkSend, BulkUnlock: detailBulkUnlock,
+		BulkDisable: detailBulkDisable, BulkEnable: detailBulkEnable}[a.Kind]
 	if a.Kind == BulkRole {
-		return "role " + string(a.Role)
+		return detail(detailBulkRole, "ID", id, "Role", string(a.Role), "N", selected)
 	}
-	return string(a.Kind)
+	return detail(t, "ID", id, "N", selected)
+}
+
+// stopDetails are the parts of a batch's audit details that say why it
+// stopped before its end.
+func stopDetails(cancelled, failed bool) []string {
+	var parts []string
+	if cancelled {
+		parts = append(parts, detail(detailCancelled))
+	}
+	if failed {
+		parts = append(parts, detail(detailStopped))
+	}
+	return parts
 }
 
 // bulkRun is a bulk action under way.

@@ -186,6 +186,12 @@ func (u *usersView) query() app.UserListQuery {
 func (u *usersView) requery() {
 	u.table.reset()
 	u.panelRow = -1 // the card stays open, its row is gone
+	u.picks.note = ""
+	if u.picked.count(u.list.len()) > 0 {
+		// Rows are positions in one query's list: a new list, a new
+		// selection, said rather than dropped silently.
+		u.picks.note = lang.L("The selection was cleared: a new search, filter or sort selects anew.")
+	}
 	u.picked.clear()
 	u.jump.stop()
 	u.list.reset(u.query())
@@ -212,7 +218,25 @@ func (u *usersView) onListChanged() {
 		c := u.list.counts
 		u.filters.setCounts(&c)
 	}
+	if !u.picked.follow(u.heldRows, u.list.total) {
+		u.picks.note = lang.L("The users listed changed since they were selected: the selection was cleared, so that no one else is acted on.")
+		u.table.Refresh()
+	}
 	u.picks.update()
+}
+
+// heldRows calls yield with each row that the list holds, read since the
+// last change, and its user's ID.
+func (u *usersView) heldRows(yield func(row int, id int64)) {
+	l := u.list
+	for k, pg := range l.pages {
+		if pg.stale {
+			continue
+		}
+		for i, user := range pg.rows {
+			yield(k*l.size+i, user.ID)
+		}
+	}
 }
 
 // countText says how many users match, exactly: the count arrives after
@@ -285,6 +309,8 @@ func (u *usersView) onOpen(row int) {
 		return
 	}
 	u.picked.one(row)
+	u.picked.remember(u.heldRows, u.list.total)
+	u.picks.note = ""
 	u.picks.update()
 	if c, ok := u.panel.(*cardView); ok && c.user.ID == user.ID {
 		u.panelRow = row
@@ -392,6 +418,8 @@ func (u *usersView) onPick(row int, how tablePick) {
 			u.picked.anchor = row
 		}
 	}
+	u.picked.remember(u.heldRows, u.list.total)
+	u.picks.note = ""
 	u.picks.update()
 }
 
