@@ -114,6 +114,7 @@ type lockedUser struct {
 	id   int64
 	keys userKeys
 	cell app.Cell
+	text string // search text
 }
 
 // nanos is a time of a question (now, the cut-off of staleness) as the
@@ -148,7 +149,7 @@ func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
 		return q, nil
 	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT u.id, u.sort_key, u.email_key, u.signin_key, u.changed_key,
-		u.created_key, u.idle_key, u.attrs, u.expiry_key FROM throttle t JOIN users u ON u.email_key = t.key
+		u.created_key, u.idle_key, u.attrs, u.expiry_key, u.search_text FROM throttle t JOIN users u ON u.email_key = t.key
 		WHERE t.locked_until IS NOT NULL AND t.locked_until > ?`, q.now)
 	if err != nil {
 		return nil, app.Internal(err)
@@ -159,7 +160,7 @@ func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
 		var expiry sql.NullInt64
 		k := &l.keys.keys
 		if err := rows.Scan(&l.id, keyArg{&k[ordName]}, keyArg{&k[ordLogin]}, keyArg{&k[ordSignIn]},
-			keyArg{&k[ordChanged]}, keyArg{&k[ordCreated]}, keyArg{&k[ordIdle]}, &l.keys.attrs, &expiry); err != nil {
+			keyArg{&k[ordChanged]}, keyArg{&k[ordCreated]}, keyArg{&k[ordIdle]}, &l.keys.attrs, &expiry, &l.text); err != nil {
 			return nil, app.Internal(err)
 		}
 		l.cell = app.Cell(l.keys.attrs) | app.CellLocked
@@ -797,6 +798,11 @@ func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
 func (q *dirQuery) count() (app.CellCounts, error) {
 	if q.text == "" {
 		return q.countAll()
+	}
+	if !q.long() && !countShortOff {
+		if n, ok, err := q.countShort(); err != nil || ok {
+			return n, err
+		}
 	}
 	src, err := q.source(ordName)
 	if err != nil {
