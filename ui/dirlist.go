@@ -86,6 +86,11 @@ func (l *dirList) refresh() {
 	l.recount()
 }
 
+// matchFirst says whether the match's count is read before the filters'
+// counts; false reads them at once, the match's count being their Total,
+// as the window did before (the peer of BenchmarkDirectoryWindow).
+var matchFirst = true
+
 // recount asks for the exact count of the query, after its first page,
 // then for the counts of its facets.
 func (l *dirList) recount() {
@@ -96,7 +101,12 @@ func (l *dirList) recount() {
 		err error
 	)
 	reads.child().do(func(ctx context.Context) {
-		n, err = svc.MatchCount(ctx, f)
+		if matchFirst {
+			n, err = svc.MatchCount(ctx, f)
+			return
+		}
+		c, err = svc.UserCounts(ctx, f)
+		n = c.Total
 	}, func() {
 		if err != nil {
 			l.err = err
@@ -104,6 +114,11 @@ func (l *dirList) recount() {
 			return
 		}
 		l.total = n
+		if !matchFirst {
+			l.counts, l.faceted = c, true
+			l.onChange()
+			return
+		}
 		l.onChange()
 		reads.child().do(func(ctx context.Context) {
 			c, err = svc.UserCounts(ctx, f)

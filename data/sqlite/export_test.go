@@ -19,6 +19,18 @@ func SetBlockSize(t interface{ Cleanup(func()) }, n int64) {
 	t.Cleanup(func() { blockSize = old })
 }
 
+// CountShortOff says whether short texts are counted by reading their
+// holders, as before grams_cells (the peer of the benchmarks).
+func CountShortOff(off bool) { countShortOff = off }
+
+// SetExpiryMax sets how many temporary passwords a short text's count
+// reads on a side of its time, for a test.
+func SetExpiryMax(t interface{ Cleanup(func()) }, n int64) {
+	old := expiryMax
+	expiryMax = n
+	t.Cleanup(func() { expiryMax = old })
+}
+
 // SetPlanner sets the thresholds of the directory's planner for a test, so
 // that a small directory takes the paths of a large one.
 func SetPlanner(t interface{ Cleanup(func()) }, candidates, gather int64) {
