@@ -26,18 +26,18 @@ type dirList struct {
 	size  int               // rows a page
 	keep  int               // pages held at most
 
-	pages  map[int]*dirPage
-	first  int // the rows in view
-	count  int
-	total  int // the exact count, -1 until it arrives
-	head   int // rows of the first page, once read; -1 before
-	more   bool
-	err    error
+	pages   map[int]*dirPage
+	first   int // the rows in view
+	count   int
+	total   int // the exact count, -1 until it arrives
+	head    int // rows of the first page, once read; -1 before
+	more    bool
+	err     error
 	counts  app.UserCounts // of the query's facets, when faceted
 	faceted bool           // counts is the query's
-	reads  *scope         // the reads of the query on view
-	view   latest         // the read of the pages the view needs
-	asked  []int          // the pages it reads
+	reads   *scope         // the reads of the query on view
+	view    latest         // the read of the pages the view needs
+	asked   []int          // the pages it reads
 
 	onChange func() // rows or the count arrived
 }

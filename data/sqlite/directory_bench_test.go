@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -292,4 +294,68 @@ func cmpDuration(a, b time.Duration) time.Duration {
 		return a
 	}
 	return b
+}
+
+// BenchmarkUserWrites times, on a copy of the sample directory of
+// 1,000,000 users, the writes of one user that grams_cells follows: a
+// password reset (a new temporary password: the user's static cell
+// changes, every term moves) and a rename (a few terms change), each
+// in its transaction; and, in the same run, what grams_cells adds to a
+// reset (the user's terms moved to another cell, timed alone).
+func BenchmarkUserWrites(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1M users: not under -short")
+	}
+	benchDB(b, 1_000_000).Close()
+	fp, err := sqlite.Fingerprint()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "copy.db")
+	copyFile(b, filepath.Join(os.TempDir(), fmt.Sprintf("sesame-sample-%d-%d-2-%s.db", 1_000_000, benchSeed, fp)), path)
+	db, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	change := func(fn func(u *app.User)) {
+		id := 1 + r.Int64N(1_000_000)
+		if err := db.Write(b.Context(), func(tx app.Tx) error {
+			u, err := tx.UserByID(id)
+			if err != nil {
+				return err
+			}
+			fn(&u)
+			return tx.UpdateUser(&u)
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("reset", func(b *testing.B) {
+		for b.Loop() {
+			change(func(u *app.User) {
+				u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt = "$argon2id$new", !u.PasswordTemporary, time.Now().Add(time.Hour)
+				if !u.PasswordTemporary {
+					u.TemporaryExpiresAt = time.Time{}
+				}
+			})
+		}
+	})
+	b.Run("rename", func(b *testing.B) {
+		for b.Loop() {
+			change(func(u *app.User) { u.Name += " Xavier" })
+		}
+	})
+	b.Run("grams-of-a-reset", func(b *testing.B) {
+		var took time.Duration
+		for b.Loop() {
+			d, err := sqlite.TimeMoveGrams(b.Context(), db, 1+r.Int64N(1_000_000), int64(app.CellTemporary))
+			if err != nil {
+				b.Fatal(err)
+			}
+			took += d
+		}
+		b.ReportMetric(float64(took.Nanoseconds())/float64(b.N), "grams-ns/op")
+	})
 }
