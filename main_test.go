@@ -50,7 +50,9 @@ func testMain(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	sesameBin = os.Getenv("SESAME_BIN")
 	if sesameBin == "" {
-		sesameBin = filepath.Join(dir, "sesame")
+		// Not dir/sesame: that is the configuration folder under
+		// XDG_CONFIG_HOME=dir below.
+		sesameBin = filepath.Join(dir, "sesame-under-test")
 		build := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", sesameBin, ".")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {

@@ -61,13 +61,31 @@ const (
 		"version: not merged; #{{.ID}} keeps its login, is disabled and can no longer be found by it"
 	detailLoginAtFault = "{{.Email}} (user #{{.ID}}) does not follow the rules for logins of this version: kept, so that its owner " +
 		"can still sign in, and marked in the list of users; give the person a new account with a valid login if it is not right"
+	detailBulkReset       = "bulk {{.ID}} reset: {{.N}} selected"
+	detailBulkSend        = "bulk {{.ID}} send: {{.N}} selected"
+	detailBulkUnlock      = "bulk {{.ID}} unlock: {{.N}} selected"
+	detailBulkDisable     = "bulk {{.ID}} disable: {{.N}} selected"
+	detailBulkEnable      = "bulk {{.ID}} enable: {{.N}} selected"
+	detailBulkRole        = "bulk {{.ID}} role {{.Role}}: {{.N}} selected"
+	detailBulkOutcome     = "{{.Done}} done, {{.Unchanged}} unchanged, {{.Refused}} refused"
+	detailBulkNotFound    = "{{.Done}} done, {{.Unchanged}} unchanged, {{.Refused}} refused, {{.NotFound}} logins not found"
+	detailImport          = "import {{.ID}} of {{.File}}: {{.N}} rows"
+	detailImportOutcome   = "{{.Created}} created, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Errors}} with errors"
+	detailImportRefused   = "{{.Created}} created, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Errors}} with errors, {{.Refused}} refused"
+	detailImportNothing   = "import {{.ID}} of {{.File}}: nothing to do"
+	detailImportUnchanged = "{{.Unchanged}} rows unchanged, {{.Errors}} with errors"
+	detailBulkNote        = "bulk {{.ID}}"
+	detailImportNote      = "import {{.ID}}"
+	detailCancelled       = "cancelled"
+	detailStopped         = "stopped by an error"
 	// detailText holds what no template matches (an event written by an
 	// older version): shown as it is.
 	detailText = "{{.Details}}"
 )
 
 // detailTemplates are the templates of each action's details, tried in
-// order; the parts of details joined by "; " are matched each alone.
+// order, then those of anyDetails; the parts of details joined by "; "
+// are matched each alone.
 var detailTemplates = map[string][]string{
 	ActionSetup:             {detailCompany},
 	ActionUserCreate:        {detailRole, detailGenerated, detailTyped, detailNoMailbox, detailSentTo, detailLooksLike},
@@ -92,7 +110,15 @@ var detailTemplates = map[string][]string{
 	ActionMailTest:       {detailTestTo},
 	ActionLoginCollision: {detailLoginCollision},
 	ActionLoginAtFault:   {detailLoginAtFault},
+	ActionBulk: {detailBulkReset, detailBulkSend, detailBulkUnlock, detailBulkDisable, detailBulkEnable, detailBulkRole,
+		detailBulkNotFound, detailBulkOutcome, detailCancelled, detailStopped},
+	ActionImport: {detailImportNothing, detailImport, detailImportRefused, detailImportOutcome, detailImportUnchanged,
+		detailCancelled, detailStopped},
 }
+
+// anyDetails are the parts that any change to a user may end with: the
+// batch or the import that made it.
+var anyDetails = []string{detailBulkNote, detailImportNote}
 
 // LoginCollisionNote is the note, and the details of ActionLoginCollision,
 // on two logins of an older database that are one under the rules of
@@ -196,13 +222,14 @@ func AuditDetailForms() []string {
 	for _, ts := range detailTemplates {
 		forms = append(forms, ts...)
 	}
+	forms = append(forms, anyDetails...)
 	slices.Sort(forms)
 	return append(slices.Compact(forms), detailText)
 }
 
 // readDetail matches one part of details against the action's templates.
 func readDetail(action, text string) (Message, bool) {
-	for _, t := range detailTemplates[action] {
+	for _, t := range slices.Concat(detailTemplates[action], anyDetails) {
 		re := detailPattern(t)
 		sub := re.FindStringSubmatch(text)
 		if sub == nil {

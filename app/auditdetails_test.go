@@ -56,6 +56,16 @@ func TestAuditDetailsHaveKnownForms(t *testing.T) {
 	if err := e.svc.SendTestMail(e.ctx, e.actor(), "it@acme.example"); err != nil {
 		t.Fatal(err)
 	}
+	for _, a := range []app.BulkAction{{Kind: app.BulkRole, Role: app.RoleAdmin}, {Kind: app.BulkDisable}, {Kind: app.BulkUnlock}} {
+		plan, err := e.svc.PlanBulk(e.ctx, e.actor(), app.BulkRequest{Action: a,
+			Selection: app.Selection{Logins: []string{"zoe@acme.example", "nobody@acme.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.RunBulk(e.ctx, e.actor(), plan, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	seen := 0
 	for _, ev := range e.store.Audit() {
@@ -118,6 +128,18 @@ func TestAuditDetailsOfSeveralParts(t *testing.T) {
 	got := app.AuditEvent{Action: app.ActionUserCreate, Details: "something new; no mailbox"}.DetailMessages()
 	if len(got) != 2 || got[0].Text != "{{.Details}}" || got[1].Text != "no mailbox" {
 		t.Errorf("a known and an unknown part: %v", got)
+	}
+	// A batch and an import, stopped early: each part in its form.
+	for _, ev := range []app.AuditEvent{
+		{Action: app.ActionBulk, Details: "bulk 1a2b3c role admin: 3 selected; 1 done, 1 unchanged, 0 refused, 1 logins not found; cancelled"},
+		{Action: app.ActionImport, Details: "import 1a2b3c of staff.csv: 12 rows; 3 created, 1 updated, 6 unchanged, 2 with errors, 1 refused; stopped by an error"},
+		{Action: app.ActionImport, Details: "import 4d5e6f of staff.csv: nothing to do; 10 rows unchanged, 2 with errors"},
+	} {
+		for _, m := range ev.DetailMessages() {
+			if m.Text == "{{.Details}}" {
+				t.Errorf("%s: %q has a part of no known form", ev.Action, ev.Details)
+			}
+		}
 	}
 	// A name holding "; " is one value, not two parts.
 	got = app.AuditEvent{Action: app.ActionUserRename, Details: "Jo; March → Jo March"}.DetailMessages()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"runtime"
 	"sync"
 	"time"
@@ -399,7 +398,8 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	if _, err := rand.Read(id); err != nil {
 		return BulkResult{}, Internal(err)
 	}
-	res := BulkResult{ID: "bulk " + hex.EncodeToString(id), NotFound: len(plan.NotFound)}
+	hexID := hex.EncodeToString(id)
+	res := BulkResult{ID: detail(detailBulkNote, "ID", hexID), NotFound: len(plan.NotFound)}
 	run := bulkRun{s: s, actor: actor, action: r.Action, note: res.ID, at: plan.At}
 	if f := r.Selection.Filter; f != nil {
 		set := f.Set(plan.At)
@@ -433,17 +433,13 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	})
 	res.Cancelled = runErr == nil && ctx.Err() != nil
 	// The batch is audited as a whole too, even when it stopped early.
-	details := fmt.Sprintf("%s %s: %d selected; %d done, %d unchanged, %d refused", res.ID, r.Action.describe(),
-		plan.Selected, res.Done, res.Unchanged, res.Refused)
+	parts := []string{r.Action.detail(hexID, plan.Selected)}
 	if res.NotFound > 0 {
-		details += fmt.Sprintf(", %d logins not found", res.NotFound)
+		parts = append(parts, detail(detailBulkNotFound, "Done", res.Done, "Unchanged", res.Unchanged, "Refused", res.Refused, "NotFound", res.NotFound))
+	} else {
+		parts = append(parts, detail(detailBulkOutcome, "Done", res.Done, "Unchanged", res.Unchanged, "Refused", res.Refused))
 	}
-	if res.Cancelled {
-		details += "; cancelled"
-	}
-	if runErr != nil {
-		details += "; stopped by an error"
-	}
+	details := joinDetails(append(parts, stopDetails(res.Cancelled, runErr != nil)...)...)
 	if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
 		return tx.AddAudit(AuditEvent{At: s.now(), Actor: actor.Name, Action: ActionBulk, Details: details})
 	}); err != nil && runErr == nil {
@@ -455,12 +451,28 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	return res, runErr
 }
 
-// describe names an action in the audit log.
-func (a BulkAction) describe() string {
+// detail writes the first part of the audit details of a batch: its ID
+// (hex), the action and how many users were selected.
+func (a BulkAction) detail(id string, selected int) string {
+	t := map[BulkKind]string{BulkReset: detailBulkReset, BulkSend: detailBulkSend, BulkUnlock: detailBulkUnlock,
+		BulkDisable: detailBulkDisable, BulkEnable: detailBulkEnable}[a.Kind]
 	if a.Kind == BulkRole {
-		return "role " + string(a.Role)
+		return detail(detailBulkRole, "ID", id, "Role", string(a.Role), "N", selected)
 	}
-	return string(a.Kind)
+	return detail(t, "ID", id, "N", selected)
+}
+
+// stopDetails are the parts of a batch's audit details that say why it
+// stopped before its end.
+func stopDetails(cancelled, failed bool) []string {
+	var parts []string
+	if cancelled {
+		parts = append(parts, detail(detailCancelled))
+	}
+	if failed {
+		parts = append(parts, detail(detailStopped))
+	}
+	return parts
 }
 
 // bulkRun is a bulk action under way.

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -566,7 +565,8 @@ func (s *Service) ApplyImport(ctx context.Context, actor Actor, plan ImportPlan,
 	if _, err := rand.Read(id); err != nil {
 		return ImportResult{}, Internal(err)
 	}
-	res := ImportResult{ID: "import " + hex.EncodeToString(id), Unchanged: plan.Unchanged, ErrorRows: plan.ErrorRows}
+	hexID := hex.EncodeToString(id)
+	res := ImportResult{ID: detail(detailImportNote, "ID", hexID), Unchanged: plan.Unchanged, ErrorRows: plan.ErrorRows}
 	var todo []int // the plan's rows to write
 	for i := range plan.Rows {
 		if a := plan.Rows[i].Action; a == ImportCreate || a == ImportUpdate {
@@ -604,21 +604,18 @@ func (s *Service) ApplyImport(ctx context.Context, actor Actor, plan ImportPlan,
 		})
 	}
 	res.Cancelled = runErr == nil && ctx.Err() != nil
-	details := fmt.Sprintf("%s of %s: %d rows; %d created, %d updated, %d unchanged, %d with errors", res.ID,
-		plan.Request.FileName, len(plan.Rows), res.Created, res.Updated, res.Unchanged, res.ErrorRows)
+	file := plan.Request.FileName
+	parts := []string{detail(detailImport, "ID", hexID, "File", file, "N", len(plan.Rows)),
+		detail(detailImportOutcome, "Created", res.Created, "Updated", res.Updated, "Unchanged", res.Unchanged, "Errors", res.ErrorRows)}
 	switch {
 	case len(todo) == 0:
-		details = fmt.Sprintf("%s of %s: nothing to do; %d rows unchanged, %d with errors", res.ID, plan.Request.FileName,
-			res.Unchanged, res.ErrorRows)
+		parts = []string{detail(detailImportNothing, "ID", hexID, "File", file),
+			detail(detailImportUnchanged, "Unchanged", res.Unchanged, "Errors", res.ErrorRows)}
 	case res.Refused > 0:
-		details += fmt.Sprintf(", %d refused", res.Refused)
+		parts[1] = detail(detailImportRefused, "Created", res.Created, "Updated", res.Updated, "Unchanged", res.Unchanged,
+			"Errors", res.ErrorRows, "Refused", res.Refused)
 	}
-	if res.Cancelled {
-		details += "; cancelled"
-	}
-	if runErr != nil {
-		details += "; stopped by an error"
-	}
+	details := joinDetails(append(parts, stopDetails(res.Cancelled, runErr != nil)...)...)
 	if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
 		return tx.AddAudit(AuditEvent{At: s.now(), Actor: actor.Name, Action: ActionImport, Details: details})
 	}); err != nil && runErr == nil {

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +31,8 @@ type selectionBar struct {
 	act     *button
 	content *fyne.Container
 	shown   [4]int // what the bar says: picked, all, total, counted; not laid out again when the same
+	// note says why the selection was cleared, until rows are picked again.
+	note, shownNote string
 }
 
 func (s *session) newSelectionBar(u *usersView) *selectionBar {
@@ -60,17 +64,30 @@ func (b *selectionBar) update() {
 	if n == 1 && !u.picked.all && u.panel != nil {
 		n = 0 // the card says who
 	}
+	if n > 0 {
+		b.note = ""
+	}
 	said := [4]int{n, boolInt(u.picked.all), u.list.len(), boolInt(u.list.counted())}
-	if said == b.shown {
+	if said == b.shown && b.note == b.shownNote {
 		return
 	}
-	b.shown = said
+	b.shown, b.shownNote = said, b.note
 	if n == 0 {
-		if b.content.Visible() {
-			showIf(b.content, false)
+		if b.note == "" {
+			if b.content.Visible() {
+				showIf(b.content, false)
+			}
+			return
 		}
+		b.said.SetText(b.note)
+		b.act.Hide()
+		b.all.Hide()
+		b.none.Hide()
+		showIf(b.content, true)
 		return
 	}
+	b.act.Show()
+	b.none.Show()
 	if u.picked.all && !u.list.counted() {
 		b.said.SetText(lang.L("Every user that matches is selected"))
 	} else {
@@ -114,8 +131,10 @@ func (b *selectionBar) onActions() {
 func (u *usersView) selectionReader() func(ctx context.Context, each func([]app.User) error) error {
 	svc, q := u.s.svc, u.query()
 	spans := []span{{0, -1}} // every row
+	var who map[int]int64
 	if !u.picked.all {
 		spans = append([]span(nil), u.picked.spans...)
+		who = maps.Clone(u.picked.who)
 	}
 	return func(ctx context.Context, each func([]app.User) error) error {
 		for _, sp := range spans {
@@ -127,6 +146,11 @@ func (u *usersView) selectionReader() func(ctx context.Context, each func([]app.
 				page, err := svc.ListUsers(ctx, q)
 				if err != nil {
 					return err
+				}
+				for i, user := range page.Users {
+					if id, ok := who[off+i]; ok && id != user.ID {
+						return errPickedMoved
+					}
 				}
 				if len(page.Users) > 0 {
 					if err := each(page.Users); err != nil {
@@ -141,6 +165,18 @@ func (u *usersView) selectionReader() func(ctx context.Context, each func([]app.
 		}
 		return nil
 	}
+}
+
+// errPickedMoved: a row picked is no longer the user seen there when it
+// was picked (see selection).
+var errPickedMoved = errors.New("ui: the rows picked hold other users")
+
+// pickedError says why the users picked could not be read.
+func pickedError(err error) string {
+	if errors.Is(err, errPickedMoved) {
+		return lang.L("The users listed changed since they were selected: nothing was done. Select them again.")
+	}
+	return errorText(err)
 }
 
 // startBulk plans an action on the users picked and opens it beside the
@@ -186,7 +222,7 @@ func (u *usersView) exportPicked() {
 			u.onListChanged()
 			if err != nil {
 				u.count.Importance = widget.DangerImportance
-				u.count.SetText(lang.L("The export failed: {{.Reason}}", map[string]any{"Reason": s.errorText(err)}))
+				u.count.SetText(lang.L("The export failed: {{.Reason}}", map[string]any{"Reason": pickedError(err)}))
 				return
 			}
 			u.count.Importance = widget.SuccessImportance
@@ -369,7 +405,7 @@ func (p *bulkPanel) plan() {
 	}, func() {
 		if err != nil {
 			p.text.Importance = widget.DangerImportance
-			say(p.text, p.s.errorText(err))
+			say(p.text, pickedError(err))
 			return
 		}
 		p.planned = plan

@@ -2,9 +2,12 @@ package ui
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"sesame/app"
 	"sesame/data/postgres"
@@ -221,5 +224,76 @@ func TestLiveDatabaseLostAndBack(t *testing.T) {
 	h.advance(backShown)
 	if shown(a.link) != "" {
 		t.Errorf("the note that the server is back stays: %q", shown(a.link))
+	}
+}
+
+// TestLiveSelectionFollowsItsUsers: rows picked stay on the users picked
+// when a change elsewhere moves them; an action planned before the window
+// has read such a change again acts on no one; a user picked who leaves the
+// list clears the selection, with a word why.
+func TestLiveSelectionFollowsItsUsers(t *testing.T) {
+	h, other := twoWorkstations(t)
+	u := h.signInAdmin().users
+	h.choose(u.filters.role, 2) // employees
+	picked := func() []string {
+		var out []string
+		for i, name := range rows(u) {
+			if u.picked.has(i) {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
+	for _, name := range []string{"Jeanne Martin", "Paul Durand"} {
+		i := slices.Index(rows(u), name)
+		if i < 0 {
+			t.Fatalf("%s not listed: %v", name, rows(u))
+		}
+		click(h, u, i, fyne.KeyModifierControl)
+	}
+	want := []string{"Jeanne Martin", "Paul Durand"}
+	if got := picked(); !slices.Equal(got, want) {
+		t.Fatalf("picked %v", got)
+	}
+
+	// A user added elsewhere before both: the picks move with them.
+	if _, _, err := other.svc.CreateUser(h.ctx, other.actor, app.NewUser{Email: "aaron@acme.example", Name: "Aaron Abel"}); err != nil {
+		t.Fatal(err)
+	}
+	h.awaitLive("a user added elsewhere", func() bool { return slices.Contains(rows(u), "Aaron Abel") })
+	if got := picked(); !slices.Equal(got, want) {
+		t.Errorf("after a user was added before them, picked %v, want %v", got, want)
+	}
+
+	// Renamed elsewhere and planned before the window reads again: the
+	// rows read by the plan are no longer the users seen; nothing is done.
+	name := "Ann Martin"
+	other.change(t, h, "jeanne.martin@acme.example", app.UserChange{Name: &name})
+	u.startBulk(app.BulkAction{Kind: app.BulkDisable})
+	h.settle()
+	p := u.panel.(*bulkPanel)
+	if !strings.Contains(p.text.Text, "changed since they were selected") || !p.start.Disabled() {
+		t.Errorf("planned on moved rows: %q", p.text.Text)
+	}
+	u.closePanel()
+	h.awaitLive("a user renamed elsewhere", func() bool { return slices.Contains(rows(u), name) })
+	if got := picked(); !slices.Equal(got, []string{name, "Paul Durand"}) {
+		t.Errorf("after a rename, picked %v", got)
+	}
+
+	// One of them leaves the list: no one is left picked, and the bar says why.
+	admin := app.RoleAdmin
+	other.change(t, h, "paul.durand@acme.example", app.UserChange{Role: &admin})
+	h.awaitLive("a user gone from the list", func() bool { return !slices.Contains(rows(u), "Paul Durand") })
+	if got := picked(); len(got) != 0 {
+		t.Errorf("after a user picked left the list, picked %v", got)
+	}
+	if !u.picks.content.Visible() || !strings.Contains(u.picks.said.Text, "the selection was cleared") || u.picks.act.Visible() {
+		t.Errorf("the bar says %q (shown %v, actions %v)", u.picks.said.Text, u.picks.content.Visible(), u.picks.act.Visible())
+	}
+	for _, e := range []string{"jeanne.martin@acme.example", "paul.durand@acme.example", "aaron@acme.example"} {
+		if h.user(e).Disabled {
+			t.Errorf("%s was disabled", e)
+		}
 	}
 }

@@ -528,6 +528,7 @@ func TestOutboxNextAttemptIsNeverPast(t *testing.T) {
 }
 
 func TestAuditNamesTheMailActions(t *testing.T) {
+	useLanguage("en", t.Setenv) // lang's choice outlives the test that made it
 	for action, want := range map[string]string{
 		app.ActionRecoveryRequest: "Recovery code asked for",
 		app.ActionRecoveryFailure: "Recovery code refused",

@@ -128,6 +128,8 @@ func actionName(action string) string {
 		return lang.L("Login at fault kept")
 	case app.ActionImport:
 		return lang.L("Users imported")
+	case app.ActionBulk:
+		return lang.L("Action on several users")
 	}
 	return action
 }

@@ -1,6 +1,9 @@
 package ui
 
-import "sort"
+import (
+	"maps"
+	"sort"
+)
 
 // selection is the users picked in the table, for an action on many: rows
 // of the list on view, kept as spans of positions (a Shift+End from the
@@ -8,17 +11,28 @@ import "sort"
 // that matches", which stands for the query itself and not for its rows.
 // A new search, filter or sort starts a new selection, since the
 // positions are those of one query.
+//
+// A change in the store (another workstation's, or a name changed here)
+// can move users between positions while rows are picked. So the
+// selection keeps the user it saw at each row picked that the window held
+// (who: position → user ID) and the count it was made against (among);
+// when the rows read again are other users (follow), it moves with its
+// users if it knows them all, and is cleared otherwise, rather than left
+// on users nobody picked. An action on rows checks them again as it reads
+// them (selectionReader).
 type selection struct {
 	spans  []span // sorted, apart, not empty
 	all    bool   // every user that matches
 	anchor int    // the row a range starts from
+	who    map[int]int64
+	among  int // the list's count when rows were picked, -1 while unknown
 }
 
 // span is the rows from lo to hi-1.
 type span struct{ lo, hi int }
 
 // clear picks no row.
-func (s *selection) clear() { s.spans, s.all, s.anchor = nil, false, 0 }
+func (s *selection) clear() { s.spans, s.all, s.anchor, s.who = nil, false, 0, nil }
 
 // has reports whether row is picked.
 func (s *selection) has(row int) bool {
@@ -101,4 +115,78 @@ func (s *selection) remove(row int) {
 		}
 	}
 	s.spans = out
+}
+
+// remember notes, after rows were picked, the users at the rows picked
+// that the window holds (held calls back each row it holds with its user's
+// ID) and the list's count (-1 while unknown); rows no longer picked are
+// forgotten.
+func (s *selection) remember(held func(yield func(row int, id int64)), among int) {
+	if s.all || len(s.spans) == 0 {
+		s.who = nil
+		return
+	}
+	maps.DeleteFunc(s.who, func(row int, _ int64) bool { return !s.has(row) })
+	if s.who == nil {
+		s.who = map[int]int64{}
+	}
+	held(func(row int, id int64) {
+		if _, ok := s.who[row]; !ok && s.has(row) {
+			s.who[row] = id
+		}
+	})
+	s.among = among
+}
+
+// follow checks the selection against the rows held now (held) and the
+// list's count now (-1 while unknown): if a row picked holds another user
+// than the one seen, or lies past the list's end, the selection moves to where its users are when it
+// knows every one of them and the window holds them all, and is cleared
+// otherwise; if the count changed while some rows picked were never seen,
+// it is cleared too. It reports false when it was cleared.
+func (s *selection) follow(held func(yield func(row int, id int64)), among int) bool {
+	if s.all || len(s.spans) == 0 {
+		return true
+	}
+	where := map[int64]int{}
+	moved := false
+	held(func(row int, id int64) {
+		where[id] = row
+		if was, ok := s.who[row]; ok && was != id {
+			moved = true
+		}
+	})
+	for row := range s.who {
+		moved = moved || (among >= 0 && row >= among)
+	}
+	unseen := s.count(0) > len(s.who)
+	if !moved && !(unseen && among >= 0 && s.among >= 0 && among != s.among) {
+		if s.among < 0 {
+			s.among = among
+		}
+		return true
+	}
+	if unseen {
+		s.clear()
+		return false
+	}
+	who := make(map[int]int64, len(s.who))
+	for _, id := range s.who {
+		row, ok := where[id]
+		if !ok {
+			s.clear()
+			return false
+		}
+		who[row] = id
+	}
+	anchor, ok := where[s.who[s.anchor]]
+	s.spans = nil
+	for row := range who {
+		s.add(span{row, row + 1})
+	}
+	s.who, s.among = who, among
+	if ok {
+		s.anchor = anchor
+	}
+	return true
 }

@@ -187,6 +187,7 @@ func (u *usersView) requery() {
 	u.table.reset()
 	u.panelRow = -1 // the card stays open, its row is gone
 	u.picked.clear()
+	u.picks.note = ""
 	u.jump.stop()
 	u.list.reset(u.query())
 	u.onListChanged()
@@ -212,7 +213,25 @@ func (u *usersView) onListChanged() {
 		c := u.list.counts
 		u.filters.setCounts(&c)
 	}
+	if !u.picked.follow(u.heldRows, u.list.total) {
+		u.picks.note = lang.L("The users listed changed since they were selected: the selection was cleared, so that no one else is acted on.")
+		u.table.Refresh()
+	}
 	u.picks.update()
+}
+
+// heldRows calls yield with each row that the list holds, read since the
+// last change, and its user's ID.
+func (u *usersView) heldRows(yield func(row int, id int64)) {
+	l := u.list
+	for k, pg := range l.pages {
+		if pg.stale {
+			continue
+		}
+		for i, user := range pg.rows {
+			yield(k*l.size+i, user.ID)
+		}
+	}
 }
 
 // countText says how many users match, exactly: the count arrives after
@@ -285,6 +304,7 @@ func (u *usersView) onOpen(row int) {
 		return
 	}
 	u.picked.one(row)
+	u.picked.remember(u.heldRows, u.list.total)
 	u.picks.update()
 	if c, ok := u.panel.(*cardView); ok && c.user.ID == user.ID {
 		u.panelRow = row
@@ -392,6 +412,7 @@ func (u *usersView) onPick(row int, how tablePick) {
 			u.picked.anchor = row
 		}
 	}
+	u.picked.remember(u.heldRows, u.list.total)
 	u.picks.update()
 }
 

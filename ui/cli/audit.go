@@ -145,6 +145,8 @@ func (c *call) actionName(action string) string {
 		return c.t.L("Login at fault kept")
 	case app.ActionImport:
 		return c.t.L("Users imported")
+	case app.ActionBulk:
+		return c.t.L("Action on several users")
 	}
 	return action
 }
