@@ -47,6 +47,10 @@ import (
 //   - Text: the FTS5 index of n-grams (search.go) yields matches in name
 //     order; its rowid carries the static cell and the idle day, so that
 //     most filters apply inside the index without reading a row.
+//   - Short texts: grams_cells (grams.go) counts the holders of each term
+//     of the index (a text of one to three characters) by static cell,
+//     kept by every write of a user; users_temporary_by_expiry splits
+//     those with a temporary password expired or not.
 //
 // Plans. Without a text, a set that the blocks count exactly (static cells
 // and locks) goes by blocks, or is gathered and sorted when it is small;
@@ -57,8 +61,12 @@ import (
 // order); sorting the matches by another order; or, for a text that most
 // users hold, counting by block those who do not. A text's density comes
 // from a sample of its matches. Counts without a text are sums of blocks
-// and a few index ranges; with a text, one pass over its matches computing
-// each one's cell (or over the users who lack a text that most hold).
+// and a few index ranges; with a text of one to three characters, its row
+// of grams_cells by static cell, the temporary passwords on one side of
+// the question's time and the locked users (unless staleness is asked:
+// see countShort); with a longer one, one pass over its matches
+// computing each one's cell (or over the users who lack a text that most
+// hold).
 //
 // Figures, and the cases that stay slow: docs/BENCHMARKS.md.
 

@@ -223,8 +223,8 @@ var expiryMax int64 = 50_000
 // countShort counts by cell the holders of a text of one to three
 // characters: grams_cells by static cell; then the holders that have a
 // temporary password (if the set has such cells) split expired or not, by
-// reading those on the smaller side of the question's time (their own
-// index holds their search text); then the locked users who hold it moved
+// reading the temporary passwords on one side of the question's time
+// (their own index holds their search text); then the locked users who hold it moved
 // to their cells. It reports false, for the caller to read the holders,
 // when staleness is asked (IdleBefore set: it comes with no write, and
 // there is no small source of it) or the temporary passwords are too many
@@ -283,8 +283,9 @@ func (q *dirQuery) countShort() (app.CellCounts, bool, error) {
 
 // expiredHolders counts by static cell the holders of the text whose
 // temporary password has expired, given its holders by static cell (held): read among the expired temporary
-// passwords, or among the others (then the holders less those), whichever
-// side holds at most expiryMax users; false when neither does.
+// passwords, or among the others (then the holders less those): the first
+// side, those not expired yet (in use, a few days of resets), unless it
+// holds more than expiryMax users; false when neither side holds fewer.
 func (q *dirQuery) expiredHolders(held counts) ([app.StaticCells]int, bool, error) {
 	var out [app.StaticCells]int
 	sides := []struct {
