@@ -381,11 +381,7 @@ func cmpOr(a, b time.Duration) time.Duration {
 // every kind of position, counts by cell, with the clock moved across
 // expiries and the ends of locks.
 func TestDirectoryAgainstBruteForce(t *testing.T, newStore NewStore) {
-	s := newStore(t)
-	if _, ok := s.(*memstore.Store); ok {
-		t.Skip("the in-memory store is the brute force itself: app's TestDirectoryListsAndCounts checks it against the filters' meaning")
-	}
-	w := NewTwin(t, s, 1)
+	w := bruteTwin(t, newStore, 1)
 	w.Populate(300)
 	checkIndex(t, w.s)
 	filters := w.Filters()
@@ -395,6 +391,18 @@ func TestDirectoryAgainstBruteForce(t *testing.T, newStore NewStore) {
 	w.Change(150)
 	checkIndex(t, w.s)
 	w.Compare(w.T0.Add(2*time.Hour), filters, 4)
+}
+
+// bruteTwin is a Twin of a new store, to compare with the brute force;
+// the test is skipped for the in-memory store, which is the brute force
+// itself (app's TestDirectoryListsAndCounts checks it against the
+// filters' meaning).
+func bruteTwin(t *testing.T, newStore NewStore, seed uint64) *Twin {
+	s := newStore(t)
+	if _, ok := s.(*memstore.Store); ok {
+		t.Skip("the in-memory store is the brute force itself")
+	}
+	return NewTwin(t, s, seed)
 }
 
 // MirrorLoaded writes to the oracle alone the first n users of a sequence
@@ -468,11 +476,7 @@ func TestSearchSeparatorsAndLetters(t *testing.T, newStore NewStore) {
 // their own password back, locked; at times on both sides of the expiries
 // and the ends of locks, for every cell and for filters.
 func TestShortTextCountsAfterWrites(t *testing.T, newStore NewStore) {
-	s := newStore(t)
-	if _, ok := s.(*memstore.Store); ok {
-		t.Skip("the in-memory store is the brute force itself")
-	}
-	w := NewTwin(t, s, 3)
+	w := bruteTwin(t, newStore, 3)
 	w.Populate(40)
 	step := func(name string, change func(i int, u *app.User), locks ...app.Throttle) {
 		t.Helper()
