@@ -181,9 +181,9 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 // (slower), which then replace those of the previous search.
 func TestDirectoryCountsTheMatchBeforeTheFilters(t *testing.T) {
 	h := newHarnessIn(t, "en", withStaff)
-	u := h.signInAdmin().users
+	h.signInAdmin()
 	h.hold = true
-	u = h.search("jeanne")
+	u := h.search("jeanne")
 	for len(h.jobs) > 0 && u.list.total < 0 {
 		j := h.jobs[0]
 		h.jobs = h.jobs[1:]
