@@ -132,7 +132,8 @@ func (q *queued) until(ok func() bool) bool {
 // in view drawn. It reports the medians and 99th percentiles, and the heap
 // after the table has been dragged end to end against the heap at the
 // first page. The keystrokes are timed again the way before (the match's
-// count and the filters' read at once: key-to-count-before).
+// count and the filters' read at once: key-to-count-before); the counts
+// of texts of one to three characters are also reported alone (short-).
 func BenchmarkDirectoryWindow(b *testing.B) {
 	if testing.Short() {
 		b.Skip("1,000,000 users: not under -short")
@@ -153,6 +154,7 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	var keys, counts, facets, drags, before []time.Duration
+	var shortCounts, shortBefore []time.Duration // texts of one to three characters
 	inView := func() bool {
 		for i := u.table.top; i < min(u.table.top+u.table.visible, u.list.len()); i++ {
 			if _, ok := u.list.at(i); !ok {
@@ -179,11 +181,18 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 					if !q.until(func() bool { return u.list.total >= 0 }) {
 						b.Fatalf("%q: no count", u.text)
 					}
+					short := len([]rune(app.SearchFragment(u.text))) <= 3
 					if !first {
 						before = append(before, time.Since(start))
+						if short {
+							shortBefore = append(shortBefore, time.Since(start))
+						}
 						continue
 					}
 					counts = append(counts, time.Since(start))
+					if short {
+						shortCounts = append(shortCounts, time.Since(start))
+					}
 					if !q.until(func() bool { return u.list.faceted }) {
 						b.Fatalf("%q: no filters' counts", u.text)
 					}
@@ -226,6 +235,8 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 	quantiles("key-to-count", counts)
 	quantiles("key-to-filter-counts", facets)
 	quantiles("key-to-count-before", before)
+	quantiles("short-key-to-count", shortCounts)
+	quantiles("short-key-to-count-before", shortBefore)
 	quantiles("drag-to-rows", drags)
 	b.ReportMetric(float64(atEnd)/float64(atFirst), "heap-end/first")
 	b.Logf("heap: %d KiB at the first page, %d KiB after end to end", atFirst/1024, atEnd/1024)
