@@ -275,7 +275,7 @@ func TestImportRefusalsEndToEnd(t *testing.T) {
 	s.expect(1, "", "There is no Sésame database", "", "users", "import", fixture("okta.csv"), "--dry-run")
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
 	s.expect(1, "", "Unknown file format \"xls\"", "", "users", "import", fixture("okta.csv"), "--format", "xls")
-	s.expect(1, "", "cannot be read", "", "users", "import", "/nonexistent/people.csv")
+	s.expect(1, "", "There is no file /nonexistent/people.csv.", "", "users", "import", "/nonexistent/people.csv")
 	s.expect(1, "", "standard input is not a terminal", "", "users", "import", fixture("google-upload.csv"), "--handout", filepath.Join(t.TempDir(), "h.pdf"))
 	existing := filepath.Join(t.TempDir(), "h.pdf")
 	os.WriteFile(existing, []byte("mine"), 0o644)
@@ -287,7 +287,8 @@ func TestImportRefusalsEndToEnd(t *testing.T) {
 	if n := s.auditCount(); n != 1 {
 		t.Errorf("refusals wrote %d audit rows", n-1)
 	}
-	s.expect(1, "", "not hr", "", "users", "export", "--format", "hr")
+	s.expect(1, "", "not \"hr\"", "", "users", "export", "--format", "hr")
+	s.expect(1, "", "writes the formats sesame, google, entra and okta, not \"xml\"", "", "users", "export", "--format", "xml")
 }
 
 // TestImportSendEndToEnd: with --send, the new temporary passwords go to

@@ -546,6 +546,15 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 		}
 		return n
 	}
+	// Stale accounts: days or weeks; what could be misread, or is no
+	// time at all, is refused naming why.
+	if a, b, c := count("--stale", "14d"), count("--stale", "2w"), count("--stale", "36500d"); a != b || c >= a {
+		t.Errorf("stale for 14 days: %d, for 2 weeks: %d, for a century: %d", a, b, c)
+	}
+	for v, why := range map[string]string{"6m": "days (90d) or weeks (12w)", "12h": "days (90d) or weeks (12w)", "0d": "one day at least",
+		"99999999999d": "too long", "36501d": "too long", "ninety": "days (90d) or weeks (12w)", "-3d": "one day at least"} {
+		s.expect(1, "", why, "", "users", "list", "--count", "--stale", v)
+	}
 	// Lock three employees by failed sign-ins.
 	all := list("--role", "employee", "--sort", "login")
 	var locked []string
@@ -601,8 +610,9 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 		t.Fatalf("refused bulk reset changed something: %d locked", n)
 	}
 	r := s.expect(0, "", "3 reset; recorded in the audit log as bulk ", "", "users", "reset", "--status", "locked", "--yes")
-	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-	if err != nil || len(rows) != 4 || !slices.Equal(rows[0], []string{"login", "name", "temporary_password", "valid_until"}) ||
+	body, bom := strings.CutPrefix(r.stdout, "\uFEFF") // for a spreadsheet
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || !bom || len(rows) != 4 || !slices.Equal(rows[0], []string{"login", "name", "temporary_password", "valid_until"}) ||
 		!strings.Contains(r.stdout, "\r\n") {
 		t.Fatalf("CSV %q: %v", r.stdout, err)
 	}
@@ -619,6 +629,17 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 	if n := count("--status", "locked"); n != 0 {
 		t.Errorf("locked after the reset: %d", n)
 	}
+	// A name that a spreadsheet would run as a formula is written inert.
+	s.run("", "users", "add", "formula@acme.test", "--name", "=HYPERLINK(\"http://x\",\"y\")")
+	r = s.expect(0, "", "1 reset", "", "users", "reset", "--query", "formula@acme", "--yes")
+	if !strings.Contains(r.stdout, "formula@acme.test,\"'=HYPERLINK(") {
+		t.Errorf("a formula in the reset's CSV: %q", r.stdout)
+	}
+	for _, line := range strings.Split(r.stdout, "\r\n")[1:] {
+		if f := strings.SplitN(line, ",", 3); len(f) == 3 && f[2] != "" {
+			s.secret(strings.SplitN(f[2], ",", 2)[0])
+		}
+	}
 
 	// A file of logins, one unknown: the others are reset, the status says
 	// that not all were.
@@ -631,6 +652,14 @@ func testDirectoryCommandLine(t *testing.T, s *sesame) {
 		t.Errorf("reset from a file: %q", r.stdout)
 	} else {
 		s.secret(rows[1][2], rows[2][2])
+	}
+	// A line that cannot be one login stops the action before anything
+	// is done, whether it holds a space, a comma or a tab.
+	for _, bad := range []string{"not an email", locked[2] + ",extra", locked[2] + "\tJeanne", "Jeanne\u00a0Martin"} {
+		s.expect(1, "", "Line 2 of standard input is not one login", locked[2]+"\n"+bad+"\n", "users", "disable", "--from", "-", "--yes")
+	}
+	if u := s.showJSON(locked[2]); u["disabled"] == true {
+		t.Errorf("%s disabled by a refused list", locked[2])
 	}
 	// Logins on standard input: --yes is needed, stdin being taken.
 	s.expect(1, "", "standard input holds the logins", locked[2]+"\n", "users", "disable", "--from", "-")

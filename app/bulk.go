@@ -118,6 +118,8 @@ type BulkResult struct {
 // Reasons of refusals and of unchanged users.
 var (
 	msgOwnAccount  = Msg("You cannot disable your own account: another administrator can.")
+	msgOwnRole     = Msg("You cannot change your own role: another administrator can.")
+	msgOwnPassword = Msg("Your own password is not reset with the others: change it from your account.")
 	msgLastAdmin   = Msg("The last active administrator cannot lose the role or be disabled: make another user an administrator first.")
 	msgNoRecovery  = Msg("No recovery e-mail to send the password to.")
 	msgNotLocked   = Msg("Not locked.")
@@ -156,17 +158,32 @@ func checkBulk(r BulkRequest) (BulkRequest, error) {
 // on the other users. Settings apply to the whole selection (see
 // PlanBulk).
 func (a BulkAction) refusal(actor Actor, u *User) *Message {
+	if a.Kind == BulkSend && u.RecoveryEmail == "" {
+		return &msgNoRecovery
+	}
+	if actor.UserID == 0 || actor.UserID != u.ID {
+		return nil
+	}
+	// One's own account: the administrator acting would lose the right
+	// to finish the action, or a password only its owner should know.
 	switch a.Kind {
 	case BulkDisable:
-		if actor.UserID != 0 && actor.UserID == u.ID && !u.Disabled {
+		if !u.Disabled {
 			return &msgOwnAccount
 		}
-	case BulkSend:
-		if u.RecoveryEmail == "" {
-			return &msgNoRecovery
+	case BulkRole:
+		if u.Role != a.Role {
+			return &msgOwnRole
 		}
+	case BulkReset, BulkSend:
+		return &msgOwnPassword
 	}
 	return nil
+}
+
+// ownAccount reports whether m refuses an action on one's own account.
+func ownAccount(m *Message) bool {
+	return m == &msgOwnAccount || m == &msgOwnRole || m == &msgOwnPassword
 }
 
 // unchanged says why the action would leave u as it is, at time now (nil
@@ -300,7 +317,7 @@ func (p *BulkPlan) planFilter(tx Tx, actor Actor, self *User, f UserFilter) erro
 	}
 	// One's own account is refused rather than changed.
 	if self != nil && set.Holds(self) && a.unchanged(self, p.At) == nil {
-		if m := a.refusal(actor, self); m != nil && m == &msgOwnAccount {
+		if m := a.refusal(actor, self); ownAccount(m) {
 			p.Change--
 			refused[m]++
 			if a.removesAdmin(self) {
@@ -366,7 +383,7 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 			refused[&msgLastAdmin]++
 		}
 	}
-	for _, m := range []*Message{&msgOwnAccount, &msgLastAdmin, &msgNoRecovery} {
+	for _, m := range []*Message{&msgOwnAccount, &msgOwnRole, &msgOwnPassword, &msgLastAdmin, &msgNoRecovery} {
 		if refused[m] > 0 {
 			p.Refused = append(p.Refused, BulkRefusal{Reason: *m, Count: refused[m]})
 		}

@@ -288,3 +288,36 @@ func TestBulkRefusals(t *testing.T) {
 		t.Errorf("an employee's bulk action: %v", err)
 	}
 }
+
+// TestBulkLeavesOnesOwnAccount: an administrator acting on a selection that
+// holds their own account does not reset its password, demote it or
+// disable it (each refused with its reason, by filter or by list), and the
+// rest of the action runs to its end.
+func TestBulkLeavesOnesOwnAccount(t *testing.T) {
+	e := bulkEnv(t, 4)
+	everyone := app.UserFilter{}
+	for _, tc := range []struct {
+		action app.BulkAction
+		reason string
+	}{
+		{app.BulkAction{Kind: app.BulkReset}, "Your own password"},
+		{app.BulkAction{Kind: app.BulkRole, Role: app.RoleEmployee}, "your own role"},
+		{app.BulkAction{Kind: app.BulkDisable}, "your own account"},
+	} {
+		for _, sel := range []app.Selection{{Filter: &everyone}, {Logins: []string{e.admin.Email, "emp001@acme.example"}}} {
+			before := e.user(e.admin.Email)
+			p := e.plan(app.BulkRequest{Action: tc.action, Selection: sel})
+			if len(p.Refused) != 1 || p.Refused[0].Count != 1 || !strings.Contains(p.Refused[0].Reason.String(), tc.reason) {
+				t.Fatalf("%s on %+v: refused %+v", tc.action.Kind, sel, p.Refused)
+			}
+			res, _ := e.run(e.ctx, p)
+			if res.Refused != 1 || res.Done+res.Unchanged != p.Selected-1 {
+				t.Fatalf("%s: %+v", tc.action.Kind, res)
+			}
+			after := e.user(e.admin.Email)
+			if after.Role != app.RoleAdmin || after.Disabled || after.PasswordHash != before.PasswordHash {
+				t.Fatalf("%s changed the actor's own account", tc.action.Kind)
+			}
+		}
+	}
+}

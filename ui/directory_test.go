@@ -391,6 +391,14 @@ func TestDirectorySelectionGestures(t *testing.T) {
 	if u.picked.count(u.list.len()) != 0 {
 		t.Errorf("kept across filters: %+v", u.picked)
 	}
+	if !u.picks.content.Visible() || !strings.Contains(u.picks.said.Text, "a new search, filter or sort selects anew") {
+		t.Errorf("the selection dropped without a word: %q", u.picks.said.Text)
+	}
+	click(h, u, 1, fyne.KeyModifierControl)
+	click(h, u, 2, fyne.KeyModifierControl)
+	if u.picks.said.Text != "2 selected" {
+		t.Errorf("picking again: %q", u.picks.said.Text)
+	}
 }
 
 // resetAll picks every user of the role chosen and opens the reset of

@@ -100,7 +100,7 @@ func TestEveryDomainMessageIsTranslated(t *testing.T) {
 			"Mode", "0644", "Target", "t", "Since", "d", "Display", ":0", "OtherID", 2, "Domain", "1.2.3.4", "Folder", "/tmp", "OtherName", "o",
 			"Kinds", "k", "Found", "f", "Choice", "c", "A", "a", "B", "b", "Word", "w", "Column", 7,
 			"Delimiter", ";", "Create", 2, "Update", 1, "Login", "a@b.c", "Fields", "nom", "Reasons", "r", "Rows", 4,
-			"Unchanged", 1, "Errors", 0, "Mailed", 1, "Done", 2, "Refused", 1, "NotFound", 1, "Message", "m", "Created", 2, "Updated", 1,
+			"Unchanged", 1, "Errors", 0, "Mailed", 1, "Done", 2, "Refused", 1, "NotFound", 1, "Ext", ".pdf", "Message", "m", "Created", 2, "Updated", 1,
 			"Table", "users", "Copied", 3, "Read", 4, "Users", 3, "History", 1, "Throttle", 1, "Audit", 1, "Outbox", 1, "Codes", 1, "Settings", 1)
 		got := tr(m)
 		if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {

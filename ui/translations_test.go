@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -362,6 +363,41 @@ func TestClosedValuesOneTermEverywhere(t *testing.T) {
 				c, _ := tr[ckey].(string)
 				if w == "" || !strings.EqualFold(w, c) {
 					t.Errorf("%s: %s is %q in the window (%q) and %q on the command line (%q)", code, value, w, wkey, c, ckey)
+				}
+			}
+		}
+	}
+}
+
+// TestFrenchGlossary: one French word for each thing, on every screen and
+// on the command line; the synonyms that crept in once are refused.
+func TestFrenchGlossary(t *testing.T) {
+	data, err := assets.Translations.ReadFile("translations/fr.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr map[string]any
+	if err := json.Unmarshal(data, &tr); err != nil {
+		t.Fatal(err)
+	}
+	avoid := map[string]string{ // a synonym → the word Sésame uses
+		"de secours": "e-mail de récupération", "réglage": "paramètre", "boîte mail": "boîte aux lettres",
+		"boîtes mail": "boîtes aux lettres", "courriel": "e-mail",
+	}
+	for key, v := range tr {
+		texts := []string{}
+		switch v := v.(type) {
+		case string:
+			texts = append(texts, v)
+		case map[string]any:
+			for _, f := range v {
+				texts = append(texts, fmt.Sprint(f))
+			}
+		}
+		for _, text := range texts {
+			for bad, good := range avoid {
+				if strings.Contains(strings.ToLower(text), bad) {
+					t.Errorf("%q says %q where Sésame says %q: %q", key, bad, good, text)
 				}
 			}
 		}

@@ -186,8 +186,13 @@ func (u *usersView) query() app.UserListQuery {
 func (u *usersView) requery() {
 	u.table.reset()
 	u.panelRow = -1 // the card stays open, its row is gone
-	u.picked.clear()
 	u.picks.note = ""
+	if u.picked.count(u.list.len()) > 0 {
+		// Rows are positions in one query's list: a new list, a new
+		// selection, said rather than dropped silently.
+		u.picks.note = lang.L("The selection was cleared: a new search, filter or sort selects anew.")
+	}
+	u.picked.clear()
 	u.jump.stop()
 	u.list.reset(u.query())
 	u.onListChanged()
@@ -305,6 +310,7 @@ func (u *usersView) onOpen(row int) {
 	}
 	u.picked.one(row)
 	u.picked.remember(u.heldRows, u.list.total)
+	u.picks.note = ""
 	u.picks.update()
 	if c, ok := u.panel.(*cardView); ok && c.user.ID == user.ID {
 		u.panelRow = row
@@ -413,6 +419,7 @@ func (u *usersView) onPick(row int, how tablePick) {
 		}
 	}
 	u.picked.remember(u.heldRows, u.list.total)
+	u.picks.note = ""
 	u.picks.update()
 }
 

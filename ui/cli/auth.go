@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"golang.org/x/term"
+
 	"sesame/app"
 )
 
@@ -41,15 +43,11 @@ func (c *call) readSecrets(prompts ...string) ([]string, error) {
 	return out, nil
 }
 
-// isTerminal reports whether r (a reader or a writer) is a character
-// device, such as a terminal.
+// isTerminal reports whether r (a reader or a writer) is a terminal: not
+// only a character device, which /dev/null is too (a job run by cron).
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func runSignIn(c *call) error {

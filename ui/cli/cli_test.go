@@ -735,3 +735,17 @@ func TestInitAndGenerate(t *testing.T) {
 		t.Errorf("Generate called with %q", h.generated)
 	}
 }
+
+// TestDevNullIsNoTerminal: a command run with standard input from
+// /dev/null (cron) cannot be confirmed by anybody: it is no terminal,
+// although it is a character device.
+func TestDevNullIsNoTerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Error("/dev/null is taken for a terminal")
+	}
+}

@@ -3,16 +3,21 @@ package cli
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"sesame/app"
+	"sesame/app/spreadsheet"
 )
 
 // The directory on the command line: users list with filters, sort and
@@ -53,7 +58,7 @@ func addSelectFlags(fs *flag.FlagSet, bulk bool) *selectFlags {
 	s.noMailbox = fs.Bool("no-mailbox", false, "only users whose login is fictitious (no mailbox)")
 	s.recovery = fs.Bool("recovery", false, "only users with a recovery e-mail")
 	s.noRecovery = fs.Bool("no-recovery", false, "only users without a recovery e-mail")
-	s.stale = fs.String("stale", "", "only users with no sign-in (or, never signed in, created) for `DURATION` or longer, as 90d")
+	s.stale = fs.String("stale", "", "only users with no sign-in (or, never signed in, created) for `DAYS` or longer, as 90d (or weeks: 12w)")
 	if bulk {
 		s.fromFile = fs.String("from", "", "the users whose logins `FILE` lists, one a line (- for standard input; # starts a comment)")
 		s.all = fs.Bool("all", false, "every user")
@@ -98,13 +103,44 @@ func (s *selectFlags) filter() (app.UserFilter, bool, error) {
 		return f, false, err
 	}
 	if *s.stale != "" {
-		d, err := app.ParseDuration(*s.stale)
-		if err != nil || d <= 0 {
-			return f, false, usagef("--stale wants a duration such as 90d or 12h, not \"{{.Value}}\".", "Value", *s.stale)
+		d, err := parseStale(*s.stale)
+		if err != nil {
+			return f, false, err
 		}
 		f.Stale, f.StaleAfter = app.OnlyYes, d
 	}
 	return f, f != (app.UserFilter{}), nil
+}
+
+// maxStaleDays is the longest idle time --stale takes: a century.
+const maxStaleDays = 36_500
+
+// parseStale reads the idle time of --stale: whole days (90d) or weeks
+// (12w), which is how staleness is counted; "6m" would read as minutes
+// where an administrator may mean months, so other units are refused.
+func parseStale(v string) (time.Duration, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if v == "" {
+		v = "?"
+	}
+	unit, days := v[len(v)-1:], 1
+	switch unit {
+	case "d":
+	case "w":
+		days = 7
+	default:
+		return 0, usagef("--stale counts in days (90d) or weeks (12w), not \"{{.Value}}\".", "Value", v)
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, unit))
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange), err == nil && n > maxStaleDays/days:
+		return 0, usagef("--stale {{.Value}} is too long: at most {{.Max}}d, a century.", "Value", v, "Max", maxStaleDays)
+	case err != nil:
+		return 0, usagef("--stale counts in days (90d) or weeks (12w), not \"{{.Value}}\".", "Value", v)
+	case n < 1:
+		return 0, usagef("--stale {{.Value}}: an account is stale after one day at least.", "Value", v)
+	}
+	return time.Duration(n*days) * 24 * time.Hour, nil
 }
 
 // describeFilter says in words what a filter selects.
@@ -116,7 +152,7 @@ func (c *call) describeFilter(f app.UserFilter) string {
 	if ks := f.Statuses.List(); len(ks) > 0 {
 		names := make([]string, len(ks))
 		for i, k := range ks {
-			names[i] = string(k)
+			names[i] = c.statusKind(k)
 		}
 		if len(ks) == 1 {
 			parts = append(parts, c.t.L("whose status is {{.Status}}", "Status", names[0]))
@@ -125,7 +161,7 @@ func (c *call) describeFilter(f app.UserFilter) string {
 		}
 	}
 	if f.Role != "" {
-		parts = append(parts, c.t.L("with the role {{.Role}}", "Role", string(f.Role)))
+		parts = append(parts, c.t.L("with the role {{.Role}}", "Role", c.role(f.Role)))
 	}
 	switch f.Mailbox {
 	case app.OnlyYes:
@@ -415,13 +451,15 @@ func (c *call) bulk(action app.BulkAction, takesRole bool) error {
 }
 
 // readLogins reads a file of logins, one a line; blank lines and lines that
-// start with # are left out.
+// start with # are left out. A line that cannot be one login (a space, a
+// comma, a semicolon, a tab inside) stops it: a list with names or
+// several columns is not what the administrator meant to give.
 func (c *call) readLogins(name string) ([]string, error) {
 	var r io.Reader = c.env.Stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
+			return nil, c.cannotRead(name, err)
 		}
 		defer f.Close()
 		r = f
@@ -433,18 +471,39 @@ func (c *call) readLogins(name string) ([]string, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		if strings.ContainsAny(s, ",;\t") {
-			return nil, c.failed(c.t.L("Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", shown(name)))
+		if strings.ContainsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+			return nil, c.failed(c.t.L("Line {{.Line}} of {{.Path}} is not one login: give one login a line.", "Line", line, "Path", c.fileName(name)))
 		}
 		logins = append(logins, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
+		return nil, c.cannotRead(name, err)
 	}
 	if len(logins) == 0 {
-		return nil, c.failed(c.t.L("{{.Path}} lists no login.", "Path", shown(name)))
+		return nil, c.failed(c.t.L("{{.Path}} lists no login.", "Path", c.fileName(name)))
 	}
 	return logins, nil
+}
+
+// fileName names a file given on the command line, - being standard input.
+func (c *call) fileName(name string) string {
+	if name == "-" {
+		return c.t.L("standard input")
+	}
+	return shown(name)
+}
+
+// cannotRead says why the file name cannot be read, in words.
+func (c *call) cannotRead(name string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return c.failed(c.t.L("There is no file {{.Path}}.", "Path", c.fileName(name)))
+	case errors.Is(err, fs.ErrPermission):
+		return c.failed(c.t.L("You may not read {{.Path}}.", "Path", c.fileName(name)))
+	case errors.Is(err, syscall.EISDIR):
+		return c.failed(c.t.L("{{.Path}} is a folder, not a file.", "Path", c.fileName(name)))
+	}
+	return c.failed(c.t.L("The file {{.Path}} cannot be read: {{.Reason}}", "Path", c.fileName(name), "Reason", err.Error()))
 }
 
 // describePlan says on standard error what the action will do.
@@ -508,8 +567,12 @@ func (c *call) confirm(stdinUsed bool) error {
 func (c *call) runBulk(p app.BulkPlan) error {
 	var out *csv.Writer
 	if p.Request.Action.Kind == app.BulkReset {
-		out = csv.NewWriter(c.env.Stdout)
-		out.UseCRLF = true
+		// Often saved for a spreadsheet (> handout.csv): the byte-order
+		// mark, and no cell that it would run as a formula.
+		var err error
+		if out, err = spreadsheet.NewWriter(c.env.Stdout, ','); err != nil {
+			return app.Internal(err)
+		}
 		if err := out.Write([]string{"login", "name", "temporary_password", "valid_until"}); err != nil {
 			return err
 		}
@@ -524,7 +587,8 @@ func (c *call) runBulk(p app.BulkPlan) error {
 				refused = append(refused, o)
 			}
 			if out != nil && o.Temporary != nil && writeErr == nil {
-				writeErr = out.Write([]string{o.Login, o.Name, o.Temporary.Plaintext, o.Temporary.ExpiresAt.Local().Format(time.RFC3339)})
+				writeErr = out.Write([]string{spreadsheet.Inert(o.Login), spreadsheet.Inert(o.Name), spreadsheet.Inert(o.Temporary.Plaintext),
+					o.Temporary.ExpiresAt.Local().Format(time.RFC3339)})
 			}
 		}
 		if out != nil {

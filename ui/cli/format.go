@@ -147,6 +147,32 @@ func (c *call) stateWords(u app.User, now time.Time) string {
 	return c.passwordWords(u, now)
 }
 
+// statusKind names a status in the command line's language, with the word
+// that --status takes for it when the language's differs.
+func (c *call) statusKind(k app.StatusKind) string {
+	var w string
+	switch k {
+	case app.StatusActive:
+		w = c.t.L("active")
+	case app.StatusMustChange:
+		w = c.t.L("must change password")
+	case app.StatusExpired:
+		w = c.t.L("temporary password expired")
+	case app.StatusNoPassword:
+		w = c.t.L("no password")
+	case app.StatusLocked:
+		w = c.t.L("locked")
+	case app.StatusDisabled:
+		w = c.t.L("disabled")
+	default:
+		return string(k)
+	}
+	if w != string(k) {
+		w += " (" + string(k) + ")"
+	}
+	return w
+}
+
 // role names a role in the command line's language: "admin" and
 // "employee" in English, the words that users role takes.
 func (c *call) role(r app.Role) string {

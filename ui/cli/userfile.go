@@ -93,7 +93,7 @@ func (c *call) readUserFile(name string, opts userfile.Options) (*userfile.File,
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, c.failed(c.t.L("The file {{.Path}} cannot be read.", "Path", shown(name)))
+			return nil, c.cannotRead(name, err)
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
@@ -267,11 +267,8 @@ func runUsersExport(c *call) error {
 		return usagef("Give one FILE at most (- or none for standard output).")
 	}
 	f, err := userfile.ParseFormat(*format)
-	if err != nil {
-		return err
-	}
-	if f == userfile.HR {
-		return usagef("Sésame writes the formats sesame, google, entra and okta, not hr.")
+	if err != nil || f == userfile.HR {
+		return usagef("Sésame writes the formats sesame, google, entra and okta, not \"{{.Format}}\".", "Format", *format)
 	}
 	filter, _, err := sel.filter()
 	if err != nil {
