@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"sesame/app"
 )
 
 // What the font cannot draw is shown in its compatibility form, typed or
@@ -57,5 +59,32 @@ func TestUndrawableCharactersShownCanonical(t *testing.T) {
 	// (no other form) stays; in a field that is not an e-mail's, "。" stays.
 	if got := showable("Élodie Ｍａｒｔｉｎ 山。", false); got != "Élodie Martin 山。" {
 		t.Errorf("a name shows as %q", got)
+	}
+}
+
+// TestTableShowsWhatTheFontLacks: a name of the directory whose characters
+// the font lacks is shown in the table as the characters it reads as, not
+// as empty boxes.
+func TestTableShowsWhatTheFontLacks(t *testing.T) {
+	if drawable('＝') {
+		t.Skip("the test theme's font draws ＝")
+	}
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	name := "＝Ｚoé Ｆｕｌｌ"
+	if _, _, err := h.svc.CreateUser(h.ctx, app.SystemActor("test"), app.NewUser{Email: "zoe@acme.example", Name: name}); err != nil {
+		t.Fatal(err)
+	}
+	u := h.search("zoe")
+	if got := rows(u); len(got) != 1 || got[0] != name {
+		t.Fatalf("rows %v", got)
+	}
+	cells := make([]*tableCell, len(u.cols))
+	for i := range cells {
+		cells[i] = &tableCell{}
+	}
+	u.fillRow(0, cells)
+	if got := cells[0].full; got != "=Zoé Full" {
+		t.Errorf("the table shows %q", got)
 	}
 }

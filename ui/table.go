@@ -728,7 +728,7 @@ func newTableCell(bold bool) *tableCell {
 
 // set gives the cell its text, in the colour of its importance.
 func (c *tableCell) set(text string, importance widget.Importance) {
-	c.full, c.importance = text, importance
+	c.full, c.importance = showable(text, false), importance // a character the font lacks shown as the one it reads as
 }
 
 // place puts the cell at x, y, w wide and h high, hidden when its column
