@@ -14,9 +14,11 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"sesame/app"
@@ -38,6 +40,10 @@ import (
 // buildProblem says why this binary cannot open a database, if it cannot
 // (see nofts5.go).
 var buildProblem error
+
+// meterFrames, set in a build with the tag framemeter (framemeter.go),
+// records the window's frames.
+var meterFrames func(fyne.App)
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
@@ -136,6 +142,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var delivery *app.MailDelivery
 		config.Store = db
 		config.Deliver = func(context.Context, *app.Service) { delivery.Kick() }
+		// The window's loop (its UI goroutine, locked to the main thread)
+		// gets a processor of its own: hashing on every core (a bulk
+		// reset, an import) would otherwise hold them all, and each time
+		// the loop woke it would wait for the scheduler to preempt a hash
+		// (up to 10 ms), many times a frame.
+		// The hashing also yields the cores to the window and the display
+		// server whenever they need them.
+		cores := runtime.GOMAXPROCS(0)
+		config.Workers, config.Yield = cores, true
+		runtime.GOMAXPROCS(cores + 1)
 		svc := app.NewService(config)
 		delivery = svc.StartMailDelivery(smtp.Sender{}, 30*time.Second, func(err error) {
 			fmt.Fprintln(stderr, "sesame: delivering e-mail:", app.AsError(err).Error())
@@ -145,6 +161,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// The language is always given, so that Fyne reads a locale it
 		// understands (see ui/locale).
 		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path), Kiosk: *kiosk})
+		if meterFrames != nil {
+			meterFrames(a)
+		}
 		a.Run()
 		return 0
 	}

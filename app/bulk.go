@@ -394,11 +394,19 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 // bulkBatch is how many users one transaction of a bulk action writes:
 // fewer when each needs a password hashed, so that progress and
 // cancellation come at least every second or so.
-func bulkBatch(k BulkKind) int {
+func (s *Service) bulkBatch(k BulkKind) int {
 	if k == BulkReset || k == BulkSend {
-		return 16 * runtime.GOMAXPROCS(0)
+		return 16 * s.hashWorkers()
 	}
 	return 500
+}
+
+// hashWorkers is how many passwords are hashed at once (Config.Workers).
+func (s *Service) hashWorkers() int {
+	if s.workers > 0 {
+		return s.workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // RunBulk runs a plan made by PlanBulk. Each batch of users is one
@@ -425,7 +433,7 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 		run.ids = plan.ids
 	}
 	hashing := r.Action.Kind == BulkReset || r.Action.Kind == BulkSend
-	size := bulkBatch(r.Action.Kind)
+	size := s.bulkBatch(r.Action.Kind)
 	done := 0
 	runErr := run.drain(ctx, s, hashing, func(ctx context.Context) (*batch, error) { return run.next(ctx, size) }, func(ctx context.Context, b *batch) error {
 		outcomes, err := run.write(ctx, b)
@@ -606,10 +614,13 @@ func (p *pipeline) prepare(ctx context.Context, s *Service, hashing bool, next f
 			close(out)
 			return out
 		}
-		for range runtime.GOMAXPROCS(0) {
+		for range s.hashWorkers() {
 			p.wg.Add(1)
 			go func() {
 				defer p.wg.Done()
+				if s.yield {
+					yieldThread()
+				}
 				for j := range jobs {
 					j.run(ctx, s, st)
 				}

@@ -17,6 +17,8 @@ type Service struct {
 	blocklist *Blocklist
 	deliver   func(ctx context.Context, s *Service)
 	dummyHash string // verified against when a login is unknown, so that it costs the same time
+	workers   int    // see Config.Workers
+	yield     bool   // see Config.Yield
 }
 
 // Config is what a Service is built from.
@@ -32,11 +34,22 @@ type Config struct {
 	// background delivery, the command line delivers at once, before its
 	// process ends. Nil leaves the messages to the next delivery.
 	Deliver func(ctx context.Context, s *Service)
+	// Workers is how many passwords bulk actions and imports hash at
+	// once, each with argon2id on a goroutine of its own: one a processor
+	// (runtime.GOMAXPROCS) when 0. A program that keeps a processor free
+	// for other work (the window, for its UI goroutine) gives one fewer.
+	Workers int
+	// Yield runs that hashing at a lower priority than the rest of the
+	// program (on Linux, the threads of the workers are niced by
+	// workerNice), so that a window stays responsive while it uses every
+	// core: the processors still do nothing else while no one else needs
+	// them.
+	Yield bool
 }
 
 // NewService builds a Service.
 func NewService(c Config) *Service {
-	s := &Service{store: c.Store, now: c.Now, hasher: c.Hasher, blocklist: c.Blocklist, deliver: c.Deliver}
+	s := &Service{store: c.Store, now: c.Now, hasher: c.Hasher, blocklist: c.Blocklist, deliver: c.Deliver, workers: c.Workers, yield: c.Yield}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -594,7 +594,26 @@ type UserCounts struct {
 	Now                  time.Time
 }
 
-// UserCounts counts the users of the directory for a filter, exactly.
+// MatchCount counts the users that the filter selects, exactly: the count
+// of the table, which a store answers faster than UserCounts (it asks of
+// staleness only when the filter does, and of the filter's own cells
+// only).
+func (s *Service) MatchCount(ctx context.Context, f UserFilter) (int, error) {
+	if err := f.Check(); err != nil {
+		return 0, err
+	}
+	set := f.Set(s.now())
+	var n int
+	err := s.store.Read(ctx, func(tx Tx) error {
+		cells, err := tx.CountCells(set)
+		n = cells.Sum(set.Cells)
+		return err
+	})
+	return n, err
+}
+
+// UserCounts counts the users of the directory for a filter, exactly: the
+// count of every facet asks of every cell, staleness included.
 func (s *Service) UserCounts(ctx context.Context, f UserFilter) (UserCounts, error) {
 	if err := f.Check(); err != nil {
 		return UserCounts{}, err

@@ -156,6 +156,9 @@ func TestDirectoryListsAndCounts(t *testing.T) {
 		if c.Total != len(want) {
 			t.Fatalf("filter %+v: %d users, want %d", f, c.Total, len(want))
 		}
+		if n, err := e.svc.MatchCount(e.ctx, f); err != nil || n != len(want) {
+			t.Fatalf("filter %+v: MatchCount %d (%v), want %d", f, n, err, len(want))
+		}
 		// A facet's count is the filter's count with that value instead.
 		for i, k := range app.StatusKinds() {
 			g := f

@@ -176,6 +176,34 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 	}
 }
 
+// TestDirectoryCountsTheMatchBeforeTheFilters: the count of the match is
+// shown as soon as it is read, before the counts of every filter's choices
+// (slower), which then replace those of the previous search.
+func TestDirectoryCountsTheMatchBeforeTheFilters(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.signInAdmin()
+	h.hold = true
+	u := h.search("jeanne")
+	for len(h.jobs) > 0 && u.list.total < 0 {
+		j := h.jobs[0]
+		h.jobs = h.jobs[1:]
+		j()
+	}
+	if got := u.count.Text; got != "1 match" {
+		t.Errorf("the match's count: %q", got)
+	}
+	if got := strings.Join(u.filters.role.Options, "|"); got != "Any role (4)|Administrators (1)|Employees (3)" {
+		t.Errorf("before their counts come, the filters show those of the whole directory: %q", got)
+	}
+	h.release()
+	if got := strings.Join(u.filters.role.Options, "|"); got != "Any role (1)|Administrators (0)|Employees (1)" {
+		t.Errorf("the filters' counts of the search: %q", got)
+	}
+	if got := u.count.Text; got != "1 match" {
+		t.Errorf("the match's count after the filters': %q", got)
+	}
+}
+
 func TestDirectoryFindsStaleAccounts(t *testing.T) {
 	h := newHarnessIn(t, "en", func(h *harness) {
 		withStaff(h)

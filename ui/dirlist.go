@@ -12,8 +12,10 @@ import (
 // (app.Service.ListUsers by offset) about as fast as the first, so the
 // list reads the pages around the view wherever it is, the first and the
 // last alike, and keeps a few of them. Its length is the exact count of
-// the match (app.Service.UserCounts), which arrives after the first page
-// and never delays it; until then it is what the first page says.
+// the match (app.Service.MatchCount), which arrives after the first page
+// and never delays it; until then it is what the first page says. The
+// counts of every filter's choices (app.Service.UserCounts), slower, come
+// after the match's count and never delay it.
 //
 // Every method runs on the UI goroutine; reads run off it, in a scope of
 // the list's owner, and a new query or a refresh drops those under way.
@@ -24,17 +26,18 @@ type dirList struct {
 	size  int               // rows a page
 	keep  int               // pages held at most
 
-	pages  map[int]*dirPage
-	first  int // the rows in view
-	count  int
-	total  int // the exact count, -1 until it arrives
-	head   int // rows of the first page, once read; -1 before
-	more   bool
-	err    error
-	counts app.UserCounts // of the query, with Total == total when known
-	reads  *scope         // the reads of the query on view
-	view   latest         // the read of the pages the view needs
-	asked  []int          // the pages it reads
+	pages   map[int]*dirPage
+	first   int // the rows in view
+	count   int
+	total   int // the exact count, -1 until it arrives
+	head    int // rows of the first page, once read; -1 before
+	more    bool
+	err     error
+	counts  app.UserCounts // of the query's facets, when faceted
+	faceted bool           // counts is the query's
+	reads   *scope         // the reads of the query on view
+	view    latest         // the read of the pages the view needs
+	asked   []int          // the pages it reads
 
 	onChange func() // rows or the count arrived
 }
@@ -55,6 +58,7 @@ func (l *dirList) reset(q app.UserListQuery) {
 	l.reads = l.sc.child()
 	l.query = q
 	l.pages, l.total, l.head, l.more, l.err, l.asked = map[int]*dirPage{}, -1, -1, false, nil, nil
+	l.faceted = false
 	l.first = 0
 	l.ensure()
 	l.recount()
@@ -82,22 +86,50 @@ func (l *dirList) refresh() {
 	l.recount()
 }
 
-// recount asks for the exact count of the query, after its first page.
+// matchFirst says whether the match's count is read before the filters'
+// counts; false reads them at once, the match's count being their Total,
+// as the window did before (the peer of BenchmarkDirectoryWindow).
+var matchFirst = true
+
+// recount asks for the exact count of the query, after its first page,
+// then for the counts of its facets.
 func (l *dirList) recount() {
-	svc, f := l.svc, l.query.Filter
+	svc, f, reads := l.svc, l.query.Filter, l.reads
 	var (
+		n   int
 		c   app.UserCounts
 		err error
 	)
-	l.reads.child().do(func(ctx context.Context) {
+	reads.child().do(func(ctx context.Context) {
+		if matchFirst {
+			n, err = svc.MatchCount(ctx, f)
+			return
+		}
 		c, err = svc.UserCounts(ctx, f)
+		n = c.Total
 	}, func() {
 		if err != nil {
 			l.err = err
-		} else {
-			l.counts, l.total = c, c.Total
+			l.onChange()
+			return
+		}
+		l.total = n
+		if !matchFirst {
+			l.counts, l.faceted = c, true
+			l.onChange()
+			return
 		}
 		l.onChange()
+		reads.child().do(func(ctx context.Context) {
+			c, err = svc.UserCounts(ctx, f)
+		}, func() {
+			if err != nil {
+				l.err = err
+			} else {
+				l.counts, l.faceted = c, true
+			}
+			l.onChange()
+		})
 	})
 }
 

@@ -214,7 +214,7 @@ func (u *usersView) onListChanged() {
 	if text := u.countText(); text != u.count.Text || u.count.Importance != widget.MediumImportance {
 		u.count.SetText(text)
 	}
-	if u.list.total >= 0 && (u.filters.counts == nil || *u.filters.counts != u.list.counts) {
+	if u.list.faceted && (u.filters.counts == nil || *u.filters.counts != u.list.counts) {
 		c := u.list.counts
 		u.filters.setCounts(&c)
 	}

@@ -125,11 +125,15 @@ func (q *queued) until(ok func() bool) bool {
 
 // BenchmarkDirectoryWindow times Administration → Users at 1,000,000
 // users, side by side in one run: from a keystroke in the search box to
-// the table redrawn with the first page of results, and to the exact count
-// shown (after the first page, without delaying it); and from a drag of
-// the scroll bar's thumb to a random position to every row in view drawn.
-// It reports the medians and 99th percentiles, and the heap after the
-// table has been dragged end to end against the heap at the first page.
+// the table redrawn with the first page of results, to the exact count of
+// the match shown (after the first page, without delaying it), and to the
+// counts of every filter's choices shown (after the match's count); and
+// from a drag of the scroll bar's thumb to a random position to every row
+// in view drawn. It reports the medians and 99th percentiles, and the heap
+// after the table has been dragged end to end against the heap at the
+// first page. The keystrokes are timed again the way before (the match's
+// count and the filters' read at once: key-to-count-before); the counts
+// of texts of one to three characters are also reported alone (short-).
 func BenchmarkDirectoryWindow(b *testing.B) {
 	if testing.Short() {
 		b.Skip("1,000,000 users: not under -short")
@@ -149,7 +153,8 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 	atFirst := heap()
 
 	rng := rand.New(rand.NewPCG(1, 2))
-	var keys, counts, drags []time.Duration
+	var keys, counts, facets, drags, before []time.Duration
+	var shortCounts, shortBefore []time.Duration // texts of one to three characters
 	inView := func() bool {
 		for i := u.table.top; i < min(u.table.top+u.table.visible, u.list.len()); i++ {
 			if _, ok := u.list.at(i); !ok {
@@ -160,21 +165,42 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 	}
 	for b.Loop() {
 		for _, text := range typedQueries {
-			u.search.SetText("")
-			q.until(func() bool { return len(q.jobs) == 0 })
-			for _, r := range text {
-				start := time.Now()
-				u.search.TypedRune(r)
-				if !q.until(func() bool { return u.list.head >= 0 }) {
-					b.Fatalf("%q: no first page", u.text)
+			for _, first := range []bool{true, false} {
+				matchFirst = first
+				u.search.SetText("")
+				q.until(func() bool { return len(q.jobs) == 0 })
+				for _, r := range text {
+					start := time.Now()
+					u.search.TypedRune(r)
+					if !q.until(func() bool { return u.list.head >= 0 }) {
+						b.Fatalf("%q: no first page", u.text)
+					}
+					if first {
+						keys = append(keys, time.Since(start))
+					}
+					if !q.until(func() bool { return u.list.total >= 0 }) {
+						b.Fatalf("%q: no count", u.text)
+					}
+					short := len([]rune(app.SearchFragment(u.text))) <= 3
+					if !first {
+						before = append(before, time.Since(start))
+						if short {
+							shortBefore = append(shortBefore, time.Since(start))
+						}
+						continue
+					}
+					counts = append(counts, time.Since(start))
+					if short {
+						shortCounts = append(shortCounts, time.Since(start))
+					}
+					if !q.until(func() bool { return u.list.faceted }) {
+						b.Fatalf("%q: no filters' counts", u.text)
+					}
+					facets = append(facets, time.Since(start))
 				}
-				keys = append(keys, time.Since(start))
-				if !q.until(func() bool { return u.list.total >= 0 }) {
-					b.Fatalf("%q: no count", u.text)
-				}
-				counts = append(counts, time.Since(start))
 			}
 		}
+		matchFirst = true
 		u.search.SetText("")
 		q.until(func() bool { return len(q.jobs) == 0 })
 		bar := u.table.bar
@@ -207,6 +233,10 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 	}
 	quantiles("key-to-rows", keys)
 	quantiles("key-to-count", counts)
+	quantiles("key-to-filter-counts", facets)
+	quantiles("key-to-count-before", before)
+	quantiles("short-key-to-count", shortCounts)
+	quantiles("short-key-to-count-before", shortBefore)
 	quantiles("drag-to-rows", drags)
 	b.ReportMetric(float64(atEnd)/float64(atFirst), "heap-end/first")
 	b.Logf("heap: %d KiB at the first page, %d KiB after end to end", atFirst/1024, atEnd/1024)

@@ -180,7 +180,7 @@ func (db *DB) Import(ctx context.Context, fill func(app.DirectoryWriter) (app.Di
 		if err := t.relabelAll(); err != nil {
 			return err
 		}
-		if err := t.rebuildBlocks(); err != nil {
+		if err := t.rebuildCounts(); err != nil {
 			return err
 		}
 		got, err := t.counts()

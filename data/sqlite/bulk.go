@@ -103,7 +103,7 @@ insert:
 	if err := t.relabelAll(); err != nil {
 		return 0, err
 	}
-	if err := t.rebuildBlocks(); err != nil {
+	if err := t.rebuildCounts(); err != nil {
 		return 0, err
 	}
 	t.changed |= app.ChangedUsers

@@ -47,6 +47,10 @@ import (
 //   - Text: the FTS5 index of n-grams (search.go) yields matches in name
 //     order; its rowid carries the static cell and the idle day, so that
 //     most filters apply inside the index without reading a row.
+//   - Short texts: grams_cells (grams.go) counts the holders of each term
+//     of the index (a text of one to three characters) by static cell,
+//     kept by every write of a user; users_temporary_by_expiry splits
+//     those with a temporary password expired or not.
 //
 // Plans. Without a text, a set that the blocks count exactly (static cells
 // and locks) goes by blocks, or is gathered and sorted when it is small;
@@ -57,8 +61,12 @@ import (
 // order); sorting the matches by another order; or, for a text that most
 // users hold, counting by block those who do not. A text's density comes
 // from a sample of its matches. Counts without a text are sums of blocks
-// and a few index ranges; with a text, one pass over its matches computing
-// each one's cell (or over the users who lack a text that most hold).
+// and a few index ranges; with a text of one to three characters, its row
+// of grams_cells by static cell, the temporary passwords on one side of
+// the question's time and the locked users (unless staleness is asked:
+// see countShort); with a longer one, one pass over its matches
+// computing each one's cell (or over the users who lack a text that most
+// hold).
 //
 // Figures, and the cases that stay slow: docs/BENCHMARKS.md.
 
@@ -114,6 +122,7 @@ type lockedUser struct {
 	id   int64
 	keys userKeys
 	cell app.Cell
+	text string // search text
 }
 
 // nanos is a time of a question (now, the cut-off of staleness) as the
@@ -151,7 +160,7 @@ func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
 		return q, nil
 	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT u.id, u.sort_key, u.email_key, u.signin_key, u.changed_key,
-		u.created_key, u.idle_key, u.attrs, u.expiry_key FROM throttle t JOIN users u ON u.email_key = t.key
+		u.created_key, u.idle_key, u.attrs, u.expiry_key, u.search_text FROM throttle t JOIN users u ON u.email_key = t.key
 		WHERE t.locked_until IS NOT NULL AND t.locked_until > ?`, q.now)
 	if err != nil {
 		return nil, app.Internal(err)
@@ -162,7 +171,7 @@ func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
 		var expiry sql.NullInt64
 		k := &l.keys.keys
 		if err := rows.Scan(&l.id, keyArg{&k[ordName]}, keyArg{&k[ordLogin]}, keyArg{&k[ordSignIn]},
-			keyArg{&k[ordChanged]}, keyArg{&k[ordCreated]}, keyArg{&k[ordIdle]}, &l.keys.attrs, &expiry); err != nil {
+			keyArg{&k[ordChanged]}, keyArg{&k[ordCreated]}, keyArg{&k[ordIdle]}, &l.keys.attrs, &expiry, &l.text); err != nil {
 			return nil, app.Internal(err)
 		}
 		l.cell = app.Cell(l.keys.attrs) | app.CellLocked
@@ -800,6 +809,11 @@ func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
 func (q *dirQuery) count() (app.CellCounts, error) {
 	if q.text == "" {
 		return q.countAll()
+	}
+	if !q.long() && !countShortOff {
+		if n, ok, err := q.countShort(); err != nil || ok {
+			return n, err
+		}
 	}
 	src, err := q.source(ordName)
 	if err != nil {

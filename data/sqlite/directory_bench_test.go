@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -50,6 +52,9 @@ var directoryMix = []struct {
 	{"active", app.UserFilter{Statuses: app.Statuses(app.StatusActive)}, app.UserSort{}},
 	{"text-e", app.UserFilter{Text: "e"}, app.UserSort{}},
 	{"text-ma-locked", app.UserFilter{Text: "ma", Statuses: app.Statuses(app.StatusLocked)}, app.UserSort{}},
+	{"text-mar", app.UserFilter{Text: "mar"}, app.UserSort{}},
+	{"text-j-expired", app.UserFilter{Text: "j", Statuses: app.Statuses(app.StatusExpired)}, app.UserSort{}},
+	{"text-le-admins-by-created", app.UserFilter{Text: "le", Role: app.RoleAdmin}, app.UserSort{By: app.SortCreated}},
 	{"text-martin", app.UserFilter{Text: "martin"}, app.UserSort{}},
 	{"text-martin-active", app.UserFilter{Text: "martin", Statuses: app.Statuses(app.StatusActive)}, app.UserSort{}},
 	{"text-dupont-by-signin", app.UserFilter{Text: "dupont"}, app.UserSort{By: app.SortLastSignIn}},
@@ -87,9 +92,11 @@ func benchLocked(b *testing.B, db *sqlite.DB) {
 }
 
 // BenchmarkDirectory times, through the service, at 10,000 and 1,000,000
-// users: the first page of each query of directoryMix, its exact count
-// (with every filter's count, as the window shows them), and a page at a
-// random position. It reports the median, the 99th percentile and the
+// users: the first page of each query of directoryMix, the exact count of
+// its match (what the table shows: match-count; and the same with short
+// texts counted by reading their holders, as before grams_cells:
+// match-count-before), every filter's count (as the filters show them:
+// count), and a page at a random position. It reports the median, the 99th percentile and the
 // worst time of each kind, and logs the slowest queries.
 func BenchmarkDirectory(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
@@ -117,6 +124,16 @@ func BenchmarkDirectory(b *testing.B) {
 			}{
 				{"first-page", func(i int) error {
 					_, err := svc.ListUsers(ctx, app.UserListQuery{Filter: directoryMix[i].f, Sort: directoryMix[i].sort})
+					return err
+				}},
+				{"match-count", func(i int) error {
+					_, err := svc.MatchCount(ctx, directoryMix[i].f)
+					return err
+				}},
+				{"match-count-before", func(i int) error {
+					sqlite.CountShortOff(true)
+					defer sqlite.CountShortOff(false)
+					_, err := svc.MatchCount(ctx, directoryMix[i].f)
 					return err
 				}},
 				{"count", func(i int) error {
@@ -277,4 +294,68 @@ func cmpDuration(a, b time.Duration) time.Duration {
 		return a
 	}
 	return b
+}
+
+// BenchmarkUserWrites times, on a copy of the sample directory of
+// 1,000,000 users, the writes of one user that grams_cells follows: a
+// password reset (a new temporary password: the user's static cell
+// changes, every term moves) and a rename (a few terms change), each
+// in its transaction; and, in the same run, what grams_cells adds to a
+// reset (the user's terms moved to another cell, timed alone).
+func BenchmarkUserWrites(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1M users: not under -short")
+	}
+	benchDB(b, 1_000_000).Close()
+	fp, err := sqlite.Fingerprint()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "copy.db")
+	copyFile(b, filepath.Join(os.TempDir(), fmt.Sprintf("sesame-sample-%d-%d-2-%s.db", 1_000_000, benchSeed, fp)), path)
+	db, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	change := func(fn func(u *app.User)) {
+		id := 1 + r.Int64N(1_000_000)
+		if err := db.Write(b.Context(), func(tx app.Tx) error {
+			u, err := tx.UserByID(id)
+			if err != nil {
+				return err
+			}
+			fn(&u)
+			return tx.UpdateUser(&u)
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("reset", func(b *testing.B) {
+		for b.Loop() {
+			change(func(u *app.User) {
+				u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt = "$argon2id$new", !u.PasswordTemporary, time.Now().Add(time.Hour)
+				if !u.PasswordTemporary {
+					u.TemporaryExpiresAt = time.Time{}
+				}
+			})
+		}
+	})
+	b.Run("rename", func(b *testing.B) {
+		for b.Loop() {
+			change(func(u *app.User) { u.Name += " Xavier" })
+		}
+	})
+	b.Run("grams-of-a-reset", func(b *testing.B) {
+		var took time.Duration
+		for b.Loop() {
+			d, err := sqlite.TimeMoveGrams(b.Context(), db, 1+r.Int64N(1_000_000), int64(app.CellTemporary))
+			if err != nil {
+				b.Fatal(err)
+			}
+			took += d
+		}
+		b.ReportMetric(float64(took.Nanoseconds())/float64(b.N), "grams-ns/op")
+	})
 }

@@ -43,6 +43,18 @@ func TestDirectoryPlans(t *testing.T) {
 	}
 }
 
+// TestShortTextCounts runs the contract's counts of short texts with the
+// temporary passwords read on either side of the time, or too many to
+// read (then the holders are read).
+func TestShortTextCounts(t *testing.T) {
+	for _, most := range []int64{0, 2, 50_000} {
+		t.Run(fmt.Sprintf("expiryMax=%d", most), func(t *testing.T) {
+			sqlite.SetExpiryMax(t, most)
+			storetest.TestShortTextCountsAfterWrites(t, func(t testing.TB) app.Store { return openDB(t) })
+		})
+	}
+}
+
 // TestDirectoryAfterBulkLoad runs the same comparison on a directory loaded
 // in bulk, whose blocks are made at once.
 func TestDirectoryAfterBulkLoad(t *testing.T) {
@@ -151,5 +163,12 @@ func TestMigrationRebuildsSearchAndOrders(t *testing.T) {
 	}
 	if len(newest) != 3 || newest[0].Email != "ada@acme.example" || newest[2].Email != "jn@acme.example" {
 		t.Errorf("by password changed, newest first: %v", newest)
+	}
+	// The holders of short texts, counted by the migration.
+	svc := app.NewService(app.Config{Store: db})
+	for text, want := range map[string]int{"lo": 2, "l": 3, "zz": 0, "mul": 1} {
+		if n, err := svc.MatchCount(t.Context(), app.UserFilter{Text: text}); err != nil || n != want {
+			t.Errorf("%q after the migration: %d users (%v), want %d", text, n, err, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Internals that the tests in package data_test look at.
@@ -17,6 +18,18 @@ func SetBlockSize(t interface{ Cleanup(func()) }, n int64) {
 	old := blockSize
 	blockSize = n
 	t.Cleanup(func() { blockSize = old })
+}
+
+// CountShortOff says whether short texts are counted by reading their
+// holders, as before grams_cells (the peer of the benchmarks).
+func CountShortOff(off bool) { countShortOff = off }
+
+// SetExpiryMax sets how many temporary passwords a short text's count
+// reads on a side of its time, for a test.
+func SetExpiryMax(t interface{ Cleanup(func()) }, n int64) {
+	old := expiryMax
+	expiryMax = n
+	t.Cleanup(func() { expiryMax = old })
 }
 
 // SetPlanner sets the thresholds of the directory's planner for a test, so
@@ -88,4 +101,29 @@ func QueryPlan(ctx context.Context, db *DB, query string, args ...any) (string, 
 		return rows.Err()
 	})
 	return strings.Join(plan, "\n"), err
+}
+
+// TimeMoveGrams times what grams_cells costs a write that changes a
+// user's static cell to attrs: the user's terms moved there and back, in
+// one transaction that changes nothing else; it returns the time of one
+// move.
+func TimeMoveGrams(ctx context.Context, db *DB, id, attrs int64) (time.Duration, error) {
+	var took time.Duration
+	err := db.writeTx(ctx, func(t *tx) error {
+		var text string
+		var old int64
+		if err := t.tx.QueryRowContext(t.ctx, `SELECT search_text, attrs FROM users WHERE id = ?`, id).Scan(&text, &old); err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := t.moveGrams(text, &old, text, attrs); err != nil {
+			return err
+		}
+		if err := t.moveGrams(text, &attrs, text, old); err != nil {
+			return err
+		}
+		took = time.Since(start) / 2
+		return nil
+	})
+	return took, err
 }

@@ -36,6 +36,9 @@ var goSteps = map[string]func(db *DB, t *tx) error{
 		}
 		return t.rebuildBlocks()
 	},
+	// With grams_cells made (0011_grams_cells.sql): the holders of every
+	// term by cell.
+	"0012_grams_cells": func(_ *DB, t *tx) error { return t.rebuildGrams() },
 }
 
 // migrateUpTo, when set (by tests), stops the migrations after the one of

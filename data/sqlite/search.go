@@ -91,14 +91,9 @@ func gramDoc(text string) string {
 	var b strings.Builder
 	b.Grow(len(text) * 20)
 	b.WriteString(everyone)
-	for part := range strings.FieldsSeq(text) {
-		r := []rune(part)
-		for i := range r {
-			for n := 1; n <= 3 && i+n <= len(r); n++ {
-				b.WriteByte(' ')
-				writeHex(&b, r[i:i+n])
-			}
-		}
+	for g := range grams(text) {
+		b.WriteByte(' ')
+		writeHex(&b, g)
 	}
 	return b.String()
 }
@@ -466,7 +461,8 @@ func (t *tx) relabelAll() error {
 // CheckIndex verifies what search and the directory rely on (a
 // consistency check for tests and repairs): every user has a positive rank,
 // ranks follow (sort_key, id), the search index holds one row per user, at
-// its rowid, and the blocks of every order count the users they hold.
+// its rowid, the blocks of every order count the users they hold, and
+// grams_cells counts the holders of every term by cell.
 func (db *DB) CheckIndex(ctx context.Context) error {
 	return db.readTx(ctx, func(t *tx) error {
 		checks := []struct{ name, query string }{
@@ -486,6 +482,9 @@ func (db *DB) CheckIndex(ctx context.Context) error {
 				return fmt.Errorf("%s: %d", c.name, n)
 			}
 		}
-		return t.checkBlocks()
+		if err := t.checkBlocks(); err != nil {
+			return err
+		}
+		return t.checkGrams()
 	})
 }

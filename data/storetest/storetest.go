@@ -63,6 +63,7 @@ var tests = []struct {
 	{"CountMatching", TestCountMatching},
 	{"SearchSeparatorsAndLetters", TestSearchSeparatorsAndLetters},
 	{"DirectoryAgainstBruteForce", TestDirectoryAgainstBruteForce},
+	{"ShortTextCountsAfterWrites", TestShortTextCountsAfterWrites},
 	{"ConcurrentWritesAreSerializable", TestConcurrentWritesAreSerializable},
 	{"ConcurrentLastAdministrator", TestConcurrentLastAdministrator},
 	{"ConcurrentOutboxClaims", TestConcurrentOutboxClaims},

@@ -3,8 +3,10 @@ package storetest
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +133,13 @@ func (w *Twin) Change(n int) {
 	}
 	// A lock of a login that no user has.
 	locks = append(locks, app.Throttle{Key: "nobody@company.example", Failures: 9, LastFailure: w.T0, LockedUntil: w.T0.Add(time.Hour)})
+	w.Update(changed, locks)
+}
+
+// Update writes changed users (w.User must hold them already) and throttle
+// records to both stores, in one transaction each.
+func (w *Twin) Update(changed []app.User, locks []app.Throttle) {
+	w.t.Helper()
 	w.Write(func(tx app.Tx) error {
 		for _, u := range changed {
 			// The model does not follow versions: the stored one is
@@ -220,6 +229,8 @@ func (w *Twin) Compare(now time.Time, filters []app.UserFilter, n int) {
 		memSvc := app.NewService(app.Config{Store: w.mem, Now: clock})
 		if got, want := w.userCounts(storeSvc, f), w.userCounts(memSvc, f); got != want {
 			w.t.Fatalf("%s: UserCounts\n got %+v\nwant %+v", name, got, want)
+		} else if n, err := storeSvc.MatchCount(w.t.Context(), f); err != nil || n != want.Total {
+			w.t.Fatalf("%s: MatchCount %d (%v), want %d", name, n, err, want.Total)
 		}
 		for _, by := range []app.SortColumn{app.SortRole, app.SortStatus} {
 			for _, desc := range []bool{false, true} {
@@ -370,11 +381,7 @@ func cmpOr(a, b time.Duration) time.Duration {
 // every kind of position, counts by cell, with the clock moved across
 // expiries and the ends of locks.
 func TestDirectoryAgainstBruteForce(t *testing.T, newStore NewStore) {
-	s := newStore(t)
-	if _, ok := s.(*memstore.Store); ok {
-		t.Skip("the in-memory store is the brute force itself: app's TestDirectoryListsAndCounts checks it against the filters' meaning")
-	}
-	w := NewTwin(t, s, 1)
+	w := bruteTwin(t, newStore, 1)
 	w.Populate(300)
 	checkIndex(t, w.s)
 	filters := w.Filters()
@@ -384,6 +391,18 @@ func TestDirectoryAgainstBruteForce(t *testing.T, newStore NewStore) {
 	w.Change(150)
 	checkIndex(t, w.s)
 	w.Compare(w.T0.Add(2*time.Hour), filters, 4)
+}
+
+// bruteTwin is a Twin of a new store, to compare with the brute force;
+// the test is skipped for the in-memory store, which is the brute force
+// itself (app's TestDirectoryListsAndCounts checks it against the
+// filters' meaning).
+func bruteTwin(t *testing.T, newStore NewStore, seed uint64) *Twin {
+	s := newStore(t)
+	if _, ok := s.(*memstore.Store); ok {
+		t.Skip("the in-memory store is the brute force itself")
+	}
+	return NewTwin(t, s, seed)
 }
 
 // MirrorLoaded writes to the oracle alone the first n users of a sequence
@@ -446,5 +465,100 @@ func TestSearchSeparatorsAndLetters(t *testing.T, newStore NewStore) {
 	// Separators join nothing across the name and the login.
 	if got, _ := search(t, db, app.UserQuery{Text: "mullerjnm"}); len(got) != 0 {
 		t.Errorf(`search "mullerjnm" = %q: a match across the name and the login`, got)
+	}
+}
+
+// TestShortTextCountsAfterWrites: the counts by cell of every text of one
+// to three characters that the users hold (and of one nobody holds) agree
+// with the brute force after each kind of write: users added, renamed,
+// their role, mailbox or recovery e-mail changed, disabled, given a
+// temporary password (expiring before and after the times asked), given
+// their own password back, locked; at times on both sides of the expiries
+// and the ends of locks, for every cell and for filters.
+func TestShortTextCountsAfterWrites(t *testing.T, newStore NewStore) {
+	w := bruteTwin(t, newStore, 3)
+	w.Populate(40)
+	step := func(name string, change func(i int, u *app.User), locks ...app.Throttle) {
+		t.Helper()
+		var changed []app.User
+		for i := range w.User {
+			if w.r.IntN(4) == 0 {
+				u := w.User[i]
+				change(i, &u)
+				w.User[i] = u
+				changed = append(changed, u)
+			}
+		}
+		w.Update(changed, locks)
+		checkIndex(t, w.s)
+		w.compareShort(name)
+	}
+	w.compareShort("populated")
+	w.Create([]app.User{
+		{Name: "Quentin Xavier-Yvon", Email: "qxy@company.example", Role: app.RoleEmployee, HasMailbox: true},
+		{Name: "Ævar Þór", Email: "aevar@nomail.company.example", Role: app.RoleAdmin, CreatedAt: w.T0},
+		{Name: "Mar Mar", Email: "mar.mar@company.example", Role: app.RoleEmployee, HasMailbox: true,
+			PasswordHash: sample.DummyHash, PasswordTemporary: true, TemporaryExpiresAt: w.T0.Add(time.Minute)},
+	})
+	checkIndex(t, w.s)
+	w.compareShort("added")
+	step("renamed", func(i int, u *app.User) { u.Name = []string{"Wladimir Kzar", "Marie Mar", "Ïsabeau Ÿ", "Mo"}[i%4] })
+	step("relogged", func(i int, u *app.User) { u.Email = fmt.Sprintf("zq%d.vw@company.example", i) })
+	step("role", func(_ int, u *app.User) {
+		u.Role = map[app.Role]app.Role{app.RoleAdmin: app.RoleEmployee, app.RoleEmployee: app.RoleAdmin}[u.Role]
+	})
+	step("reset", func(i int, u *app.User) {
+		u.PasswordHash, u.PasswordTemporary = sample.DummyHash, true
+		u.TemporaryExpiresAt = w.T0.Add([]time.Duration{-time.Hour, time.Minute, time.Hour, 48 * time.Hour}[i%4])
+	})
+	var locks []app.Throttle
+	for i, u := range w.User {
+		if i%5 == 0 {
+			locks = append(locks, app.Throttle{Key: app.EmailKey(u.Email), Failures: 5, LastFailure: w.T0,
+				LockedUntil: w.T0.Add(time.Duration(i%3) * time.Hour)})
+		}
+	}
+	step("locked, mailbox and recovery", func(i int, u *app.User) {
+		u.HasMailbox = !u.HasMailbox
+		u.RecoveryEmail = map[bool]string{true: "", false: fmt.Sprintf("yx%d@perso.example", i)}[u.RecoveryEmail != ""]
+	}, locks...)
+	step("disabled", func(_ int, u *app.User) { u.Disabled = !u.Disabled })
+	step("own password", func(_ int, u *app.User) {
+		u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt, u.PasswordChangedAt = sample.DummyHash, false, time.Time{}, w.T0
+	})
+}
+
+// compareShort compares the counts by cell of the short texts that the
+// users hold, at times around the expiries and locks of
+// TestShortTextCountsAfterWrites, for every cell and for a few filters.
+func (w *Twin) compareShort(name string) {
+	w.t.Helper()
+	seen := map[string]bool{"qx": true, "ÿ": true}
+	for _, u := range w.User {
+		for part := range strings.FieldsSeq(app.SearchText(&u)) {
+			r := []rune(part)
+			for i := range r {
+				for n := 1; n <= 3 && i+n <= len(r); n++ {
+					seen[string(r[i:i+n])] = true
+				}
+			}
+		}
+	}
+	texts := slices.Sorted(maps.Keys(seen))
+	w.r.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
+	texts = texts[:min(len(texts), 120)]
+	filters := []app.UserFilter{{}, {Statuses: app.Statuses(app.StatusExpired)},
+		{Statuses: app.Statuses(app.StatusMustChange, app.StatusLocked)}, {Role: app.RoleAdmin, Mailbox: app.OnlyNo},
+		{Stale: app.OnlyYes, StaleAfter: time.Hour}}
+	for i, text := range texts {
+		now := w.T0.Add([]time.Duration{-2 * time.Hour, 30 * time.Second, 90 * time.Minute, 72 * time.Hour}[i%4])
+		f := filters[i%len(filters)]
+		f.Text = text
+		for _, set := range []app.UserSet{{Text: text, Cells: app.AllCells(), Now: now}, f.Set(now)} {
+			if got, want := storeCounts(w, set), memCounts(w, set); got != want {
+				w.t.Fatalf("%s, text %q, filter %+v, at %s: CountCells\n got %v\nwant %v", name, text, f, now.Sub(w.T0),
+					nonZero(got), nonZero(want))
+			}
+		}
 	}
 }

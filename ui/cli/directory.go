@@ -214,15 +214,19 @@ func runUsersList(c *call) error {
 	if *offset < 0 {
 		return usagef("--offset must be 0 or more.")
 	}
-	if *count {
+	if *count && *asJSON {
 		counts, err := c.svc().UserCounts(c.ctx, f)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return writeJSON(c.env.Stdout, countsJSON(counts))
+		return writeJSON(c.env.Stdout, countsJSON(counts))
+	}
+	if *count {
+		n, err := c.svc().MatchCount(c.ctx, f)
+		if err != nil {
+			return err
 		}
-		c.printRaw(strconv.Itoa(counts.Total))
+		c.printRaw(strconv.Itoa(n))
 		return nil
 	}
 	var (
