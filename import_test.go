@@ -208,9 +208,13 @@ func TestExportImportRoundTripEndToEnd(t *testing.T) {
 
 // TestImportKilledMidwayEndToEnd: an import killed (SIGKILL) while it
 // writes leaves whole users, each audited; the same import run again
-// finishes the rest.
-func TestImportKilledMidwayEndToEnd(t *testing.T) {
-	s := newSesame(t, "sqlite")
+// finishes the rest, and gives the users written before the kill, whose
+// temporary passwords no hand-out holds, new ones: every user is in the
+// second hand-out, with a password that signs in. A third run has nothing
+// to do.
+func TestImportKilledMidwayEndToEnd(t *testing.T) { forEachStore(t, importKilledMidway) }
+
+func importKilledMidway(t *testing.T, s *sesame) {
 	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
 	const n = 150
 	var b strings.Builder
@@ -245,27 +249,62 @@ func TestImportKilledMidwayEndToEnd(t *testing.T) {
 	if written == 0 || written >= n {
 		t.Fatalf("killed after %d of %d: not midway", written, n)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "first.csv")); err == nil {
+		t.Fatal("the killed import wrote its hand-out")
+	}
 	var events []map[string]any
 	if err := json.Unmarshal([]byte(s.expect(0, "", "", "", "audit", "--json", "--action", "user.create", "--limit", "100000").stdout), &events); err != nil {
 		t.Fatal(err)
 	}
-	if len(events) != written+0 {
+	if len(events) != written {
 		t.Errorf("%d users written, %d audited", written, len(events))
 	}
+	before := map[string]bool{} // the users written before the kill
 	for _, ev := range events {
 		if !strings.Contains(fmt.Sprint(ev["details"]), "import ") {
 			t.Errorf("creation not naming the import: %v", ev)
 		}
+		before[fmt.Sprint(ev["subject"])] = true
+	}
+	dry := s.expect(0, "the last one, from an interrupted import, is in no hand-out", "", "", "users", "import", file, "--dry-run")
+	if want := fmt.Sprintf("%d to create, %d to update, 0 unchanged", n-written, written); !strings.Contains(dry.stdout, want) {
+		t.Errorf("preview of the re-run: %q, want %q", dry.stdout, want)
 	}
 	r := s.run("", "users", "import", file, "--yes", "--handout", filepath.Join(dir, "second.csv"))
-	if want := fmt.Sprintf("%d created, 0 updated, %d unchanged", n-written, written); r.code != 0 || !strings.Contains(r.stderr, want) {
+	if want := fmt.Sprintf("%d created, %d updated, 0 unchanged", n-written, written); r.code != 0 || !strings.Contains(r.stderr, want) {
 		t.Fatalf("re-run: exit %d, %q, want %q", r.code, r.stderr, want)
 	}
 	if count() != n {
 		t.Errorf("%d users after the re-run, want %d", count(), n)
 	}
-	if rows := s.handout(filepath.Join(dir, "second.csv")); len(rows) != n-written {
-		t.Errorf("second hand-out: %d rows, want %d", len(rows), n-written)
+	rows := s.handout(filepath.Join(dir, "second.csv"))
+	handed := map[string]string{}
+	for _, row := range rows {
+		handed[row[0]] = row[2]
+	}
+	if len(rows) != n || len(handed) != n {
+		t.Errorf("second hand-out: %d rows, %d logins, want %d", len(rows), len(handed), n)
+	}
+	// Every user written before the kill, and a few after, sign in with
+	// the hand-out's password (and must change it).
+	tried := 0
+	for i := range n {
+		login := fmt.Sprintf("user%04d@acme.example", i)
+		if !before[login] && i%30 != 0 {
+			continue
+		}
+		tried++
+		if r := s.run(handed[login]+"\n", "signin", login); r.code != 3 {
+			t.Errorf("%s: sign-in with the hand-out's password: exit %d %s", login, r.code, r.stderr)
+		}
+	}
+	if tried <= written {
+		t.Errorf("%d sign-ins tried", tried)
+	}
+	// Handed out: nothing more to do.
+	s.expect(0, "", "Nothing to do", "", "users", "import", file, "--yes", "--handout", filepath.Join(dir, "third.csv"))
+	if _, err := os.Stat(filepath.Join(dir, "third.csv")); err == nil {
+		t.Error("a third hand-out was written")
 	}
 }
 
@@ -325,5 +364,52 @@ func TestImportSendEndToEnd(t *testing.T) {
 	rows := s.handout(filepath.Join(dir, "h.csv"))
 	if len(rows) != 2 || rows[0][0] == "jeanne@acme.example" || rows[1][0] == "jeanne@acme.example" {
 		t.Errorf("hand-out %v", rows)
+	}
+}
+
+// TestImportLookAlikesEndToEnd: rows of one file whose addresses look
+// alike each other are refused by the preview, naming the row they look
+// like, as creating them one by one would; --allow-similar imports them,
+// audited as confirmed.
+func TestImportLookAlikesEndToEnd(t *testing.T) { forEachStore(t, importLookAlikes) }
+
+func importLookAlikes(t *testing.T, s *sesame) {
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	dir := t.TempDir()
+	file := filepath.Join(dir, "people.csv")
+	if err := os.WriteFile(file, []byte("login,name,recovery_email,mailbox\n"+
+		"claire.leroy@acme.example,Claire Leroy,,yes\n"+
+		"paul@acme.example,Paul Blanc,,yes\n"+
+		"c1aire.leroy@acme.example,Claire Bis,,yes\n"+ // like row 2's login
+		"marc@acme.example,Marc Vert,pau1@acme.example,yes\n"), 0o600); err != nil { // like row 3's login
+		t.Fatal(err)
+	}
+	dry := s.expect(1, "", "2 rows are refused only because an address looks like another login", "", "users", "import", file, "--dry-run")
+	for _, want := range []string{"c1aire.leroy@acme.example looks like the login claire.leroy@acme.example of row 2",
+		"recovery_email: pau1@acme.example looks like the login paul@acme.example of row 3", "2 to create, 0 to update, 0 unchanged, 2 with errors"} {
+		if !strings.Contains(dry.stdout, want) {
+			t.Errorf("preview without %q:\n%s", want, dry.stdout)
+		}
+	}
+	// What the preview accepts is written; the others are not refused
+	// midway but before.
+	s.expect(1, "", "2 created, 0 updated, 0 unchanged, 2 with errors", "", "users", "import", file, "--yes", "--handout", filepath.Join(dir, "h1.csv"))
+	s.expect(1, "", "", "", "users", "show", "c1aire.leroy@acme.example")
+	r := s.expect(0, "looks like claire.leroy@acme.example (confirmed)", "2 created, 0 updated, 2 unchanged, 0 with errors", "",
+		"users", "import", file, "--yes", "--allow-similar", "--handout", filepath.Join(dir, "h2.csv"))
+	if !strings.Contains(r.stdout, "looks like paul@acme.example (confirmed)") {
+		t.Errorf("preview with --allow-similar:\n%s", r.stdout)
+	}
+	if rows := s.handout(filepath.Join(dir, "h2.csv")); len(rows) != 2 {
+		t.Errorf("hand-out: %v", rows)
+	}
+	for login, like := range map[string]string{"c1aire.leroy@acme.example": "claire.leroy@acme.example", "marc@acme.example": "paul@acme.example"} {
+		var events []map[string]any
+		if err := json.Unmarshal([]byte(s.expect(0, "", "", "", "audit", "--json", "--user", login, "--action", "user.create").stdout), &events); err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 || !strings.Contains(fmt.Sprint(events[0]["details"]), "looks like "+like+" (confirmed)") {
+			t.Errorf("audit of %s: %v", login, events)
+		}
 	}
 }

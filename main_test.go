@@ -1560,7 +1560,8 @@ func TestPathsAndLimitsNamedEndToEnd(t *testing.T) {
 	s.expect(1, "", "(64 characters in its ASCII form, at most 63)", "", "users", "add", "x@"+strings.Repeat("b", 64)+".example", "--name", "X")
 	s.expect(0, "[--allow-similar]", "", "", "users", "add", "--help")
 	s.expect(0, "[--allow-similar]", "", "", "users", "set-recovery", "--help")
-	if r := s.expect(0, "", "", "", "help"); strings.Count(r.stdout, "[--allow-similar]") != 2 || !strings.Contains(r.stdout, "8  the window cannot open") {
+	s.expect(0, "[--allow-similar]", "", "", "users", "import", "--help")
+	if r := s.expect(0, "", "", "", "help"); strings.Count(r.stdout, "[--allow-similar]") != 3 || !strings.Contains(r.stdout, "8  the window cannot open") {
 		t.Errorf("help:\n%s", r.stdout)
 	}
 }

@@ -26,7 +26,19 @@ func (e *env) planImport(recs ...app.ImportRecord) app.ImportPlan {
 	return p
 }
 
+// applyImport runs an import, keeps its new temporary passwords as a
+// hand-out and records that they are (HandoutSaved).
 func (e *env) applyImport(ctx context.Context, p app.ImportPlan, each func(app.ImportProgress)) (app.ImportResult, []app.ImportOutcome) {
+	e.t.Helper()
+	res, out := e.applyImportNoHandout(ctx, p, each)
+	if err := e.svc.HandoutSaved(e.ctx, e.actor(), res.ID); err != nil {
+		e.t.Fatalf("hand-out saved: %v", err)
+	}
+	return res, out
+}
+
+// applyImportNoHandout runs an import whose hand-out is never saved.
+func (e *env) applyImportNoHandout(ctx context.Context, p app.ImportPlan, each func(app.ImportProgress)) (app.ImportResult, []app.ImportOutcome) {
 	e.t.Helper()
 	var out []app.ImportOutcome
 	res, err := e.svc.ApplyImport(ctx, e.actor(), p, func(pr app.ImportProgress) {
@@ -290,7 +302,7 @@ func TestImportCancelledThenCompleted(t *testing.T) {
 	p := e.planImport(recs...)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	res, out := e.applyImport(ctx, p, func(app.ImportProgress) { cancel() })
+	res, out := e.applyImportNoHandout(ctx, p, func(app.ImportProgress) { cancel() })
 	if !res.Cancelled || res.Created == 0 || res.Created >= 200 || res.Created != len(out) {
 		t.Fatalf("result %+v, %d outcomes", res, len(out))
 	}
@@ -312,13 +324,36 @@ func TestImportCancelledThenCompleted(t *testing.T) {
 			t.Errorf("%s: stored %v, reported %v", r.Login, err == nil, created[r.Login])
 		}
 	}
+	// The hand-out of the first run was not saved: its users, their
+	// passwords unused, get new ones; one whose password the
+	// administrator reset meanwhile keeps it.
+	reset := out[0].Login
+	if _, err := e.svc.UpdateUser(e.ctx, e.actor(), reset, app.UserChange{TemporaryPassword: ptr("orbit lantern cactus 4417"), Custom: true}); err != nil {
+		t.Fatal(err)
+	}
 	rest := e.planImport(recs...)
+	if rest.Create != 200-res.Created || rest.Update != res.Created-1 || rest.Unchanged != 1 || rest.NewPasswords != 199 {
+		t.Fatalf("second plan: %d create, %d update, %d unchanged", rest.Create, rest.Update, rest.Unchanged)
+	}
+	for _, row := range rest.Rows {
+		if want := created[row.Login] && row.Login != reset; row.Reissue != want || want && row.Changes != app.ImportPassword {
+			t.Errorf("%s: reissue %v, changes %v", row.Login, row.Reissue, row.Changes)
+		}
+	}
+	// Saved, the hand-out is not reissued.
+	if err := e.svc.HandoutSaved(e.ctx, e.actor(), res.ID); err != nil {
+		t.Fatal(err)
+	}
+	rest = e.planImport(recs...)
 	if rest.Create != 200-res.Created || rest.Unchanged != res.Created {
 		t.Fatalf("second plan: %d create, %d unchanged", rest.Create, rest.Unchanged)
 	}
-	res2, _ := e.applyImport(e.ctx, rest, nil)
-	if res2.Created != rest.Create || res2.Cancelled {
+	res2, out2 := e.applyImport(e.ctx, rest, nil)
+	if res2.Created != rest.Create || res2.Cancelled || len(out2) != rest.Create {
 		t.Fatalf("second run %+v", res2)
+	}
+	if again := e.planImport(recs...); again.Unchanged != 200 {
+		t.Errorf("third plan: %+v", again)
 	}
 }
 
@@ -391,5 +426,93 @@ func TestImportSendsWhereItCan(t *testing.T) {
 	}
 	if len(msgs) != 1 || msgs[0].To != "a@perso.example" {
 		t.Errorf("outbox %+v", msgs)
+	}
+}
+
+// TestImportRowsLookAlikeEachOther: rows of one file are judged against
+// each other as creating them one after another would: a new login, or a
+// recovery address (new or changed), that looks like the new login of a
+// row before it, or its own, is refused naming that row; an exact address
+// is not a look-alike, nor a login that a refused row would have created.
+// AllowSimilar imports them, each audited with the logins it looks like.
+func TestImportRowsLookAlikeEachOther(t *testing.T) {
+	withRecovery := func(r app.ImportRecord, addr string) app.ImportRecord {
+		r.RecoveryEmail, r.Given = addr, r.Given|app.ImportRecoveryEmail
+		return r
+	}
+	recs := func() []app.ImportRecord {
+		return []app.ImportRecord{
+			rec(2, "claire.leroy@acme.example", "Claire Leroy"),
+			rec(3, "paul@acme.example", "Paul Blanc"),
+			rec(4, "claire.1eroy@acme.example", "Claire Other"),                         // 1 for l: like row 2
+			withRecovery(rec(5, "marc@acme.example", "Marc Vert"), "pau1@acme.example"), // like row 3's login
+			withRecovery(rec(6, "zoe@acme.example", "Zoé Noir"), "z0e@acme.example"),    // like its own login
+			rec(7, "nina@acme.example", " "),                                            // refused: never created
+			rec(8, "n1na@acme.example", "Nina Rose"),                                    // so no look-alike
+			withRecovery(rec(9, "mia@acme.example", "Mia Gris"), "paul@acme.example"),   // row 3's very login
+			withRecovery(rec(10, "bob@acme.example", "Bob Martin"), "c1aire.leroy@acme.example"),
+			rec(11, "CLAIRE.LER0Y@acme.example", "Claire Third"), // like row 2, not row 4 (refused)
+		}
+	}
+	e := newEnv(t)
+	e.addUser("bob@acme.example", "Bob Martin")
+	p := e.planImport(recs()...)
+	want := map[int]struct{ column, reason string }{
+		4:  {"E-mail", "claire.1eroy@acme.example looks like the login claire.leroy@acme.example of row 2"},
+		5:  {"E-mail de récupération", "pau1@acme.example looks like the login paul@acme.example of row 3"},
+		6:  {"E-mail de récupération", "z0e@acme.example looks like the row's own login zoe@acme.example"},
+		7:  {"Nom", "The name is empty."},
+		10: {"E-mail de récupération", "c1aire.leroy@acme.example looks like the login claire.leroy@acme.example of row 2"},
+		11: {"E-mail", "claire.ler0y@acme.example looks like the login claire.leroy@acme.example of row 2"},
+	}
+	for _, row := range p.Rows {
+		w, refused := want[row.Record.Row]
+		if !refused {
+			if row.Action == app.ImportError {
+				t.Errorf("row %d refused: %+v", row.Record.Row, row.Problems)
+			}
+			continue
+		}
+		if row.Action != app.ImportError || len(row.Problems) != 1 || row.Problems[0].Column != w.column ||
+			!strings.Contains(row.Problems[0].Message.String(), w.reason) {
+			t.Errorf("row %d: %s %+v, want %q in column %q", row.Record.Row, row.Action, row.Problems, w.reason, w.column)
+		}
+	}
+	if p.ErrorRows != 6 || p.LookAlike != 5 {
+		t.Errorf("%d rows refused, %d look alike; want 6 and 5", p.ErrorRows, p.LookAlike)
+	}
+	// What the preview accepts is written: no row refused at write time.
+	if res, _ := e.applyImport(e.ctx, p, nil); res.Refused != 0 || res.Created != 4 {
+		t.Errorf("import: %+v", res)
+	}
+
+	// Confirmed, the same file is written whole, each look-alike audited.
+	e = newEnv(t)
+	e.addUser("bob@acme.example", "Bob Martin")
+	p, err := e.svc.PlanImport(e.ctx, e.actor(), app.ImportRequest{FileName: "people.csv", Records: recs(), AllowSimilar: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ErrorRows != 1 || p.LookAlike != 5 || p.Create != 8 || p.Update != 1 {
+		t.Fatalf("allowed: %+v", p)
+	}
+	if res, _ := e.applyImport(e.ctx, p, nil); res.Refused != 0 || res.Created != 8 || res.Updated != 1 {
+		t.Errorf("import: %+v", res)
+	}
+	audited := map[string]string{}
+	for _, ev := range e.store.Audit() {
+		if strings.Contains(ev.Details, "(confirmed)") {
+			audited[ev.Subject] = ev.Details
+		}
+	}
+	for login, like := range map[string]string{"claire.1eroy@acme.example": "claire.leroy@acme.example",
+		"marc@acme.example": "paul@acme.example", "zoe@acme.example": "zoe@acme.example",
+		"bob@acme.example": "claire.leroy@acme.example", "claire.ler0y@acme.example": "claire.leroy@acme.example"} {
+		if !strings.Contains(audited[login], "looks like "+like) {
+			t.Errorf("audit of %s: %q, want it to look like %s", login, audited[login], like)
+		}
+	}
+	if len(audited) != 5 {
+		t.Errorf("audited as look-alikes: %v", audited)
 	}
 }

@@ -51,11 +51,15 @@ type Tx interface {
 	// LookAlikes lists up to limit users other than exceptID whose login
 	// has the LookAlikeKey of email, in name order.
 	LookAlikes(email string, exceptID int64, limit int) ([]User, error)
+	// LookAlikeKey is the key under which the store files the login email
+	// (LookAlikeKey with the data of Unicode's confusables.txt).
+	LookAlikeKey(email string) string
 	// LookAlikesOf is LookAlikes, no user excepted, for many addresses at
-	// once (an import's rows): for each address of emails, up to limit
-	// users whose login has its LookAlikeKey (its very login included), in
-	// name order, in a few queries whatever their number.
-	LookAlikesOf(emails []string, limit int) ([][]User, error)
+	// once (an import's rows), given by their keys (LookAlikeKey, which an
+	// import also compares its rows with): for each key, up to limit users
+	// whose login has it (the address's very login included), in name
+	// order, in a few queries whatever their number.
+	LookAlikesOf(keys []string, limit int) ([][]User, error)
 	// SearchUsers returns one page of the users whose SearchText contains
 	// SearchFragment(q.Text), in name order (SortKey, then ID).
 	SearchUsers(q UserQuery) (UserPage, error)

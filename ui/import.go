@@ -45,6 +45,8 @@ type importView struct {
 	detected *widget.Label // format, encoding, delimiter, example rows
 	ignored  *widget.Label // the columns ignored, on one line
 	counts   *widget.Label
+	similar  *check // import the rows that look like other logins: the preview again
+	similarR fyne.CanvasObject
 	list     *widget.List
 	selected *widget.Label // the whole text of the row selected
 	confirm  *button
@@ -72,6 +74,7 @@ type importView struct {
 	lines   []string       // the preview's rows, as shown
 	wrong   []bool         // whether each row has an error
 	slips   []handout.Slip // the new temporary passwords not mailed, until the panel closes
+	ran     string         // the ID of the import that made them
 	savedTo string         // where the hand-out was saved last
 	busy    bool
 
@@ -121,6 +124,8 @@ func (s *session) newImport(sc *scope, u *usersView) *importView {
 	v.ignored.SizeName = theme.SizeNameCaptionText
 	v.counts = paragraph("")
 	v.counts.TextStyle.Bold = true
+	v.similar = s.newCheck("", v.onSimilar)
+	v.similarR = checkRow(v.similar, lang.L("Import the rows that look like other logins: their addresses are right"))
 	v.list = widget.NewList(func() int { return len(v.lines) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -144,7 +149,7 @@ func (s *session) newImport(sc *scope, u *usersView) *importView {
 	v.confirm = s.newButton(lang.L("Import"), widget.HighImportance, v.onConfirm)
 	v.again = s.newButton(lang.L("Choose another file…"), widget.LowImportance, v.onChoose)
 	v.question = s.newQuestion(lang.L("Not now"))
-	v.preview = container.NewVBox(v.detected, v.ignored, v.counts)
+	v.preview = container.NewVBox(v.detected, v.ignored, v.counts, v.similarR)
 	v.preview.Hide()
 
 	v.progress = widget.NewProgressBar()
@@ -239,6 +244,11 @@ func (v *importView) refresh() {
 	say(v.sendWhy, why)
 	v.send.Refresh()
 	enable(v.choose, !v.busy && v.plan == nil)
+	if !v.busy && v.plan != nil && !v.finished.Visible() {
+		v.similar.Enable()
+	} else {
+		v.similar.Disable()
+	}
 	enable(v.confirm, !v.busy && v.plan != nil && !v.finished.Visible())
 	enable(v.again, !v.busy && v.plan != nil)
 	showIf(v.confirm, v.plan != nil && !v.finished.Visible())
@@ -255,6 +265,8 @@ func (v *importView) onChoose() {
 // reset forgets the file on view.
 func (v *importView) reset() {
 	v.plan, v.file, v.lines, v.wrong = nil, nil, nil, nil
+	v.similar.Checked = false
+	v.similar.Refresh()
 	v.list.UnselectAll()
 	v.list.Refresh()
 	showIf(v.list, false)
@@ -281,6 +293,31 @@ func (v *importView) load(r io.ReadCloser, name string) {
 			return
 		}
 		plan, err = svc.PlanImport(ctx, actor, app.ImportRequest{FileName: filepath.Base(name), Records: file.Records, Send: send})
+	}, func() {
+		if err != nil {
+			say(v.problem, v.s.errorText(err))
+			return
+		}
+		v.showPlan(name, file, &plan)
+	})
+}
+
+// onSimilar judges the file again, the rows that look like other logins
+// imported or refused.
+func (v *importView) onSimilar(allow bool) {
+	if v.plan == nil || v.plan.Request.AllowSimilar == allow {
+		return
+	}
+	req := v.plan.Request
+	req.AllowSimilar = allow
+	name, file := v.name, v.file
+	svc, actor := v.s.svc, v.u.admin.actor
+	var (
+		plan app.ImportPlan
+		err  error
+	)
+	v.sc.busy(v.setBusy, func(ctx context.Context) {
+		plan, err = svc.PlanImport(ctx, actor, req)
 	}, func() {
 		if err != nil {
 			say(v.problem, v.s.errorText(err))
@@ -318,11 +355,21 @@ func (v *importView) showPlan(name string, f *userfile.File, p *app.ImportPlan) 
 		counts += "\n" + lang.N("{{.N}} new temporary passwords, valid until {{.Time}}; {{.Mailed}} mailed to recovery e-mails, the others to hand out.",
 			p.NewPasswords, map[string]any{"N": p.NewPasswords, "Time": dateTime(p.Expires), "Mailed": p.Mailed})
 	}
+	if p.LookAlike > 0 && p.Request.AllowSimilar {
+		counts += "\n" + lang.N("{{.N}} rows look like other logins: imported as confirmed, and the audit log says so.", p.LookAlike, map[string]any{"N": p.LookAlike})
+	} else if p.LookAlike > 0 {
+		counts += "\n" + lang.N("{{.N}} rows are refused only because an address looks like another login.", p.LookAlike, map[string]any{"N": p.LookAlike})
+	}
 	v.counts.SetText(counts)
+	showIf(v.similarR, p.LookAlike > 0 || p.Request.AllowSimilar)
 	v.lines, v.wrong = make([]string, len(p.Rows)), make([]bool, len(p.Rows))
 	for i := range p.Rows {
 		v.lines[i], v.wrong[i] = rowText(&p.Rows[i]), p.Rows[i].Action == app.ImportError
 	}
+	// Judged again (the look-alikes' check box): the row selected before
+	// may read otherwise now.
+	v.list.UnselectAll()
+	say(v.selected, "")
 	v.list.Refresh()
 	showIf(v.preview, true)
 	showIf(v.list, true)
@@ -345,10 +392,13 @@ func rowText(row *app.ImportRow) string {
 	switch row.Action {
 	case app.ImportCreate:
 		data["Name"] = row.Name()
-		return lang.L("Row {{.Row}} · create · {{.Login}} · {{.Name}}", data)
+		return lang.L("Row {{.Row}} · create · {{.Login}} · {{.Name}}", data) + looksLike(row)
 	case app.ImportUpdate:
 		data["Fields"] = app.ImportDetail(row.Changes, tr)
-		return lang.L("Row {{.Row}} · update · {{.Login}} · {{.Fields}}", data)
+		if row.Reissue {
+			data["Fields"] = data["Fields"].(string) + " (" + lang.L("the last one, from an interrupted import, is in no hand-out") + ")"
+		}
+		return lang.L("Row {{.Row}} · update · {{.Login}} · {{.Fields}}", data) + looksLike(row)
 	case app.ImportUnchanged:
 		return lang.L("Row {{.Row}} · unchanged · {{.Login}}", data)
 	}
@@ -364,6 +414,15 @@ func rowText(row *app.ImportRow) string {
 	return lang.L("Row {{.Row}} · error · {{.Login}} · {{.Reasons}}", data)
 }
 
+// looksLike is what the preview says of a row imported although it looks
+// like other logins, "" for the others.
+func looksLike(row *app.ImportRow) string {
+	if len(row.LooksLike) == 0 {
+		return ""
+	}
+	return " · " + lang.L("looks like {{.Logins}} (confirmed)", map[string]any{"Logins": strings.Join(row.LooksLike, ", ")})
+}
+
 // onConfirm asks before anything is written.
 func (v *importView) onConfirm() {
 	p := v.plan
@@ -374,8 +433,11 @@ func (v *importView) onConfirm() {
 		v.apply()
 		return
 	}
-	v.question.ask(lang.L("Create {{.Create}} users and update {{.Update}}? Rows with errors are left out.", map[string]any{"Create": p.Create, "Update": p.Update}),
-		lang.L("Import"), v.apply)
+	q := lang.L("Create {{.Create}} users and update {{.Update}}? Rows with errors are left out.", map[string]any{"Create": p.Create, "Update": p.Update})
+	if p.Request.AllowSimilar && p.LookAlike > 0 {
+		q += " " + lang.N("{{.N}} of them look like other logins.", p.LookAlike, map[string]any{"N": p.LookAlike})
+	}
+	v.question.ask(q, lang.L("Import"), v.apply)
 }
 
 // apply writes the plan in the background, the progress shown after each
@@ -456,7 +518,7 @@ func (v *importView) showResult(res app.ImportResult, err error, slips []handout
 	}
 	say(v.result, text)
 	say(v.refused, strings.Join(refused, "\n"))
-	v.slips = slips
+	v.slips, v.ran = slips, res.ID
 	v.savedTo = ""
 	if len(slips) > 0 {
 		say(v.saved, lang.N("{{.N}} new temporary passwords to hand out: save them now, they are not kept.", len(slips), map[string]any{"N": len(slips)}))
@@ -482,11 +544,24 @@ func (v *importView) onSaveHandout(ext string) {
 		}
 		v.savedTo = path
 		say(v.saved, lang.L("Saved in {{.Path}}, readable by you only. Delete it once the passwords are handed out.", map[string]any{"Path": path}))
+		v.handedOutTo()
 	}, func() {})
 }
 
 // openDialog is the session's openFile: the system's way of choosing a
 // file to read, CSV or text.
+// handedOutTo records that the import's new temporary passwords are in a
+// hand-out: importing the file again no longer gives those users new ones.
+func (v *importView) handedOutTo() {
+	svc, actor, id := v.s.svc, v.u.admin.actor, v.ran
+	var err error
+	v.sc.do(func(ctx context.Context) { err = svc.HandoutSaved(ctx, actor, id) }, func() {
+		if err != nil {
+			say(v.problem, v.s.errorText(err))
+		}
+	})
+}
+
 func (s *session) openDialog(open func(r io.ReadCloser, name string), cancelled func()) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {

@@ -20,6 +20,12 @@ func (h *harness) openFixture(name string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	h.openData(name, b)
+}
+
+// openData makes the window's file dialog give a file named name that
+// holds b.
+func (h *harness) openData(name string, b []byte) {
 	h.s.openFile = func(open func(r io.ReadCloser, path string), _ func()) {
 		open(io.NopCloser(bytes.NewReader(b)), "/home/alice/"+name)
 	}
@@ -173,5 +179,44 @@ func TestImportInFrench(t *testing.T) {
 	h.assertShows("Tableur RH", "Windows-1252", "point-virgule (;)", "5 lignes\u00a0: 3 à créer, 0 à modifier, 0 inchangées, 2 en erreur.")
 	if !strings.Contains(v.lines[3], "Rôle\u00a0: Rôle «\u00a0chef\u00a0» inconnu") {
 		t.Errorf("French row %q", v.lines[3])
+	}
+}
+
+// TestImportLookAlikesConfirmed: rows of the file that look like each
+// other are refused in the preview, naming the row; the check box judges
+// the file again with them imported, the confirmation says how many, and
+// each one's audit says it was confirmed.
+func TestImportLookAlikesConfirmed(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	h.openData("people.csv", []byte("login,name,recovery_email\n"+
+		"claire.leroy@acme.example,Claire Leroy,\n"+
+		"c1aire.leroy@acme.example,Claire Bis,\n"+
+		"marc@acme.example,Marc Vert,c1aire.ler0y@acme.example\n"))
+	v := h.openImport()
+	h.tapEnabled(v.choose)
+	h.settle()
+	h.assertShows("3 rows: 1 to create, 0 to update, 0 unchanged, 2 with errors.",
+		"2 rows are refused only because an address looks like another login.")
+	if !strings.Contains(v.lines[1], "c1aire.leroy@acme.example looks like the login claire.leroy@acme.example of row 2") {
+		t.Fatalf("preview rows %q", v.lines)
+	}
+	if !v.similarR.Visible() || v.similar.Checked {
+		t.Fatal("no check box to import the look-alikes")
+	}
+	v.similar.SetChecked(true)
+	h.settle()
+	h.assertShows("3 rows: 3 to create, 0 to update, 0 unchanged, 0 with errors.",
+		"2 rows look like other logins: imported as confirmed, and the audit log says so.")
+	if !strings.Contains(v.lines[2], "Row 4 · create · marc@acme.example · Marc Vert · looks like claire.leroy@acme.example (confirmed)") {
+		t.Errorf("preview rows %q", v.lines)
+	}
+	h.tapEnabled(v.confirm)
+	h.assertShows("Create 3 users and update 0? Rows with errors are left out. 2 of them look like other logins.")
+	h.tap(v.question.yes)
+	h.settle()
+	h.assertShows("3 created, 0 updated, 0 unchanged, 0 with errors")
+	page, err := h.svc.AuditPage(h.ctx, app.AuditQuery{Subject: "c1aire.leroy@acme.example", Action: app.ActionUserCreate, Limit: 10})
+	if err != nil || len(page.Events) != 1 || !strings.Contains(page.Events[0].Details, "looks like claire.leroy@acme.example (confirmed)") {
+		t.Errorf("audit: %+v %v", page.Events, err)
 	}
 }

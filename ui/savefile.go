@@ -186,6 +186,10 @@ func writeHandout(w io.WriteCloser, path string, sheet handout.Sheet) error {
 	} else {
 		err = handout.WriteCSV(w, sheet)
 	}
+	// On the disk before the import forgets that it is to be handed out.
+	if f, ok := w.(interface{ Sync() error }); ok && err == nil {
+		err = f.Sync()
+	}
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}

@@ -342,21 +342,29 @@ func (t *tx) CountActiveAdmins(atMost int) (int, error) {
 	return len(admins), err
 }
 
+// LookAlikeKey is the key under which the login email is filed.
+func (t *tx) LookAlikeKey(email string) string { return lookAlikeKey(email) }
+
 func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
-	key := lookAlikeKey(email)
+	return t.underKey(lookAlikeKey(email), exceptID, limit), nil
+}
+
+// underKey lists up to limit users other than exceptID whose login has the
+// look-alike key.
+func (t *tx) underKey(key string, exceptID int64, limit int) []app.User {
 	var out []app.User
 	for _, u := range t.sorted() {
 		if u.ID != exceptID && t.st.looks[u.ID] == key && len(out) < limit {
 			out = append(out, u)
 		}
 	}
-	return out, nil
+	return out
 }
 
-func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
-	out := make([][]app.User, len(emails))
-	for i, e := range emails {
-		out[i], _ = t.LookAlikes(e, 0, limit)
+func (t *tx) LookAlikesOf(keys []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(keys))
+	for i, k := range keys {
+		out[i] = t.underKey(k, 0, limit)
 	}
 	return out, nil
 }

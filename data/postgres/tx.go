@@ -333,6 +333,9 @@ func (t *tx) CountActiveAdmins(atMost int) (int, error) {
 	return int(n), err
 }
 
+// LookAlikeKey is the key under which the login email is filed.
+func (t *tx) LookAlikeKey(email string) string { return lookAlikeKey(email) }
+
 // LookAlikes lists up to limit users other than exceptID whose login has
 // the look-alike key of email, by name, through its index.
 func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
@@ -341,14 +344,13 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 	return users, err
 }
 
-// LookAlikesOf looks the look-alike keys of many addresses up in one query,
-// through the index, up to limit users a key.
-func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
-	out := make([][]app.User, len(emails))
+// LookAlikesOf looks many look-alike keys up in one query, through the
+// index, up to limit users a key.
+func (t *tx) LookAlikesOf(wanted []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(wanted))
 	at := map[string][]int{}
 	var keys []string
-	for i, e := range emails {
-		k := lookAlikeKey(e)
+	for i, k := range wanted {
 		if _, ok := at[k]; !ok {
 			keys = append(keys, k)
 		}

@@ -22,15 +22,25 @@ func (t *tx) AddAudit(e app.AuditEvent) error {
 	if err != nil {
 		return app.Internal(err)
 	}
-	_, err = t.exec(`INSERT INTO audit_grams (rowid, doc) VALUES (?, ?)`,
-		id, gramDoc(actorKey)+" "+gramDoc(subjectKey))
-	return err
+	// Held back until the transaction commits or reads the log, as the
+	// users' index is (see flushGrams).
+	t.auditGrams = append(t.auditGrams, auditGram{id, gramDoc(actorKey) + " " + gramDoc(subjectKey)})
+	return nil
+}
+
+// auditGram is an event's row of audit_grams, not yet written.
+type auditGram struct {
+	id  int64
+	doc string
 }
 
 // ListAudit returns events newest first. A subject fragment is looked up in
 // the audit_grams index, which yields ids newest first, and checked against
 // the actor and subject of each candidate.
 func (t *tx) ListAudit(q app.AuditQuery) ([]app.AuditEvent, error) {
+	if err := t.flushGrams(); err != nil {
+		return nil, err
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 100

@@ -42,6 +42,9 @@ func (db *DB) LoadUsers(ctx context.Context, users iter.Seq[app.User], n int) (i
 }
 
 func (t *tx) loadUsers(ctx context.Context, users iter.Seq[app.User], n int) (int, error) {
+	if err := t.flushGrams(); err != nil {
+		return 0, err
+	}
 	last, _, err := t.queryInt64(`SELECT coalesce(max(id), 0) FROM users`)
 	if err != nil {
 		return 0, err

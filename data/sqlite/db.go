@@ -350,6 +350,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 	t := &tx{ctx: ctx, tx: sqlTx}
 	err = fn(t)
 	if err == nil {
+		err = t.flushGrams()
+	}
+	if err == nil {
 		err = t.countChanges()
 	}
 	if err == nil && pool == db.write {

@@ -141,6 +141,9 @@ func nanos(t time.Time) int64 {
 // depends on locks, or when counting (every lock moves a user to another
 // cell).
 func (t *tx) prepare(s app.UserSet, counting bool) (*dirQuery, error) {
+	if err := t.flushGrams(); err != nil {
+		return nil, err
+	}
 	q := &dirQuery{t: t, set: s, text: app.SearchFragment(s.Text), now: nanos(s.Now)}
 	if !s.IdleBefore.IsZero() {
 		q.stale, q.idle = true, nanos(s.IdleBefore)

@@ -133,6 +133,9 @@ func gramMatch(frag string) string {
 // SearchUsers returns one page of the users whose search text contains the
 // folded query, in name order.
 func (t *tx) SearchUsers(q app.UserQuery) (app.UserPage, error) {
+	if err := t.flushGrams(); err != nil {
+		return app.UserPage{}, err
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultLimit
@@ -180,6 +183,9 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 	if atMost <= 0 {
 		return 0, nil
 	}
+	if err := t.flushGrams(); err != nil {
+		return 0, err
+	}
 	text = app.SearchFragment(text)
 	var (
 		n   int64
@@ -201,15 +207,78 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 
 // Keeping the index and the ranks.
 
+// The index's changes wait until the transaction commits or searches
+// (flushGrams), and so do the audit log's (audit_grams). FTS5 writes what
+// it holds in memory as a new segment, and merges segments, whenever a
+// statement that may need undoing starts: one user written at a time, an
+// import of 10,000 into a million would make 10,000 segments and merge
+// them again and again, the whole index among them (seconds each time).
+// Held back, a transaction makes one segment.
+
+// gramWrite is what a transaction did to the index's row at one rowid.
+type gramWrite struct {
+	existed bool   // its first change removed a row that was there: delete it
+	present bool   // a row is there at the end, with doc
+	doc     string // in gramDoc's form
+}
+
+// gram returns the change of rowid, first is true when it is new.
+func (t *tx) gram(rowid int64) (w *gramWrite, first bool) {
+	if w = t.grams[rowid]; w != nil {
+		return w, false
+	}
+	if t.grams == nil {
+		t.grams = map[int64]*gramWrite{}
+	}
+	w = &gramWrite{}
+	t.grams[rowid], t.gramOrder = w, append(t.gramOrder, rowid)
+	return w, true
+}
+
 // indexUser adds a user's search text to the index at its rowid (ftsRowid).
 func (t *tx) indexUser(rowid int64, text string) error {
-	_, err := t.exec(`INSERT INTO users_grams (rowid, doc) VALUES (?, ?)`, rowid, gramDoc(text))
-	return err
+	w, _ := t.gram(rowid)
+	w.present, w.doc = true, gramDoc(text)
+	return nil
 }
 
 func (t *tx) unindexUser(rowid int64) error {
-	_, err := t.exec(`DELETE FROM users_grams WHERE rowid = ?`, rowid)
-	return err
+	w, first := t.gram(rowid)
+	if first {
+		w.existed = true
+	}
+	w.present, w.doc = false, ""
+	return nil
+}
+
+// flushGrams writes the index's changes held back: the rows removed first,
+// then those added, each rowid's net change once; then the audit log's.
+func (t *tx) flushGrams() error {
+	for _, g := range t.auditGrams {
+		if _, err := t.exec(`INSERT INTO audit_grams (rowid, doc) VALUES (?, ?)`, g.id, g.doc); err != nil {
+			return err
+		}
+	}
+	t.auditGrams = nil
+	if len(t.gramOrder) == 0 {
+		return nil
+	}
+	for _, id := range t.gramOrder {
+		if t.grams[id].existed {
+			if _, err := t.exec(`DELETE FROM users_grams WHERE rowid = ?`, id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, id := range t.gramOrder {
+		if w := t.grams[id]; w.present {
+			if _, err := t.exec(`INSERT INTO users_grams (rowid, doc) VALUES (?, ?)`, id, w.doc); err != nil {
+				return err
+			}
+		}
+	}
+	t.grams, t.gramOrder = nil, nil
+	return nil
 }
 
 // place returns a free rank for a user at (sortKey, id) in name order,
@@ -359,6 +428,9 @@ func restoreUsers(t *tx) error {
 // rebuilds the search index: what a bulk load does once at its end rather
 // than placing each user. Users not yet ranked hold rank -id.
 func (t *tx) relabelAll() error {
+	if err := t.flushGrams(); err != nil {
+		return err
+	}
 	n, _, err := t.queryInt64(`SELECT count(*) FROM users`)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sesame/app"
 	"sesame/data/sample"
@@ -103,4 +104,67 @@ func TestGenerateUsers(t *testing.T) {
 	} else if found := storetest.SearchAll(t, db, "helene", 50); !slices.Equal(found, got) {
 		t.Errorf("search helene: %d users, want %d", len(found), len(got))
 	}
+}
+
+// TestIndexHeldBackInATransaction: the search index's and the audit log's
+// changes wait for the transaction's end, yet a search or a read of the
+// log inside it sees them; a user created, renamed and renamed back in one
+// transaction, and one renamed twice, leave the index whole.
+func TestIndexHeldBackInATransaction(t *testing.T) {
+	db := openDB(t)
+	users := createUsers(t, db, app.User{Email: "anne@acme.example", Name: "Anne Aubert"}, app.User{Email: "bruno@acme.example", Name: "Bruno Blanc"})
+	write(t, db, func(tx app.Tx) error {
+		u := app.User{Email: "zelie@acme.example", Name: "Zélie Zorn"}
+		if err := tx.CreateUser(&u); err != nil {
+			return err
+		}
+		if err := tx.AddAudit(app.AuditEvent{At: time.Now(), Actor: "admin@acme.example", Subject: u.Email, Action: app.ActionUserCreate}); err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			text string
+			want int
+		}{{"zelie", 1}, {"aubert", 1}, {"acme", 3}} {
+			page, err := tx.SearchUsers(app.UserQuery{Text: q.text})
+			if err != nil {
+				return err
+			}
+			if n, err := tx.CountMatching(q.text, 10); err != nil || len(page.Users) != q.want || n != q.want {
+				t.Errorf("in the transaction, %q finds %d users, counts %d (%v); want %d", q.text, len(page.Users), n, err, q.want)
+			}
+		}
+		events, err := tx.ListAudit(app.AuditQuery{Subject: "zelie"})
+		if err != nil || len(events) != 1 {
+			t.Errorf("in the transaction, the log of zelie: %v %v", events, err)
+		}
+		// Renamed to the front and back: its rowid moves twice.
+		for _, name := range []string{"Aaron Zorn", "Zélie Zorn"} {
+			u.Name = name
+			if err := tx.UpdateUser(&u); err != nil {
+				return err
+			}
+		}
+		anne := users[0]
+		anne.Version = 1
+		for _, name := range []string{"Yvonne Aubert", "Anne-Marie Aubert"} {
+			anne.Name = name
+			if err := tx.UpdateUser(&anne); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	checkIndex(t, db)
+	read(t, db, func(tx app.Tx) error {
+		for q, want := range map[string]string{"zorn": "zelie@acme.example", "anne-marie": "anne@acme.example", "blanc": "bruno@acme.example"} {
+			page, err := tx.SearchUsers(app.UserQuery{Text: q})
+			if err != nil || len(page.Users) != 1 || page.Users[0].Email != want {
+				t.Errorf("%q finds %+v, %v; want %s", q, page.Users, err, want)
+			}
+		}
+		if page, err := tx.SearchUsers(app.UserQuery{Text: "yvonne"}); err != nil || len(page.Users) != 0 {
+			t.Errorf("the name in between is still found: %+v %v", page.Users, err)
+		}
+		return nil
+	})
 }

@@ -18,6 +18,11 @@ type tx struct {
 	wiped   bool        // a secret was wiped: see DB.run
 	marked  bool        // another process wiped one, whose copies may remain: see markWAL
 	changed app.Changes // what the transaction changed, counted at its commit for the watches
+	// The search index's changes held back (see flushGrams); gramOrder
+	// keeps the order of their rowids.
+	grams      map[int64]*gramWrite
+	gramOrder  []int64
+	auditGrams []auditGram
 }
 
 var _ app.Tx = (*tx)(nil)

@@ -249,6 +249,9 @@ func (t *tx) CountActiveAdmins(atMost int) (int, error) {
 	return int(n), err
 }
 
+// LookAlikeKey is the key under which the login email is filed.
+func (t *tx) LookAlikeKey(email string) string { return lookAlikeKey(email) }
+
 // LookAlikes lists up to limit users other than exceptID whose login has
 // the look-alike key of email, by name, through its index.
 func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, error) {
@@ -257,11 +260,11 @@ func (t *tx) LookAlikes(email string, exceptID int64, limit int) ([]app.User, er
 	return users, err
 }
 
-// LookAlikesOf looks the look-alike keys of many addresses up in queries of
-// lookAlikeChunk keys each, through the index, up to limit users a key.
-func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
-	out := make([][]app.User, len(emails))
-	at, keys := lookAlikeKeys(emails)
+// LookAlikesOf looks many look-alike keys up in queries of lookAlikeChunk
+// keys each, through the index, up to limit users a key.
+func (t *tx) LookAlikesOf(wanted []string, limit int) ([][]app.User, error) {
+	out := make([][]app.User, len(wanted))
+	at, keys := distinctKeys(wanted)
 	for chunk := range slices.Chunk(keys, lookAlikeChunk) {
 		args := make([]any, 0, len(chunk)+1)
 		for _, k := range chunk {
@@ -300,13 +303,12 @@ func (t *tx) LookAlikesOf(emails []string, limit int) ([][]app.User, error) {
 // well below SQLite's limit of bound parameters.
 const lookAlikeChunk = 500
 
-// lookAlikeKeys returns the look-alike key of each address: the addresses
-// of each key, and the keys in the order first met.
-func lookAlikeKeys(emails []string) (map[string][]int, []string) {
+// distinctKeys returns the positions of each key of wanted, and the keys in
+// the order first met, each once.
+func distinctKeys(wanted []string) (map[string][]int, []string) {
 	at := map[string][]int{}
 	var keys []string
-	for i, e := range emails {
-		k := lookAlikeKey(e)
+	for i, k := range wanted {
 		if _, ok := at[k]; !ok {
 			keys = append(keys, k)
 		}

@@ -298,7 +298,11 @@ func TestLookAlikes(t *testing.T, newStore NewStore) {
 		// Many at once: the same users, the address's own login included,
 		// each address on its own (twice the same key too).
 		emails := []string{"b0b.rnartin@acme.example", "nobody@acme.example", "a1ice@acme.example", "carl@acme.example", "BOB.MARTIN@acme.example"}
-		many, err := tx.LookAlikesOf(emails, 1)
+		keys := make([]string, len(emails))
+		for i, e := range emails {
+			keys[i] = tx.LookAlikeKey(e)
+		}
+		many, err := tx.LookAlikesOf(keys, 1)
 		if err != nil {
 			return err
 		}
@@ -307,9 +311,14 @@ func TestLookAlikes(t *testing.T, newStore NewStore) {
 				t.Errorf("LookAlikesOf(%q, 1)[%d] = %q, want %q", emails[i], i, got, want)
 			}
 		}
-		if many, err = tx.LookAlikesOf(emails[:1], 10); err != nil || !slices.Equal(logins(many[0]), []string{"bob.martin@acme.example", "bob.rnartin@acme.example"}) ||
+		if many, err = tx.LookAlikesOf(keys[:1], 10); err != nil || !slices.Equal(logins(many[0]), []string{"bob.martin@acme.example", "bob.rnartin@acme.example"}) ||
 			!many[0][0].HasLookAlike || many[0][0].ID != users[0].ID {
 			t.Errorf("LookAlikesOf(%q, 10) = %+v, %v", emails[0], many, err)
+		}
+		// The key itself, by which an import compares its rows.
+		if k := tx.LookAlikeKey("b0b.rnartin@acme.example"); k == "" || k != tx.LookAlikeKey("BOB.MARTIN@acme.example") ||
+			k == tx.LookAlikeKey("carl@acme.example") {
+			t.Errorf("LookAlikeKey(b0b.rnartin@acme.example) = %q: not bob.martin's, or carl's", k)
 		}
 		page, err := tx.SearchUsers(app.UserQuery{})
 		for _, u := range page.Users {

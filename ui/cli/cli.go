@@ -87,7 +87,7 @@ var commands = []*command{
 		"list the users (or count them) in any order, from any position; FILTERS: --query TEXT, --status S (repeatable), --role R, --mailbox | --no-mailbox, --recovery | --no-recovery, --stale 90d", runUsersList,
 	},
 	{
-		"users import", "FILE [--format F] [--dry-run] [--send] [--handout FILE] [--yes] [--no-mailbox]",
+		"users import", "FILE [--format F] [--dry-run] [--send] [--handout FILE] [--yes] [--no-mailbox] [--allow-similar]",
 		"create and update users from a CSV file (Sésame's export, Google Workspace, Microsoft Entra, Okta, a spreadsheet from HR): a preview of every row, then, once confirmed (or --yes), the writes; the new temporary passwords are mailed (--send) or saved as a hand-out (--handout: .pdf, .csv, or - for standard output)", runUsersImport,
 	},
 	{

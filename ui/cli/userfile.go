@@ -27,6 +27,7 @@ func runUsersImport(c *call) error {
 	handoutPath := fs.String("handout", "", "save the new temporary passwords that are not mailed to `FILE`: a printable .pdf of slips or a .csv (- for standard output)")
 	yes := fs.Bool("yes", false, "import without asking to confirm")
 	noMailbox := fs.Bool("no-mailbox", false, "every login of the file is fictitious (no mailbox), unless its row says otherwise")
+	similar := fs.Bool("allow-similar", false, "import the rows whose login or recovery e-mail looks like another login")
 	pos, err := c.parse(fs, "FILE")
 	if err != nil {
 		return err
@@ -54,7 +55,8 @@ func runUsersImport(c *call) error {
 	if stdinUsed {
 		fileName = "standard input"
 	}
-	plan, err := c.svc().PlanImport(c.ctx, c.env.Actor, app.ImportRequest{FileName: fileName, Records: file.Records, Send: *send})
+	plan, err := c.svc().PlanImport(c.ctx, c.env.Actor, app.ImportRequest{FileName: fileName, Records: file.Records, Send: *send,
+		AllowSimilar: *similar})
 	if err != nil {
 		return err
 	}
@@ -65,6 +67,9 @@ func runUsersImport(c *call) error {
 		out = c.env.Stderr
 	}
 	c.preview(out, name, file, plan)
+	if plan.LookAlike > 0 && !*similar {
+		c.noteN("{{.N}} rows are refused only because an address looks like another login: if the addresses are right, run the import again with --allow-similar.", plan.LookAlike)
+	}
 	if *dryRun {
 		c.note("Dry run: nothing was written.")
 		return c.bulkStatus(plan.ErrorRows, 0)
@@ -140,10 +145,10 @@ func (c *call) preview(w io.Writer, name string, f *userfile.File, p app.ImportP
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", row.Record.Row, action, who, oneLine(msg))
 			}
 		case app.ImportCreate:
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", row.Record.Row, c.t.L("create"), shown(login), oneLine(row.Name()))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", row.Record.Row, c.t.L("create"), shown(login), oneLine(row.Name())+c.looksLike(row))
 		case app.ImportUpdate:
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", row.Record.Row, c.t.L("update"), shown(login),
-				app.ImportDetail(row.Changes, c.t.Message))
+				app.ImportDetail(row.Changes, c.t.Message)+c.reissued(row)+c.looksLike(row))
 		default:
 			fmt.Fprintf(tw, "%d\t%s\t%s\t\n", row.Record.Row, c.t.L("unchanged"), shown(login))
 		}
@@ -155,6 +160,28 @@ func (c *call) preview(w io.Writer, name string, f *userfile.File, p app.ImportP
 		fmt.Fprintln(w, c.t.N("{{.N}} new temporary passwords, valid until {{.Time}}; {{.Mailed}} mailed to recovery e-mails, the others to hand out.",
 			p.NewPasswords, "Time", c.when(p.Expires), "Mailed", p.Mailed))
 	}
+}
+
+// reissued says why a row gives a new temporary password, when the last
+// one is in no hand-out.
+func (c *call) reissued(row app.ImportRow) string {
+	if !row.Reissue {
+		return ""
+	}
+	return " (" + c.t.L("the last one, from an interrupted import, is in no hand-out") + ")"
+}
+
+// looksLike is what the preview says of a row imported although it looks
+// like other logins (--allow-similar), "" for the others.
+func (c *call) looksLike(row app.ImportRow) string {
+	if len(row.LooksLike) == 0 {
+		return ""
+	}
+	list := make([]string, len(row.LooksLike))
+	for i, l := range row.LooksLike {
+		list[i] = shown(l)
+	}
+	return "; " + c.t.L("looks like {{.Logins}} (confirmed)", "Logins", fixed(strings.Join(list, ", ")))
 }
 
 // applyImport writes a plan: progress on standard error when it is a
@@ -179,8 +206,13 @@ func (c *call) applyImport(p app.ImportPlan, handoutPath string) error {
 	if tty {
 		c.progress("", width)
 	}
-	// The passwords made are handed out even when the import stopped.
-	if herr := c.saveHandout(handoutPath, slips); herr != nil && err == nil {
+	// The passwords made are handed out even when the import stopped;
+	// once they are, importing the file again does not make new ones.
+	herr := c.saveHandout(handoutPath, slips)
+	if herr == nil && len(slips) > 0 {
+		herr = c.svc().HandoutSaved(c.ctx, c.env.Actor, res.ID)
+	}
+	if herr != nil && err == nil {
 		err = herr
 	}
 	for i, o := range refused {
