@@ -2045,8 +2045,8 @@ func TestConfigFilesEndToEnd(t *testing.T) {
 	bad := filepath.Join(home, "bad.db")
 	cases := []struct{ file, text, want, wantFr string }{
 		{userFile, "database = \"" + bad + "\"\n\ncolour = \"blue\"\n", userFile + ", line 3: unknown setting “colour”: the settings are database, language, kiosk.",
-			userFile + ", ligne 3 : réglage inconnu « colour »"},
-		{userFile, "database = \"" + bad + "\"\n[kiosk]\nscreen = 1\n", userFile + ", line 2: unknown setting “kiosk”", "ligne 2 : réglage inconnu « kiosk »"},
+			userFile + ", ligne 3 : paramètre inconnu « colour »"},
+		{userFile, "database = \"" + bad + "\"\n[kiosk]\nscreen = 1\n", userFile + ", line 2: unknown setting “kiosk”", "ligne 2 : paramètre inconnu « kiosk »"},
 		{system, "kiosk = \"yes\"\n", system + ", line 1: “kiosk” must be true or false", "ligne 1 : « kiosk » doit valoir true ou false"},
 		{system, "language = \"de\"\n", system + ", line 1: the language “de” is not one Sésame speaks", "Sésame ne parle pas la langue « de »"},
 		{userFile, "database = \"" + bad + "\"\nlanguage = en\n", userFile + ", line 2, column", "ligne 2, colonne"},
