@@ -327,6 +327,14 @@ func TestImportRefusalsEndToEnd(t *testing.T) {
 		t.Errorf("refusals wrote %d audit rows", n-1)
 	}
 	s.expect(1, "", "not \"hr\"", "", "users", "export", "--format", "hr")
+	// A hand-out of a kind Sésame does not write is refused before the
+	// import writes anything.
+	one := filepath.Join(t.TempDir(), "one.csv")
+	if err := os.WriteFile(one, []byte("login,name\nkind@acme.example,Kind Person\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.expect(1, "", "must be a .pdf or a .csv file", "", "users", "import", one, "--yes", "--handout", filepath.Join(t.TempDir(), "slips.txt"))
+	s.expect(1, "", "", "", "users", "show", "kind@acme.example")
 	s.expect(1, "", "writes the formats sesame, google, entra and okta, not \"xml\"", "", "users", "export", "--format", "xml")
 }
 
@@ -410,6 +418,61 @@ func importLookAlikes(t *testing.T, s *sesame) {
 		}
 		if len(events) != 1 || !strings.Contains(fmt.Sprint(events[0]["details"]), "looks like "+like+" (confirmed)") {
 			t.Errorf("audit of %s: %v", login, events)
+		}
+	}
+}
+
+// TestImportInterruptedEndToEnd: Ctrl+C stops an import between two
+// batches; what was written is whole, and its temporary passwords are in
+// the hand-out, saved although the import was interrupted.
+func TestImportInterruptedEndToEnd(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.password(s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "ada@acme.test", "--name", "Ada Lovelace"))
+	const n = 400
+	var b strings.Builder
+	b.WriteString("login,name\n")
+	for i := range n {
+		fmt.Fprintf(&b, "user%04d@acme.example,User %04d\n", i, i)
+	}
+	dir := t.TempDir()
+	file, handout := filepath.Join(dir, "people.csv"), filepath.Join(dir, "slips.csv")
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stderr strings.Builder
+	cmd := exec.CommandContext(ctx, sesameBin, "--db", s.db, "users", "import", file, "--yes", "--handout", handout)
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		r := s.expect(0, "", "", "", "users", "list", "--count")
+		c, _ := strconv.Atoi(strings.TrimSpace(r.stdout))
+		return c - 1
+	}
+	for count() == 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	written := count()
+	if written == 0 || written >= n {
+		t.Skipf("interrupted after %d of %d: not midway", written, n)
+	}
+	if !strings.Contains(stderr.String(), "Interrupted") || strings.Contains(stderr.String(), "Nothing was changed") {
+		t.Errorf("the interrupted import says: %s", stderr.String())
+	}
+	rows := s.handout(handout)
+	if len(rows) != written {
+		t.Fatalf("%d users written, %d in the hand-out", written, len(rows))
+	}
+	for _, row := range rows[:3] {
+		if r := s.run(row[2]+"\n", "signin", row[0]); r.code != 3 {
+			t.Errorf("%s: sign-in with the hand-out's password: exit %d %s", row[0], r.code, r.stderr)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +44,9 @@ func runUsersImport(c *call) error {
 	}
 	name, stdinUsed := pos[0], pos[0] == "-"
 	if *handoutPath != "" && *handoutPath != "-" {
+		if err := handout.CheckKind(*handoutPath); err != nil {
+			return err
+		}
 		if err := checkNewFile(*handoutPath); err != nil {
 			return err
 		}
@@ -208,9 +212,11 @@ func (c *call) applyImport(p app.ImportPlan, handoutPath string) error {
 	}
 	// The passwords made are handed out even when the import stopped;
 	// once they are, importing the file again does not make new ones.
-	herr := c.saveHandout(handoutPath, slips)
+	// Not with c.ctx: Ctrl+C, which may have stopped the import, must not
+	// stop its hand-out too.
+	herr := c.saveHandout(context.WithoutCancel(c.ctx), handoutPath, slips)
 	if herr == nil && len(slips) > 0 {
-		herr = c.svc().HandoutSaved(c.ctx, c.env.Actor, res.ID)
+		herr = c.svc().HandoutSaved(context.WithoutCancel(c.ctx), c.env.Actor, res.ID)
 	}
 	if herr != nil && err == nil {
 		err = herr
@@ -244,11 +250,11 @@ func (c *call) applyImport(p app.ImportPlan, handoutPath string) error {
 }
 
 // saveHandout writes the slips to path (- for standard output).
-func (c *call) saveHandout(path string, slips []handout.Slip) error {
+func (c *call) saveHandout(ctx context.Context, path string, slips []handout.Slip) error {
 	if len(slips) == 0 || path == "" {
 		return nil
 	}
-	st, err := c.svc().Settings(c.ctx)
+	st, err := c.svc().Settings(ctx)
 	if err != nil {
 		return err
 	}

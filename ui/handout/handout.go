@@ -71,6 +71,16 @@ func WriteCSV(w io.Writer, s Sheet) error {
 	return cw.Error()
 }
 
+// CheckKind refuses a hand-out path whose extension is neither .pdf nor
+// .csv, the two kinds Save writes: checked before anything is written.
+func CheckKind(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".pdf", ".csv":
+		return nil
+	}
+	return app.Errorf(app.EInvalid, "The hand-out {{.Path}} must be a .pdf or a .csv file.", "Path", path)
+}
+
 // Save writes the sheet to path as a PDF or a CSV, by the path's extension
 // (.pdf or .csv), readable and writable by its owner only (0600), and
 // returns the absolute path written. It refuses an existing file unless
@@ -82,14 +92,14 @@ func Save(path string, s Sheet, overwrite bool) (string, error) {
 	if err != nil {
 		return "", app.Errorf(app.EInvalid, "Cannot write the hand-out {{.Path}}: {{.Reason}}", "Path", path, "Reason", err.Error())
 	}
+	if err := CheckKind(abs); err != nil {
+		return "", err
+	}
 	var content bytes.Buffer
-	switch strings.ToLower(filepath.Ext(abs)) {
-	case ".pdf":
+	if strings.EqualFold(filepath.Ext(abs), ".pdf") {
 		err = WritePDF(&content, s)
-	case ".csv":
+	} else {
 		err = WriteCSV(&content, s)
-	default:
-		return "", app.Errorf(app.EInvalid, "The hand-out {{.Path}} must be a .pdf or a .csv file.", "Path", abs)
 	}
 	if err != nil {
 		return "", app.Internal(err)
