@@ -227,25 +227,7 @@ func importKilledMidway(t *testing.T, s *sesame) {
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, sesameBin, "--db", s.db, "users", "import", file, "--yes", "--handout", filepath.Join(dir, "first.csv"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	count := func() int {
-		r := s.expect(0, "", "", "", "users", "list", "--count")
-		c, _ := strconv.Atoi(strings.TrimSpace(r.stdout))
-		return c - 1
-	}
-	for count() == 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	written := count()
+	written, _ := stopImportMidway(t, s, file, filepath.Join(dir, "first.csv"), syscall.SIGKILL)
 	if written == 0 || written >= n {
 		t.Fatalf("killed after %d of %d: not midway", written, n)
 	}
@@ -274,8 +256,8 @@ func importKilledMidway(t *testing.T, s *sesame) {
 	if want := fmt.Sprintf("%d created, %d updated, 0 unchanged", n-written, written); r.code != 0 || !strings.Contains(r.stderr, want) {
 		t.Fatalf("re-run: exit %d, %q, want %q", r.code, r.stderr, want)
 	}
-	if count() != n {
-		t.Errorf("%d users after the re-run, want %d", count(), n)
+	if s.countUsers() != n {
+		t.Errorf("%d users after the re-run, want %d", s.countUsers(), n)
 	}
 	rows := s.handout(filepath.Join(dir, "second.csv"))
 	handed := map[string]string{}
@@ -439,32 +421,12 @@ func TestImportInterruptedEndToEnd(t *testing.T) {
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var stderr strings.Builder
-	cmd := exec.CommandContext(ctx, sesameBin, "--db", s.db, "users", "import", file, "--yes", "--handout", handout)
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	count := func() int {
-		r := s.expect(0, "", "", "", "users", "list", "--count")
-		c, _ := strconv.Atoi(strings.TrimSpace(r.stdout))
-		return c - 1
-	}
-	for count() == 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	written := count()
+	written, stderr := stopImportMidway(t, s, file, handout, syscall.SIGINT)
 	if written == 0 || written >= n {
 		t.Skipf("interrupted after %d of %d: not midway", written, n)
 	}
-	if !strings.Contains(stderr.String(), "Interrupted") || strings.Contains(stderr.String(), "Nothing was changed") {
-		t.Errorf("the interrupted import says: %s", stderr.String())
+	if !strings.Contains(stderr, "Interrupted") || strings.Contains(stderr, "Nothing was changed") {
+		t.Errorf("the interrupted import says: %s", stderr)
 	}
 	rows := s.handout(handout)
 	if len(rows) != written {
@@ -475,4 +437,34 @@ func TestImportInterruptedEndToEnd(t *testing.T) {
 			t.Errorf("%s: sign-in with the hand-out's password: exit %d %s", row[0], r.code, r.stderr)
 		}
 	}
+}
+
+// stopImportMidway starts an import of file with its hand-out to handout,
+// sends sig once it has written a user, and returns how many users (the
+// administrator aside) it wrote and what it said on standard error.
+func stopImportMidway(t *testing.T, s *sesame, file, handout string, sig os.Signal) (written int, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var errs strings.Builder
+	cmd := exec.CommandContext(ctx, sesameBin, "--db", s.db, "users", "import", file, "--yes", "--handout", handout)
+	cmd.Stderr = &errs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for s.countUsers() == 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	return s.countUsers(), errs.String()
+}
+
+// countUsers is the number of users, the administrator aside.
+func (s *sesame) countUsers() int {
+	r := s.expect(0, "", "", "", "users", "list", "--count")
+	c, _ := strconv.Atoi(strings.TrimSpace(r.stdout))
+	return c - 1
 }
