@@ -425,12 +425,8 @@ func (s *Service) judgeRow(tx Tx, actor Actor, p *ImportPlan, rec ImportRecord, 
 	problem := func(f ImportField, err error) {
 		e := AsError(err)
 		m := e.Message
-		if len(e.Reasons) > 0 { // the policy's: every reason, in one sentence
-			parts := make([]any, len(e.Reasons))
-			for i, r := range e.Reasons {
-				parts[i] = r
-			}
-			m = Msg("{{.Message}} {{.Reasons}}", "Message", e.Message, "Reasons", andList(parts))
+		for _, r := range e.Reasons { // the policy's reasons: sentences, one after the other
+			m = Msg("{{.Message}} {{.Reasons}}", "Message", m, "Reasons", r)
 		}
 		row.Problems = append(row.Problems, ImportProblem{Row: rec.Row, Column: rec.Columns.of(f), Message: m})
 	}

@@ -132,6 +132,15 @@ func TestImportPlanJudgesEveryRow(t *testing.T) {
 			}
 		}
 	}
+	// A password refused for several reasons: each its own sentence.
+	for _, row := range p.Rows {
+		if row.Record.Row == 9 {
+			m := row.Problems[0].Message.String()
+			if strings.Contains(m, ". and") || strings.Count(m, ".") < 3 {
+				t.Errorf("the weak password's reasons: %q", m)
+			}
+		}
+	}
 	if p.Create != 2 || p.Update != 1 || p.Unchanged != 1 || p.ErrorRows != 9 || p.NewPasswords != 2 {
 		t.Errorf("counts %+v", p)
 	}
