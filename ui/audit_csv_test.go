@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/csv"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,14 +87,28 @@ func TestWriteAuditCSVEmptyAndFailing(t *testing.T) {
 	}
 }
 
-// TestExportIsPrivate: the file that an export writes is readable by its
-// owner only, whatever was there before under that name (the save dialog
-// has just made it, empty, with the usual mode).
+// TestExportIsPrivate: the file that an export writes is made new,
+// readable by its owner only; a file or a link already under that name is
+// refused and left as it was.
 func TestExportIsPrivate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sesame-audit.csv")
-	if err := os.WriteFile(path, []byte("the dialog's empty file"), 0o644); err != nil {
+	dir := t.TempDir()
+	taken, link := filepath.Join(dir, "taken.csv"), filepath.Join(dir, "link.csv")
+	if err := os.WriteFile(taken, []byte("someone's file"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Symlink(taken, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{taken, link} {
+		if f, err := openPrivate(p); !errors.Is(err, fs.ErrExist) {
+			f.Close()
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if b, err := os.ReadFile(taken); err != nil || string(b) != "someone's file" {
+		t.Errorf("the file already there: %q, %v", b, err)
+	}
+	path := filepath.Join(dir, "sesame-audit.csv")
 	f, err := openPrivate(path)
 	if err != nil {
 		t.Fatal(err)
@@ -102,14 +117,7 @@ func TestExportIsPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mode := fi.Mode().Perm(); mode != 0o600 {
-		t.Errorf("mode %v, want 0600", mode)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "id,time\n" {
-		t.Errorf("content %q", b)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the export: %v, %v", fi, err)
 	}
 }

@@ -349,8 +349,8 @@ func (v *importView) showPlan(name string, f *userfile.File, p *app.ImportPlan) 
 	v.detected.SetText(detected)
 	v.ignored.SetText(ignored)
 	showIf(v.ignored, ignored != "")
-	counts := lang.L("{{.Rows}} rows: {{.Create}} to create, {{.Update}} to update, {{.Unchanged}} unchanged, {{.Errors}} with errors.", map[string]any{
-		"Rows": len(p.Rows), "Create": p.Create, "Update": p.Update, "Unchanged": p.Unchanged, "Errors": p.ErrorRows})
+	counts := lang.N("{{.N}} rows: {{.Create}} to create, {{.Update}} to update, {{.Unchanged}} unchanged, {{.Errors}} with errors.", len(p.Rows), map[string]any{
+		"N": len(p.Rows), "Create": p.Create, "Update": p.Update, "Unchanged": p.Unchanged, "Errors": p.ErrorRows})
 	if p.NewPasswords > 0 {
 		counts += "\n" + lang.N("{{.N}} new temporary passwords, valid until {{.Time}}; {{.Mailed}} mailed to recovery e-mails, the others to hand out.",
 			p.NewPasswords, map[string]any{"N": p.NewPasswords, "Time": dateTime(p.Expires), "Mailed": p.Mailed})
@@ -433,7 +433,7 @@ func (v *importView) onConfirm() {
 		v.apply()
 		return
 	}
-	q := lang.L("Create {{.Create}} users and update {{.Update}}? Rows with errors are left out.", map[string]any{"Create": p.Create, "Update": p.Update})
+	q := lang.N("Create {{.N}} users and update {{.Update}}? Rows with errors are left out.", p.Create, map[string]any{"N": p.Create, "Update": p.Update})
 	if p.Request.AllowSimilar && p.LookAlike > 0 {
 		q += " " + lang.N("{{.N}} of them look like other logins.", p.LookAlike, map[string]any{"N": p.LookAlike})
 	}

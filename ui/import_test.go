@@ -176,7 +176,7 @@ func TestImportInFrench(t *testing.T) {
 	v := h.openImport()
 	h.tapEnabled(v.choose)
 	h.settle()
-	h.assertShows("Tableur RH", "Windows-1252", "point-virgule (;)", "5 lignes\u00a0: 3 à créer, 0 à modifier, 0 inchangées, 2 en erreur.")
+	h.assertShows("Tableur RH", "Windows-1252", "point-virgule (;)", "5 lignes : à créer : 3, à modifier : 0, inchangées : 0, en erreur : 2.")
 	if !strings.Contains(v.lines[3], "Rôle\u00a0: Rôle «\u00a0chef\u00a0» inconnu") {
 		t.Errorf("French row %q", v.lines[3])
 	}

@@ -158,8 +158,8 @@ func (c *call) preview(w io.Writer, name string, f *userfile.File, p app.ImportP
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(w, c.t.L("{{.Rows}} rows: {{.Create}} to create, {{.Update}} to update, {{.Unchanged}} unchanged, {{.Errors}} with errors.",
-		"Rows", len(p.Rows), "Create", p.Create, "Update", p.Update, "Unchanged", p.Unchanged, "Errors", p.ErrorRows))
+	fmt.Fprintln(w, c.t.N("{{.N}} rows: {{.Create}} to create, {{.Update}} to update, {{.Unchanged}} unchanged, {{.Errors}} with errors.",
+		len(p.Rows), "Create", p.Create, "Update", p.Update, "Unchanged", p.Unchanged, "Errors", p.ErrorRows))
 	if p.NewPasswords > 0 {
 		fmt.Fprintln(w, c.t.N("{{.N}} new temporary passwords, valid until {{.Time}}; {{.Mailed}} mailed to recovery e-mails, the others to hand out.",
 			p.NewPasswords, "Time", c.when(p.Expires), "Mailed", p.Mailed))
