@@ -119,14 +119,14 @@ func importFixtures(t *testing.T, s *sesame) {
 		}
 		// Again: every row unchanged, one audit row.
 		audit = s.auditCount()
-		again := s.run("", "users", "import", fixture(c.file), "--yes", "--handout", out+".again")
+		again := s.run("", "users", "import", fixture(c.file), "--yes", "--handout", strings.TrimSuffix(out, ".csv")+"-again.csv")
 		if !strings.Contains(again.stdout, "0 to create, 0 to update") || !strings.Contains(again.stderr, "Nothing to do") {
 			t.Errorf("%s again: %q %q", c.file, again.stdout, again.stderr)
 		}
 		if n := s.auditCount(); n != audit+1 {
 			t.Errorf("%s again: %d audit rows", c.file, n-audit)
 		}
-		if _, err := os.Stat(out + ".again"); err == nil {
+		if _, err := os.Stat(strings.TrimSuffix(out, ".csv") + "-again.csv"); err == nil {
 			t.Errorf("%s again: a hand-out was written", c.file)
 		}
 	}
