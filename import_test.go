@@ -309,6 +309,12 @@ func TestImportRefusalsEndToEnd(t *testing.T) {
 		t.Errorf("refusals wrote %d audit rows", n-1)
 	}
 	s.expect(1, "", "not \"hr\"", "", "users", "export", "--format", "hr")
+	// An empty file and a file of column names only: said, with the file.
+	empty, head := filepath.Join(t.TempDir(), "empty.csv"), filepath.Join(t.TempDir(), "head.csv")
+	os.WriteFile(empty, nil, 0o600)
+	os.WriteFile(head, []byte("login,name\r\n"), 0o600)
+	s.expect(1, "", empty+": The file is empty.", "", "users", "import", empty, "--dry-run")
+	s.expect(1, "", head+" has column names but no row of users", "", "users", "import", head, "--dry-run")
 	// A hand-out of a kind Sésame does not write is refused before the
 	// import writes anything.
 	one := filepath.Join(t.TempDir(), "one.csv")

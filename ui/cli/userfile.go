@@ -55,6 +55,9 @@ func runUsersImport(c *call) error {
 	if err != nil {
 		return err
 	}
+	if len(file.Records) == 0 {
+		return c.failed(c.t.L("{{.Path}} has column names but no row of users: nothing to import.", "Path", c.fileName(name)))
+	}
 	fileName := filepath.Base(name)
 	if stdinUsed {
 		fileName = "standard input"
@@ -110,7 +113,15 @@ func (c *call) readUserFile(name string, opts userfile.Options) (*userfile.File,
 		}
 		r = f
 	}
-	return userfile.Read(r, opts)
+	f, err := userfile.Read(r, opts)
+	if err != nil {
+		// Said with the file's name: the reader does not know it.
+		if app.CodeOf(err) == app.EInternal {
+			return nil, err
+		}
+		return nil, c.failed(c.t.L("{{.Path}}: {{.Reason}}", "Path", c.fileName(name), "Reason", fixed(c.t.Message(app.AsError(err).Message))))
+	}
+	return f, nil
 }
 
 // preview writes what the import will do with every row, and the counts.
