@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"github.com/go-text/typesetting/font"
@@ -55,6 +56,9 @@ const idnaDots = "\u3002\uff0e\uff61"
 // replaced by its compatibility form, when the font draws that; in an
 // e-mail field, the ideographic full stops become dots.
 func showable(text string, email bool) string {
+	if isASCII(text) { // every text font draws ASCII: the table's cells, mostly
+		return text
+	}
 	var b strings.Builder
 	changed := false
 	for _, r := range text {
@@ -86,3 +90,12 @@ type showableClipboard struct {
 }
 
 func (c showableClipboard) Content() string { return showable(c.Clipboard.Content(), c.email) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -120,23 +120,14 @@ const maxStaleDays = 36_500
 // where an administrator may mean months, so other units are refused.
 func parseStale(v string) (time.Duration, error) {
 	v = strings.ToLower(strings.TrimSpace(v))
-	if v == "" {
-		v = "?"
-	}
-	unit, days := v[len(v)-1:], 1
-	switch unit {
-	case "d":
-	case "w":
-		days = 7
-	default:
-		return 0, usagef("--stale counts in days (90d) or weeks (12w), not \"{{.Value}}\".", "Value", v)
-	}
+	unit := v[max(len(v)-1, 0):]
+	days := map[string]int{"d": 1, "w": 7}[unit]
 	n, err := strconv.Atoi(strings.TrimSuffix(v, unit))
 	switch {
-	case err != nil && errors.Is(err, strconv.ErrRange), err == nil && n > maxStaleDays/days:
-		return 0, usagef("--stale {{.Value}} is too long: at most {{.Max}}d, a century.", "Value", v, "Max", maxStaleDays)
-	case err != nil:
+	case days == 0 || err != nil && !errors.Is(err, strconv.ErrRange):
 		return 0, usagef("--stale counts in days (90d) or weeks (12w), not \"{{.Value}}\".", "Value", v)
+	case err != nil || n > maxStaleDays/days:
+		return 0, usagef("--stale {{.Value}} is too long: at most {{.Max}}d, a century.", "Value", v, "Max", maxStaleDays)
 	case n < 1:
 		return 0, usagef("--stale {{.Value}}: an account is stale after one day at least.", "Value", v)
 	}
