@@ -140,10 +140,11 @@ func (s *selection) remember(held func(yield func(row int, id int64)), among int
 
 // follow checks the selection against the rows held now (held) and the
 // list's count now (-1 while unknown): if a row picked holds another user
-// than the one seen, or lies past the list's end, the selection moves to where its users are when it
-// knows every one of them and the window holds them all, and is cleared
-// otherwise; if the count changed while some rows picked were never seen,
-// it is cleared too. It reports false when it was cleared.
+// than the one seen, or lies past the list's end, the selection moves to
+// where its users are when it knows every one of them and the window
+// holds them all, and is cleared otherwise; if the count changed while
+// some rows picked were never seen, it is cleared too. It reports false
+// when it was cleared.
 func (s *selection) follow(held func(yield func(row int, id int64)), among int) bool {
 	if s.all || len(s.spans) == 0 {
 		return true
