@@ -19,10 +19,6 @@ import (
 	"sesame/data/sqlite"
 )
 
-// typedQueries are what an administrator types in the search box, letter
-// by letter: names with and without accents, logins, a domain, a miss.
-var typedQueries = []string{"marie dupont", "jean-pierre", "helene", "lefebvre", "zoe.gagnon", "laposte", "francois m", "xqzw"}
-
 // benchUsers opens the sample directory of n users, shared with the
 // store's benchmarks (see sample.OpenSQLite).
 func benchUsers(b *testing.B, n int) *sqlite.DB {
@@ -69,7 +65,7 @@ func BenchmarkSearchAsYouType(b *testing.B) {
 	u := benchAdmin(b, inline)
 
 	typeAll := func(record func(time.Duration)) {
-		for _, q := range typedQueries {
+		for _, q := range sample.Typed {
 			u.search.SetText("")
 			for _, r := range q {
 				start := time.Now()
@@ -164,7 +160,7 @@ func BenchmarkDirectoryWindow(b *testing.B) {
 		return true
 	}
 	for b.Loop() {
-		for _, text := range typedQueries {
+		for _, text := range sample.Typed {
 			for _, first := range []bool{true, false} {
 				matchFirst = first
 				u.search.SetText("")

@@ -20,6 +20,11 @@ import (
 	"sesame/data/sqlite"
 )
 
+// Typed is what an administrator types in the search box of a generated
+// directory, letter by letter, for benchmarks: full names, a compound first
+// name, a login, a recovery domain and a text nobody holds.
+var Typed = []string{"marie dupont", "jean-pierre", "helene", "lefebvre", "zoe.gagnon", "laposte", "francois m", "xqzw"}
+
 // DummyHash is the password hash given to generated users: a well-formed
 // argon2id PHC string of no real password, since hashing a million passwords
 // would take hours.

@@ -86,6 +86,7 @@ type DB struct {
 	// walSecret says that the -wal file may still hold a copy of a secret
 	// wiped since: see emptyWAL.
 	walSecret atomic.Bool
+	held      heldMatches // see held.go
 }
 
 var _ app.Store = (*DB)(nil)
@@ -348,6 +349,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 		}
 	}()
 	t := &tx{ctx: ctx, tx: sqlTx}
+	if pool == db.read && !heldOff {
+		t.held = &db.held
+	}
 	err = fn(t)
 	if err == nil {
 		err = t.flushGrams()

@@ -51,6 +51,8 @@ import (
 //     of the index (a text of one to three characters) by static cell,
 //     kept by every write of a user; users_temporary_by_expiry splits
 //     those with a temporary password expired or not.
+//   - Typed texts: the matches of the last long text, in memory (held.go),
+//     count the texts typed after it in the same state of the directory.
 //
 // Plans. Without a text, a set that the blocks count exactly (static cells
 // and locks) goes by blocks, or is gathered and sorted when it is small;
@@ -64,9 +66,9 @@ import (
 // and a few index ranges; with a text of one to three characters, its row
 // of grams_cells by static cell, the temporary passwords on one side of
 // the question's time and the locked users (unless staleness is asked:
-// see countShort); with a longer one, one pass over its matches
-// computing each one's cell (or over the users who lack a text that most
-// hold).
+// see countShort); with a longer one, the held matches of a text it
+// contains, else one pass over its matches computing each one's cell (or
+// over the users who lack a text that most hold).
 //
 // Figures, and the cases that stay slow: docs/BENCHMARKS.md.
 
@@ -808,10 +810,18 @@ func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
 
 func (q *dirQuery) count() (app.CellCounts, error) {
 	if q.text == "" {
+		if q.t.held != nil { // no text is being typed
+			q.t.held.drop()
+		}
 		return q.countAll()
 	}
 	if !q.long() && !countShortOff {
 		if n, ok, err := q.countShort(); err != nil || ok {
+			return n, err
+		}
+	}
+	if q.long() && q.t.held != nil {
+		if n, ok, err := q.countHeld(); err != nil || ok {
 			return n, err
 		}
 	}
@@ -857,6 +867,11 @@ func (q *dirQuery) count() (app.CellCounts, error) {
 		return q.cellsByRank(`SELECT group_concat(char(256 + `+q.cellOf(q.cols("c"))+`), '')
 			FROM users c INDEXED BY users_search WHERE c.rank >= :lo AND c.rank < :hi AND instr(c.search_text, :text) > 0`,
 			q.args(sql.Named("text", q.text))...)
+	}
+	if q.long() && q.t.held != nil {
+		if n, ok, err := q.holdAndCount(candidates); err != nil || ok {
+			return n, err
+		}
 	}
 	return q.countIndex()
 }

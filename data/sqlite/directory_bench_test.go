@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sesame/app"
+	"sesame/data/sample"
 	"sesame/data/sqlite"
 )
 
@@ -178,6 +179,62 @@ func BenchmarkDirectory(b *testing.B) {
 				})
 			}
 		})
+	}
+}
+
+// BenchmarkTypedCounts times the counts that the search box asks of a
+// directory of 1,000,000 users as an administrator types (sample.Typed,
+// letter by letter): the match's exact count (MatchCount), then every
+// filter's counts (UserCounts, staleness included), side by side with the
+// same keystrokes counted the way before (no grams_cells, no held
+// matches), word by word in one run.
+func BenchmarkTypedCounts(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1M users: not under -short")
+	}
+	db := benchDB(b, 1_000_000)
+	defer db.Close()
+	benchLocked(b, db)
+	svc := app.NewService(app.Config{Store: db})
+	ctx := b.Context()
+	var now, before, filters, filtersBefore []time.Duration
+	typeWord := func(word string, match, all *[]time.Duration) {
+		for i := range len([]rune(word)) {
+			f := app.UserFilter{Text: string([]rune(word)[:i+1])}
+			start := time.Now()
+			if _, err := svc.MatchCount(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+			*match = append(*match, time.Since(start))
+			start = time.Now()
+			if _, err := svc.UserCounts(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+			*all = append(*all, time.Since(start))
+		}
+		if _, err := svc.MatchCount(ctx, app.UserFilter{}); err != nil { // the box emptied
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		for _, word := range sample.Typed {
+			typeWord(word, &now, &filters)
+			sqlite.CountShortOff(true)
+			sqlite.HeldOff(true)
+			typeWord(word, &before, &filtersBefore)
+			sqlite.CountShortOff(false)
+			sqlite.HeldOff(false)
+		}
+	}
+	for _, m := range []struct {
+		name string
+		ds   []time.Duration
+	}{{"match", now}, {"match-before", before}, {"filters", filters}, {"filters-before", filtersBefore}} {
+		slices.Sort(m.ds)
+		at := func(q float64) time.Duration { return m.ds[int(q*float64(len(m.ds)-1))] }
+		b.ReportMetric(float64(at(0.5).Microseconds())/1000, m.name+"-median-ms")
+		b.ReportMetric(float64(at(0.99).Microseconds())/1000, m.name+"-p99-ms")
+		b.Logf("%s: %d keystrokes, median %v, p99 %v, worst %v", m.name, len(m.ds), at(0.5), at(0.99), m.ds[len(m.ds)-1])
 	}
 }
 

@@ -50,7 +50,7 @@ func TestShortTextCounts(t *testing.T) {
 	for _, most := range []int64{0, 2, 50_000} {
 		t.Run(fmt.Sprintf("expiryMax=%d", most), func(t *testing.T) {
 			sqlite.SetExpiryMax(t, most)
-			storetest.TestShortTextCountsAfterWrites(t, func(t testing.TB) app.Store { return openDB(t) })
+			storetest.TestTextCountsAfterWrites(t, func(t testing.TB) app.Store { return openDB(t) })
 		})
 	}
 }
@@ -170,5 +170,65 @@ func TestMigrationRebuildsSearchAndOrders(t *testing.T) {
 		if n, err := svc.MatchCount(t.Context(), app.UserFilter{Text: text}); err != nil || n != want {
 			t.Errorf("%q after the migration: %d users (%v), want %d", text, n, err, want)
 		}
+	}
+}
+
+// TestTypedCountsSeeOtherProcesses: the count of a text typed after
+// another one (counted from the previous text's matches kept in memory)
+// sees what another process on the same file wrote in between: a holder
+// renamed, one added, one locked.
+func TestTypedCountsSeeOtherProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sesame.db")
+	var dbs [2]*sqlite.DB
+	for i := range dbs {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	here, there := dbs[0], dbs[1]
+	users := createUsers(t, there, storetest.Employee("Marie Martin", "mm@acme.example"),
+		storetest.Employee("Marie Dubois", "md@acme.example"), storetest.Employee("Mario Rossi", "mr@acme.example"))
+	now := time.Now()
+	count := func(text string) (n int, locked int) {
+		t.Helper()
+		read(t, here, func(tx app.Tx) error {
+			c, err := tx.CountCells(app.UserSet{Text: text, Cells: app.AllCells(), Now: now})
+			for cell, k := range c {
+				n += k
+				if app.Cell(cell)&app.CellLocked != 0 {
+					locked += k
+				}
+			}
+			return err
+		})
+		return n, locked
+	}
+	if n, _ := count("mari"); n != 3 {
+		t.Fatalf(`"mari": %d users, want 3`, n)
+	}
+	write(t, there, func(tx app.Tx) error {
+		u, err := tx.UserByID(users[0].ID)
+		if err != nil {
+			return err
+		}
+		u.Name = "Maryse Martin"
+		return tx.UpdateUser(&u)
+	})
+	if n, _ := count("marie"); n != 1 {
+		t.Fatalf(`"marie" after a rename by another process: %d users, want 1`, n)
+	}
+	createUsers(t, there, storetest.Employee("Marie Curie", "mc@acme.example"))
+	if n, _ := count("marie"); n != 2 {
+		t.Fatalf(`"marie" after a creation by another process: %d users, want 2`, n)
+	}
+	write(t, there, func(tx app.Tx) error {
+		return tx.PutThrottle(app.Throttle{Key: app.EmailKey("md@acme.example"), Failures: 5, LastFailure: now,
+			LockedUntil: now.Add(time.Hour)})
+	})
+	if n, locked := count("marie d"); n != 1 || locked != 1 {
+		t.Fatalf(`"marie d" after a lock by another process: %d users, %d locked, want 1 and 1`, n, locked)
 	}
 }

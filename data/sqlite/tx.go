@@ -15,14 +15,16 @@ import (
 type tx struct {
 	ctx     context.Context
 	tx      *sql.Tx
-	wiped   bool        // a secret was wiped: see DB.run
-	marked  bool        // another process wiped one, whose copies may remain: see markWAL
-	changed app.Changes // what the transaction changed, counted at its commit for the watches
+	wiped   bool         // a secret was wiped: see DB.run
+	marked  bool         // another process wiped one, whose copies may remain: see markWAL
+	changed app.Changes  // what the transaction changed, counted at its commit for the watches
+	held    *heldMatches // the last long text's matches; nil in a write transaction
 	// The search index's changes held back (see flushGrams); gramOrder
 	// keeps the order of their rowids.
 	grams      map[int64]*gramWrite
 	gramOrder  []int64
 	auditGrams []auditGram
+	gramCells  gramDelta // grams_cells's changes held back (see moveGrams)
 }
 
 var _ app.Tx = (*tx)(nil)

@@ -63,7 +63,7 @@ var tests = []struct {
 	{"CountMatching", TestCountMatching},
 	{"SearchSeparatorsAndLetters", TestSearchSeparatorsAndLetters},
 	{"DirectoryAgainstBruteForce", TestDirectoryAgainstBruteForce},
-	{"ShortTextCountsAfterWrites", TestShortTextCountsAfterWrites},
+	{"TextCountsAfterWrites", TestTextCountsAfterWrites},
 	{"ConcurrentWritesAreSerializable", TestConcurrentWritesAreSerializable},
 	{"ConcurrentLastAdministrator", TestConcurrentLastAdministrator},
 	{"ConcurrentOutboxClaims", TestConcurrentOutboxClaims},

@@ -468,14 +468,15 @@ func TestSearchSeparatorsAndLetters(t *testing.T, newStore NewStore) {
 	}
 }
 
-// TestShortTextCountsAfterWrites: the counts by cell of every text of one
-// to three characters that the users hold (and of one nobody holds) agree
-// with the brute force after each kind of write: users added, renamed,
-// their role, mailbox or recovery e-mail changed, disabled, given a
-// temporary password (expiring before and after the times asked), given
-// their own password back, locked; at times on both sides of the expiries
-// and the ends of locks, for every cell and for filters.
-func TestShortTextCountsAfterWrites(t *testing.T, newStore NewStore) {
+// TestTextCountsAfterWrites: the counts by cell of every text of one to
+// three characters that the users hold (and of one nobody holds), and of
+// longer texts typed letter by letter, agree with the brute force after
+// each kind of write: users added, renamed, their role, mailbox or
+// recovery e-mail changed, disabled, given a temporary password (expiring
+// before and after the times asked), given their own password back,
+// locked; at times on both sides of the expiries and the ends of locks,
+// for every cell and for filters.
+func TestTextCountsAfterWrites(t *testing.T, newStore NewStore) {
 	w := bruteTwin(t, newStore, 3)
 	w.Populate(40)
 	step := func(name string, change func(i int, u *app.User), locks ...app.Throttle) {
@@ -491,9 +492,9 @@ func TestShortTextCountsAfterWrites(t *testing.T, newStore NewStore) {
 		}
 		w.Update(changed, locks)
 		checkIndex(t, w.s)
-		w.compareShort(name)
+		w.compareTexts(name)
 	}
-	w.compareShort("populated")
+	w.compareTexts("populated")
 	w.Create([]app.User{
 		{Name: "Quentin Xavier-Yvon", Email: "qxy@company.example", Role: app.RoleEmployee, HasMailbox: true},
 		{Name: "Ævar Þór", Email: "aevar@nomail.company.example", Role: app.RoleAdmin, CreatedAt: w.T0},
@@ -501,7 +502,7 @@ func TestShortTextCountsAfterWrites(t *testing.T, newStore NewStore) {
 			PasswordHash: sample.DummyHash, PasswordTemporary: true, TemporaryExpiresAt: w.T0.Add(time.Minute)},
 	})
 	checkIndex(t, w.s)
-	w.compareShort("added")
+	w.compareTexts("added")
 	step("renamed", func(i int, u *app.User) { u.Name = []string{"Wladimir Kzar", "Marie Mar", "Ïsabeau Ÿ", "Mo"}[i%4] })
 	step("relogged", func(i int, u *app.User) { u.Email = fmt.Sprintf("zq%d.vw@company.example", i) })
 	step("role", func(_ int, u *app.User) {
@@ -528,10 +529,11 @@ func TestShortTextCountsAfterWrites(t *testing.T, newStore NewStore) {
 	})
 }
 
-// compareShort compares the counts by cell of the short texts that the
-// users hold, at times around the expiries and locks of
-// TestShortTextCountsAfterWrites, for every cell and for a few filters.
-func (w *Twin) compareShort(name string) {
+// compareTexts compares the counts by cell of the short texts that the
+// users hold, and of longer ones typed letter by letter, at times around
+// the expiries and locks of TestTextCountsAfterWrites, for every cell and
+// for a few filters.
+func (w *Twin) compareTexts(name string) {
 	w.t.Helper()
 	seen := map[string]bool{"qx": true, "ÿ": true}
 	for _, u := range w.User {
@@ -550,6 +552,17 @@ func (w *Twin) compareShort(name string) {
 	filters := []app.UserFilter{{}, {Statuses: app.Statuses(app.StatusExpired)},
 		{Statuses: app.Statuses(app.StatusMustChange, app.StatusLocked)}, {Role: app.RoleAdmin, Mailbox: app.OnlyNo},
 		{Stale: app.OnlyYes, StaleAfter: time.Hour}}
+	// Typed letter by letter, as in the search box: each text holds the
+	// one before it (the same typed again, one with a separator, one
+	// whose holders the writes change, one that everyone holds). The
+	// first is typed last too: after the next write, its count must not
+	// be the one from before.
+	for _, typed := range []string{"marie mar", "wladimir-kzar", "zq1", "company.example", "yx1@perso", "mo mar", "marie mar"} {
+		for n := 4; n <= len([]rune(typed)); n++ {
+			texts = append(texts, string([]rune(typed)[:n]))
+		}
+		texts = append(texts, typed)
+	}
 	for i, text := range texts {
 		now := w.T0.Add([]time.Duration{-2 * time.Hour, 30 * time.Second, 90 * time.Minute, 72 * time.Hour}[i%4])
 		f := filters[i%len(filters)]
