@@ -132,6 +132,9 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 	if got := f.mailbox.Options[2]; got != "Fictitious (no mailbox) (1)" {
 		t.Errorf("mailbox choice %q", got)
 	}
+	if got := f.status.Text; got != "Any status (4)" {
+		t.Errorf("status button %q", got)
+	}
 
 	h.choose(f.role, 2) // employees
 	if got := u.count.Text; got != "3 matches" {
@@ -153,9 +156,18 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 	if got := u.count.Text; got != "2 matches" {
 		t.Errorf("employees who must change: %q", got)
 	}
-	if got := f.status.Text; got != "Must change" {
+	if got := f.status.Text; got != "Must change (2)" {
 		t.Errorf("status button %q", got)
 	}
+	f.filter.Statuses |= app.Statuses(app.StatusActive)
+	f.changed()
+	h.settle()
+	if got := f.status.Text; got != "2 statuses (3)" || u.count.Text != "3 matches" {
+		t.Errorf("status button %q, count %q with the employees who must change or are active", got, u.count.Text)
+	}
+	f.filter.Statuses = app.Statuses(app.StatusMustChange)
+	f.changed()
+	h.settle()
 
 	// With the search.
 	u = h.search("jeanne")

@@ -71,14 +71,24 @@ func (f *userFilters) counted(text string, n func(c *app.UserCounts) int) string
 // filter.
 func (f *userFilters) update() {
 	fl := f.filter
+	// The users of the statuses chosen (of every status when none is).
+	chosen := func(c *app.UserCounts) int {
+		n := 0
+		for i, k := range app.StatusKinds() {
+			if fl.Statuses == 0 || fl.Statuses.Has(k) {
+				n += c.Statuses[i]
+			}
+		}
+		return n
+	}
 	statuses := fl.Statuses.List()
 	switch len(statuses) {
 	case 0:
-		f.status.SetText(lang.L("Any status"))
+		f.status.SetText(f.counted(lang.L("Any status"), chosen))
 	case 1:
-		f.status.SetText(statusKindName(statuses[0]))
+		f.status.SetText(f.counted(statusKindName(statuses[0]), chosen))
 	default:
-		f.status.SetText(lang.N("{{.N}} statuses", len(statuses), map[string]any{"N": len(statuses)}))
+		f.status.SetText(f.counted(lang.N("{{.N}} statuses", len(statuses), map[string]any{"N": len(statuses)}), chosen))
 	}
 	f.setChoice(f.role, []string{
 		f.counted(lang.L("Any role"), func(c *app.UserCounts) int { return c.Admins + c.Employees }),
@@ -98,15 +108,15 @@ func (f *userFilters) update() {
 		f.counted(lang.L("No recovery e-mail"), func(c *app.UserCounts) int { return c.NoRecovery }),
 	}, int(fl.Recovery), func(i int) { f.filter.Recovery = app.Tri(i) })
 	stale := []string{f.counted(lang.L("Any last sign-in"), func(c *app.UserCounts) int { return c.Stale + c.Fresh })}
-	chosen := 0
+	idle := 0
 	for i, d := range staleDays {
 		text := lang.N("No sign-in for {{.N}} days", d, map[string]any{"N": d})
 		if fl.Stale == app.OnlyYes && fl.StaleAfter == time.Duration(d)*24*time.Hour {
-			text, chosen = f.counted(text, func(c *app.UserCounts) int { return c.Stale }), i+1
+			text, idle = f.counted(text, func(c *app.UserCounts) int { return c.Stale }), i+1
 		}
 		stale = append(stale, text)
 	}
-	f.setChoice(f.stale, stale, chosen, func(i int) {
+	f.setChoice(f.stale, stale, idle, func(i int) {
 		if i == 0 {
 			f.filter.Stale, f.filter.StaleAfter = app.Either, 0
 			return

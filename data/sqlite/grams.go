@@ -69,17 +69,20 @@ func (d gramDelta) add(text string, attrs, sign int64) {
 
 // moveGrams counts a user's terms out of its old cell (unless old is nil,
 // for a new user) and into its new one; terms and cells that stay are not
-// written.
-func (t *tx) moveGrams(oldText string, oldAttrs *int64, text string, attrs int64) error {
-	d := gramDelta{}
-	if oldAttrs != nil {
-		if *oldAttrs == attrs && oldText == text {
-			return nil
-		}
-		d.add(oldText, *oldAttrs, -1)
+// written. The counts are held back until the transaction reads them or
+// commits (flushGrams), so that the terms that the users of a batch share
+// ("com", "exa"…) are written once.
+func (t *tx) moveGrams(oldText string, oldAttrs *int64, text string, attrs int64) {
+	if oldAttrs != nil && *oldAttrs == attrs && oldText == text {
+		return
 	}
-	d.add(text, attrs, 1)
-	return t.applyGrams(d)
+	if t.gramCells == nil {
+		t.gramCells = gramDelta{}
+	}
+	if oldAttrs != nil {
+		t.gramCells.add(oldText, *oldAttrs, -1)
+	}
+	t.gramCells.add(text, attrs, 1)
 }
 
 // applyGrams writes a delta.
@@ -148,6 +151,7 @@ func (t *tx) recountGrams() (gramDelta, error) {
 // rebuildGrams counts every user's terms anew: after a bulk load, an
 // import, or for a database that had no such table.
 func (t *tx) rebuildGrams() error {
+	t.gramCells = nil // the recount has them
 	d, err := t.recountGrams()
 	if err != nil {
 		return err
@@ -182,6 +186,9 @@ func (t *tx) rebuildCounts() error {
 
 // checkGrams verifies grams_cells against a recount of every user.
 func (t *tx) checkGrams() error {
+	if err := t.flushGrams(); err != nil {
+		return err
+	}
 	want, err := t.recountGrams()
 	if err != nil {
 		return err

@@ -260,6 +260,12 @@ func (t *tx) flushGrams() error {
 		}
 	}
 	t.auditGrams = nil
+	if len(t.gramCells) > 0 {
+		if err := t.applyGrams(t.gramCells); err != nil {
+			return err
+		}
+		t.gramCells = nil
+	}
 	if len(t.gramOrder) == 0 {
 		return nil
 	}

@@ -129,9 +129,7 @@ func (t *tx) CreateUser(u *app.User) error {
 	if err := t.moveInBlocks(id, nil, &keys); err != nil {
 		return err
 	}
-	if err := t.moveGrams("", nil, text, keys.attrs); err != nil {
-		return err
-	}
+	t.moveGrams("", nil, text, keys.attrs)
 	t.changed |= app.ChangedUsers
 	u.ID, u.Version = id, 1
 	return nil
@@ -218,9 +216,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if err := t.moveInBlocks(u.ID, &before, &after); err != nil {
 		return err
 	}
-	if err := t.moveGrams(oldText, &before.attrs, text, after.attrs); err != nil {
-		return err
-	}
+	t.moveGrams(oldText, &before.attrs, text, after.attrs)
 	t.changed |= app.ChangedUsers
 	u.Version++
 	return nil
