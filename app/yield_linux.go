@@ -6,10 +6,12 @@ import (
 )
 
 // workerNice is how much lower than the rest of the program the hashing
-// workers of a Service with Config.Yield run: a thread at nice 10 gets about
-// a tenth of the processor time of one at 0 when both want it, all of it
-// when the other sleeps.
-const workerNice = 10
+// workers of a Service with Config.Yield run: a thread at nice 19 gets about
+// a seventieth of the processor time of one at 0 when both want it (Linux's
+// weights: 15 against 1024), all of it when the other sleeps. At nice 10
+// (110 against 1024) the window still missed frames while a bulk action
+// hashed (docs/BENCHMARKS.md).
+const workerNice = 19
 
 // yieldThread lowers the priority of the calling goroutine's thread, which
 // it keeps to itself until it ends: Go then discards the thread rather than
