@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"sesame/app"
 	"sesame/data/sample"
@@ -772,4 +774,41 @@ func TestDirectorySortFromTheKeyboard(t *testing.T) {
 	if u.sort.By != app.SortLogin || u.table.sortCol != 1 {
 		t.Errorf("sorted by %v, arrow on %d", u.sort.By, u.table.sortCol)
 	}
+}
+
+// TestFilterRowTakesTheLinesItNeeds: the filters' row flows onto as many
+// lines as the window's width needs, and the count under it starts below
+// its last line, neither under it nor after a blank, whether the width or
+// the choices' counts changed last.
+func TestFilterRowTakesTheLinesItNeeds(t *testing.T) {
+	h := newHarnessIn(t, "fr", withSample)
+	u := h.signInAdmin().users
+	row := u.filters.content
+	check := func(when string) {
+		t.Helper()
+		bottom, lines := float32(0), map[float32]bool{}
+		for _, o := range row.Objects {
+			bottom = max(bottom, o.Position().Y+o.Size().Height)
+			lines[o.Position().Y] = true
+		}
+		if row.Size().Height != bottom {
+			t.Errorf("%s: the row is %v high for %d lines of choices %v high", when, row.Size().Height, len(lines), bottom)
+		}
+		below := fyne.CurrentApp().Driver().AbsolutePositionForObject(u.count).Y
+		under := fyne.CurrentApp().Driver().AbsolutePositionForObject(row).Y + bottom
+		if below < under || below > under+3*theme.Padding() {
+			t.Errorf("%s: the count is at %v, the choices end at %v", when, below, under)
+		}
+	}
+	for _, width := range []float32{1100, 700, 420, 1100, 560, 1100} {
+		h.s.win.Resize(fyne.NewSize(width, 720))
+		h.settle()
+		check(fmt.Sprintf("%v px wide", width))
+	}
+	// Counts that lengthen the choices: the row may take one more line.
+	h.s.win.Resize(fyne.NewSize(1000, 720))
+	u.filters.filter.Statuses = app.Statuses(app.StatusDisabled)
+	u.filters.changed()
+	h.settle()
+	check("after the counts of a filter")
 }

@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -323,7 +322,48 @@ func stacked(top, middle, bottom fyne.CanvasObject) *fyne.Container {
 			objects = append(objects, o)
 		}
 	}
-	return container.New(layout.NewBorderLayout(top, bottom, nil, nil), objects...)
+	return container.New(&stack{top: top, bottom: bottom}, objects...)
+}
+
+// stack is stacked's layout: a border layout's, top, middle and bottom
+// only, whose top and bottom are as high as they need at its width (see
+// heightAt).
+type stack struct{ top, bottom fyne.CanvasObject }
+
+func (s *stack) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		size.Width = max(size.Width, m.Width)
+		size.Height += m.Height
+	}
+	if n := len(visibleObjects(objects)); n > 1 {
+		size.Height += theme.Padding() * float32(n-1)
+	}
+	return size
+}
+
+func (s *stack) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	y, end := float32(0), size.Height
+	if s.top != nil && s.top.Visible() {
+		h := heightAt(s.top, size.Width)
+		s.top.Move(fyne.NewPos(0, 0))
+		s.top.Resize(fyne.NewSize(size.Width, h))
+		y = h + pad
+	}
+	if s.bottom != nil && s.bottom.Visible() {
+		h := heightAt(s.bottom, size.Width)
+		s.bottom.Move(fyne.NewPos(0, size.Height-h))
+		s.bottom.Resize(fyne.NewSize(size.Width, h))
+		end = size.Height - h - pad
+	}
+	for _, o := range visibleObjects(objects) {
+		if o != s.top && o != s.bottom {
+			o.Move(fyne.NewPos(0, y))
+			o.Resize(fyne.NewSize(size.Width, max(0, end-y)))
+		}
+	}
 }
 
 // either lays out the first of its objects that fits in the width it is
@@ -455,40 +495,107 @@ func widestText(texts []string) float32 {
 
 // flow lays its objects out left to right at their least size, going on
 // to a new line where the width runs out: a row of buttons that a narrow
-// window puts one below the other. Its height is that of the way it was
-// laid out last.
-type flow struct{ lines int }
+// window puts one below the other. Its least height is that of the width
+// it was laid out in last (one line before that); vbox, and stacked's
+// top, ask it for its height at the width they are about to give it
+// (heightFor), so that a new width takes effect in the same pass.
+type flow struct{ width float32 }
 
 // buttons is a row of buttons that flows.
 func buttons(objects ...fyne.CanvasObject) *fyne.Container {
-	return container.New(&flow{lines: 1}, objects...)
+	return container.New(&flow{}, objects...)
 }
 
 func (f *flow) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var size fyne.Size
 	for _, o := range visibleObjects(objects) {
-		m := o.MinSize()
-		size.Width = max(size.Width, m.Width)
-		size.Height = max(size.Height, m.Height)
+		size.Width = max(size.Width, o.MinSize().Width)
 	}
-	lines := max(f.lines, 1)
-	return fyne.NewSize(size.Width, size.Height*float32(lines)+theme.Padding()*float32(lines-1))
+	return fyne.NewSize(size.Width, f.heightFor(objects, f.width))
 }
 
 func (f *flow) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
+	f.place(objects, size.Width, true)
+}
+
+func (f *flow) heightFor(objects []fyne.CanvasObject, width float32) float32 {
+	return f.place(objects, width, false)
+}
+
+// place flows the objects into width (one line when it is 0) and returns
+// the height they take; it moves them there when move is set.
+func (f *flow) place(objects []fyne.CanvasObject, width float32, move bool) float32 {
 	pad := theme.Padding()
 	x, y, line := float32(0), float32(0), float32(0)
-	f.lines = 1
 	for _, o := range visibleObjects(objects) {
 		m := o.MinSize()
-		if x > 0 && x+m.Width > size.Width {
+		if x > 0 && width > 0 && x+m.Width > width {
 			x, y = 0, y+line+pad
 			line = 0
-			f.lines++
 		}
-		o.Move(fyne.NewPos(x, y))
-		o.Resize(m)
+		if move {
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(m)
+		}
 		x += m.Width + pad
 		line = max(line, m.Height)
 	}
+	return y + line
+}
+
+// heightForWidth is a layout whose height depends on the width it is given.
+type heightForWidth interface {
+	heightFor(objects []fyne.CanvasObject, width float32) float32
+}
+
+// heightAt is the height that o takes in width: its least height, or the
+// height its layout says for that width.
+func heightAt(o fyne.CanvasObject, width float32) float32 {
+	if c, ok := o.(*fyne.Container); ok {
+		if l, ok := c.Layout.(heightForWidth); ok {
+			return l.heightFor(c.Objects, width)
+		}
+	}
+	return o.MinSize().Height
+}
+
+// vbox lays its objects out one below the other, each as wide as the
+// column and as high as it needs at that width (a flow there may take
+// several lines), padding between them: a VBox whose flows' heights follow
+// the width at once.
+type vbox struct{}
+
+func (vbox) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for i, o := range visibleObjects(objects) {
+		m := o.MinSize()
+		size.Width = max(size.Width, m.Width)
+		size.Height += m.Height
+		if i > 0 {
+			size.Height += theme.Padding()
+		}
+	}
+	return size
+}
+
+func (vbox) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range visibleObjects(objects) {
+		h := heightAt(o, size.Width)
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + theme.Padding()
+	}
+}
+
+func (vbox) heightFor(objects []fyne.CanvasObject, width float32) float32 {
+	h := float32(0)
+	for i, o := range visibleObjects(objects) {
+		if i > 0 {
+			h += theme.Padding()
+		}
+		h += heightAt(o, width)
+	}
+	return h
 }

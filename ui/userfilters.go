@@ -124,7 +124,10 @@ func (f *userFilters) update() {
 		f.filter.Stale, f.filter.StaleAfter = app.OnlyYes, time.Duration(staleDays[i-1])*24*time.Hour
 	})
 	if f.content != nil {
+		// New counts change the choices' widths, and so maybe how many
+		// lines they take: the window is laid out again.
 		f.content.Refresh()
+		relayout(f.content)
 	}
 }
 

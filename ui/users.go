@@ -112,7 +112,7 @@ func (s *session) newUsers(sc *scope, a *adminScreen) *usersView {
 	u.colsButton = s.newButton(lang.L("Columns"), widget.LowImportance, u.onColumns)
 	u.colsButton.Icon = theme.ListIcon()
 
-	u.master = stacked(container.NewVBox(container.New(&rowOrColumn{}, u.search, u.importB, u.add), u.filters.content,
+	u.master = stacked(container.New(vbox{}, container.New(&rowOrColumn{}, u.search, u.importB, u.add), u.filters.content,
 		container.NewBorder(nil, nil, nil, u.colsButton, u.count), u.picks.content), u.table, nil)
 	u.detail = container.NewStack()
 	u.detail.Hide()
