@@ -81,6 +81,11 @@ type Tx interface {
 	// UsersAfter returns up to limit users of the set whose ID is above
 	// after, by ID: a walk through a set that the walker changes.
 	UsersAfter(s UserSet, after int64, limit int) ([]User, error)
+	// NextChange returns the first time after now at which a user's cell
+	// changes with no write: a lock ends (a login's, whether or not an
+	// account has it) or a temporary password expires; zero when none
+	// will. Two index reads, whatever the number of users.
+	NextChange(now time.Time) (time.Time, error)
 
 	// PasswordHistory returns the user's previous password hashes, own and
 	// temporary, newest first: up to limit of each kind.

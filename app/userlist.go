@@ -592,6 +592,11 @@ type UserCounts struct {
 	Stale, Fresh         int // idle for the filter's StaleAfter or more, or not
 	StaleAfter           time.Duration
 	Now                  time.Time
+	// Until is when the counts, and the statuses of the users counted,
+	// next change with no write (Tx.NextChange: a lock ends, a temporary
+	// password expires); zero when nothing will. Staleness moves on with
+	// time too, by the day: it is not in Until.
+	Until time.Time
 }
 
 // MatchCount counts the users that the filter selects, exactly: the count
@@ -621,14 +626,18 @@ func (s *Service) UserCounts(ctx context.Context, f UserFilter) (UserCounts, err
 	now := s.now()
 	set := UserSet{Text: f.Text, Cells: AllCells(), Now: now, IdleBefore: f.idleBefore(now)}
 	var cells CellCounts
+	var until time.Time
 	if err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		cells, err = tx.CountCells(set)
+		if cells, err = tx.CountCells(set); err != nil {
+			return err
+		}
+		until, err = tx.NextChange(now)
 		return err
 	}); err != nil {
 		return UserCounts{}, err
 	}
-	out := UserCounts{StaleAfter: f.staleAfter(), Now: now}
+	out := UserCounts{StaleAfter: f.staleAfter(), Now: now, Until: until}
 	for i, n := range cells {
 		c := Cell(i)
 		if n == 0 {

@@ -20,11 +20,12 @@ import (
 // Update (or Enter in a field, or Ctrl+S), which saves the whole card in
 // one transaction; leaving the card with changes asks first.
 type cardView struct {
-	s    *session
-	sc   *scope // the card's: closing it drops what it waits for
-	u    *usersView
-	card app.UserCard // as last read from the store
-	user app.User
+	s     *session
+	sc    *scope // the card's: closing it drops what it waits for
+	u     *usersView
+	card  app.UserCard // as last read from the store
+	user  app.User
+	shown string // the status it says (statusText)
 
 	closeBtn  *button
 	title     *widget.Label
@@ -242,7 +243,10 @@ func (c *cardView) storeChanged(card app.UserCard, err error) {
 	say(c.problem, "")
 	now := card.User
 	changed := now.Version != c.user.Version
-	if !changed && now.LockedUntil.Equal(c.user.LockedUntil) && card.Settings == c.card.Settings &&
+	// A lock that ended, or a temporary password that expired, changes
+	// what the card says with no write.
+	text, _ := statusText(now, c.s.svc.Now())
+	if !changed && text == c.shown && now.LockedUntil.Equal(c.user.LockedUntil) && card.Settings == c.card.Settings &&
 		(card.KeepRole == nil) == (c.card.KeepRole == nil) && (card.KeepEnabled == nil) == (c.card.KeepEnabled == nil) {
 		return
 	}
@@ -301,6 +305,7 @@ func differences(before, now app.User) string {
 // showStatus says where the account and its password stand.
 func (c *cardView) showStatus() {
 	text, importance := statusText(c.user, c.s.svc.Now())
+	c.shown = text
 	c.status.Importance = importance
 	c.status.SetText(lang.L("Status: {{.Status}}", map[string]any{"Status": text}))
 }
@@ -581,15 +586,17 @@ func (c *cardView) onUpdated(res app.UpdateResult, err error, ch app.UserChange)
 		*me = res.User
 	}
 	c.u.changed()
-	note := updateText(res)
+	note := updateText(res, c.user.Locked(c.s.svc.Now()))
 	if sent {
 		note += "\n" + lang.L("The temporary password is queued to be sent to {{.Email}}.", map[string]any{"Email": res.User.RecoveryEmail})
 	}
 	c.u.openCard(res.User, c.u.panelRow, note)
 }
 
-// updateText says what an Update did.
-func updateText(res app.UpdateResult) string {
+// updateText says what an Update did; wasLocked says whether the user was
+// locked just before (a new password also forgets failed sign-ins, which
+// is no unlock to speak of when the lock had ended).
+func updateText(res app.UpdateResult, wasLocked bool) string {
 	name := res.User.Name
 	if len(res.Changed) == 0 {
 		return lang.L("Nothing changed: {{.Name}}'s card was already so.", map[string]any{"Name": name})
@@ -601,7 +608,9 @@ func updateText(res app.UpdateResult) string {
 			lines = append(lines, lang.L("{{.Name}} must choose a new password at the next sign-in; this temporary password expires on {{.Date}}.",
 				map[string]any{"Name": name, "Date": dateTime(res.Temporary.ExpiresAt)}))
 		case app.ActionUserUnlock:
-			lines = append(lines, lang.L("{{.Name}} can sign in again: the account is unlocked.", map[string]any{"Name": name}))
+			if wasLocked {
+				lines = append(lines, lang.L("{{.Name}} can sign in again: the account is unlocked.", map[string]any{"Name": name}))
+			}
 		case app.ActionUserDisable:
 			lines = append(lines, lang.L("{{.Name}} can no longer sign in: the account is disabled.", map[string]any{"Name": name}))
 		case app.ActionUserEnable:

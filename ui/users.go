@@ -68,6 +68,7 @@ type usersView struct {
 	picks      *selectionBar
 	jump       jumper
 	colsButton *button
+	stopTimed  func() bool // the reading again set for the next change with no write (reloadAt)
 
 	panel    panel           // on view beside the table, nil when none
 	panelSc  *scope          // the panel's
@@ -206,6 +207,28 @@ func (u *usersView) reload() {
 	u.checkCard()
 }
 
+// timedEvery is the least time between two readings for changes with no
+// write: a directory where temporary passwords expire every few seconds
+// is read again at that pace, not at theirs.
+const timedEvery = 10 * time.Second
+
+// reloadAt reads again what the users show at until, when, with no write,
+// their statuses and counts next change (a lock ends, a temporary password
+// expires: app.UserCounts.Until), as of now; zero sets nothing.
+func (u *usersView) reloadAt(until, now time.Time) {
+	if u.stopTimed != nil {
+		u.stopTimed()
+		u.stopTimed = nil
+	}
+	if until.IsZero() {
+		return
+	}
+	u.stopTimed = u.sc.after(max(until.Sub(now), timedEvery), func() {
+		u.stopTimed = nil
+		u.reload()
+	})
+}
+
 // onListChanged redraws the table, the counts and the selection when rows
 // or counts arrive.
 func (u *usersView) onListChanged() {
@@ -217,6 +240,7 @@ func (u *usersView) onListChanged() {
 	if u.list.faceted && (u.filters.counts == nil || *u.filters.counts != u.list.counts) {
 		c := u.list.counts
 		u.filters.setCounts(&c)
+		u.reloadAt(c.Until, c.Now)
 	}
 	if !u.picked.follow(u.heldRows, u.list.total) {
 		u.picks.note = lang.L("The users listed changed since they were selected: the selection was cleared, so that no one else is acted on.")

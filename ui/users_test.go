@@ -426,3 +426,46 @@ func TestLoginsShowTheirCanonicalForm(t *testing.T) {
 	screen[*accountScreen](h)
 	h.assertShows("jo.march@acme.example")
 }
+
+// TestUsersFollowLocksEndingAndPasswordsExpiring: with no write anywhere,
+// a lock that ends and a temporary password that expires show in the
+// table, the status filter's counts and the card open, at the time they
+// happen.
+func TestUsersFollowLocksEndingAndPasswordsExpiring(t *testing.T) {
+	h := newHarnessIn(t, "en", func(h *harness) {
+		withStaff(h) // Jeanne's and Hélène's temporary passwords expire in 24 hours
+		h.clock.Advance(24*time.Hour - 2*time.Minute)
+		for range 5 {
+			h.svc.SignIn(h.ctx, "paul.durand@acme.example", "not his password") // locked for a minute
+		}
+	})
+	u := h.signInAdmin().users
+	h.openCard("paul")
+	u = h.search("")
+	counts := func() (locked, expired int) {
+		t.Helper()
+		c := u.filters.counts
+		if c == nil {
+			t.Fatal("no filters' counts")
+		}
+		return c.Statuses[slices.Index(app.StatusKinds(), app.StatusLocked)], c.Statuses[slices.Index(app.StatusKinds(), app.StatusExpired)]
+	}
+	if locked, expired := counts(); locked != 1 || expired != 0 {
+		t.Fatalf("before: %d locked, %d expired", locked, expired)
+	}
+	h.assertShows("Status: Locked until Nov 26, 2026, 08:59", "Must change — expires")
+
+	h.advance(61 * time.Second) // the lock has ended
+	if locked, _ := counts(); locked != 0 {
+		t.Errorf("after the lock: %d locked", locked)
+	}
+	h.assertHides("Locked until")
+	h.assertShows("Status: Active")
+
+	h.advance(60 * time.Second) // the temporary password has expired
+	if _, expired := counts(); expired != 2 {
+		t.Errorf("after the expiry: %d expired", expired)
+	}
+	h.assertShows("Temporary expired")
+	h.assertHides("Must change")
+}

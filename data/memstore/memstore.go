@@ -449,6 +449,24 @@ func (t *tx) CountCells(s app.UserSet) (app.CellCounts, error) {
 	return n, nil
 }
 
+func (t *tx) NextChange(now time.Time) (time.Time, error) {
+	var first time.Time
+	earlier := func(at time.Time) {
+		if at.After(now) && (first.IsZero() || at.Before(first)) {
+			first = at
+		}
+	}
+	for _, th := range t.st.throttle {
+		earlier(th.LockedUntil)
+	}
+	for _, u := range t.st.users {
+		if u.StaticCell()&app.CellPasswordBits == app.CellTemporary {
+			earlier(u.TemporaryExpiresAt)
+		}
+	}
+	return first, nil
+}
+
 func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, error) {
 	var out []app.User
 	for _, u := range t.inSet(s) {

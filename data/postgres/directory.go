@@ -152,6 +152,30 @@ func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, erro
 	return users, err
 }
 
+// NextChange returns the first lock to end, or temporary password to
+// expire, after now (app.Tx).
+func (t *tx) NextChange(now time.Time) (time.Time, error) {
+	var lock, expiry *int64
+	if err := t.tx.QueryRow(t.ctx, `SELECT (SELECT min(locked_until) FROM throttle WHERE locked_until > $1),
+		(SELECT min(temporary_expires_at) FROM users WHERE password_temporary AND password_hash <> ''
+			AND temporary_expires_at IS NOT NULL AND temporary_expires_at > $1)`, dirNanos(now)).Scan(&lock, &expiry); err != nil {
+		return time.Time{}, t.fail(err)
+	}
+	return firstOf(lock, expiry), nil
+}
+
+// firstOf is the earliest of times in nanoseconds, nil for none; zero when
+// all are nil.
+func firstOf(nanos ...*int64) time.Time {
+	var first time.Time
+	for _, n := range nanos {
+		if n != nil && (first.IsZero() || time.Unix(0, *n).Before(first)) {
+			first = time.Unix(0, *n)
+		}
+	}
+	return first
+}
+
 // failed is t.fail of an error that may be nil.
 func (t *tx) failed(err error) error {
 	if err != nil {

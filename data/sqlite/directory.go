@@ -1052,6 +1052,24 @@ func (q *dirQuery) staleByCell() (counts, error) {
 }
 
 // UsersAfter returns users of the set by ID, after an ID.
+// NextChange returns the first lock to end, or temporary password to
+// expire, after now (app.Tx): the throttle's index of locks and the
+// temporary passwords' index by expiry.
+func (t *tx) NextChange(now time.Time) (time.Time, error) {
+	var lock, expiry sql.NullInt64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT (SELECT min(locked_until) FROM throttle WHERE locked_until > ?1),
+		(SELECT min(expiry_key) FROM users WHERE expiry_key > ?1)`, nanos(now)).Scan(&lock, &expiry); err != nil {
+		return time.Time{}, app.Internal(err)
+	}
+	var first time.Time
+	for _, n := range []sql.NullInt64{lock, expiry} {
+		if n.Valid && (first.IsZero() || time.Unix(0, n.Int64).Before(first)) {
+			first = time.Unix(0, n.Int64)
+		}
+	}
+	return first, nil
+}
+
 func (t *tx) UsersAfter(s app.UserSet, after int64, limit int) ([]app.User, error) {
 	if limit <= 0 {
 		return nil, nil

@@ -64,6 +64,7 @@ var tests = []struct {
 	{"SearchSeparatorsAndLetters", TestSearchSeparatorsAndLetters},
 	{"DirectoryAgainstBruteForce", TestDirectoryAgainstBruteForce},
 	{"TextCountsAfterWrites", TestTextCountsAfterWrites},
+	{"NextChange", TestNextChange},
 	{"ConcurrentWritesAreSerializable", TestConcurrentWritesAreSerializable},
 	{"ConcurrentLastAdministrator", TestConcurrentLastAdministrator},
 	{"ConcurrentOutboxClaims", TestConcurrentOutboxClaims},

@@ -575,3 +575,56 @@ func (w *Twin) compareTexts(name string) {
 		}
 	}
 }
+
+// TestNextChange: the next time a user's cell changes with no write is the
+// first lock to end or temporary password to expire strictly after the
+// time asked; users with their own password, locks ended and no lock at
+// all do not count; zero when nothing will change.
+func TestNextChange(t *testing.T, newStore NewStore) {
+	s := newStore(t)
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	next := func(now time.Time) time.Time {
+		t.Helper()
+		var at time.Time
+		read(t, s, func(tx app.Tx) error {
+			var err error
+			at, err = tx.NextChange(now)
+			return err
+		})
+		return at
+	}
+	if at := next(t0); !at.IsZero() {
+		t.Fatalf("an empty store changes at %v", at)
+	}
+	own := Employee("Own Password", "own@acme.example")
+	own.PasswordHash, own.TemporaryExpiresAt = sample.DummyHash, t0.Add(time.Minute) // not temporary: no expiry
+	temp := func(name, email string, expires time.Time) app.User {
+		u := Employee(name, email)
+		u.PasswordHash, u.PasswordTemporary, u.TemporaryExpiresAt = sample.DummyHash, true, expires
+		return u
+	}
+	createUsers(t, s, own, temp("Early", "early@acme.example", t0.Add(-time.Hour)),
+		temp("Later", "later@acme.example", t0.Add(2*time.Hour)), temp("Latest", "latest@acme.example", t0.Add(5*time.Hour)))
+	write(t, s, func(tx app.Tx) error {
+		for _, th := range []app.Throttle{
+			{Key: app.EmailKey("own@acme.example"), Failures: 5, LastFailure: t0, LockedUntil: t0.Add(30 * time.Minute)},
+			{Key: app.EmailKey("gone@acme.example"), Failures: 5, LastFailure: t0, LockedUntil: t0.Add(-time.Minute)},
+			{Key: app.EmailKey("latest@acme.example"), Failures: 2, LastFailure: t0},
+		} {
+			if err := tx.PutThrottle(th); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, c := range []struct{ now, want time.Time }{
+		{t0, t0.Add(30 * time.Minute)},
+		{t0.Add(30 * time.Minute), t0.Add(2 * time.Hour)}, // strictly after
+		{t0.Add(3 * time.Hour), t0.Add(5 * time.Hour)},
+		{t0.Add(5 * time.Hour), time.Time{}},
+	} {
+		if at := next(c.now); !at.Equal(c.want) {
+			t.Errorf("at %v: next change %v, want %v", c.now.Sub(t0), at, c.want)
+		}
+	}
+}
