@@ -181,7 +181,7 @@ func (v *auditView) onExport() {
 		return
 	}
 	q, svc := v.query(), v.s.svc
-	name := "sesame-audit-" + v.s.svc.Now().Local().Format("2006-01-02") + ".csv"
+	name := v.s.savedName("sesame-audit", ".csv")
 	sc := v.sc.child() // the dialog and the export end with the view, and the session
 	v.exporting = sc
 	v.s.saveFile(name, func(w io.WriteCloser, path string) {

@@ -174,7 +174,7 @@ func TestAuditPagesAndExport(t *testing.T) {
 	v.action.SetSelected("Sign-in failed")
 	h.settle()
 	h.tap(v.export)
-	if h.saved == nil || h.saved.name != "sesame-audit-2026-11-25.csv" || !h.saved.closed {
+	if h.saved == nil || h.saved.name != "sesame-audit-2026-11-25-0900.csv" || !h.saved.closed {
 		t.Fatalf("saved %+v", h.saved)
 	}
 	records, err := csv.NewReader(strings.NewReader(h.saved.data.String())).ReadAll()
@@ -190,7 +190,7 @@ func TestAuditPagesAndExport(t *testing.T) {
 	if got := records[1][1]; got != "2026-11-25T09:00:00Z" {
 		t.Errorf("time %q", got)
 	}
-	h.assertShows("260 events exported to /home/alice/sesame-audit-2026-11-25.csv.")
+	h.assertShows("260 events exported to /home/alice/sesame-audit-2026-11-25-0900.csv.")
 }
 
 // A save dialog left open when the session ends is closed, and a file

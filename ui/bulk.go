@@ -194,7 +194,7 @@ func (u *usersView) startBulk(a app.BulkAction) {
 func (u *usersView) exportPicked() {
 	read, sc, s := u.selectionReader(), u.sc, u.s
 	now := s.svc.Now()
-	s.saveFile(lang.L("users")+".csv", func(w io.WriteCloser, path string) {
+	s.saveFile(s.savedName(lang.L("users"), ".csv"), func(w io.WriteCloser, path string) {
 		var (
 			n   int
 			err error
@@ -611,7 +611,7 @@ func (p *bulkPanel) onSave(ext string) {
 	for _, o := range p.passes {
 		sheet.Slips = append(sheet.Slips, handout.Slip{Login: o.Login, Name: o.Name, Password: o.Temporary.Plaintext, ValidUntil: o.Temporary.ExpiresAt})
 	}
-	p.s.saveFile(lang.L("handout")+ext, func(w io.WriteCloser, path string) {
+	p.s.saveFile(p.s.savedName(lang.L("handout"), ext), func(w io.WriteCloser, path string) {
 		if err := writeHandout(w, path, sheet); err != nil {
 			p.said.Importance = widget.DangerImportance
 			say(p.said, lang.L("The hand-out could not be saved: {{.Reason}}", map[string]any{"Reason": err.Error()}))

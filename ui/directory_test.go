@@ -177,7 +177,7 @@ func TestDirectoryFiltersShowTheirCountsAndCombineWithTheSearch(t *testing.T) {
 		t.Errorf("search and filters: %v, %q", got, u.count.Text)
 	}
 	u = h.search("paul")
-	if got := u.count.Text; got != "No user matches “paul”." {
+	if got := u.count.Text; got != "No user matches “paul” with these filters." {
 		t.Errorf("Paul has his own password: %q", got)
 	}
 
@@ -620,7 +620,7 @@ func TestExportPickedUsers(t *testing.T) {
 		strings.Contains(got, "jeanne.martin") || strings.Contains(got, "admin@acme") {
 		t.Errorf("export:\n%s", got)
 	}
-	if !strings.Contains(u.count.Text, "2 users exported to /home/alice/users.csv") {
+	if !strings.Contains(u.count.Text, "2 users exported to /home/alice/users-2026-11-25-0900.csv") {
 		t.Errorf("said %q", u.count.Text)
 	}
 }

@@ -535,7 +535,7 @@ func (v *importView) onSaveHandout(ext string) {
 		return
 	}
 	sheet := handout.Sheet{Company: v.s.st.CompanyName, Language: v.s.st.Language, Slips: v.slips}
-	name := lang.L("handout") + ext
+	name := v.s.savedName(lang.L("handout"), ext)
 	v.s.saveFile(name, func(w io.WriteCloser, path string) {
 		if err := writeHandout(w, path, sheet); err != nil {
 			say(v.problem, lang.L("The hand-out could not be saved: {{.Reason}}", map[string]any{"Reason": err.Error()}))

@@ -56,7 +56,7 @@ func TestImportPreviewThenApply(t *testing.T) {
 	h.assertShows("google-upload.csv: Google Workspace, UTF-8, separated by comma (,); column names on row 1.",
 		"6 rows: 4 to create, 0 to update, 0 unchanged, 2 with errors.")
 	if len(v.lines) != 6 || !strings.Contains(v.lines[0], "Row 2 · create · elodie.garnier@acme.example · Élodie Garnier") ||
-		!strings.Contains(v.lines[2], "Row 4 · error · sophie.bernard@acme.example · Password Hash Function [UPLOAD ONLY]: The password is given as a SHA-1 hash") {
+		!strings.Contains(v.lines[2], "Row 4 · error · sophie.bernard@acme.example · Password Hash Function [UPLOAD ONLY]: The password is given hashed with SHA-1") {
 		t.Fatalf("preview rows %q", v.lines)
 	}
 	if _, err := h.svc.User(h.ctx, "elodie.garnier@acme.example"); app.CodeOf(err) != app.ENotFound {
@@ -91,7 +91,7 @@ func TestImportPreviewThenApply(t *testing.T) {
 	if strings.Count(csv, "@acme.example") != 4 || !strings.Contains(csv, "Tulipe-Rouge-Sur-Le-Toit") {
 		t.Errorf("hand-out %q", csv)
 	}
-	h.assertShows("Saved in /home/alice/handout.csv, readable by you only. Delete it once the passwords are handed out.")
+	h.assertShows("Saved in /home/alice/handout-2026-11-25-0900.csv, readable by you only. Delete it once the passwords are handed out.")
 	if v.dirty() {
 		t.Error("saved: closing need not ask")
 	}

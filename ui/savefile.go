@@ -31,6 +31,12 @@ func (s *session) saveDialog(name string, save func(w io.WriteCloser, path strin
 	s.newSaveForm(name, save, cancelled).show()
 }
 
+// savedName is the name that a save proposes: base, then the date and time
+// (a hand-out saved again later gets a name of its own), then ext.
+func (s *session) savedName(base, ext string) string {
+	return base + "-" + s.svc.Now().Local().Format("2006-01-02-1504") + ext
+}
+
 // saveForm is the save dialog's content.
 type saveForm struct {
 	s       *session

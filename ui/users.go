@@ -278,6 +278,8 @@ func (u *usersView) countText() string {
 		return lang.L("Searching…")
 	case n < 0:
 		return lang.L("Counting…")
+	case n == 0 && strings.TrimSpace(u.text) != "" && u.filters.filter != (app.UserFilter{}):
+		return lang.L("No user matches “{{.Text}}” with these filters.", map[string]any{"Text": strings.TrimSpace(u.text)})
 	case n == 0 && strings.TrimSpace(u.text) != "":
 		return lang.L("No user matches “{{.Text}}”.", map[string]any{"Text": strings.TrimSpace(u.text)})
 	case n == 0 && searching:

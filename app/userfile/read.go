@@ -287,7 +287,7 @@ func (l *layout) record(cells []string, row, line int, opts Options) Record {
 	}
 	switch hash := cell(tHashFunction); {
 	case pw != "" && hash != "":
-		addProblem(&r, at(tHashFunction), app.Msg("The password is given as a {{.Function}} hash, which Sésame cannot use: give it in clear, or leave it empty to have a temporary password generated.",
+		addProblem(&r, at(tHashFunction), app.Msg("The password is given hashed with {{.Function}}, which Sésame cannot use: give it in clear, or leave it empty to have a temporary password generated.",
 			"Function", hash))
 	case pw != "":
 		r.Password, r.Given = pw, r.Given|FieldPassword

@@ -135,7 +135,7 @@ func TestReadGoogle(t *testing.T) {
 		// "****": the password stays as it is.
 		{Row: 3, Line: 3, Login: "marc.lefevre@acme.example", Name: "Marc Lefèvre", Recovery: "marc.l@mail.example", Disabled: "no"},
 		{Row: 4, Line: 4, Login: "sophie.bernard@acme.example", Name: "Sophie Bernard", Problems: []string{
-			"Password Hash Function [UPLOAD ONLY]: The password is given as a SHA-1 hash, which Sésame cannot use: give it in clear, or leave it empty to have a temporary password generated."}},
+			"Password Hash Function [UPLOAD ONLY]: The password is given hashed with SHA-1, which Sésame cannot use: give it in clear, or leave it empty to have a temporary password generated."}},
 		{Row: 5, Line: 5, Login: "paul.roux@acme.example", Name: "Paul Roux", Disabled: "yes"},
 		// Change at next sign-in with "****": a new temporary password, generated.
 		{Row: 6, Line: 6, Login: "ines.moreau@acme.example", Name: "Inès Moreau", Password: "(generate)"},
