@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -127,6 +128,31 @@ const backShown = 10 * time.Second
 // onStoreEvent brings what the administration shows up to date with what
 // was changed, on any workstation, and says when the database is lost and
 // when it is back. What is on view stays while the database is lost.
+// checkSelf reads the signed-in administrator again after a change to the
+// users: one demoted or disabled elsewhere (another workstation, the
+// command line) is signed out at once, rather than at their next Update.
+func (a *adminScreen) checkSelf() {
+	me := a.s.user
+	if me == nil {
+		return
+	}
+	var (
+		u   app.User
+		err error
+	)
+	email, svc := me.Email, a.s.svc
+	a.sc.do(func(ctx context.Context) { u, err = svc.User(ctx, email) }, func() {
+		switch {
+		case err != nil && app.CodeOf(err) != app.ENotFound:
+			return // the database cannot be read: the link's note says so
+		case err != nil || u.Disabled:
+			a.s.signOut(lang.L("Your account was disabled: your session has ended."))
+		case !u.IsAdmin():
+			a.s.signOut(lang.L("You are no longer an administrator: your session has ended."))
+		}
+	})
+}
+
 func (a *adminScreen) onStoreEvent(e app.StoreEvent) {
 	switch {
 	case e.Lost:
@@ -147,6 +173,7 @@ func (a *adminScreen) onStoreEvent(e app.StoreEvent) {
 	}
 	switch {
 	case e.Changed&app.ChangedUsers != 0:
+		a.checkSelf()
 		a.users.reload()
 	case e.Changed&app.ChangedSettings != 0:
 		a.users.checkCard()

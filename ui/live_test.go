@@ -297,3 +297,24 @@ func TestLiveSelectionFollowsItsUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveDemotedAdministratorSignedOut: an administrator demoted, or
+// disabled, on another workstation is signed out of the administration at
+// once, with the reason, not at their next Update.
+func TestLiveDemotedAdministratorSignedOut(t *testing.T) {
+	employee, off := app.RoleEmployee, true
+	for _, c := range []struct {
+		change app.UserChange
+		says   string
+	}{
+		{app.UserChange{Role: &employee}, "You are no longer an administrator: your session has ended."},
+		{app.UserChange{Disabled: &off}, "Your account was disabled: your session has ended."},
+	} {
+		h, other := twoWorkstations(t)
+		h.signInAdmin()
+		h.search("martin")
+		other.change(t, h, "admin@acme.example", c.change)
+		h.awaitLive("the administrator signed out", func() bool { return h.s.admin == nil || h.s.user == nil })
+		h.assertShows(c.says)
+	}
+}
