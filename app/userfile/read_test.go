@@ -194,7 +194,7 @@ var hrFrench = []rec{
 	// The quoted value above spans two lines of the file but one row.
 	{Row: 5, Line: 6, Login: "accueil.atelier@acme.example", Name: "Jean-Noël Dubois", Role: app.RoleEmployee, Mailbox: "no"},
 	{Row: 7, Line: 8, Login: "francoise.muller@acme.example", Name: "Françoise Müller", Disabled: "yes", Problems: []string{
-		"Rôle: Unknown role \"chef\": use admin or employee.",
+		"Rôle: Unknown role \"chef\": write admin, administrator or administrateur; employee, employé, salarié or user.",
 		"Fictif: \"peut-être\" is neither yes nor no."}},
 	{Row: 8, Line: 9, Login: "ZOE.LOEVENBRUCK@ACME.EXAMPLE", Name: "Jean DUPONT", Problems: []string{
 		"Adresse e-mail: The same login is already on row 3."}},

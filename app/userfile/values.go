@@ -41,11 +41,7 @@ func parseRole(v, folded string) (app.Role, *app.Error) {
 	if r, ok := roleWords[folded]; ok {
 		return r, nil
 	}
-	role, err := app.ParseRole(v)
-	if err != nil {
-		return "", app.AsError(err)
-	}
-	return role, nil
+	return "", app.Errorf(app.EInvalid, "Unknown role \"{{.Role}}\": write admin, administrator or administrateur; employee, employé, salarié or user.", "Role", v)
 }
 
 // parseStatus reads Google's account status: disabled is true for
