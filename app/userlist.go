@@ -637,6 +637,9 @@ func (s *Service) UserCounts(ctx context.Context, f UserFilter) (UserCounts, err
 	}); err != nil {
 		return UserCounts{}, err
 	}
+	if !until.IsZero() {
+		until = until.In(now.Location()) // as Now, whatever the store's
+	}
 	out := UserCounts{StaleAfter: f.staleAfter(), Now: now, Until: until}
 	for i, n := range cells {
 		c := Cell(i)
