@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"sesame/app"
 	"sesame/data/sample"
@@ -811,4 +812,21 @@ func TestFilterRowTakesTheLinesItNeeds(t *testing.T) {
 	u.filters.changed()
 	h.settle()
 	check("after the counts of a filter")
+}
+
+// TestCountGreyedWhileTyping: until the typing pauses, the count beside
+// the search box is the previous text's: it is greyed, then drawn as it is
+// with the new text's count.
+func TestCountGreyedWhileTyping(t *testing.T) {
+	h := newHarnessIn(t, "en", withStaff)
+	u := h.signInAdmin().users
+	h.canvas().Focus(u.search)
+	h.typeText("jea")
+	if u.count.Importance != widget.LowImportance || u.count.Text != "4 users" {
+		t.Errorf("while typing: %q, importance %v", u.count.Text, u.count.Importance)
+	}
+	h.advance(searchDelay)
+	if u.count.Importance != widget.MediumImportance || u.count.Text != "1 match" {
+		t.Errorf("after the pause: %q, importance %v", u.count.Text, u.count.Importance)
+	}
 }

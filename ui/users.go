@@ -135,6 +135,12 @@ func (u *usersView) first() fyne.Focusable {
 
 func (u *usersView) onSearchChanged(text string) {
 	u.admin.hush()
+	// Until the typing pauses, the count is the previous text's: it is
+	// greyed, and drawn again as it is once the new one comes.
+	if u.count.Importance != widget.LowImportance && u.count.Importance != widget.DangerImportance {
+		u.count.Importance = widget.LowImportance
+		u.count.Refresh()
+	}
 	u.wait.call(u.sc, func() { u.runSearch(text) })
 }
 
@@ -233,8 +239,9 @@ func (u *usersView) reloadAt(until, now time.Time) {
 // or counts arrive.
 func (u *usersView) onListChanged() {
 	u.table.Refresh()
+	greyed := u.count.Importance == widget.LowImportance
 	u.count.Importance = widget.MediumImportance
-	if text := u.countText(); text != u.count.Text || u.count.Importance != widget.MediumImportance {
+	if text := u.countText(); text != u.count.Text || greyed {
 		u.count.SetText(text)
 	}
 	if u.list.faceted && (u.filters.counts == nil || *u.filters.counts != u.list.counts) {
