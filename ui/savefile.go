@@ -42,7 +42,7 @@ type saveForm struct {
 	s       *session
 	folder  string
 	ext     string // the extension the name must keep: the file's kind
-	name    *widget.Entry
+	name    *entry
 	where   *widget.Label
 	problem *widget.Label // what is wrong with the name or the folder
 	save    *button
@@ -58,7 +58,7 @@ func (s *session) newSaveForm(name string, save func(w io.WriteCloser, path stri
 	} else if home, err := os.UserHomeDir(); err == nil {
 		f.folder = home
 	}
-	f.name = widget.NewEntry()
+	f.name = s.newEntry("")
 	f.name.SetText(name)
 	f.name.OnChanged = func(string) { f.check() }
 	f.name.OnSubmitted = func(string) { f.submit(save) }
@@ -74,6 +74,9 @@ func (s *session) newSaveForm(name string, save func(w io.WriteCloser, path stri
 		widget.NewFormItem(lang.L("Folder"), container.NewVBox(f.where, container.NewHBox(other))))
 	f.d = dialog.NewCustomWithoutButtons(lang.L("Save as"),
 		container.NewVBox(form, f.problem, container.NewHBox(layout.NewSpacer(), f.cancel, f.save)), s.win)
+	// Escape anywhere in it closes the dialog, as Cancel does.
+	hide := func() { f.d.Hide() }
+	f.name.onEscape, f.save.onEscape, f.cancel.onEscape, other.onEscape = hide, hide, hide, hide
 	f.d.SetOnClosed(func() {
 		if !f.saved {
 			cancelled()

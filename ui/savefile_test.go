@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
 )
 
 // TestSaveDialogNeverWritesOverAFile: the save dialog offers a name in the
@@ -42,19 +41,19 @@ func TestSaveDialogNeverWritesOverAFile(t *testing.T) {
 	}, func() { cancelled = true })
 	f.show()
 	h.settle()
-	entry, ok := h.canvas().Focused().(*widget.Entry)
-	if !ok || entry.Text != "temporary-passwords.pdf" || f.where.Text != home || f.save.Disabled() {
+	field, ok := h.canvas().Focused().(*entry)
+	if !ok || field.Text != "temporary-passwords.pdf" || f.where.Text != home || f.save.Disabled() {
 		t.Fatalf("the name is not offered in a focused entry, in %s: %#v", f.where.Text, h.canvas().Focused())
 	}
 	for name, want := range map[string]string{
 		"taken.pdf": "already exists", "link.pdf": "already exists", "folder.pdf": "already exists",
 		"slips.txt": "must end in .pdf", "": "Give the file a name", "a/b.pdf": "cannot hold",
 	} {
-		entry.SetText(name)
+		field.SetText(name)
 		if !f.problem.Visible() || !strings.Contains(f.problem.Text, want) || !f.save.Disabled() {
 			t.Errorf("%q: %q (shown %v, Save disabled %v), want %q", name, f.problem.Text, f.problem.Visible(), f.save.Disabled(), want)
 		}
-		entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		h.settle()
 		if savedTo != "" || cancelled {
 			t.Fatalf("%q: saved to %q (cancelled %v)", name, savedTo, cancelled)
@@ -67,8 +66,8 @@ func TestSaveDialogNeverWritesOverAFile(t *testing.T) {
 		t.Errorf("the file already there: %q, %v", b, err)
 	}
 
-	entry.SetText("slips.pdf")
-	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	field.SetText("slips.pdf")
+	field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
 	want := filepath.Join(home, "slips.pdf")
 	if savedTo != want || cancelled {
@@ -92,5 +91,16 @@ func TestSaveDialogNeverWritesOverAFile(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(home, "users.csv")); err == nil {
 		t.Error("a file was written after Cancel")
+	}
+
+	// Escape in the name closes it as Cancel does.
+	cancelled = false
+	f = h.s.newSaveForm("users.csv", func(io.WriteCloser, string) { t.Error("saved after Escape") }, func() { cancelled = true })
+	f.show()
+	h.settle()
+	h.canvas().Focus(f.name)
+	h.press(fyne.KeyEscape)
+	if !cancelled {
+		t.Error("Escape did not close the dialog")
 	}
 }
