@@ -25,10 +25,12 @@ import (
 // to them: pick every user that matches, pick none, act on them.
 type selectionBar struct {
 	u       *usersView
+	notice  *widget.Label // why the selection was cleared, wrapped
 	said    *widget.Label
 	all     *button
 	none    *button
 	act     *button
+	row     *fyne.Container // said and the buttons
 	content *fyne.Container
 	shown   [4]int // what the bar says: picked, all, total, counted; not laid out again when the same
 	// note says why the selection was cleared, until rows are picked again.
@@ -52,7 +54,10 @@ func (s *session) newSelectionBar(u *usersView) *selectionBar {
 	b.act = s.newButton(lang.L("Actions"), widget.HighImportance, b.onActions)
 	b.act.Icon = theme.MenuDropDownIcon()
 	b.act.IconPlacement = widget.ButtonIconTrailingText
-	b.content = buttons(b.said, b.act, b.all, b.none)
+	b.notice = widget.NewLabel("")
+	b.notice.TextStyle.Bold, b.notice.Wrapping = true, fyne.TextWrapWord
+	b.row = buttons(b.said, b.act, b.all, b.none)
+	b.content = container.New(vbox{}, b.notice, b.row)
 	b.content.Hide()
 	return b
 }
@@ -79,15 +84,14 @@ func (b *selectionBar) update() {
 			}
 			return
 		}
-		b.said.SetText(b.note)
-		b.act.Hide()
-		b.all.Hide()
-		b.none.Hide()
+		b.notice.SetText(b.note)
+		b.notice.Show()
+		b.row.Hide()
 		showIf(b.content, true)
 		return
 	}
-	b.act.Show()
-	b.none.Show()
+	b.notice.Hide()
+	b.row.Show()
 	if u.picked.all && !u.list.counted() {
 		b.said.SetText(lang.L("Every user that matches is selected"))
 	} else {

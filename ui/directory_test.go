@@ -406,8 +406,8 @@ func TestDirectorySelectionGestures(t *testing.T) {
 	if u.picked.count(u.list.len()) != 0 {
 		t.Errorf("kept across filters: %+v", u.picked)
 	}
-	if !u.picks.content.Visible() || !strings.Contains(u.picks.said.Text, "a new search, filter or sort selects anew") {
-		t.Errorf("the selection dropped without a word: %q", u.picks.said.Text)
+	if !u.picks.content.Visible() || !u.picks.notice.Visible() || !strings.Contains(u.picks.notice.Text, "a new search, filter or sort selects anew") {
+		t.Errorf("the selection dropped without a word: %q", u.picks.notice.Text)
 	}
 	click(h, u, 1, fyne.KeyModifierControl)
 	click(h, u, 2, fyne.KeyModifierControl)
@@ -828,5 +828,48 @@ func TestCountGreyedWhileTyping(t *testing.T) {
 	h.advance(searchDelay)
 	if u.count.Importance != widget.MediumImportance || u.count.Text != "1 match" {
 		t.Errorf("after the pause: %q, importance %v", u.count.Text, u.count.Importance)
+	}
+}
+
+// TestUsersTopFollowsTheWidth: the part above the table (search, filters,
+// count, the selection's bar or its note) takes the height its width needs,
+// in one step from any width to any other: the table starts right below
+// it, nothing covers anything, and a long note wraps rather than holding
+// the window wide.
+func TestUsersTopFollowsTheWidth(t *testing.T) {
+	h := newHarnessIn(t, "fr", withSample)
+	u := h.signInAdmin().users
+	h.s.win.Resize(fyne.NewSize(1100, 720))
+	h.settle()
+	h.shortcut(u, &fyne.ShortcutSelectAll{})
+	h.choose(u.filters.role, 2) // the selection is cleared, with a note
+	if !u.picks.notice.Visible() {
+		t.Fatal("no note of the selection cleared")
+	}
+	top := u.master.Objects[0].(*fyne.Container)
+	for _, width := range []float32{1100, 360, 1280, 420, 900, 560, 1280} {
+		h.s.win.Resize(fyne.NewSize(width, 720))
+		h.settle()
+		bottom := float32(0)
+		for _, o := range top.Objects {
+			if o.Visible() {
+				bottom = max(bottom, o.Position().Y+o.Size().Height)
+				if o.Size().Width > top.Size().Width+1 {
+					t.Errorf("%v px: a part %v wide in %v", width, o.Size().Width, top.Size().Width)
+				}
+			}
+		}
+		if top.Size().Height != bottom {
+			t.Errorf("%v px: the top is %v high, its parts end at %v", width, top.Size().Height, bottom)
+		}
+		if got, want := u.table.Position().Y, top.Size().Height+theme.Padding(); got != want {
+			t.Errorf("%v px: the table starts at %v, want %v", width, got, want)
+		}
+		if n := u.picks.notice; n.Size().Width > top.Size().Width+1 || n.Size().Height < n.MinSize().Height {
+			t.Errorf("%v px: the note is %v in a top %v wide", width, n.Size(), top.Size().Width)
+		}
+	}
+	if w := u.content.MinSize().Width; w > 360 {
+		t.Errorf("the users need %v px: the window cannot be narrow", w)
 	}
 }

@@ -549,13 +549,17 @@ type heightForWidth interface {
 	heightFor(objects []fyne.CanvasObject, width float32) float32
 }
 
-// heightAt is the height that o takes in width: its least height, or the
-// height its layout says for that width.
+// heightAt is the height that o takes in width: the height its layout
+// says for that width, or its least height once it has that width (a
+// wrapped label, or a container of one, is as high as its lines there).
 func heightAt(o fyne.CanvasObject, width float32) float32 {
 	if c, ok := o.(*fyne.Container); ok {
 		if l, ok := c.Layout.(heightForWidth); ok {
 			return l.heightFor(c.Objects, width)
 		}
+	}
+	if o.Size().Width != width {
+		o.Resize(fyne.NewSize(width, o.Size().Height))
 	}
 	return o.MinSize().Height
 }

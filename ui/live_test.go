@@ -288,8 +288,8 @@ func TestLiveSelectionFollowsItsUsers(t *testing.T) {
 	if got := picked(); len(got) != 0 {
 		t.Errorf("after a user picked left the list, picked %v", got)
 	}
-	if !u.picks.content.Visible() || !strings.Contains(u.picks.said.Text, "the selection was cleared") || u.picks.act.Visible() {
-		t.Errorf("the bar says %q (shown %v, actions %v)", u.picks.said.Text, u.picks.content.Visible(), u.picks.act.Visible())
+	if !u.picks.content.Visible() || !strings.Contains(u.picks.notice.Text, "the selection was cleared") || u.picks.row.Visible() {
+		t.Errorf("the bar says %q (shown %v, actions %v)", u.picks.notice.Text, u.picks.content.Visible(), u.picks.row.Visible())
 	}
 	for _, e := range []string{"jeanne.martin@acme.example", "paul.durand@acme.example", "aaron@acme.example"} {
 		if h.user(e).Disabled {
