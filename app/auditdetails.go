@@ -175,6 +175,16 @@ func detailPattern(text string) *regexp.Regexp {
 	return re
 }
 
+// NoteMessage is the name of a batch or an import in the audit log
+// (BulkResult.ID, ImportResult.ID, "bulk 3fa2c1"), read back as a message
+// that a window or command says in its language.
+func NoteMessage(id string) Message {
+	if m, ok := readDetail("", id); ok {
+		return m
+	}
+	return Msg(detailText, "Details", id)
+}
+
 // DetailMessages reads the event's details back as messages, one for each
 // part: a window says them in its language. A time is given back as a
 // time.Time, a setting as a SettingName, a role as a Role; what no

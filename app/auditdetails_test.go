@@ -147,3 +147,14 @@ func TestAuditDetailsOfSeveralParts(t *testing.T) {
 		t.Errorf("a rename: %v", got)
 	}
 }
+
+// TestNoteMessage: the name of a batch or an import reads back as its
+// template, so that it is said in the reader's language.
+func TestNoteMessage(t *testing.T) {
+	for id, want := range map[string]string{"bulk 1a2b3c": "bulk {{.ID}}", "import 4d5e6f": "import {{.ID}}", "something else": "{{.Details}}"} {
+		m := app.NoteMessage(id)
+		if m.Text != want || m.String() != id {
+			t.Errorf("%q: %q, says %q", id, m.Text, m.String())
+		}
+	}
+}

@@ -142,14 +142,22 @@ func (a *adminScreen) checkSelf() {
 	)
 	email, svc := me.Email, a.s.svc
 	a.sc.do(func(ctx context.Context) { u, err = svc.User(ctx, email) }, func() {
+		var note string
 		switch {
 		case err != nil && app.CodeOf(err) != app.ENotFound:
 			return // the database cannot be read: the link's note says so
 		case err != nil || u.Disabled:
-			a.s.signOut(lang.L("Your account was disabled: your session has ended."))
+			note = lang.L("Your account was disabled: your session has ended.")
 		case !u.IsAdmin():
-			a.s.signOut(lang.L("You are no longer an administrator: your session has ended."))
+			note = lang.L("You are no longer an administrator: your session has ended.")
+		default:
+			return
 		}
+		if p := a.users.panel; p != nil && p.dirty() {
+			// Whatever it held is lost: say what to do about it.
+			note += "\n" + lang.L("What the open panel held was lost: new temporary passwords not copied or saved must be given again (reset those users).")
+		}
+		a.s.signOut(note)
 	})
 }
 

@@ -555,7 +555,7 @@ func (p *bulkPanel) finished(res app.BulkResult, err error) {
 		lines = append(lines, lang.L("Cancelled: the users not reached are unchanged."))
 	}
 	if res.ID != "" {
-		lines = append(lines, lang.L("Recorded in the audit log as {{.ID}}.", map[string]any{"ID": res.ID}))
+		lines = append(lines, lang.L("Recorded in the audit log as {{.ID}}.", map[string]any{"ID": tr(app.NoteMessage(res.ID))}))
 	}
 	if len(p.passes) > 0 {
 		lines = append(lines, lang.L("The new temporary passwords are shown below, once: copy them or save a hand-out now."))

@@ -509,7 +509,7 @@ func (v *importView) showResult(res app.ImportResult, err error, slips []handout
 	say(v.selected, "")
 	v.u.changed()
 	text := lang.L("{{.Created}} created, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Errors}} with errors; recorded in the audit log as {{.ID}}.", map[string]any{
-		"Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged, "Errors": res.ErrorRows + res.Refused, "ID": res.ID})
+		"Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged, "Errors": res.ErrorRows + res.Refused, "ID": tr(app.NoteMessage(res.ID))})
 	switch {
 	case err != nil:
 		text += "\n" + lang.L("Stopped by an error: {{.Reason}} The rows written stay; import the same file again to finish.", map[string]any{"Reason": v.s.errorText(err)})

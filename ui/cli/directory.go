@@ -606,10 +606,11 @@ func (c *call) runBulk(p app.BulkPlan) error {
 		c.note("{{.Email}}: refused: {{.Reason}}", "Email", o.Login, "Reason", fixed(c.t.Message(humanMessage(c.t, o.Reason))))
 	}
 	if err != nil {
-		c.noteN("Stopped by an error after {{.N}} done; what was done is recorded in the audit log ({{.ID}}).", res.Done, "ID", res.ID)
+		c.noteN("Stopped by an error after {{.N}} done; what was done is recorded in the audit log ({{.ID}}).", res.Done,
+			"ID", c.t.Message(app.NoteMessage(res.ID)))
 		return err
 	}
-	n, id := res.Done, []any{"ID", res.ID}
+	n, id := res.Done, []any{"ID", c.t.Message(app.NoteMessage(res.ID))}
 	switch a := p.Request.Action; a.Kind {
 	case app.BulkReset:
 		c.noteN("{{.N}} reset; recorded in the audit log as {{.ID}}.", n, id...)

@@ -241,11 +241,12 @@ func (c *call) applyImport(p app.ImportPlan, handoutPath string) error {
 			"Reason", fixed(c.t.Message(humanMessage(c.t, o.Reason))))
 	}
 	if err != nil {
-		c.note("Stopped by an error; what was written is recorded in the audit log ({{.ID}}). Run the same import again to finish.", "ID", res.ID)
+		c.note("Stopped by an error; what was written is recorded in the audit log ({{.ID}}). Run the same import again to finish.",
+			"ID", c.t.Message(app.NoteMessage(res.ID)))
 		return err
 	}
 	c.note("{{.Created}} created, {{.Updated}} updated, {{.Unchanged}} unchanged, {{.Errors}} with errors; recorded in the audit log as {{.ID}}.",
-		"Created", res.Created, "Updated", res.Updated, "Unchanged", res.Unchanged, "Errors", res.ErrorRows+res.Refused, "ID", res.ID)
+		"Created", res.Created, "Updated", res.Updated, "Unchanged", res.Unchanged, "Errors", res.ErrorRows+res.Refused, "ID", c.t.Message(app.NoteMessage(res.ID)))
 	if res.Cancelled {
 		c.note("Interrupted: the rows not reached are unchanged; run the same import again to finish.")
 	}
