@@ -330,18 +330,8 @@ func stacked(top, middle, bottom fyne.CanvasObject) *fyne.Container {
 // heightAt).
 type stack struct{ top, bottom fyne.CanvasObject }
 
-func (s *stack) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	var size fyne.Size
-	for _, o := range visibleObjects(objects) {
-		m := o.MinSize()
-		size.Width = max(size.Width, m.Width)
-		size.Height += m.Height
-	}
-	if n := len(visibleObjects(objects)); n > 1 {
-		size.Height += theme.Padding() * float32(n-1)
-	}
-	return size
-}
+// MinSize is that of its parts one below the other, as a vbox's.
+func (s *stack) MinSize(objects []fyne.CanvasObject) fyne.Size { return vbox{}.MinSize(objects) }
 
 func (s *stack) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()

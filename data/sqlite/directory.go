@@ -655,8 +655,14 @@ func (q *dirQuery) long() bool { return utf8.RuneCountInString(q.text) > 3 }
 // (and at candidateCap): exact for a text of three characters or fewer, an
 // upper bound for a longer one.
 func (q *dirQuery) candidates(limit int64) (int64, error) {
+	return q.candidatesUpTo(min(limit, candidateCap))
+}
+
+// candidatesUpTo counts the index's candidates for the text, stopping at
+// limit.
+func (q *dirQuery) candidatesUpTo(limit int64) (int64, error) {
 	n, _, err := q.t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams WHERE users_grams MATCH ? LIMIT ?)`,
-		gramMatch(q.text), min(limit, candidateCap))
+		gramMatch(q.text), limit)
 	return n, err
 }
 

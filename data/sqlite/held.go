@@ -114,8 +114,7 @@ func (q *dirQuery) countIn(users []heldUser) app.CellCounts {
 // when there are more.
 func (q *dirQuery) holdAndCount(candidates int64) (n app.CellCounts, ok bool, err error) {
 	if candidates >= candidateCap { // capped: count them as far as heldMost
-		if candidates, _, err = q.t.queryInt64(`SELECT count(*) FROM (SELECT 1 FROM users_grams WHERE users_grams MATCH ? LIMIT ?)`,
-			gramMatch(q.text), heldMost+1); err != nil {
+		if candidates, err = q.candidatesUpTo(heldMost + 1); err != nil {
 			return n, false, err
 		}
 	}
