@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/signal"
@@ -35,8 +36,17 @@ import (
 // With $SESAME_FRAMES_TRACE set too, Go's flight recorder keeps an
 // execution trace of the last seconds, written to that file on SIGUSR1
 // (go tool trace reads it): what the UI goroutine ran, and when it waited
-// for a processor.
+// for a processor. Each frame longer than longFrame is marked in the trace
+// by a log event "frame" (its duration) at its end, and the trace of the
+// seconds around the first few of them is written to FILE.long1, .long2…
 func init() { meterFrames = startFrameMeter }
+
+// longFrame is the frame the issue allows at most; longTraces is how many
+// traces of long frames are kept.
+const (
+	longFrame  = 50 * time.Millisecond
+	longTraces = 6
+)
 
 // frameProbe is how often a callback is queued to the UI goroutine: often
 // enough to sample the loop, seldom enough not to load it (each callback is
@@ -59,8 +69,9 @@ func startFrameMeter(a fyne.App) {
 		fmt.Fprintln(os.Stderr, "sesame: frame meter:", err)
 		return
 	}
+	var long chan<- struct{}
 	if out := os.Getenv("SESAME_FRAMES_TRACE"); out != "" {
-		recordTrace(out)
+		long = recordTrace(out)
 	}
 	events := make(chan frameEvent, 1<<16)
 	go writeFrames(f, events)
@@ -74,8 +85,16 @@ func startFrameMeter(a fyne.App) {
 		last := time.Now()
 		tick := fyne.NewAnimation(time.Second, func(float32) {
 			now := time.Now()
-			record(frameEvent{"frame", now, now.Sub(last)})
+			d := now.Sub(last)
+			record(frameEvent{"frame", now, d})
 			last = now
+			if d > longFrame && long != nil {
+				trace.Log(context.Background(), "frame", d.String())
+				select {
+				case long <- struct{}{}:
+				default: // a trace is being written
+				}
+			}
 		})
 		tick.Curve = fyne.AnimationLinear
 		tick.RepeatCount = fyne.AnimationRepeatForever
@@ -106,13 +125,37 @@ func writeFrames(f *os.File, events <-chan frameEvent) {
 }
 
 // recordTrace keeps the last seconds of an execution trace, written to out
-// on each SIGUSR1.
-func recordTrace(out string) {
+// on each SIGUSR1, and to out.longN a second after a long frame is sent on
+// the channel it returns.
+func recordTrace(out string) chan<- struct{} {
 	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 10 * time.Second, MaxBytes: 256 << 20})
 	if err := fr.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "sesame: frame meter:", err)
-		return
+		return nil
 	}
+	write := func(path string) {
+		f, err := os.Create(path)
+		if err == nil {
+			_, err = fr.WriteTo(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sesame: frame meter:", err)
+		}
+	}
+	long := make(chan struct{})
+	go func() {
+		for n := 1; n <= longTraces; n++ {
+			<-long
+			time.Sleep(time.Second) // what followed the frame too
+			write(fmt.Sprintf("%s.long%d", out, n))
+			time.Sleep(10 * time.Second) // traces that do not overlap
+		}
+		for range long {
+		}
+	}()
 	cpu, err := os.Create(out + ".cpu")
 	if err == nil {
 		err = pprof.StartCPUProfile(cpu)
@@ -125,16 +168,8 @@ func recordTrace(out string) {
 	go func() {
 		for range asked {
 			pprof.StopCPUProfile()
-			f, err := os.Create(out)
-			if err == nil {
-				_, err = fr.WriteTo(f)
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "sesame: frame meter:", err)
-			}
+			write(out)
 		}
 	}()
+	return long
 }

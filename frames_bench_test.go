@@ -101,8 +101,19 @@ func BenchmarkWindowFramesBulkReset(b *testing.B) {
 }
 
 // scrollSeconds is how long the peer of the frames (scrolling alone) is
-// measured.
-const scrollSeconds = 10
+// measured, unless $SESAME_FRAMES_SCROLL gives another number of seconds
+// (as long as the reset, to compare how often a long frame comes).
+func scrollSeconds(b *testing.B) float64 {
+	s := os.Getenv("SESAME_FRAMES_SCROLL")
+	if s == "" {
+		return 10
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n <= 0 {
+		b.Fatalf("SESAME_FRAMES_SCROLL=%q: a number of seconds", s)
+	}
+	return n
+}
 
 type frameRun struct {
 	scroll, run phaseStats
@@ -233,7 +244,7 @@ func runFrames(b *testing.B, bin string, n int, shots string) frameRun {
 	// The peer: scrolling the table with nothing running.
 	scrollFrom := time.Now()
 	stopMouse := moveMouse(display, wid)
-	pause(scrollSeconds)
+	pause(scrollSeconds(b))
 	scrollTo := time.Now()
 
 	// The reset, until the batch is in the audit log.

@@ -51,7 +51,7 @@ type BlocklistSources struct {
 // once; a Blocklist is safe for concurrent use.
 type Blocklist struct {
 	breached BreachedSet
-	common   func() map[string]struct{}
+	common   func() wordTable[struct{}]
 	guesser  func() (*guesser, error)
 }
 
@@ -59,10 +59,10 @@ type Blocklist struct {
 func NewBlocklist(src BlocklistSources) *Blocklist {
 	return &Blocklist{
 		breached: src.Breached,
-		common: sync.OnceValue(func() map[string]struct{} {
-			words := make(map[string]struct{}, 1<<16)
+		common: sync.OnceValue(func() wordTable[struct{}] {
+			words := newWordTable[struct{}](1 << 16)
 			for _, w := range listWords(src.Common) {
-				words[strings.ToLower(NormalizePassword(w))] = struct{}{}
+				words.set(strings.ToLower(NormalizePassword(w)), struct{}{})
 			}
 			return words
 		}),
@@ -88,7 +88,7 @@ func (b *Blocklist) Len() int {
 	if b == nil {
 		return 0
 	}
-	return len(b.common())
+	return b.common().len()
 }
 
 // Contains reports whether a password is a common one, case aside.
@@ -96,7 +96,7 @@ func (b *Blocklist) Contains(password string) bool {
 	if b == nil {
 		return false
 	}
-	_, ok := b.common()[strings.ToLower(NormalizePassword(password))]
+	_, ok := b.common().get(strings.ToLower(NormalizePassword(password)))
 	return ok
 }
 
@@ -128,7 +128,7 @@ func (b *Blocklist) known(password string) (as knownAs, exact bool) {
 		return unknown, false
 	}
 	for k, v := range knownVariants(strings.ToLower(NormalizePassword(password))) {
-		if _, ok := b.common()[v]; ok {
+		if _, ok := b.common().get(v); ok {
 			return knownCommon, k == 0
 		}
 		if b.breached != nil && b.breached.Contains(v) {
@@ -184,26 +184,31 @@ func listWords(text []byte) []string {
 // newGuesser reads the word lists and keyboards. A shipped list that does
 // not parse is a broken build, reported as such.
 func newGuesser(src BlocklistSources) (*guesser, error) {
-	g := &guesser{words: make(map[string]entry, 1<<18), breached: src.Breached}
-	add := func(words []string, kind partKind, flat bool) {
+	g := &guesser{words: newWordTable[entry](1 << 18), common: newWordTable[int32](1 << 16), breached: src.Breached}
+	// The common passwords are also kept apart (common): the twins are
+	// looked up among them only.
+	add := func(words []string, kind partKind, flat, common bool) {
 		for i, w := range words {
 			rank := int32(i + 1)
 			if flat {
 				rank = int32(len(words)) // in no order: any of them costs the whole list
 			}
 			w = joinWord(foldWord(w)) // as the joined text of a password holds it
-			if old, ok := g.words[w]; !ok || rank < old.rank {
-				g.words[w] = entry{rank: rank, kind: kind}
+			n := utf8.RuneCountInString(w)
+			if old, ok := g.words.get(w); !ok || rank < old.rank {
+				g.words.set(w, entry{rank: rank, kind: kind})
 			}
-			g.maxLen = max(g.maxLen, utf8.RuneCountInString(w))
+			g.maxLen = max(g.maxLen, n)
+			if !common {
+				continue
+			}
+			if old, ok := g.common.get(w); !ok || rank < old {
+				g.common.set(w, rank)
+			}
+			g.commonMaxLen = max(g.commonMaxLen, n)
 		}
 	}
-	add(listWords(src.Common), kindCommon, false)
-	g.common = make(map[string]int32, len(g.words))
-	for w, e := range g.words {
-		g.common[w] = e.rank
-		g.commonMaxLen = max(g.commonMaxLen, utf8.RuneCountInString(w))
-	}
+	add(listWords(src.Common), kindCommon, false, true)
 	if src.Words != nil {
 		err := fs.WalkDir(src.Words, ".", func(name string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || path.Ext(name) != ".txt" {
@@ -217,7 +222,7 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 			if !ok {
 				return fmt.Errorf("%s: no known kind in its header (# kind: word, first-name, last-name, place, postal-code, common-password)", name)
 			}
-			add(listWords(text), kind, listHeader(text, "order") == "none")
+			add(listWords(text), kind, listHeader(text, "order") == "none", false)
 			return nil
 		})
 		if err != nil {

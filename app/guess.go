@@ -121,14 +121,14 @@ type entry struct {
 
 // guesser holds what the estimate looks for. Built once; read-only after.
 type guesser struct {
-	words  map[string]entry // folded word → its best rank in any list
+	words  wordTable[entry] // folded word → its best rank in any list
 	maxLen int              // of the longest word, in characters
 	boards []*keyboard
 	twins  []map[rune]rune // twinTables: other keyboards to QWERTY
 	// common are the common passwords (their rank), as the words hold
 	// them, and commonMaxLen the characters of the longest: the twins are
 	// looked up among them only.
-	common       map[string]int32
+	common       wordTable[int32]
 	commonMaxLen int
 	breached     BreachedSet // nil: none
 }
@@ -315,7 +315,7 @@ func (g *guesser) joined(p *password) []part {
 
 // lookup is a word's entry in the lists or the person's words, if any.
 func (g *guesser) lookup(p *password, word []byte) (entry, bool) {
-	e, ok := g.words[string(word)] // no copy: the compiler looks up bytes as they are
+	e, ok := g.words.getBytes(word)
 	if u, own := p.inputs[string(word)]; own && (!ok || int32(u) < e.rank) {
 		return entry{rank: int32(u), kind: kindOwn}, true
 	}
@@ -376,7 +376,8 @@ func (g *guesser) reversed(p *password) []part {
 		m := &ps[k]
 		m.i, m.j = n-1-m.j, n-1-m.i
 		up, plain := upperVariations(p.runes[m.i : m.j+1])
-		rank := float64(g.words[m.found].rank)
+		e, _ := g.words.get(m.found)
+		rank := float64(e.rank)
 		if m.kind == kindOwn {
 			rank = float64(p.inputs[m.found])
 		}
@@ -773,11 +774,11 @@ func (g *guesser) twinParts(p *password) []part {
 				for _, r := range text[i : j+1] {
 					buf = utf8.AppendRune(buf, r)
 				}
-				rank, ok := g.common[string(buf)]
+				rank, ok := g.common.getBytes(buf)
 				if !ok {
 					continue
 				}
-				if _, known := g.words[string(p.folded[i:j+1])]; known {
+				if _, known := g.words.get(string(p.folded[i : j+1])); known {
 					continue // a password of its own there ("azerty"), found as such
 				}
 				up, plain := upperVariations(p.runes[i : j+1])

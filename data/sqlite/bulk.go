@@ -50,7 +50,15 @@ func (t *tx) loadUsers(ctx context.Context, users iter.Seq[app.User], n int) (in
 		return 0, err
 	}
 	// A bulk load wants a larger page cache, and FTS5 to buffer more and
-	// merge once at the end rather than as it goes (see relabelAll).
+	// merge once at the end rather than as it goes (see relabelAll); its
+	// merging is then set back as the migrations left it.
+	automerge, ok, err := t.queryInt64(`SELECT v FROM users_grams_config WHERE k = 'automerge'`)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		automerge = 4 // FTS5's default
+	}
 	defer t.exec(fmt.Sprintf(`PRAGMA cache_size = %d`, -cacheKiB))
 	for _, q := range []string{
 		`PRAGMA cache_size = -262144`,
@@ -109,7 +117,7 @@ insert:
 	t.changed |= app.ChangedUsers
 	for _, q := range []string{
 		`INSERT INTO users_grams (users_grams, rank) VALUES ('hashsize', 1048576)`,
-		`INSERT INTO users_grams (users_grams, rank) VALUES ('automerge', 4)`,
+		fmt.Sprintf(`INSERT INTO users_grams (users_grams, rank) VALUES ('automerge', %d)`, automerge),
 	} {
 		if _, err := t.exec(q); err != nil {
 			return 0, err

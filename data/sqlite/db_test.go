@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"sesame/app"
+	"sesame/data/sample"
 	"sesame/data/sqlite"
 	"sesame/data/storetest"
 )
@@ -193,4 +194,25 @@ func countUsers(t testing.TB, db *sqlite.DB) int {
 		return err
 	})
 	return n
+}
+
+// TestSearchIndexesMergeBySixteen checks the merging of the search indexes
+// that 0013_grams_automerge.sql sets, and that a bulk load, which turns it
+// off while it runs, sets it back.
+func TestSearchIndexesMergeBySixteen(t *testing.T) {
+	db := openDB(t)
+	if _, err := sample.Load(t.Context(), db, 100, 1); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, table := range []string{"users_grams_config", "audit_grams_config"} {
+		var v int
+		if err := raw.QueryRow(`SELECT v FROM ` + table + ` WHERE k = 'automerge'`).Scan(&v); err != nil || v != 16 {
+			t.Errorf("%s: automerge %d (%v), want 16", table, v, err)
+		}
+	}
 }

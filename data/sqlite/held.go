@@ -39,15 +39,20 @@ const heldMost = 50_000
 type heldText struct {
 	gen  int64  // the changes table's users counter when read
 	text string // the folded text
-	// users are the text's holders, in no order.
+	// users are the text's holders, in no order, and texts their search
+	// texts, one after the other.
 	users []heldUser
+	texts string
 }
 
-// heldUser is what a holder's cell depends on, and its search text.
+// heldUser is what a holder's cell depends on, and where its search text
+// is in the held texts. Offsets rather than strings: a slice without
+// pointers is not scanned by the garbage collector, which the hashing of
+// a bulk action makes run tens of times a second.
 type heldUser struct {
-	text      string // search_text
-	expiry    int64  // expiry_key, when hasExpiry
-	idle      int64  // idle_key
+	from, to  int32 // search_text is texts[from:to]
+	expiry    int64 // expiry_key, when hasExpiry
+	idle      int64 // idle_key
 	attrs     app.Cell
 	hasExpiry bool
 }
@@ -79,16 +84,16 @@ func (q *dirQuery) countHeld() (n app.CellCounts, ok bool, err error) {
 	if err != nil || gen != h.gen {
 		return n, false, err
 	}
-	return q.countIn(h.users), true, nil
+	return q.countIn(h), true, nil
 }
 
-// countIn counts by cell the users that hold the text among users, with
+// countIn counts by cell the users that hold the text among h's, with
 // the locked ones moved to their cells (what cellOf computes in SQL).
-func (q *dirQuery) countIn(users []heldUser) app.CellCounts {
+func (q *dirQuery) countIn(h *heldText) app.CellCounts {
 	var n app.CellCounts
-	for i := range users {
-		u := &users[i]
-		if !strings.Contains(u.text, q.text) {
+	for i := range h.users {
+		u := &h.users[i]
+		if !strings.Contains(h.texts[u.from:u.to], q.text) {
 			continue
 		}
 		c := u.attrs
@@ -145,8 +150,9 @@ func (q *dirQuery) holdAndCount(candidates int64) (n app.CellCounts, ok bool, er
 	if users == nil && rows > 0 {
 		return n, false, nil
 	}
-	q.t.held.last.Store(&heldText{gen: gen, text: q.text, users: users})
-	return q.countIn(users), true, nil
+	h := &heldText{gen: gen, text: q.text, users: users, texts: s.String}
+	q.t.held.last.Store(h)
+	return q.countIn(h), true, nil
 }
 
 // parseHeld reads the holders written by holdAndCount's query; nil when
@@ -156,10 +162,13 @@ func parseHeld(s string, rows int) ([]heldUser, error) {
 		return nil, nil
 	}
 	users := make([]heldUser, 0, rows)
+	at := 0 // where the line starts in s
 	for line := range strings.SplitSeq(s, "\n") {
 		expiry, rest, ok1 := strings.Cut(line[1:], ",")
 		idle, text, ok2 := strings.Cut(rest, ",")
-		u := heldUser{attrs: app.Cell(line[0]) - 48, text: text}
+		end := at + len(line)
+		u := heldUser{attrs: app.Cell(line[0]) - 48, from: int32(end - len(text)), to: int32(end)}
+		at = end + 1
 		if !ok1 || !ok2 || u.attrs >= app.StaticCells {
 			return nil, fmt.Errorf("data: a held match of the wrong shape: %q", line)
 		}
