@@ -40,7 +40,11 @@ import (
 // Screenshots go to $SESAME_SHOTS (or a temporary folder): frames-plan.png
 // before, frames-run.png about a third of the way, frames-done.png at the
 // end. With $SESAME_FRAMES_TRACE set to a file, the window's execution
-// trace of the ten seconds before frames-run.png is written there.
+// trace of the ten seconds before frames-run.png is written there, and
+// those around the first long frames to FILE.long1… (see framemeter.go).
+// $SESAME_FRAMES_SCROLL sets the seconds of scrolling alone (10); with
+// $SESAME_FRAMES_STILL=1 the mouse stops when the reset starts (the
+// reset's time with the window on view but idle).
 //
 // It needs Xvfb, xdotool and ImageMagick's import: without them it is
 // skipped, unless SESAME_SMOKE=1 asks for the real window (then it fails).
@@ -254,6 +258,12 @@ func runFrames(b *testing.B, bin string, n int, shots string) frameRun {
 	}
 	defer store.Close()
 	svc := app.NewService(app.Config{Store: store})
+	if os.Getenv("SESAME_FRAMES_STILL") == "1" {
+		// The administrator watches the progress without scrolling: what
+		// the window's drawing costs the reset's time.
+		stopMouse()
+		stopMouse = func() {}
+	}
 	start := time.Now()
 	x("key", "Return")
 	var end time.Time

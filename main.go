@@ -14,7 +14,6 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"sesame/app"
+	"sesame/app/hashproc"
 	"sesame/assets"
 	"sesame/data/breach"
 	"sesame/data/postgres"
@@ -45,7 +45,12 @@ var buildProblem error
 // records the window's frames.
 var meterFrames func(fyne.App)
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == hashproc.Arg { // a child of the window's
+		os.Exit(hashproc.Serve(os.Args[2:], os.Stdin, os.Stdout))
+	}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	locale.Started()
@@ -142,16 +147,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var delivery *app.MailDelivery
 		config.Store = db
 		config.Deliver = func(context.Context, *app.Service) { delivery.Kick() }
-		// The window's loop (its UI goroutine, locked to the main thread)
-		// gets a processor of its own: hashing on every core (a bulk
-		// reset, an import) would otherwise hold them all, and each time
-		// the loop woke it would wait for the scheduler to preempt a hash
-		// (up to 10 ms), many times a frame.
-		// The hashing also yields the cores to the window and the display
-		// server whenever they need them.
-		cores := runtime.GOMAXPROCS(0)
-		config.Workers, config.Yield = cores, true
-		runtime.GOMAXPROCS(cores + 1)
+		// Bulk actions and imports hash in child processes of lowest
+		// priority, so that the window stays responsive while they use
+		// every core (package hashproc).
+		config.HashWorkers = hashproc.Start
 		svc := app.NewService(config)
 		delivery = svc.StartMailDelivery(smtp.Sender{}, 30*time.Second, func(err error) {
 			fmt.Fprintln(stderr, "sesame: delivering e-mail:", app.AsError(err).Error())

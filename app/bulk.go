@@ -535,9 +535,10 @@ func (r *bulkRun) next(ctx context.Context, size int) (*batch, error) {
 // on other goroutines and makes their new passwords (generated, or given
 // and hashed) with argon2id on every core, outside any transaction.
 type pipeline struct {
-	quit    chan struct{}
-	wg      sync.WaitGroup // the goroutines of prepare
-	feeders sync.WaitGroup // those that hand out hashing jobs
+	quit        chan struct{}
+	wg          sync.WaitGroup // the goroutines of prepare
+	feeders     sync.WaitGroup // those that hand out hashing jobs
+	stopHashers func()         // nil: nothing to stop
 }
 
 // batch is a batch of users, read or to be created, with the new passwords
@@ -614,15 +615,14 @@ func (p *pipeline) prepare(ctx context.Context, s *Service, hashing bool, next f
 			close(out)
 			return out
 		}
-		for range s.hashWorkers() {
+		hashers, stop := s.startHashers()
+		p.stopHashers = stop
+		for _, h := range hashers {
 			p.wg.Add(1)
 			go func() {
 				defer p.wg.Done()
-				if s.yield {
-					yieldThread()
-				}
 				for j := range jobs {
-					j.run(ctx, s, st)
+					j.run(ctx, s, st, h)
 				}
 			}()
 		}
@@ -686,7 +686,7 @@ type hashJob struct {
 	i int
 }
 
-func (j hashJob) run(ctx context.Context, s *Service, st Settings) {
+func (j hashJob) run(ctx context.Context, s *Service, st Settings, h PasswordHasher) {
 	defer j.b.done.Done()
 	if ctx.Err() != nil {
 		return
@@ -703,7 +703,7 @@ func (j hashJob) run(ctx context.Context, s *Service, st Settings) {
 		plain, err = s.generateTemporary(st, PolicyContext{Login: u.Email, Name: u.Name, Company: st.CompanyName})
 	}
 	if err == nil {
-		j.b.hashes[j.i], err = s.hasher.Hash(NormalizePassword(plain))
+		j.b.hashes[j.i], err = h.Hash(NormalizePassword(plain))
 	}
 	if err != nil {
 		j.b.fail(AsError(err))
@@ -739,6 +739,28 @@ func (p *pipeline) feed(ctx context.Context, b *batch, jobs chan<- hashJob) {
 func (p *pipeline) stop() {
 	close(p.quit)
 	p.wg.Wait()
+	if p.stopHashers != nil {
+		p.stopHashers()
+	}
+}
+
+// startHashers returns the hashers of a pipeline's workers, one a worker,
+// and what stops them (nil when nothing needs it): Config.HashWorkers',
+// else this process's.
+func (s *Service) startHashers() ([]PasswordHasher, func()) {
+	n := s.hashWorkers()
+	if s.hashWorkersStart != nil {
+		if hs, stop, err := s.hashWorkersStart(n, s.hasher); err == nil && len(hs) == n {
+			return hs, stop
+		} else if err == nil {
+			stop()
+		}
+	}
+	hs := make([]PasswordHasher, n)
+	for i := range hs {
+		hs[i] = s.hasher
+	}
+	return hs, nil
 }
 
 // read reads the next batch of users: of the filter, after the last ID

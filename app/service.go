@@ -18,7 +18,8 @@ type Service struct {
 	deliver   func(ctx context.Context, s *Service)
 	dummyHash string // verified against when a login is unknown, so that it costs the same time
 	workers   int    // see Config.Workers
-	yield     bool   // see Config.Yield
+	// hashWorkersStart is Config.HashWorkers.
+	hashWorkersStart func(n int, h Hasher) ([]PasswordHasher, func(), error)
 }
 
 // Config is what a Service is built from.
@@ -35,21 +36,25 @@ type Config struct {
 	// process ends. Nil leaves the messages to the next delivery.
 	Deliver func(ctx context.Context, s *Service)
 	// Workers is how many passwords bulk actions and imports hash at
-	// once, each with argon2id on a goroutine of its own: one a processor
-	// (runtime.GOMAXPROCS) when 0. A program that keeps a processor free
-	// for other work (the window, for its UI goroutine) gives one fewer.
+	// once: one a processor (runtime.GOMAXPROCS) when 0.
 	Workers int
-	// Yield runs that hashing at a lower priority than the rest of the
-	// program (on Linux, the threads of the workers are niced by
-	// workerNice), so that a window stays responsive while it uses every
-	// core: the processors still do nothing else while no one else needs
-	// them.
-	Yield bool
+	// HashWorkers, when set, starts the n hashers on which bulk actions
+	// and imports hash their new passwords with h's parameters, each used
+	// by one goroutine at a time, and returns them with a function that
+	// stops them (the window's: child processes of lowest priority, see
+	// package hashproc). When nil, or when it fails, they are hashed in
+	// this process.
+	HashWorkers func(n int, h Hasher) ([]PasswordHasher, func(), error)
+}
+
+// PasswordHasher makes the PHC string of a password, as Hasher.Hash does.
+type PasswordHasher interface {
+	Hash(password string) (string, error)
 }
 
 // NewService builds a Service.
 func NewService(c Config) *Service {
-	s := &Service{store: c.Store, now: c.Now, hasher: c.Hasher, blocklist: c.Blocklist, deliver: c.Deliver, workers: c.Workers, yield: c.Yield}
+	s := &Service{store: c.Store, now: c.Now, hasher: c.Hasher, blocklist: c.Blocklist, deliver: c.Deliver, workers: c.Workers, hashWorkersStart: c.HashWorkers}
 	if s.now == nil {
 		s.now = time.Now
 	}
