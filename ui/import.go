@@ -433,7 +433,18 @@ func (v *importView) onConfirm() {
 		v.apply()
 		return
 	}
-	q := lang.N("Create {{.N}} users and update {{.Update}}? Rows with errors are left out.", p.Create, map[string]any{"N": p.Create, "Update": p.Update})
+	var q string
+	switch {
+	case p.Update == 0:
+		q = lang.N("Create {{.N}} users?", p.Create, map[string]any{"N": groupDigits(p.Create)})
+	case p.Create == 0:
+		q = lang.N("Update {{.N}} users?", p.Update, map[string]any{"N": groupDigits(p.Update)})
+	default:
+		q = lang.N("Create {{.N}} users and update {{.Update}}?", p.Create, map[string]any{"N": groupDigits(p.Create), "Update": groupDigits(p.Update)})
+	}
+	if p.ErrorRows > 0 {
+		q += " " + lang.N("{{.N}} rows with errors are left out.", p.ErrorRows, map[string]any{"N": groupDigits(p.ErrorRows)})
+	}
 	if p.Request.AllowSimilar && p.LookAlike > 0 {
 		q += " " + lang.N("{{.N}} of them look like other logins.", p.LookAlike, map[string]any{"N": p.LookAlike})
 	}

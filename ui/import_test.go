@@ -64,7 +64,7 @@ func TestImportPreviewThenApply(t *testing.T) {
 	}
 	// Confirm first: "Not now" writes nothing.
 	h.tapEnabled(v.confirm)
-	h.assertShows("Create 4 users and update 0? Rows with errors are left out.")
+	h.assertShows("Create 4 users? 2 rows with errors are left out.")
 	h.tap(v.question.no)
 	if _, err := h.svc.User(h.ctx, "elodie.garnier@acme.example"); app.CodeOf(err) != app.ENotFound {
 		t.Fatalf("not now wrote: %v", err)
@@ -211,7 +211,7 @@ func TestImportLookAlikesConfirmed(t *testing.T) {
 		t.Errorf("preview rows %q", v.lines)
 	}
 	h.tapEnabled(v.confirm)
-	h.assertShows("Create 3 users and update 0? Rows with errors are left out. 2 of them look like other logins.")
+	h.assertShows("Create 3 users? 2 of them look like other logins.")
 	h.tap(v.question.yes)
 	h.settle()
 	h.assertShows("3 created, 0 updated, 0 unchanged, 0 with errors")

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/term"
+
 	"sesame/app"
 )
 
@@ -43,6 +45,10 @@ const maxFrame = 1 << 16
 // are the arguments after Arg: the hash parameters (see Start). It returns
 // the process's exit code.
 func Serve(args []string, r io.Reader, w io.Writer) int {
+	if f, ok := r.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintln(os.Stderr, "sesame: "+Arg+" is started by the window to hash passwords; it is not for direct use.")
+		return 2
+	}
 	h, err := parseParams(args)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sesame: hash worker:", err)
