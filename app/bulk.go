@@ -746,14 +746,12 @@ func (p *pipeline) stop() {
 
 // startHashers returns the hashers of a pipeline's workers, one a worker,
 // and what stops them (nil when nothing needs it): Config.HashWorkers',
-// else this process's.
+// given the parameters in full, else this process's.
 func (s *Service) startHashers() ([]PasswordHasher, func()) {
 	n := s.hashWorkers()
 	if s.hashWorkersStart != nil {
-		if hs, stop, err := s.hashWorkersStart(n, s.hasher); err == nil && len(hs) == n {
+		if hs, stop, err := s.hashWorkersStart(n, Hasher{Params: s.hasher.params()}); err == nil {
 			return hs, stop
-		} else if err == nil {
-			stop()
 		}
 	}
 	hs := make([]PasswordHasher, n)

@@ -39,7 +39,8 @@ type Config struct {
 	// once: one a processor (runtime.GOMAXPROCS) when 0.
 	Workers int
 	// HashWorkers, when set, starts the n hashers on which bulk actions
-	// and imports hash their new passwords with h's parameters, each used
+	// and imports hash their new passwords with h's parameters (given in
+	// full, never zero), each used
 	// by one goroutine at a time, and returns them with a function that
 	// stops them (the window's: child processes of lowest priority, see
 	// package hashproc). When nil, or when it fails, they are hashed in

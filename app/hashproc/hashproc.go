@@ -84,7 +84,8 @@ func serve(h app.Hasher, r io.Reader, w io.Writer) error {
 	}
 }
 
-// Start starts n children that hash with h's parameters. The hashers it
+// Start starts n children that hash with h's parameters (set in full, as
+// app.Config.HashWorkers gives them). The hashers it
 // returns are each for one goroutine at a time; stop ends the children. A
 // child that fails afterwards is replaced by hashing in this process, so
 // that a bulk action never fails for want of one.
@@ -212,9 +213,6 @@ func readFrame(r io.Reader) ([]byte, error) {
 // formatParams gives h's parameters as the child's arguments.
 func formatParams(h app.Hasher) []string {
 	p := h.Params
-	if p == (app.HashParams{}) {
-		p = app.DefaultHashParams
-	}
 	return []string{fmt.Sprintf("%d,%d,%d,%d,%d", p.Memory, p.Time, p.Threads, p.SaltLen, p.KeyLen)}
 }
 
