@@ -159,11 +159,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a := fyneapp.NewWithID("app.sesame.desktop")
 		// The language is always given, so that Fyne reads a locale it
 		// understands (see ui/locale).
-		ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path), Kiosk: *kiosk})
+		stopWindow := ui.Start(a, svc, ui.Options{Language: lang, DatabasePath: shown(path), Kiosk: *kiosk})
 		if meterFrames != nil {
 			meterFrames(a)
 		}
 		a.Run()
+		stopWindow()
 		return 0
 	}
 	db, err := openForCommand(path, access(rest))

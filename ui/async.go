@@ -15,12 +15,29 @@ import (
 // the window's own, with the test's goroutine as the UI goroutine.
 type runner func(work, done func())
 
-// background is the window's runner.
-func background(work, done func()) {
-	go func() {
-		work()
-		fyne.Do(done)
-	}()
+// background is a runner that does the work on a goroutine of its own and
+// hands done to the UI goroutine through post: toUI for the window,
+// fyne.Do for tests, whose driver runs it on the test's goroutine.
+func background(post func(func())) runner {
+	return func(work, done func()) {
+		go func() {
+			work()
+			post(done)
+		}()
+	}
+}
+
+// toUI hands f to the window's UI goroutine. Once the window's loop has
+// stopped (a signal ended it), fyne.Do runs what it is handed at once, on
+// the caller's goroutine, beside the main goroutine's shutdown: a timer
+// or a store read that ends then would run the session on two goroutines
+// at once. What comes that late is dropped: the window is gone.
+func toUI(f func()) {
+	fyne.Do(func() {
+		if onUIThread() {
+			f()
+		}
+	})
 }
 
 // scope is the lifetime of a part of the window on view: the window

@@ -269,7 +269,7 @@ func (h *harness) run(work, done func()) {
 		h.mu.Lock()
 		h.running++
 		h.mu.Unlock()
-		background(work, func() {
+		background(fyne.Do)(work, func() {
 			h.ui.Lock()
 			defer h.ui.Unlock()
 			done()

@@ -19,13 +19,14 @@ type clock interface {
 	AfterFunc(d time.Duration, f func()) (stop func() bool)
 }
 
-// realClock is the wall clock.
-type realClock struct{}
+// realClock is the wall clock; post hands what is due to the UI goroutine
+// (toUI for the window, fyne.Do for tests).
+type realClock struct{ post func(func()) }
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func (realClock) AfterFunc(d time.Duration, f func()) func() bool {
-	return time.AfterFunc(d, func() { fyne.Do(f) }).Stop
+func (c realClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, func() { c.post(f) }).Stop
 }
 
 // idleWarning is how long before the idle sign-out a session is warned,

@@ -28,7 +28,7 @@ func TestStartOpensTheDoor(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			start(a, svc, Options{Language: "en"}, inline)
+			start(a, svc, Options{Language: "en"}, inline, newFakeClock())
 			var w fyne.Window // the test driver opens an untitled window of its own
 			for _, o := range a.Driver().AllWindows() {
 				if o.Title() != "" {

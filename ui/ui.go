@@ -34,12 +34,19 @@ type Options struct {
 }
 
 // Start opens Sésame's window on a: the first-run setup on an empty
-// database, the sign-in otherwise. The caller then runs a.
-func Start(a fyne.App, svc *app.Service, opts Options) { start(a, svc, opts, background) }
+// database, the sign-in otherwise. The caller then runs a, and calls stop
+// once a.Run has returned (the window closed, or a signal ended the
+// program): the store reads and writes under way are cancelled, and their
+// results and the window's timers dropped, so that the store can be
+// closed at once.
+func Start(a fyne.App, svc *app.Service, opts Options) (stop func()) {
+	return start(a, svc, opts, background(toUI), realClock{toUI})
+}
 
-// start is Start with the runner of the window's slow work.
-func start(a fyne.App, svc *app.Service, opts Options, run runner) {
+// start is Start with the runner of the window's slow work and its clock.
+func start(a fyne.App, svc *app.Service, opts Options, run runner, c clock) (stop func()) {
 	useLanguage(opts.Language, setenv)
-	s := newSession(a, svc, opts, run, realClock{})
+	s := newSession(a, svc, opts, run, c)
 	s.win.Show()
+	return s.root.end
 }

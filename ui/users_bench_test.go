@@ -41,7 +41,7 @@ func benchAdmin(b *testing.B, run runner) *usersView {
 	b.Cleanup(func() { db.Close() })
 	test.NewTempApp(b)
 	svc := app.NewService(app.Config{Store: db, Blocklist: blocklist(), Hasher: fastHash})
-	s := newSession(fyne.CurrentApp(), svc, Options{}, run, realClock{})
+	s := newSession(fyne.CurrentApp(), svc, Options{}, run, realClock{fyne.Do})
 	page, err := svc.SearchUsers(context.Background(), app.UserQuery{Limit: 1})
 	if err != nil {
 		b.Fatal(err)
