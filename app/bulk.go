@@ -396,7 +396,7 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 // cancellation come at least every second or so.
 func (s *Service) bulkBatch(k BulkKind) int {
 	if k == BulkReset || k == BulkSend {
-		return 16 * s.hashWorkers()
+		return 64 * s.hashWorkers()
 	}
 	return 500
 }

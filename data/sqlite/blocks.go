@@ -223,25 +223,34 @@ func (k *userKeys) ftsRowid(rank int64) int64 {
 	return ftsRowid(rank, k.attrs, k.keys[ordIdle].(int64))
 }
 
-// keysOf reads a user's keys; ok is false when there is no such user.
-func (t *tx) keysOf(id int64) (k userKeys, ok bool, err error) {
-	err = t.tx.QueryRowContext(t.ctx, `SELECT sort_key, email_key, signin_key, changed_key, created_key, idle_key, attrs
-		FROM users WHERE id = ?`, id).Scan(keyArg{&k.keys[ordName]}, keyArg{&k.keys[ordLogin]}, keyArg{&k.keys[ordSignIn]},
-		keyArg{&k.keys[ordChanged]}, keyArg{&k.keys[ordCreated]}, keyArg{&k.keys[ordIdle]}, &k.attrs)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return k, false, nil
-	case err != nil:
-		return k, false, app.Internal(err)
-	}
-	return k, true, nil
+// keyCols are the columns of userKeys, in the order of its args.
+const keyCols = `sort_key, email_key, signin_key, changed_key, created_key, idle_key, attrs`
+
+// args are where a row's keyCols are scanned to.
+func (k *userKeys) args() []any {
+	return []any{keyArg{&k.keys[ordName]}, keyArg{&k.keys[ordLogin]}, keyArg{&k.keys[ordSignIn]},
+		keyArg{&k.keys[ordChanged]}, keyArg{&k.keys[ordCreated]}, keyArg{&k.keys[ordIdle]}, &k.attrs}
+}
+
+// keysOf are the keys of a user written with these sort key, login key and
+// stored columns: what reading them back would give.
+func keysOf(sortKey, emailKey string, s stored) userKeys {
+	return userKeys{keys: [numOrds]any{ordName: sortKey, ordLogin: emailKey, ordSignIn: s.signin, ordChanged: s.changed,
+		ordCreated: s.created, ordIdle: s.idle}, attrs: s.attrs}
 }
 
 // moveInBlocks keeps the blocks right after a user's keys changed from
 // before to after (a missing side: the user was added, or removed).
 func (t *tx) moveInBlocks(id int64, before, after *userKeys) error {
 	for o := range numOrds {
-		if before != nil && after != nil && before.attrs == after.attrs && before.keys[o] == after.keys[o] {
+		if before != nil && after != nil && before.keys[o] == after.keys[o] {
+			if before.attrs == after.attrs {
+				continue
+			}
+			// Same place, another cell: the block's total stays.
+			if err := t.blockMove(o, after.keys[o], id, before.attrs, after.attrs); err != nil {
+				return err
+			}
 			continue
 		}
 		if before != nil {
@@ -315,6 +324,24 @@ func (t *tx) blockAdd(o ord, k any, id, attrs int64, delta int64) error {
 		return t.mergeBlock(o, b)
 	}
 	return nil
+}
+
+// blockMove moves a user at the key (k, id) of order o from static cell
+// from to cell to: the block keeps its size.
+func (t *tx) blockMove(o ord, k any, id, from, to int64) error {
+	b, ok, err := t.blockAt(o, k, id, false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		b = block{k: o.least(), id: 0}
+	}
+	if b.counts[from] < 1 {
+		return app.Internal(fmt.Errorf("data: block counts of order %d below zero", o))
+	}
+	b.counts[from]--
+	b.counts[to]++
+	return t.putBlock(o, b)
 }
 
 // splitBlock cuts a block in two halves at its middle user.

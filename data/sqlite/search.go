@@ -213,7 +213,10 @@ func (t *tx) CountMatching(text string, atMost int) (int, error) {
 // statement that may need undoing starts: one user written at a time, an
 // import of 10,000 into a million would make 10,000 segments and merge
 // them again and again, the whole index among them (seconds each time).
-// Held back, a transaction makes one segment.
+// Held back, a transaction makes one segment, provided that its rows come
+// in rowid order: FTS5 also writes a segment whenever a row's rowid is below
+// the last one's (a reset of 10,000 users of a million, in the order of
+// their IDs: 92 µs a user in rowid order, 655 µs in the users' order).
 
 // gramWrite is what a transaction did to the index's row at one rowid.
 type gramWrite struct {
@@ -252,7 +255,8 @@ func (t *tx) unindexUser(rowid int64) error {
 }
 
 // flushGrams writes the index's changes held back: the rows removed first,
-// then those added, each rowid's net change once; then the audit log's.
+// then those added, each in rowid order and each rowid's net change once;
+// then the audit log's.
 func (t *tx) flushGrams() error {
 	for _, g := range t.auditGrams {
 		if _, err := t.exec(`INSERT INTO audit_grams (rowid, doc) VALUES (?, ?)`, g.id, g.doc); err != nil {
@@ -269,6 +273,7 @@ func (t *tx) flushGrams() error {
 	if len(t.gramOrder) == 0 {
 		return nil
 	}
+	slices.Sort(t.gramOrder)
 	for _, id := range t.gramOrder {
 		if t.grams[id].existed {
 			if _, err := t.exec(`DELETE FROM users_grams WHERE rowid = ?`, id); err != nil {

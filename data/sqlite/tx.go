@@ -20,7 +20,7 @@ type tx struct {
 	changed app.Changes  // what the transaction changed, counted at its commit for the watches
 	held    *heldMatches // the last long text's matches; nil in a write transaction
 	// The search index's changes held back (see flushGrams); gramOrder
-	// keeps the order of their rowids.
+	// lists their rowids, written in ascending order.
 	grams      map[int64]*gramWrite
 	gramOrder  []int64
 	auditGrams []auditGram

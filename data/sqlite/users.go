@@ -119,10 +119,7 @@ func (t *tx) CreateUser(u *app.User) error {
 	if err != nil {
 		return err
 	}
-	keys, _, err := t.keysOf(id)
-	if err != nil {
-		return err
-	}
+	keys := keysOf(sortKey, key, storedOf(u))
 	if err := t.indexUser(keys.ftsRowid(rank), text); err != nil {
 		return err
 	}
@@ -141,10 +138,11 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if err := app.CheckStoredUser(u); err != nil {
 		return err
 	}
-	var oldSortKey, oldText, oldEmail string
+	var oldText, oldEmail string
 	var oldRank, version int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT sort_key, search_text, rank, email, version FROM users WHERE id = ?`, u.ID).
-		Scan(&oldSortKey, &oldText, &oldRank, &oldEmail, &version)
+	var before userKeys
+	err := t.tx.QueryRowContext(t.ctx, `SELECT search_text, rank, email, version, `+keyCols+` FROM users WHERE id = ?`, u.ID).
+		Scan(append([]any{&oldText, &oldRank, &oldEmail, &version}, before.args()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.ErrNoUser(u.ID)
 	}
@@ -155,17 +153,16 @@ func (t *tx) UpdateUser(u *app.User) error {
 		return app.ErrStale(oldEmail)
 	}
 	key := app.EmailKey(u.Email)
-	owner, err := t.loginOwner(key)
-	if err != nil {
-		return err
+	if key != before.keys[ordLogin] { // a new login: nobody else's
+		owner, err := t.loginOwner(key)
+		if err != nil {
+			return err
+		}
+		if owner != 0 && owner != u.ID {
+			return app.ErrLoginTaken(u.Email)
+		}
 	}
-	if owner != 0 && owner != u.ID {
-		return app.ErrLoginTaken(u.Email)
-	}
-	before, _, err := t.keysOf(u.ID)
-	if err != nil {
-		return err
-	}
+	oldSortKey := before.keys[ordName].(string)
 	oldRowid := before.ftsRowid(oldRank)
 	sortKey, text := app.SortKey(u), app.SearchText(u)
 	rank := oldRank
@@ -198,10 +195,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 	if err != nil {
 		return err
 	}
-	after, _, err := t.keysOf(u.ID)
-	if err != nil {
-		return err
-	}
+	after := keysOf(sortKey, key, storedOf(u))
 	// A new cell or idle day moves the user's row of the index too.
 	if newRowid := after.ftsRowid(rank); unindexed || newRowid != oldRowid {
 		if !unindexed {
