@@ -393,7 +393,8 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 
 // bulkBatch is how many users one transaction of a bulk action writes:
 // fewer when each needs a password hashed, so that progress and
-// cancellation come at least every second or so.
+// cancellation come every second or two (64 hashes a worker); more would
+// save little of the transactions' cost.
 func (s *Service) bulkBatch(k BulkKind) int {
 	if k == BulkReset || k == BulkSend {
 		return 64 * s.hashWorkers()

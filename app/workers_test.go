@@ -23,7 +23,7 @@ func (c countingHasher) Hash(password string) (string, error) {
 // one hasher a worker, used for every new password, and stopped at the
 // end; the batches follow the number of workers.
 func TestBulkResetHashesWithTheHashWorkers(t *testing.T) {
-	e := bulkEnv(t, 40)
+	e := bulkEnv(t, 150)
 	var hashed atomic.Int64
 	started, stopped := 0, 0
 	e.svc = app.NewService(app.Config{Store: e.store, Blocklist: blocklist, Now: e.clock.Now, Hasher: fastHash, Workers: 1,
@@ -37,15 +37,15 @@ func TestBulkResetHashesWithTheHashWorkers(t *testing.T) {
 	p := e.plan(app.BulkRequest{Action: app.BulkAction{Kind: app.BulkReset}, Selection: app.Selection{Filter: &app.UserFilter{Role: app.RoleEmployee}}})
 	var batches []int
 	res, err := e.svc.RunBulk(e.ctx, e.actor(), p, func(pr app.BulkProgress) { batches = append(batches, len(pr.Outcomes)) })
-	if err != nil || res.Done != 40 {
+	if err != nil || res.Done != 150 {
 		t.Fatalf("%d done: %v", res.Done, err)
 	}
-	// One worker: batches of 16 users (40 = 16 + 16 + 8).
-	if len(batches) != 3 || batches[0] != 16 || batches[1] != 16 || batches[2] != 8 {
+	// One worker: batches of 64 users (150 = 64 + 64 + 22).
+	if len(batches) != 3 || batches[0] != 64 || batches[1] != 64 || batches[2] != 22 {
 		t.Errorf("batches of %v users", batches)
 	}
-	if hashed.Load() != 40 || started != 1 || stopped != 1 {
-		t.Errorf("%d passwords hashed by the hash workers (want 40); %d started, %d stopped (want 1, 1)", hashed.Load(), started, stopped)
+	if hashed.Load() != 150 || started != 1 || stopped != 1 {
+		t.Errorf("%d passwords hashed by the hash workers (want 150); %d started, %d stopped (want 1, 1)", hashed.Load(), started, stopped)
 	}
 }
 
