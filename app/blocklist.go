@@ -184,7 +184,8 @@ func listWords(text []byte) []string {
 // newGuesser reads the word lists and keyboards. A shipped list that does
 // not parse is a broken build, reported as such.
 func newGuesser(src BlocklistSources) (*guesser, error) {
-	g := &guesser{words: newWordTable[entry](1 << 18), common: newWordTable[int32](1 << 16), breached: src.Breached}
+	g := &guesser{words: newWordTable[entry](1 << 18), prefixes: newPrefixFilter(), common: newWordTable[int32](1 << 16),
+		breached: src.Breached}
 	// The common passwords are also kept apart (common): the twins are
 	// looked up among them only.
 	add := func(words []string, kind partKind, flat, common bool) {
@@ -198,6 +199,7 @@ func newGuesser(src BlocklistSources) (*guesser, error) {
 			if old, ok := g.words.get(w); !ok || rank < old.rank {
 				g.words.set(w, entry{rank: rank, kind: kind})
 			}
+			g.prefixes.add(w)
 			g.maxLen = max(g.maxLen, n)
 			if !common {
 				continue

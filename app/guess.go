@@ -121,10 +121,11 @@ type entry struct {
 
 // guesser holds what the estimate looks for. Built once; read-only after.
 type guesser struct {
-	words  wordTable[entry] // folded word → its best rank in any list
-	maxLen int              // of the longest word, in characters
-	boards []*keyboard
-	twins  []map[rune]rune // twinTables: other keyboards to QWERTY
+	words    wordTable[entry] // folded word → its best rank in any list
+	maxLen   int              // of the longest word, in characters
+	prefixes prefixFilter     // the first 4 bytes of the words
+	boards   []*keyboard
+	twins    []map[rune]rune // twinTables: other keyboards to QWERTY
 	// common are the common passwords (their rank), as the words hold
 	// them, and commonMaxLen the characters of the longest: the twins are
 	// looked up among them only.
@@ -160,6 +161,8 @@ type password struct {
 	folded []rune
 	proj   string
 	inputs map[string]int // the person's own words, ranked as zxcvbn's user inputs
+	// inputPrefixes are the first 4 bytes of the inputs that have as many.
+	inputPrefixes map[[4]byte]bool
 }
 
 func newPassword(pw string, inputs []string) *password {
@@ -175,7 +178,11 @@ func newPassword(pw string, inputs []string) *password {
 	}
 	p.proj = string(proj)
 	p.inputs = make(map[string]int, len(inputs))
+	p.inputPrefixes = make(map[[4]byte]bool, len(inputs))
 	for i, in := range inputs {
+		if len(in) >= 4 {
+			p.inputPrefixes[[4]byte([]byte(in[:4]))] = true
+		}
 		if _, ok := p.inputs[in]; !ok {
 			p.inputs[in] = i + 1
 		}
@@ -322,6 +329,12 @@ func (g *guesser) lookup(p *password, word []byte) (entry, bool) {
 	return e, ok
 }
 
+// mayStart reports whether a word of the lists, or one of the person's own,
+// may start with the 4 bytes b: false is sure.
+func (g *guesser) mayStart(p *password, b []byte) bool {
+	return g.prefixes.has(b) || p.inputPrefixes[[4]byte(b)]
+}
+
 // dictionary finds the words of the lists in text (p's folded characters,
 // or a transformation of them of the same length). With l33t, only the
 // parts that hold a substitution are looked up: the others are found as
@@ -344,6 +357,9 @@ func (g *guesser) dictionary(p *password, text []rune, l33t bool) []part {
 	at[len(text)] = len(buf)
 	for i := range text {
 		for j := i; j < len(text) && j-i < g.maxLen; j++ {
+			if at[j+1]-at[i] >= 4 && !g.mayStart(p, buf[at[i]:at[i]+4]) {
+				break // no word starts so: no longer part from i is one
+			}
 			if l33t && (j == i || subbed[j+1] == subbed[i] || subbed[j+1]-subbed[i] == j-i+1) {
 				continue // one character (noise), no substitution, or no letter ("14" is not "la")
 			}
