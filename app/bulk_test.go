@@ -214,7 +214,7 @@ func TestBulkSend(t *testing.T) {
 // TestBulkCancelledHalfway: what finished is applied and audited, what did
 // not is untouched.
 func TestBulkCancelledHalfway(t *testing.T) {
-	e := bulkEnv(t, 300) // three batches
+	e := bulkEnv(t, 300) // five batches
 	before := map[string]string{}
 	all := app.UserFilter{Role: app.RoleEmployee}
 	p := e.plan(app.BulkRequest{Action: app.BulkAction{Kind: app.BulkReset}, Selection: app.Selection{Filter: &all}})

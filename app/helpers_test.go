@@ -62,7 +62,7 @@ const goodPassword = "violet tramway umbrella 1987"
 // emptyEnv returns a service on an empty in-memory store.
 func emptyEnv(t *testing.T) *env {
 	e := &env{t: t, ctx: context.Background(), store: memstore.New(), clock: newClock()}
-	// Two hash workers whatever the machine: bulk actions' batches of 128.
+	// Two hash workers whatever the machine: bulk actions batch alike everywhere.
 	e.svc = app.NewService(app.Config{Store: e.store, Blocklist: blocklist, Now: e.clock.Now, Hasher: fastHash, Workers: 2})
 	return e
 }

@@ -200,7 +200,7 @@ func newHarnessWith(t *testing.T, language string, store app.Store, opts Options
 	useLanguage(language, t.Setenv) // every test says its language: lang's choice outlives the test
 
 	h.store = store
-	// Two hash workers whatever the machine: bulk actions' batches of 128.
+	// Two hash workers whatever the machine: bulk actions batch alike everywhere.
 	h.svc = app.NewService(app.Config{Store: h.store, Blocklist: blocklist(), Now: h.clock.Now, Hasher: fastHash,
 		Workers: 2, Deliver: h.deliver})
 	if prepare != nil {
