@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -2079,5 +2080,78 @@ func TestConfigFilesEndToEnd(t *testing.T) {
 	// Help still helps.
 	if r := s.exec(env, "", "--help"); r.code != 0 || !strings.Contains(r.stdout, "/etc/sesame/sesame.toml") {
 		t.Errorf("help with a bad configuration: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestBulkResetStopsWhenItsOutputFails: a bulk reset whose standard output
+// cannot take the temporary passwords stops after the batch under way and
+// says so, rather than going on with passwords nobody will see: a pipe
+// closed after the CSV's header (| head -1), then /dev/full before it.
+func TestBulkResetStopsWhenItsOutputFails(t *testing.T) {
+	s := newSesame(t, "sqlite")
+	s.expect(0, "", "", "", "init", "--company", "Acme", "--admin", "admin@acme.test", "--name", "Alice Admin")
+	s.expect(0, "added 600 fake users", "", "", "dev", "generate", "600", "--seed", "4")
+	mustChange := func() int {
+		var counts map[string]any
+		if err := json.Unmarshal([]byte(s.run("", "users", "list", "--count", "--json", "--status", "must_change").stdout), &counts); err != nil {
+			t.Fatal(err)
+		}
+		return int(counts["total"].(float64))
+	}
+	before := mustChange()
+
+	cmd := exec.Command(sesameBin, "--db", s.db, "users", "reset", "--query", "company.example", "--yes")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	header, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.Contains(header, "temporary_password") {
+		t.Fatalf("header %q: %v", header, err)
+	}
+	stdout.Close() // as head -1 does
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit: %v (stderr %q), want status 1", err, errOut.String())
+	}
+	m := regexp.MustCompile(`the reset stopped after (\d+) users?`).FindStringSubmatch(errOut.String())
+	if m == nil || !strings.Contains(errOut.String(), "Standard output could not take the temporary passwords") {
+		t.Fatalf("stderr %q", errOut.String())
+	}
+	done, _ := strconv.Atoi(m[1])
+	id := regexp.MustCompile(`bulk [0-9a-f]{6}`).FindString(errOut.String())
+	audit := s.run("", "audit", "--limit", "10000").stdout
+	if done == 0 || done >= 600 || id == "" || strings.Count(audit, id) != done+1 {
+		t.Errorf("%d said reset; %d audit rows of %q, want one a user and one for the batch", done, strings.Count(audit, id), id)
+	}
+	if !regexp.MustCompile(id + `[^
+]*cancelled`).MatchString(audit) {
+		t.Errorf("the batch's audit row does not say it stopped: %q", audit)
+	}
+	after := mustChange()
+	if after <= before {
+		t.Errorf("%d must change after the reset, %d before", after, before)
+	}
+
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer full.Close()
+	cmd = exec.Command(sesameBin, "--db", s.db, "users", "reset", "--query", "company.example", "--yes")
+	errOut.Reset()
+	cmd.Stdout, cmd.Stderr = full, &errOut
+	if err := cmd.Run(); !errors.As(err, &exit) || exit.ExitCode() != 1 ||
+		!strings.Contains(errOut.String(), "Nothing was changed: standard output cannot be written to") {
+		t.Errorf("to /dev/full: %v, stderr %q", err, errOut.String())
+	}
+	if n := mustChange(); n != after {
+		t.Errorf("%d must change after a reset that could not write, want %d as before it", n, after)
 	}
 }

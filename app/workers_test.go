@@ -41,9 +41,9 @@ func TestBulkResetHashesWithTheHashWorkers(t *testing.T) {
 	if err != nil || res.Done != 150 {
 		t.Fatalf("%d done: %v", res.Done, err)
 	}
-	// One worker: batches of up to 128 users, half of what is left, down
-	// to 16 (150 = 75 + 37 + 19 + 16 + 3).
-	if !slices.Equal(batches, []int{75, 37, 19, 16, 3}) {
+	// One worker: batches of up to 64 users, half of what is left, down
+	// to 16 (150 = 64 + 43 + 21 + 16 + 6).
+	if !slices.Equal(batches, []int{64, 43, 21, 16, 6}) {
 		t.Errorf("batches of %v users", batches)
 	}
 	if hashed.Load() != 150 || started != 1 || stopped != 1 {

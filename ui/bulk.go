@@ -463,6 +463,9 @@ func (p *bulkPanel) run() {
 	p.start.Hide()
 	p.progress.Show()
 	p.progress.SetValue(0)
+	p.mu.Lock()
+	p.state.total = plan.Selected // known before the first batch ends
+	p.mu.Unlock()
 	say(p.text, lang.L("Running…"))
 	var (
 		res app.BulkResult

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
@@ -561,18 +563,27 @@ func (c *call) runBulk(p app.BulkPlan) error {
 		// Often saved for a spreadsheet (> handout.csv): the byte-order
 		// mark, and no cell that it would run as a formula.
 		var err error
-		if out, err = spreadsheet.NewWriter(c.env.Stdout, ','); err != nil {
-			return app.Internal(err)
+		if out, err = spreadsheet.NewWriter(c.env.Stdout, ','); err == nil {
+			out.Write([]string{"login", "name", "temporary_password", "valid_until"})
+			out.Flush()
+			err = out.Error()
 		}
-		if err := out.Write([]string{"login", "name", "temporary_password", "valid_until"}); err != nil {
-			return err
+		if err != nil {
+			return c.failed(c.t.L("Nothing was changed: standard output cannot be written to (closed, or the disk full)."))
 		}
-		out.Flush()
 	}
 	tty, width := isTerminal(c.env.Stderr), 0
 	var refused []app.BulkOutcome
 	var writeErr error
-	res, err := c.svc().RunBulk(c.ctx, c.env.Actor, p, func(pr app.BulkProgress) {
+	// Passwords that standard output cannot take stop the action after
+	// the batch under way; a closed pipe (| head, a pager quit) too, which
+	// would otherwise kill the program between a batch and its output.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
+	ctx, stop := context.WithCancel(c.ctx)
+	defer stop()
+	res, err := c.svc().RunBulk(ctx, c.env.Actor, p, func(pr app.BulkProgress) {
 		for _, o := range pr.Outcomes {
 			if o.Status == app.BulkRefused {
 				refused = append(refused, o)
@@ -587,6 +598,9 @@ func (c *call) runBulk(p app.BulkPlan) error {
 			if writeErr == nil {
 				writeErr = out.Error()
 			}
+			if writeErr != nil {
+				stop()
+			}
 		}
 		if tty {
 			width = c.progress(c.t.L("{{.N}} of {{.Total}}…", "N", pr.Done, "Total", pr.Total), width)
@@ -596,7 +610,8 @@ func (c *call) runBulk(p app.BulkPlan) error {
 		c.progress("", width)
 	}
 	if writeErr != nil {
-		return app.Internal(writeErr)
+		return c.failed(c.t.N("Standard output could not take the temporary passwords (closed, or the disk full): the reset stopped after {{.N}} users, some of whose passwords are lost; reset those again. Recorded in the audit log as {{.ID}}.",
+			res.Done, shownAll([]any{"ID", c.t.Message(app.NoteMessage(res.ID))})...))
 	}
 	for i, o := range refused {
 		if i == 20 {
@@ -632,7 +647,7 @@ func (c *call) runBulk(p app.BulkPlan) error {
 		c.noteN("{{.N}} refused.", res.Refused)
 	}
 	if res.Cancelled {
-		c.note("Interrupted: the users not reached are unchanged; run the same command again to finish.")
+		c.note("Interrupted: the users not reached are unchanged. To finish, select them alone: a selection that still holds those done (a list of logins, --all) would change them again.")
 	}
 	if p.Request.Action.Kind == app.BulkReset && res.Done > 0 {
 		c.note("The temporary passwords are on standard output, once: hand them out, then delete any copy.")
