@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -54,18 +55,34 @@ type scope struct {
 	clock  clock
 	ctx    context.Context
 	cancel context.CancelFunc
+	work   *sync.WaitGroup // the work under way in the window's scopes
 }
 
 // newScope is the outermost scope: the window's.
 func newScope(run runner, c clock) *scope {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &scope{run: run, clock: c, ctx: ctx, cancel: cancel}
+	return &scope{run: run, clock: c, ctx: ctx, cancel: cancel, work: &sync.WaitGroup{}}
 }
 
 // child is a scope that ends with s, or before.
 func (s *scope) child() *scope {
 	ctx, cancel := context.WithCancel(s.ctx)
-	return &scope{run: s.run, clock: s.clock, ctx: ctx, cancel: cancel}
+	return &scope{run: s.run, clock: s.clock, ctx: ctx, cancel: cancel, work: s.work}
+}
+
+// wait waits, up to limit, for the work started in s and the scopes made
+// from it to return (once ended, it returns soon: a bulk action writes the
+// batch under way and its audit row). It may be called from any goroutine.
+func (s *scope) wait(limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		s.work.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+	}
 }
 
 // end ends the scope and those made from it: their results and timers are
@@ -82,7 +99,11 @@ func (s *scope) alive() bool { return s.ctx.Err() == nil }
 // done.
 func (s *scope) do(work func(ctx context.Context), done func()) {
 	ctx := s.ctx
-	s.run(func() { work(ctx) }, func() {
+	s.work.Add(1)
+	s.run(func() {
+		defer s.work.Done()
+		work(ctx)
+	}, func() {
 		if ctx.Err() == nil {
 			done()
 		}

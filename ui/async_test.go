@@ -226,3 +226,34 @@ func callers() string {
 	}
 	return b.String()
 }
+
+// When the window's loop has stopped, ending its scope cancels the work
+// under way, and wait lets it return (a bulk action records where it
+// stopped) before the store closes, within its limit.
+func TestScopeWaitsForItsWork(t *testing.T) {
+	goroutine := func(work, done func()) { go func() { work(); done() }() }
+	sc := newScope(goroutine, newFakeClock())
+	returned := make(chan struct{})
+	sc.child().do(func(ctx context.Context) {
+		<-ctx.Done()
+		time.Sleep(50 * time.Millisecond) // the batch under way, written
+		close(returned)
+	}, func() { t.Error("a result reached a window that is gone") })
+	sc.end()
+	sc.wait(10 * time.Second)
+	select {
+	case <-returned:
+	default:
+		t.Fatal("wait returned before the work")
+	}
+
+	stuck := newScope(goroutine, newFakeClock())
+	release := make(chan struct{})
+	defer close(release)
+	stuck.do(func(context.Context) { <-release }, func() {})
+	start := time.Now()
+	stuck.wait(100 * time.Millisecond)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("wait took %v past its limit of 100 ms", d)
+	}
+}

@@ -18,6 +18,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 
 	"sesame/app"
@@ -36,9 +38,10 @@ type Options struct {
 // Start opens Sésame's window on a: the first-run setup on an empty
 // database, the sign-in otherwise. The caller then runs a, and calls stop
 // once a.Run has returned (the window closed, or a signal ended the
-// program): the store reads and writes under way are cancelled, and their
-// results and the window's timers dropped, so that the store can be
-// closed at once.
+// program): the store reads and writes under way are cancelled, their
+// results and the window's timers dropped, and stop waits up to 10 s for
+// them to return (a bulk action interrupted writes the batch under way and
+// the row that records it), so that the store can then be closed.
 func Start(a fyne.App, svc *app.Service, opts Options) (stop func()) {
 	return start(a, svc, opts, background(toUI), realClock{toUI})
 }
@@ -48,5 +51,8 @@ func start(a fyne.App, svc *app.Service, opts Options, run runner, c clock) (sto
 	useLanguage(opts.Language, setenv)
 	s := newSession(a, svc, opts, run, c)
 	s.win.Show()
-	return s.root.end
+	return func() {
+		s.root.end()
+		s.root.wait(10 * time.Second)
+	}
 }
