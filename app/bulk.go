@@ -58,11 +58,14 @@ type BulkPlan struct {
 	Request BulkRequest
 	// At is the time at which the selection is judged: statuses and
 	// staleness as they were then, whenever the plan runs.
-	At        time.Time
-	Selected  int // users selected
-	Change    int // users that the action will change
-	Unchanged int // users already so: not locked, already enabled…
-	Refused   []BulkRefusal
+	At       time.Time
+	Selected int // users selected
+	Change   int // users that the action will change
+	// ChangeDisabled are those of Change whose account is disabled: a
+	// reset's new passwords work once they are enabled again.
+	ChangeDisabled int
+	Unchanged      int // users already so: not locked, already enabled…
+	Refused        []BulkRefusal
 	// NotFound are the logins of the list that no user has.
 	NotFound []string
 	// Expires is until when the new temporary passwords of a reset made
@@ -310,6 +313,9 @@ func (p *BulkPlan) planFilter(tx Tx, actor Actor, self *User, f UserFilter) erro
 			refused[why] += n
 		default:
 			p.Change += n
+			if u.Disabled {
+				p.ChangeDisabled += n
+			}
 			if a.removesAdmin(&u) {
 				admins += n
 			}
@@ -356,6 +362,9 @@ func (p *BulkPlan) planList(tx Tx, actor Actor) error {
 			refused[why]++
 		default:
 			p.Change++
+			if u.Disabled {
+				p.ChangeDisabled++
+			}
 			if a.removesAdmin(&u) {
 				admins++
 			}

@@ -321,3 +321,28 @@ func TestBulkLeavesOnesOwnAccount(t *testing.T) {
 		}
 	}
 }
+
+// A reset's plan says how many of the users who get a new password are
+// disabled, by a filter and by a list.
+func TestBulkPlanCountsTheDisabled(t *testing.T) {
+	e := bulkEnv(t, 30)
+	off := e.plan(app.BulkRequest{Action: app.BulkAction{Kind: app.BulkDisable},
+		Selection: app.Selection{Logins: []string{"emp001@acme.example", "emp002@acme.example"}}})
+	if res, err := e.svc.RunBulk(e.ctx, e.actor(), off, nil); err != nil || res.Done != 2 {
+		t.Fatalf("disable: %+v, %v", res, err)
+	}
+	employees := app.UserFilter{Role: app.RoleEmployee}
+	for _, c := range []struct {
+		sel  app.Selection
+		want int
+	}{
+		{app.Selection{Filter: &employees}, 2},
+		{app.Selection{Logins: []string{"emp001@acme.example", "emp003@acme.example"}}, 1},
+		{app.Selection{Logins: []string{"emp003@acme.example"}}, 0},
+	} {
+		p := e.plan(app.BulkRequest{Action: app.BulkAction{Kind: app.BulkReset}, Selection: c.sel})
+		if p.ChangeDisabled != c.want {
+			t.Errorf("%+v: %d disabled among those reset, want %d", c.sel, p.ChangeDisabled, c.want)
+		}
+	}
+}
