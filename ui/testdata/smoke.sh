@@ -212,8 +212,11 @@ for lang in en fr; do
 
 	# Update hashes the new password off the window's goroutine, slowly
 	# under -race on a loaded machine: the window is closed once it is saved.
+	# (Not "| grep -q": grep leaving early kills the writer, which pipefail
+	# takes for a failure, and the loop ran to its end.)
 	for _ in $(seq 120); do
-		"$bin" --db "$db" audit --action password.temporary.generated 2>/dev/null | grep -q jeanne.martin && break
+		audited=$("$bin" --db "$db" audit --action password.temporary.generated 2>/dev/null || true)
+		case $audited in *jeanne.martin*) break ;; esac
 		sleep 0.5
 	done
 	kill "$pid"
