@@ -247,8 +247,8 @@ func (t *tx) moveInBlocks(id int64, before, after *userKeys) error {
 			if before.attrs == after.attrs {
 				continue
 			}
-			// Same place, another cell: the block's total stays.
-			if err := t.blockMove(o, after.keys[o], id, before.attrs, after.attrs); err != nil {
+			// Same place, another cell: one write, the block's size stays.
+			if _, err := t.blockCount(o, after.keys[o], id, cellDelta{before.attrs, -1}, cellDelta{after.attrs, 1}); err != nil {
 				return err
 			}
 			continue
@@ -303,18 +303,8 @@ func (t *tx) deleteBlock(o ord, b block) error {
 // blockAdd counts delta users of static cell attrs at the key (k, id) of
 // order o, then splits or merges the block as its size asks.
 func (t *tx) blockAdd(o ord, k any, id, attrs int64, delta int64) error {
-	b, ok, err := t.blockAt(o, k, id, false)
+	b, err := t.blockCount(o, k, id, cellDelta{attrs, delta})
 	if err != nil {
-		return err
-	}
-	if !ok {
-		b = block{k: o.least(), id: 0}
-	}
-	b.counts[attrs] += delta
-	if b.counts[attrs] < 0 {
-		return app.Internal(fmt.Errorf("data: block counts of order %d below zero", o))
-	}
-	if err := t.putBlock(o, b); err != nil {
 		return err
 	}
 	switch n := b.counts.total(); {
@@ -326,22 +316,26 @@ func (t *tx) blockAdd(o ord, k any, id, attrs int64, delta int64) error {
 	return nil
 }
 
-// blockMove moves a user at the key (k, id) of order o from static cell
-// from to cell to: the block keeps its size.
-func (t *tx) blockMove(o ord, k any, id, from, to int64) error {
+// cellDelta is a change of the count of users of a static cell.
+type cellDelta struct{ attrs, delta int64 }
+
+// blockCount applies the deltas to the counts of the block of order o that
+// holds the key (k, id), writes it and returns it. A user who moves from
+// one cell to another at the same key leaves the block's size as it was.
+func (t *tx) blockCount(o ord, k any, id int64, deltas ...cellDelta) (block, error) {
 	b, ok, err := t.blockAt(o, k, id, false)
 	if err != nil {
-		return err
+		return b, err
 	}
 	if !ok {
 		b = block{k: o.least(), id: 0}
 	}
-	if b.counts[from] < 1 {
-		return app.Internal(fmt.Errorf("data: block counts of order %d below zero", o))
+	for _, d := range deltas {
+		if b.counts[d.attrs] += d.delta; b.counts[d.attrs] < 0 {
+			return b, app.Internal(fmt.Errorf("data: block counts of order %d below zero", o))
+		}
 	}
-	b.counts[from]--
-	b.counts[to]++
-	return t.putBlock(o, b)
+	return b, t.putBlock(o, b)
 }
 
 // splitBlock cuts a block in two halves at its middle user.
