@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -267,9 +268,57 @@ func (t *tx) moveInBlocks(id int64, before, after *userKeys) error {
 	return nil
 }
 
+// blockCache holds the blocks of an order once a transaction has looked up
+// more than blockCacheAfter keys in it (a bulk action's batch): one read of
+// its few hundred blocks costs less than a query a user. putBlock and
+// deleteBlock keep it as the table is.
+type blockCache struct {
+	lookups [numOrds]int
+	loaded  [numOrds]bool
+	blocks  [numOrds][]block
+}
+
+const blockCacheAfter = 16
+
+// forget drops what the cache holds, when the table is rewritten.
+func (c *blockCache) forget() { *c = blockCache{} }
+
+// search returns how many blocks of order o start at or before (k, id), or
+// with before, strictly before it; and whether one starts right at it.
+func (c *blockCache) search(o ord, k any, id int64, before bool) (int, bool) {
+	bs := c.blocks[o]
+	i, found := slices.BinarySearchFunc(bs, block{k: k, id: id}, func(b, key block) int {
+		return compareKeys(b.k, b.id, key.k, key.id)
+	})
+	if found && !before {
+		i++
+	}
+	return i, found
+}
+
 // blockAt returns the block of order o that holds the key (k, id), or with
 // before, the block just before the one that starts at (k, id).
 func (t *tx) blockAt(o ord, k any, id int64, before bool) (b block, ok bool, err error) {
+	c := &t.blocks
+	if !c.loaded[o] {
+		if c.lookups[o]++; c.lookups[o] > blockCacheAfter {
+			if c.blocks[o], err = t.readBlocks(o); err != nil {
+				return b, false, err
+			}
+			c.loaded[o] = true
+		}
+	}
+	if c.loaded[o] {
+		if i, _ := c.search(o, k, id, before); i > 0 {
+			return c.blocks[o][i-1], true, nil
+		}
+		return b, false, nil
+	}
+	return t.queryBlockAt(o, k, id, before)
+}
+
+// queryBlockAt is blockAt, read from the table.
+func (t *tx) queryBlockAt(o ord, k any, id int64, before bool) (b block, ok bool, err error) {
 	op := "<="
 	if before {
 		op = "<"
@@ -290,14 +339,30 @@ func (t *tx) blockAt(o ord, k any, id int64, before bool) (b block, ok bool, err
 }
 
 func (t *tx) putBlock(o ord, b block) error {
-	_, err := t.exec(`INSERT INTO user_blocks (ord, k, id, counts) VALUES (?, ?, ?, ?)
-		ON CONFLICT (ord, k, id) DO UPDATE SET counts = excluded.counts`, o, b.k, b.id, b.counts.encode())
-	return err
+	if _, err := t.exec(`INSERT INTO user_blocks (ord, k, id, counts) VALUES (?, ?, ?, ?)
+		ON CONFLICT (ord, k, id) DO UPDATE SET counts = excluded.counts`, o, b.k, b.id, b.counts.encode()); err != nil {
+		return err
+	}
+	if c := &t.blocks; c.loaded[o] {
+		if i, found := c.search(o, b.k, b.id, true); found {
+			c.blocks[o][i] = b
+		} else {
+			c.blocks[o] = slices.Insert(c.blocks[o], i, b)
+		}
+	}
+	return nil
 }
 
 func (t *tx) deleteBlock(o ord, b block) error {
-	_, err := t.exec(`DELETE FROM user_blocks WHERE ord = ? AND k = ? AND id = ?`, o, b.k, b.id)
-	return err
+	if _, err := t.exec(`DELETE FROM user_blocks WHERE ord = ? AND k = ? AND id = ?`, o, b.k, b.id); err != nil {
+		return err
+	}
+	if c := &t.blocks; c.loaded[o] {
+		if i, found := c.search(o, b.k, b.id, true); found {
+			c.blocks[o] = slices.Delete(c.blocks[o], i, i+1)
+		}
+	}
+	return nil
 }
 
 // blockAdd counts delta users of static cell attrs at the key (k, id) of
@@ -417,6 +482,7 @@ func (t *tx) rebuildBlocks() error {
 	if _, err := t.exec(`DELETE FROM user_blocks`); err != nil {
 		return err
 	}
+	t.blocks.forget()
 	for o := range numOrds {
 		def := orders[o]
 		starts := map[int64]block{}

@@ -74,34 +74,46 @@ func TestDirectoryAfterBulkLoad(t *testing.T) {
 }
 
 // TestBlocksSplitAndMerge moves users out of one end of the orders and into
-// the other, one by one, so that blocks of four users split at one end and
-// merge at the other, and checks the counts and the pages all along.
+// the other, so that blocks of four users split at one end and merge at the
+// other, and checks the counts and the pages all along: one user a
+// transaction, and a round's 20 users in one (which reads the blocks once
+// and keeps them through the splits and merges).
 func TestBlocksSplitAndMerge(t *testing.T) {
-	sqlite.SetBlockSize(t, 4)
-	db := openDB(t)
-	w := storetest.NewTwin(t, db, 3)
-	var batch []app.User
-	for i := range 120 {
-		batch = append(batch, app.User{Name: fmt.Sprintf("A %03d", i), Email: fmt.Sprintf("a%03d@company.example", i),
-			Role: app.RoleEmployee, HasMailbox: true, CreatedAt: w.T0.Add(time.Duration(i) * time.Minute)})
-	}
-	w.Create(batch)
-	for round := range 6 {
-		var changed []app.User
-		for i := round * 20; i < (round+1)*20; i++ {
-			u := w.User[i]
-			u.Name = fmt.Sprintf("Z %03d", i)
-			u.LastSignInAt = w.T0.Add(time.Duration(i) * time.Hour)
-			u.Disabled = i%3 == 0
-			w.User[i] = u
-			changed = append(changed, u)
-		}
-		for k, u := range changed { // one transaction each: blocks change between them
-			w.Write(func(tx app.Tx) error { c := u; return tx.UpdateUser(&c) }) // in each store
-			w.User[round*20+k].Version = u.Version + 1
-		}
-		checkIndex(t, db)
-		w.Compare(w.T0, []app.UserFilter{{}, {Statuses: app.Statuses(app.StatusDisabled)}, {Statuses: app.Statuses(app.StatusActive)}}, 3)
+	for _, together := range []bool{false, true} {
+		t.Run(fmt.Sprintf("one transaction a round=%v", together), func(t *testing.T) {
+			sqlite.SetBlockSize(t, 4)
+			db := openDB(t)
+			w := storetest.NewTwin(t, db, 3)
+			var batch []app.User
+			for i := range 120 {
+				batch = append(batch, app.User{Name: fmt.Sprintf("A %03d", i), Email: fmt.Sprintf("a%03d@company.example", i),
+					Role: app.RoleEmployee, HasMailbox: true, CreatedAt: w.T0.Add(time.Duration(i) * time.Minute)})
+			}
+			w.Create(batch)
+			for round := range 6 {
+				var changed []app.User
+				for i := round * 20; i < (round+1)*20; i++ {
+					u := w.User[i]
+					u.Name = fmt.Sprintf("Z %03d", i)
+					u.LastSignInAt = w.T0.Add(time.Duration(i) * time.Hour)
+					u.Disabled = i%3 == 0
+					w.User[i] = u
+					changed = append(changed, u)
+				}
+				if together {
+					w.Update(changed, nil)
+				} else {
+					for _, u := range changed { // one transaction each: blocks change between them
+						w.Update([]app.User{u}, nil)
+					}
+				}
+				for i := round * 20; i < (round+1)*20; i++ {
+					w.User[i].Version++
+				}
+				checkIndex(t, db)
+				w.Compare(w.T0, []app.UserFilter{{}, {Statuses: app.Statuses(app.StatusDisabled)}, {Statuses: app.Statuses(app.StatusActive)}}, 3)
+			}
+		})
 	}
 }
 

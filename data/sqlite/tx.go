@@ -25,6 +25,7 @@ type tx struct {
 	gramOrder  []int64
 	auditGrams []auditGram
 	gramCells  gramDelta // grams_cells's changes held back (see moveGrams)
+	blocks     blockCache
 }
 
 var _ app.Tx = (*tx)(nil)
