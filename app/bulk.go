@@ -405,7 +405,7 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 // password hashed, so that progress comes every second or two (64 hashes
 // a worker; at a million users a transaction costs about 30 ms besides
 // its users, which smaller ones would pay more often). The last batches of a
-// hashing action are ever smaller (half of what is left, down to 16 hashes
+// hashing action are ever smaller (half of what is left, down to 4 hashes
 // a worker): the last one is written once every hash is made, while the
 // cores wait. Cancelling does not wait for a batch to be hashed: the
 // hashes under way are dropped.
@@ -414,7 +414,7 @@ func (s *Service) bulkBatch(k BulkKind, left int) int {
 		return 500
 	}
 	w := s.hashWorkers()
-	return max(16*w, min(64*w, left/2))
+	return max(4*w, min(64*w, left/2))
 }
 
 // hashWorkers is how many passwords are hashed at once (Config.Workers).

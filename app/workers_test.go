@@ -42,8 +42,8 @@ func TestBulkResetHashesWithTheHashWorkers(t *testing.T) {
 		t.Fatalf("%d done: %v", res.Done, err)
 	}
 	// One worker: batches of up to 64 users, half of what is left, down
-	// to 16 (150 = 64 + 43 + 21 + 16 + 6).
-	if !slices.Equal(batches, []int{64, 43, 21, 16, 6}) {
+	// to 4 (150 = 64 + 43 + 21 + 11 + 5 + 4 + 2).
+	if !slices.Equal(batches, []int{64, 43, 21, 11, 5, 4, 2}) {
 		t.Errorf("batches of %v users", batches)
 	}
 	if hashed.Load() != 150 || started != 1 || stopped != 1 {
