@@ -201,16 +201,20 @@ func (t *tx) readBlocks(o ord) ([]block, error) {
 
 // findBlock returns the index of the block that holds the key (k, id).
 func findBlock(blocks []block, k any, id int64) int {
-	lo, hi := 0, len(blocks) // the answer is the last block starting at or before the key
-	for lo < hi {
-		m := (lo + hi) / 2
-		if compareKeys(blocks[m].k, blocks[m].id, k, id) <= 0 {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+	n, _ := blocksUpTo(blocks, k, id, false)
+	return max(n-1, 0)
+}
+
+// blocksUpTo returns how many blocks start at or before (k, id), or with
+// before, strictly before it; and whether one starts right at it.
+func blocksUpTo(blocks []block, k any, id int64, before bool) (int, bool) {
+	i, found := slices.BinarySearchFunc(blocks, block{k: k, id: id}, func(b, key block) int {
+		return compareKeys(b.k, b.id, key.k, key.id)
+	})
+	if found && !before {
+		i++
 	}
-	return max(lo-1, 0)
+	return i, found
 }
 
 // userKeys are what a user's place in the orders depends on, as stored.
@@ -283,19 +287,6 @@ const blockCacheAfter = 16
 // forget drops what the cache holds, when the table is rewritten.
 func (c *blockCache) forget() { *c = blockCache{} }
 
-// search returns how many blocks of order o start at or before (k, id), or
-// with before, strictly before it; and whether one starts right at it.
-func (c *blockCache) search(o ord, k any, id int64, before bool) (int, bool) {
-	bs := c.blocks[o]
-	i, found := slices.BinarySearchFunc(bs, block{k: k, id: id}, func(b, key block) int {
-		return compareKeys(b.k, b.id, key.k, key.id)
-	})
-	if found && !before {
-		i++
-	}
-	return i, found
-}
-
 // blockAt returns the block of order o that holds the key (k, id), or with
 // before, the block just before the one that starts at (k, id).
 func (t *tx) blockAt(o ord, k any, id int64, before bool) (b block, ok bool, err error) {
@@ -309,7 +300,7 @@ func (t *tx) blockAt(o ord, k any, id int64, before bool) (b block, ok bool, err
 		}
 	}
 	if c.loaded[o] {
-		if i, _ := c.search(o, k, id, before); i > 0 {
+		if i, _ := blocksUpTo(c.blocks[o], k, id, before); i > 0 {
 			return c.blocks[o][i-1], true, nil
 		}
 		return b, false, nil
@@ -344,7 +335,7 @@ func (t *tx) putBlock(o ord, b block) error {
 		return err
 	}
 	if c := &t.blocks; c.loaded[o] {
-		if i, found := c.search(o, b.k, b.id, true); found {
+		if i, found := blocksUpTo(c.blocks[o], b.k, b.id, true); found {
 			c.blocks[o][i] = b
 		} else {
 			c.blocks[o] = slices.Insert(c.blocks[o], i, b)
@@ -358,7 +349,7 @@ func (t *tx) deleteBlock(o ord, b block) error {
 		return err
 	}
 	if c := &t.blocks; c.loaded[o] {
-		if i, found := c.search(o, b.k, b.id, true); found {
+		if i, found := blocksUpTo(c.blocks[o], b.k, b.id, true); found {
 			c.blocks[o] = slices.Delete(c.blocks[o], i, i+1)
 		}
 	}

@@ -61,22 +61,13 @@ func init() {
 // connectHook sets what the DSN cannot: memory-mapped reads (shared with the
 // operating system's cache rather than copied into each connection's own),
 // temporary tables in memory, secure deletion (an outbox body wiped after
-// delivery leaves no copy of its secret in free pages), checkpoints every
-// 16,384 pages of the write-ahead log (64 MiB at 4 KiB a page), and the SQL
+// delivery leaves no copy of its secret in free pages), and the SQL
 // function used to rebuild the search index.
-//
-// SQLite checkpoints every 1,000 pages by default, and a batch of a bulk
-// action at a million users writes some 2,500 (22 a user: the row, the
-// orders' indexes, the search index, the history, the audit log): each
-// batch was copied into the database and synced at once, the pages that
-// batches share again at each. Every 16,384 pages, a bulk reset costs 0.17
-// ms of processor time less a user (docs/BENCHMARKS.md).
 func connectHook(c *sqlite3.SQLiteConn) error {
 	for _, p := range []string{
 		"PRAGMA mmap_size = 1073741824",
 		"PRAGMA temp_store = MEMORY",
 		"PRAGMA secure_delete = ON",
-		"PRAGMA wal_autocheckpoint = 16384",
 	} {
 		if _, err := c.Exec(p, nil); err != nil {
 			return err
@@ -371,6 +362,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 	if err == nil && pool == db.write {
 		err = t.markWAL()
 	}
+	if err == nil && pool == db.write {
+		err = t.setCheckpoint()
+	}
 	finished = true
 	if err != nil {
 		_ = sqlTx.Rollback()
@@ -386,6 +380,33 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 		db.emptyWAL(ctx)
 	}
 	return nil
+}
+
+// Checkpoints: SQLite folds the write-ahead log back into the database at
+// the commit that takes it past wal_autocheckpoint pages, 1,000 by default.
+// A batch of a bulk action or an import at a million users writes some
+// 2,500 (22 a user: the row, the orders' indexes, the search index, the
+// history, the audit log), so each batch was copied and synced at once, and
+// the pages that batches share again at each. A transaction that writes
+// largeTx users or more lets the log grow to largeLog pages (64 MiB); the
+// next smaller one (the audit row that ends a bulk action, or the next
+// change) folds it back at its commit, so that reads do not look pages up
+// in a large log for long. A bulk reset costs 0.17 ms of processor time
+// less a user (docs/BENCHMARKS.md, BenchmarkBulkResetWrites).
+const (
+	largeTx    = 32
+	defaultLog = 1000
+	largeLog   = 16384
+)
+
+// setCheckpoint sets when the commit of t folds the log back.
+func (t *tx) setCheckpoint() error {
+	pages := defaultLog
+	if t.written >= largeTx {
+		pages = largeLog
+	}
+	_, err := t.exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", pages))
+	return err
 }
 
 // walSecretMark is the user_version of a database whose -wal file may hold

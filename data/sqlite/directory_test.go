@@ -74,14 +74,15 @@ func TestDirectoryAfterBulkLoad(t *testing.T) {
 }
 
 // TestBlocksSplitAndMerge moves users out of one end of the orders and into
-// the other, so that blocks of four users split at one end and merge at the
-// other, and checks the counts and the pages all along: one user a
-// transaction, and a round's 20 users in one (which reads the blocks once
-// and keeps them through the splits and merges).
+// the other, so that blocks of 16 users split at one end and merge at the
+// other (below 4 users), and checks the counts and the pages all along: one
+// user a transaction (blocks looked up in the table), and a round's 20
+// users in one (blocks read once, then kept in memory through the splits
+// and merges).
 func TestBlocksSplitAndMerge(t *testing.T) {
 	for _, together := range []bool{false, true} {
 		t.Run(fmt.Sprintf("one transaction a round=%v", together), func(t *testing.T) {
-			sqlite.SetBlockSize(t, 4)
+			sqlite.SetBlockSize(t, 16)
 			db := openDB(t)
 			w := storetest.NewTwin(t, db, 3)
 			var batch []app.User

@@ -3,10 +3,8 @@ package sqlite_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,10 +26,7 @@ import (
 //   - the same 10,000 rows imported again, from reading the file to the
 //     audit row that says there was nothing to do: target 2 s.
 func BenchmarkImport(b *testing.B) {
-	size := 1_000_000
-	if v := os.Getenv("SESAME_BENCH_USERS"); v != "" {
-		size, _ = strconv.Atoi(v)
-	}
+	size := benchUsers(b)
 	const n, rounds, previewRows = 10_000, 10, 150_000
 	bl := benchBlocklist()
 	hasher := app.Hasher{}
@@ -143,10 +138,7 @@ func sesameFile(n int) []byte {
 // real file of SESAME_BENCH_USERS generated users (1,000,000 unless set):
 // target 5 s. Reading the file alone is reported beside it.
 func BenchmarkImportPreview(b *testing.B) {
-	size := 1_000_000
-	if v := os.Getenv("SESAME_BENCH_USERS"); v != "" {
-		size, _ = strconv.Atoi(v)
-	}
+	size := benchUsers(b)
 	const rows = 150_000
 	_, svc := benchDirectory(b, benchBlocklist(), size)
 	google := googleFile(rows)

@@ -18,6 +18,7 @@ type tx struct {
 	wiped   bool         // a secret was wiped: see DB.run
 	marked  bool         // another process wiped one, whose copies may remain: see markWAL
 	changed app.Changes  // what the transaction changed, counted at its commit for the watches
+	written int          // the users created or updated: see setCheckpoint
 	held    *heldMatches // the last long text's matches; nil in a write transaction
 	// The search index's changes held back (see flushGrams); gramOrder
 	// lists their rowids, written in ascending order.

@@ -128,6 +128,7 @@ func (t *tx) CreateUser(u *app.User) error {
 	}
 	t.moveGrams("", nil, text, keys.attrs)
 	t.changed |= app.ChangedUsers
+	t.written++
 	u.ID, u.Version = id, 1
 	return nil
 }
@@ -212,6 +213,7 @@ func (t *tx) UpdateUser(u *app.User) error {
 	}
 	t.moveGrams(oldText, &before.attrs, text, after.attrs)
 	t.changed |= app.ChangedUsers
+	t.written++
 	u.Version++
 	return nil
 }
