@@ -385,14 +385,14 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(*tx) error) error {
 // Checkpoints: SQLite folds the write-ahead log back into the database at
 // the commit that takes it past wal_autocheckpoint pages, 1,000 by default.
 // A batch of a bulk action or an import at a million users writes some
-// 2,500 (22 a user: the row, the orders' indexes, the search index, the
+// 2,800 (22 a user: the row, the orders' indexes, the search index, the
 // history, the audit log), so each batch was copied and synced at once, and
 // the pages that batches share again at each. A transaction that writes
 // largeTx users or more lets the log grow to largeLog pages (64 MiB); the
 // next smaller one (the audit row that ends a bulk action, or the next
 // change) folds it back at its commit, so that reads do not look pages up
-// in a large log for long. A bulk reset costs 0.17 ms of processor time
-// less a user (docs/BENCHMARKS.md, BenchmarkBulkResetWrites).
+// in a large log for long (docs/BENCHMARKS.md, "Bulk reset of 10,000
+// users").
 const (
 	largeTx    = 32
 	defaultLog = 1000
