@@ -33,6 +33,10 @@ const (
 	BulkRole    BulkKind = "role"    // give every user a role
 )
 
+// newPasswords says whether the action gives new temporary passwords,
+// hashed on every core outside the transactions.
+func (k BulkKind) newPasswords() bool { return k == BulkReset || k == BulkSend }
+
 // BulkAction is what a bulk action does.
 type BulkAction struct {
 	Kind BulkKind
@@ -61,8 +65,9 @@ type BulkPlan struct {
 	At       time.Time
 	Selected int // users selected
 	Change   int // users that the action will change
-	// ChangeDisabled are those of Change whose account is disabled: a
-	// reset's new passwords work once they are enabled again.
+	// ChangeDisabled are those of Change who get a new password (a reset,
+	// a send) while their account is disabled: it works once they are
+	// enabled again.
 	ChangeDisabled int
 	Unchanged      int // users already so: not locked, already enabled…
 	Refused        []BulkRefusal
@@ -251,7 +256,7 @@ func (a BulkAction) mayRun(tx Tx, actor Actor) (Settings, error) {
 // settingsRefusal is why the settings refuse the action to every user.
 func (a BulkAction) settingsRefusal(st Settings) *Error {
 	switch {
-	case (a.Kind == BulkReset || a.Kind == BulkSend) && !st.AdminPasswordManagement:
+	case a.Kind.newPasswords() && !st.AdminPasswordManagement:
 		return optionOff()
 	case a.Kind == BulkSend && !st.SMTP.Configured():
 		return errMailOff()
@@ -313,7 +318,7 @@ func (p *BulkPlan) planFilter(tx Tx, actor Actor, self *User, f UserFilter) erro
 			refused[why] += n
 		default:
 			p.Change += n
-			if u.Disabled {
+			if u.Disabled && a.Kind.newPasswords() {
 				p.ChangeDisabled += n
 			}
 			if a.removesAdmin(&u) {
@@ -362,7 +367,7 @@ func (p *BulkPlan) planList(tx Tx, actor Actor) error {
 			refused[why]++
 		default:
 			p.Change++
-			if u.Disabled {
+			if u.Disabled && a.Kind.newPasswords() {
 				p.ChangeDisabled++
 			}
 			if a.removesAdmin(&u) {
@@ -410,7 +415,7 @@ func (p *BulkPlan) lastAdmin(tx Tx, admins int, refused map[*Message]int) error 
 // cores wait. Cancelling does not wait for a batch to be hashed: the
 // hashes under way are dropped.
 func (s *Service) bulkBatch(k BulkKind, left int) int {
-	if k != BulkReset && k != BulkSend {
+	if !k.newPasswords() {
 		return 500
 	}
 	w := s.hashWorkers()
@@ -448,7 +453,7 @@ func (s *Service) RunBulk(ctx context.Context, actor Actor, plan BulkPlan, progr
 	} else {
 		run.ids = plan.ids
 	}
-	hashing := r.Action.Kind == BulkReset || r.Action.Kind == BulkSend
+	hashing := r.Action.Kind.newPasswords()
 	done, asked := 0, 0
 	runErr := run.drain(ctx, s, hashing, func(ctx context.Context) (*batch, error) {
 		size := s.bulkBatch(r.Action.Kind, plan.Selected-asked)
@@ -538,7 +543,7 @@ type bulkRun struct {
 func (r *bulkRun) next(ctx context.Context, size int) (*batch, error) {
 	users, err := r.read(ctx, size)
 	b := &batch{users: users}
-	if err != nil || r.action.Kind != BulkReset && r.action.Kind != BulkSend {
+	if err != nil || !r.action.Kind.newPasswords() {
 		return b, err
 	}
 	for i := range b.users {

@@ -426,22 +426,13 @@ func (p *bulkPanel) planText(pl app.BulkPlan) string {
 	n := map[string]any{"N": groupDigits(pl.Change)}
 	var lines []string
 	lines = append(lines, lang.N("{{.N}} users selected.", pl.Selected, map[string]any{"N": groupDigits(pl.Selected)}))
-	// disabled says how many of those who get a new password cannot sign
-	// in with it yet.
-	disabled := func() {
-		if pl.ChangeDisabled > 0 {
-			lines = append(lines, lang.N("{{.N}} of them are disabled: their new passwords will work once they are enabled.", pl.ChangeDisabled, map[string]any{"N": groupDigits(pl.ChangeDisabled)}))
-		}
-	}
 	switch a := pl.Request.Action; a.Kind {
 	case app.BulkReset:
 		n["Time"] = dateTime(pl.Expires)
 		lines = append(lines, lang.N("{{.N}} will get a new temporary password, valid until {{.Time}}, shown here once.", pl.Change, n))
-		disabled()
 	case app.BulkSend:
 		n["Time"] = dateTime(pl.Expires)
 		lines = append(lines, lang.N("{{.N}} will get a new temporary password, mailed to their recovery e-mail, valid until {{.Time}}.", pl.Change, n))
-		disabled()
 	case app.BulkUnlock:
 		lines = append(lines, lang.N("{{.N}} will be unlocked.", pl.Change, n))
 	case app.BulkDisable:
@@ -451,6 +442,9 @@ func (p *bulkPanel) planText(pl app.BulkPlan) string {
 	case app.BulkRole:
 		n["Role"] = roleName(a.Role)
 		lines = append(lines, lang.N("{{.N}} will become {{.Role}}.", pl.Change, n))
+	}
+	if pl.ChangeDisabled > 0 { // who get a new password that cannot sign in yet
+		lines = append(lines, lang.N("{{.N}} of them are disabled: their new passwords will work once they are enabled.", pl.ChangeDisabled, map[string]any{"N": groupDigits(pl.ChangeDisabled)}))
 	}
 	if pl.Unchanged > 0 {
 		lines = append(lines, lang.N("{{.N}} are left as they are (already so).", pl.Unchanged, map[string]any{"N": groupDigits(pl.Unchanged)}))

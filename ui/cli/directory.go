@@ -499,24 +499,14 @@ func (c *call) cannotRead(name string, err error) error {
 	return c.failed(c.t.L("The file {{.Path}} cannot be read: {{.Reason}}", "Path", c.fileName(name), "Reason", err.Error()))
 }
 
-// disabledNote says how many of the users who get a new password are
-// disabled, and cannot sign in with it yet.
-func (c *call) disabledNote(p app.BulkPlan) {
-	if p.ChangeDisabled > 0 {
-		c.noteN("{{.N}} of them are disabled: their new passwords will work once they are enabled.", p.ChangeDisabled)
-	}
-}
-
 // describePlan says on standard error what the action will do.
 func (c *call) describePlan(p app.BulkPlan, what string) {
 	c.noteN("Selected: {{.What}} — {{.N}} users.", p.Selected, "What", fixed(what))
 	switch a := p.Request.Action; a.Kind {
 	case app.BulkReset:
 		c.noteN("{{.N}} will get a new temporary password, valid until {{.Time}}.", p.Change, "Time", c.when(p.Expires))
-		c.disabledNote(p)
 	case app.BulkSend:
 		c.noteN("{{.N}} will get a new temporary password, mailed to their recovery e-mail, valid until {{.Time}}.", p.Change, "Time", c.when(p.Expires))
-		c.disabledNote(p)
 	case app.BulkUnlock:
 		c.noteN("{{.N}} will be unlocked.", p.Change)
 	case app.BulkDisable:
@@ -525,6 +515,9 @@ func (c *call) describePlan(p app.BulkPlan, what string) {
 		c.noteN("{{.N}} will be enabled.", p.Change)
 	case app.BulkRole:
 		c.noteN("{{.N}} will become {{.Role}}.", p.Change, "Role", string(a.Role))
+	}
+	if p.ChangeDisabled > 0 { // who get a new password that cannot sign in yet
+		c.noteN("{{.N}} of them are disabled: their new passwords will work once they are enabled.", p.ChangeDisabled)
 	}
 	if p.Unchanged > 0 {
 		c.noteN("{{.N}} are left as they are (already so).", p.Unchanged)
